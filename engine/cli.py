@@ -1,0 +1,148 @@
+"""The ``sanxiang`` command. Only this module knows exit codes."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from engine.config import Settings, from_env
+from engine.errors import InvalidDiagram, SanxiangError
+
+
+def _settings() -> Settings:
+    return from_env()
+
+
+def _context(settings: Settings | None = None):  # type: ignore[no-untyped-def]
+    from engine.bootstrap import bootstrap
+    return bootstrap(settings or _settings())
+
+
+@click.group()
+@click.version_option(package_name="sanxiang")
+def main() -> None:
+    """三项 Sanxiang：行政审批三项制度流程引擎 / approval workflow engine."""
+
+
+@main.group()
+def db() -> None:
+    """Database schema (Alembic)."""
+
+
+@db.command("upgrade")
+def db_upgrade() -> None:
+    """Bring the schema to the newest version."""
+    from engine.store.migrate import current, upgrade
+    ctx = _context()
+    upgrade(ctx.database)
+    click.echo(f"schema at {current(ctx.database)}")
+
+
+def _files(paths: tuple[str, ...]) -> list[Path]:
+    found: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found += sorted(p for p in path.rglob("*") if p.suffix in (".bpmn", ".form") and p.is_file())
+        else:
+            found.append(path)
+    return found
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--rules", type=click.Choice(["all", "dialect", "compliance"]), default="all")
+def lint(paths: tuple[str, ...], fmt: str, rules: str) -> None:
+    """Check diagrams and forms; exit 1 on any error finding."""
+    from engine.compliance import lint_path
+    from engine.compliance.findings import has_errors
+    report = {str(p): lint_path(p, rules=rules) for p in _files(paths)}
+    if fmt == "json":
+        click.echo(json.dumps({k: [f.to_json() for f in v] for k, v in report.items()}, ensure_ascii=False,
+                              indent=2))
+    else:
+        for name, findings in report.items():
+            click.echo(f"{name}: {'通过 / ok' if not findings else f'{len(findings)} 项 / finding(s)'}")
+            for finding in findings:
+                click.echo(f"  {finding}")
+    sys.exit(1 if any(has_errors(v) for v in report.values()) else 0)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--as-user", default="admin", show_default=True)
+def deploy(paths: tuple[str, ...], as_user: str) -> None:
+    """Deploy .bpmn and .form files (folders are searched)."""
+    from engine.services.deploy import deploy as run_deploy
+    from engine.services.ports import Actor
+    from engine.store.migrate import upgrade
+    ctx = _context()
+    upgrade(ctx.database)
+    files = [(p.name, p.read_bytes()) for p in _files(paths)]
+    try:
+        outcome = run_deploy(ctx, files, Actor(as_user, frozenset({"designer"})))
+    except InvalidDiagram as exc:
+        click.echo(f"拒绝部署 / refused: {exc.message_zh} / {exc.message_en}", err=True)
+        for finding in exc.findings:
+            click.echo(f"  {finding}", err=True)
+        sys.exit(1)
+    for item in outcome.items:
+        state = "新版本 / new" if item.created else "未变 / unchanged"
+        click.echo(f"{item.kind} {item.key} v{item.version} {state}")
+
+
+def _prepare(ctx) -> None:  # type: ignore[no-untyped-def]
+    from engine.demo import ensure_demo_users
+    from engine.services.deploy import deploy as run_deploy
+    from engine.services.ports import Actor
+    from engine.store.migrate import upgrade
+    upgrade(ctx.database)
+    users = ensure_demo_users(ctx)
+    files = [(p.name, p.read_bytes()) for p in _files((str(ctx.settings.forms_dir), str(ctx.settings.processes_dir)))]
+    if files:
+        outcome = run_deploy(ctx, files, Actor("admin", frozenset({"designer"})))
+        for item in outcome.processes:
+            click.echo(f"  流程 process {item.key} v{item.version}: {item.name}")
+    click.echo("演示用户 / demo users (API: Authorization: Bearer <token>):")
+    for user in users:
+        click.echo(f"  {user.user_id:<6} {','.join(user.groups):<32} token={user.token}  {user.name}")
+
+
+@main.command()
+@click.option("--host", default=None)
+@click.option("--port", type=int, default=None)
+def up(host: str | None, port: int | None) -> None:
+    """Quick start: migrate, deploy processes/ and forms/, create demo users, serve."""
+    from engine.server import serve
+    from engine.web.app import create_app
+    settings = _settings()
+    settings = settings.with_(host=host or settings.host, port=port or settings.port)
+    ctx = _context(settings)
+    try:
+        _prepare(ctx)
+    except SanxiangError as exc:
+        click.echo(f"启动失败 / cannot start: {exc.message_zh} / {exc.message_en}", err=True)
+        for finding in getattr(exc, "findings", []):
+            click.echo(f"  {finding}", err=True)
+        sys.exit(1)
+    click.echo(f"Sanxiang 已启动 / running at http://{settings.host}:{settings.port}/  "
+               f"(API: http://{settings.host}:{settings.port}/api/v1/openapi.json)")
+    serve(create_app(ctx), settings.host, settings.port, database=ctx.database)
+
+
+@main.command("serve")
+@click.option("--host", default=None)
+@click.option("--port", type=int, default=None)
+@click.option("--workers", type=int, default=1, show_default=True)
+def serve_command(host: str | None, port: int | None, workers: int) -> None:
+    """Serve without preparing anything (production: run `sanxiang db upgrade` and deploy first)."""
+    from engine.server import serve
+    from engine.web.app import create_app
+    settings = _settings()
+    settings = settings.with_(host=host or settings.host, port=port or settings.port)
+    ctx = _context(settings)
+    serve(create_app(ctx), settings.host, settings.port, workers=workers, database=ctx.database)

@@ -1,0 +1,39 @@
+"""The safe expression language of diagram conditions, scripts and timers.
+
+Two source forms, compiled once at deploy time and evaluated by walking a checked tree
+(never ``eval``/``exec``/``compile``):
+
+* JUEL as Camunda 7 users write it, wrapped in ``${...}`` or ``#{...}``: ``${amount > 1000 && major}``,
+  ``${result eq 'pass'}``, ``${not empty comment}``, ``${applicant.type}``, ``${items[0]}``, ``a ? b : c``.
+  ``a.b`` reads the key ``'b'`` of the map ``a`` (never a Python attribute). ``&&``, ``||``, ``!`` and
+  ``? :`` need true/false (null counts as false); there is no string-to-number coercion.
+* The Python form (unwrapped): ``approved == True``, ``result in ['pass', 'return']``, ``x is None``.
+  Attribute access ``a.b`` is refused: write ``a['b']``.
+
+Both allow variables, str/int/float/bool/None literals, list/tuple/dict literals, comparisons,
+logic, ``+ - * / // % **`` on numbers, ``+`` and ``*`` on strings/lists (bounded), ``in``,
+conditional expressions, data subscripts, and calls to allow-listed functions (passed in at
+evaluation). No attributes, lambdas, comprehensions, f-strings, walrus, starred or ``__`` names.
+
+Unknown variables or keys raise ``ExpressionError`` (``missing="error"``, the default) or read as
+None (``missing="none"``). Limits live in ``limits``.
+"""
+
+from engine.runner.expressions.compiler import (
+    CompiledExpression,
+    compile_condition,
+    compile_expression,
+    is_expression_syntax,
+)
+from engine.runner.expressions.errors import ExpressionError
+from engine.runner.expressions.timers import TIMER_KINDS, compile_timer
+
+__all__ = [
+    "TIMER_KINDS",
+    "CompiledExpression",
+    "ExpressionError",
+    "compile_condition",
+    "compile_expression",
+    "compile_timer",
+    "is_expression_syntax",
+]

@@ -1,0 +1,160 @@
+"""Turn a checked tree into nested closures: evaluation walks our own code, never ``eval``.
+
+Each node becomes ``program(variables, functions) -> value``; building happens once, at compile time.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from engine.errors import SanxiangError
+from engine.runner.expressions import operations as ops
+from engine.runner.expressions.errors import ExpressionError
+from engine.runner.expressions.nodes import EmptyTest, StrictBool
+
+Functions = Mapping[str, Callable[..., Any]]
+Program = Callable[[Mapping[str, Any], Functions], Any]
+
+
+def build(tree: ast.expr, *, missing: str) -> Program:
+    """Build the program of a tree already passed by ``Checker`` (``missing``: "error" | "none")."""
+    return _Builder(none_if_missing=missing == "none").build(tree)
+
+
+class _Builder:
+    def __init__(self, *, none_if_missing: bool) -> None:
+        self.none_if_missing = none_if_missing
+
+    def build(self, node: ast.expr) -> Program:  # noqa: C901 - one flat dispatch over node types
+        match node:
+            case ast.Constant():
+                return _constant(node.value)
+            case ast.Name():
+                return self.name(node.id)
+            case ast.BoolOp():
+                return self.logic(node)
+            case ast.BinOp():
+                return self.binary(node)
+            case ast.UnaryOp():
+                return self.unary(node)
+            case ast.Compare():
+                return self.compare(node)
+            case ast.IfExp():
+                return self.choice(node)
+            case ast.Subscript():
+                return self.subscript(node)
+            case ast.Call():
+                return self.call(node)
+            case ast.List() | ast.Tuple() | ast.Dict():
+                return self.container(node)
+            case EmptyTest() | StrictBool():
+                return self.juel(node)
+        kind = type(node).__name__
+        raise ExpressionError(f"内部错误：未检查的语法 {kind}", f"Internal error: unchecked node {kind}")
+
+    def name(self, name: str) -> Program:
+        if self.none_if_missing:
+            return lambda variables, functions: variables.get(name)
+
+        def load(variables: Mapping[str, Any], functions: Functions) -> Any:
+            try:
+                return variables[name]
+            except KeyError:
+                raise ops.missing(f"流程变量 '{name}' ", f"Case variable '{name}'") from None
+        return load
+
+    def logic(self, node: ast.BoolOp) -> Program:
+        parts = [self.build(value) for value in node.values]
+        stop_when = not isinstance(node.op, ast.And)   # and stops on a falsy value, or on a truthy one
+
+        def run(variables: Mapping[str, Any], functions: Functions) -> Any:
+            result: Any = None
+            for part in parts:
+                result = part(variables, functions)
+                if bool(result) is stop_when:
+                    return result
+            return result
+        return run
+
+    def binary(self, node: ast.BinOp) -> Program:
+        left, right, apply = self.build(node.left), self.build(node.right), ops.BINARY[type(node.op)]
+        return lambda variables, functions: apply(left(variables, functions), right(variables, functions))
+
+    def unary(self, node: ast.UnaryOp) -> Program:
+        operand = self.build(node.operand)
+        if isinstance(node.op, ast.Not):
+            return lambda variables, functions: not operand(variables, functions)
+        apply = ops.negate if isinstance(node.op, ast.USub) else ops.plus
+        return lambda variables, functions: apply(operand(variables, functions))
+
+    def compare(self, node: ast.Compare) -> Program:
+        left = self.build(node.left)
+        steps = [(*ops.COMPARE[type(op)], self.build(right)) for op, right in zip(node.ops, node.comparators,
+                                                                                strict=True)]
+
+        def run(variables: Mapping[str, Any], functions: Functions) -> Any:
+            current = left(variables, functions)
+            result: Any = True
+            for symbol, test, right in steps:
+                other = right(variables, functions)
+                try:
+                    result = test(current, other)
+                except TypeError:
+                    raise ops.cannot_compare(current, symbol, other) from None
+                if not result:
+                    return result
+                current = other
+            return result
+        return run
+
+    def choice(self, node: ast.IfExp) -> Program:
+        test, then, otherwise = self.build(node.test), self.build(node.body), self.build(node.orelse)
+        return lambda variables, functions: (then(variables, functions) if test(variables, functions)
+                                             else otherwise(variables, functions))
+
+    def subscript(self, node: ast.Subscript) -> Program:
+        value, key, lenient = self.build(node.value), self.build(node.slice), self.none_if_missing
+        return lambda variables, functions: ops.index(value(variables, functions), key(variables, functions),
+                                                      lenient)
+
+    def call(self, node: ast.Call) -> Program:
+        assert isinstance(node.func, ast.Name)   # guaranteed by Checker
+        name = node.func.id
+        args = [self.build(arg) for arg in node.args]
+        keywords = [(keyword.arg or "", self.build(keyword.value)) for keyword in node.keywords]
+
+        def run(variables: Mapping[str, Any], functions: Functions) -> Any:
+            function = functions.get(name)
+            if function is None:
+                raise ExpressionError(f"函数 '{name}' 未提供", f"Function '{name}' was not provided")
+            values = [arg(variables, functions) for arg in args]
+            named = {key: arg(variables, functions) for key, arg in keywords}
+            try:
+                return function(*values, **named)
+            except SanxiangError:
+                raise
+            except Exception as exc:
+                raise ExpressionError(f"函数 '{name}' 执行失败：{exc}",
+                                      f"Function '{name}' failed: {exc}") from exc
+        return run
+
+    def container(self, node: ast.List | ast.Tuple | ast.Dict) -> Program:
+        if isinstance(node, ast.Dict):
+            pairs = [(self.build(key), self.build(value)) for key, value in zip(node.keys, node.values,
+                                                                              strict=True) if key is not None]
+            return lambda variables, functions: {key(variables, functions): value(variables, functions)
+                                                 for key, value in pairs}
+        items = [self.build(item) for item in node.elts]
+        kind: Callable[[list[Any]], Any] = list if isinstance(node, ast.List) else tuple
+        return lambda variables, functions: kind([item(variables, functions) for item in items])
+
+    def juel(self, node: EmptyTest | StrictBool) -> Program:
+        operand = self.build(node.operand)
+        test = ops.is_empty if isinstance(node, EmptyTest) else ops.strict_bool
+        return lambda variables, functions: test(operand(variables, functions))
+
+
+def _constant(value: Any) -> Program:
+    return lambda variables, functions: value

@@ -1,0 +1,7 @@
+"""Resource limits of the expression language (guards against abuse by a diagram author)."""
+
+MAX_SOURCE_LENGTH = 2_000      # characters of expression text
+MAX_DEPTH = 64                 # nesting depth of the syntax tree
+MAX_INT_BITS = 4_096           # largest integer any literal or operation may produce (~1,233 digits)
+MAX_SEQUENCE_LENGTH = 100_000  # longest string/list that + or * may produce
+MISSING_MODES = frozenset({"error", "none"})

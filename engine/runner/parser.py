@@ -1,0 +1,125 @@
+"""Parse a Camunda 7 diagram into a SpiffWorkflow spec, once per deployed version."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from lxml import etree
+from SpiffWorkflow.bpmn.parser.BpmnParser import full_tag
+from SpiffWorkflow.bpmn.parser.TaskParser import TaskParser
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.bpmn.specs.defaults import ServiceTask
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
+    CycleTimerEventDefinition,
+    DurationTimerEventDefinition,
+    TimerEventDefinition,
+)
+from SpiffWorkflow.camunda.parser import CamundaParser
+
+from engine.errors import InvalidDiagram
+from engine.runner.dialect import hardened_parser, read_elements
+from engine.runner.expressions import ExpressionError, compile_condition, compile_expression, compile_timer
+from engine.runner.script_engine import ExpressionTable
+from engine.runner.types import ElementInfo
+
+SAFE_SCRIPT_FORMATS = frozenset({"sanxiang-expression", "juel"})
+
+
+class HandlerServiceTask(ServiceTask):
+    """A service task that runs a handler registered in Python, then completes."""
+
+    def _execute(self, task):  # type: ignore[no-untyped-def]
+        task.workflow.script_engine.call_handler(task)
+        return True
+
+
+class _Parser(CamundaParser):
+    OVERRIDE_PARSER_CLASSES = {
+        **CamundaParser.OVERRIDE_PARSER_CLASSES,
+        full_tag("serviceTask"): (TaskParser, HandlerServiceTask),
+    }
+
+
+@dataclass(frozen=True)
+class ParsedProcess:
+    process_id: str
+    spec: Any
+    subprocess_specs: Mapping[str, Any]
+    elements: Mapping[str, ElementInfo]
+    properties: Mapping[str, str]
+    expressions: ExpressionTable
+
+
+def _timer_kind(definition: TimerEventDefinition) -> str:
+    if isinstance(definition, DurationTimerEventDefinition):
+        return "timeDuration"
+    if isinstance(definition, CycleTimerEventDefinition):
+        return "timeCycle"
+    return "timeDate"
+
+
+def _script_lines(script: str, functions: frozenset[str]) -> tuple[tuple[str, Any], ...]:
+    lines = []
+    for raw in script.splitlines():
+        text = raw.strip()
+        if not text or text.startswith("#"):
+            continue
+        name, sep, source = text.partition("=")
+        if not sep or not name.strip().isidentifier() or source.startswith("="):
+            raise ExpressionError(f"脚本行应为“变量 = 表达式”：{text}",
+                                  f"A script line must read 'name = expression': {text}")
+        lines.append((name.strip(), compile_expression(source.strip(), allowed_functions=functions)))
+    return tuple(lines)
+
+
+def _compile_spec(spec: Any, functions: frozenset[str], table: dict[str, Any],
+                  scripts: dict[str, Any]) -> None:
+    for task_spec in spec.task_specs.values():
+        for condition, _target in getattr(task_spec, "cond_task_specs", ()):
+            source = getattr(condition, "args", [condition])[0] if condition is not None else None
+            if isinstance(source, str) and source not in table:
+                table[source] = compile_condition(source, allowed_functions=functions)
+        definition = getattr(task_spec, "event_definition", None)
+        if isinstance(definition, TimerEventDefinition) and definition.expression:
+            table[definition.expression] = compile_timer(
+                definition.expression, _timer_kind(definition), allowed_functions=functions)
+        script = getattr(task_spec, "script", None)
+        if isinstance(script, str) and script not in scripts:
+            scripts[script] = _script_lines(script, functions)
+
+
+def _compile_expressions(specs: list[Any], functions: frozenset[str], element_of: Mapping[str, Any]
+                         ) -> ExpressionTable:
+    table: dict[str, Any] = {}
+    scripts: dict[str, Any] = {}
+    for spec in specs:
+        try:
+            _compile_spec(spec, functions, table, scripts)
+        except ExpressionError as exc:
+            raise InvalidDiagram(f"表达式不合规：{exc.message_zh}", f"Unsafe expression: {exc.message_en}",
+                                 findings=[exc]) from exc
+    return ExpressionTable(by_source=table, scripts=scripts)
+
+
+def parse_process(xml: bytes, process_id: str | None = None,
+                  functions: frozenset[str] = frozenset()) -> ParsedProcess:
+    """Parse and compile; raise ``InvalidDiagram`` with a clear message on anything wrong."""
+    try:
+        root = etree.fromstring(xml, hardened_parser())
+        parser = _Parser()
+        parser.add_bpmn_xml(etree.ElementTree(root), filename=process_id or "diagram.bpmn")
+        ids = parser.get_process_ids()
+        pid = process_id or (ids[0] if len(ids) == 1 else None)
+        if pid is None or pid not in ids:
+            raise InvalidDiagram("图中应恰有一个可执行流程", "The diagram must hold exactly one executable "
+                                 f"process (found: {', '.join(ids) or 'none'})", findings=[])
+        spec = parser.get_spec(pid)
+        subprocess_specs = parser.get_subprocess_specs(pid)
+    except (ValidationException, etree.XMLSyntaxError) as exc:
+        raise InvalidDiagram(f"流程图无法解析：{exc}", f"The diagram cannot be parsed: {exc}",
+                             findings=[]) from exc
+    elements, process_properties = read_elements(xml)
+    table = _compile_expressions([spec, *subprocess_specs.values()], functions, elements)
+    return ParsedProcess(pid, spec, subprocess_specs, elements, process_properties.get(pid, {}), table)

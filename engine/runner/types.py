@@ -1,0 +1,74 @@
+"""Plain values the runner returns: nothing here is a SpiffWorkflow object."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class ElementInfo:
+    """What Camunda Modeler wrote on one flow node, including what CamundaParser drops."""
+
+    element_id: str
+    tag: str
+    name: str
+    line: int | None = None
+    candidate_groups: tuple[str, ...] = ()
+    candidate_users: tuple[str, ...] = ()
+    assignee: str | None = None
+    due_date: str | None = None
+    form_ref: str | None = None
+    form_ref_binding: str | None = None
+    form_ref_version: str | None = None
+    form_key: str | None = None
+    properties: dict[str, str] = field(default_factory=dict)
+    topic: str | None = None            # serviceTask camunda:type="external"
+    delegate: str | None = None         # serviceTask camunda:delegateExpression="${name}"
+    lane: str | None = None
+
+    @property
+    def role(self) -> str | None:
+        return self.properties.get("sanxiang.role")
+
+    @property
+    def form_id(self) -> str | None:
+        """The form this task shows: formRef, or a ``camunda-forms:deployment:x.form`` formKey."""
+        if self.form_ref:
+            return self.form_ref
+        key = self.form_key or ""
+        for prefix in ("camunda-forms:deployment:", "camunda-forms:app:"):
+            if key.startswith(prefix):
+                name = key[len(prefix):]
+                return name[:-5] if name.endswith(".form") else name
+        return key or None
+
+
+@dataclass(frozen=True, slots=True)
+class ReadyTask:
+    task_id: str
+    element: ElementInfo
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class PendingTimer:
+    task_id: str
+    element_id: str
+    due_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Effect:
+    """Something a service-task handler asked for, carried out by the service in the same transaction."""
+
+    kind: str
+    element_id: str
+    payload: dict[str, Any]
+
+
+@dataclass(slots=True)
+class StepResult:
+    completed_elements: list[str] = field(default_factory=list)
+    effects: list[Effect] = field(default_factory=list)

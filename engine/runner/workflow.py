@@ -1,0 +1,163 @@
+"""The runner façade: start, restore, inspect, complete and wake up workflows.
+
+The only module tree that imports SpiffWorkflow; everything it returns is a plain value
+(``engine.runner.types``). A step that raises leaves nothing behind: the caller discards
+the workflow object and the transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.util.task import TaskState
+
+from engine.errors import Conflict, NotFound, SanxiangError, StepFailed
+from engine.runner.clock import frozen_now
+from engine.runner.parser import ParsedProcess
+from engine.runner.script_engine import Handler, SafeScriptEngine
+from engine.runner.state import dump_state, load_state
+from engine.runner.types import PendingTimer, ReadyTask, StepResult
+
+
+class Workflow:
+    """One case's workflow in memory for the length of one step."""
+
+    def __init__(self, process: ParsedProcess, wf: BpmnWorkflow, engine: SafeScriptEngine) -> None:
+        self.process = process
+        self._wf = wf
+        self._engine = engine
+        wf.script_engine = engine
+
+    # -- reading --------------------------------------------------------------------------------
+    @property
+    def is_completed(self) -> bool:
+        return bool(self._wf.is_completed())
+
+    @property
+    def variables(self) -> dict[str, Any]:
+        """The case variables as the latest task sees them (``wf.data`` is empty until the end)."""
+        if self._wf.is_completed():
+            return dict(self._wf.data)
+        merged: dict[str, Any] = {}
+        for task in sorted(self._all_tasks(), key=lambda t: t.last_state_change):
+            if task.has_state(TaskState.COMPLETED | TaskState.READY | TaskState.WAITING | TaskState.STARTED):
+                merged.update(task.data)
+        return merged
+
+    def ready_tasks(self) -> list[ReadyTask]:
+        return [
+            ReadyTask(task_id=str(t.id), element=self.process.elements[t.task_spec.bpmn_id], data=dict(t.data))
+            for t in self._wf.get_tasks(state=TaskState.READY, manual=True)
+            if t.task_spec.bpmn_id in self.process.elements
+        ]
+
+    def waiting_timers(self) -> list[PendingTimer]:
+        timers = []
+        for task in self._wf.get_tasks(state=TaskState.WAITING):
+            value = task._get_internal_data("event_value")
+            if isinstance(value, dict):
+                value = value.get("next")
+            if isinstance(value, str) and task.task_spec.bpmn_id:
+                timers.append(PendingTimer(str(task.id), task.task_spec.bpmn_id,
+                                           datetime.fromisoformat(value)))
+        return timers
+
+    def dump(self) -> str:
+        return dump_state(self._wf)
+
+    # -- stepping -------------------------------------------------------------------------------
+    def complete_task(self, task_id: str, data: Mapping[str, Any], now: datetime) -> StepResult:
+        task = self._ready_user_task(task_id)
+        return self._step(now, lambda: self._run_task(task, data))
+
+    def run_engine(self, now: datetime) -> StepResult:
+        """Advance automatic steps and due timers (start of a case, a timer firing)."""
+        return self._step(now, lambda: None)
+
+    def _run_task(self, task: Any, data: Mapping[str, Any]) -> None:
+        task.data.update(data)
+        task.run()
+
+    def _step(self, now: datetime, action: Callable[[], None]) -> StepResult:
+        before = {t.id for t in self._all_tasks() if t.has_state(TaskState.COMPLETED)}
+        self._engine.effects = []
+        try:
+            with frozen_now(now):
+                action()
+                self._wf.refresh_timers()
+                self._wf.do_engine_steps()
+                self._wf.refresh_timers()
+                self._wf.do_engine_steps()
+        except SanxiangError:
+            raise
+        except Exception as exc:  # anything else in a step: the caller rolls back and discards us
+            inner = _unwrap(exc)
+            if inner is not None:
+                raise inner from exc
+            raise StepFailed(f"流程引擎执行失败：{exc}", f"The engine failed while running the step: {exc}",
+                             code="engine-failed") from exc
+        done = [t for t in self._all_tasks() if t.has_state(TaskState.COMPLETED) and t.id not in before]
+        done.sort(key=lambda t: t.last_state_change)
+        return StepResult(completed_elements=[t.task_spec.bpmn_id for t in done if t.task_spec.bpmn_id],
+                          effects=list(self._engine.effects))
+
+    def _ready_user_task(self, task_id: str) -> Any:
+        try:
+            task = self._wf.get_task_from_id(UUID(task_id))
+        except (ValueError, SpiffWorkflowException, KeyError):
+            task = None
+        if task is None:
+            raise NotFound("任务不存在", f"No task {task_id} in this case", code="task-not-found")
+        if not task.has_state(TaskState.READY) or not task.task_spec.manual:
+            raise Conflict("任务已不是待办状态（可能已被他人办理）",
+                           f"Task {task_id} is not waiting for a person any more", code="task-not-ready")
+        return task
+
+    def _all_tasks(self) -> list[Any]:
+        tasks = list(self._wf.tasks.values())
+        for sub in self._wf.subprocesses.values():
+            tasks.extend(sub.tasks.values())
+        return tasks
+
+
+def _unwrap(exc: BaseException) -> SanxiangError | None:
+    seen = exc
+    for _ in range(5):
+        nested = getattr(seen, "error", None) or seen.__cause__ or seen.__context__
+        if nested is None:
+            return None
+        if isinstance(nested, SanxiangError):
+            return nested
+        seen = nested
+    return None
+
+
+class Runner:
+    """Makes ``Workflow`` objects for parsed processes, with the handlers and functions of this node."""
+
+    def __init__(self, handlers: Mapping[str, Handler] | None = None,
+                 functions: Mapping[str, Callable[..., Any]] | None = None) -> None:
+        self.handlers = dict(handlers or {})
+        self.functions = dict(functions or {})
+
+    def _engine(self, process: ParsedProcess) -> SafeScriptEngine:
+        return SafeScriptEngine(process.expressions, self.functions, self.handlers, process.elements)
+
+    def start(self, process: ParsedProcess, variables: Mapping[str, Any], now: datetime
+              ) -> tuple[Workflow, StepResult]:
+        wf = BpmnWorkflow(process.spec, dict(process.subprocess_specs))
+        workflow = Workflow(process, wf, self._engine(process))
+        wf.task_tree.data.update(variables)
+        for task in wf.get_tasks(state=TaskState.READY):
+            task.data.update(variables)
+        result = workflow.run_engine(now)
+        return workflow, result
+
+    def restore(self, process: ParsedProcess, state: str) -> Workflow:
+        wf = load_state(state, process.spec, dict(process.subprocess_specs))
+        return Workflow(process, wf, self._engine(process))

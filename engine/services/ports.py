@@ -1,0 +1,127 @@
+"""What the services need from the outside, as protocols and plain rows.
+
+Services never import Flask, SQLAlchemy, SpiffWorkflow or APScheduler: ``engine.bootstrap``
+hands them adapters that fit these shapes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+Clock = Callable[[], datetime]
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    user_id: str
+    groups: frozenset[str] = frozenset()
+    display_name: str = ""
+
+    def in_any(self, groups: Iterable[str]) -> bool:
+        return bool(self.groups.intersection(groups))
+
+
+SYSTEM = Actor("system", frozenset({"system"}), "系统")
+
+
+@dataclass(frozen=True, slots=True)
+class ProcessRow:
+    id: int
+    key: str
+    version: int
+    name: str
+    sha256: str
+    xml: str
+    properties: dict[str, str]
+    forms: dict[str, int]
+    deployed_at: datetime
+    deployed_by: str
+
+
+@dataclass(frozen=True, slots=True)
+class FormRow:
+    id: int
+    form_id: str
+    version: int
+    sha256: str
+    body: str
+
+
+@dataclass(frozen=True, slots=True)
+class CaseRow:
+    id: str
+    process_id: int
+    process_key: str
+    business_key: str | None
+    status: str
+    applicant: dict[str, Any]
+    state: str
+    version: int
+    started_by: str
+    started_at: datetime
+    updated_at: datetime
+    ended_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class TaskRow:
+    id: str
+    case_id: str
+    process_key: str
+    element_id: str
+    name: str
+    role: str | None
+    status: str
+    assignee: str | None
+    candidate_groups: tuple[str, ...]
+    candidate_users: tuple[str, ...]
+    form_id: str | None
+    due_at: datetime | None
+    created_at: datetime
+    completed_at: datetime | None = None
+    completed_by: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RecordDraft:
+    action: str
+    actor: str
+    actor_role: str = ""
+    case_id: str | None = None
+    task_id: str | None = None
+    element_id: str | None = None
+    payload: Mapping[str, Any] = field(default_factory=dict)
+    evidence: Sequence[str] = ()
+    corrects: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TaskFilter:
+    user: Actor
+    scope: str = "all"                 # "mine" | "groups" | "all" (mine + my groups)
+    process_key: str | None = None
+    case_id: str | None = None
+    status: str = "ready"
+    limit: int = 100
+    offset: int = 0
+
+
+class UnitOfWork(Protocol):
+    """One database transaction; rolled back unless ``commit()`` is called."""
+
+    processes: Any
+    forms: Any
+    cases: Any
+    tasks: Any
+    users: Any
+    records: Any
+
+    def __enter__(self) -> UnitOfWork: ...
+    def __exit__(self, *exc: object) -> None: ...
+    def commit(self) -> None: ...
+
+
+UnitOfWorkFactory = Callable[..., UnitOfWork]

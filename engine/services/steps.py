@@ -1,0 +1,81 @@
+"""What every step does after the engine ran: save, project the tasks, record — one transaction."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from engine.errors import Conflict
+from engine.services.ports import Actor, CaseRow, RecordDraft, TaskRow, UnitOfWork
+
+
+def jsonable(data: Mapping[str, Any]) -> dict[str, Any]:
+    """A JSON-native copy for the record (dates and decimals as their text)."""
+    result: dict[str, Any] = json.loads(json.dumps(dict(data), default=str, ensure_ascii=False))
+    return result
+
+
+def _parse_due(text: str | None) -> datetime | None:
+    if not text or "{" in text:
+        return None
+    try:
+        due = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return due if due.tzinfo else None
+
+
+def task_rows(case: CaseRow, workflow: Any, now: datetime) -> list[TaskRow]:
+    return [TaskRow(
+        id=t.task_id, case_id=case.id, process_key=case.process_key, element_id=t.element.element_id,
+        name=t.element.name or t.element.element_id, role=t.element.role, status="ready",
+        assignee=t.element.assignee if t.element.assignee and "{" not in t.element.assignee else None,
+        candidate_groups=t.element.candidate_groups, candidate_users=t.element.candidate_users,
+        form_id=t.element.form_id, due_at=_parse_due(t.element.due_date), created_at=now)
+        for t in workflow.ready_tasks()]
+
+
+@dataclass(frozen=True)
+class StepContext:
+    uow: UnitOfWork
+    case: CaseRow
+    actor: Actor
+    now: datetime
+
+
+def sync_tasks(step: StepContext, workflow: Any, completed_task: str | None) -> list[TaskRow]:
+    """Make the task projection match the workflow; return the tasks that appeared."""
+    open_rows = {r.id: r for r in step.uow.tasks.for_case(step.case.id, status="ready")}
+    ready = {r.id: r for r in task_rows(step.case, workflow, step.now)}
+    if completed_task is not None:
+        step.uow.tasks.close([completed_task], status="completed", now=step.now, actor=step.actor.user_id)
+    gone = [tid for tid in open_rows if tid not in ready and tid != completed_task]
+    step.uow.tasks.close(gone, status="cancelled", now=step.now, actor=None)
+    new = [row for tid, row in ready.items() if tid not in open_rows]
+    step.uow.tasks.add(new)
+    return new
+
+
+def save_case(step: StepContext, workflow: Any) -> CaseRow:
+    status = "completed" if workflow.is_completed else "running"
+    ended = step.now if workflow.is_completed else None
+    if not step.uow.cases.save_state(step.case.id, expected_version=step.case.version, state=workflow.dump(),
+                                     status=status, now=step.now, ended_at=ended):
+        raise Conflict("办件已被他人同时处理，请刷新后重试",
+                       "The case was changed by someone else at the same time; reload and try again",
+                       code="case-version-conflict")
+    if workflow.is_completed:
+        step.uow.records.append(RecordDraft(action="case.completed", actor=step.actor.user_id,
+                                            case_id=step.case.id), step.now)
+    return step.case
+
+
+def step_payload(result: Any, new_tasks: list[TaskRow], **extra: Any) -> dict[str, Any]:
+    """One record per step: what the person did, the path the engine then took, what is now waiting."""
+    payload = dict(extra)
+    payload["path"] = [e for e in result.completed_elements if not e.endswith(".EndJoin")]
+    payload["created"] = [{"task": r.id, "element": r.element_id, "name": r.name} for r in new_tasks]
+    return payload

@@ -1,0 +1,120 @@
+"""Task inbox and the three things people do to a task: claim, unclaim, complete."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from engine.errors import Conflict, NotAllowed, NotFound
+from engine.services.cases import check_variables
+from engine.services.context import AppContext
+from engine.services.ports import Actor, RecordDraft, TaskFilter, TaskRow, UnitOfWork
+from engine.services.steps import StepContext, jsonable, save_case, step_payload, sync_tasks
+
+# A guard inspects a completion before it runs and raises ProcedureViolation / NotAllowed to refuse it
+# (the legal-review gate, separation of duties, certificates, form validation…).
+Guard = Callable[["Completion"], None]
+
+
+class Completion:
+    """Everything a guard may look at: the task, the case, the submitted data, the actor, the records."""
+
+    def __init__(self, uow: UnitOfWork, task: TaskRow, case: Any, process: Any, element: Any,
+                 data: dict[str, Any], actor: Actor, variables: Callable[[], dict[str, Any]]) -> None:
+        self.uow, self.task, self.case, self.process = uow, task, case, process
+        self.element, self.data, self.actor = element, data, actor
+        self._variables = variables
+
+    @property
+    def variables(self) -> dict[str, Any]:
+        return self._variables()
+
+
+def may_work_on(actor: Actor, task: TaskRow) -> bool:
+    if task.assignee is not None:
+        return task.assignee == actor.user_id
+    return actor.in_any(task.candidate_groups) or actor.user_id in task.candidate_users
+
+
+def list_tasks(ctx: AppContext, query: TaskFilter) -> list[TaskRow]:
+    with ctx.uow(readonly=True) as uow:
+        return list(uow.tasks.inbox(query))
+
+
+def _open_task(uow: UnitOfWork, task_id: str) -> TaskRow:
+    task = uow.tasks.get(task_id)
+    if task is None:
+        raise NotFound("任务不存在", f"No task {task_id}", code="task-not-found")
+    if task.status != "ready":
+        raise Conflict("任务已办结或已取消", f"Task {task_id} is {task.status}, no longer waiting",
+                       code="task-not-ready")
+    return task
+
+
+def _refuse(actor: Actor, task: TaskRow) -> NotAllowed:
+    return NotAllowed(f"用户 {actor.user_id} 不是该任务的办理人或候选人",
+                      f"User {actor.user_id} is neither the assignee nor a candidate of task {task.id}",
+                      code="task-forbidden")
+
+
+def claim_task(ctx: AppContext, task_id: str, actor: Actor) -> TaskRow:
+    with ctx.uow() as uow:
+        task = _open_task(uow, task_id)
+        if task.assignee == actor.user_id:
+            return task
+        if not may_work_on(actor, task):
+            raise _refuse(actor, task)
+        if not uow.tasks.set_assignee(task_id, actor.user_id, expected=None):
+            raise Conflict("任务已被他人认领", "The task was claimed by someone else", code="task-claimed")
+        uow.records.append(RecordDraft(action="task.claimed", actor=actor.user_id, case_id=task.case_id,
+                                       task_id=task.id, element_id=task.element_id), ctx.clock())
+        uow.commit()
+    return _reload(ctx, task_id)
+
+
+def unclaim_task(ctx: AppContext, task_id: str, actor: Actor) -> TaskRow:
+    with ctx.uow() as uow:
+        task = _open_task(uow, task_id)
+        if task.assignee != actor.user_id and not actor.in_any({"supervisor", "admin"}):
+            raise NotAllowed("只能退回自己认领的任务", "You can only unclaim a task you hold", code="task-forbidden")
+        if task.assignee is not None:
+            uow.tasks.set_assignee(task_id, None, expected=task.assignee)
+            uow.records.append(RecordDraft(action="task.unclaimed", actor=actor.user_id, case_id=task.case_id,
+                                           task_id=task.id, element_id=task.element_id), ctx.clock())
+        uow.commit()
+    return _reload(ctx, task_id)
+
+
+def _reload(ctx: AppContext, task_id: str) -> TaskRow:
+    with ctx.uow(readonly=True) as uow:
+        task = uow.tasks.get(task_id)
+    assert task is not None
+    return task
+
+
+def complete_task(ctx: AppContext, task_id: str, data: Mapping[str, Any], actor: Actor) -> TaskRow:
+    """Run one step: check, complete, save with the case version, project, record — or change nothing."""
+    data = check_variables(data)
+    now = ctx.clock()
+    with ctx.uow() as uow:
+        task = _open_task(uow, task_id)
+        if not may_work_on(actor, task):
+            raise _refuse(actor, task)
+        case = uow.cases.get(task.case_id)
+        assert case is not None
+        parsed = ctx.processes.get(uow, case.process_id)
+        workflow = ctx.runner.restore(parsed, case.state)
+        completion = Completion(uow, task, case, parsed, parsed.elements[task.element_id], data, actor,
+                                lambda: workflow.variables)
+        for guard in ctx.guards:
+            guard(completion)
+        result = workflow.complete_task(task_id, data, now)
+        step = StepContext(uow, case, actor, now)
+        save_case(step, workflow)
+        new = sync_tasks(step, workflow, task_id)
+        uow.records.append(RecordDraft(
+            action="task.completed", actor=actor.user_id, actor_role=task.role or "", case_id=case.id,
+            task_id=task_id, element_id=task.element_id, payload=step_payload(result, new, data=jsonable(data))),
+            now)
+        uow.commit()
+    return _reload(ctx, task_id)

@@ -1,0 +1,60 @@
+"""A unit of work: one connection, one transaction, rolled back unless committed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
+
+from engine.errors import Conflict
+from engine.store.records import RecordRepository
+from engine.store.repositories import CaseRepository, FormRepository, ProcessRepository, TaskRepository
+from engine.store.users import UserRepository
+
+
+class SqlUnitOfWork:
+    def __init__(self, engine: Engine, *, readonly: bool = False) -> None:
+        self._engine = engine
+        self._readonly = readonly
+
+    def __enter__(self) -> SqlUnitOfWork:
+        options = {"sqlite_begin": "DEFERRED"} if self._readonly else {}
+        self.conn = self._engine.connect().execution_options(**options)
+        self._tx = self.conn.begin()
+        self.processes = ProcessRepository(self.conn)
+        self.forms = FormRepository(self.conn)
+        self.cases = CaseRepository(self.conn)
+        self.tasks = TaskRepository(self.conn)
+        self.users = UserRepository(self.conn)
+        self.records = RecordRepository(self.conn)
+        return self
+
+    def commit(self) -> None:
+        try:
+            self._tx.commit()
+        except DBAPIError as exc:
+            raise _translate(exc) from exc
+
+    def __exit__(self, *exc: Any) -> None:
+        try:
+            if self._tx.is_active:
+                self._tx.rollback()
+        finally:
+            self.conn.close()
+
+
+def _translate(exc: DBAPIError) -> Exception:
+    text = str(exc.orig).lower()
+    if "could not serialize" in text or "deadlock" in text or "unique" in text or "duplicate" in text:
+        return Conflict("数据已被并发修改，请重试", "The data changed concurrently; try again",
+                        code="concurrent-change")
+    return exc
+
+
+class SqlUnitOfWorkFactory:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def __call__(self, *, readonly: bool = False) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self.engine, readonly=readonly)

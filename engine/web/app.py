@@ -1,0 +1,47 @@
+"""The Flask application factory: nothing happens at import time."""
+
+from __future__ import annotations
+
+from apiflask import APIFlask
+from flask import Response
+
+from engine import __version__
+from engine.errors import SanxiangError
+from engine.services.context import AppContext
+from engine.web.problems import from_error, problem
+
+
+def create_app(ctx: AppContext) -> APIFlask:
+    app = APIFlask("sanxiang", title="Sanxiang 三项 API", version=__version__,
+                   spec_path="/api/v1/openapi.json", docs_path=None)
+    app.config.update(
+        OPENAPI_VERSION="3.1.0",
+        MAX_CONTENT_LENGTH=ctx.settings.max_diagram_bytes * 4,
+        JSON_SORT_KEYS=False,
+        SECRET_KEY=ctx.settings.secret_key or None,
+        VALIDATION_ERROR_STATUS_CODE=400,
+    )
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.extensions["sanxiang"] = ctx
+    app.info = {"description": "三项制度审批引擎 API：公示、全过程记录、重大执法决定法制审核。"}
+    app.security_schemes = {"BearerAuth": {"type": "http", "scheme": "bearer"}}
+
+    from engine.web.api import api
+    app.register_blueprint(api)
+
+    @app.errorhandler(SanxiangError)
+    def _domain_error(error: SanxiangError) -> Response:
+        return from_error(error)
+
+    @app.error_processor
+    def _http_error(error):  # type: ignore[no-untyped-def]
+        detail = error.detail if isinstance(error.detail, dict) else {}
+        return problem(error.status_code, f"http-{error.status_code}", error.message, error.message,
+                       str(error.message), str(error.message), errors=detail)
+
+    @app.get("/healthz")
+    @app.doc(hide=True)
+    def healthz() -> dict[str, str]:
+        return {"status": "ok", "version": __version__}
+
+    return app
