@@ -37,7 +37,7 @@ DEFAULT_HANDLERS: dict[str, Handler] = {
 
 
 def _linters(rules: str) -> tuple[Callable[[bytes, str], list[Any]], Callable[[bytes, str], list[Any]]]:
-    from engine.compliance import lint_bpmn, lint_form
+    from engine.compliance.lint import lint_bpmn, lint_form
 
     def lint(data: bytes, name: str) -> list[Any]:
         return lint_bpmn(data, filename=name, rules=rules)

@@ -58,7 +58,7 @@ def _files(paths: tuple[str, ...]) -> list[Path]:
 @click.option("--rules", type=click.Choice(["all", "dialect", "compliance"]), default="all")
 def lint(paths: tuple[str, ...], fmt: str, rules: str) -> None:
     """Check diagrams and forms; exit 1 on any error finding."""
-    from engine.compliance import lint_path
+    from engine.compliance.lint import lint_path
     from engine.compliance.findings import has_errors
     report = {str(p): lint_path(p, rules=rules) for p in _files(paths)}
     if fmt == "json":

@@ -9,7 +9,7 @@ from typing import Any
 from engine.errors import InvalidInput, NotAllowed, NotFound
 from engine.services.context import AppContext
 from engine.services.ports import Actor, CaseRow, RecordDraft, TaskRow
-from engine.services.steps import StepContext, jsonable, save_case, step_payload, sync_tasks
+from engine.services.steps import StepContext, jsonable, record_step, save_case, step_payload, sync_tasks
 
 MAX_VARIABLES_BYTES = 256 * 1024
 
@@ -55,10 +55,10 @@ def open_case(ctx: AppContext, process_key: str, variables: Mapping[str, Any], a
         step = StepContext(uow, case, actor, now)
         save_case(step, workflow)
         new = sync_tasks(step, workflow, None)
-        uow.records.append(RecordDraft(
+        record_step(step, workflow, RecordDraft(
             action="case.started", actor=actor.user_id, case_id=case.id,
             payload=step_payload(result, new, process=row.key, version=row.version, variables=jsonable(variables),
-                                 businessKey=business_key)), now)
+                                 businessKey=business_key)))
         uow.commit()
     return get_case(ctx, case.id, actor)
 

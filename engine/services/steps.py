@@ -67,10 +67,15 @@ def save_case(step: StepContext, workflow: Any) -> CaseRow:
         raise Conflict("办件已被他人同时处理，请刷新后重试",
                        "The case was changed by someone else at the same time; reload and try again",
                        code="case-version-conflict")
+    return step.case
+
+
+def record_step(step: StepContext, workflow: Any, draft: RecordDraft) -> None:
+    """The step's own record, then the case's end when the step finished it."""
+    step.uow.records.append(draft, step.now)
     if workflow.is_completed:
         step.uow.records.append(RecordDraft(action="case.completed", actor=step.actor.user_id,
                                             case_id=step.case.id), step.now)
-    return step.case
 
 
 def step_payload(result: Any, new_tasks: list[TaskRow], **extra: Any) -> dict[str, Any]:

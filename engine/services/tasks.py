@@ -9,7 +9,7 @@ from engine.errors import Conflict, NotAllowed, NotFound
 from engine.services.cases import check_variables
 from engine.services.context import AppContext
 from engine.services.ports import Actor, RecordDraft, TaskFilter, TaskRow, UnitOfWork
-from engine.services.steps import StepContext, jsonable, save_case, step_payload, sync_tasks
+from engine.services.steps import StepContext, jsonable, record_step, save_case, step_payload, sync_tasks
 
 # A guard inspects a completion before it runs and raises ProcedureViolation / NotAllowed to refuse it
 # (the legal-review gate, separation of duties, certificates, form validation…).
@@ -112,9 +112,8 @@ def complete_task(ctx: AppContext, task_id: str, data: Mapping[str, Any], actor:
         step = StepContext(uow, case, actor, now)
         save_case(step, workflow)
         new = sync_tasks(step, workflow, task_id)
-        uow.records.append(RecordDraft(
+        record_step(step, workflow, RecordDraft(
             action="task.completed", actor=actor.user_id, actor_role=task.role or "", case_id=case.id,
-            task_id=task_id, element_id=task.element_id, payload=step_payload(result, new, data=jsonable(data))),
-            now)
+            task_id=task_id, element_id=task.element_id, payload=step_payload(result, new, data=jsonable(data))))
         uow.commit()
     return _reload(ctx, task_id)
