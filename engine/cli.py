@@ -146,3 +146,7 @@ def serve_command(host: str | None, port: int | None, workers: int) -> None:
     settings = settings.with_(host=host or settings.host, port=port or settings.port)
     ctx = _context(settings)
     serve(create_app(ctx), settings.host, settings.port, workers=workers, database=ctx.database)
+
+
+if __name__ == "__main__":
+    main()

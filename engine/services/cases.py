@@ -54,7 +54,7 @@ def open_case(ctx: AppContext, process_key: str, variables: Mapping[str, Any], a
         uow.cases.add(case)
         step = StepContext(uow, case, actor, now)
         save_case(step, workflow)
-        new = sync_tasks(step, workflow, None)
+        new = sync_tasks(step, workflow, set(), None)
         record_step(step, workflow, RecordDraft(
             action="case.started", actor=actor.user_id, case_id=case.id,
             payload=step_payload(result, new, process=row.key, version=row.version, variables=jsonable(variables),

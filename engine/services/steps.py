@@ -46,15 +46,17 @@ class StepContext:
     now: datetime
 
 
-def sync_tasks(step: StepContext, workflow: Any, completed_task: str | None) -> list[TaskRow]:
-    """Make the task projection match the workflow; return the tasks that appeared."""
-    open_rows = {r.id: r for r in step.uow.tasks.for_case(step.case.id, status="ready")}
+def sync_tasks(step: StepContext, workflow: Any, before: set[str], completed_task: str | None) -> list[TaskRow]:
+    """Make the task projection match the workflow, given the ready tasks before the step.
+
+    The projection always equals the workflow's ready tasks after a step (both change in the same
+    transaction), so the difference needs no query. Returns the tasks that appeared."""
     ready = {r.id: r for r in task_rows(step.case, workflow, step.now)}
     if completed_task is not None:
         step.uow.tasks.close([completed_task], status="completed", now=step.now, actor=step.actor.user_id)
-    gone = [tid for tid in open_rows if tid not in ready and tid != completed_task]
+    gone = [tid for tid in before if tid not in ready and tid != completed_task]
     step.uow.tasks.close(gone, status="cancelled", now=step.now, actor=None)
-    new = [row for tid, row in ready.items() if tid not in open_rows]
+    new = [row for tid, row in ready.items() if tid not in before]
     step.uow.tasks.add(new)
     return new
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import Any
 
 from engine.errors import Conflict, NotAllowed, NotFound
@@ -11,13 +12,10 @@ from engine.services.context import AppContext
 from engine.services.ports import Actor, RecordDraft, TaskFilter, TaskRow, UnitOfWork
 from engine.services.steps import StepContext, jsonable, record_step, save_case, step_payload, sync_tasks
 
-# A guard inspects a completion before it runs and raises ProcedureViolation / NotAllowed to refuse it
-# (the legal-review gate, separation of duties, certificates, form validation…).
-Guard = Callable[["Completion"], None]
-
-
 class Completion:
-    """Everything a guard may look at: the task, the case, the submitted data, the actor, the records."""
+    """Everything a guard (``AppContext.guards``) may look at before a task completes: the task, the
+    case, the submitted data, the actor, the records. A guard refuses by raising (ProcedureViolation,
+    NotAllowed, InvalidInput): the legal-review gate, separation of duties, certificates, forms…"""
 
     def __init__(self, uow: UnitOfWork, task: TaskRow, case: Any, process: Any, element: Any,
                  data: dict[str, Any], actor: Actor, variables: Callable[[], dict[str, Any]]) -> None:
@@ -104,6 +102,7 @@ def complete_task(ctx: AppContext, task_id: str, data: Mapping[str, Any], actor:
         assert case is not None
         parsed = ctx.processes.get(uow, case.process_id)
         workflow = ctx.runner.restore(parsed, case.state)
+        before = {t.task_id for t in workflow.ready_tasks()}
         completion = Completion(uow, task, case, parsed, parsed.elements[task.element_id], data, actor,
                                 lambda: workflow.variables)
         for guard in ctx.guards:
@@ -111,9 +110,9 @@ def complete_task(ctx: AppContext, task_id: str, data: Mapping[str, Any], actor:
         result = workflow.complete_task(task_id, data, now)
         step = StepContext(uow, case, actor, now)
         save_case(step, workflow)
-        new = sync_tasks(step, workflow, task_id)
+        new = sync_tasks(step, workflow, before, task_id)
         record_step(step, workflow, RecordDraft(
             action="task.completed", actor=actor.user_id, actor_role=task.role or "", case_id=case.id,
             task_id=task_id, element_id=task.element_id, payload=step_payload(result, new, data=jsonable(data))))
         uow.commit()
-    return _reload(ctx, task_id)
+    return replace(task, status="completed", completed_at=now, completed_by=actor.user_id)

@@ -13,13 +13,18 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, bindparam, insert, select
 
 from engine.domain.record_chain import Content, Entry, Link, chain_next
 from engine.services.ports import RecordDraft
 from engine.store import tables as t
 
 GLOBAL_LOCK = "records.global"
+_LOCK = select(t.counters.c.value).where(t.counters.c.name == GLOBAL_LOCK).with_for_update()
+_GLOBAL_HEAD = select(t.records.c.seq, t.records.c.global_link).order_by(t.records.c.seq.desc()).limit(1)
+_CASE_HEAD = (select(t.records.c.case_seq, t.records.c.case_link).where(t.records.c.case_id == bindparam("case"))
+              .order_by(t.records.c.case_seq.desc()).limit(1))
+_INSERT = insert(t.records)
 
 
 class RecordRepository:
@@ -31,19 +36,16 @@ class RecordRepository:
 
     def _global_head(self) -> Link | None:
         if not self._locked:
-            self.conn.execute(select(t.counters.c.value).where(t.counters.c.name == GLOBAL_LOCK)
-                              .with_for_update()).first()
-            row = self.conn.execute(select(t.records.c.seq, t.records.c.global_link)
-                                    .order_by(t.records.c.seq.desc()).limit(1)).first()
+            if self.conn.dialect.name != "sqlite":   # SQLite writers are already serialised (BEGIN IMMEDIATE)
+                self.conn.execute(_LOCK).first()
+            row = self.conn.execute(_GLOBAL_HEAD).first()
             self._global = Link(row.seq, row.global_link) if row else None
             self._locked = True
         return self._global
 
     def _case_head(self, case_id: str) -> Link | None:
         if case_id not in self._cases:
-            row = self.conn.execute(select(t.records.c.case_seq, t.records.c.case_link)
-                                    .where(t.records.c.case_id == case_id)
-                                    .order_by(t.records.c.case_seq.desc()).limit(1)).first()
+            row = self.conn.execute(_CASE_HEAD, {"case": case_id}).first()
             self._cases[case_id] = Link(row.case_seq, row.case_link) if row else None
         return self._cases[case_id]
 
@@ -54,7 +56,7 @@ class RecordRepository:
         case_head = self._case_head(draft.case_id) if draft.case_id else None
         entry = chain_next(content, global_head=self._global_head(), case_head=case_head)
         c = entry.content
-        self.conn.execute(insert(t.records).values(
+        self.conn.execute(_INSERT, dict(
             seq=entry.global_seq, case_id=c.case_id, case_seq=entry.case_seq, task_id=c.task_id,
             element_id=c.element_id, action=c.action, actor=c.actor, actor_role=c.actor_role or "",
             recorded_at=c.recorded_at, payload=json.dumps(c.payload, ensure_ascii=False, sort_keys=True),

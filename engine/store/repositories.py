@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, insert, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, func, insert, or_, select, update
 
 from engine.services.ports import CaseRow, FormRow, ProcessRow, TaskFilter, TaskRow
 from engine.store import tables as t
@@ -15,6 +15,19 @@ from engine.store import tables as t
 
 def _split(value: str) -> tuple[str, ...]:
     return tuple(v for v in value.split(",") if v)
+
+
+# Statements on the per-step path are built once: building a statement costs more than running it.
+_TASK = select(t.tasks).where(t.tasks.c.id == bindparam("id"))
+_CASE = select(t.cases).where(t.cases.c.id == bindparam("id"))
+_SAVE = (update(t.cases).where(t.cases.c.id == bindparam("b_id"), t.cases.c.version == bindparam("b_version"))
+         .values(state=bindparam("state"), status=bindparam("status"), version=bindparam("new_version"),
+                 updated_at=bindparam("updated_at"), ended_at=bindparam("ended_at")))
+_CLOSE = (update(t.tasks).where(t.tasks.c.id.in_(bindparam("ids", expanding=True)), t.tasks.c.status == "ready")
+          .values(status=bindparam("status"), completed_at=bindparam("completed_at"),
+                  completed_by=bindparam("completed_by")))
+_ADD_TASKS = insert(t.tasks)
+_ADD_CANDIDATES = insert(t.task_candidates)
 
 
 class ProcessRepository:
@@ -102,7 +115,7 @@ class CaseRepository:
             updated_at=row.updated_at, ended_at=row.ended_at))
 
     def get(self, case_id: str) -> CaseRow | None:
-        r = self.conn.execute(select(t.cases).where(t.cases.c.id == case_id)).first()
+        r = self.conn.execute(_CASE, {"id": case_id}).first()
         if r is None:
             return None
         return CaseRow(r.id, r.process_id, r.process_key, r.business_key, r.status, json.loads(r.applicant),
@@ -111,9 +124,9 @@ class CaseRepository:
     def save_state(self, case_id: str, *, expected_version: int, state: str, status: str,
                    now: datetime, ended_at: datetime | None) -> bool:
         """Compare-and-set on the version: False when someone else saved first."""
-        res = self.conn.execute(update(t.cases).where(
-            t.cases.c.id == case_id, t.cases.c.version == expected_version).values(
-            state=state, status=status, version=expected_version + 1, updated_at=now, ended_at=ended_at))
+        res = self.conn.execute(_SAVE, {"b_id": case_id, "b_version": expected_version, "state": state,
+                                        "status": status, "new_version": expected_version + 1, "updated_at": now,
+                                        "ended_at": ended_at})
         return res.rowcount == 1
 
     def list(self, *, status: str | None = None, process_key: str | None = None,
@@ -139,7 +152,7 @@ class TaskRepository:
                        r.created_at, r.completed_at, r.completed_by)
 
     def get(self, task_id: str) -> TaskRow | None:
-        r = self.conn.execute(select(t.tasks).where(t.tasks.c.id == task_id)).first()
+        r = self.conn.execute(_TASK, {"id": task_id}).first()
         return self._row(r) if r else None
 
     def for_case(self, case_id: str, status: str | None = None) -> list[TaskRow]:
@@ -151,7 +164,7 @@ class TaskRepository:
     def add(self, rows: Sequence[TaskRow]) -> None:
         if not rows:
             return
-        self.conn.execute(insert(t.tasks), [{
+        self.conn.execute(_ADD_TASKS, [{
             "id": r.id, "case_id": r.case_id, "process_key": r.process_key, "element_id": r.element_id,
             "name": r.name, "role": r.role, "status": r.status, "assignee": r.assignee,
             "candidate_groups": ",".join(r.candidate_groups), "candidate_users": ",".join(r.candidate_users),
@@ -159,13 +172,12 @@ class TaskRepository:
         candidates = [{"task_id": r.id, "kind": "group", "value": g} for r in rows for g in r.candidate_groups]
         candidates += [{"task_id": r.id, "kind": "user", "value": u} for r in rows for u in r.candidate_users]
         if candidates:
-            self.conn.execute(insert(t.task_candidates), candidates)
+            self.conn.execute(_ADD_CANDIDATES, candidates)
 
     def close(self, task_ids: Iterable[str], *, status: str, now: datetime, actor: str | None) -> None:
         ids = list(task_ids)
         if ids:
-            self.conn.execute(update(t.tasks).where(t.tasks.c.id.in_(ids), t.tasks.c.status == "ready")
-                              .values(status=status, completed_at=now, completed_by=actor))
+            self.conn.execute(_CLOSE, {"ids": ids, "status": status, "completed_at": now, "completed_by": actor})
 
     def set_assignee(self, task_id: str, assignee: str | None, *, expected: str | None) -> bool:
         cond = t.tasks.c.assignee.is_(None) if expected is None else t.tasks.c.assignee == expected
