@@ -9,6 +9,7 @@ from typing import Any
 from engine.errors import InvalidInput, NotAllowed, NotFound
 from engine.services.context import AppContext
 from engine.services.ports import Actor, CaseRow, RecordDraft, TaskRow
+from engine.services.recording import record
 from engine.services.steps import StepContext, jsonable, record_step, save_case, step_payload, sync_tasks
 
 MAX_VARIABLES_BYTES = 256 * 1024
@@ -52,7 +53,7 @@ def open_case(ctx: AppContext, process_key: str, variables: Mapping[str, Any], a
                        state="", version=0, started_by=actor.user_id, started_at=now, updated_at=now,
                        ended_at=None)
         uow.cases.add(case)
-        step = StepContext(uow, case, actor, now)
+        step = StepContext(ctx, uow, case, actor, now)
         save_case(step, workflow)
         new = sync_tasks(step, workflow, set(), None)
         record_step(step, workflow, RecordDraft(

@@ -49,6 +49,7 @@ class AppContext:
     lint_form: Callable[[bytes, str], list[Any]]
     clock: Clock
     guards: tuple[Callable[[Any], None], ...] = ()   # run before every task completion (see tasks.Completion)
+    listeners: tuple[Callable[[Any, Any], None], ...] = ()   # (uow, record entry) after every record append
     database: Any = None                              # opaque: for migrations and shutdown only
     processes: ProcessCache = field(init=False)
 

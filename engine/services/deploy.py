@@ -11,6 +11,7 @@ from typing import Any
 from engine.errors import InvalidDiagram
 from engine.services.context import AppContext
 from engine.services.ports import Actor, FormRow, ProcessRow, RecordDraft, UnitOfWork
+from engine.services.recording import record
 
 FORM_SUFFIXES = (".form",)
 
@@ -114,7 +115,7 @@ def deploy(ctx: AppContext, files: Sequence[tuple[str, bytes]], actor: Actor) ->
         items = [(_deploy_form if _is_form(n) else _deploy_process)(ctx, uow, n, d, actor) for n, d in ordered]
         created = [i for i in items if i.created]
         if created:
-            uow.records.append(RecordDraft(
+            record(ctx, uow, RecordDraft(
                 action="process.deployed", actor=actor.user_id, actor_role="designer",
                 payload={"items": [{"kind": i.kind, "key": i.key, "version": i.version} for i in created]}),
                 ctx.clock())

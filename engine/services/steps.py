@@ -10,6 +10,7 @@ from typing import Any
 
 from engine.errors import Conflict
 from engine.services.ports import Actor, CaseRow, RecordDraft, TaskRow, UnitOfWork
+from engine.services.recording import record
 
 
 def jsonable(data: Mapping[str, Any]) -> dict[str, Any]:
@@ -40,6 +41,7 @@ def task_rows(case: CaseRow, workflow: Any, now: datetime) -> list[TaskRow]:
 
 @dataclass(frozen=True)
 class StepContext:
+    app: Any            # the AppContext
     uow: UnitOfWork
     case: CaseRow
     actor: Actor
@@ -74,10 +76,10 @@ def save_case(step: StepContext, workflow: Any) -> CaseRow:
 
 def record_step(step: StepContext, workflow: Any, draft: RecordDraft) -> None:
     """The step's own record, then the case's end when the step finished it."""
-    step.uow.records.append(draft, step.now)
+    record(step.app, step.uow, draft, step.now)
     if workflow.is_completed:
-        step.uow.records.append(RecordDraft(action="case.completed", actor=step.actor.user_id,
-                                            case_id=step.case.id), step.now)
+        record(step.app, step.uow, RecordDraft(action="case.completed", actor=step.actor.user_id,
+                                               case_id=step.case.id), step.now)
 
 
 def step_payload(result: Any, new_tasks: list[TaskRow], **extra: Any) -> dict[str, Any]:

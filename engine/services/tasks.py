@@ -10,6 +10,7 @@ from engine.errors import Conflict, NotAllowed, NotFound
 from engine.services.cases import check_variables
 from engine.services.context import AppContext
 from engine.services.ports import Actor, RecordDraft, TaskFilter, TaskRow, UnitOfWork
+from engine.services.recording import record
 from engine.services.steps import StepContext, jsonable, record_step, save_case, step_payload, sync_tasks
 
 class Completion:
@@ -64,7 +65,7 @@ def claim_task(ctx: AppContext, task_id: str, actor: Actor) -> TaskRow:
             raise _refuse(actor, task)
         if not uow.tasks.set_assignee(task_id, actor.user_id, expected=None):
             raise Conflict("任务已被他人认领", "The task was claimed by someone else", code="task-claimed")
-        uow.records.append(RecordDraft(action="task.claimed", actor=actor.user_id, case_id=task.case_id,
+        record(ctx, uow, RecordDraft(action="task.claimed", actor=actor.user_id, case_id=task.case_id,
                                        task_id=task.id, element_id=task.element_id), ctx.clock())
         uow.commit()
     return _reload(ctx, task_id)
@@ -77,7 +78,7 @@ def unclaim_task(ctx: AppContext, task_id: str, actor: Actor) -> TaskRow:
             raise NotAllowed("只能退回自己认领的任务", "You can only unclaim a task you hold", code="task-forbidden")
         if task.assignee is not None:
             uow.tasks.set_assignee(task_id, None, expected=task.assignee)
-            uow.records.append(RecordDraft(action="task.unclaimed", actor=actor.user_id, case_id=task.case_id,
+            record(ctx, uow, RecordDraft(action="task.unclaimed", actor=actor.user_id, case_id=task.case_id,
                                            task_id=task.id, element_id=task.element_id), ctx.clock())
         uow.commit()
     return _reload(ctx, task_id)
@@ -108,7 +109,7 @@ def complete_task(ctx: AppContext, task_id: str, data: Mapping[str, Any], actor:
         for guard in ctx.guards:
             guard(completion)
         result = workflow.complete_task(task_id, data, now)
-        step = StepContext(uow, case, actor, now)
+        step = StepContext(ctx, uow, case, actor, now)
         save_case(step, workflow)
         new = sync_tasks(step, workflow, before, task_id)
         record_step(step, workflow, RecordDraft(

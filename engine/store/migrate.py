@@ -19,7 +19,7 @@ def alembic_config(engine: Engine | None = None, url: str | None = None) -> Conf
     return cfg
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
+def upgrade(engine: Engine, revision: str = "heads") -> None:
     cfg = alembic_config(engine)
     with engine.connect().execution_options(sqlite_begin="IMMEDIATE") as conn:
         cfg.attributes["connection"] = conn
@@ -30,4 +30,5 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 def current(engine: Engine) -> str | None:
     from alembic.runtime.migration import MigrationContext
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        heads = MigrationContext.configure(conn).get_current_heads()
+    return ",".join(sorted(heads)) or None

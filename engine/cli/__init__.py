@@ -1,7 +1,11 @@
-"""The ``sanxiang`` command. Only this module knows exit codes."""
+"""The ``sanxiang`` command. Only ``engine.cli`` knows exit codes.
+
+Each area has its own module of subcommands (``engine/cli/<area>.py``) that defines a click group or
+command and is registered at the bottom of this file."""
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
 from pathlib import Path
@@ -147,6 +151,15 @@ def serve_command(host: str | None, port: int | None, workers: int) -> None:
     ctx = _context(settings)
     serve(create_app(ctx), settings.host, settings.port, workers=workers, database=ctx.database)
 
+
+def _register() -> None:
+    for module in SUBCOMMAND_MODULES:
+        imported = importlib.import_module(f"engine.cli.{module}")
+        main.add_command(imported.command)
+
+
+SUBCOMMAND_MODULES: tuple[str, ...] = ()
+_register()
 
 if __name__ == "__main__":
     main()

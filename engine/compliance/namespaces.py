@@ -1,0 +1,90 @@
+"""BPMN, Camunda and Zeebe namespaces and the few lxml look-ups built on them.
+
+The legacy Activiti namespace is what old Camunda 7 files bind the ``camunda:`` prefix to
+(Camunda 7 accepts it), so it is read exactly like the Camunda namespace.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from lxml import etree
+
+BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+BPMNDI = "http://www.omg.org/spec/BPMN/20100524/DI"
+CAMUNDA = "http://camunda.org/schema/1.0/bpmn"
+ACTIVITI = "http://activiti.org/bpmn"
+CAMUNDA_NAMESPACES = (CAMUNDA, ACTIVITI)
+ZEEBE = "http://camunda.org/schema/zeebe/1.0"
+MODELER = "http://camunda.org/schema/modeler/1.0"
+
+EVENTS = frozenset({"startEvent", "endEvent", "intermediateCatchEvent", "intermediateThrowEvent",
+                    "boundaryEvent", "implicitThrowEvent"})
+CONTAINERS = frozenset({"subProcess", "transaction", "adHocSubProcess"})
+ACTIVITIES = frozenset({"task", "userTask", "manualTask", "serviceTask", "scriptTask", "businessRuleTask",
+                        "sendTask", "receiveTask", "callActivity"}) | CONTAINERS
+GATEWAYS = frozenset({"exclusiveGateway", "parallelGateway", "inclusiveGateway", "eventBasedGateway",
+                      "complexGateway"})
+FLOW_NODES = EVENTS | ACTIVITIES | GATEWAYS
+
+
+def split(node: etree._Element) -> tuple[str | None, str]:
+    """(namespace, local name) of an element; comments, PIs and entities give (None, "")."""
+    if not isinstance(node.tag, str):
+        return None, ""
+    qname = etree.QName(node.tag)
+    return qname.namespace, qname.localname
+
+
+def bpmn_tag(node: etree._Element) -> str:
+    """The local name if the element is in the BPMN model namespace, else ""."""
+    namespace, local = split(node)
+    return local if namespace == BPMN else ""
+
+
+def bpmn_children(node: etree._Element, tag: str | None = None) -> Iterator[etree._Element]:
+    for child in node:
+        local = bpmn_tag(child)
+        if local and (tag is None or local == tag):
+            yield child
+
+
+def camunda_children(node: etree._Element, tag: str) -> Iterator[etree._Element]:
+    """Camunda extension elements of `node` (under its ``extensionElements``) with local name `tag`."""
+    for extensions in bpmn_children(node, "extensionElements"):
+        for child in extensions:
+            namespace, local = split(child)
+            if namespace in CAMUNDA_NAMESPACES and local == tag:
+                yield child
+
+
+def camunda_attributes(node: etree._Element) -> dict[str, str]:
+    """``camunda:*`` (or legacy ``activiti:*``) attributes by local name."""
+    found: dict[str, str] = {}
+    for key, value in node.attrib.items():
+        qname = etree.QName(key)
+        if qname.namespace in CAMUNDA_NAMESPACES:
+            found[qname.localname] = str(value)
+    return found
+
+
+def camunda_properties(node: etree._Element) -> dict[str, str]:
+    """``camunda:properties`` of `node` as name -> value (the first of a repeated name wins)."""
+    found: dict[str, str] = {}
+    for properties in camunda_children(node, "properties"):
+        for prop in properties:
+            namespace, local = split(prop)
+            name = prop.get("name")
+            if namespace in CAMUNDA_NAMESPACES and local == "property" and name:
+                found.setdefault(name.strip(), (prop.get("value") or "").strip())
+    return found
+
+
+def text_of(node: etree._Element) -> str:
+    return "".join(str(part) for part in node.itertext()).strip()
+
+
+def line_of(node: etree._Element) -> int | None:
+    """The source line of an element (None for elements built in memory)."""
+    line = node.sourceline
+    return line if isinstance(line, int) else None

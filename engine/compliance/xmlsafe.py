@@ -1,0 +1,120 @@
+"""Hardened XML parsing: whatever the bytes, the answer is an element tree or one finding.
+
+- the size is capped before anything is parsed (default 10 MB);
+- any DOCTYPE (hence any DTD or entity declaration) is refused: first by a scan of the prolog,
+  before libxml2 sees the bytes, then again on the parsed document info;
+- libxml2 runs with entity resolution, DTD loading and network access off and without
+  ``huge_tree``, so its own depth and size limits stay on.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+from engine.compliance.catalogue import finding
+from engine.compliance.findings import Finding
+
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+_PROLOG_SCAN_BYTES = 1 << 20
+_SAVE_AGAIN = ("请用 Camunda Modeler 重新保存", "save it again from Camunda Modeler")
+_LOOKS_LIKE_JSON = ("这像是 JSON（表单？），请按表单检查",
+                    "this looks like JSON (a form?); lint it as a form")
+_HTML = re.compile(rb"<!DOCTYPE\s+html", re.IGNORECASE)
+_SPACE = re.compile(r"[\s\ufeff]*")
+_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+
+
+def hardened_parser() -> etree.XMLParser:
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
+                           dtd_validation=False, attribute_defaults=False, collect_ids=False)
+
+
+def check_size(data: bytes, max_bytes: int) -> Finding | None:
+    if len(data) > max_bytes:
+        return finding("SX-X003", f"文件有 {len(data)} 字节，超过上限 {max_bytes} 字节；请拆分或精简文件",
+                       f"file has {len(data)} bytes, over the limit of {max_bytes}; split or trim it")
+    if not data.strip():
+        return finding("SX-X004", "文件为空；请在 Camunda Modeler 中重新保存",
+                       "the file is empty; save it again from Camunda Modeler")
+    return None
+
+
+def parse_xml(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> etree._Element | Finding:
+    """Parse untrusted XML bytes; return the root element, or a finding saying why not."""
+    refused = check_size(data, max_bytes)
+    if refused is not None:
+        return refused
+    doctype_line = prolog_declaration_line(data)
+    if doctype_line is not None:
+        return _doctype_refused(doctype_line, html=_HTML.search(data[:_PROLOG_SCAN_BYTES]) is not None)
+    try:
+        root = etree.fromstring(data, hardened_parser())
+    except etree.XMLSyntaxError as exc:
+        message = " ".join(str(exc.msg or exc).split())[:200]
+        zh, en = _SAVE_AGAIN
+        if data.lstrip()[:1] in (b"{", b"["):
+            zh, en = _LOOKS_LIKE_JSON
+        return finding("SX-X001", f"XML 格式不正确（第 {exc.lineno} 行）：{message}；{zh}",
+                       f"not well-formed XML at line {exc.lineno}: {message}; {en}", line=exc.lineno or None)
+    except (ValueError, etree.LxmlError) as exc:
+        message = " ".join(str(exc).split())[:200]
+        return finding("SX-X001", f"XML 无法解析：{message}", f"XML cannot be parsed: {message}")
+    info = root.getroottree().docinfo
+    if getattr(info, "doctype", "") or info.internalDTD is not None or info.externalDTD is not None:
+        return _doctype_refused(1)
+    return root
+
+
+def _doctype_refused(line: int, *, html: bool = False) -> Finding:
+    zh, en = ("（这是 HTML 网页，不是 BPMN 文件）", " (this is an HTML page, not a BPMN file)") if html else (
+        "", "")
+    return finding("SX-X002", f"第 {line} 行有 DOCTYPE/DTD/实体声明，出于安全原因拒绝{zh}；"
+                   "BPMN 文件不需要它，请删除",
+                   f"DOCTYPE/DTD/entity declaration at line {line} refused for safety{en}; BPMN files never "
+                   "need one: remove it", line=line)
+
+
+def prolog_declaration_line(data: bytes) -> int | None:
+    """The line of a ``<!DOCTYPE`` (or any ``<!`` declaration) before the root element, if any."""
+    text = _prolog_text(data[:_PROLOG_SCAN_BYTES])
+    pos = 0
+    while True:
+        pos = _skip_space(text, pos)
+        if text.startswith("<?", pos):
+            pos = _after(text, "?>", pos + 2)
+        elif text.startswith("<!--", pos):
+            pos = _after(text, "-->", pos + 4)
+        elif text.startswith("<!", pos):
+            return text.count("\n", 0, pos) + 1
+        else:
+            return None
+        if pos < 0:
+            return None
+
+
+def _skip_space(text: str, pos: int) -> int:
+    match = _SPACE.match(text, pos)
+    return match.end() if match else pos
+
+
+def _after(text: str, terminator: str, start: int) -> int:
+    end = text.find(terminator, start)
+    return end + len(terminator) if end >= 0 else -1
+
+
+def _prolog_text(head: bytes) -> str:
+    for bom, encoding in _BOMS:
+        if head.startswith(bom):
+            return head[len(bom):].decode(encoding, "ignore")
+    if head[:2] == b"<\x00":
+        return head.decode("utf-16-le", "ignore")
+    if head[:2] == b"\x00<":
+        return head.decode("utf-16-be", "ignore")
+    return head.decode("latin-1")
