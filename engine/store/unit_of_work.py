@@ -13,6 +13,17 @@ from engine.store.repositories import CaseRepository, FormRepository, ProcessRep
 from engine.store.users import UserRepository
 
 
+# name on the unit of work -> repository class (each takes the connection). One line per area.
+REPOSITORIES: dict[str, type] = {
+    "processes": ProcessRepository,
+    "forms": FormRepository,
+    "cases": CaseRepository,
+    "tasks": TaskRepository,
+    "users": UserRepository,
+    "records": RecordRepository,
+}
+
+
 class SqlUnitOfWork:
     def __init__(self, engine: Engine, *, readonly: bool = False) -> None:
         self._engine = engine
@@ -22,13 +33,12 @@ class SqlUnitOfWork:
         options = {"sqlite_begin": "DEFERRED"} if self._readonly else {}
         self.conn = self._engine.connect().execution_options(**options)
         self._tx = self.conn.begin()
-        self.processes = ProcessRepository(self.conn)
-        self.forms = FormRepository(self.conn)
-        self.cases = CaseRepository(self.conn)
-        self.tasks = TaskRepository(self.conn)
-        self.users = UserRepository(self.conn)
-        self.records = RecordRepository(self.conn)
+        for name, repository in REPOSITORIES.items():
+            setattr(self, name, repository(self.conn))
         return self
+
+    def __getattr__(self, name: str) -> Any:   # for type checkers: repositories are set in __enter__
+        raise AttributeError(name)
 
     def commit(self) -> None:
         try:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+
 from apiflask import APIFlask
 from flask import Response
 
@@ -9,6 +11,12 @@ from engine import __version__
 from engine.errors import SanxiangError
 from engine.services.context import AppContext
 from engine.web.problems import from_error, problem
+
+
+# (module, blueprint attribute): one line per area of the web edge.
+BLUEPRINTS: list[tuple[str, str]] = [
+    ("engine.web.api", "api"),
+]
 
 
 def create_app(ctx: AppContext) -> APIFlask:
@@ -26,8 +34,8 @@ def create_app(ctx: AppContext) -> APIFlask:
     app.info = {"description": "三项制度审批引擎 API：公示、全过程记录、重大执法决定法制审核。"}
     app.security_schemes = {"BearerAuth": {"type": "http", "scheme": "bearer"}}
 
-    from engine.web.api import api
-    app.register_blueprint(api)
+    for module_name, attribute in BLUEPRINTS:
+        app.register_blueprint(getattr(importlib.import_module(module_name), attribute))
 
     @app.errorhandler(SanxiangError)
     def _domain_error(error: SanxiangError) -> Response:
