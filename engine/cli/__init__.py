@@ -158,7 +158,9 @@ def _register() -> None:
         main.add_command(imported.command)
 
 
-SUBCOMMAND_MODULES: tuple[str, ...] = ()
+SUBCOMMAND_MODULES: tuple[str, ...] = (
+    "render",
+)
 _register()
 
 if __name__ == "__main__":

@@ -28,6 +28,7 @@ ROLE_KINDS: dict[str, frozenset[str]] = {
     "legal-review": frozenset({"userTask"}),
     "coordination": frozenset({"userTask"}),
     "decision": frozenset({"userTask"}),
+    "supplement": frozenset({"userTask"}),     # 补正: the clock stops while materials are supplemented
     "records-capture": frozenset({"userTask", "serviceTask"}),
     **{role: _ACTIVITIES for role in ("on-site", "hearing", "expert-review", "delivery", "disclosure",
                                       "acceptance")},
