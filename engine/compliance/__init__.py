@@ -21,6 +21,9 @@ cannot run or would run wrongly), compliance (SX-C2xx: the three systems, driven
 ``sanxiang.role`` property of elements and the ``sanxiang.*`` properties of the process), form
 (SX-F3xx). The gateway rules SX-D118/SX-D119 belong to both dialect and compliance and run once.
 
+A user task's performer may be a candidate group, candidate users or an assignee; its form is a
+``camunda:formRef`` (Camunda Forms) or a ``camunda:formKey``.
+
 Known limitations (path rules, see `graph`):
 - a path is a walk over sequence flows; conditions are not evaluated, so an infeasible path (e.g.
   one that needs two contradictory conditions) still counts;
@@ -34,7 +37,8 @@ Known limitations (path rules, see `graph`):
 - processes with more than 2,000 flow nodes get SX-X008 and no path rules;
 - when no process is executable, the rules look at every process; a multi-process file gets
   SX-D103 and each executable process is checked;
-- form lines are found by searching the component's id/key in the text (None when absent).
+- a finding's line is where libxml2 saw the element's start tag end (the next line for a tag
+  split over two lines); form lines are found by searching the component's id/key in the text.
 """
 
 from engine.compliance.catalogue import RULES, RuleInfo

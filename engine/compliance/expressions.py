@@ -174,7 +174,8 @@ def _timer_hint(value: str, *, en: bool = False) -> str:
     if value.startswith("="):
         return "FEEL (Camunda 8)" if en else "FEEL 是 Camunda 8 语法"
     if value[:1] in "'\"":
-        return "remove the quotes: that is the SpiffWorkflow dialect" if en else "请去掉引号：这是 SpiffWorkflow 写法"
+        return "remove the quotes: that is the SpiffWorkflow dialect" if en else (
+            "请去掉引号：这是 SpiffWorkflow 写法")
     if len(value.split()) >= 5:
         return "cron expressions are not supported" if en else "不支持 cron 表达式"
     return "not ISO 8601" if en else "不是 ISO 8601 格式"

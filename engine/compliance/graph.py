@@ -89,11 +89,10 @@ def reachable(graph: FlowGraph, sources: Iterable[str], blocked: Iterable[str] =
     """
     starts = list(sources)
     barrier = frozenset(blocked)
-    possible, arrivals = _search(graph, starts, frozenset(), None, spawned)
-    if not barrier:
-        return possible
-    found, _ = _search(graph, starts, barrier, arrivals, spawned)
-    return found
+    if not barrier or not graph.joins:
+        return _search(graph, starts, barrier, None, spawned)[0]
+    _, arrivals = _search(graph, starts, frozenset(), None, spawned)
+    return _search(graph, starts, barrier, arrivals, spawned)[0]
 
 
 def _search(graph: FlowGraph, sources: list[str], blocked: frozenset[str],

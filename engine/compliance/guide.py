@@ -31,7 +31,7 @@ ROLE_KINDS: dict[str, frozenset[str]] = {
     "supplement": frozenset({"userTask"}),     # 补正: the clock stops while materials are supplemented
     "records-capture": frozenset({"userTask", "serviceTask"}),
     **{role: _ACTIVITIES for role in ("on-site", "hearing", "expert-review", "delivery", "disclosure",
-                                      "acceptance")},
+                                      "acceptance", "supplement")},
 }
 MEDIA_ROLES = ("on-site", "hearing", "delivery")
 MEDIA_VALUES = ("audio-video", "video")

@@ -78,7 +78,8 @@ def _read(path: pathlib.Path, max_bytes: int) -> bytes | Finding:
     try:
         info = path.stat()
         if not stat.S_ISREG(info.st_mode):
-            raise IsADirectoryError(f"{path} is not a regular file")
+            return finding("SX-X006", "不是普通文件（目录、设备或管道），无法读取",
+                           "not a regular file (a directory, device or pipe); it cannot be read")
         if info.st_size > max_bytes:
             return finding("SX-X003", f"文件有 {info.st_size} 字节，超过上限 {max_bytes} 字节",
                            f"file has {info.st_size} bytes, over the limit of {max_bytes}")
@@ -107,9 +108,10 @@ def compliance_findings(document: BpmnDocument) -> list[Finding]:
                         "the file holds no process, hence no decision", line=line_of(document.root))]
     found: list[Finding] = []
     for process in document.checked:
-        graph = build_graph(process)
+        too_big = len(process.elements) > MAX_PATH_ELEMENTS
+        graph = FlowGraph() if too_big else build_graph(process)
         found.extend(item for check in PROPERTY_CHECKS for item in check(process, graph))
-        if len(process.elements) > MAX_PATH_ELEMENTS:
+        if too_big:
             count = len(process.elements)
             found.append(finding(
                 "SX-X008",

@@ -80,9 +80,17 @@ class Element:
         return self.camunda.get("assignee") or None
 
     @property
+    def form_ref(self) -> str | None:
+        return self.camunda.get("formRef") or None
+
+    @property
+    def form_key(self) -> str | None:
+        return self.camunda.get("formKey") or None
+
+    @property
     def form(self) -> str | None:
         """``camunda:formRef`` or, failing that, ``camunda:formKey``."""
-        return self.camunda.get("formRef") or self.camunda.get("formKey") or None
+        return self.form_ref or self.form_key
 
 
 @dataclass(slots=True)
@@ -147,6 +155,7 @@ class BpmnDocument:
 
 
 def parse_document(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> BpmnDocument | Finding:
+    """Every process of a BPMN file and the ids its diagram (DI) draws, or the input finding."""
     root = parse_xml(data, max_bytes=max_bytes)
     if isinstance(root, Finding):
         return root
@@ -157,7 +166,7 @@ def parse_document(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> BpmnDo
     refs: set[str] = set()
     has_diagram = False
     for node in root.iter(f"{{{BPMNDI}}}*"):
-        local = etree.QName(node.tag).localname
+        local = split(node)[1]
         has_diagram = has_diagram or local == "BPMNDiagram"
         if local in ("BPMNShape", "BPMNEdge") and node.get("bpmnElement"):
             refs.add(str(node.get("bpmnElement")))

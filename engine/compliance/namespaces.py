@@ -30,41 +30,47 @@ FLOW_NODES = EVENTS | ACTIVITIES | GATEWAYS
 
 def split(node: etree._Element) -> tuple[str | None, str]:
     """(namespace, local name) of an element; comments, PIs and entities give (None, "")."""
-    if not isinstance(node.tag, str):
+    tag = node.tag
+    if not isinstance(tag, str):
         return None, ""
-    qname = etree.QName(node.tag)
-    return qname.namespace, qname.localname
+    return split_name(tag)
+
+
+def split_name(name: str) -> tuple[str | None, str]:
+    """(namespace, local name) of a Clark-notation name such as ``{ns}local``."""
+    if name.startswith("{"):
+        namespace, _, local = name[1:].partition("}")
+        return namespace, local
+    return None, name
+
+
+_BPMN_PREFIX = f"{{{BPMN}}}"
 
 
 def bpmn_tag(node: etree._Element) -> str:
     """The local name if the element is in the BPMN model namespace, else ""."""
-    namespace, local = split(node)
-    return local if namespace == BPMN else ""
+    tag = node.tag
+    return tag[len(_BPMN_PREFIX):] if isinstance(tag, str) and tag.startswith(_BPMN_PREFIX) else ""
 
 
 def bpmn_children(node: etree._Element, tag: str | None = None) -> Iterator[etree._Element]:
-    for child in node:
-        local = bpmn_tag(child)
-        if local and (tag is None or local == tag):
-            yield child
+    """Child elements in the BPMN namespace (with local name `tag`, if given)."""
+    return node.iterchildren(f"{_BPMN_PREFIX}{tag or '*'}")
 
 
 def camunda_children(node: etree._Element, tag: str) -> Iterator[etree._Element]:
     """Camunda extension elements of `node` (under its ``extensionElements``) with local name `tag`."""
-    for extensions in bpmn_children(node, "extensionElements"):
-        for child in extensions:
-            namespace, local = split(child)
-            if namespace in CAMUNDA_NAMESPACES and local == tag:
-                yield child
+    for extensions in node.iterchildren(f"{_BPMN_PREFIX}extensionElements"):
+        yield from extensions.iterchildren(*(f"{{{namespace}}}{tag}" for namespace in CAMUNDA_NAMESPACES))
 
 
 def camunda_attributes(node: etree._Element) -> dict[str, str]:
     """``camunda:*`` (or legacy ``activiti:*``) attributes by local name."""
     found: dict[str, str] = {}
     for key, value in node.attrib.items():
-        qname = etree.QName(key)
-        if qname.namespace in CAMUNDA_NAMESPACES:
-            found[qname.localname] = str(value)
+        namespace, local = split_name(str(key))
+        if namespace in CAMUNDA_NAMESPACES:
+            found[local] = str(value)
     return found
 
 

@@ -67,6 +67,8 @@ def major_decisions_are_behind_legal_review(process: ProcessModel, graph: FlowGr
     reviews = ids(process.with_role("legal-review"))
     decisions = ids(process.with_role("decision"))
     reported: set[str] = set()
+    if not decisions:
+        return
     for gateway in process.with_role("major-check"):
         for flow in _outgoing(process, gateway):
             if flow.properties.get("sanxiang.major", "").strip().lower() != "true":
@@ -85,6 +87,8 @@ def major_decisions_are_behind_legal_review(process: ProcessModel, graph: FlowGr
 def legal_reviews_conclude(process: ProcessModel, graph: FlowGraph) -> Iterator[Finding]:
     outcomes = ids(process.with_role("review-outcome"))
     decisions = ids(process.with_role("decision"))
+    if not decisions:
+        return
     for review in process.with_role("legal-review"):
         if reachable(graph, graph.successors(review.id), outcomes) & decisions:
             yield finding(
@@ -187,10 +191,11 @@ _AFTER_DECISION = (("delivery", "SX-C211", "送达"), ("disclosure", "SX-C212", 
 
 def decisions_reach_delivery_and_disclosure(process: ProcessModel, graph: FlowGraph) -> Iterator[Finding]:
     ends = ids(terminals(process))
+    required = {role: ids(process.with_role(role)) for role, _, _ in _AFTER_DECISION}
     for decision in process.with_role("decision"):
         after = graph.completion_successors(decision.id)
         for role, code, zh in _AFTER_DECISION:
-            if not after or reachable(graph, after, ids(process.with_role(role)), spawned=False) & ends:
+            if not after or reachable(graph, after, required[role], spawned=False) & ends:
                 yield finding(
                     code,
                     f"决定之后有路径不经“{zh}”就结束；请在决定之后加{zh}任务（sanxiang.role={role}）",

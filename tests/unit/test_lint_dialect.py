@@ -1,0 +1,248 @@
+"""The dialect rules: a small Camunda 7 diagram our runtime can run passes; each change that our
+runtime cannot run (or would run wrongly) makes exactly its rule's code appear."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from lxml import etree
+
+from engine.compliance import RULES, Finding, Severity, lint_bpmn
+
+BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+BPMNDI = "http://www.omg.org/spec/BPMN/20100524/DI"
+CAMUNDA = "http://camunda.org/schema/1.0/bpmn"
+ACTIVITI = "http://activiti.org/bpmn"
+
+RUNNABLE = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+    xmlns:camunda="http://camunda.org/schema/1.0/bpmn" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
+    id="defs" targetNamespace="http://sanxiang.example/bpmn">
+  <bpmn:process id="p" isExecutable="true">
+    <bpmn:startEvent id="start"/>
+    <bpmn:sequenceFlow id="f_start" sourceRef="start" targetRef="task"/>
+    <bpmn:userTask id="task" name="审查" camunda:candidateGroups="handler" camunda:formRef="review_form"/>
+    <bpmn:boundaryEvent id="timeout" attachedToRef="task" cancelActivity="false">
+      <bpmn:timerEventDefinition><bpmn:timeDuration>P7D</bpmn:timeDuration></bpmn:timerEventDefinition>
+    </bpmn:boundaryEvent>
+    <bpmn:sequenceFlow id="f_timeout" sourceRef="timeout" targetRef="remind"/>
+    <bpmn:manualTask id="remind" name="催办"/>
+    <bpmn:sequenceFlow id="f_reminded" sourceRef="remind" targetRef="reminded"/>
+    <bpmn:endEvent id="reminded"/>
+    <bpmn:sequenceFlow id="f_reviewed" sourceRef="task" targetRef="gw"/>
+    <bpmn:exclusiveGateway id="gw" default="f_default"/>
+    <bpmn:sequenceFlow id="f_cond" sourceRef="gw" targetRef="notify">
+      <bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">${amount > 1000}</bpmn:conditionExpression>
+    </bpmn:sequenceFlow>
+    <bpmn:sequenceFlow id="f_default" sourceRef="gw" targetRef="end"/>
+    <bpmn:serviceTask id="notify" camunda:type="external" camunda:topic="notify"/>
+    <bpmn:sequenceFlow id="f_notified" sourceRef="notify" targetRef="end"/>
+    <bpmn:endEvent id="end"/>
+  </bpmn:process>
+</bpmn:definitions>
+"""
+
+Mutation = Callable[[etree._Element], None]
+
+
+def node(root: etree._Element, ident: str) -> etree._Element:
+    found = root.xpath("//*[@id=$ident]", ident=ident)
+    assert isinstance(found, list) and found, ident
+    return found[0]  # type: ignore[return-value]
+
+
+def with_layout(root: etree._Element) -> None:
+    diagram = etree.SubElement(root, f"{{{BPMNDI}}}BPMNDiagram", id="d")
+    plane = etree.SubElement(diagram, f"{{{BPMNDI}}}BPMNPlane", id="plane")
+    for item in root.iter(f"{{{BPMN}}}*"):
+        if item.get("id") not in (None, "undrawn") and etree.QName(item).localname not in ("definitions",
+                                                                                           "process"):
+            kind = "BPMNEdge" if etree.QName(item).localname == "sequenceFlow" else "BPMNShape"
+            ident = str(item.get("id"))
+            etree.SubElement(plane, f"{{{BPMNDI}}}{kind}", id=f"{ident}_di", bpmnElement=ident)
+
+
+def lint(mutate: Mutation | None = None, *, layout: bool = True) -> list[Finding]:
+    root = etree.fromstring(RUNNABLE.encode())
+    if mutate is not None:
+        mutate(root)
+    if layout:
+        with_layout(root)
+    return lint_bpmn(etree.tostring(root), filename="p.bpmn", rules="dialect")
+
+
+def put(ident: str, name: str, value: str | None) -> Mutation:
+    """Set an attribute (``camunda:x`` for the Camunda namespace), or remove it with None."""
+    qualified = f"{{{CAMUNDA}}}{name[8:]}" if name.startswith("camunda:") else name
+
+    def mutate(root: etree._Element) -> None:
+        element = node(root, ident)
+        if value is None:
+            element.attrib.pop(qualified, "")
+        else:
+            element.set(qualified, value)
+    return mutate
+
+
+def xml(ident: str, fragment: str, *, replace: bool = False) -> Mutation:
+    """Append a BPMN/Camunda XML fragment to an element (or replace the element's children)."""
+    def mutate(root: etree._Element) -> None:
+        element = node(root, ident)
+        if replace:
+            element[:] = []
+        wrapper = etree.fromstring(f'<w xmlns:bpmn="{BPMN}" xmlns:camunda="{CAMUNDA}" '
+                                   f'xmlns:zeebe="http://camunda.org/schema/zeebe/1.0">{fragment}</w>')
+        element.extend(list(wrapper))
+    return mutate
+
+
+def text(ident: str, path: str, value: str) -> Mutation:
+    def mutate(root: etree._Element) -> None:
+        found = node(root, ident).find(path.replace("bpmn:", f"{{{BPMN}}}"))
+        assert found is not None
+        found.text = value
+    return mutate
+
+
+def rename(old: str, new: str) -> Mutation:
+    def mutate(root: etree._Element) -> None:
+        for element in root.iter():
+            for attribute in ("id", "sourceRef", "targetRef", "attachedToRef", "bpmnElement"):
+                if element.get(attribute) == old:
+                    element.set(attribute, new)
+    return mutate
+
+
+def retag(ident: str, tag: str) -> Mutation:
+    return lambda root: setattr(node(root, ident), "tag", f"{{{BPMN}}}{tag}")
+
+
+def both(*mutations: Mutation) -> Mutation:
+    def mutate(root: etree._Element) -> None:
+        for mutation in mutations:
+            mutation(root)
+    return mutate
+
+
+def drop(ident: str) -> Mutation:
+    return lambda root: node(root, ident).getparent().remove(node(root, ident))  # type: ignore[union-attr]
+
+
+def ext(ident: str, inner: str) -> Mutation:
+    return xml(ident, f"<bpmn:extensionElements>{inner}</bpmn:extensionElements>")
+
+
+def timer(kind: str, value: str) -> Mutation:
+    definition = f"<bpmn:timerEventDefinition><bpmn:{kind}>{value}</bpmn:{kind}></bpmn:timerEventDefinition>"
+    return xml("timeout", definition, replace=True)
+
+
+def condition_language(language: str) -> Mutation:
+    return lambda root: node(root, "f_cond")[0].set("language", language)
+
+
+def listener(kind: str, attr: str = "", body: str = "") -> Mutation:
+    return ext("task", f'<camunda:{kind} event="create" {attr}>{body}</camunda:{kind}>')
+
+
+WARNINGS = {"SX-D115", "SX-D119", "SX-D125", "SX-D126", "SX-D127"}
+TIMER = "bpmn:timerEventDefinition/bpmn:timeDuration"
+CONDITION = "bpmn:conditionExpression"
+MODELER = "{http://camunda.org/schema/modeler/1.0}executionPlatform"
+NOT_EXTERNAL = put("notify", "camunda:type", None)
+AS_SCRIPT = both(retag("notify", "scriptTask"), NOT_EXTERNAL)
+CASES: list[tuple[str, str, Mutation]] = [
+    ("SX-D101", "modeler says Camunda Cloud", put("defs", MODELER, "Camunda Cloud")),
+    ("SX-D101", "a zeebe extension", ext("task", "<zeebe:userTask/>")),
+    ("SX-D102", "not executable", put("p", "isExecutable", "false")),
+    ("SX-D103", "two executable processes", lambda root: root.append(etree.fromstring(
+        f'<process xmlns="{BPMN}" id="p2"><startEvent id="s2"/></process>'))),
+    ("SX-D104", "no start event", both(drop("start"), drop("f_start"))),
+    ("SX-D105", "timer start", xml("start", "<bpmn:timerEventDefinition><bpmn:timeCycle>R/P1D"
+                                   "</bpmn:timeCycle></bpmn:timerEventDefinition>")),
+    ("SX-D106", "id Start", rename("task", "Start")),
+    ("SX-D106", "id *.EndJoin", rename("end", "p.EndJoin")),
+    ("SX-D107", "duplicate id", xml("p", '<bpmn:textAnnotation id="task"/>')),
+    ("SX-D108", "flow to nowhere", put("f_notified", "targetRef", "nowhere")),
+    ("SX-D108", "default flow not outgoing", put("task", "default", "f_start")),
+    ("SX-D109", "Groovy script task", both(AS_SCRIPT, put("notify", "scriptFormat", "groovy"))),
+    ("SX-D109", "script task without a format", AS_SCRIPT),
+    ("SX-D110", "camunda:class", both(NOT_EXTERNAL, put("notify", "camunda:class", "a.B"))),
+    ("SX-D111", "camunda:expression", both(NOT_EXTERNAL, put("notify", "camunda:expression", "${b.run()}"))),
+    ("SX-D112", "connector", ext("notify", "<camunda:connector><camunda:connectorId>http-connector"
+                                 "</camunda:connectorId></camunda:connector>")),
+    ("SX-D113", "external task without a topic", put("notify", "camunda:topic", None)),
+    ("SX-D113", "delegateExpression with #{}", both(NOT_EXTERNAL,
+                                                    put("notify", "camunda:delegateExpression", "#{bean}"))),
+    ("SX-D114", "listener class", listener("taskListener", attr='class="a.B"')),
+    ("SX-D114", "listener script", listener("executionListener", body="<camunda:script scriptFormat="
+                                            '"groovy">println 1</camunda:script>')),
+    ("SX-D115", "expression listener", listener("taskListener", attr='expression="${x}"')),
+    ("SX-D116", "business rule task", retag("remind", "businessRuleTask")),
+    ("SX-D116", "event subprocess", xml("p", '<bpmn:subProcess id="esp" triggeredByEvent="true"/>')),
+    ("SX-D117", "signal end event", xml("end", '<bpmn:signalEventDefinition id="sig"/>')),
+    ("SX-D117", "escalation boundary", xml("timeout", "<bpmn:escalationEventDefinition/>", replace=True)),
+    ("SX-D118", "gateway flow without condition", lambda root: node(root, "f_cond").remove(
+        node(root, "f_cond")[0])),
+    ("SX-D119", "gateway without default", both(put("gw", "default", None), xml(
+        "f_default", "<bpmn:conditionExpression>${amount &lt;= 1000}</bpmn:conditionExpression>"))),
+    ("SX-D120", "empty timer", xml("timeout", "<bpmn:timerEventDefinition/>", replace=True)),
+    ("SX-D121", "naive timeDate", timer("timeDate", "2026-05-01T09:00:00")),
+    ("SX-D121", "naive start of a cycle", timer("timeCycle", "R3/2026-05-01T09:00:00/P1D")),
+    ("SX-D122", "quoted duration (Spiff)", text("timeout", TIMER, '"P7D"')),
+    ("SX-D122", "FEEL duration", text("timeout", TIMER, "=duration(days)")),
+    ("SX-D122", "cron cycle", timer("timeCycle", "0 0/5 * * * ?")),
+    ("SX-D123", "FEEL condition", text("f_cond", CONDITION, "=amount > 1000")),
+    ("SX-D123", "FEEL language", condition_language("https://www.omg.org/spec/DMN/20191111/FEEL/")),
+    ("SX-D124", "broken condition", text("f_cond", CONDITION, "amount >")),
+    ("SX-D124", "unbalanced JUEL", text("f_cond", CONDITION, "${(amount > 1000}")),
+    ("SX-D124", "Groovy condition", condition_language("groovy")),
+    ("SX-D125", "an element without a shape", rename("remind", "undrawn")),
+    ("SX-D126", "inputOutput", ext("task", "<camunda:inputOutput/>")),
+    ("SX-D127", "asyncBefore", put("task", "camunda:asyncBefore", "true")),
+    ("SX-D128", "two none start events", lambda root: node(root, "p").append(etree.fromstring(
+        f'<startEvent xmlns="{BPMN}" id="start2"/>'))),
+]
+RUNNABLE_VARIANTS: list[tuple[str, Mutation]] = [
+    ("delegateExpression ${bean}", both(NOT_EXTERNAL, put("notify", "camunda:delegateExpression",
+                                                          "${bean}"))),
+    ("sanxiang-expression script", both(AS_SCRIPT, put("notify", "scriptFormat", "sanxiang-expression"))),
+    ("JUEL with method calls", text("f_cond", CONDITION, '${customer.prop("age").numberValue() >= 21}')),
+    ("Python condition", text("f_cond", CONDITION, "amount > 1000 and not urgent")),
+    ("timeDate with offset", timer("timeDate", "2026-05-01T09:00:00+08:00")),
+    ("timeDate in UTC", timer("timeDate", "2026-05-01T01:00:00Z")),
+    ("cycle", timer("timeCycle", "R3/PT1H")),
+    ("timer from a variable", timer("timeDuration", "${reminderDelay}")),
+    ("message boundary", xml("timeout", '<bpmn:messageEventDefinition messageRef="m"/>', replace=True)),
+    ("terminate end", xml("end", "<bpmn:terminateEventDefinition/>")),
+    ("call activity", both(retag("remind", "callActivity"), put("remind", "calledElement", "other"))),
+    ("legacy activiti namespace", both(NOT_EXTERNAL, put("notify", "camunda:topic", None), lambda root: node(
+        root, "notify").attrib.update({f"{{{ACTIVITI}}}type": "external", f"{{{ACTIVITI}}}topic": "n"}))),
+]
+
+
+def test_runnable_diagram_has_no_dialect_findings() -> None:
+    assert lint() == []
+
+
+@pytest.mark.parametrize(("code", "mutate"), [pytest.param(c, m, id=f"{c} {d}") for c, d, m in CASES])
+def test_each_unrunnable_construct_reports_exactly_its_code(code: str, mutate: Mutation) -> None:
+    findings = lint(mutate)
+    assert {f.code for f in findings} == {code}, [str(f) for f in findings]
+    assert all(f.line and f.file == "p.bpmn" and f.message_zh and f.message_en for f in findings)
+    assert all((f.severity is Severity.WARNING) == (f.code in WARNINGS) for f in findings)
+
+
+@pytest.mark.parametrize("mutate", [pytest.param(m, id=d) for d, m in RUNNABLE_VARIANTS])
+def test_runnable_variants_stay_clean(mutate: Mutation) -> None:
+    assert lint(mutate) == []
+
+
+def test_every_dialect_rule_has_a_case() -> None:
+    assert {code for code, info in RULES.items() if info.family == "dialect"} <= {c for c, _, _ in CASES}
+
+
+def test_a_file_without_any_layout_gets_one_warning() -> None:
+    findings = lint(layout=False)
+    assert [(f.code, f.severity.value) for f in findings] == [("SX-D125", "warning")]
