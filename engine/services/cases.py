@@ -10,7 +10,7 @@ from engine.errors import InvalidInput, NotAllowed, NotFound
 from engine.services.context import AppContext
 from engine.services.ports import Actor, CaseRow, RecordDraft, TaskRow
 from engine.services.recording import record
-from engine.services.steps import StepContext, jsonable, record_step, save_case, step_payload, sync_tasks
+from engine.services.steps import StepContext, apply_effects, jsonable, record_step, save_case, step_payload, sync_tasks
 
 MAX_VARIABLES_BYTES = 256 * 1024
 
@@ -56,6 +56,7 @@ def open_case(ctx: AppContext, process_key: str, variables: Mapping[str, Any], a
         step = StepContext(ctx, uow, case, actor, now)
         save_case(step, workflow)
         new = sync_tasks(step, workflow, set(), None)
+        apply_effects(step, result)
         record_step(step, workflow, RecordDraft(
             action="case.started", actor=actor.user_id, case_id=case.id,
             payload=step_payload(result, new, process=row.key, version=row.version, variables=jsonable(variables),

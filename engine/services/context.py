@@ -50,6 +50,7 @@ class AppContext:
     clock: Clock
     guards: tuple[Callable[[Any], None], ...] = ()   # run before every task completion (see tasks.Completion)
     listeners: tuple[Callable[[Any, Any], None], ...] = ()   # (uow, record entry) after every record append
+    effect_handlers: dict[str, Callable[[Any, Any], None]] = field(default_factory=dict)  # (step, effect)
     database: Any = None                              # opaque: for migrations and shutdown only
     processes: ProcessCache = field(init=False)
 

@@ -82,6 +82,20 @@ def record_step(step: StepContext, workflow: Any, draft: RecordDraft) -> None:
                                                case_id=step.case.id), step.now)
 
 
+def apply_effects(step: StepContext, result: Any) -> None:
+    """What service-task handlers asked for (``HandlerCall.ask``), carried out in the step's transaction
+    by the effect handlers the context registers (e.g. ``disclosure.schedule``). An effect nobody
+    handles is still recorded, so nothing a diagram asked for is silently lost."""
+    for effect in result.effects:
+        handler = step.app.effect_handlers.get(effect.kind)
+        if handler is not None:
+            handler(step, effect)
+        else:
+            record(step.app, step.uow, RecordDraft(
+                action="effect.unhandled", actor="system", case_id=step.case.id, element_id=effect.element_id,
+                payload={"kind": effect.kind, "payload": jsonable(effect.payload)}), step.now)
+
+
 def step_payload(result: Any, new_tasks: list[TaskRow], **extra: Any) -> dict[str, Any]:
     """One record per step: what the person did, the path the engine then took, what is now waiting."""
     payload = dict(extra)
