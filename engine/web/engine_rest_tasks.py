@@ -1,0 +1,112 @@
+"""/engine-rest/task: list, read, claim, unclaim, complete — through ``engine.services.tasks``, so every
+guard runs (legal-review gate, separation of duties, form validation) and every step is recorded."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Blueprint, Response, request
+
+from engine.errors import NotAllowed, NotFound
+from engine.services import cases as case_service
+from engine.services import engine_rest as rest
+from engine.services import tasks as task_service
+from engine.services.engine_rest import TaskQuery
+from engine.services.ports import TaskRow
+from engine.web.engine_rest_json import task as task_json
+from engine.web.engine_rest_processes import definition_row
+from engine.web.engine_rest_request import actor, ctx, flag, json_body, no_content, paging
+from engine.web.engine_rest_variables import from_typed, to_typed
+
+tasks = Blueprint("tasks", __name__)
+
+
+def _text(args: Mapping[str, Any], name: str) -> str | None:
+    value = args.get(name)
+    return str(value) if value not in (None, "") else None
+
+
+def _query(args: Mapping[str, Any]) -> TaskQuery:
+    """Camunda's task filters, from the query string (GET) or the JSON body (POST)."""
+    process_id: int | None = None
+    if _text(args, "processDefinitionId"):
+        try:
+            process_id = definition_row(str(args["processDefinitionId"])).id
+        except NotFound:
+            process_id = -1          # an unknown definition matches no task
+    first, limit = paging()
+    return TaskQuery(
+        case_id=_text(args, "processInstanceId"), assignee=_text(args, "assignee"),
+        candidate_group=_text(args, "candidateGroup"), candidate_user=_text(args, "candidateUser"),
+        include_assigned=flag(args.get("includeAssignedTasks")),
+        process_key=_text(args, "processDefinitionKey"), process_id=process_id,
+        element_id=_text(args, "taskDefinitionKey"),
+        business_key=_text(args, "processInstanceBusinessKey"), first=first, limit=limit)
+
+
+def _render(found: list[tuple[TaskRow, int]]) -> list[dict[str, Any]]:
+    rows = rest.versions_by_id(ctx(), [pid for _, pid in found])
+    return [task_json(t, rows[pid]) for t, pid in found]
+
+
+@tasks.get("/task")
+def list_tasks() -> Any:
+    return _render(rest.tasks(ctx(), actor(), _query(request.args)))
+
+
+@tasks.post("/task")
+def query_tasks() -> Any:
+    return _render(rest.tasks(ctx(), actor(), _query(json_body())))
+
+
+@tasks.get("/task/count")
+def count_tasks() -> Any:
+    return {"count": rest.count_tasks(ctx(), actor(), _query(request.args))}
+
+
+@tasks.post("/task/count")
+def count_tasks_by_body() -> Any:
+    return {"count": rest.count_tasks(ctx(), actor(), _query(json_body()))}
+
+
+@tasks.get("/task/<task_id>")
+def get_task(task_id: str) -> Any:
+    return _render([rest.task(ctx(), actor(), task_id)])[0]
+
+
+@tasks.post("/task/<task_id>/claim")
+def claim(task_id: str) -> Response:
+    who = actor()
+    user_id = json_body().get("userId")
+    if user_id not in (None, "", who.user_id):
+        raise NotAllowed(f"只能为自己认领任务，不能代 {user_id} 认领",
+                         f"You can only claim a task for yourself, not for {user_id}", code="claim-for-other")
+    task_service.claim_task(ctx(), task_id, who)
+    return no_content()
+
+
+@tasks.post("/task/<task_id>/unclaim")
+def unclaim(task_id: str) -> Response:
+    task_service.unclaim_task(ctx(), task_id, actor())
+    return no_content()
+
+
+@tasks.post("/task/<task_id>/complete")
+@tasks.post("/task/<task_id>/submit-form")
+def complete(task_id: str) -> Any:
+    """Complete with Camunda's typed variables; the services refuse what the rules refuse."""
+    body = json_body()
+    who = actor()
+    done = task_service.complete_task(ctx(), task_id, from_typed(body.get("variables")), who)
+    if not flag(body.get("withVariablesInReturn")):
+        return no_content()
+    return to_typed(case_service.get_case(ctx(), done.case_id, who).variables)
+
+
+@tasks.get("/task/<task_id>/form-variables")
+@tasks.get("/task/<task_id>/variables")
+def form_variables(task_id: str) -> Any:
+    values = rest.form_variables(ctx(), actor(), task_id)
+    names = [n for n in (request.args.get("variableNames") or "").split(",") if n]
+    return to_typed({k: v for k, v in values.items() if not names or k in names})
