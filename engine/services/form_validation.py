@@ -29,15 +29,20 @@ class _Memo:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._bindings: dict[int, tuple[Any, dict[str, int]]] = {}
+        self._bindings: dict[int, tuple[Any, dict[str, FormRow]]] = {}
         self._rules: dict[str, FormRules] = {}
 
-    def bindings(self, uow: UnitOfWork, process_id: int, parsed: Any) -> dict[str, int]:
+    def bindings(self, uow: UnitOfWork, process_id: int, parsed: Any) -> dict[str, FormRow]:
+        """The deployed form rows bound to the process version (immutable: read once per worker)."""
         found = self._bindings.get(id(parsed))
         if found is not None and found[0] is parsed:
             return found[1]
         row = uow.processes.get(process_id)
-        bindings = dict(row.forms) if row is not None else {}
+        bindings = {}
+        for form_id, row_id in (row.forms if row is not None else {}).items():
+            form = uow.forms.get(row_id)
+            if form is not None:
+                bindings[form_id] = form
         self._remember(self._bindings, id(parsed), (parsed, bindings))
         return bindings
 
@@ -66,8 +71,7 @@ def task_form(uow: UnitOfWork, process_id: int, parsed: Any, element: Any) -> Fo
         return None
     row: FormRow | None = None
     if getattr(element, "form_ref_binding", None) != "latest":
-        bound = _MEMO.bindings(uow, process_id, parsed).get(form_id)
-        row = uow.forms.get(bound) if bound is not None else None
+        row = _MEMO.bindings(uow, process_id, parsed).get(form_id)
     return row if row is not None else uow.forms.latest(form_id)
 
 

@@ -1,0 +1,109 @@
+"""Write the case file ZIP: index.pdf, records.json, evidence/<sha256><ext>, manifest.json.
+
+Evidence files are copied in chunks (stored, not recompressed: media is already compressed), so a
+case with gigabytes of video is written without holding it in memory.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, BinaryIO
+from zoneinfo import ZoneInfo
+
+from engine.casefile.entries import entry_to_json
+from engine.casefile.index_pdf import build_index_pdf
+from engine.casefile.model import CaseFileData
+from engine.domain.record_chain import Link, format_timestamp
+from engine.evidence.detect import Detected
+
+FORMAT = "sanxiang.case-file.v1"
+MANIFEST = "manifest.json"
+RECORDS = "records.json"
+INDEX = "index.pdf"
+CHUNK = 1024 * 1024
+BUREAU_TIME = ZoneInfo("Asia/Shanghai")
+
+
+@dataclass(frozen=True, slots=True)
+class Written:
+    manifest_sha256: str
+    case_head: Link | None
+    files: int
+    evidence: int
+
+
+def evidence_name(sha256: str, media_type: str) -> str:
+    return f"evidence/{sha256}{Detected(media_type, '').extension}"
+
+
+def case_head(data: CaseFileData) -> Link | None:
+    last = data.entries[-1] if data.entries else None
+    return last.case_head() if last else None
+
+
+def _records_json(data: CaseFileData) -> bytes:
+    document = {"format": "sanxiang.case-records.v1", "case_id": data.case_id,
+                "entries": [entry_to_json(e) for e in data.entries]}
+    return json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
+
+
+def _member(name: str, moment: datetime, compress: int) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, date_time=moment.astimezone(BUREAU_TIME).timetuple()[:6])
+    info.compress_type = compress
+    info.external_attr = 0o644 << 16
+    return info
+
+
+def _add_bytes(archive: zipfile.ZipFile, member: zipfile.ZipInfo, content: bytes,
+               files: list[dict[str, Any]]) -> None:
+    archive.writestr(member, content)
+    name = member.filename
+    files.append({"path": name, "sha256": hashlib.sha256(content).hexdigest(), "size": len(content)})
+
+
+def _add_file(archive: zipfile.ZipFile, member: zipfile.ZipInfo, source: Path,
+              files: list[dict[str, Any]]) -> None:
+    digest, size, name = hashlib.sha256(), 0, member.filename
+    with source.open("rb") as src, archive.open(member, "w", force_zip64=True) as dst:
+        while chunk := src.read(CHUNK):
+            digest.update(chunk)
+            size += len(chunk)
+            dst.write(chunk)
+    files.append({"path": name, "sha256": digest.hexdigest(), "size": size})
+
+
+def _manifest(data: CaseFileData, head: Link | None, files: list[dict[str, Any]]) -> bytes:
+    last = data.entries[-1] if data.entries else None
+    document = {
+        "format": FORMAT, "case_id": data.case_id, "process": data.process_key,
+        "process_version": data.process_version, "exported_at": format_timestamp(data.exported_at),
+        "exported_by": data.exported_by, "entries": len(data.entries),
+        "case_head": {"seq": head.seq, "hash": head.hash} if head else None,
+        "global_position": {"seq": last.global_seq, "hash": last.global_hash} if last else None,
+        "files": files,
+    }
+    return json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
+
+
+def write_case_file(data: CaseFileData, out: BinaryIO, evidence_path: Callable[[str], Path]) -> Written:
+    """Write the ZIP to ``out``; ``evidence_path`` finds the stored file of a SHA-256."""
+    head, at = case_head(data), data.exported_at
+    files: list[dict[str, Any]] = []
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as archive:
+        _add_bytes(archive, _member(INDEX, at, zipfile.ZIP_DEFLATED), build_index_pdf(data, head), files)
+        _add_bytes(archive, _member(RECORDS, at, zipfile.ZIP_DEFLATED), _records_json(data), files)
+        done: set[str] = set()
+        for row in data.evidence:
+            if row.sha256 not in done:
+                done.add(row.sha256)
+                member = _member(evidence_name(row.sha256, row.media_type), row.added_at, zipfile.ZIP_STORED)
+                _add_file(archive, member, evidence_path(row.sha256), files)
+        manifest = _manifest(data, head, files)
+        archive.writestr(_member(MANIFEST, at, zipfile.ZIP_DEFLATED), manifest)
+    return Written(hashlib.sha256(manifest).hexdigest(), head, len(files), len(done))
