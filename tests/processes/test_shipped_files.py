@@ -11,8 +11,6 @@ Covers processes/*.bpmn, forms/*.form and processes/.camunda/element-templates/s
 - the three systems hold on every graph path: records capture before every end, delivery and
   disclosure after every decision, no major decision without legal review; gateways read only
   variables that a form has set on every path before them;
-- every process runs end to end on the journeys' paths (with a test-only JUEL shim: the
-  conditions are JUEL, which stock SpiffWorkflow cannot evaluate);
 - the project's compliance linter (engine.compliance) accepts every shipped file.
 
 Needs Node and `npm ci` at the repository root (node_modules is not committed).
@@ -743,90 +741,6 @@ def test_gateways_read_only_variables_a_form_set_on_every_path_before_them(proce
             assert setters, f"{flow.id}: no form sets {var}"
             reached = process.reachable(process.starts, removed=setters)
             assert flow.source not in reached, f"{flow.id}: {var} may be unset on some path"
-
-
-# ---------------------------------------------------------------------------------------------
-# (g) every process runs the journeys' paths end to end (test-only JUEL shim)
-# ---------------------------------------------------------------------------------------------
-
-def _juel_engine() -> Any:
-    from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
-
-    class JuelShim(PythonScriptEngine):  # only the operators our shipped conditions use
-        def evaluate(self, task: Any, expression: str, external_context: Any = None) -> Any:
-            body = re.fullmatch(r"\s*\$\{(.*)\}\s*", expression, re.S)
-            if body:
-                text = body.group(1).replace("||", " or ").replace("&&", " and ")
-                expression = re.sub(r"!(?!=)", " not ", text)
-            return super().evaluate(task, expression, external_context)
-
-    return JuelShim()
-
-
-ORDINARY = {"materialsComplete": True, "hearingHeld": False, "publicInterest": False, "investment": 0,
-            "firstOfKind": False, "contest": False, "proposal": "grant", "decision": "grant",
-            "reviewConclusion": "pass"}
-HEAD = ["Task_Acceptance", "Task_Review", "<steps>", "Task_Proposal"]
-GRANTED = ["Task_Decision", "Task_DeliverLicence", "Task_Disclosure", "Task_Archive"]
-DENIED = ["Task_Decision", "Task_DeliverDenial", "Task_Disclosure", "Task_Archive"]
-JOURNEYS: dict[str, tuple[dict[str, Any], list[tuple[str, dict[str, Any]]], list[str]]] = {
-    "ordinary_grant": (dict(ORDINARY), [], [*HEAD, *GRANTED]),
-    "ordinary_deny": (dict(ORDINARY, decision="deny"), [], [*HEAD, *DENIED]),
-    "supplement_then_major_return_then_pass": (
-        dict(ORDINARY, publicInterest=True),
-        [("Task_Acceptance", {"materialsComplete": False}),
-         ("Task_LegalReview", {"reviewConclusion": "return"})],
-        ["Task_Acceptance", "Task_Supplement", *HEAD, "Task_LegalReview", "Task_ProposalRevision",
-         "Task_LegalReview", *GRANTED]),
-    "major_reject_contested_collective_decision": (
-        dict(ORDINARY, publicInterest=True, contest=True),
-        [("Task_LegalReview", {"reviewConclusion": "reject"})],
-        [*HEAD, "Task_LegalReview", "Task_Contest", "Task_Coordination", *GRANTED]),
-    "major_reject_accepted_revised_to_deny": (
-        dict(ORDINARY, firstOfKind=True, decision="deny"),
-        [("Task_LegalReview", {"reviewConclusion": "reject"}),
-         ("Task_ProposalRevision", {"proposal": "deny"})],
-        [*HEAD, "Task_LegalReview", "Task_Contest", "Task_ProposalRevision", "Task_LegalReview", *DENIED]),
-}
-STEP_IDS = {"on-site": "Task_OnSite", "hearing": "Task_Hearing", "expert-review": "Task_ExpertReview"}
-
-
-@pytest.mark.parametrize("journey", list(JOURNEYS))
-def test_every_process_runs_the_journeys_end_to_end(process: Process, journey: str) -> None:
-    from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
-    from SpiffWorkflow.util.task import TaskState
-
-    defaults, scripted, expected = JOURNEYS[journey]
-    scripted = list(scripted)
-    steps = [STEP_IDS[role] for role in ROLES_PER_PROCESS[process.id]]
-    expected = [x for item in expected for x in (steps if item == "<steps>" else [item])]
-    workflow = BpmnWorkflow(_parse_spec(process), script_engine=_juel_engine())
-    workflow.do_engine_steps()
-    visited: list[str] = []
-    for _ in range(60):
-        ready = workflow.get_tasks(state=TaskState.READY, manual=True)
-        started = workflow.get_tasks(state=TaskState.STARTED)
-        if not ready and not started:
-            break
-        if not ready:                      # the external disclosure task: the engine's worker completes it
-            task = started[0]
-            visited.append(task.task_spec.bpmn_id)
-            task.complete()
-        else:
-            task = ready[0]
-            node = process.nodes[task.task_spec.bpmn_id]
-            visited.append(node.id)
-            keys = form_keys(node.camunda("formRef"))
-            data = {k: v for k, v in defaults.items() if k in keys}
-            if scripted and scripted[0][0] == node.id:
-                data |= scripted.pop(0)[1]
-            assert set(data) <= keys, f"{node.id}: the journey sets only what the task's form has"
-            task.data.update(data)
-            task.run()
-        workflow.do_engine_steps()
-    assert workflow.is_completed()
-    assert visited == expected
-    assert scripted == []
 
 
 # ---------------------------------------------------------------------------------------------
