@@ -8,6 +8,8 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, and_, bindparam, func, insert, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from engine.services.ports import CaseRow, FormRow, ProcessRow, TaskFilter, TaskRow
 from engine.store import tables as t
@@ -99,12 +101,16 @@ class CaseRepository:
         self.conn = conn
 
     def next_number(self, year: int) -> str:
+        """The year's next case number (2026-000001 …); two first cases of a year at once both succeed."""
         name = f"case-{year}"
-        res = self.conn.execute(update(t.counters).where(t.counters.c.name == name)
-                                .values(value=t.counters.c.value + 1).returning(t.counters.c.value)).first()
+        bump = (update(t.counters).where(t.counters.c.name == name)
+                .values(value=t.counters.c.value + 1).returning(t.counters.c.value))
+        res = self.conn.execute(bump).first()
         if res is None:
-            self.conn.execute(insert(t.counters).values(name=name, value=1))
-            return f"{year}-{1:06d}"
+            dialect_insert = postgresql_insert if self.conn.dialect.name == "postgresql" else sqlite_insert
+            self.conn.execute(dialect_insert(t.counters).values(name=name, value=0).on_conflict_do_nothing())
+            res = self.conn.execute(bump).first()
+        assert res is not None
         return f"{year}-{int(res[0]):06d}"
 
     def add(self, row: CaseRow) -> None:
