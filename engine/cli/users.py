@@ -1,0 +1,87 @@
+"""``sanxiang users add/list``: people, their groups (BPMN candidate groups), passwords, API tokens and the
+staff register (post, department, window, enforcement certificate)."""
+
+from __future__ import annotations
+
+import secrets
+import sys
+from datetime import date
+
+import click
+
+from engine.errors import SanxiangError
+from engine.services.context import AppContext
+from engine.services.people_rows import ROLES
+
+
+def _context() -> AppContext:
+    from engine.bootstrap import bootstrap
+    from engine.config import from_env
+    from engine.store.migrate import upgrade
+
+    ctx = bootstrap(from_env())
+    upgrade(ctx.database)
+    return ctx
+
+
+@click.group("users")
+def command() -> None:
+    """People and access (人员与权限)."""
+
+
+@command.command("add")
+@click.argument("user_id")
+@click.option("--name", required=True, help="姓名 / display name")
+@click.option(
+    "--group",
+    "groups",
+    multiple=True,
+    required=True,
+    help=f"repeatable; roles: {', '.join(ROLES)} (also any BPMN candidate group)",
+)
+@click.option("--password", default=None, help="login password for the pages (at least 8 characters)")
+@click.option("--token", "make_token", is_flag=True, help="create an API token and print it once")
+@click.option("--post", default="", help="职务 / post")
+@click.option("--department", default="", help="科室 / department")
+@click.option("--window", default="", help="窗口 / service window")
+@click.option("--certificate", default="", help="行政执法证件号 / enforcement certificate number")
+@click.option("--issuer", default="", help="发证机关 / certificate issuer")
+@click.option("--valid-until", default=None, help="证件有效期至 YYYY-MM-DD")
+def add(user_id: str, name: str, groups: tuple[str, ...], password: str | None, make_token: bool, post: str,
+        department: str, window: str, certificate: str, issuer: str, valid_until: str | None) -> None:
+    """Create or update a user (idempotent: groups and register line are replaced)."""
+    from engine.services.people import NewUser, add_user
+
+    token = f"sx-{secrets.token_urlsafe(24)}" if make_token else None
+    try:
+        until = date.fromisoformat(valid_until) if valid_until else None
+    except ValueError:
+        click.echo(f"日期无效 / invalid date: {valid_until} (YYYY-MM-DD)", err=True)
+        sys.exit(2)
+    new = NewUser(user_id, name, list(groups), password, token, post, department, window, certificate, issuer,
+                  until)
+    try:
+        entry = add_user(_context(), new, by="cli")
+    except SanxiangError as exc:
+        click.echo(f"失败 / failed: {exc.message_zh} / {exc.message_en}", err=True)
+        sys.exit(1)
+    click.echo(f"{entry.user_id} {entry.name} [{','.join(entry.groups)}] 已保存 / saved")
+    if token:
+        click.echo(f"API token (shown once): {token}")
+
+
+@command.command("list")
+def list_users() -> None:
+    """The staff register: id, name, groups, post, department, window, certificate."""
+    from engine.services.people import staff_register
+
+    for e in staff_register(_context()):
+        cert = (
+            f"{e.certificate_no} ({e.certificate_issuer}, 至 {e.certificate_valid_until})"
+            if e.certificate_no
+            else "-"
+        )
+        click.echo(
+            f"{e.user_id:<10} {e.name:<16} {','.join(e.groups):<30} {e.post or '-'} / "
+            f"{e.department or '-'} / {e.window or '-'}  证件 certificate: {cert}"
+        )

@@ -1,0 +1,57 @@
+"""Login, logout and the language switch."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import redirect, request, session, url_for
+
+from engine.errors import NotAllowed
+from engine.services import people
+from engine.web.i18n import LANGUAGES, pick
+from engine.web.pages import context, pages, render
+from engine.web.sessions import end_session, start_session
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """Only a path on this site (no scheme, no host, no //): never an open redirect."""
+    if not target:
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return default
+    return target
+
+
+@pages.get("/login")
+def login() -> Any:
+    return render("login.html", next=request.args.get("next", ""), login_name="")
+
+
+@pages.post("/login")
+def login_submit() -> Any:
+    name, password = request.form.get("login", ""), request.form.get("password", "")
+    target = safe_next(request.form.get("next"), url_for("pages.task_list"))
+    try:
+        logged_in = people.login(context(), name, password, remote=request.remote_addr or "")
+    except NotAllowed as exc:
+        status = 429 if exc.code == "login-locked" else 401
+        return render(
+            "login.html", status, next=target, login_name=name, error=pick(exc.message_zh, exc.message_en)
+        )
+    start_session(logged_in, lang=session.get("lang"))
+    return redirect(target)
+
+
+@pages.post("/logout")
+def logout() -> Any:
+    end_session()
+    return redirect(url_for("pages.login", done=1))
+
+
+@pages.get("/lang/<code>")
+def language(code: str) -> Any:
+    if code in LANGUAGES:
+        session["lang"] = code
+    return redirect(safe_next(request.args.get("next"), url_for("pages.task_list")))
