@@ -77,8 +77,8 @@ def test_major_case_runs_review_then_decision_to_the_end(deployed: Any) -> None:
     final = deployed.get(f"/api/v1/cases/{case['id']}", headers=auth("wang")).get_json()
     assert final["status"] == "completed" and final["ended_at"]
     assert final["variables"]["result"] == "pass"
-    actions = [h["action"] for h in final["history"]]
-    assert actions == ["case.started", "task.completed", "task.completed", "task.completed", "case.completed"]
+    steps = [h["action"] for h in final["history"] if h["action"].startswith(("case.", "task."))]
+    assert steps == ["case.started", "task.completed", "task.completed", "task.completed", "case.completed"]
 
 
 def test_completing_a_finished_task_is_a_conflict(deployed: Any) -> None:

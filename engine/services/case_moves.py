@@ -1,0 +1,151 @@
+"""Moving a case to another element (a supervisor's modification), with the law's guard rails.
+
+A move cancels what the case waits at and makes it wait at the target instead (``Workflow.move_to``),
+in one step that is saved, projected and recorded (``case.moved``) like any other. Refused, and the
+refusal recorded (``case.move-refused``):
+- a move past a legal review of a major case: every path from where the case waits to the target goes
+  through an element with role ``legal-review`` (the major-check gateway's non-major flows are closed for
+  a major case: the catalogue says it is major for the current variables, or a legal-review task ever
+  existed in the case — when in doubt, major);
+- a move past records capture: every path to the target goes through an element with role
+  ``records-capture``; or a move back once records capture completed (the file is closed);
+- a case that is not running (suspended: resume it first; completed, cancelled), a case waiting at
+  several places at once or inside a sub-process (``engine.runner.modification``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from engine.compliance import parse_model
+from engine.compliance.graph import FlowGraph, build_graph, reachable
+from engine.errors import Conflict, ProcedureViolation
+from engine.services.catalogue import read_catalogue
+from engine.services.ports import Actor, CaseRow, RecordDraft, TaskRow, UnitOfWork
+from engine.services.recording import record
+from engine.services.steps import StepContext, apply_effects, record_step, save_case, step_payload, sync_tasks
+from engine.services.supervision_access import load_case, require_reason, require_supervisor
+
+REVIEW, CAPTURE = "legal-review", "records-capture"
+
+
+@dataclass(frozen=True)
+class Moved:
+    case_id: str
+    left: list[str]
+    target: str
+    tasks: list[TaskRow]
+
+
+def _graph(xml: str, major: bool) -> tuple[Any, FlowGraph]:
+    model = parse_model(xml.encode("utf-8"))
+    if isinstance(model, list):
+        raise Conflict("流程图无法读取，不能移动", "The diagram cannot be read; the case cannot be moved",
+                       code="move-diagram-unreadable")
+    graph = build_graph(model)
+    if major:   # a major case never takes the non-major flows of a major-check gateway
+        for gateway in model.with_role("major-check"):
+            major_flows = {f for f in gateway.outgoing
+                           if model.flows[f].properties.get("sanxiang.major") == "true"}
+            graph.edges[gateway.id] = [(t, via) for t, via in graph.edges.get(gateway.id,
+                                                                              []) if via in major_flows]
+    return model, graph
+
+
+def is_major(ctx: Any, uow: UnitOfWork, case: CaseRow, xml: str, variables: dict[str, Any]) -> bool:
+    if any(t.role == REVIEW for t in uow.tasks.for_case(case.id)):
+        return True
+    return read_catalogue(xml.encode("utf-8")).is_major(variables, ctx.runner.evaluate_condition)
+
+
+def _refusal(code: str, zh: str, en: str, **details: Any) -> ProcedureViolation:
+    return ProcedureViolation(zh, en, code=code, details=details)
+
+
+def _passes(graph: FlowGraph, here: list[str], element: str, target: str) -> bool:
+    """Every path from ``here`` to ``target`` goes through ``element`` (and one exists)."""
+    return (element != target and target in reachable(graph, here)
+            and target not in reachable(graph, here, blocked=[element]))
+
+
+def check_move(ctx: Any, uow: UnitOfWork, case: CaseRow, workflow: Any, target: str,
+               history: set[str]) -> None:
+    """Raise ``ProcedureViolation`` when the move passes a legal review (major case) or records capture."""
+    row = uow.processes.get(case.process_id)
+    here = sorted({w.element_id for w in workflow.waiting_at()})
+    major = is_major(ctx, uow, case, row.xml, workflow.variables)
+    model, graph = _graph(row.xml, major)
+    for element in model.with_role(CAPTURE):
+        if _passes(graph, here, element.id, target):
+            raise _refusal("move-past-records-capture", f"不得越过归档记录环节“{element.name}”移动办件",
+                           f"A case may not be moved past records capture ('{element.name}')",
+                           element=element.id)
+        if element.id in history and target not in reachable(graph, here):
+            raise _refusal("move-after-records-capture", f"归档记录“{element.name}”已完成，不得将办件移回",
+                           f"Records capture ('{element.name}') is done; the case may not be moved back",
+                           element=element.id)
+    if not major:
+        return
+    for element in model.with_role(REVIEW):
+        if _passes(graph, here, element.id, target):
+            raise _refusal("move-past-legal-review", f"重大执法决定不得越过法制审核“{element.name}”移动办件",
+                           f"A major case may not be moved past its legal review ('{element.name}')",
+                           element=element.id)
+
+
+def _history(uow: UnitOfWork, case_id: str) -> set[str]:
+    """The elements the case has completed, from its records' paths."""
+    done: set[str] = set()
+    for entry in uow.records.for_case(case_id):
+        done.update(entry.content.payload.get("path") or ())
+    return done
+
+
+def move_case(ctx: Any, case_id: str, target: str, actor: Actor, reason: str) -> Moved:
+    require_supervisor(actor)
+    reason = require_reason(reason)
+    try:
+        return _move(ctx, case_id, target, actor, reason)
+    except ProcedureViolation as refusal:
+        _record_refusal(ctx, case_id, target, actor, reason, refusal)
+        raise
+
+
+def _move(ctx: Any, case_id: str, target: str, actor: Actor, reason: str) -> Moved:
+    now = ctx.clock()
+    with ctx.uow() as uow:
+        case = load_case(uow, case_id)
+        if case.status != "running":
+            raise Conflict(f"只能移动在办的办件（当前状态：{case.status}；暂停的请先恢复）",
+                           f"Only running cases can be moved (this one is {case.status}; resume a suspended "
+                           "one "
+                           "first)", code="case-not-running")
+        workflow = ctx.runner.restore(ctx.processes.get(uow, case.process_id), case.state)
+        left = sorted({w.element_id for w in workflow.waiting_at()})
+        check_move(ctx, uow, case, workflow, target, _history(uow, case_id))
+        before = {t.task_id for t in workflow.ready_tasks()}
+        result = workflow.move_to(target, now)
+        step = StepContext(ctx, uow, case, actor, now)
+        save_case(step, workflow)
+        new = sync_tasks(step, workflow, before, None)
+        apply_effects(step, result)
+        record_step(step, workflow, RecordDraft(
+            action="case.moved", actor=actor.user_id, actor_role="supervisor", case_id=case.id,
+            element_id=target,
+            payload=step_payload(result, new, reason=reason, left=left, to=target)))
+        uow.commit()
+    return Moved(case_id, left, target, new)
+
+
+def _record_refusal(ctx: Any, case_id: str, target: str, actor: Actor, reason: str,
+                    refusal: ProcedureViolation) -> None:
+    with ctx.uow() as uow:
+        if uow.cases.get(case_id) is None:
+            return
+        record(ctx, uow, RecordDraft(
+            action="case.move-refused", actor=actor.user_id, actor_role="supervisor", case_id=case_id,
+            element_id=target, payload={"to": target, "reason": reason, "code": refusal.code,
+                                        "reason_zh": refusal.message_zh, "reason_en": refusal.message_en}),
+               ctx.clock())
+        uow.commit()

@@ -1,0 +1,90 @@
+"""The console's actions as page forms (POST, CSRF-checked, each with a reason): the result is flashed and
+the supervisor lands back where the form was."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import flash, redirect, request, url_for
+from flask_babel import gettext as _
+
+from engine.errors import SanxiangError
+from engine.services import supervision_actions as acts
+from engine.services.case_moves import move_case
+from engine.services.migration import migrate_cases
+from engine.web.console import actor, console, context, render
+from engine.web.i18n import pick
+from engine.web.pages.access import safe_next
+
+
+def _back(default: str) -> Any:
+    return redirect(safe_next(request.form.get("next"), default))
+
+
+def _attempt(done: str, action: Callable[[], Any]) -> bool:
+    try:
+        action()
+    except SanxiangError as exc:
+        flash(pick(exc.message_zh, exc.message_en), "error")
+        return False
+    flash(done, "ok")
+    return True
+
+
+def _reason() -> str:
+    return request.form.get("reason", "")
+
+
+@console.post("/cases/<case_id>/<any(suspend, resume, cancel):verb>")
+def case_action(case_id: str, verb: str) -> Any:
+    act = {"suspend": acts.suspend_case, "resume": acts.resume_case, "cancel": acts.cancel_case}[verb]
+    done = {"suspend": _("Case suspended."), "resume": _("Case resumed."),
+            "cancel": _("Case cancelled.")}[verb]
+    _attempt(str(done), lambda: act(context(), case_id, actor(), _reason()))
+    return _back(url_for("console.case_page", case_id=case_id))
+
+
+@console.post("/cases/<case_id>/move")
+def move(case_id: str) -> Any:
+    target = request.form.get("to", "")
+    _attempt(str(_("Case moved to %(element)s.", element=target)),
+             lambda: move_case(context(), case_id, target, actor(), _reason()))
+    return _back(url_for("console.case_page", case_id=case_id))
+
+
+@console.post("/tasks/<task_id>/reassign")
+def reassign(task_id: str) -> Any:
+    assignee = request.form.get("assignee", "")
+    _attempt(str(_("Task reassigned to %(user)s.", user=assignee)),
+             lambda: acts.reassign_task(context(), task_id, assignee, actor(), _reason()))
+    return _back(url_for("console.board"))
+
+
+@console.post("/retries/<any(due, webhook, failure):kind>/<ref>")
+def retry(kind: str, ref: str) -> Any:
+    ctx, who, reason = context(), actor(), _reason()
+    if kind == "webhook":
+        _attempt(str(_("Webhook event queued again.")), lambda: acts.retry_webhook(ctx, ref, who, reason))
+    elif not ref.isdigit():
+        flash(str(_("Nothing to retry.")), "error")
+    elif kind == "due":
+        _attempt(str(_("Timer fired.")), lambda: acts.retry_due_item(ctx, int(ref), who, reason))
+    else:
+        _attempt(str(_("Step retried.")), lambda: acts.retry_failed_step(ctx, int(ref), who, reason))
+    return _back(url_for("console.board"))
+
+
+@console.post("/migrate")
+def migrate() -> Any:
+    ctx, item = context(), request.form.get("item", "")
+    report = None
+    try:
+        report = migrate_cases(ctx, item, actor(), _reason(), dry_run=False)
+        flash(str(_("%(n)s case(s) migrated to version %(v)s.", n=len(report.moved), v=report.to_version)),
+              "ok")
+    except SanxiangError as exc:
+        flash(pick(exc.message_zh, exc.message_en), "error")
+    with ctx.uow(readonly=True) as uow:
+        items = {row.key: row.name or row.key for row in uow.processes.list_latest()}
+    return render("migrate.html", report=report, item=item, items=items, pick=pick)
