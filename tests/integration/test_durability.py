@@ -89,7 +89,7 @@ def test_an_exception_mid_step_leaves_the_case_exactly_as_before(faulty_client: 
     assert "Task_Notify" in response.get_json()["detail_en"]
     after = client.get(f"/api/v1/cases/{case['id']}", headers=auth("zhou")).get_json()
     failures = [h for h in after["history"] if h["action"] == "step.failed"]
-    assert len(failures) == 1 and failures[0]["element"] == "Task_A"   # the failure itself is on record
+    assert len(failures) == 1 and failures[0]["element"] == "Task_Notify"   # the failing element is on record
     after["history"] = [h for h in after["history"] if h["action"] != "step.failed"]
     assert after == before
     assert complete(client, case["id"], "Task_A", "wang", explode=False, note="ok").status_code == 200
