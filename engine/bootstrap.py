@@ -7,11 +7,25 @@ from datetime import UTC, datetime
 from typing import Any
 
 from engine.config import Settings
+from engine.runner.calendar_sources import default_calendar
+from engine.runner.expressions import compile_condition
 from engine.runner.parser import ParsedProcess, parse_process
 from engine.runner.script_engine import Handler, HandlerCall
+from engine.runner.workday_functions import workday_functions
 from engine.runner.workflow import Runner
+from engine.services.calendar import BureauCalendar
+from engine.services.certificates import certificate_guard
 from engine.services.context import AppContext
+from engine.services.deadlines import deadline_listener
+from engine.services.drafts import discard_draft_of_completed_task
+from engine.services.disclosures import schedule_disclosure
+from engine.services.evidence_rules import require_media
+from engine.services.form_validation import validate_form_data
+from engine.services.legal_review import legal_review_guards
+from engine.services.outbox import queue_events
 from engine.services.ports import Clock
+from engine.services.supervision_actions import case_is_not_suspended
+from engine.services.task_actions import delegated_task_is_given_back_first
 from engine.store.database import make_engine
 from engine.store.unit_of_work import SqlUnitOfWorkFactory
 
@@ -36,6 +50,18 @@ DEFAULT_HANDLERS: dict[str, Handler] = {
 }
 
 
+def condition_evaluator(functions: Mapping[str, Callable[..., Any]]
+                        ) -> Callable[[str, Mapping[str, Any]], bool]:
+    """A diagram condition against case variables, in the runner's safe language (unset facts read null)."""
+    allowed = frozenset(functions)
+
+    def evaluate(source: str, variables: Mapping[str, Any]) -> bool:
+        return compile_condition(source, allowed_functions=allowed, missing="none").evaluate(
+            variables, functions) is True
+
+    return evaluate
+
+
 def _linters(rules: str) -> tuple[Callable[[bytes, str], list[Any]], Callable[[bytes, str], list[Any]]]:
     from engine.compliance.lint import lint_bpmn, lint_form
 
@@ -53,7 +79,9 @@ def bootstrap(settings: Settings, *, clock: Clock | None = None, rules: str = "a
               functions: Mapping[str, Callable[..., Any]] | None = None) -> AppContext:
     """``rules`` is "all" in every real deployment; engine tests may narrow it to "dialect"."""
     db = make_engine(settings.database_url)
-    runner = Runner({**DEFAULT_HANDLERS, **(handlers or {})}, dict(functions or {}))
+    calendar = BureauCalendar(default_calendar)   # working days: bureau's days over the packaged sources
+    runner = Runner({**DEFAULT_HANDLERS, **(handlers or {})},
+                    {**workday_functions(calendar.current), **(functions or {})})
     allowed = frozenset(runner.functions)
 
     def parse(xml: bytes, key: str | None) -> ParsedProcess:
@@ -61,5 +89,15 @@ def bootstrap(settings: Settings, *, clock: Clock | None = None, rules: str = "a
 
     lint, lint_form = _linters(rules)
     ctx = AppContext(settings=settings, uow=SqlUnitOfWorkFactory(db), runner=runner, parse=parse,
-                     lint=lint, lint_form=lint_form, clock=clock or system_clock, database=db)
+                     lint=lint, lint_form=lint_form, clock=clock or system_clock, database=db,
+                     calendar=calendar)
+    ctx.listeners = (*ctx.listeners, deadline_listener(ctx))
+    ctx.guards = (*ctx.guards, *legal_review_guards(ctx, condition_evaluator(runner.functions)))
+    ctx.guards = (*ctx.guards, require_media)
+    ctx.guards = (*ctx.guards, certificate_guard(ctx.clock), delegated_task_is_given_back_first)
+    ctx.listeners = (*ctx.listeners, queue_events)
+    ctx.guards = (validate_form_data, *ctx.guards)   # the form first: later guards read valid data
+    ctx.listeners = (*ctx.listeners, discard_draft_of_completed_task)
+    ctx.effect_handlers["disclosure.schedule"] = schedule_disclosure
+    ctx.guards = (case_is_not_suspended, *ctx.guards)   # a suspended case completes nothing (console)
     return ctx

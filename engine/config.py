@@ -7,6 +7,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+# What evidence uploads may be (detected from the bytes, never from the name); "type/*" allows a family.
+DEFAULT_EVIDENCE_TYPES: tuple[str, ...] = (
+    "application/pdf", "image/jpeg", "image/png", "image/gif", "image/webp", "image/tiff", "image/heic",
+    "image/bmp", "audio/*", "video/*", "application/msword", "application/vnd.ms-excel",
+    "application/vnd.ms-powerpoint", "application/rtf", "application/vnd.oasis.opendocument.text",
+    "application/vnd.oasis.opendocument.spreadsheet", "application/vnd.oasis.opendocument.presentation",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+)
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -22,6 +33,28 @@ class Settings:
     yellow_days: int = 3
     scheduler: bool = True
     language: str = "zh"
+    password_hash_profile: str = "default"     # argon2 cost: "default"; "test" is cheap (tests only)
+    signing_key_path: Path | None = None      # None: <var_dir>/keys/records-ed25519.pem (made on first use)
+    evidence_dir: Path | None = None          # None: <var_dir>/evidence
+    evidence_types: tuple[str, ...] = DEFAULT_EVIDENCE_TYPES
+    webhook_allow: tuple[str, ...] = ()          # outbound targets re-admitted (e.g. "127.0.0.0/8")
+    webhook_timeout: float = 10.0                # seconds per connect / read of one delivery
+    webhook_max_attempts: int = 10               # then the event is dead (a supervisor may replay it)
+    webhook_lease_seconds: int = 120             # a claimed event returns to the queue if its node dies
+    inbound_secret: str = field(default="", repr=False)   # whsec_… shared with the provincial platform
+    inbound_tolerance_seconds: int = 300         # accepted age of an inbound webhook-timestamp
+    expected_default: str = "3"     # a step's expected time without sanxiang.expected: working days, or "4h"
+    unclaimed_limit: str = "3"      # a task nobody claimed for this long is stuck (working days, or "8h")
+    timer_lag_seconds: int = 60     # a due timer not fired this long after its time is stuck
+    metrics_token: str = field(default="", repr=False)   # /metrics: Bearer token; empty = loopback only
+
+    @property
+    def signing_key_file(self) -> Path:
+        return self.signing_key_path or self.var_dir / "keys" / "records-ed25519.pem"
+
+    @property
+    def evidence_root(self) -> Path:
+        return self.evidence_dir or self.var_dir / "evidence"
 
     def with_(self, **changes: object) -> Settings:
         return replace(self, **changes)  # type: ignore[arg-type]
@@ -42,4 +75,19 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
         yellow_days=int(env.get("SANXIANG_YELLOW_DAYS", "3")),
         scheduler=env.get("SANXIANG_SCHEDULER", "1") not in ("0", "false", "no"),
         language=env.get("SANXIANG_LANGUAGE", "zh"),
+        password_hash_profile=env.get("SANXIANG_PASSWORD_HASH_PROFILE", "default"),
+        signing_key_path=Path(env["SANXIANG_SIGNING_KEY"]) if env.get("SANXIANG_SIGNING_KEY") else None,
+        evidence_dir=Path(env["SANXIANG_EVIDENCE_DIR"]) if env.get("SANXIANG_EVIDENCE_DIR") else None,
+        evidence_types=tuple(t.strip() for t in env["SANXIANG_EVIDENCE_TYPES"].split(",") if t.strip())
+        if env.get("SANXIANG_EVIDENCE_TYPES") else DEFAULT_EVIDENCE_TYPES,
+        webhook_allow=tuple(a.strip() for a in env.get("SANXIANG_WEBHOOK_ALLOW", "").split(",") if a.strip()),
+        webhook_timeout=float(env.get("SANXIANG_WEBHOOK_TIMEOUT", "10")),
+        webhook_max_attempts=int(env.get("SANXIANG_WEBHOOK_MAX_ATTEMPTS", "10")),
+        webhook_lease_seconds=int(env.get("SANXIANG_WEBHOOK_LEASE_SECONDS", "120")),
+        inbound_secret=env.get("SANXIANG_INBOUND_SECRET", ""),
+        inbound_tolerance_seconds=int(env.get("SANXIANG_INBOUND_TOLERANCE_SECONDS", "300")),
+        expected_default=env.get("SANXIANG_EXPECTED_DEFAULT", "3"),
+        unclaimed_limit=env.get("SANXIANG_UNCLAIMED_LIMIT", "3"),
+        timer_lag_seconds=int(env.get("SANXIANG_TIMER_LAG_SECONDS", "60")),
+        metrics_token=env.get("SANXIANG_METRICS_TOKEN", ""),
     )

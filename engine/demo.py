@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
 
 from engine.services.context import AppContext
+from engine.services.people import hasher
 
 
 @dataclass(frozen=True)
@@ -12,30 +15,51 @@ class DemoUser:
     user_id: str
     name: str
     groups: tuple[str, ...]
+    register: dict[str, str] = field(default_factory=dict)   # the staff register line (post, department…)
 
     @property
     def token(self) -> str:
         return f"demo-{self.user_id}"
 
+    @property
+    def password(self) -> str:
+        return f"{self.user_id}-demo"
+
 
 DEMO_USERS = (
-    DemoUser("wang", "王窗口（窗口受理）", ("window-clerk",)),
-    DemoUser("zhao", "赵承办（承办人）", ("handler",)),
-    DemoUser("qian", "钱法审（法制审核）", ("legal-reviewer",)),
-    DemoUser("sun", "孙局长（负责人）", ("approver",)),
-    DemoUser("zhou", "周督查（督查室）", ("supervisor",)),
-    DemoUser("li", "李设计（流程设计）", ("designer",)),
-    DemoUser("admin", "管理员", ("admin", "designer", "supervisor")),
+    DemoUser("wang", "王窗口（窗口受理）", ("window-clerk",),
+             {"post": "窗口受理员", "department": "政务服务科", "window": "综合受理3号窗口"}),
+    DemoUser("zhao", "赵承办（承办人）", ("handler",),
+             {"post": "审批科员", "department": "市场准入审批科", "certificate_no": "鲁执37010220240017",
+              "certificate_issuer": "济南市人民政府", "certificate_valid_until": "2029-12-31"}),
+    DemoUser("qian", "钱法审（法制审核）", ("legal-reviewer",),
+             {"post": "法制审核员", "department": "法制审核科"}),
+    DemoUser("sun", "孙局长（负责人）", ("approver",), {"post": "局长", "department": "局领导"}),
+    DemoUser("zhou", "周督查（督查室）", ("supervisor",), {"post": "督查专员", "department": "督查室"}),
+    DemoUser("li", "李设计（流程设计）", ("designer",), {"post": "信息化专员", "department": "信息化科"}),
+    DemoUser("admin", "管理员", ("admin", "designer", "supervisor"), {"department": "信息化科"}),
 )
 
 
+def _register_values(user: DemoUser) -> dict[str, str | date | None]:
+    values: dict[str, str | date | None] = dict(user.register)
+    until = user.register.get("certificate_valid_until")
+    values["certificate_valid_until"] = date.fromisoformat(until) if until else None
+    return values
+
+
 def ensure_demo_users(ctx: AppContext) -> list[DemoUser]:
-    """Create (or refresh) the demo users and their tokens; idempotent."""
+    """Create (or refresh) the demo users, their tokens, register lines and passwords; idempotent."""
     now = ctx.clock()
     with ctx.uow() as uow:
+        people: Any = uow.people  # type: ignore[attr-defined]
         for user in DEMO_USERS:
             uow.users.upsert(user.user_id, user.name, list(user.groups), now)
             if uow.users.by_token(user.token) is None:
                 uow.users.add_token(user.user_id, user.token, "demo", now)
+            people.put_staff(user.user_id, now, **_register_values(user))
+            if people.password_hash(user.user_id) is None:
+                people.set_password(user.user_id, hasher(ctx.settings.password_hash_profile)
+                                        .hash(user.password), now)
         uow.commit()
     return list(DEMO_USERS)

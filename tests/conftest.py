@@ -49,7 +49,8 @@ def clock() -> MovableClock:
 
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
-    return Settings(database_url=database_url, var_dir=tmp_path / "var", secret_key="test-secret")
+    return Settings(database_url=database_url, var_dir=tmp_path / "var", secret_key="test-secret",
+                    password_hash_profile="test")
 
 
 def make_context(settings: Settings, clock: MovableClock, **options: object) -> AppContext:

@@ -111,9 +111,10 @@ def _prepare(ctx) -> None:  # type: ignore[no-untyped-def]
         outcome = run_deploy(ctx, files, Actor("admin", frozenset({"designer"})))
         for item in outcome.processes:
             click.echo(f"  流程 process {item.key} v{item.version}: {item.name}")
-    click.echo("演示用户 / demo users (API: Authorization: Bearer <token>):")
+    click.echo("演示用户 / demo users (pages: /login with the password; API: Authorization: Bearer <token>):")
     for user in users:
-        click.echo(f"  {user.user_id:<6} {','.join(user.groups):<32} token={user.token}  {user.name}")
+        click.echo(f"  {user.user_id:<6} {','.join(user.groups):<32} password={user.password:<11} "
+                   f"token={user.token}  {user.name}")
 
 
 @main.command()
@@ -121,6 +122,7 @@ def _prepare(ctx) -> None:  # type: ignore[no-untyped-def]
 @click.option("--port", type=int, default=None)
 def up(host: str | None, port: int | None) -> None:
     """Quick start: migrate, deploy processes/ and forms/, create demo users, serve."""
+    from engine.scheduler import start_with_server
     from engine.server import serve
     from engine.web.app import create_app
     settings = _settings()
@@ -135,6 +137,7 @@ def up(host: str | None, port: int | None) -> None:
         sys.exit(1)
     click.echo(f"Sanxiang 已启动 / running at http://{settings.host}:{settings.port}/  "
                f"(API: http://{settings.host}:{settings.port}/api/v1/openapi.json)")
+    start_with_server(settings)   # due timers and deadline warnings: in this (master) process, once
     serve(create_app(ctx), settings.host, settings.port, database=ctx.database)
 
 
@@ -144,11 +147,13 @@ def up(host: str | None, port: int | None) -> None:
 @click.option("--workers", type=int, default=1, show_default=True)
 def serve_command(host: str | None, port: int | None, workers: int) -> None:
     """Serve without preparing anything (production: run `sanxiang db upgrade` and deploy first)."""
+    from engine.scheduler import start_with_server
     from engine.server import serve
     from engine.web.app import create_app
     settings = _settings()
     settings = settings.with_(host=host or settings.host, port=port or settings.port)
     ctx = _context(settings)
+    start_with_server(settings)   # due timers and deadline warnings: in this (master) process, once
     serve(create_app(ctx), settings.host, settings.port, workers=workers, database=ctx.database)
 
 
@@ -159,7 +164,13 @@ def _register() -> None:
 
 
 SUBCOMMAND_MODULES: tuple[str, ...] = (
+    "audit",
+    "calendar",
+    "case",
     "render",
+    "scheduler",
+    "users",
+    "webhooks",
 )
 _register()
 

@@ -40,3 +40,8 @@ def frozen_now(now: datetime) -> Iterator[None]:
         yield
     finally:
         _now.reset(token)
+
+
+def step_now() -> datetime | None:
+    """The injected "now" of the step being run (aware UTC), or None outside a step."""
+    return _now.get()

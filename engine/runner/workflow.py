@@ -12,12 +12,16 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from SpiffWorkflow.bpmn.specs.event_definitions import MessageEventDefinition
+from SpiffWorkflow.bpmn.util import BpmnEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 
 from engine.errors import Conflict, NotFound, SanxiangError, StepFailed
 from engine.runner.clock import frozen_now
+from engine.runner.expressions import compile_condition
+from engine.runner.modification import Waiting, forget_predictions, graft, predict, waiting_at
 from engine.runner.parser import ParsedProcess
 from engine.runner.script_engine import Handler, SafeScriptEngine
 from engine.runner.state import dump_state, load_state
@@ -67,6 +71,10 @@ class Workflow:
                                            datetime.fromisoformat(value)))
         return timers
 
+    def waiting_at(self) -> list[Waiting]:
+        """Every element the case waits at: tasks, timers, messages, signals, other (``modification``)."""
+        return waiting_at(self._wf)
+
     def dump(self) -> str:
         return dump_state(self._wf)
 
@@ -78,6 +86,36 @@ class Workflow:
     def run_engine(self, now: datetime) -> StepResult:
         """Advance automatic steps and due timers (start of a case, a timer firing)."""
         return self._step(now, lambda: None)
+
+    def correlate_message(self, name: str, payload: Mapping[str, Any], now: datetime) -> StepResult:
+        """Deliver the BPMN message ``name`` to the events of this case waiting for it.
+
+        The payload's keys become case variables (as Camunda 7's ``processVariables`` of a
+        correlation); SpiffWorkflow also keeps the whole payload in the catch event's
+        ``camunda:resultVariable`` (default ``<element id>_Response``). Raises ``Conflict`` when
+        nothing in the case waits for this message."""
+        waiting = [t for t in self._all_tasks() if t.has_state(TaskState.WAITING)
+                   and isinstance(getattr(t.task_spec, "event_definition", None), MessageEventDefinition)
+                   and t.task_spec.event_definition.name == name]
+        if not waiting:
+            raise Conflict(f"办件当前不在等待消息 {name}", f"The case is not waiting for message {name}",
+                           code="message-not-awaited")
+        definition = waiting[0].task_spec.event_definition
+
+        def deliver() -> None:
+            for task in waiting:
+                task.data.update(payload)
+            self._wf.send_event(BpmnEvent(definition, payload={
+                "payload": dict(payload), "result_var": getattr(definition, "result_var", None)}))
+
+        return self._step(now, deliver)
+
+    def move_to(self, element_id: str, now: datetime) -> StepResult:
+        """A supervisor's modification: wait at ``element_id`` instead (``engine.runner.modification``)."""
+        def move() -> None:
+            graft(self._wf, self.process.elements, element_id)
+
+        return self._step(now, move)
 
     def _run_task(self, task: Any, data: Mapping[str, Any]) -> None:
         task.data.update(data)
@@ -158,6 +196,24 @@ class Runner:
         result = workflow.run_engine(now)
         return workflow, result
 
+    def evaluate_condition(self, source: str, variables: Mapping[str, Any]) -> bool:
+        """A diagram condition in the safe language against ``variables`` (unset facts read null)."""
+        compiled = compile_condition(source, allowed_functions=frozenset(self.functions), missing="none")
+        return compiled.evaluate(variables, self.functions) is True
+
     def restore(self, process: ParsedProcess, state: str) -> Workflow:
         wf = load_state(state, process.spec, dict(process.subprocess_specs))
         return Workflow(process, wf, self._engine(process))
+
+    def rebase(self, workflow: Workflow, process: ParsedProcess) -> Workflow:
+        """``workflow``'s state against another version ``process`` (a migration); raises when it does not
+        fit (an element it waits at, or one its state still holds, is missing there)."""
+        forget_predictions(workflow._wf)
+        try:
+            moved = self.restore(process, workflow.dump())
+        except (KeyError, ValueError, TypeError, AttributeError) as exc:
+            raise Conflict(f"办件状态与新版本不符：{exc}",
+                           f"The case's state does not fit the new version: {exc}",
+                           code="migration-misfit") from exc
+        predict(moved._wf)
+        return moved

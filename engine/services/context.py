@@ -51,6 +51,7 @@ class AppContext:
     guards: tuple[Callable[[Any], None], ...] = ()   # run before every task completion (see tasks.Completion)
     listeners: tuple[Callable[[Any, Any], None], ...] = ()   # (uow, record entry) after every record append
     effect_handlers: dict[str, Callable[[Any, Any], None]] = field(default_factory=dict)  # (step, effect)
+    calendar: Any = None      # engine.services.calendar.BureauCalendar: this node's working days
     database: Any = None                              # opaque: for migrations and shutdown only
     processes: ProcessCache = field(init=False)
 

@@ -118,6 +118,10 @@ class UnitOfWork(Protocol):
     tasks: Any
     users: Any
     records: Any
+    due: Any            # engine.store.timers: due moments, calendar days, case deadlines
+    calendar: Any
+    deadlines: Any
+    supervision: Any    # engine.store.supervision: the supervisor console's queries
 
     def __enter__(self) -> UnitOfWork: ...
     def __exit__(self, *exc: object) -> None: ...

@@ -64,13 +64,15 @@ def sync_tasks(step: StepContext, workflow: Any, before: set[str], completed_tas
 
 
 def save_case(step: StepContext, workflow: Any) -> CaseRow:
-    status = "completed" if workflow.is_completed else "running"
+    # a suspended case stays suspended through steps that need no person (a message, a timer)
+    status = "completed" if workflow.is_completed else ("suspended" if step.case.status == "suspended" else "running")
     ended = step.now if workflow.is_completed else None
     if not step.uow.cases.save_state(step.case.id, expected_version=step.case.version, state=workflow.dump(),
                                      status=status, now=step.now, ended_at=ended):
         raise Conflict("办件已被他人同时处理，请刷新后重试",
                        "The case was changed by someone else at the same time; reload and try again",
                        code="case-version-conflict")
+    step.uow.due.sync_timers(step.case.id, workflow.waiting_timers(), step.now)   # due rows := waiting timers
     return step.case
 
 

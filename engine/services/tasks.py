@@ -6,12 +6,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
-from engine.errors import Conflict, NotAllowed, NotFound
+from engine.errors import Conflict, NotAllowed, NotFound, ProcedureViolation, StepFailed
 from engine.services.cases import check_variables
 from engine.services.context import AppContext
 from engine.services.ports import Actor, RecordDraft, TaskFilter, TaskRow, UnitOfWork
 from engine.services.recording import record
-from engine.services.steps import StepContext, jsonable, record_step, save_case, step_payload, sync_tasks
+from engine.services.step_failures import record_failed_completion
+from engine.services.steps import StepContext, apply_effects, jsonable, record_step, save_case, step_payload, sync_tasks
 
 class Completion:
     """Everything a guard (``AppContext.guards``) may look at before a task completes: the task, the
@@ -23,6 +24,7 @@ class Completion:
         self.uow, self.task, self.case, self.process = uow, task, case, process
         self.element, self.data, self.actor = element, data, actor
         self._variables = variables
+        self.evidence: list[str] = []   # guards add evidence hashes; the completion's record names them
 
     @property
     def variables(self) -> dict[str, Any]:
@@ -91,9 +93,39 @@ def _reload(ctx: AppContext, task_id: str) -> TaskRow:
     return task
 
 
+REFUSED_ACTIONS = {"decision": "decision.refused", "legal-review": "review.refused"}
+
+
+def _record_refusal(ctx: AppContext, task_id: str, actor: Actor, data: dict[str, Any],
+                    refusal: ProcedureViolation) -> None:
+    """An attempted bypass stays on record although its step rolled back: its own small transaction."""
+    with ctx.uow() as uow:
+        task = uow.tasks.get(task_id)
+        if task is None:
+            return
+        record(ctx, uow, RecordDraft(
+            action=REFUSED_ACTIONS.get(task.role or "", "task.refused"), actor=actor.user_id,
+            actor_role=task.role or "", case_id=task.case_id, task_id=task.id, element_id=task.element_id,
+            payload={"code": refusal.code, "reason_zh": refusal.message_zh, "reason_en": refusal.message_en,
+                     "details": jsonable(refusal.details), "data": jsonable(data)}), ctx.clock())
+        uow.commit()
+
+
 def complete_task(ctx: AppContext, task_id: str, data: Mapping[str, Any], actor: Actor) -> TaskRow:
-    """Run one step: check, complete, save with the case version, project, record — or change nothing."""
+    """Run one step: check, complete, save with the case version, project, record — or change nothing
+    (except that a refusal of the law, ``ProcedureViolation`` from a guard, is itself recorded)."""
     data = check_variables(data)
+    try:
+        return _complete_task(ctx, task_id, data, actor)
+    except ProcedureViolation as refusal:
+        _record_refusal(ctx, task_id, actor, data, refusal)
+        raise
+    except StepFailed as failure:   # the engine failed: the step rolled back, its failure stays on record
+        record_failed_completion(ctx, task_id, actor, failure, list(data))
+        raise
+
+
+def _complete_task(ctx: AppContext, task_id: str, data: dict[str, Any], actor: Actor) -> TaskRow:
     now = ctx.clock()
     with ctx.uow() as uow:
         task = _open_task(uow, task_id)
@@ -112,8 +144,10 @@ def complete_task(ctx: AppContext, task_id: str, data: Mapping[str, Any], actor:
         step = StepContext(ctx, uow, case, actor, now)
         save_case(step, workflow)
         new = sync_tasks(step, workflow, before, task_id)
+        apply_effects(step, result)
         record_step(step, workflow, RecordDraft(
             action="task.completed", actor=actor.user_id, actor_role=task.role or "", case_id=case.id,
-            task_id=task_id, element_id=task.element_id, payload=step_payload(result, new, data=jsonable(data))))
+            task_id=task_id, element_id=task.element_id, payload=step_payload(result, new, data=jsonable(data)),
+            evidence=tuple(completion.evidence)))
         uow.commit()
     return replace(task, status="completed", completed_at=now, completed_by=actor.user_id)

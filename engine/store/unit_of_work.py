@@ -8,9 +8,19 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 
 from engine.errors import Conflict
+from engine.store.disclosures import DisclosureRepository
+from engine.store.drafts import DraftRepository
+from engine.store.engine_rest import EngineRestQueries
+from engine.store.evidence import EvidenceRepository
+from engine.store.outbox import OutboxRepository
+from engine.store.people import PeopleRepository
 from engine.store.records import RecordRepository
 from engine.store.repositories import CaseRepository, FormRepository, ProcessRepository, TaskRepository
+from engine.store.supervision import SupervisionRepository
+from engine.store.timers import TIMER_REPOSITORIES
 from engine.store.users import UserRepository
+from engine.store.webhooks import WebhookRepository
+from engine.store.worklist import WorkRepository
 
 
 # name on the unit of work -> repository class (each takes the connection). One line per area.
@@ -21,6 +31,16 @@ REPOSITORIES: dict[str, type] = {
     "tasks": TaskRepository,
     "users": UserRepository,
     "records": RecordRepository,
+    "engine_rest": EngineRestQueries,
+    **TIMER_REPOSITORIES,   # due, calendar, deadlines
+    "people": PeopleRepository,
+    "work": WorkRepository,
+    "webhooks": WebhookRepository,
+    "outbox": OutboxRepository,
+    "evidence": EvidenceRepository,
+    "disclosures": DisclosureRepository,
+    "drafts": DraftRepository,
+    "supervision": SupervisionRepository,
 }
 
 

@@ -16,6 +16,20 @@ from engine.web.problems import from_error, problem
 # (module, blueprint attribute): one line per area of the web edge.
 BLUEPRINTS: list[tuple[str, str]] = [
     ("engine.web.api", "api"),
+    ("engine.web.deadlines", "deadlines_api"),
+    ("engine.web.engine_rest", "engine_rest"),
+    ("engine.web.webhooks_api", "webhooks_api"),
+    ("engine.web.inbound", "inbound"),
+    ("engine.web.evidence", "evidence"),
+    ("engine.web.pages", "pages"),
+    ("engine.web.task_actions_api", "task_actions_api"),
+    ("engine.web.disclosures_api", "disclosures_api"),
+    ("engine.web.portal.pages", "portal"),
+    ("engine.web.portal.open_data", "open_data"),
+    ("engine.web.drafts", "drafts"),
+    ("engine.web.console_api", "console_api"),
+    ("engine.web.console", "console"),
+    ("engine.web.metrics", "metrics"),
 ]
 
 

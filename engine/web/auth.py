@@ -1,15 +1,32 @@
-"""Who is calling: API tokens now (Bearer), login sessions come with the work pages."""
+"""Who is calling: an API token (Bearer), or else the login session of the work pages (then every unsafe
+request must carry the session's CSRF token in ``X-CSRFToken``: see ``engine.web.sessions``)."""
 
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from apiflask import HTTPTokenAuth
 from flask import current_app
 
 from engine.services.ports import Actor
 
-token_auth = HTTPTokenAuth(scheme="Bearer", description="API token (`sanxiang users add … --token`)")
+
+class TokenOrSessionAuth(HTTPTokenAuth):
+    """Bearer token first; without an Authorization header, the pages' login session (CSRF-checked)."""
+
+    def authenticate(self, auth: Any, stored_password: Any) -> Any:
+        if getattr(auth, "token", None):
+            return super().authenticate(auth, stored_password)
+        from engine.web.sessions import check_csrf, session_actor
+        actor = session_actor()
+        if actor is not None:
+            check_csrf()
+        return actor
+
+
+token_auth = TokenOrSessionAuth(scheme="Bearer", description="API token (`sanxiang users add … --token`); "
+                                "the pages' login session is accepted too, with the X-CSRFToken header")
 
 
 TOKEN_TTL_SECONDS = 10.0   # a revoked token or a changed group reaches a running worker within this time

@@ -1,0 +1,163 @@
+"""APScheduler wiring: wake the claimer of due moments, and run the jobs other areas register.
+
+- The claimer (``run_claimer``) fires due rows in batches (``services.timers.fire_due_timers``) until
+  none are left, then asks for the earliest pending due time and sets a one-off wake-up at it; a
+  safety interval (``interval`` seconds) also runs it, so timers created by other processes, leases
+  of dead nodes and retries are picked up within that interval. It starts at once: due moments
+  missed while everything was down fire once at start-up.
+- Jobs of other areas (outbox delivery, the daily head export…): ``register_job(func, seconds=…)``
+  or ``register_job(func, trigger="cron", hour=1)``; ``func(ctx)`` is a module-level function that
+  calls a service.
+- ``sanxiang up`` / ``serve`` start one scheduler in the server's master process
+  (``start_with_server``; never in a gunicorn worker, which is forked later and has no scheduler
+  thread, and at most once per process); ``sanxiang scheduler`` runs it alone (``run_forever``).
+  Any number of nodes may run one: claims are atomic, each due row fires once.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import signal
+import socket
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from apscheduler.executors.pool import ThreadPoolExecutor  # type: ignore[import-untyped]
+from apscheduler.schedulers.background import BackgroundScheduler  # type: ignore[import-untyped]
+
+from engine.config import Settings
+from engine.services.context import AppContext
+from engine.services.supervision import scan_for_alerts
+from engine.services.timers import LEASE, fire_due_timers, next_due_at
+
+log = logging.getLogger(__name__)
+
+SAFETY_INTERVAL = 1.0   # seconds; one indexed query per node when nothing is due
+BATCH = 10   # rows claimed at a time: few enough to fire well within a lease
+_CLAIMER = "sanxiang.claimer"
+_WAKE = "sanxiang.wake"
+
+
+@dataclass(frozen=True)
+class Job:
+    func: Callable[[AppContext], Any]
+    trigger: str
+    options: dict[str, Any]
+
+    @property
+    def id(self) -> str:
+        return f"job.{self.func.__module__}.{self.func.__qualname__}"
+
+
+JOBS: list[Job] = []
+
+
+def register_job(func: Callable[[AppContext], Any], *, trigger: str = "interval", **options: Any) -> None:
+    """Run ``func(ctx)`` on every scheduler (APScheduler trigger and its options, e.g. ``seconds=2``).
+    Register at import of your module's wiring, before the scheduler starts; once per function."""
+    job = Job(func, trigger, dict(options))
+    if all(j.id != job.id for j in JOBS):
+        JOBS.append(job)
+
+
+register_job(scan_for_alerts, seconds=60)   # the console: each new stuck or failed case recorded once
+
+
+def new_owner() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
+
+
+@dataclass
+class Claimer:
+    ctx: AppContext
+    owner: str
+    batch: int = BATCH
+    lease: timedelta = LEASE
+    fired: int = 0
+    scheduler: Any = field(default=None, repr=False)
+    stopping: threading.Event = field(default_factory=threading.Event, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def wake_at(self, when: datetime) -> None:
+        run_at = max(when, datetime.now(UTC))
+        self.scheduler.add_job(run_claimer, "date", run_date=run_at, args=[self], id=_WAKE,
+                               replace_existing=True, executor="claimer", misfire_grace_time=None,
+                               coalesce=True)
+
+
+def run_claimer(claimer: Claimer) -> None:
+    """The claimer's job: fire until nothing is due, then wake up again at the next due time."""
+    if not claimer._lock.acquire(blocking=False):
+        return   # the other trigger is running it right now
+    try:
+        while not claimer.stopping.is_set():
+            report = fire_due_timers(claimer.ctx, claimer.owner, claimer.batch, claimer.lease)
+            claimer.fired += report.fired
+            if report.claimed < claimer.batch:
+                break
+        upcoming = None if claimer.stopping.is_set() else next_due_at(claimer.ctx)
+    except Exception:   # the database may be away for a moment: the safety interval tries again
+        log.exception("the claimer of due moments failed; retrying on the next interval")
+        return
+    finally:
+        claimer._lock.release()
+    if upcoming is not None and claimer.scheduler is not None and claimer.scheduler.running:
+        claimer.wake_at(upcoming)
+
+
+def start(ctx: AppContext, *, owner: str | None = None, interval: float = SAFETY_INTERVAL, batch: int = BATCH,
+          lease: timedelta = LEASE) -> tuple[BackgroundScheduler, Claimer]:
+    """Start a background scheduler for ``ctx``: the claimer (now, then at due times and every
+    ``interval`` seconds) and every registered job."""
+    scheduler = BackgroundScheduler(timezone=UTC, executors={
+        "default": ThreadPoolExecutor(4), "claimer": ThreadPoolExecutor(1)})
+    claimer = Claimer(ctx, owner or new_owner(), batch, lease, scheduler=scheduler)
+    scheduler.add_job(run_claimer, "interval", seconds=interval, args=[claimer], id=_CLAIMER,
+                      executor="claimer", next_run_time=datetime.now(UTC), coalesce=True, max_instances=1,
+                      misfire_grace_time=None)
+    for job in JOBS:
+        scheduler.add_job(job.func, job.trigger, args=[ctx], id=job.id, coalesce=True, max_instances=1,
+                          **job.options)
+    scheduler.start()
+    log.info("scheduler %s started (interval %.1fs, batch %d)", claimer.owner, interval, batch)
+    return scheduler, claimer
+
+
+_server_scheduler: BackgroundScheduler | None = None
+_server_lock = threading.Lock()
+
+
+def start_with_server(settings: Settings) -> BackgroundScheduler | None:
+    """The scheduler of ``sanxiang up``/``serve``: in this (master) process, once, if
+    ``settings.scheduler``; with its own connection pool, so forked workers share nothing with it."""
+    global _server_scheduler
+    if not settings.scheduler:
+        return None
+    with _server_lock:
+        if _server_scheduler is None:
+            from engine.bootstrap import bootstrap
+            _server_scheduler, _ = start(bootstrap(settings))
+    return _server_scheduler
+
+
+def run_forever(ctx: AppContext, *, owner: str | None = None, interval: float = SAFETY_INTERVAL,
+                batch: int = BATCH, lease: timedelta = LEASE,
+                started: Callable[[Claimer], None] | None = None) -> Claimer:
+    """``sanxiang scheduler``: run until SIGTERM or SIGINT, then finish the running job and stop."""
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    scheduler, claimer = start(ctx, owner=owner, interval=interval, batch=batch, lease=lease)
+    if started is not None:
+        started(claimer)
+    try:
+        stop.wait()
+    finally:
+        claimer.stopping.set()          # the running batch ends; its unfired rows' leases run out
+        scheduler.shutdown(wait=True)
+    return claimer
