@@ -149,7 +149,8 @@ def run(args: argparse.Namespace) -> None:
     from engine.store.migrate import upgrade
     FIRERS[TICK] = fire_tick
     url, drop = fresh_database(args)
-    ctx = bootstrap(Settings(database_url=url), clock=system_clock, rules="dialect")
+    var_dir = tempfile.mkdtemp(prefix="sanxiang-bench-var-")   # nothing lands in the working tree
+    ctx = bootstrap(Settings(database_url=url, var_dir=Path(var_dir)), clock=system_clock, rules="dialect")
     upgrade(ctx.database)
     ensure_demo_users(ctx)
     print(f"{'SQLite' if args.sqlite else 'PostgreSQL'}: {args.timers} due moments "
@@ -159,7 +160,7 @@ def run(args: argparse.Namespace) -> None:
     create(ctx, args, start)
     if datetime.now(UTC) > start:
         print("  warning: creating took longer than --lead; the first moments were already due")
-    env = {**os.environ, "SANXIANG_DATABASE_URL": url}
+    env = {**os.environ, "SANXIANG_DATABASE_URL": url, "SANXIANG_VAR_DIR": var_dir}
     nodes = [subprocess.Popen([sys.executable, __file__, "--node", f"bench-{n}"], env=env, cwd=ROOT)
              for n in range(args.nodes)]
     try:

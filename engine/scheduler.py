@@ -32,8 +32,11 @@ from apscheduler.schedulers.background import BackgroundScheduler  # type: ignor
 
 from engine.config import Settings
 from engine.services.context import AppContext
+from engine.services.audit import export_signed_head
+from engine.services.disclosures import publish_due_disclosures
 from engine.services.supervision import scan_for_alerts
 from engine.services.timers import LEASE, fire_due_timers, next_due_at
+from engine.services.webhook_delivery import deliver_outbox
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +69,9 @@ def register_job(func: Callable[[AppContext], Any], *, trigger: str = "interval"
 
 
 register_job(scan_for_alerts, seconds=60)   # the console: each new stuck or failed case recorded once
+register_job(deliver_outbox, seconds=2)      # webhooks: due outbox rows, in order per case
+register_job(publish_due_disclosures, minutes=10)   # decisions still unpublished on their due day
+register_job(export_signed_head, trigger="cron", hour=0, minute=5, timezone="Asia/Shanghai")   # daily head
 
 
 def new_owner() -> str:

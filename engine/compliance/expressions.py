@@ -28,6 +28,7 @@ _DURATION_RE = re.compile(_DURATION)
 _DATE_RE = re.compile(f"({_DATETIME})({_OFFSET})?")
 _CYCLE_RE = re.compile(f"R\\d*/(?:({_DATETIME})({_OFFSET})?/)?{_DURATION}")
 _VARIABLE_RE = re.compile(r"\$\{\s*[A-Za-z_][A-Za-z0-9_]*\s*\}")
+_WORKDAYS_RE = re.compile(r"\$\{\s*workdays\(\s*\d{1,4}\s*\)\s*\}")   # a working-day timeDate (Asia/Shanghai)
 _JUEL_RE = re.compile(r"\s*[$#]\{(.*)\}\s*", re.DOTALL)
 _SCRIPT_LANGUAGES = ("groovy", "javascript", "ecmascript", "python", "ruby", "js")
 _MAX_CONDITION = 2000
@@ -154,7 +155,7 @@ def timer_problem(timer: Timer) -> Problem | None:
                 "定时器没有定义；请填写 timeDuration（如 P7D）、timeDate（带时区）或 timeCycle（如 R3/PT1H）",
                 "timer without a definition; fill in a timeDuration (e.g. P7D), a timeDate (with offset) "
                 "or a timeCycle (e.g. R3/PT1H)")
-    if _VARIABLE_RE.fullmatch(value):
+    if _VARIABLE_RE.fullmatch(value) or (kind == "timeDate" and _WORKDAYS_RE.fullmatch(value)):
         return None
     pattern = {"timeDuration": _DURATION_RE, "timeDate": _DATE_RE, "timeCycle": _CYCLE_RE}[kind]
     match = pattern.fullmatch(value)

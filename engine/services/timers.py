@@ -30,7 +30,6 @@ LEASE = timedelta(seconds=60)
 LEASE_MARGIN = 0.25   # of the lease: a row not started by then goes back to the others
 MAX_BACKOFF_SECONDS = 3600
 _TICK = timedelta(microseconds=1)
-LIVE = frozenset({"running", "suspended"})   # a suspended case still follows its timers (steps.save_case)
 
 Firer = Callable[[AppContext, UnitOfWork, DueItem, datetime], None]
 
@@ -52,7 +51,7 @@ def claim_due(uow: UnitOfWork, now: datetime, owner: str, lease: timedelta, limi
 def fire_bpmn_timer(ctx: AppContext, uow: UnitOfWork, item: DueItem, now: datetime) -> None:
     """Wake the case: its due timers run (``refresh_timers`` then ``do_engine_steps``), one record."""
     case = uow.cases.get(item.case_id) if item.case_id else None
-    if case is None or case.status not in LIVE:
+    if case is None or case.status != "running":   # a suspended case's timers wait: resume re-syncs them
         return
     parsed = ctx.processes.get(uow, case.process_id)
     ctx.calendar.refresh(uow, max_age=CALENDAR_MAX_AGE)   # for workdays() in the timers the step reaches

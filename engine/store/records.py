@@ -53,8 +53,9 @@ class RecordRepository:
         content = Content(action=draft.action, actor=draft.actor, recorded_at=now, case_id=draft.case_id,
                           task_id=draft.task_id, element_id=draft.element_id, actor_role=draft.actor_role or None,
                           payload=dict(draft.payload), evidence=tuple(draft.evidence), corrects=draft.corrects)
+        global_head = self._global_head()   # takes the chain lock first: the case head is then stable too
         case_head = self._case_head(draft.case_id) if draft.case_id else None
-        entry = chain_next(content, global_head=self._global_head(), case_head=case_head)
+        entry = chain_next(content, global_head=global_head, case_head=case_head)
         c = entry.content
         self.conn.execute(_INSERT, dict(
             seq=entry.global_seq, case_id=c.case_id, case_seq=entry.case_seq, task_id=c.task_id,
