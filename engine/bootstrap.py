@@ -91,13 +91,20 @@ def bootstrap(settings: Settings, *, clock: Clock | None = None, rules: str = "a
     ctx = AppContext(settings=settings, uow=SqlUnitOfWorkFactory(db), runner=runner, parse=parse,
                      lint=lint, lint_form=lint_form, clock=clock or system_clock, database=db,
                      calendar=calendar)
-    ctx.listeners = (*ctx.listeners, deadline_listener(ctx))
-    ctx.guards = (*ctx.guards, *legal_review_guards(ctx, condition_evaluator(runner.functions)))
-    ctx.guards = (*ctx.guards, require_media)
-    ctx.guards = (*ctx.guards, certificate_guard(ctx.clock), delegated_task_is_given_back_first)
-    ctx.listeners = (*ctx.listeners, queue_events)
-    ctx.guards = (validate_form_data, *ctx.guards)   # the form first: later guards read valid data
-    ctx.listeners = (*ctx.listeners, discard_draft_of_completed_task)
+    # Guards run in this order before every task completion; the first refusal wins.
+    ctx.guards = (
+        case_is_not_suspended,                 # a suspended case completes nothing (console)
+        validate_form_data,                    # the form first: later guards read valid data
+        *legal_review_guards(ctx, condition_evaluator(runner.functions)),   # review, coordination, decision
+        require_media,                         # audio/video on on-site, hearing, delivery
+        certificate_guard(ctx.clock),          # on-site work only with a valid enforcement certificate
+        delegated_task_is_given_back_first,    # 委派: the owner completes once it is given back
+    )
+    # Listeners see every record entry in its own transaction.
+    ctx.listeners = (
+        deadline_listener(ctx),                # deadlines follow the steps of each case
+        queue_events,                          # the webhook outbox
+        discard_draft_of_completed_task,       # a completed task's draft is gone
+    )
     ctx.effect_handlers["disclosure.schedule"] = schedule_disclosure
-    ctx.guards = (case_is_not_suspended, *ctx.guards)   # a suspended case completes nothing (console)
     return ctx
