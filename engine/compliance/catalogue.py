@@ -84,6 +84,9 @@ _TABLE: tuple[tuple[str, str, str, str], ...] = (
     ("SX-F305", "form", "字段缺少 key", "field without a key"),
     ("SX-F306", "form", "组件格式不正确", "malformed component"),
     ("SX-F307", "form", "字段 key 重复", "duplicate field key"),
+    ("SX-F308", "form", "不认识的组件类型", "unknown component type (the server could not check its data)"),
+    ("SX-F309", "form", "格式规则无法安全运行", "validation pattern that cannot run safely"),
+    ("SX-F310", "form", "显示条件无法在服务端判断", "show/hide condition the server cannot evaluate"),
 )
 
 RULES: dict[str, RuleInfo] = {code: RuleInfo(family, zh, en) for code, family, zh, en in _TABLE}

@@ -11,6 +11,7 @@ from typing import Any
 from engine.compliance.catalogue import finding
 from engine.compliance.findings import Finding
 from engine.compliance.xmlsafe import check_size
+from engine.domain.form_schema import read_form
 
 FIELD_TYPES = frozenset({"textfield", "textarea", "number", "datetime", "checkbox", "checklist", "radio",
                          "select", "taglist", "filepicker", "expression"})
@@ -54,6 +55,27 @@ def _form_object(form: dict[str, Any], text: str) -> Iterator[Finding]:
         yield finding("SX-F304", "表单缺少 components 列表", "the form has no components list", line=1)
         return
     yield from _components(components, text)
+    yield from _server_side_rules(form)
+
+
+def _server_side_rules(form: dict[str, Any]) -> Iterator[Finding]:
+    """What the server-side validation (``engine.domain.form_schema``) could not check at submit time is
+    reported now, at deploy: unknown component types, unsafe patterns, conditions it cannot evaluate."""
+    try:
+        rules = read_form(form)
+    except (ValueError, TypeError, KeyError, RecursionError):
+        return   # the structural findings above already say what is wrong
+    for kind in rules.unknown_types:
+        yield finding("SX-F308", f"不认识的组件类型“{kind}”：服务端无法校验它提交的数据；请改用标准组件",
+                      f"unknown component type '{kind}': the server cannot check what it submits; use a "
+                      "standard form-js component")
+    for key, unsafe in rules.unsafe_patterns:
+        yield finding("SX-F309", f"字段“{key}”的格式规则无法安全运行：{unsafe.reason_zh}",
+                      f"the pattern of field '{key}' cannot run safely: {unsafe.reason_en}")
+    for source in rules.unsupported_conditions:
+        yield finding("SX-F310", f"显示条件“{source}”服务端无法判断，将视为始终显示（必填项仍然必填）",
+                      f"the condition '{source}' cannot be evaluated on the server; the field is treated as "
+                      "always shown (required fields stay required)", warning=True)
 
 
 def _components(top: list[Any], text: str) -> Iterator[Finding]:
