@@ -14,8 +14,7 @@ from typing import BinaryIO
 
 from engine.casefile.archive import Written, write_case_file
 from engine.casefile.model import CaseFileData
-from engine.errors import NotAllowed, NotFound
-from engine.services.cases import _may_read
+from engine.services.cases import readable_case
 from engine.services.context import AppContext
 from engine.services.evidence import evidence_files
 from engine.services.ports import Actor, RecordDraft
@@ -36,12 +35,7 @@ def gather_case_file(ctx: AppContext, case_id: str, actor: Actor) -> CaseFileDat
     """Everything the case file shows, from one consistent read."""
     now = ctx.clock()
     with ctx.uow(readonly=True) as uow:
-        case = uow.cases.get(case_id)
-        if case is None:
-            raise NotFound("办件不存在", f"No case {case_id}", code="case-not-found")
-        tasks = uow.tasks.for_case(case_id)
-        if not _may_read(actor, case, tasks):
-            raise NotAllowed("无权导出该办件", "You may not export this case", code="case-forbidden")
+        case, tasks = readable_case(uow, case_id, actor)
         process = uow.processes.get(case.process_id)
         parsed = ctx.processes.get(uow, case.process_id)
         variables = ctx.runner.restore(parsed, case.state).variables

@@ -8,9 +8,16 @@ from typing import Any
 
 from engine.errors import InvalidInput, NotAllowed, NotFound
 from engine.services.context import AppContext
-from engine.services.ports import Actor, CaseRow, RecordDraft, TaskRow
-from engine.services.recording import record
-from engine.services.steps import StepContext, apply_effects, jsonable, record_step, save_case, step_payload, sync_tasks
+from engine.services.ports import Actor, CaseRow, RecordDraft, TaskRow, UnitOfWork
+from engine.services.steps import (
+    StepContext,
+    apply_effects,
+    jsonable,
+    record_step,
+    save_case,
+    step_payload,
+    sync_tasks,
+)
 
 MAX_VARIABLES_BYTES = 256 * 1024
 
@@ -65,21 +72,27 @@ def open_case(ctx: AppContext, process_key: str, variables: Mapping[str, Any], a
     return get_case(ctx, case.id, actor)
 
 
-def _may_read(actor: Actor, case: CaseRow, tasks: list[TaskRow]) -> bool:
+def may_read_case(actor: Actor, case: CaseRow, tasks: list[TaskRow]) -> bool:
     if actor.in_any({"supervisor", "admin"}) or case.started_by == actor.user_id:
         return True
     return any(t.assignee == actor.user_id or t.completed_by == actor.user_id or actor.in_any(t.candidate_groups)
                or actor.user_id in t.candidate_users for t in tasks)
 
 
+def readable_case(uow: UnitOfWork, case_id: str, actor: Actor) -> tuple[CaseRow, list[TaskRow]]:
+    """The case and its tasks, if the actor may read it (supervisors, who opened it, who worked on it)."""
+    case = uow.cases.get(case_id)
+    if case is None:
+        raise NotFound("办件不存在", f"No case {case_id}", code="case-not-found")
+    tasks = uow.tasks.for_case(case_id)
+    if not may_read_case(actor, case, tasks):
+        raise NotAllowed("无权查看该办件", "You may not read this case", code="case-forbidden")
+    return case, tasks
+
+
 def get_case(ctx: AppContext, case_id: str, actor: Actor) -> CaseView:
     with ctx.uow(readonly=True) as uow:
-        case = uow.cases.get(case_id)
-        if case is None:
-            raise NotFound("办件不存在", f"No case {case_id}", code="case-not-found")
-        tasks = uow.tasks.for_case(case_id)
-        if not _may_read(actor, case, tasks):
-            raise NotAllowed("无权查看该办件", "You may not read this case", code="case-forbidden")
+        case, tasks = readable_case(uow, case_id, actor)
         process = uow.processes.get(case.process_id)
         parsed = ctx.processes.get(uow, case.process_id)
         variables = ctx.runner.restore(parsed, case.state).variables

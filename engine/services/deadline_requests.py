@@ -9,7 +9,7 @@ from typing import Any
 from engine.domain.deadlines import EXTENSION_DAYS, DeadlineKind
 from engine.domain.workdays import WorkdayCalendar
 from engine.errors import Conflict, InvalidInput, NotAllowed, NotFound
-from engine.services.cases import _may_read as may_read_case
+from engine.services.cases import may_read_case
 from engine.services.context import AppContext
 from engine.services.deadline_clock import clock_of, closing_time, local_date, read
 from engine.services.deadlines import CaseDeadlines

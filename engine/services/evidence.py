@@ -15,7 +15,7 @@ from engine.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from engine.evidence.detect import Detected, claimed_types, detect, is_allowed, pdf_is_whole, same_type
 from engine.evidence.files import EvidenceFiles, Staged, StagingWriter, discard
 from engine.evidence.model import EvidenceRow
-from engine.services.cases import _may_read
+from engine.services.cases import may_read_case
 from engine.services.context import AppContext
 from engine.services.ports import Actor, CaseRow, RecordDraft, TaskRow, UnitOfWork
 from engine.services.recording import record
@@ -45,7 +45,7 @@ def _readable_case(uow: UnitOfWork, case_id: str, actor: Actor) -> CaseRow:
     case = uow.cases.get(case_id)
     if case is None:
         raise NotFound("办件不存在", f"No case {case_id}", code="case-not-found")
-    if not _may_read(actor, case, uow.tasks.for_case(case_id)):
+    if not may_read_case(actor, case, uow.tasks.for_case(case_id)):
         raise NotAllowed("无权查看该办件", "You may not read this case", code="case-forbidden")
     assert isinstance(case, CaseRow)
     return case

@@ -25,7 +25,7 @@ from engine.services.context import AppContext
 from engine.services.ports import Actor
 from engine.services.supervision_access import is_supervisor
 from engine.web.i18n import init_i18n, pick
-from engine.web.pages import CSP
+from engine.web.page_headers import add_page_headers
 from engine.web.sessions import check_csrf, init_sessions, session_actor
 
 WEB = Path(__file__).resolve().parents[1]
@@ -78,15 +78,7 @@ def _gate() -> Any:
     return None
 
 
-@console.after_request
-def _headers(response: Response) -> Response:
-    response.headers.setdefault("Content-Security-Policy", CSP)
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("X-Frame-Options", "DENY")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
-    if response.mimetype == "text/html":
-        response.headers.setdefault("Cache-Control", "no-store")
-    return response
+console.after_request(add_page_headers)
 
 
 @console.errorhandler(SanxiangError)

@@ -18,6 +18,7 @@ from engine.errors import NotFound, SanxiangError
 from engine.services.context import AppContext
 from engine.services.ports import Actor
 from engine.web.i18n import init_i18n, pick
+from engine.web.page_headers import add_page_headers
 from engine.web.pages import views
 from engine.web.sessions import check_csrf, init_sessions, session_actor
 
@@ -26,10 +27,6 @@ PUBLIC_ENDPOINTS = frozenset(
     {"pages.login", "pages.login_submit", "pages.language", "pages.static", "pages.vendor"}
 )
 LANGUAGE_NAMES = {"zh": "中文", "en": "English"}
-CSP = (
-    "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; "
-    "script-src 'self'; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
-)
 
 pages = APIBlueprint("pages", __name__, template_folder=str(WEB / "templates"),
                      static_folder=str(WEB / "static" / "pages"), static_url_path="/static/pages",
@@ -75,15 +72,7 @@ def _gate() -> Any:
     return redirect(url_for("pages.login", next=request.full_path.rstrip("?")))
 
 
-@pages.after_request
-def _headers(response: Response) -> Response:
-    response.headers.setdefault("Content-Security-Policy", CSP)
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("X-Frame-Options", "DENY")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
-    if response.mimetype == "text/html":
-        response.headers.setdefault("Cache-Control", "no-store")
-    return response
+pages.after_request(add_page_headers)
 
 
 @pages.errorhandler(SanxiangError)
