@@ -24,13 +24,11 @@ class Series:
 def _ceiling(value: float, percent: bool) -> float:
     if percent:
         return 1.0
-    if value <= 0:
-        return 1.0
+    if value <= 4:
+        return 4.0   # counts: five whole-number ticks 0…4
     magnitude = 10 ** math.floor(math.log10(value))
-    for step in (1, 2, 2.5, 5, 10):
-        if value <= step * magnitude:
-            return float(step * magnitude)
-    return float(10 * magnitude)  # pragma: no cover
+    nice = next((step * magnitude for step in (1, 2, 2.5, 5, 10) if value <= step * magnitude), 10 * magnitude)
+    return float(math.ceil(nice / 4) * 4)   # a multiple of 4, so the four grid steps are whole numbers
 
 
 def _label(value: float, percent: bool) -> str:
