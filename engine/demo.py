@@ -52,7 +52,7 @@ def ensure_demo_users(ctx: AppContext) -> list[DemoUser]:
     """Create (or refresh) the demo users, their tokens, register lines and passwords; idempotent."""
     now = ctx.clock()
     with ctx.uow() as uow:
-        people: Any = uow.people  # type: ignore[attr-defined]
+        people: Any = uow.people
         for user in DEMO_USERS:
             uow.users.upsert(user.user_id, user.name, list(user.groups), now)
             if uow.users.by_token(user.token) is None:

@@ -40,7 +40,7 @@ def gather_case_file(ctx: AppContext, case_id: str, actor: Actor) -> CaseFileDat
         parsed = ctx.processes.get(uow, case.process_id)
         variables = ctx.runner.restore(parsed, case.state).variables
         entries = uow.records.for_case(case_id)
-        evidence = uow.evidence.for_case(case_id)  # type: ignore[attr-defined]
+        evidence = uow.evidence.for_case(case_id)
     return CaseFileData(
         case_id=case.id, process_key=case.process_key, process_version=process.version,
         process_name=process.name or process.properties.get("sanxiang.itemName", case.process_key),

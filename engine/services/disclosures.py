@@ -62,7 +62,7 @@ def _rules(redacted: Redacted) -> list[dict[str, Any]]:
 
 
 def _repo(uow: UnitOfWork) -> Any:
-    return uow.disclosures  # type: ignore[attr-defined]
+    return uow.disclosures
 
 
 # -- the effect: a case passed its 公示 task ---------------------------------------------------------

@@ -38,7 +38,7 @@ def evidence_files(ctx: AppContext) -> EvidenceFiles:
 
 
 def _repo(uow: UnitOfWork) -> Any:
-    return uow.evidence  # type: ignore[attr-defined]
+    return uow.evidence
 
 
 def _readable_case(uow: UnitOfWork, case_id: str, actor: Actor) -> CaseRow:

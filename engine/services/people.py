@@ -32,7 +32,7 @@ GROUP = re.compile(r"^[a-z][a-z0-9-]{1,63}$")
 
 
 def _people(uow: UnitOfWork) -> Any:
-    return uow.people  # type: ignore[attr-defined]
+    return uow.people
 
 
 @cache

@@ -132,11 +132,11 @@ def staff_on_duty(ctx: AppContext) -> list[StaffOnDuty]:
 
 def search_decisions(ctx: AppContext, query: DecisionQuery) -> DecisionPage:
     with ctx.uow(readonly=True) as uow:
-        page: DecisionPage = uow.disclosures.public_page(query)  # type: ignore[attr-defined]
+        page: DecisionPage = uow.disclosures.public_page(query)
     return page
 
 
 def public_decision(ctx: AppContext, disclosure_id: int) -> PublicDecision | None:
     with ctx.uow(readonly=True) as uow:
-        found: PublicDecision | None = uow.disclosures.public(disclosure_id)  # type: ignore[attr-defined]
+        found: PublicDecision | None = uow.disclosures.public(disclosure_id)
     return found

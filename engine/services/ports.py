@@ -122,6 +122,14 @@ class UnitOfWork(Protocol):
     calendar: Any
     deadlines: Any
     supervision: Any    # engine.store.supervision: the supervisor console's queries
+    evidence: Any       # engine.store.evidence
+    drafts: Any         # engine.store.drafts
+    people: Any         # engine.store.people: passwords, sessions, the staff register
+    work: Any           # engine.store.worklist: delegations, notifications, the work list
+    webhooks: Any       # engine.store.webhooks: subscriptions, inbound applications
+    outbox: Any         # engine.store.outbox
+    disclosures: Any    # engine.store.disclosures
+    engine_rest: Any    # engine.store.engine_rest: Camunda REST queries
 
     def __enter__(self) -> UnitOfWork: ...
     def __exit__(self, *exc: object) -> None: ...

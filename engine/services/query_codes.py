@@ -60,7 +60,7 @@ def _hash(salt: str, code: str) -> str:
 
 
 def _codes(uow: UnitOfWork) -> Any:
-    return uow.disclosures  # type: ignore[attr-defined]
+    return uow.disclosures
 
 
 def normalise(code: str) -> str:

@@ -242,7 +242,7 @@ class Detection:
 
     def dead_webhooks(self) -> list[Finding]:
         found = []
-        dead = self.uow.outbox.events(status="dead", stream=self.only, limit=1000)  # type: ignore[attr-defined]
+        dead = self.uow.outbox.events(status="dead", stream=self.only, limit=1000)
         for event in dead:
             case = self.uow.cases.get(event.case_id) if event.case_id else None
             if case is not None and case.status not in ("running", "suspended", "completed"):

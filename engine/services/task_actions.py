@@ -81,7 +81,7 @@ def _user(uow: UnitOfWork, user_id: str) -> Actor:
 
 
 def _work(uow: UnitOfWork) -> Any:
-    return uow.work  # type: ignore[attr-defined]
+    return uow.work
 
 
 def _holder(actor: Actor, task: TaskRow) -> bool:

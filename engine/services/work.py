@@ -16,11 +16,11 @@ from engine.services.ports import Actor, TaskRow, UnitOfWork
 
 
 def _work(uow: UnitOfWork) -> Any:
-    return uow.work  # type: ignore[attr-defined]
+    return uow.work
 
 
 def _work_people(uow: UnitOfWork) -> Any:
-    return uow.people  # type: ignore[attr-defined]
+    return uow.people
 
 
 LEVELS = {"red": "overdue", "yellow": "soon", "green": "ok"}
