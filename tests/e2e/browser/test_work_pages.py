@@ -82,7 +82,7 @@ def handler_inspects_on_site(page: Any, live: LiveServer, case_id: str, tmp_path
     open_task(page, live.url, waiting_task(live.ctx, case_id, "Task_OnSite").id)
     assert page.is_visible("#certificate-ok")
     upload = upload_video(page, tmp_path)
-    assert upload["value"] == "100" and upload["events"] > 1, upload
+    assert upload["value"] == "100" and upload["events"] >= 1, upload   # a fast upload may report once
     fill_in(page, ON_SITE)
     shot(page, "03-on-site-with-video", docs=True)
     submit(page)
