@@ -14,13 +14,14 @@ import click
 
 from engine.config import Settings, from_env
 from engine.errors import InvalidDiagram, SanxiangError
+from engine.services.context import AppContext
 
 
 def _settings() -> Settings:
     return from_env()
 
 
-def _context(settings: Settings | None = None):  # type: ignore[no-untyped-def]
+def _context(settings: Settings | None = None) -> AppContext:
     from engine.bootstrap import bootstrap
     return bootstrap(settings or _settings())
 
@@ -99,7 +100,7 @@ def deploy(paths: tuple[str, ...], as_user: str) -> None:
         click.echo(f"{item.kind} {item.key} v{item.version} {state}")
 
 
-def _prepare(ctx) -> None:  # type: ignore[no-untyped-def]
+def _prepare(ctx: AppContext) -> None:
     from engine.demo import ensure_demo_users
     from engine.services.deploy import deploy as run_deploy
     from engine.services.ports import Actor

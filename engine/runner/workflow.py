@@ -127,10 +127,11 @@ class Workflow:
         try:
             with frozen_now(now):
                 action()
-                self._wf.refresh_timers()
-                self._wf.do_engine_steps()
-                self._wf.refresh_timers()
-                self._wf.do_engine_steps()
+                # twice: a timer the first pass reaches may already be due (a date in the past, P0D);
+                # SpiffWorkflow refreshes timers only before running, never after reaching one
+                for _ in range(2):
+                    self._wf.refresh_timers()
+                    self._wf.do_engine_steps()
         except SanxiangError:
             raise
         except Exception as exc:  # anything else in a step: the caller rolls back and discards us

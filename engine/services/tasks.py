@@ -70,7 +70,7 @@ def claim_task(ctx: AppContext, task_id: str, actor: Actor) -> TaskRow:
         record(ctx, uow, RecordDraft(action="task.claimed", actor=actor.user_id, case_id=task.case_id,
                                        task_id=task.id, element_id=task.element_id), ctx.clock())
         uow.commit()
-    return _reload(ctx, task_id)
+    return replace(task, assignee=actor.user_id)
 
 
 def unclaim_task(ctx: AppContext, task_id: str, actor: Actor) -> TaskRow:
@@ -83,14 +83,7 @@ def unclaim_task(ctx: AppContext, task_id: str, actor: Actor) -> TaskRow:
             record(ctx, uow, RecordDraft(action="task.unclaimed", actor=actor.user_id, case_id=task.case_id,
                                            task_id=task.id, element_id=task.element_id), ctx.clock())
         uow.commit()
-    return _reload(ctx, task_id)
-
-
-def _reload(ctx: AppContext, task_id: str) -> TaskRow:
-    with ctx.uow(readonly=True) as uow:
-        task = uow.tasks.get(task_id)
-    assert task is not None
-    return task
+    return replace(task, assignee=None)
 
 
 REFUSED_ACTIONS = {"decision": "decision.refused", "legal-review": "review.refused"}
