@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from engine.domain.head_policy import DEFAULT_EVERY_ENTRIES, DEFAULT_EVERY_MINUTES
+
 # What evidence uploads may be (detected from the bytes, never from the name); "type/*" allows a family.
 DEFAULT_EVIDENCE_TYPES: tuple[str, ...] = (
     "application/pdf", "image/jpeg", "image/png", "image/gif", "image/webp", "image/tiff", "image/heic",
@@ -35,6 +37,8 @@ class Settings:
     language: str = "zh"
     password_hash_profile: str = "default"     # argon2 cost: "default"; "test" is cheap (tests only)
     signing_key_path: Path | None = None      # None: <var_dir>/keys/records-ed25519.pem (made on first use)
+    head_every_entries: int = DEFAULT_EVERY_ENTRIES   # sign the record's head at least every N entries …
+    head_every_minutes: int = DEFAULT_EVERY_MINUTES  # … or M minutes (engine.domain.head_policy)
     evidence_dir: Path | None = None          # None: <var_dir>/evidence
     evidence_types: tuple[str, ...] = DEFAULT_EVIDENCE_TYPES
     webhook_allow: tuple[str, ...] = ()          # outbound targets re-admitted (e.g. "127.0.0.0/8")
@@ -77,6 +81,8 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
         language=env.get("SANXIANG_LANGUAGE", "zh"),
         password_hash_profile=env.get("SANXIANG_PASSWORD_HASH_PROFILE", "default"),
         signing_key_path=Path(env["SANXIANG_SIGNING_KEY"]) if env.get("SANXIANG_SIGNING_KEY") else None,
+        head_every_entries=int(env.get("SANXIANG_HEAD_EVERY_ENTRIES", str(DEFAULT_EVERY_ENTRIES))),
+        head_every_minutes=int(env.get("SANXIANG_HEAD_EVERY_MINUTES", str(DEFAULT_EVERY_MINUTES))),
         evidence_dir=Path(env["SANXIANG_EVIDENCE_DIR"]) if env.get("SANXIANG_EVIDENCE_DIR") else None,
         evidence_types=tuple(t.strip() for t in env["SANXIANG_EVIDENCE_TYPES"].split(",") if t.strip())
         if env.get("SANXIANG_EVIDENCE_TYPES") else DEFAULT_EVIDENCE_TYPES,

@@ -5,9 +5,9 @@
   safety interval (``interval`` seconds) also runs it, so timers created by other processes, leases
   of dead nodes and retries are picked up within that interval. It starts at once: due moments
   missed while everything was down fire once at start-up.
-- Jobs of other areas (outbox delivery, the daily head export…): ``register_job(func, seconds=…)``
-  or ``register_job(func, trigger="cron", hour=1)``; ``func(ctx)`` is a module-level function that
-  calls a service.
+- Jobs of other areas (outbox delivery, record heads, the daily head file…):
+  ``register_job(func, seconds=…)`` or ``register_job(func, trigger="cron", hour=1)``; ``func(ctx)`` is a
+  module-level function that calls a service.
 - ``sanxiang up`` / ``serve`` start one scheduler in the server's master process
   (``start_with_server``; never in a gunicorn worker, which is forked later and has no scheduler
   thread, and at most once per process); ``sanxiang scheduler`` runs it alone (``run_forever``).
@@ -31,9 +31,10 @@ from apscheduler.executors.pool import ThreadPoolExecutor  # type: ignore[import
 from apscheduler.schedulers.background import BackgroundScheduler  # type: ignore[import-untyped]
 
 from engine.config import Settings
-from engine.services.context import AppContext
 from engine.services.audit import export_signed_head
+from engine.services.context import AppContext
 from engine.services.disclosures import publish_due_disclosures
+from engine.services.record_heads import CHECK_SECONDS, sign_head_when_due
 from engine.services.supervision import scan_for_alerts
 from engine.services.timers import LEASE, fire_due_timers, next_due_at
 from engine.services.webhook_delivery import deliver_outbox
@@ -71,7 +72,8 @@ def register_job(func: Callable[[AppContext], Any], *, trigger: str = "interval"
 register_job(scan_for_alerts, seconds=60)   # the console: each new stuck or failed case recorded once
 register_job(deliver_outbox, seconds=2)      # webhooks: due outbox rows, in order per case
 register_job(publish_due_disclosures, minutes=10)   # decisions still unpublished on their due day
-register_job(export_signed_head, trigger="cron", hour=0, minute=5, timezone="Asia/Shanghai")   # daily head
+register_job(sign_head_when_due, seconds=CHECK_SECONDS)   # a signed head every N entries or M minutes
+register_job(export_signed_head, trigger="cron", hour=0, minute=5, timezone="Asia/Shanghai")   # daily file
 
 
 def new_owner() -> str:

@@ -1,4 +1,9 @@
-"""``sanxiang audit``: verify the whole-process record, export its signed head."""
+"""``sanxiang audit``: verify the whole-process record against its signed heads, sign and export heads.
+
+Exit codes of ``audit verify``: 0 intact (and the heads on time); 1 an entry, a head or a witness
+does not verify (named); 2 cannot verify (unreadable head file, no verifying key); 3 intact, but a
+head is overdue: entries stay uncovered longer than the policy allows.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,8 @@ import click
 from engine.domain.record_chain import VerifyResult
 from engine.errors import SanxiangError
 from engine.services.context import AppContext
+
+OVERDUE = 3
 
 
 def _context() -> AppContext:
@@ -32,35 +39,62 @@ def _report(result: VerifyResult, what_zh: str, what_en: str) -> None:
 
 @click.group(name="audit")
 def command() -> None:
-    """全过程记录：校验记录链、导出签名链头 / the record: verify chains, export the signed head."""
+    """全过程记录：校验记录链、签名与导出链头 / the record: verify chains, sign and export heads."""
+
+
+def _verify_global(ctx: AppContext, head_file: Path | None, public_key: Path | None) -> None:
+    from engine.cli.audit_coverage import report_coverage
+    from engine.services import audit
+    pem = public_key.read_bytes() if public_key else None
+    head_json = audit.read_head_file(head_file) if head_file else None
+    found = audit.audit_record(ctx, head_json, pem)
+    zh, en = "全局记录链（含各办件链）", "The global chain (and every case chain)"
+    if head_file is not None:
+        zh, en = f"对照签名链头 {head_file.name}，{zh}", f"Against {head_file.name}, {en[0].lower()}{en[1:]}"
+    _report(found.result, zh, en)
+    if not report_coverage(found, ctx):
+        sys.exit(1)
+    if found.overdue:
+        sys.exit(OVERDUE)
 
 
 @command.command("verify")
 @click.option("--case", "case_id", default=None, help="Verify one case's chain only.")
 @click.option("--head", "head_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               default=None,
-              help="Also check the global chain against an exported signed head (var/heads/<date>.json).")
+              help="Also check the global chain against a head file you hold (var/heads/<date>.json).")
 @click.option("--public-key", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="The verifying key (default: derived from the configured signing key).")
 def verify(case_id: str | None, head_file: Path | None, public_key: Path | None) -> None:
-    """Walk the chains; name the first entry that does not verify (exit 1)."""
+    """Walk the chains against the newest signed head; name the first entry that does not verify
+    (exit 1); say how far the head covers (exit 3 when a head is overdue)."""
     from engine.services import audit
     ctx = _context()
     try:
-        if head_file is not None:
-            pem = public_key.read_bytes() if public_key else None
-            result = audit.verify_against_head(ctx, audit.read_head_file(head_file), pem)
-            _report(result, f"对照签名链头 {head_file.name}，全局记录链",
-                    f"Against {head_file.name}, the global chain")
-        elif case_id is not None:
+        if case_id is not None and head_file is None:
             _report(audit.verify_records(ctx, case_id), f"办件 {case_id} 的记录链",
                     f"The chain of case {case_id}")
         else:
-            _report(audit.verify_records(ctx), "全局记录链（含各办件链）",
-                    "The global chain (and every case chain)")
+            _verify_global(ctx, head_file, public_key)
     except SanxiangError as exc:
         click.echo(f"无法校验 / cannot verify: {exc.message_zh} / {exc.message_en}", err=True)
         sys.exit(2)
+
+
+@command.command("sign-head")
+def sign_head() -> None:
+    """Sign and keep a head at the newest entry now (the scheduler does it every N entries / M minutes)."""
+    from engine.services.record_heads import sign_head_now
+    try:
+        head = sign_head_now(_context(), "demand")
+    except SanxiangError as exc:
+        click.echo(f"签名失败 / not signed: {exc.message_zh} / {exc.message_en}", err=True)
+        sys.exit(1)
+    if head is None:
+        click.echo("记录为空，无链头可签 / the record is empty: no head to sign")
+        return
+    click.echo(f"已签名链头 #{head.global_seq} {head.head_hash}")
+    click.echo(f"signed head #{head.global_seq} kept (key {head.key_fingerprint[:16]}…)")
 
 
 @command.command("export-head")
@@ -79,3 +113,20 @@ def export_head() -> None:
     click.echo(f"已签名链头 #{head.global_seq} {head.head_hash} → {exported.path}")
     click.echo(f"signed head #{head.global_seq} written to {exported.path} "
                f"(key {head.key_fingerprint[:16]}…)")
+
+
+@command.command("public-key")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write the public key (PEM) to this file.")
+def public_key(out: Path | None) -> None:
+    """Print the fingerprint of the record's signing key: publish it so anyone can check heads and
+    case files against it."""
+    from engine.cli import _settings
+    from engine.domain.head_signature import key_fingerprint, public_key_pem
+    from engine.services.signing_key import signing_key
+    key = signing_key(_settings())
+    fingerprint, pem = key_fingerprint(key.public_key()), public_key_pem(key)
+    if out is not None:
+        out.write_bytes(pem)
+    click.echo(f"签名公钥指纹（SHA-256）/ signing key fingerprint (SHA-256): {fingerprint}")
+    click.echo(pem.decode("ascii").rstrip())

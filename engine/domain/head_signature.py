@@ -20,7 +20,7 @@ import base64
 import binascii
 import hashlib
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -147,23 +147,58 @@ def sign_head(private: Ed25519PrivateKey, *, global_seq: int, head_hash: str,
     return replace(unsigned, signature=base64.b64encode(private.sign(unsigned.statement())).decode("ascii"))
 
 
-def verify_head(public_pem: bytes, signed: SignedHead) -> bool:
-    """True only if ``signed`` was signed by the key in ``public_pem`` and not altered since."""
-    public = load_public_key(public_pem)
-    if signed.key_fingerprint != key_fingerprint(public):
-        return False
+def raw_public_key(public: Ed25519PublicKey) -> str:
+    """The 32-byte public key, base64: what a case file carries beside its fingerprint."""
+    raw = public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return base64.b64encode(raw).decode("ascii")
+
+
+def public_key_from_raw(encoded: object) -> Ed25519PublicKey:
+    """The public key from :func:`raw_public_key`'s form; InvalidInput if it is not one."""
     try:
-        signature = base64.b64decode(signed.signature, validate=True)
-        public.verify(signature, signed.statement())
-    except (InvalidSignature, binascii.Error, ValueError, InvalidInput):
+        if not isinstance(encoded, str):
+            raise ValueError(encoded)
+        return Ed25519PublicKey.from_public_bytes(base64.b64decode(encoded, validate=True))
+    except (ValueError, binascii.Error) as exc:
+        raise InvalidInput("公钥格式错误", "not a base64 Ed25519 public key") from exc
+
+
+def sign_statement(private: Ed25519PrivateKey, statement: bytes) -> str:
+    """An Ed25519 signature of ``statement`` (canonical JSON bytes), base64."""
+    return base64.b64encode(private.sign(statement)).decode("ascii")
+
+
+def statement_is_signed(public: Ed25519PublicKey, statement: bytes, signature: object) -> bool:
+    """True only if ``signature`` (base64) is ``public``'s signature of exactly ``statement``."""
+    try:
+        if not isinstance(signature, str):
+            return False
+        public.verify(base64.b64decode(signature, validate=True), statement)
+    except (InvalidSignature, binascii.Error, ValueError):
         return False
     return True
 
 
-def _tap(entries: Iterable[Entry], seq: int, seen: list[str]) -> Iterator[Entry]:
+def head_is_signed_by(public: Ed25519PublicKey, signed: SignedHead) -> bool:
+    """True only if ``signed`` was signed by ``public`` and not altered since."""
+    if signed.key_fingerprint != key_fingerprint(public):
+        return False
+    try:
+        statement = signed.statement()
+    except InvalidInput:
+        return False
+    return statement_is_signed(public, statement, signed.signature)
+
+
+def verify_head(public_pem: bytes, signed: SignedHead) -> bool:
+    """True only if ``signed`` was signed by the key in ``public_pem`` and not altered since."""
+    return head_is_signed_by(load_public_key(public_pem), signed)
+
+
+def _tap(entries: Iterable[Entry], wanted: dict[int, str], seen: dict[int, str]) -> Iterator[Entry]:
     for entry in entries:
-        if entry.global_seq == seq:
-            seen.append(entry.global_hash)
+        if entry.global_seq in wanted:
+            seen[entry.global_seq] = entry.global_hash
         yield entry
 
 
@@ -174,19 +209,47 @@ def check_chain_against_head(entries: Iterable[Entry], signed: SignedHead, *,
     Catches what ``verify_chain`` cannot: a consistent rewrite of the whole chain, and
     entries cut off the end (below the signed sequence). Entries after it are allowed.
     """
-    if not verify_head(public_pem, signed):
-        return VerifyResult(False, None, "链头签名无效", "the head signature is invalid")
-    seen: list[str] = []
-    result = verify_chain(_tap(entries, signed.global_seq, seen))
+    return check_chain_against_heads(entries, [signed], public_pem=public_pem)
+
+
+def check_chain_against_heads(entries: Iterable[Entry], heads: Sequence[SignedHead], *,
+                              public_pem: bytes) -> VerifyResult:
+    """:func:`check_chain_against_head` for several heads in one walk (e.g. the newest kept head
+    and a head file); the first head that does not hold is named."""
+    public = load_public_key(public_pem)
+    for signed in heads:
+        if not head_is_signed_by(public, signed):
+            seq = signed.global_seq
+            return VerifyResult(False, seq, f"链头签名无效（第 {seq} 条处的链头）",
+                                f"the head signature is invalid (the head at entry {signed.global_seq})")
+    seen: dict[int, str] = {}
+    result = verify_chain(_tap(entries, {h.global_seq: h.head_hash for h in heads}, seen))
     if not result.ok:
         return result
+    holding: SignedHead | None = None
+    for signed in sorted(heads, key=lambda h: h.global_seq):
+        problem = _head_problem(signed, seen.get(signed.global_seq), result, holding)
+        if problem is not None:
+            return problem
+        holding = signed
+    return result
+
+
+def _head_problem(signed: SignedHead, found: str | None, result: VerifyResult,
+                  holding: SignedHead | None) -> VerifyResult | None:
+    """``holding``: the nearest earlier head that still matches (it narrows down where)."""
     seq = signed.global_seq
-    if not seen:
+    if found is None:
         return VerifyResult(False, seq, f"记录链在第 {result.checked} 条结束，缺少已签名的第 {seq} 条",
                             f"the chain ends at {result.checked}; signed entry {seq} is missing",
                             result.checked, result.head)
-    if seen[0] != signed.head_hash:
-        return VerifyResult(False, seq, f"记录链在第 {seq} 条或之前被改写，与签名链头不符",
-                            f"the chain was rewritten at or before entry {seq}: it no longer matches "
-                            "the signed head", result.checked, result.head)
-    return result
+    if found == signed.head_hash:
+        return None
+    zh, en = "", ""
+    if holding is not None:
+        after = holding.global_seq
+        zh = f"（第 {after} 条处的链头仍相符：改写在第 {after + 1}–{seq} 条之间）"
+        en = f" (the head at entry {after} still holds: the rewrite lies in entries {after + 1}–{seq})"
+    return VerifyResult(False, seq, f"记录链在第 {seq} 条或之前被改写，与签名链头不符{zh}",
+                        f"the chain was rewritten at or before entry {seq}: it no longer matches "
+                        f"the signed head{en}", result.checked, result.head)

@@ -1,38 +1,46 @@
-"""Proof beyond the database: verify the record chains, sign and export the global chain head.
+"""Proof beyond the database: verify the record chains against the signed heads, export a head.
+
+``audit_record`` is ``sanxiang audit verify``: it walks the global chain (and every case chain),
+checks it against the kept heads (``services.record_heads``) and, when given, a head file; it
+says how far that head covers, whether a head is overdue (the scheduler is down, or recent heads
+were deleted to widen the window), and which rows of other tables (evidence, webhook events) name
+an entry after the head that is missing or different: what can still be seen of a change made to
+the entries no head covers yet.
 
 ``export_signed_head`` is the daily scheduler job (and ``sanxiang audit export-head``): it verifies
-the global chain, signs its head with the bureau's Ed25519 key (``Settings.signing_key_file``,
-created with mode 0600 on first use), writes ``<var>/heads/<YYYY-MM-DD>.json`` (the day in
-Asia/Shanghai; a later export the same day replaces that day's file) and the public key beside it,
-and records ``audit.head-exported`` carrying the signed head, so the webhook listener sends it out.
-Someone who later rewrites the whole chain consistently no longer matches a head exported before.
+the global chain, signs (or reuses) the head at its newest entry, writes
+``<var>/heads/<YYYY-MM-DD>.json`` (the day in Asia/Shanghai; a later export the same day replaces
+that day's file) and the public key beside it, and records ``audit.head-exported`` carrying the
+signed head, so the webhook listener sends it out.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
-from engine.config import Settings
+from engine.domain.head_policy import Coverage, heads_overdue
 from engine.domain.head_signature import (
     SignedHead,
-    check_chain_against_head,
-    generate_key,
-    load_private_key,
+    check_chain_against_heads,
+    key_fingerprint,
+    load_public_key,
     public_key_pem,
-    sign_head,
 )
 from engine.domain.record_chain import VerifyResult, verify_chain
 from engine.errors import InvalidInput, NotFound, StepFailed
 from engine.services.context import AppContext
-from engine.services.ports import SYSTEM, RecordDraft
+from engine.services.ports import SYSTEM, RecordDraft, UnitOfWork
+from engine.services.record_heads import head_coverage, head_policy, sign_head_now
 from engine.services.recording import record
+from engine.services.signing_key import own_public_pem, signing_key
+
+__all__ = ["BUREAU_TIME", "HeadExport", "RecordAudit", "audit_record", "export_signed_head", "read_head_file",
+           "signing_key", "verify_against_head", "verify_records"]
 
 BUREAU_TIME = ZoneInfo("Asia/Shanghai")
 PUBLIC_KEY_NAME = "records-ed25519.pub.pem"
@@ -43,6 +51,18 @@ class HeadExport:
     path: Path
     head: SignedHead
     record_seq: int          # the audit.head-exported entry
+
+
+@dataclass(frozen=True, slots=True)
+class RecordAudit:
+    """``result``: the chain against the heads; ``latest``: the newest kept head of the key;
+    ``witnesses``: (global sequence, zh, en) of entries after it that other tables contradict."""
+
+    result: VerifyResult
+    latest: SignedHead | None
+    coverage: Coverage
+    overdue: bool
+    witnesses: list[tuple[int, str, str]] = field(default_factory=list)
 
 
 def verify_records(ctx: AppContext, case_id: str | None = None) -> VerifyResult:
@@ -56,21 +76,44 @@ def verify_records(ctx: AppContext, case_id: str | None = None) -> VerifyResult:
     return verify_chain(entries, scope="case")
 
 
-def signing_key(settings: Settings, *, create: bool = True) -> Ed25519PrivateKey:
-    """The bureau's signing key; made on first use, readable by its owner only (0600)."""
-    path = settings.signing_key_file
-    if not path.exists():
-        if not create:
-            raise NotFound(f"签名私钥不存在：{path}", f"No signing key at {path}", code="signing-key-missing")
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            pass                                  # another process made it just now
-        else:
-            with os.fdopen(fd, "wb") as out:
-                out.write(generate_key())
-    return load_private_key(path.read_bytes())
+def _verifying_pem(ctx: AppContext, uow: UnitOfWork, public_pem: bytes | None) -> bytes | None:
+    pem = public_pem or own_public_pem(ctx.settings)
+    if pem is None and uow.heads.latest() is not None:
+        raise NotFound("有已签名的链头，但没有验签公钥（请用 --public-key 指定）",
+                       "Signed heads are kept but there is no verifying key (give --public-key)",
+                       code="signing-key-missing")
+    return pem
+
+
+def _witness_problems(uow: UnitOfWork, after: int) -> list[tuple[int, str, str]]:
+    problems = []
+    for kind, seq, value in uow.heads.witnesses_after(after):
+        evidence = kind == "evidence"
+        what_zh, what_en = ("证据文件", "evidence file") if evidence else ("推送事件", "webhook event")
+        problems.append((seq, f"第 {seq} 条记录缺失或被改写：{what_zh} {value[:16]} 指向它",
+                         f"entry {seq} is missing or was rewritten: {what_en} {value[:16]} points at it"))
+    return sorted(problems)
+
+
+def audit_record(ctx: AppContext, head_json: bytes | None = None,
+                 public_pem: bytes | None = None) -> RecordAudit:
+    """The whole record against every kept head of the key (the newest says how far they cover)
+    and ``head_json``, a head file, when given."""
+    external = SignedHead.from_json(head_json) if head_json is not None else None
+    policy = head_policy(ctx.settings)
+    with ctx.uow(readonly=True) as uow:
+        pem = _verifying_pem(ctx, uow, public_pem)
+        if pem is None and external is not None:
+            raise NotFound("没有验签公钥（请用 --public-key 指定）", "No verifying key (give --public-key)",
+                           code="signing-key-missing")
+        kept: list[SignedHead] = uow.heads.signed_by(key_fingerprint(load_public_key(pem))) if pem else []
+        latest = kept[-1] if kept else None
+        heads = kept + ([external] if external is not None else [])
+        result = check_chain_against_heads(uow.records.all(), heads, public_pem=pem) if pem and heads \
+            else verify_chain(uow.records.all())
+        coverage = head_coverage(uow, latest, policy)
+        witnesses = _witness_problems(uow, coverage.head_seq)
+    return RecordAudit(result, latest, coverage, heads_overdue(policy, coverage, ctx.clock()), witnesses)
 
 
 def verify_against_head(ctx: AppContext, head_json: bytes, public_pem: bytes | None = None) -> VerifyResult:
@@ -78,7 +121,7 @@ def verify_against_head(ctx: AppContext, head_json: bytes, public_pem: bytes | N
     signed = SignedHead.from_json(head_json)
     pem = public_pem or public_key_pem(signing_key(ctx.settings, create=False))
     with ctx.uow(readonly=True) as uow:
-        return check_chain_against_head(uow.records.all(), signed, public_pem=pem)
+        return check_chain_against_heads(uow.records.all(), [signed], public_pem=pem)
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
@@ -88,23 +131,23 @@ def _write_atomically(path: Path, data: bytes) -> None:
     os.replace(temporary, path)
 
 
-def _head_path(settings: Settings, now: datetime) -> Path:
-    return settings.var_dir / "heads" / f"{now.astimezone(BUREAU_TIME).date().isoformat()}.json"
+def _head_path(ctx: AppContext, now: datetime) -> Path:
+    return ctx.settings.var_dir / "heads" / f"{now.astimezone(BUREAU_TIME).date().isoformat()}.json"
 
 
 def export_signed_head(ctx: AppContext) -> HeadExport | None:
-    """Sign and export the global chain head (None while the record is empty)."""
+    """Sign (or reuse) the head at the newest entry and export it (None while the record is empty)."""
     key = signing_key(ctx.settings)
     result = verify_records(ctx)
     if not result.ok:
         raise StepFailed(f"记录链在第 {result.first_bad_sequence} 条校验失败，拒绝签名：{result.reason_zh}",
                          f"The record chain fails at entry {result.first_bad_sequence}; not signing it: "
                          f"{result.reason_en}", code="record-chain-broken")
-    if result.head is None:
+    signed = sign_head_now(ctx, "export")
+    if signed is None:
         return None
     now = ctx.clock()
-    signed = sign_head(key, global_seq=result.head.seq, head_hash=result.head.hash, signed_at=now)
-    path = _head_path(ctx.settings, now)
+    path = _head_path(ctx, now)
     _write_atomically(path, signed.to_json().encode("utf-8") + b"\n")
     _write_atomically(path.with_name(PUBLIC_KEY_NAME), public_key_pem(key))
     with ctx.uow() as uow:

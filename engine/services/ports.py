@@ -118,6 +118,7 @@ class UnitOfWork(Protocol):
     tasks: Any
     users: Any
     records: Any
+    heads: Any          # engine.store.heads: kept signed heads of the record, coverage reads
     due: Any            # engine.store.timers: due moments, calendar days, case deadlines
     calendar: Any
     deadlines: Any

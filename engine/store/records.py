@@ -75,8 +75,9 @@ class RecordRepository:
             query = query.limit(limit)
         return [_entry(r) for r in self.conn.execute(query)]
 
-    def all(self, batch: int = 5000) -> Iterator[Entry]:
-        last = 0
+    def all(self, batch: int = 5000, *, after: int = 0) -> Iterator[Entry]:
+        """Every entry in global order (those after global sequence ``after``), read in batches."""
+        last = after
         while True:
             rows = self.conn.execute(select(t.records).where(t.records.c.seq > last)
                                      .order_by(t.records.c.seq).limit(batch)).all()

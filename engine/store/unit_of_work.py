@@ -12,6 +12,7 @@ from engine.store.disclosures import DisclosureRepository
 from engine.store.drafts import DraftRepository
 from engine.store.engine_rest import EngineRestQueries
 from engine.store.evidence import EvidenceRepository
+from engine.store.heads import HeadRepository
 from engine.store.outbox import OutboxRepository
 from engine.store.people import PeopleRepository
 from engine.store.records import RecordRepository
@@ -31,6 +32,7 @@ REPOSITORIES: dict[str, type] = {
     "tasks": TaskRepository,
     "users": UserRepository,
     "records": RecordRepository,
+    "heads": HeadRepository,
     "engine_rest": EngineRestQueries,
     **TIMER_REPOSITORIES,   # due, calendar, deadlines
     "people": PeopleRepository,

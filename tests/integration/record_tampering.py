@@ -17,10 +17,12 @@ from sqlalchemy import Connection, delete, select, text, update
 
 from engine.cli import main
 from engine.config import Settings
+from engine.domain.record_chain import Content
 from engine.services.context import AppContext
 from engine.services.ports import RecordDraft
 from engine.services.recording import record
 from engine.store import tables as t
+from engine.store.records import RecordRepository
 from tests.support import MovableClock
 
 CASES = ("2026-000101", "2026-000102")
@@ -42,16 +44,19 @@ def write_entries(ctx: AppContext, clock: MovableClock, count: int = 6) -> None:
 
 @contextmanager
 def tamperer(ctx: AppContext) -> Iterator[Connection]:
-    """A connection with the append-only triggers switched off, committed on exit."""
+    """A connection with the append-only triggers of records and kept heads switched off,
+    committed on exit."""
     with ctx.database.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            conn.execute(text("ALTER TABLE records DISABLE TRIGGER records_append_only"))
-        else:
-            conn.execute(text("DROP TRIGGER IF EXISTS records_no_update"))
-            conn.execute(text("DROP TRIGGER IF EXISTS records_no_delete"))
+        for table in ("records", "record_heads"):
+            if conn.dialect.name == "postgresql":
+                conn.execute(text(f"ALTER TABLE {table} DISABLE TRIGGER {table}_append_only"))
+            else:
+                conn.execute(text(f"DROP TRIGGER IF EXISTS {table}_no_update"))
+                conn.execute(text(f"DROP TRIGGER IF EXISTS {table}_no_delete"))
         yield conn
-        if conn.dialect.name == "postgresql":
-            conn.execute(text("ALTER TABLE records ENABLE TRIGGER records_append_only"))
+        for table in ("records", "record_heads"):
+            if conn.dialect.name == "postgresql":
+                conn.execute(text(f"ALTER TABLE {table} ENABLE TRIGGER {table}_append_only"))
 
 
 def row(conn: Connection, seq: int) -> dict[str, Any]:
@@ -89,5 +94,31 @@ def cli_env(settings: Settings) -> dict[str, str]:
     return {"SANXIANG_DATABASE_URL": settings.database_url, "SANXIANG_VAR_DIR": str(settings.var_dir)}
 
 
-def sanxiang(settings: Settings, *args: str) -> Result:
-    return CliRunner().invoke(main, list(args), env=cli_env(settings), catch_exceptions=False)
+def sanxiang(settings: Settings, *args: str, env: dict[str, str] | None = None) -> Result:
+    """Run the CLI on the test's database; ``env``: further settings (e.g. SANXIANG_HEAD_EVERY_ENTRIES)."""
+    environment = {**cli_env(settings), **(env or {})}
+    return CliRunner().invoke(main, list(args), env=environment, catch_exceptions=False)
+
+
+def _draft(content: Content) -> RecordDraft:
+    return RecordDraft(action=content.action, actor=content.actor, actor_role=content.actor_role or "",
+                       case_id=content.case_id, task_id=content.task_id, element_id=content.element_id,
+                       payload=content.payload, evidence=content.evidence, corrects=content.corrects)
+
+
+def rewrite_consistently(ctx: AppContext, forge_seq: int) -> None:
+    """Forge one entry's payload and recompute every hash of both chains, as a tamperer could."""
+    with ctx.uow(readonly=True) as uow:
+        entries = list(uow.records.all())
+    with tamperer(ctx) as conn:
+        conn.execute(delete(t.records))
+        repository = RecordRepository(conn)
+        for entry in entries:
+            draft = _draft(entry.content)
+            if entry.global_seq == forge_seq:
+                draft = RecordDraft(**{**_fields(draft), "payload": {"data": {"意见": "不同意"}, "path": []}})
+            repository.append(draft, entry.content.recorded_at)
+
+
+def _fields(draft: RecordDraft) -> dict[str, object]:
+    return {name: getattr(draft, name) for name in RecordDraft.__slots__}

@@ -9,6 +9,7 @@ from sqlalchemy.exc import DBAPIError
 from engine.config import Settings
 from engine.services import audit
 from engine.services.context import AppContext
+from engine.services.record_heads import sign_head_now
 from engine.store import tables as t
 from tests.integration.record_tampering import (
     CASES,
@@ -32,6 +33,7 @@ def written(ctx: AppContext, clock: MovableClock) -> AppContext:
 
 
 def test_an_untouched_record_verifies(written: AppContext, settings: Settings) -> None:
+    assert sign_head_now(written, "demand") is not None    # as the scheduler does every N entries / M minutes
     result = sanxiang(settings, "audit", "verify")
     assert result.exit_code == 0, result.output
     assert "完整：已校验 6 条" in result.output and "intact: 6 entries checked" in result.output

@@ -6,17 +6,13 @@ import json
 import stat
 
 import pytest
-from sqlalchemy import delete
 
 from engine.config import Settings
 from engine.domain.head_signature import SignedHead
-from engine.domain.record_chain import Content
 from engine.services import audit
 from engine.services.context import AppContext
-from engine.services.ports import RecordDraft
-from engine.store import tables as t
-from engine.store.records import RecordRepository
-from tests.integration.record_tampering import remove, sanxiang, tamperer, write_entries
+from engine.services.record_heads import sign_head_now
+from tests.integration.record_tampering import remove, rewrite_consistently, sanxiang, tamperer, write_entries
 from tests.support import MovableClock
 
 
@@ -24,30 +20,6 @@ from tests.support import MovableClock
 def written(ctx: AppContext, clock: MovableClock) -> AppContext:
     write_entries(ctx, clock)
     return ctx
-
-
-def _draft(content: Content) -> RecordDraft:
-    return RecordDraft(action=content.action, actor=content.actor, actor_role=content.actor_role or "",
-                       case_id=content.case_id, task_id=content.task_id, element_id=content.element_id,
-                       payload=content.payload, evidence=content.evidence, corrects=content.corrects)
-
-
-def rewrite_consistently(ctx: AppContext, forge_seq: int) -> None:
-    """Forge one entry's payload and recompute every hash of both chains, as a tamperer could."""
-    with ctx.uow(readonly=True) as uow:
-        entries = list(uow.records.all())
-    with tamperer(ctx) as conn:
-        conn.execute(delete(t.records))
-        repository = RecordRepository(conn)
-        for entry in entries:
-            draft = _draft(entry.content)
-            if entry.global_seq == forge_seq:
-                draft = RecordDraft(**{**_fields(draft), "payload": {"data": {"意见": "不同意"}, "path": []}})
-            repository.append(draft, entry.content.recorded_at)
-
-
-def _fields(draft: RecordDraft) -> dict[str, object]:
-    return {name: getattr(draft, name) for name in RecordDraft.__slots__}
 
 
 def test_export_signs_the_head_writes_the_day_file_and_records_the_export(written: AppContext,
@@ -75,6 +47,7 @@ def test_the_cli_exports_the_head_and_verifies_against_it(written: AppContext, s
     [head_file] = (settings.var_dir / "heads").glob("*.json")   # named by today's date (the CLI's clock)
     assert str(head_file) in result.output
     write_entries(written, clock, count=2)           # the chain grows after the export: still fine
+    assert sign_head_now(written, "minutes") is not None    # and the scheduler's next head covers it
     verified = sanxiang(settings, "audit", "verify", "--head", str(head_file))
     assert verified.exit_code == 0, verified.output
 
