@@ -1,13 +1,28 @@
-"""``sanxiang case``: the electronic case file (电子卷宗): export it, verify an exported one offline."""
+"""``sanxiang case``: the electronic case file (电子卷宗): export it, verify an exported one offline.
+
+Exit codes of ``case verify-export``: 0 intact, signed by the trusted key, and every entry vouched
+for by the head; 1 something was altered, added or removed (each named); 2 cannot verify (bad
+arguments, an unreadable head or key file, anchors of different keys); 3 not signed by a trusted
+key (signature missing, another key, or no anchor given); 4 intact and signed, but the head given
+does not vouch for every entry (older than the last entry, or newer than the export).
+"""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from engine.errors import SanxiangError
+
+if TYPE_CHECKING:
+    from engine.casefile.verify import Anchor, ExportReport
+
+EXIT_CODES = {"altered": 1, "untrusted": 3, "uncovered": 4}
+CANNOT_VERIFY = 2
+_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
 
 @click.group(name="case")
@@ -20,38 +35,76 @@ def command() -> None:
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="Where to write the ZIP.")
 @click.option("--as-user", default="admin", show_default=True, help="Who exports (recorded).")
-def export(case_id: str, out: Path, as_user: str) -> None:
-    """Write the case file: index PDF, evidence, records.json, manifest.json."""
+@click.option("--head", "head_file", type=_FILE, default=None,
+              help="Link the export to this signed head (one the inspector holds) instead of a new one.")
+def export(case_id: str, out: Path, as_user: str, head_file: Path | None) -> None:
+    """Write the case file: index PDF, evidence, records.json, chain-proof.json, signed manifest.json."""
     from engine.cli import _context
+    from engine.domain.head_signature import SignedHead
+    from engine.services.audit import read_head_file
     from engine.services.case_file import export_case_file
     from engine.services.ports import Actor
     ctx = _context()
     try:
-        summary = export_case_file(ctx, case_id, Actor(as_user, frozenset({"admin"})), out)
+        against = SignedHead.from_json(read_head_file(head_file)) if head_file else None
+        summary = export_case_file(ctx, case_id, Actor(as_user, frozenset({"admin"})), out, against)
     except SanxiangError as exc:
         click.echo(f"导出失败 / export failed: {exc.message_zh} / {exc.message_en}", err=True)
         sys.exit(1)
+    head = summary.head
     click.echo(f"电子卷宗已导出 → {out}：{summary.entries} 条记录，{summary.evidence} 个证据文件，"
-               f"办件链头 #{summary.case_head_seq} {summary.case_head_hash}")
-    click.echo(f"case file written to {out}: {summary.entries} record entries, "
-               f"{summary.evidence} evidence files")
+               f"办件链头 #{summary.case_head_seq} {summary.case_head_hash}；"
+               f"关联签名链头 #{head.global_seq}，密钥指纹 {head.key_fingerprint}")
+    click.echo(f"case file written to {out}: {summary.entries} record entries, {summary.evidence} evidence "
+               f"files, linked to signed head #{head.global_seq}, key fingerprint {head.key_fingerprint}")
+
+
+def _anchor(head_file: Path | None, fingerprint: str | None, public_key: Path | None) -> Anchor:
+    from engine.casefile.verify import Anchor
+    from engine.domain.head_signature import SignedHead
+    from engine.services.audit import read_head_file
+    head = SignedHead.from_json(read_head_file(head_file)) if head_file else None
+    pem = public_key.read_bytes() if public_key else None
+    return Anchor(head, fingerprint.strip().lower() if fingerprint else None, pem)
+
+
+def _echo_intact(report: ExportReport) -> None:
+    if report.held_seq:
+        held = f"你持有的链头（全局第 {report.held_seq} 条）"
+        held_en = f"the head you hold (global {report.held_seq})"
+    else:
+        held = f"本卷宗所附链头（第 {report.head_seq} 条）"
+        held_en = f"the export's own head ({report.head_seq})"
+    click.echo(f"电子卷宗完整可信：{report.files} 个文件与签名清单相符，办件 {report.case_id} 记录链"
+               f"（{report.entries} 条）校验通过，均由{held}覆盖；签名密钥指纹 {report.fingerprint}")
+    click.echo(f"the case file is intact and authentic: {report.files} files match the signed manifest, the "
+               f"chain of case {report.case_id} ({report.entries} entries) verifies, every entry is vouched "
+               f"for by {held_en}; signing key fingerprint {report.fingerprint}")
 
 
 @command.command("verify-export")
-@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def verify_export(path: Path) -> None:
-    """Check an exported case file offline; name anything altered or missing (exit 1)."""
+@click.argument("path", type=_FILE)
+@click.option("--head", "head_file", type=_FILE, default=None,
+              help="A signed head you hold (var/heads/<date>.json, or as sent out): the anchor of trust.")
+@click.option("--fingerprint", default=None, help="The bureau's published signing key fingerprint (hex).")
+@click.option("--public-key", type=_FILE, default=None,
+              help="The bureau's public key (PEM), obtained out of band.")
+def verify_export(path: Path, head_file: Path | None, fingerprint: str | None,
+                  public_key: Path | None) -> None:
+    """Check an exported case file offline against a head or key you hold; name anything altered,
+    added or removed (exit codes: 0 intact, 1 altered, 2 cannot verify, 3 untrusted, 4 not covered)."""
     from engine.casefile.verify import verify_case_file
-    report = verify_case_file(path)
+    try:
+        report = verify_case_file(path, _anchor(head_file, fingerprint, public_key))
+    except SanxiangError as exc:
+        click.echo(f"无法校验 / cannot verify: {exc.message_zh} / {exc.message_en}", err=True)
+        sys.exit(CANNOT_VERIFY)
     if report.ok:
-        click.echo(f"电子卷宗完整：{report.files} 个文件哈希相符，"
-                   f"办件 {report.case_id} 记录链（{report.entries} 条）校验通过")
-        click.echo(f"the case file is intact: {report.files} files match the manifest, the chain of case "
-                   f"{report.case_id} ({report.entries} entries) verifies")
+        _echo_intact(report)
         return
     for problem in report.problems:
         click.echo(f"{problem.name}：{problem.zh} / {problem.en}", err=True)
     count = len(report.problems)
-    click.echo(f"电子卷宗校验失败（{count} 处）/ the case file fails ({count} problems)",
+    click.echo(f"电子卷宗校验未通过（{count} 处）/ the case file does not verify ({count} problem(s))",
                err=True)
-    sys.exit(1)
+    sys.exit(min(EXIT_CODES[kind] for kind in report.kinds()))

@@ -59,6 +59,12 @@ class HeadRepository:
         """The newest global sequence in the record (0 when it is empty)."""
         return int(self.conn.execute(select(func.max(t.records.c.seq))).scalar() or 0)
 
+    def link_at(self, global_seq: int) -> str | None:
+        """The global chain's link hash stored at ``global_seq`` (None: no such entry)."""
+        query = select(t.records.c.global_link).where(t.records.c.seq == global_seq)
+        found: str | None = self.conn.execute(query).scalar()
+        return found
+
     def recorded_at(self, global_seq: int) -> datetime | None:
         query = select(t.records.c.recorded_at).where(t.records.c.seq == global_seq)
         found: datetime | None = self.conn.execute(query).scalar()
