@@ -221,7 +221,7 @@ def check_chain_against_heads(entries: Iterable[Entry], heads: Sequence[SignedHe
         if not head_is_signed_by(public, signed):
             seq = signed.global_seq
             return VerifyResult(False, seq, f"链头签名无效（第 {seq} 条处的链头）",
-                                f"the head signature is invalid (the head at entry {signed.global_seq})")
+                                f"the head signature is invalid (the head at entry {seq})")
     seen: dict[int, str] = {}
     result = verify_chain(_tap(entries, {h.global_seq: h.head_hash for h in heads}, seen))
     if not result.ok:
