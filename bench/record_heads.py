@@ -102,7 +102,8 @@ def run(label: str, url: str, entries: int) -> None:
         started = time.perf_counter()
         found = audit.audit_record(ctx)
         assert found.result.ok
-        print(f"  (c) audit verify: {time.perf_counter() - started:.2f} s for {found.result.checked:,} entries")
+        elapsed = time.perf_counter() - started
+        print(f"  (c) audit verify: {elapsed:.2f} s for {found.result.checked:,} entries")
         _case_file(ctx, case_id, work)
         ctx.database.dispose()
 
