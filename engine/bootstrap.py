@@ -17,8 +17,9 @@ from engine.services.calendar import BureauCalendar
 from engine.services.certificates import certificate_guard
 from engine.services.context import AppContext
 from engine.services.deadlines import deadline_listener
-from engine.services.drafts import discard_draft_of_completed_task
 from engine.services.disclosures import schedule_disclosure
+from engine.services.drafts import discard_draft_of_completed_task
+from engine.services.established import lowering_guard
 from engine.services.evidence_rules import require_media
 from engine.services.form_validation import validate_form_data
 from engine.services.legal_review import legal_review_guards
@@ -95,7 +96,8 @@ def bootstrap(settings: Settings, *, clock: Clock | None = None, rules: str = "a
     ctx.guards = (
         case_is_not_suspended,                 # a suspended case completes nothing (console)
         validate_form_data,                    # the form first: later guards read valid data
-        *legal_review_guards(ctx, condition_evaluator(runner.functions)),   # review, coordination, decision
+        lowering_guard(ctx),                   # an established fact is lowered only by a correction
+        *legal_review_guards(ctx),             # review, coordination, decision
         require_media,                         # audio/video on on-site, hearing, delivery
         certificate_guard(ctx.clock),          # on-site work only with a valid enforcement certificate
         delegated_task_is_given_back_first,    # 委派: the owner completes once it is given back

@@ -79,6 +79,21 @@ class Workflow:
         return dump_state(self._wf)
 
     # -- stepping -------------------------------------------------------------------------------
+    def hold_routes(self, routes: Mapping[str, frozenset[str]]) -> None:
+        """From now on, at each gateway of ``routes`` exactly the flows whose condition source is in its
+        set hold (``SafeScriptEngine.hold_routes``); not saved with the state: set it after every restore."""
+        self._engine.hold_routes(routes)
+
+    def set_variables(self, values: Mapping[str, Any], now: datetime) -> StepResult:
+        """Change case variables where the case waits (a recorded correction of facts): the next steps
+        see the new values. Nothing else moves."""
+        def update() -> None:
+            for task in self._all_tasks():
+                if task.has_state(TaskState.READY | TaskState.WAITING | TaskState.STARTED):
+                    task.data.update(values)
+
+        return self._step(now, update)
+
     def complete_task(self, task_id: str, data: Mapping[str, Any], now: datetime) -> StepResult:
         task = self._ready_user_task(task_id)
         return self._step(now, lambda: self._run_task(task, data))

@@ -5,8 +5,8 @@ in one step that is saved, projected and recorded (``case.moved``) like any othe
 refusal recorded (``case.move-refused``):
 - a move past a legal review of a major case: every path from where the case waits to the target goes
   through an element with role ``legal-review`` (the major-check gateway's non-major flows are closed for
-  a major case: the catalogue says it is major for the current variables, or a legal-review task ever
-  existed in the case — when in doubt, major);
+  a major case: ``established.is_major`` — major on the record for good, or by the catalogue for the
+  current variables, or a legal-review task ever existed in the case; when in doubt, major);
 - a move past records capture: every path to the target goes through an element with role
   ``records-capture``; or a move back once records capture completed (the file is closed);
 - a case that is not running (suspended: resume it first; completed, cancelled), a case waiting at
@@ -21,7 +21,7 @@ from typing import Any
 from engine.compliance import parse_model
 from engine.compliance.graph import FlowGraph, build_graph, reachable
 from engine.errors import Conflict, ProcedureViolation
-from engine.services.catalogue import read_catalogue
+from engine.services.established import is_major, restore_case
 from engine.services.ports import Actor, CaseRow, RecordDraft, TaskRow, UnitOfWork
 from engine.services.recording import record
 from engine.services.steps import StepContext, apply_effects, record_step, save_case, step_payload, sync_tasks
@@ -53,12 +53,6 @@ def _graph(xml: str, major: bool) -> tuple[Any, FlowGraph]:
     return model, graph
 
 
-def is_major(ctx: Any, uow: UnitOfWork, case: CaseRow, xml: str, variables: dict[str, Any]) -> bool:
-    if any(t.role == REVIEW for t in uow.tasks.for_case(case.id)):
-        return True
-    return read_catalogue(xml.encode("utf-8")).is_major(variables, ctx.runner.evaluate_condition)
-
-
 def _refusal(code: str, zh: str, en: str, **details: Any) -> ProcedureViolation:
     return ProcedureViolation(zh, en, code=code, details=details)
 
@@ -74,7 +68,7 @@ def check_move(ctx: Any, uow: UnitOfWork, case: CaseRow, workflow: Any, target: 
     """Raise ``ProcedureViolation`` when the move passes a legal review (major case) or records capture."""
     row = uow.processes.get(case.process_id)
     here = sorted({w.element_id for w in workflow.waiting_at()})
-    major = is_major(ctx, uow, case, row.xml, workflow.variables)
+    major = is_major(ctx, uow, case, workflow.variables)
     model, graph = _graph(row.xml, major)
     for element in model.with_role(CAPTURE):
         if _passes(graph, here, element.id, target):
@@ -121,7 +115,7 @@ def _move(ctx: Any, case_id: str, target: str, actor: Actor, reason: str) -> Mov
                            f"Only running cases can be moved (this one is {case.status}; resume a suspended "
                            "one "
                            "first)", code="case-not-running")
-        workflow = ctx.runner.restore(ctx.processes.get(uow, case.process_id), case.state)
+        workflow = restore_case(ctx, uow, case)
         left = sorted({w.element_id for w in workflow.waiting_at()})
         check_move(ctx, uow, case, workflow, target, _history(uow, case_id))
         before = {t.task_id for t in workflow.ready_tasks()}

@@ -36,7 +36,17 @@ class Catalogue:
     checks: tuple[MajorCheck, ...]
 
     def is_major(self, variables: Mapping[str, Any], evaluate: ConditionEvaluator) -> bool:
+        """Major for these facts; when in doubt (a condition that cannot be evaluated), major."""
         return any(_holds(check, variables, evaluate) for check in self.checks)
+
+    def establishes_major(self, variables: Mapping[str, Any], evaluate: ConditionEvaluator) -> bool:
+        """Major for these facts beyond doubt: a major condition holds, or a major default flow is taken
+        because every other condition is false. Unset facts establish nothing (``is_major`` fails closed)."""
+        return any(_established(check, variables, evaluate) for check in self.checks)
+
+    def major_routes(self) -> dict[str, frozenset[str]]:
+        """Gateway id -> the conditions of its major flows: what a major case takes, whatever its facts."""
+        return {check.gateway: frozenset(check.major) for check in self.checks}
 
 
 def _true(source: str, variables: Mapping[str, Any], evaluate: ConditionEvaluator) -> bool:
@@ -52,6 +62,21 @@ def _holds(check: MajorCheck, variables: Mapping[str, Any], evaluate: ConditionE
     if not check.default_is_major:
         return False
     return not any(evaluate_quietly(source, variables, evaluate) for source in check.other)
+
+
+def _established(check: MajorCheck, variables: Mapping[str, Any], evaluate: ConditionEvaluator) -> bool:
+    if any(evaluate_quietly(source, variables, evaluate) for source in check.major):
+        return True
+    if not check.default_is_major:
+        return False
+    return all(_false(source, variables, evaluate) for source in check.other)
+
+
+def _false(source: str, variables: Mapping[str, Any], evaluate: ConditionEvaluator) -> bool:
+    try:
+        return evaluate(source, variables) is not True
+    except InvalidInput:
+        return False
 
 
 def evaluate_quietly(source: str, variables: Mapping[str, Any], evaluate: ConditionEvaluator) -> bool:

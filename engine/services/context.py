@@ -10,6 +10,7 @@ from typing import Any
 
 from engine.config import Settings
 from engine.errors import NotFound
+from engine.services.catalogue import read_catalogue
 from engine.services.ports import Clock, ProcessRow, UnitOfWork, UnitOfWorkFactory
 
 
@@ -54,6 +55,8 @@ class AppContext:
     calendar: Any = None      # engine.services.calendar.BureauCalendar: this node's working days
     database: Any = None                              # opaque: for migrations and shutdown only
     processes: ProcessCache = field(init=False)
+    catalogues: ProcessCache = field(init=False)     # the major-decision catalogue of each process version
 
     def __post_init__(self) -> None:
         self.processes = ProcessCache(lambda row: self.parse(row.xml.encode("utf-8"), row.key))
+        self.catalogues = ProcessCache(lambda row: read_catalogue(row.xml.encode("utf-8")))

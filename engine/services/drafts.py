@@ -3,8 +3,10 @@
 A draft belongs to the task (not to one person): whoever may work on the task — its assignee, or
 while it is unclaimed its candidates — may save and read it. Drafts are checked only for being a
 JSON object within ``MAX_DRAFT_BYTES``, never against the form: half-filled forms are the point.
-Saving a draft is not a step of the case and changes nothing the law asks to be kept, so it is not
-appended to the whole-process record (the submission that follows is). The draft is deleted in
+Saving a draft is not a step of the case and its content is not recorded (the submission that follows
+is); but who wrote a draft handled the case (separation of duties: ``engine.domain.separation_of_duties``),
+so each person's first draft of a task appends ``draft.authored`` (one entry per task and person, however
+often they save). The draft is deleted in
 the completing transaction (the ``task.completed`` record listener ``discard_draft_of_completed_task``);
 a task cancelled by the engine (a timer, a gateway) keeps its row, which nobody can read any more.
 """
@@ -20,7 +22,8 @@ from typing import Any, cast
 from engine.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from engine.services.context import AppContext
 from engine.services.form_validation import task_form
-from engine.services.ports import Actor, FormRow, TaskRow, UnitOfWork
+from engine.services.ports import Actor, FormRow, RecordDraft, TaskRow, UnitOfWork
+from engine.services.recording import record
 from engine.services.tasks import may_work_on
 
 MAX_DRAFT_BYTES = 256 * 1024
@@ -84,10 +87,20 @@ def save_draft(ctx: AppContext, task_id: str, data: Mapping[str, Any], actor: Ac
     text = draft_json(data)
     now = ctx.clock()
     with ctx.uow() as uow:
-        _workable_task(uow, task_id, actor)
+        task = _workable_task(uow, task_id, actor)
         _drafts(uow).save(task_id, text, actor.user_id, now)
+        _record_author(ctx, uow, task, actor)
         uow.commit()
     return DraftRow(task_id, json.loads(text), actor.user_id, now)
+
+
+def _record_author(ctx: AppContext, uow: UnitOfWork, task: TaskRow, actor: Actor) -> None:
+    if any((e.content.action, e.content.task_id, e.content.actor) == ("draft.authored", task.id, actor.user_id)
+           for e in uow.records.for_case(task.case_id)):
+        return
+    record(ctx, uow, RecordDraft(action="draft.authored", actor=actor.user_id, actor_role=task.role or "",
+                                 case_id=task.case_id, task_id=task.id, element_id=task.element_id),
+           ctx.clock())
 
 
 def get_draft(ctx: AppContext, task_id: str, actor: Actor) -> DraftRow | None:

@@ -7,8 +7,9 @@ with its task id) when:
 - it carries ``sanxiang.requiresMedia``: ``video`` (video only) or ``audio-video`` (either).
 
 A site flagged as touching life and health or major property interests — the case variable or
-submitted form field ``lifeHealth`` or ``majorProperty`` is true — needs, on its ``on-site`` task,
-a video marked at upload as covering the whole verification (``coversWhole=true``).
+submitted form field ``lifeHealth`` or ``majorProperty`` is true, or the record established it earlier
+(``engine.domain.established_facts``: a later step cannot unset it, only a correction) — needs, on its
+``on-site`` task, a video marked at upload as covering the whole verification (``coversWhole=true``).
 
 Every completion's record then names the task's evidence hashes in its ``evidence`` list.
 """
@@ -18,12 +19,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from engine.domain import established_facts
 from engine.errors import ProcedureViolation
 from engine.evidence.model import EvidenceRow
+from engine.services.established import whole_video_in_force
 
 MEDIA_ROLES = frozenset({"on-site", "hearing", "delivery"})
-SITE_FLAGS = {"lifeHealth": "涉及生命健康", "majorProperty": "涉及重大财产权益"}
-_TRUE = frozenset({"true", "yes", "1", "是"})
+SITE_FLAGS = {flag: names[0] for flag, names in established_facts.SITE_FLAGS.items()}
 
 
 def media_needed(element: Any) -> str | None:
@@ -34,13 +36,20 @@ def media_needed(element: Any) -> str | None:
     return "audio-video" if element.role in MEDIA_ROLES else None
 
 
-def _is_true(value: Any) -> bool:
-    return value is True or (isinstance(value, str) and value.strip().lower() in _TRUE) or value == 1
-
-
 def site_flags(data: Mapping[str, Any], variables: Mapping[str, Any]) -> list[str]:
-    """The flags (lifeHealth, majorProperty) set in the submitted data or the case variables."""
-    return [flag for flag in SITE_FLAGS if _is_true(data.get(flag, variables.get(flag)))]
+    """The flags (lifeHealth, majorProperty) the facts say now: the submitted data over the case variables."""
+    return established_facts.site_flags({**variables, **data})
+
+
+def _site_names(completion: Any) -> tuple[str, str] | None:
+    """Why the site needs a whole video (zh, en): its flags now, or the record that established them."""
+    flags = site_flags(completion.data, completion.variables)
+    if flags:
+        return "、".join(SITE_FLAGS[f] for f in flags), f"flagged {', '.join(flags)}"
+    if whole_video_in_force(completion.uow, completion.case.id):
+        return ("记录已确定该现场涉及生命健康或重大财产权益",
+                "established on the record as touching life and health or major property")
+    return None
 
 
 def _violation(task: Any, zh: str, en: str, code: str) -> ProcedureViolation:
@@ -61,11 +70,10 @@ def _check(completion: Any, rows: list[EvidenceRow]) -> None:
                          "cannot complete without audio or video recorded on it", "media-required")
     if completion.element.role != "on-site":
         return
-    flags = site_flags(completion.data, completion.variables)
-    if flags and not any(row.kind == "video" and row.covers_whole for row in rows):
-        names = "、".join(SITE_FLAGS[f] for f in flags)
-        raise _violation(task, f"{names}，须上传全程录像（上传时标明 coversWhole=true）",
-                         f"is at a site flagged {', '.join(flags)}: it needs a video covering the whole "
+    names = _site_names(completion)
+    if names and not any(row.kind == "video" and row.covers_whole for row in rows):
+        raise _violation(task, f"{names[0]}，须上传全程录像（上传时标明 coversWhole=true）",
+                         f"is at a site {names[1]}: it needs a video covering the whole "
                          "verification (upload with coversWhole=true)", "whole-video-required")
 
 

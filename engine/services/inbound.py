@@ -12,6 +12,7 @@ from typing import Any
 
 from engine.errors import Conflict, InvalidInput, NotFound
 from engine.services.cases import check_variables
+from engine.services.established import restore_case
 from engine.services.ports import Actor, CaseRow, ProcessRow, RecordDraft
 from engine.services.steps import StepContext, jsonable, record_step, save_case, step_payload, sync_tasks
 
@@ -108,7 +109,7 @@ def correlate_message(ctx: Any, name: str, business_key: str, variables: Mapping
     now = ctx.clock()
     with ctx.uow() as uow:
         case = _case_for(uow, business_key)
-        workflow = ctx.runner.restore(ctx.processes.get(uow, case.process_id), case.state)
+        workflow = restore_case(ctx, uow, case)
         before = {t.task_id for t in workflow.ready_tasks()}
         result = workflow.correlate_message(name, variables, now)
         step = StepContext(ctx, uow, case, actor, now)

@@ -3,16 +3,19 @@
 Three guards for ``AppContext.guards`` (run before every task completion, see ``tasks.Completion``),
 by the ``sanxiang.role`` of the task being completed:
 
-``legal-review``  the reviewer holds the legal-reviewer group and never handled the case (no completed
-                  non-review task of it, did not open it); the form is the seed's ten-item checklist
+``legal-review``  the reviewer holds the legal-reviewer group and never handled the case
+                  (``case_handlers``: opener, assignee, delegate, draft author, completer, evidence,
+                  mover, corrector); the form is the seed's ten-item checklist
                   (``engine.domain.legal_review``); records ``review.completed`` with the checklist,
                   conclusion, opinion, reviewer and the hash of the facts the review saw.
 ``coordination``  the collective decision (集体讨论) has minutes; records ``coordination.completed`` with
                   the minutes, its outcome and the hash of the facts it decided on.
-``decision``      in a major case — the catalogue (``engine.services.catalogue``) says so for the current
-                  variables, or a legal-review task ever existed in the case — the latest review on
-                  record must have passed for the current facts, or have been rejected and then taken to
-                  a coordination for the current facts. "Return" never allows a decision.
+``decision``      in a major case (``established.is_major``: major on the record for good — a step once
+                  established it, or a fact was corrected —, or a legal-review task ever existed, or the
+                  catalogue says so for the current variables) the latest review on record must have
+                  passed for the current facts, or have been rejected and then taken to a coordination
+                  for the current facts, and its reviewer must not have handled the case (nor be the one
+                  deciding). "Return" never allows a decision.
 
 Refusals of the law are ``ProcedureViolation`` (``tasks.complete_task`` records them as attempted
 bypasses); a malformed review or coordination form is ``InvalidInput``. The records are appended in the
@@ -27,8 +30,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from engine.domain.legal_review import CONCLUSION_ZH, FactsDigest, check_review_form, facts_digest
+from engine.domain.separation_of_duties import Touch, describe
 from engine.errors import InvalidInput, ProcedureViolation
-from engine.services.catalogue import Catalogue, ConditionEvaluator, read_catalogue
+from engine.services.case_handlers import case_handlers
+from engine.services.established import is_major
 from engine.services.ports import RecordDraft
 from engine.services.recording import record
 from engine.services.steps import jsonable
@@ -43,7 +48,6 @@ COORDINATION_FIELDS = ("meetingAt", "attendees", "coordinationDecision")
 class ProcessRules:
     """What the gate reads once per deployed process version."""
 
-    catalogue: Catalogue
     procedure_fields: frozenset[str]
 
 
@@ -67,7 +71,7 @@ def _read_rules(uow: Any, process: Any, process_id: int) -> ProcessRules:
         form = uow.forms.get(form_row) if form_row is not None else None
         if form is not None:
             fields |= _form_keys(form.body)
-    return ProcessRules(read_catalogue(row.xml.encode("utf-8")), frozenset(fields))
+    return ProcessRules(frozenset(fields))
 
 
 def _refuse(code: str, zh: str, en: str, **details: Any) -> ProcedureViolation:
@@ -79,9 +83,8 @@ def _text(value: Any) -> str:
 
 
 class LegalReviewGate:
-    def __init__(self, ctx: Any, evaluate: ConditionEvaluator, cache_size: int = 256) -> None:
+    def __init__(self, ctx: Any, cache_size: int = 256) -> None:
         self.ctx = ctx
-        self.evaluate = evaluate
         self._rules: dict[int, ProcessRules] = {}
         self._cache_size = cache_size
 
@@ -113,13 +116,7 @@ class LegalReviewGate:
         if REVIEWER_GROUP not in c.actor.groups:
             raise _refuse("reviewer-not-legal-staff", f"用户 {user} 不是法制审核人员，不能作出法制审核",
                           f"User {user} is not legal review staff and may not complete a legal review")
-        handled = sorted({t.element_id for t in c.uow.tasks.for_case(c.case.id)
-                          if t.completed_by == user and t.role != "legal-review"})
-        if handled or c.case.started_by == user:
-            done = "、".join(handled) or "受理立案"
-            raise _refuse("reviewer-handled-case", f"用户 {user} 办理过本案（{done}），不得担任法制审核人员",
-                          f"User {user} handled this case ({', '.join(handled) or 'opened it'}) and may not "
-                          "review it (separation of duties)", handled=handled)
+        _refuse_handler(user, case_handlers(c.uow, c.case, c.process).get(user, ()))
         form = check_review_form(c.data)
         digest = self.facts(c)
         self._record(c, "review.completed", {**form.as_payload(), "reviewer": user, "dataHash": digest.hash,
@@ -142,9 +139,7 @@ class LegalReviewGate:
 
     # -- the decision --------------------------------------------------------------------------
     def is_major(self, c: Any) -> bool:
-        if any(t.role == "legal-review" for t in c.uow.tasks.for_case(c.case.id)):
-            return True
-        return self.rules(c).catalogue.is_major({**c.variables, **c.data}, self.evaluate)
+        return is_major(self.ctx, c.uow, c.case, {**c.variables, **c.data})
 
     def decision(self, c: Any) -> None:
         if c.element.role != "decision" or not self.is_major(c):
@@ -163,6 +158,34 @@ class LegalReviewGate:
                           f"The facts changed after the legal review or collective decision "
                           f"({', '.join(changed)}); the case must be reviewed again",
                           changed=changed, review=review.case_seq)
+        _refuse_review_by_handler(c, review)
+
+
+def _refuse_handler(user: str, touches: tuple[Touch, ...]) -> None:
+    if not touches:
+        return
+    how_zh, how_en = describe(touches)
+    raise _refuse("reviewer-handled-case", f"用户 {user} 办理过本案（{how_zh}），不得担任法制审核人员",
+                  f"User {user} handled this case ({how_en}) and may not review it (separation of duties)",
+                  handled=sorted({t.element for t in touches if t.element}),
+                  how=[{"how": t.how, "element": t.element, "seq": t.seq} for t in touches])
+
+
+def _refuse_review_by_handler(c: Any, review: Any) -> None:
+    """The review a decision rests on must be by someone who did not handle the case, the decider included."""
+    reviewer = str(review.content.payload.get("reviewer") or review.content.actor)
+    touches = case_handlers(c.uow, c.case, c.process).get(reviewer, ())
+    if reviewer == c.actor.user_id:
+        touches = (*touches, Touch(reviewer, "completed", c.task.element_id))
+    if not touches:
+        return
+    how_zh, how_en = describe(touches)
+    raise _refuse("review-by-handler",
+                  f"法制审核人员 {reviewer} 办理过本案（{how_zh}），其审核不能作为决定的依据；"
+                  "须由未办理本案的法制审核人员重新审核",
+                  f"The legal reviewer {reviewer} handled this case ({how_en}): their review cannot "
+                  "ground the decision; a reviewer who did not handle the case must review it again",
+                  reviewer=reviewer, review=review.case_seq)
 
 
 def _latest(entries: list[Any], action: str) -> Any:
@@ -188,7 +211,7 @@ def _basis(review: Any, entries: list[Any]) -> Any:
     return review
 
 
-def legal_review_guards(ctx: Any, evaluate: ConditionEvaluator) -> tuple[Guard, ...]:
-    """The guards for ``ctx`` (they record through it); ``evaluate`` runs a diagram condition."""
-    return LegalReviewGate(ctx, evaluate).guards()
+def legal_review_guards(ctx: Any) -> tuple[Guard, ...]:
+    """The guards for ``ctx`` (they record through it; the catalogue is read through ``ctx.catalogues``)."""
+    return LegalReviewGate(ctx).guards()
 

@@ -7,7 +7,9 @@ that changed meanwhile does not hold up the others) and recording ``case.migrate
 the same question for every case, with the reason a case cannot move, and changes nothing.
 
 Tasks already waiting keep what they were created with (candidate groups, form); everything after them
-follows the new version. Deadlines and the record are untouched.
+follows the new version. Deadlines and the record are untouched. The ``case.migrated`` record marks what
+the case's facts raise under the new version's catalogue; what the record established before stays in
+force (``engine.domain.established_facts``): a new catalogue never makes a major case minor.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engine.errors import NotFound
+from engine.services.established import mark_step
 from engine.services.ports import Actor, CaseRow, RecordDraft, UnitOfWork
 from engine.services.recording import record
 from engine.services.supervision_access import require_reason, require_supervisor
@@ -122,11 +125,11 @@ def _one(ctx: Any, case_id: str, target: Any, actor: Actor, reason: str,
             return _no(case, checked.from_version, checked.waiting, "办件在迁移时被同时修改，未迁移",
                        "The case changed while migrating; it was not moved")
         uow.due.sync_timers(case.id, workflow.waiting_timers(), now)
-        record(ctx, uow, RecordDraft(
+        record(ctx, uow, mark_step(ctx, uow, case, workflow.variables, RecordDraft(
             action="case.migrated", actor=actor.user_id, actor_role="supervisor", case_id=case.id,
             payload={"reason": reason, "fromVersion": checked.from_version, "toVersion": target.version,
                      "fromProcess": case.process_id, "toProcess": target.id, "waiting": checked.waiting}),
-               now)
+            may_lower=True, process_id=target.id), now)
         uow.commit()
     return CaseMigration(case.id, checked.from_version, True, checked.reason_zh, checked.reason_en,
                          checked.waiting, moved=True)

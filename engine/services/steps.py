@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from engine.errors import Conflict
+from engine.services.established import mark_step
 from engine.services.ports import Actor, CaseRow, RecordDraft, TaskRow, UnitOfWork
 from engine.services.recording import record
 
@@ -76,8 +77,10 @@ def save_case(step: StepContext, workflow: Any) -> CaseRow:
     return step.case
 
 
-def record_step(step: StepContext, workflow: Any, draft: RecordDraft) -> None:
-    """The step's own record, then the case's end when the step finished it."""
+def record_step(step: StepContext, workflow: Any, draft: RecordDraft, *, may_lower: bool = False) -> None:
+    """The step's own record, marked with what its facts raise (an ordinary step that would lower an
+    established fact is refused: ``established.mark_step``), then the case's end when the step finished it."""
+    draft = mark_step(step.app, step.uow, step.case, workflow.variables, draft, may_lower=may_lower)
     record(step.app, step.uow, draft, step.now)
     if workflow.is_completed:
         record(step.app, step.uow, RecordDraft(action="case.completed", actor=step.actor.user_id,

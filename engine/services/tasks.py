@@ -9,6 +9,7 @@ from typing import Any
 from engine.errors import Conflict, NotAllowed, NotFound, ProcedureViolation, StepFailed
 from engine.services.cases import check_variables
 from engine.services.context import AppContext
+from engine.services.established import restore_case
 from engine.services.ports import Actor, RecordDraft, TaskFilter, TaskRow, UnitOfWork
 from engine.services.recording import record
 from engine.services.step_failures import record_failed_completion
@@ -127,7 +128,7 @@ def _complete_task(ctx: AppContext, task_id: str, data: dict[str, Any], actor: A
         case = uow.cases.get(task.case_id)
         assert case is not None
         parsed = ctx.processes.get(uow, case.process_id)
-        workflow = ctx.runner.restore(parsed, case.state)
+        workflow = restore_case(ctx, uow, case)
         before = {t.task_id for t in workflow.ready_tasks()}
         completion = Completion(uow, task, case, parsed, parsed.elements[task.element_id], data, actor,
                                 lambda: workflow.variables)

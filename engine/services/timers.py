@@ -19,6 +19,7 @@ from typing import Any
 from engine.errors import InvalidInput
 from engine.services.context import AppContext
 from engine.services.deadlines import CALENDAR_MAX_AGE, fire_deadline_warning
+from engine.services.established import restore_case
 from engine.services.ports import SYSTEM, RecordDraft, UnitOfWork
 from engine.services.step_failures import append_failure, as_step_failure
 from engine.services.steps import StepContext, apply_effects, record_step, save_case, step_payload, sync_tasks
@@ -53,9 +54,8 @@ def fire_bpmn_timer(ctx: AppContext, uow: UnitOfWork, item: DueItem, now: dateti
     case = uow.cases.get(item.case_id) if item.case_id else None
     if case is None or case.status != "running":   # a suspended case's timers wait: resume re-syncs them
         return
-    parsed = ctx.processes.get(uow, case.process_id)
     ctx.calendar.refresh(uow, max_age=CALENDAR_MAX_AGE)   # for workdays() in the timers the step reaches
-    workflow = ctx.runner.restore(parsed, case.state)
+    workflow = restore_case(ctx, uow, case)
     timer = next((t for t in workflow.waiting_timers() if t.task_id == item.ref), None)
     if timer is None:   # the timer went away with the step that replaced it: nothing to fire
         return

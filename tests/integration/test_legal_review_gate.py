@@ -109,10 +109,14 @@ def test_no_decision_after_a_review_that_did_not_pass(bypass: Any, conclusion: s
     assert refusal["details"]["conclusion"] == conclusion
 
 
-def test_a_case_sent_to_review_stays_major_when_its_facts_are_made_minor(bypass: Any) -> None:
+def test_a_later_step_cannot_make_a_major_case_minor(bypass: Any) -> None:
     case_id = _case(bypass, skip_review=False, **MAJOR)
     _ok(_complete(bypass, case_id, "Task_LegalReview", "qian", review("return")))
-    _amend(bypass, case_id, publicInterest=False)
+    refusal = _refused(bypass, case_id, ("Task_Amend", "zhao"), form_data("handler-review", publicInterest=False),
+                       "established-fact-lowered")
+    assert refusal["details"]["lowered"] == ["legal-review"] and refusal["details"]["changed"] == ["publicInterest"]
+    assert refusal["details"]["establishedBy"][0]["element"] == "Task_Proposal"
+    _amend(bypass, case_id, **MAJOR)
     _refused(bypass, case_id, DECIDE, form_data("decision"), "decision-after-failed-review")
 
 
