@@ -1,4 +1,5 @@
-"""``sanxiang case``: the electronic case file (电子卷宗): export it, verify an exported one offline.
+"""``sanxiang case``: the electronic case file (电子卷宗): export it, verify an exported one offline; and
+事实更正 (``case correct``), an approver's recorded, reasoned correction of a case's facts.
 
 Exit codes of ``case verify-export``: 0 intact, signed by the trusted key, and every entry vouched
 for by the head; 1 something was altered, added or removed (each named); 2 cannot verify (bad
@@ -9,6 +10,7 @@ does not vouch for every entry (older than the last entry, or newer than the exp
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,7 +29,7 @@ _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
 @click.group(name="case")
 def command() -> None:
-    """电子卷宗：导出与离线校验 / the electronic case file: export, verify offline."""
+    """电子卷宗与事实更正 / the electronic case file (export, verify offline); fact corrections."""
 
 
 @command.command("export")
@@ -108,3 +110,43 @@ def verify_export(path: Path, head_file: Path | None, fingerprint: str | None,
     click.echo(f"电子卷宗校验未通过（{count} 处）/ the case file does not verify ({count} problem(s))",
                err=True)
     sys.exit(min(EXIT_CODES[kind] for kind in report.kinds()))
+
+
+def _fact(text: str) -> tuple[str, object]:
+    name, sep, raw = text.partition("=")
+    if not sep or not name.strip():
+        raise click.BadParameter(f"应为 名称=值 / expected name=value: {text}")
+    try:
+        value: object = json.loads(raw)
+    except json.JSONDecodeError:
+        value = raw
+    return name.strip(), value
+
+
+@command.command("correct")
+@click.argument("case_id")
+@click.option("--set", "facts", multiple=True, required=True, metavar="NAME=VALUE",
+              help="A corrected fact; VALUE is JSON (false, 12, \"text\") or plain text. Repeatable.")
+@click.option("--reason", required=True, help="Why the recorded fact was wrong (recorded).")
+@click.option("--as-user", required=True, help="The approver (负责人) correcting, as registered.")
+def correct(case_id: str, facts: tuple[str, ...], reason: str, as_user: str) -> None:
+    """事实更正：负责人附理由更正办件事实，更正后须经法制审核 / correct a case's facts (then legal review)."""
+    from engine.cli import _context
+    from engine.services.fact_corrections import correct_facts
+    ctx = _context()
+    with ctx.uow(readonly=True) as uow:
+        actor = uow.users.get(as_user)
+    if actor is None:
+        click.echo(f"用户 {as_user} 不存在 / no user {as_user}", err=True)
+        sys.exit(1)
+    try:
+        done = correct_facts(ctx, case_id, dict(_fact(f) for f in facts), reason, actor)
+    except SanxiangError as exc:
+        click.echo(f"更正被拒绝 / correction refused [{exc.code}]: {exc.message_zh} / {exc.message_en}",
+                   err=True)
+        sys.exit(1)
+    review = f"，已送法制审核“{done.sent_to_review}”" if done.sent_to_review else "，须经法制审核后方可决定"
+    click.echo(f"办件 {case_id} 事实已更正（记录第 {done.seq} 条）{review}")
+    click.echo(f"case {case_id}: facts corrected (entry {done.seq}); "
+               + (f"sent to legal review {done.sent_to_review}" if done.sent_to_review
+                  else "a legal review is required before the decision"))

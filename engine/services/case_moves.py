@@ -38,6 +38,11 @@ class Moved:
     tasks: list[TaskRow]
 
 
+def major_graph(xml: str) -> tuple[Any, FlowGraph]:
+    """The diagram and its flow graph as a major case walks it (non-major flows of major checks closed)."""
+    return _graph(xml, True)
+
+
 def _graph(xml: str, major: bool) -> tuple[Any, FlowGraph]:
     model = parse_model(xml.encode("utf-8"))
     if isinstance(model, list):

@@ -87,12 +87,15 @@ def lowering_guard(ctx: Any) -> Any:
     """A completion guard: refuse before running a step whose submitted facts lower an established one."""
     def guard(c: Any) -> None:
         variables = c.variables
-        held = holding(ctx, c.uow, c.case.process_id, {**variables, **c.data})
+        facts = {**variables, **c.data}
         marks = case_marks(c.uow, c.case.id)
-        lowered = rule.lowered(marks, held)
+        lowered = rule.lowered(marks, holding(ctx, c.uow, c.case.process_id, facts))
         if lowered:
-            changed = sorted(k for k, v in c.data.items() if variables.get(k) != v)
-            raise refuse_lowering(marks, lowered, changed, _names(ctx, c.uow, c.case.process_id))
+            changed = [k for k, v in c.data.items() if variables.get(k) != v]
+            culprits = [k for k in changed if lowered - rule.lowered(marks, holding(
+                ctx, c.uow, c.case.process_id, {**facts, k: variables.get(k)}))]
+            raise refuse_lowering(marks, lowered, sorted(culprits or changed),
+                                  _names(ctx, c.uow, c.case.process_id))
     return guard
 
 

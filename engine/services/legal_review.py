@@ -63,6 +63,11 @@ def _form_keys(body: str) -> set[str]:
     return keys
 
 
+def procedure_fields(uow: Any, process: Any, process_id: int) -> frozenset[str]:
+    """The fields of the procedure itself (the review and decision forms of the process): not facts."""
+    return _read_rules(uow, process, process_id).procedure_fields
+
+
 def _read_rules(uow: Any, process: Any, process_id: int) -> ProcessRules:
     row = uow.processes.get(process_id)
     fields: set[str] = set()

@@ -23,6 +23,7 @@ BLUEPRINTS: list[tuple[str, str]] = [
     ("engine.web.evidence", "evidence"),
     ("engine.web.pages", "pages"),
     ("engine.web.task_actions_api", "task_actions_api"),
+    ("engine.web.corrections_api", "corrections_api"),
     ("engine.web.disclosures_api", "disclosures_api"),
     ("engine.web.portal.pages", "portal"),
     ("engine.web.portal.open_data", "open_data"),
