@@ -112,10 +112,11 @@ def test_no_decision_after_a_review_that_did_not_pass(bypass: Any, conclusion: s
 def test_a_later_step_cannot_make_a_major_case_minor(bypass: Any) -> None:
     case_id = _case(bypass, skip_review=False, **MAJOR)
     _ok(_complete(bypass, case_id, "Task_LegalReview", "qian", review("return")))
-    refusal = _refused(bypass, case_id, ("Task_Amend", "zhao"), form_data("handler-review", publicInterest=False),
-                       "established-fact-lowered")
-    assert refusal["details"]["lowered"] == ["legal-review"] and refusal["details"]["changed"] == ["publicInterest"]
-    assert refusal["details"]["establishedBy"][0]["element"] == "Task_Proposal"
+    unset = form_data("handler-review", publicInterest=False)
+    refusal = _refused(bypass, case_id, ("Task_Amend", "zhao"), unset, "established-fact-lowered")
+    details = refusal["details"]
+    assert details["lowered"] == ["legal-review"] and details["changed"] == ["publicInterest"]
+    assert details["establishedBy"][0]["element"] == "Task_Proposal"
     _amend(bypass, case_id, **MAJOR)
     _refused(bypass, case_id, DECIDE, form_data("decision"), "decision-after-failed-review")
 

@@ -22,7 +22,8 @@ from tests.integration.recordings import attach_recording
 from tests.support import ROOT, MovableClock
 
 HEARING_HELD = {"hearingHeld": True, "hearingAt": AT, "hearingHost": "法制科科长",
-                "hearingParticipants": "申请人、周边居民代表三名", "hearingRecord": "听证会依法举行，听取了各方意见"}
+                "hearingParticipants": "申请人、周边居民代表三名",
+                "hearingRecord": "听证会依法举行，听取了各方意见"}
 PERMIT = "construction_planning_permit"
 ADVERTISING = "outdoor_advertising"
 
@@ -99,14 +100,16 @@ def permit_after_hearing(http: Http, ctx: AppContext) -> str:
     return case_id
 
 
-def test_a_hearing_held_cannot_be_unset_by_the_proposal_to_skip_the_review(live: tuple[Http, AppContext]) -> None:
+def test_a_hearing_held_cannot_be_unset_by_the_proposal_to_skip_the_review(
+        live: tuple[Http, AppContext]) -> None:
     http, ctx = live
     case_id = permit_after_hearing(http, ctx)
     attack = form_data("handler-review", hearingHeld=False)
     entry = refused(http, case_id, "Task_Proposal", "zhao", attack, "established-fact-lowered")
     payload = record_payload(ctx, case_id, entry["seq"])
-    assert payload["details"]["lowered"] == ["legal-review"] and payload["details"]["changed"] == ["hearingHeld"]
-    assert payload["details"]["establishedBy"][0]["element"] == "Task_Hearing"
+    details = payload["details"]
+    assert details["lowered"] == ["legal-review"] and details["changed"] == ["hearingHeld"]
+    assert details["establishedBy"][0]["element"] == "Task_Hearing"
     assert "“听证”" in payload["reason_zh"] and "Task_Hearing" not in payload["reason_zh"]
     assert payload["data"]["hearingHeld"] is False, "the attempted submission is on record"
     walk(http, ctx, case_id, [("Task_Proposal", "zhao", form_data("handler-review", hearingHeld=True))])
@@ -120,11 +123,12 @@ def test_a_corrected_hearing_still_goes_to_legal_review(live: tuple[Http, AppCon
     status, problem = http.call("POST", f"/api/v1/cases/{case_id}/corrections", "zhao", wrong)
     assert status == 403 and problem["code"] == "correction-forbidden"     # a handler may not correct
     done = http.ok("POST", f"/api/v1/cases/{case_id}/corrections", "sun", wrong)
-    assert done["facts"] == {"hearingHeld": {"from": True, "to": False}} and done["lowered"] == ["legal-review"]
+    assert done["facts"] == {"hearingHeld": {"from": True, "to": False}}
+    assert done["lowered"] == ["legal-review"]
     assert done["sent_to_review"] is None, "the review is still ahead of the proposal"
     correction = record_payload(ctx, case_id, done["seq"])
     assert correction["reason"] == wrong["reason"] and correction["corrects"]["hearingHeld"] > 0
-    walk(http, ctx, case_id, [("Task_Proposal", "zhao", form_data("handler-review"))])   # nothing is major now …
+    walk(http, ctx, case_id, [("Task_Proposal", "zhao", form_data("handler-review"))])  # no major fact now …
     task_at(http, case_id, "Task_LegalReview")      # … but the correction itself goes to review
     walk(http, ctx, case_id, [("Task_LegalReview", "qian", review("pass")),
                               ("Task_Decision", "sun", form_data("decision"))])

@@ -93,6 +93,33 @@ def test_a_major_default_flow_is_major_unless_another_flow_holds() -> None:
     assert not catalogue.is_major({**FACTS, "publicInterest": True}, EVALUATE)
 
 
+def test_only_facts_that_hold_beyond_doubt_establish_a_major_case() -> None:
+    catalogue = read_catalogue((ROOT / "processes" / "outdoor_advertising.bpmn").read_bytes())
+    assert catalogue.establishes_major({**FACTS, "hearingHeld": True}, EVALUATE)
+    assert not catalogue.establishes_major(FACTS, EVALUATE)
+    assert not catalogue.establishes_major({}, EVALUATE), "unset facts establish nothing (is_major: major)"
+    assert catalogue.establishes_major({"hearingHeld": True}, EVALUATE), "one true fact is enough …"
+    assert not catalogue.establishes_major({"firstOfKind": True}, EVALUATE), "… if reached before an error"
+
+
+def test_a_major_default_flow_is_established_only_when_every_other_flow_is_false() -> None:
+    xml = (FIXTURES / "bypass_review.bpmn").read_text(encoding="utf-8")
+    swapped = (xml.replace('name="sanxiang.major" value="true"', 'name="sanxiang.major" value="TMP"')
+                  .replace('name="sanxiang.major" value="false"', 'name="sanxiang.major" value="true"')
+                  .replace('name="sanxiang.major" value="TMP"', 'name="sanxiang.major" value="false"'))
+    catalogue = read_catalogue(swapped.encode("utf-8"))
+    assert catalogue.establishes_major(FACTS, EVALUATE)
+    assert not catalogue.establishes_major({**FACTS, "publicInterest": True}, EVALUATE)
+    assert not catalogue.establishes_major({}, EVALUATE)
+
+
+def test_the_major_routes_are_the_conditions_of_the_major_flows() -> None:
+    catalogue = read_catalogue((ROOT / "processes" / "construction_planning_permit.bpmn").read_bytes())
+    [(gateway, conditions)] = catalogue.major_routes().items()
+    assert gateway == "Gateway_MajorCheck" and len(conditions) == 1
+    assert "hearingHeld" in next(iter(conditions))
+
+
 def test_a_diagram_without_a_major_check_has_an_empty_catalogue() -> None:
     catalogue = read_catalogue((FIXTURES / "c7_review.bpmn").read_bytes())
     assert catalogue.checks == () and not catalogue.is_major({"amount": 10**9, "major": True}, EVALUATE)
