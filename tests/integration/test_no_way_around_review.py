@@ -134,6 +134,24 @@ def test_a_corrected_hearing_still_goes_to_legal_review(live: tuple[Http, AppCon
                               ("Task_Decision", "sun", form_data("decision"))])
 
 
+def test_a_correction_at_the_decision_sends_the_case_back_to_legal_review(
+        live: tuple[Http, AppContext]) -> None:
+    http, ctx = live
+    case_id: str = http.ok("POST", "/api/v1/cases", "wang", {"process": ADVERTISING})["id"]
+    walk(http, ctx, case_id, [("Task_Acceptance", "wang", form_data("acceptance")),
+                              ("Task_Review", "zhao", form_data("material-review")),
+                              ("Task_Proposal", "zhao", form_data("handler-review", investment=20_000))])
+    task_at(http, case_id, "Task_Decision")                              # a minor case, at its decision
+    fix = {"facts": {"investment": 200_000}, "reason": "投资额漏填一位，依据项目备案证明更正"}
+    done = http.ok("POST", f"/api/v1/cases/{case_id}/corrections", "sun", fix)
+    assert done["sent_to_review"] == "Task_LegalReview" and done["lowered"] == []
+    assert [t["element_id"] for t in done["tasks"]] == ["Task_LegalReview"]
+    history = [h["action"] for h in case_json(http, case_id)["history"]]
+    assert history[-1] == "fact.corrected"
+    walk(http, ctx, case_id, [("Task_LegalReview", "qian", review("pass")),
+                              ("Task_Decision", "sun", form_data("decision"))])
+
+
 def delegate_then_draft(http: Http, task_id: str, owner: str, delegate: str) -> None:
     http.ok("POST", f"/api/v1/tasks/{task_id}/claim", owner)
     http.ok("POST", f"/api/v1/tasks/{task_id}/delegate", owner, {"to": delegate, "reason": "请协助起草"})
