@@ -9,20 +9,22 @@ Two requirements are raised by a case's facts:
                   ``majorProperty``): the whole on-site verification is on video.
 
 Every step that changes a case (opening, completion, message, timer, move, migration, correction) records
-``raised``: the requirements its facts hold afterwards (``Mark``). From those marks alone:
+a ``Mark``: ``raised``, the requirements its facts hold afterwards, and the fold of every mark before it
+(``next_mark``):
 
-- ``in_force``: a requirement raised by any mark since the latest correction (corrections included) is in
-  force, whatever the facts say now;
-- ``needs_legal_review``: ``legal-review`` was ever raised, or a correction is on record (a correction is
-  itself a case for review); nothing lowers it;
-- ``lowered``: what an ordinary step would drop from the latest mark; a non-empty answer refuses the step.
+- ``established`` (``in_force``): every requirement raised since the latest correction, with the step that
+  established it, whatever the facts say now;
+- ``review_for_good``: ``legal-review`` was ever raised, a legal review was ever opened, or a fact was
+  corrected (a correction is itself a case for review); nothing lowers it;
+- ``lowered``: what an ordinary step would drop from the previous mark's ``raised``; a non-empty answer
+  refuses the step.
 
 Pure: the catalogue itself is evaluated by the caller (``engine.services.established``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -60,54 +62,72 @@ def requirements_holding(major: bool, facts: Mapping[str, Any]) -> frozenset[str
 
 
 @dataclass(frozen=True)
-class Mark:
-    """What one recorded step established: the requirements its facts held after it."""
+class Origin:
+    """The step that established a requirement: its record entry (``seq``; None inside the payload of
+    the entry itself), action, actor and element."""
 
-    seq: int
+    seq: int | None
     action: str
     actor: str
     element: str | None
-    raised: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Mark:
+    """What the record established after one step — each step's entry carries the whole fold, so the
+    latest mark alone answers (the cost of a step does not grow with the case's history)."""
+
+    raised: frozenset[str]                  # what the step's facts raise
+    established: Mapping[str, Origin]       # in force: requirement -> the step that established it
+    review_for_good: bool                   # the case needs a legal review, whatever happens next
 
     @property
-    def is_correction(self) -> bool:
-        return self.action == CORRECTION
+    def in_force(self) -> frozenset[str]:
+        return frozenset(self.established)
 
 
-def mark_of(seq: int, action: str, actor: str, element: str | None,
-            payload: Mapping[str, Any]) -> Mark | None:
-    """The mark a record entry carries (``payload["raised"]``), or None for an entry without one."""
-    raised = payload.get("raised")
-    if not isinstance(raised, list):
+NO_MARK = Mark(frozenset(), {}, False)
+
+
+def next_mark(previous: Mark, step: Origin, holding: frozenset[str], *, correction: bool = False,
+              review_opened: bool = False) -> Mark:
+    """The mark after ``step``, whose facts raise ``holding``.
+
+    An ordinary step keeps everything in force and adds what it raises; a correction keeps in force only
+    what still holds (it lowers the rest) and makes the case need a review for good, as does a step that
+    raises ``legal-review`` or opens a legal review (``review_opened``). Earlier origins are kept."""
+    kept = {r: o for r, o in previous.established.items() if not correction or r in holding}
+    established = {**{r: step for r in sorted(holding)}, **kept}
+    review = previous.review_for_good or correction or review_opened or LEGAL_REVIEW in holding
+    return Mark(holding, established, review)
+
+
+def lowered(previous: Mark, holding: frozenset[str]) -> frozenset[str]:
+    """What an ordinary step whose facts raise ``holding`` would lower (refuse it when not empty)."""
+    return previous.raised - holding
+
+
+def mark_payload(mark: Mark) -> dict[str, Any]:
+    """The mark as its record entry carries it (JSON)."""
+    return {"raised": sorted(mark.raised), "reviewForGood": mark.review_for_good,
+            "established": {r: {"seq": o.seq, "action": o.action, "actor": o.actor, "element": o.element}
+                            for r, o in sorted(mark.established.items())}}
+
+
+def _origin(value: Any, seq: int) -> Origin | None:
+    if not isinstance(value, Mapping):
         return None
-    return Mark(seq, action, actor, element, frozenset(r for r in raised if isinstance(r, str)))
+    at = value.get("seq")
+    return Origin(at if isinstance(at, int) else seq, str(value.get("action") or ""),
+                  str(value.get("actor") or ""), value.get("element") if isinstance(value.get("element"), str)
+                  else None)
 
 
-def _since_correction(marks: Sequence[Mark]) -> Sequence[Mark]:
-    start = max((i for i, m in enumerate(marks) if m.is_correction), default=0)
-    return marks[start:]
-
-
-def in_force(marks: Sequence[Mark]) -> frozenset[str]:
-    """Every requirement raised since the latest correction (the correction's own mark included)."""
-    return frozenset(r for m in _since_correction(marks) for r in m.raised)
-
-
-def needs_legal_review(marks: Iterable[Mark]) -> bool:
-    """Major for good: ``legal-review`` raised by any step, or any correction made."""
-    return any(LEGAL_REVIEW in m.raised or m.is_correction for m in marks)
-
-
-def lowered(marks: Sequence[Mark], holding: frozenset[str]) -> frozenset[str]:
-    """What an ordinary step whose facts hold ``holding`` would lower (refuse it when not empty)."""
-    return marks[-1].raised - holding if marks else frozenset()
-
-
-def established_by(marks: Sequence[Mark], requirement: str) -> Mark | None:
-    """The mark that began the unbroken run of marks holding ``requirement`` up to the latest one."""
-    found = None
-    for mark in reversed(marks):
-        if requirement not in mark.raised:
-            break
-        found = mark
-    return found
+def mark_of(seq: int, payload: Mapping[str, Any]) -> Mark | None:
+    """The mark the record entry ``seq`` carries, or None for an entry without one."""
+    raised, established = payload.get("raised"), payload.get("established")
+    if not isinstance(raised, list) or not isinstance(established, Mapping):
+        return None
+    origins = {r: o for r, o in ((r, _origin(v, seq)) for r, v in established.items()) if o is not None}
+    return Mark(frozenset(r for r in raised if isinstance(r, str)), origins,
+                payload.get("reviewForGood") is True)

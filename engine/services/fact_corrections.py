@@ -32,7 +32,7 @@ from engine.domain.legal_review import REVIEW_KEYS
 from engine.errors import Conflict, InvalidInput, NotAllowed, ProcedureViolation
 from engine.services.case_moves import major_graph
 from engine.services.cases import check_variables
-from engine.services.established import case_marks, holding, restore_case
+from engine.services.established import holding, latest_mark, restore_case
 from engine.services.legal_review import COORDINATION_FIELDS, procedure_fields
 from engine.services.ports import Actor, CaseRow, RecordDraft, TaskRow, UnitOfWork
 from engine.services.recording import record
@@ -94,8 +94,8 @@ def _check_case(uow: UnitOfWork, case: CaseRow, values: Mapping[str, Any], forbi
 def _review_target(xml: str, here: list[str]) -> str | None:
     """The legal review to send the case to, when it could reach a decision without one from ``here``."""
     model, graph = major_graph(xml)
-    reviews = [e.id for e in model.with_role("legal-review")]
-    decisions = {e.id for e in model.with_role("decision")}
+    reviews: list[str] = [e.id for e in model.with_role("legal-review")]
+    decisions: set[str] = {e.id for e in model.with_role("decision")}
     if not reviews:
         raise _refuse("correction-without-review", "该流程没有法制审核环节，更正后无法送审",
                       "The process has no legal review to send the corrected case to")
@@ -149,8 +149,8 @@ def _correct(ctx: Any, case_id: str, values: dict[str, Any], reason: str, actor:
             moved = workflow.move_to(target, now)
             result.completed_elements += moved.completed_elements
             result.effects += moved.effects
-        lowered = sorted(rule.in_force(case_marks(uow, case.id)) - holding(ctx, uow, case.process_id,
-                                                                            workflow.variables))
+        previous = latest_mark(uow, case.id) or rule.NO_MARK
+        lowered = sorted(previous.in_force - holding(ctx, uow, case.process_id, workflow.variables))
         step = StepContext(ctx, uow, case, actor, now)
         save_case(step, workflow)
         new = sync_tasks(step, workflow, ready, None)

@@ -125,7 +125,7 @@ def _one(ctx: Any, case_id: str, target: Any, actor: Actor, reason: str,
             return _no(case, checked.from_version, checked.waiting, "办件在迁移时被同时修改，未迁移",
                        "The case changed while migrating; it was not moved")
         uow.due.sync_timers(case.id, workflow.waiting_timers(), now)
-        record(ctx, uow, mark_step(ctx, uow, case, workflow.variables, RecordDraft(
+        record(ctx, uow, mark_step(ctx, uow, case, workflow, RecordDraft(
             action="case.migrated", actor=actor.user_id, actor_role="supervisor", case_id=case.id,
             payload={"reason": reason, "fromVersion": checked.from_version, "toVersion": target.version,
                      "fromProcess": case.process_id, "toProcess": target.id, "waiting": checked.waiting}),

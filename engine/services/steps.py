@@ -80,7 +80,7 @@ def save_case(step: StepContext, workflow: Any) -> CaseRow:
 def record_step(step: StepContext, workflow: Any, draft: RecordDraft, *, may_lower: bool = False) -> Any:
     """The step's own record, marked with what its facts raise (an ordinary step that would lower an
     established fact is refused: ``established.mark_step``), then the case's end when the step finished it."""
-    draft = mark_step(step.app, step.uow, step.case, workflow.variables, draft, may_lower=may_lower)
+    draft = mark_step(step.app, step.uow, step.case, workflow, draft, may_lower=may_lower)
     entry = record(step.app, step.uow, draft, step.now)
     if workflow.is_completed:
         record(step.app, step.uow, RecordDraft(action="case.completed", actor=step.actor.user_id,

@@ -9,7 +9,7 @@ trigger refuses both (migration 0001).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from datetime import datetime
 from typing import Any
 
@@ -74,6 +74,14 @@ class RecordRepository:
         if limit is not None:
             query = query.limit(limit)
         return [_entry(r) for r in self.conn.execute(query)]
+
+    def latest_of(self, case_id: str, actions: Collection[str]) -> Entry | None:
+        """The case's latest entry with one of ``actions`` (one index walk from the end of its chain)."""
+        query = (select(t.records)
+                 .where(t.records.c.case_id == case_id, t.records.c.action.in_(list(actions)))
+                 .order_by(t.records.c.case_seq.desc()).limit(1))
+        row = self.conn.execute(query).first()
+        return _entry(row) if row is not None else None
 
     def all(self, batch: int = 5000, *, after: int = 0) -> Iterator[Entry]:
         """Every entry in global order (those after global sequence ``after``), read in batches."""

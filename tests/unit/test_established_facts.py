@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from engine.domain.established_facts import (
-    CORRECTION,
     LEGAL_REVIEW,
+    NO_MARK,
     WHOLE_VIDEO,
     Mark,
-    established_by,
-    in_force,
+    Origin,
     is_true,
     lowered,
     mark_of,
-    needs_legal_review,
+    mark_payload,
+    next_mark,
     requirements_holding,
     site_flags,
 )
@@ -22,12 +22,16 @@ MAJOR = frozenset({LEGAL_REVIEW})
 VIDEO = frozenset({WHOLE_VIDEO})
 
 
-def step(seq: int, raised: frozenset[str], element: str | None = None) -> Mark:
-    return Mark(seq, "task.completed", "zhao", element or f"Task_{seq}", raised)
+def at(seq: int, element: str | None = None) -> Origin:
+    return Origin(seq, "task.completed", "zhao", element or f"Task_{seq}")
 
 
-def correction(seq: int, raised: frozenset[str]) -> Mark:
-    return Mark(seq, CORRECTION, "sun", None, raised)
+def walk(*steps: tuple[frozenset[str], bool]) -> Mark:
+    """The mark after ordinary steps and corrections (``(holding, is_correction)``), from the opening."""
+    mark = NO_MARK
+    for seq, (holding, correction) in enumerate(steps, start=1):
+        mark = next_mark(mark, at(seq), holding, correction=correction)
+    return mark
 
 
 def test_what_the_facts_raise_now() -> None:
@@ -43,44 +47,50 @@ def test_flags_are_read_as_people_write_them() -> None:
     assert site_flags({"lifeHealth": "true", "majorProperty": False}) == ["lifeHealth"]
 
 
-def test_a_mark_is_read_from_a_record_payload_only_when_it_has_one() -> None:
-    assert mark_of(3, "task.completed", "zhao", "Task_Hearing", {"raised": ["legal-review", 7]}) == Mark(
-        3, "task.completed", "zhao", "Task_Hearing", MAJOR)
-    assert mark_of(4, "task.claimed", "zhao", "Task_Hearing", {}) is None
-    assert mark_of(5, "task.completed", "zhao", None, {"raised": "legal-review"}) is None
+def test_a_mark_is_read_back_from_the_record_payload_it_wrote() -> None:
+    mark = next_mark(NO_MARK, Origin(None, "task.completed", "zhao", "Task_Hearing"), MAJOR)
+    payload = mark_payload(mark)
+    origin = {"seq": None, "action": "task.completed", "actor": "zhao", "element": "Task_Hearing"}
+    assert payload == {"raised": ["legal-review"], "reviewForGood": True,
+                       "established": {"legal-review": origin}}
+    read = mark_of(9, payload)
+    assert read is not None and read.established[LEGAL_REVIEW].seq == 9, "the entry itself established it"
+    assert read.raised == MAJOR and read.review_for_good
+    assert mark_of(4, {}) is None and mark_of(5, {"raised": "legal-review", "established": {}}) is None
 
 
 def test_once_raised_a_requirement_stays_in_force_whatever_later_steps_hold() -> None:
-    marks = [step(1, NONE), step(2, MAJOR | VIDEO), step(3, NONE)]
-    assert in_force(marks) == MAJOR | VIDEO
-    assert needs_legal_review(marks)
+    mark = walk((NONE, False), (MAJOR | VIDEO, False), (NONE, False))
+    assert mark.in_force == MAJOR | VIDEO and mark.review_for_good and mark.raised == NONE
 
 
 def test_an_ordinary_step_that_drops_what_the_last_step_held_is_lowering() -> None:
-    marks = [step(1, NONE), step(2, MAJOR | VIDEO)]
-    assert lowered(marks, NONE) == MAJOR | VIDEO
-    assert lowered(marks, MAJOR) == VIDEO
-    assert lowered(marks, MAJOR | VIDEO) == NONE
-    assert lowered([], NONE) == NONE, "the opening step has nothing to lower"
-    assert lowered([step(1, NONE)], MAJOR) == NONE, "raising is never lowering"
+    mark = walk((NONE, False), (MAJOR | VIDEO, False))
+    assert lowered(mark, NONE) == MAJOR | VIDEO
+    assert lowered(mark, MAJOR) == VIDEO
+    assert lowered(mark, MAJOR | VIDEO) == NONE
+    assert lowered(NO_MARK, NONE) == NONE, "the opening step has nothing to lower"
+    assert lowered(walk((NONE, False)), MAJOR) == NONE, "raising is never lowering"
 
 
 def test_a_correction_lowers_what_it_no_longer_holds_but_the_case_still_needs_review() -> None:
-    marks = [step(1, VIDEO), step(2, VIDEO), correction(3, NONE)]
-    assert in_force(marks) == NONE
-    assert needs_legal_review(marks), "a correction is itself a case for review"
-    assert lowered(marks, NONE) == NONE, "after the correction, the facts it set are the baseline"
-    assert in_force([*marks, step(4, VIDEO)]) == VIDEO, "raised again after the correction"
+    mark = walk((VIDEO, False), (VIDEO, False), (NONE, True))
+    assert mark.in_force == NONE
+    assert mark.review_for_good, "a correction is itself a case for review"
+    assert lowered(mark, NONE) == NONE, "after the correction, the facts it set are the baseline"
+    again = next_mark(mark, at(4), VIDEO)
+    assert again.in_force == VIDEO and again.established[WHOLE_VIDEO].seq == 4, "raised again afterwards"
 
 
 def test_a_correction_never_makes_a_major_case_minor() -> None:
-    marks = [step(1, MAJOR), correction(2, NONE), step(3, NONE)]
-    assert needs_legal_review(marks) and in_force(marks) == NONE
-    assert not needs_legal_review([step(1, NONE), step(2, VIDEO)])
+    mark = walk((MAJOR, False), (NONE, True), (NONE, False))
+    assert mark.review_for_good and mark.in_force == NONE
+    assert not walk((NONE, False), (VIDEO, False)).review_for_good
+    assert next_mark(NO_MARK, at(1), NONE, review_opened=True).review_for_good, "a review once opened"
 
 
-def test_the_mark_that_established_a_requirement_is_the_start_of_its_unbroken_run() -> None:
-    marks = [step(1, MAJOR), step(2, NONE), step(3, MAJOR, element="Task_Hearing"), step(4, MAJOR)]
-    found = established_by(marks, LEGAL_REVIEW)
-    assert found is not None and found.element == "Task_Hearing"
-    assert established_by(marks, WHOLE_VIDEO) is None
+def test_the_step_that_first_established_a_requirement_stays_its_origin() -> None:
+    mark = walk((NONE, False), (MAJOR, False), (MAJOR | VIDEO, False), (MAJOR, False))
+    assert mark.established[LEGAL_REVIEW].seq == 2 and mark.established[WHOLE_VIDEO].seq == 3
+    kept = walk((MAJOR | VIDEO, False), (MAJOR, True))
+    assert kept.established == {LEGAL_REVIEW: at(1)}, "a correction keeps the origin of what still holds"
