@@ -1,14 +1,15 @@
 """Monotonic facts at run time, for every channel (``engine.domain.established_facts`` holds the rule).
 
 Every step that changes a case ends in ``steps.record_step``, which calls ``mark_step``: the step's record
-gets ``raised`` (what its facts hold afterwards), and an ordinary step that would lower what the previous
-step held is refused (``ProcedureViolation`` ``established-fact-lowered``; a completion's refusal is
-recorded on the case by ``tasks.complete_task``). Only a correction (``fact_corrections``) may lower.
-``lowering_guard`` says the same before a completion runs, naming the submitted facts.
+gets its mark (what its facts raise afterwards, folded with the previous mark), and an ordinary step that
+would lower what the previous step raised is refused (``ProcedureViolation`` ``established-fact-lowered``;
+a completion's refusal is recorded on the case by ``tasks.complete_task``). Only a correction
+(``fact_corrections``) may lower; a migration re-marks under the new catalogue, keeping what was in force.
+``lowering_guard`` says the same before a completion runs, naming the submitted facts that lower it.
 
 Every channel restores a case through ``restore_case``: once the case needs a legal review for good
-(``needs_legal_review``), its major-check gateways take their major flows whatever the facts say now.
-``is_major`` is the one answer for the decision gate, case moves and the property tests.
+(``needs_review_for_good``), its major-check gateways take their major flows whatever the facts say now.
+``is_major`` is the one answer for the decision gate and case moves.
 """
 
 from __future__ import annotations
