@@ -6,7 +6,9 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TypeVar
 
+from engine.domain.budgets import DEFAULT_BUDGET, EvaluationBudget
 from engine.domain.head_policy import DEFAULT_EVERY_ENTRIES, DEFAULT_EVERY_MINUTES
 
 # What evidence uploads may be (detected from the bytes, never from the name); "type/*" allows a family.
@@ -51,6 +53,7 @@ class Settings:
     unclaimed_limit: str = "3"      # a task nobody claimed for this long is stuck (working days, or "8h")
     timer_lag_seconds: int = 60     # a due timer not fired this long after its time is stuck
     metrics_token: str = field(default="", repr=False)   # /metrics: Bearer token; empty = loopback only
+    budget: EvaluationBudget = DEFAULT_BUDGET   # what a diagram may cost: engine.domain.budgets
 
     @property
     def signing_key_file(self) -> Path:
@@ -96,4 +99,37 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
         unclaimed_limit=env.get("SANXIANG_UNCLAIMED_LIMIT", "3"),
         timer_lag_seconds=int(env.get("SANXIANG_TIMER_LAG_SECONDS", "60")),
         metrics_token=env.get("SANXIANG_METRICS_TOKEN", ""),
+        budget=budget_from_env(env),
     )
+
+
+Number = TypeVar("Number", int, float)
+
+
+def budget_from_env(env: Mapping[str, str]) -> EvaluationBudget:
+    """The evaluation budget (meanings and defaults: ``engine.domain.budgets``); a setting left empty keeps
+    its default, a setting that is not a positive number stops the start-up rather than being ignored."""
+    d = DEFAULT_BUDGET
+    return EvaluationBudget(
+        operations=_positive(env, "SANXIANG_BUDGET_OPERATIONS", d.operations),
+        seconds=_positive(env, "SANXIANG_BUDGET_SECONDS", d.seconds),
+        value_size=_positive(env, "SANXIANG_BUDGET_VALUE_SIZE", d.value_size),
+        state_bytes=_positive(env, "SANXIANG_BUDGET_STATE_BYTES", d.state_bytes),
+        step_tasks=_positive(env, "SANXIANG_BUDGET_STEP_TASKS", d.step_tasks),
+        step_seconds=_positive(env, "SANXIANG_BUDGET_STEP_SECONDS", d.step_seconds),
+        timer_min_cycle_seconds=_positive(env, "SANXIANG_TIMER_MIN_CYCLE_SECONDS", d.timer_min_cycle_seconds),
+        timer_max_cycles=_positive(env, "SANXIANG_TIMER_MAX_CYCLES", d.timer_max_cycles),
+    )
+
+
+def _positive(env: Mapping[str, str], name: str, default: Number) -> Number:
+    text = env.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        value = type(default)(text)
+    except ValueError:
+        raise ValueError(f"{name} must be a positive number, not {text!r}") from None
+    if value <= 0:
+        raise ValueError(f"{name} must be positive, not {text!r}")
+    return value
