@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Literal
@@ -11,9 +11,10 @@ from typing import Any, Literal
 from engine.errors import SanxiangError
 from engine.runner.expressions.checker import Checker, juel_locator, parse_python, python_locator
 from engine.runner.expressions.errors import ExpressionError, describe
-from engine.runner.expressions.evaluator import Functions, Program, build
+from engine.runner.expressions.evaluator import Functions, Program, Scope, build
 from engine.runner.expressions.juel import parse_juel
 from engine.runner.expressions.limits import MAX_SOURCE_LENGTH, MISSING_MODES
+from engine.runner.expressions.meter import Meter
 
 Missing = Literal["error", "none"]
 _NO_FUNCTIONS: Functions = {}
@@ -28,11 +29,12 @@ class CompiledExpression:
     functions: frozenset[str]      # function names referenced
     program: Program = field(repr=False, compare=False)
 
-    def evaluate(self, variables: Mapping[str, Any],
-                 functions: Mapping[str, Callable[..., Any]] | None = None) -> Any:
-        """Evaluate against case variables; any failure is an ``ExpressionError``."""
+    def evaluate(self, variables: Mapping[str, Any], functions: Functions | None = None, *,
+                 meter: Meter | None = None) -> Any:
+        """Evaluate against case variables under ``meter`` (default: a new one on the default budget);
+        any failure is an ``ExpressionError`` (``BudgetExceeded`` when a budget ran out)."""
         try:
-            return self.program(variables, functions or _NO_FUNCTIONS)
+            return self.program(Scope(variables, functions or _NO_FUNCTIONS, meter or Meter()))
         except ExpressionError as exc:
             exc.located(self.source)
             raise
@@ -102,8 +104,8 @@ def _check(source: str, allowed_functions: frozenset[str]) -> tuple[ast.expr, Ch
 
 
 def _must_be_bool(program: Program) -> Program:
-    def condition(variables: Mapping[str, Any], functions: Functions) -> bool:
-        result = program(variables, functions)
+    def condition(scope: Scope) -> bool:
+        result = program(scope)
         if type(result) is not bool:
             raise ExpressionError(f"条件的结果必须是 true/false，却得到 {describe(result)}；请写出比较，例如 "
                                   "${status == 'pass'}",

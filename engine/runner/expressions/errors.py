@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import reprlib
 from typing import Any
 
 from engine.errors import InvalidExpression
+
+_SHORT = reprlib.Repr()
+_SHORT.maxlevel, _SHORT.maxtuple, _SHORT.maxlist, _SHORT.maxdict = 2, 4, 4, 4
+_SHORT.maxstring = _SHORT.maxother = _SHORT.maxlong = 44
 
 
 class ExpressionError(InvalidExpression):
@@ -30,6 +35,6 @@ class ExpressionError(InvalidExpression):
 
 
 def describe(value: object) -> str:
-    """A short, safe rendering of a value for an error message."""
-    text = repr(value)
+    """A short, safe rendering of a value for an error message (never the whole of a large value)."""
+    text = _SHORT.repr(value)
     return f"{type(value).__name__} {text[:40]}{'…' if len(text) > 40 else ''}"

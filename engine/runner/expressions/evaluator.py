@@ -1,21 +1,36 @@
 """Turn a checked tree into nested closures: evaluation walks our own code, never ``eval``.
 
-Each node becomes ``program(variables, functions) -> value``; building happens once, at compile time.
+Each node becomes ``program(scope) -> value``; building happens once, at compile time. The ``Scope``
+of one evaluation holds the case variables, the allow-listed functions and the ``Meter`` that every
+operation whose work grows with its data pays before it runs.
 """
 
 from __future__ import annotations
 
 import ast
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from engine.errors import SanxiangError
 from engine.runner.expressions import operations as ops
 from engine.runner.expressions.errors import ExpressionError
+from engine.runner.expressions.meter import Meter
 from engine.runner.expressions.nodes import EmptyTest, StrictBool
 
 Functions = Mapping[str, Callable[..., Any]]
-Program = Callable[[Mapping[str, Any], Functions], Any]
+
+
+@dataclass(slots=True)
+class Scope:
+    """What one evaluation sees: variables, functions, and its budget."""
+
+    variables: Mapping[str, Any]
+    functions: Functions
+    meter: Meter
+
+
+Program = Callable[[Scope], Any]
 
 
 def build(tree: ast.expr, *, missing: str) -> Program:
@@ -56,11 +71,11 @@ class _Builder:
 
     def name(self, name: str) -> Program:
         if self.none_if_missing:
-            return lambda variables, functions: variables.get(name)
+            return lambda scope: scope.variables.get(name)
 
-        def load(variables: Mapping[str, Any], functions: Functions) -> Any:
+        def load(scope: Scope) -> Any:
             try:
-                return variables[name]
+                return scope.variables[name]
             except KeyError:
                 raise ops.missing(f"流程变量 '{name}' ", f"Case variable '{name}'") from None
         return load
@@ -69,10 +84,10 @@ class _Builder:
         parts = [self.build(value) for value in node.values]
         stop_when = not isinstance(node.op, ast.And)   # and stops on a falsy value, or on a truthy one
 
-        def run(variables: Mapping[str, Any], functions: Functions) -> Any:
+        def run(scope: Scope) -> Any:
             result: Any = None
             for part in parts:
-                result = part(variables, functions)
+                result = part(scope)
                 if bool(result) is stop_when:
                     return result
             return result
@@ -80,25 +95,26 @@ class _Builder:
 
     def binary(self, node: ast.BinOp) -> Program:
         left, right, apply = self.build(node.left), self.build(node.right), ops.BINARY[type(node.op)]
-        return lambda variables, functions: apply(left(variables, functions), right(variables, functions))
+        return lambda scope: apply(left(scope), right(scope), scope.meter)
 
     def unary(self, node: ast.UnaryOp) -> Program:
         operand = self.build(node.operand)
         if isinstance(node.op, ast.Not):
-            return lambda variables, functions: not operand(variables, functions)
+            return lambda scope: not operand(scope)
         apply = ops.negate if isinstance(node.op, ast.USub) else ops.plus
-        return lambda variables, functions: apply(operand(variables, functions))
+        return lambda scope: apply(operand(scope))
 
     def compare(self, node: ast.Compare) -> Program:
         left = self.build(node.left)
         steps = [(*ops.COMPARE[type(op)], self.build(right)) for op, right in zip(node.ops, node.comparators,
                                                                                 strict=True)]
 
-        def run(variables: Mapping[str, Any], functions: Functions) -> Any:
-            current = left(variables, functions)
+        def run(scope: Scope) -> Any:
+            current = left(scope)
             result: Any = True
-            for symbol, test, right in steps:
-                other = right(variables, functions)
+            for symbol, test, charge, right in steps:
+                other = right(scope)
+                charge(scope.meter, current, other)
                 try:
                     result = test(current, other)
                 except TypeError:
@@ -111,13 +127,11 @@ class _Builder:
 
     def choice(self, node: ast.IfExp) -> Program:
         test, then, otherwise = self.build(node.test), self.build(node.body), self.build(node.orelse)
-        return lambda variables, functions: (then(variables, functions) if test(variables, functions)
-                                             else otherwise(variables, functions))
+        return lambda scope: then(scope) if test(scope) else otherwise(scope)
 
     def subscript(self, node: ast.Subscript) -> Program:
         value, key, lenient = self.build(node.value), self.build(node.slice), self.none_if_missing
-        return lambda variables, functions: ops.index(value(variables, functions), key(variables, functions),
-                                                      lenient)
+        return lambda scope: ops.index(value(scope), key(scope), lenient)
 
     def call(self, node: ast.Call) -> Program:
         assert isinstance(node.func, ast.Name)   # guaranteed by Checker
@@ -125,12 +139,13 @@ class _Builder:
         args = [self.build(arg) for arg in node.args]
         keywords = [(keyword.arg or "", self.build(keyword.value)) for keyword in node.keywords]
 
-        def run(variables: Mapping[str, Any], functions: Functions) -> Any:
-            function = functions.get(name)
+        def run(scope: Scope) -> Any:
+            function = scope.functions.get(name)
             if function is None:
                 raise ExpressionError(f"函数 '{name}' 未提供", f"Function '{name}' was not provided")
-            values = [arg(variables, functions) for arg in args]
-            named = {key: arg(variables, functions) for key, arg in keywords}
+            values = [arg(scope) for arg in args]
+            named = {key: arg(scope) for key, arg in keywords}
+            scope.meter.spend(1)   # the time budget is checked before every call
             try:
                 return function(*values, **named)
             except SanxiangError:
@@ -144,17 +159,31 @@ class _Builder:
         if isinstance(node, ast.Dict):
             pairs = [(self.build(key), self.build(value)) for key, value in zip(node.keys, node.values,
                                                                               strict=True) if key is not None]
-            return lambda variables, functions: {key(variables, functions): value(variables, functions)
-                                                 for key, value in pairs}
-        items = [self.build(item) for item in node.elts]
-        kind: Callable[[list[Any]], Any] = list if isinstance(node, ast.List) else tuple
-        return lambda variables, functions: kind([item(variables, functions) for item in items])
+            made: Program = lambda scope: {key(scope): value(scope) for key, value in pairs}  # noqa: E731
+        else:
+            items = [self.build(item) for item in node.elts]
+            kind: Callable[[list[Any]], Any] = list if isinstance(node, ast.List) else tuple
+            made = lambda scope: kind([item(scope) for item in items])  # noqa: E731
+        parts = [*node.elts] if not isinstance(node, ast.Dict) else [*node.keys, *node.values]
+        if all(isinstance(part, ast.Constant) for part in parts):
+            return made   # literals only: as large as its source text, which is bounded
+        return _admitted(made)
 
     def juel(self, node: EmptyTest | StrictBool) -> Program:
         operand = self.build(node.operand)
         test = ops.is_empty if isinstance(node, EmptyTest) else ops.strict_bool
-        return lambda variables, functions: test(operand(variables, functions))
+        return lambda scope: test(operand(scope))
+
+
+def _admitted(make: Program) -> Program:
+    """A list, tuple or map literal: cheap to build (references), refused when what it holds is too large."""
+    def run(scope: Scope) -> Any:
+        value = make(scope)
+        meter = scope.meter
+        meter.admit(meter.size(value, meter.budget.value_size))
+        return value
+    return run
 
 
 def _constant(value: Any) -> Program:
-    return lambda variables, functions: value
+    return lambda scope: value

@@ -1,19 +1,23 @@
 """The operations expressions may perform, each guarded: plain data in, plain data out, bounded size.
 
-Every failure is an ``ExpressionError`` with a zh and an en message, never a raw ``TypeError``.
+Every failure is an ``ExpressionError`` with a zh and an en message, never a raw ``TypeError``. An
+operation whose work grows with its data asks the ``Meter`` first (``engine.runner.expressions.meter``).
 """
 
 from __future__ import annotations
 
 import ast
+import math
 import operator
 from collections.abc import Callable, Mapping, Sized
 from typing import Any
 
 from engine.runner.expressions.errors import ExpressionError, describe
 from engine.runner.expressions.limits import MAX_INT_BITS, MAX_SEQUENCE_LENGTH
+from engine.runner.expressions.meter import BudgetExceeded, Meter
 
 Binary = Callable[[Any, Any], Any]
+Metered = Callable[[Any, Any, Meter], Any]
 _SEQUENCES = (str, list, tuple)
 
 
@@ -29,7 +33,10 @@ def _not_numbers(symbol: str, left: object, right: object) -> ExpressionError:
 def bounded(value: Any) -> Any:
     """Refuse results too large to be data a diagram should produce."""
     if type(value) is int and value.bit_length() > MAX_INT_BITS:
-        raise ExpressionError("计算结果数字过大", f"The result is too large (limit {MAX_INT_BITS} bits)")
+        raise BudgetExceeded("value-size", f"计算结果数字过大（上限 {MAX_INT_BITS} 位）",
+                             f"The result is too large (limit {MAX_INT_BITS} bits)")
+    if type(value) is float and not math.isfinite(value):
+        raise ExpressionError("计算结果不是有限的数字", "The result is not a finite number")
     if type(value) is complex:
         raise ExpressionError("计算结果不是实数", "The result is not a real number")
     if isinstance(value, _SEQUENCES) and len(value) > MAX_SEQUENCE_LENGTH:
@@ -37,13 +44,14 @@ def bounded(value: Any) -> Any:
     return value
 
 
-def _too_long() -> ExpressionError:
-    return ExpressionError(f"结果过长（上限 {MAX_SEQUENCE_LENGTH} 个字符或元素）",
-                           f"The result is too long (limit {MAX_SEQUENCE_LENGTH} characters or items)")
+def _too_long() -> BudgetExceeded:
+    return BudgetExceeded("value-size", f"结果过长（上限 {MAX_SEQUENCE_LENGTH} 个字符或元素），未生成",
+                          f"The result is too long (limit {MAX_SEQUENCE_LENGTH} characters or items) "
+                          "and was not built")
 
 
-def _numeric(symbol: str, function: Binary) -> Binary:
-    def apply(left: Any, right: Any) -> Any:
+def _numeric(symbol: str, function: Binary) -> Metered:
+    def apply(left: Any, right: Any, meter: Meter) -> Any:
         if not (is_number(left) and is_number(right)):
             raise _not_numbers(symbol, left, right)
         try:
@@ -51,30 +59,38 @@ def _numeric(symbol: str, function: Binary) -> Binary:
         except ZeroDivisionError:
             raise ExpressionError("除数为零", f"Division by zero in '{symbol}'") from None
         except OverflowError:
-            raise ExpressionError("计算结果数字过大", "The result is too large") from None
+            raise BudgetExceeded("value-size", "计算结果数字过大", "The result is too large") from None
     return apply
 
 
-def _add(left: Any, right: Any) -> Any:
+def _add(left: Any, right: Any, meter: Meter) -> Any:
     if is_number(left) and is_number(right):
         return bounded(left + right)
     for kind in _SEQUENCES:
         if type(left) is kind and type(right) is kind:
             if len(left) + len(right) > MAX_SEQUENCE_LENGTH:
                 raise _too_long()
+            cap = meter.budget.value_size   # the copy holds every element of both: known before it is made
+            size = len(left) + len(right) if kind is str else meter.size(left, cap) + meter.size(right, cap)
+            meter.admit(size)
+            meter.spend(len(left) + len(right))
             return left + right
     raise ExpressionError(f"无法相加：{describe(left)} 与 {describe(right)}；两边应同为数字、字符串或列表",
                           f"Cannot add {describe(left)} and {describe(right)}; "
                           "both sides must be numbers, strings or lists")
 
 
-def _multiply(left: Any, right: Any) -> Any:
+def _multiply(left: Any, right: Any, meter: Meter) -> Any:
     if is_number(left) and is_number(right):
         return bounded(left * right)
     sequence, count = (left, right) if isinstance(left, _SEQUENCES) else (right, left)
     if isinstance(sequence, _SEQUENCES) and type(count) is int:
         if len(sequence) * count > MAX_SEQUENCE_LENGTH:
             raise _too_long()
+        if count > 0:   # the repetition's size, known before it is built: refused when too large
+            each = meter.size(sequence, meter.budget.value_size // count + 1)
+            meter.admit(each * count)
+            meter.spend(len(sequence) * count)
         return sequence * count
     raise _not_numbers("*", left, right)
 
@@ -82,11 +98,12 @@ def _multiply(left: Any, right: Any) -> Any:
 def _power(left: Any, right: Any) -> Any:
     whole = type(left) is int and type(right) is int
     if whole and abs(left) > 1 and right > 0 and (left.bit_length() - 1) * right > MAX_INT_BITS:
-        raise ExpressionError("乘方结果数字过大", f"The power is too large (limit {MAX_INT_BITS} bits)")
+        raise BudgetExceeded("value-size", f"乘方结果数字过大（上限 {MAX_INT_BITS} 位），未计算",
+                             f"The power is too large (limit {MAX_INT_BITS} bits) and was not computed")
     return left**right
 
 
-BINARY: dict[type[ast.operator], Binary] = {
+BINARY: dict[type[ast.operator], Metered] = {
     ast.Add: _add,
     ast.Sub: _numeric("-", operator.sub),
     ast.Mult: _multiply,
@@ -119,12 +136,28 @@ def _lacks(item: Any, container: Any) -> bool:
     return item not in container
 
 
-COMPARE: dict[type[ast.cmpop], tuple[str, Binary]] = {
-    ast.Eq: ("==", operator.eq), ast.NotEq: ("!=", operator.ne),
-    ast.Lt: ("<", operator.lt), ast.LtE: ("<=", operator.le),
-    ast.Gt: (">", operator.gt), ast.GtE: (">=", operator.ge),
-    ast.In: ("in", _contains), ast.NotIn: ("not in", _lacks),
-    ast.Is: ("is", operator.is_), ast.IsNot: ("is not", operator.is_not),
+Charge = Callable[[Meter, Any, Any], None]
+
+
+def _compared(meter: Meter, left: Any, right: Any) -> None:
+    meter.compare(left, right)
+
+
+def _searched(meter: Meter, item: Any, container: Any) -> None:
+    meter.search(item, container)
+
+
+def _free(meter: Meter, left: Any, right: Any) -> None:
+    return None
+
+
+# symbol, test, what the test costs (paid before it runs)
+COMPARE: dict[type[ast.cmpop], tuple[str, Binary, Charge]] = {
+    ast.Eq: ("==", operator.eq, _compared), ast.NotEq: ("!=", operator.ne, _compared),
+    ast.Lt: ("<", operator.lt, _compared), ast.LtE: ("<=", operator.le, _compared),
+    ast.Gt: (">", operator.gt, _compared), ast.GtE: (">=", operator.ge, _compared),
+    ast.In: ("in", _contains, _searched), ast.NotIn: ("not in", _lacks, _searched),
+    ast.Is: ("is", operator.is_, _free), ast.IsNot: ("is not", operator.is_not, _free),
 }
 
 

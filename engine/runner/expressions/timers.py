@@ -9,10 +9,10 @@ always read as a literal, so ``P7X`` is refused rather than read as a variable.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
+from engine.domain.budgets import ISO_DURATION, MAX_TIMER_DAYS, cap_cycle, cycle_problems, duration_seconds
 from engine.runner.expressions.checker import parse_python
 from engine.runner.expressions.compiler import (
     CompiledExpression,
@@ -21,15 +21,12 @@ from engine.runner.expressions.compiler import (
     is_expression_syntax,
 )
 from engine.runner.expressions.errors import ExpressionError, describe
-from engine.runner.expressions.evaluator import Functions, Program
+from engine.runner.expressions.evaluator import Program, Scope
 from engine.runner.expressions.limits import MAX_SOURCE_LENGTH
+from engine.runner.expressions.meter import BudgetExceeded, Meter
 
 TIMER_KINDS = frozenset({"timeDate", "timeDuration", "timeCycle"})
 _LITERAL_START = re.compile(r"P[0-9T]|R[0-9/]|[0-9]{4}-")
-_DURATION = re.compile(r"P(?=\d|T\d)(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?"
-                       r"(?:T(?=\d)(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:[.,]\d+)?)S)?)?")
-_DAYS_PER_UNIT = (366.0, 31.0, 7.0, 1.0, 1 / 24, 1 / 1440, 1 / 86400)
-_MAX_DAYS = 100 * 366          # SpiffWorkflow walks month by month: refuse absurd lengths
 _CYCLE = re.compile(r"R(\d*)/(.+)")
 
 
@@ -46,7 +43,7 @@ def check_timer(text: str, kind: str) -> str:
 
 
 def _check_duration(value: str) -> None:
-    match = _DURATION.fullmatch(value)
+    match = ISO_DURATION.fullmatch(value)
     if match is None:
         raise ExpressionError(f"'{value}' 不是有效的 ISO 8601 时长；"
                               "请写如 P7D（7 天）、PT30M（30 分钟）、P1DT2H",
@@ -56,9 +53,7 @@ def _check_duration(value: str) -> None:
     if parts[2] is not None and any(parts[index] is not None for index in (0, 1, 3)):
         raise ExpressionError(f"'{value}' 中周（W）不能与年、月、日混用；请改用天数，例如 P10D",
                               f"'{value}' mixes weeks (W) with years, months or days; use days, e.g. P10D")
-    days = sum(float(part.replace(",", ".")) * unit for part, unit in zip(parts, _DAYS_PER_UNIT, strict=True)
-               if part is not None)
-    if days > _MAX_DAYS:
+    if (duration_seconds(value) or 0) > MAX_TIMER_DAYS * 86400:   # SpiffWorkflow walks month by month
         raise ExpressionError(f"时长 '{value}' 超过 100 年", f"The duration '{value}' exceeds 100 years")
 
 
@@ -109,17 +104,39 @@ def _compile_timer(source: str, kind: str, allowed_functions: frozenset[str],
     text = source.strip() if isinstance(source, str) else ""
     literal = _literal(text)
     if literal is not None and len(source) <= MAX_SOURCE_LENGTH:
-        value = check_timer(literal, kind)
-        return CompiledExpression(source, frozenset(), frozenset(), lambda variables, functions: value)
+        return _constant_timer(source, check_timer(literal, kind), kind)
     if not is_expression_syntax(text) and not _is_python(text):
         check_timer(text, kind)   # neither ISO nor an expression: explain the ISO form
     compiled = compile_expression(source, allowed_functions=allowed_functions, missing=missing)
-    checked = CompiledExpression(compiled.source, compiled.names, compiled.functions,
-                                 _checked_result(compiled.program, kind))
     if not (compiled.names or compiled.functions):   # no inputs: a constant, check it at deploy time
-        value = checked.evaluate({})
-        return CompiledExpression(source, frozenset(), frozenset(), lambda variables, functions: value)
-    return checked
+        return _constant_timer(source, check_timer(_as_text(compiled.evaluate({}), kind), kind), kind)
+    return CompiledExpression(compiled.source, compiled.names, compiled.functions,
+                              _checked_result(compiled.program, kind))
+
+
+def _constant_timer(source: str, value: str, kind: str) -> CompiledExpression:
+    """A timer written in the diagram: a cycle over the budget (only in versions deployed before
+    SX-D129/SX-D130, which the linter now refuses) is capped, and the cap noted on the meter."""
+    def timer(scope: Scope) -> str:
+        return fit_timer(value, kind, scope.meter, written=True)
+    return CompiledExpression(source, frozenset(), frozenset(), timer)
+
+
+def fit_timer(value: str, kind: str, meter: Meter, *, written: bool) -> str:
+    """``value`` within the timer budget: a cycle ``written`` in the diagram is capped, one computed
+    from case data is refused (``BudgetExceeded``) — the case's step fails cleanly."""
+    if kind != "timeCycle":
+        return value
+    if written:
+        capped = cap_cycle(value, meter.budget)
+        if capped != value:
+            meter.capped.append((value, capped))
+        return capped
+    problems = cycle_problems(value, meter.budget)
+    if problems:
+        _code, zh, en = problems[0]
+        raise BudgetExceeded("timer", zh, en)
+    return value
 
 
 def _literal(text: str) -> str | None:
@@ -138,8 +155,8 @@ def _is_python(text: str) -> bool:
 
 
 def _checked_result(program: Program, kind: str) -> Program:
-    def timer(variables: Mapping[str, Any], functions: Functions) -> str:
-        return check_timer(_as_text(program(variables, functions), kind), kind)
+    def timer(scope: Scope) -> str:
+        return fit_timer(check_timer(_as_text(program(scope), kind), kind), kind, scope.meter, written=False)
     return timer
 
 
