@@ -21,6 +21,7 @@ from SpiffWorkflow.camunda.parser import CamundaParser
 from engine.errors import InvalidDiagram
 from engine.runner.dialect import hardened_parser, read_elements
 from engine.runner.expressions import ExpressionError, compile_condition, compile_expression, compile_timer
+from engine.runner.expressions.static import split_script
 from engine.runner.script_engine import ExpressionTable
 from engine.runner.types import ElementInfo
 
@@ -61,17 +62,8 @@ def _timer_kind(definition: TimerEventDefinition) -> str:
 
 
 def _script_lines(script: str, functions: frozenset[str]) -> tuple[tuple[str, Any], ...]:
-    lines = []
-    for raw in script.splitlines():
-        text = raw.strip()
-        if not text or text.startswith("#"):
-            continue
-        name, sep, source = text.partition("=")
-        if not sep or not name.strip().isidentifier() or source.startswith("="):
-            raise ExpressionError(f"脚本行应为“变量 = 表达式”：{text}",
-                                  f"A script line must read 'name = expression': {text}")
-        lines.append((name.strip(), compile_expression(source.strip(), allowed_functions=functions)))
-    return tuple(lines)
+    return tuple((name, compile_expression(source, allowed_functions=functions))
+                 for name, source in split_script(script))
 
 
 def _compile_spec(spec: Any, functions: frozenset[str], table: dict[str, Any],

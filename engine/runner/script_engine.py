@@ -1,7 +1,9 @@
 """SpiffWorkflow's script engine replaced by the safe expression language.
 
 SpiffWorkflow would ``eval`` every condition and timer as Python with full builtins. Here every
-expression was compiled at deploy time (``ExpressionTable``); evaluation walks that checked tree.
+expression was compiled at deploy time (``ExpressionTable``); evaluation walks that checked tree,
+each evaluation under its own ``Meter`` of the evaluation budget (``engine.domain.budgets``): a
+budget that runs out fails the step (``StepFailed``, code ``budget-exceeded``), which rolls back.
 Service tasks call handlers registered in Python by name; they may only ask for effects.
 """
 
@@ -13,8 +15,10 @@ from typing import Any
 
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 
+from engine.domain.budgets import EvaluationBudget
 from engine.errors import StepFailed
 from engine.runner.expressions import CompiledExpression, ExpressionError, compile_condition
+from engine.runner.expressions.meter import BudgetExceeded, FreeMeter, Meter
 from engine.runner.types import Effect, ElementInfo
 
 Handler = Callable[["HandlerCall"], dict[str, Any] | None]
@@ -40,12 +44,14 @@ class ExpressionTable:
 
 class SafeScriptEngine(PythonScriptEngine):
     def __init__(self, table: ExpressionTable, functions: Mapping[str, Callable[..., Any]],
-                 handlers: Mapping[str, Handler], elements: Mapping[str, ElementInfo]) -> None:
+                 handlers: Mapping[str, Handler], elements: Mapping[str, ElementInfo],
+                 budget: EvaluationBudget | None) -> None:
         super().__init__()
         self.table = table
         self.functions = functions
         self.handlers = handlers
         self.elements = elements
+        self.budget = budget          # None: unmetered (only to measure what the budget costs)
         self.effects: list[Effect] = []
         self.held_routes: Mapping[str, frozenset[str]] = {}
 
@@ -87,10 +93,42 @@ class SafeScriptEngine(PythonScriptEngine):
         self.effects.extend(call.effects)
 
     def _run(self, compiled: CompiledExpression, variables: Mapping[str, Any], element_id: str) -> Any:
+        meter = new_meter(self.budget)
         try:
-            return compiled.evaluate(variables, self.functions)
+            value = compiled.evaluate(variables, self.functions, meter=meter)
         except ExpressionError as exc:
-            raise StepFailed(f"元素 {element_id} 的表达式 {compiled.source} 求值失败：{exc.message_zh}",
-                             f"Expression {compiled.source} on {element_id} failed: {exc.message_en}",
-                             code="expression-failed",
-                             details={"element_id": element_id}) from exc
+            raise step_failure(exc, compiled.source, element_id) from exc
+        for was, now in meter.capped:   # a cycle of a version deployed before the budget
+            self.effects.append(Effect("timer.capped", element_id, {"was": was, "now": now}))
+        return value
+
+
+def new_meter(budget: EvaluationBudget | None) -> Meter:
+    return Meter(budget) if budget is not None else FreeMeter()
+
+
+def step_failure(exc: ExpressionError, source: str, element_id: str | None) -> StepFailed:
+    """A failed evaluation as the step's failure: ``budget-exceeded`` (which budget in the details) or
+    ``expression-failed``."""
+    where_zh = f"元素 {element_id} 的" if element_id else ""
+    where_en = f" on {element_id}" if element_id else ""
+    details: dict[str, Any] = {"element_id": element_id} if element_id else {}
+    if isinstance(exc, BudgetExceeded):
+        return StepFailed(f"{where_zh}表达式 {source[:200]} 超出求值预算：{exc.message_zh}",
+                          f"Expression {source[:200]}{where_en} went over its budget: {exc.message_en}",
+                          code="budget-exceeded", details={**details, "budget": exc.budget})
+    return StepFailed(f"{where_zh}表达式 {source[:200]} 求值失败：{exc.message_zh}",
+                      f"Expression {source[:200]}{where_en} failed: {exc.message_en}",
+                      code="expression-failed", details=details)
+
+
+def evaluate_condition(source: str, variables: Mapping[str, Any], functions: Mapping[str, Callable[..., Any]],
+                       budget: EvaluationBudget | None) -> bool:
+    """A condition outside a diagram step (catalogue, legal-review gate) against ``variables``, unset facts
+    reading null; an expression outside the language raises ``ExpressionError``, a budget that runs out
+    ``StepFailed`` (``budget-exceeded``)."""
+    compiled = compile_condition(source, allowed_functions=frozenset(functions), missing="none")
+    try:
+        return compiled.evaluate(variables, functions, meter=new_meter(budget)) is True
+    except BudgetExceeded as exc:
+        raise step_failure(exc, source, None) from exc

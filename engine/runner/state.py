@@ -23,6 +23,9 @@ from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 
+from engine.errors import StepFailed
+from engine.runner.expressions.meter import measure
+
 STATE_FORMAT = "sanxiang-1"
 
 
@@ -65,17 +68,45 @@ def _serializer() -> BpmnWorkflowSerializer:
     return serializer
 
 
-def dump_state(workflow: BpmnWorkflow) -> str:
+def dump_state(workflow: BpmnWorkflow, max_bytes: int | None = None) -> str:
+    """The compacted state as JSON; over ``max_bytes`` it is refused (``StepFailed``), and when the tasks'
+    data alone is over, before anything is serialized (a huge state is never built in memory)."""
     compact(workflow)
     workflow.bpmn_events = []
+    if max_bytes is not None:
+        _check_size(_data_size(workflow, max_bytes), max_bytes)
     serializer = _serializer()
     serializer.registry._encoder_mode = True   # dates, decimals… are converted by the encoder
     try:
         dct = serializer.to_dict(workflow)
         dct["format"] = STATE_FORMAT
-        return json.dumps(dct, cls=serializer._encoder_cls, separators=(",", ":"), ensure_ascii=False)
+        text = json.dumps(dct, cls=serializer._encoder_cls, separators=(",", ":"), ensure_ascii=False)
     finally:
         serializer.registry._encoder_mode = False
+    if max_bytes is not None:
+        _check_size(len(text.encode()), max_bytes)
+    return text
+
+
+def _data_size(workflow: Any, limit: int) -> int:
+    """≈ characters of every task's data as JSON (each task holds its own copy); stops past ``limit``."""
+    total = 0
+    for owner in (workflow, *workflow.subprocesses.values()):
+        for task in owner.tasks.values():
+            total += measure(task.data, limit - total)[0]
+            if total > limit:
+                return total
+    return total
+
+
+def _check_size(size: int, limit: int) -> None:
+    if size > limit:
+        raise StepFailed(f"办件状态超出预算（约 {size} 字节，上限 {limit}），本步骤未保存；"
+                         "请检查流程图中的脚本是否构造了大数据",
+                         f"The case state is over its budget (about {size} bytes, limit {limit}); nothing of "
+                         "this step was saved; check the diagram's scripts for large data",
+                         code="budget-exceeded",
+                         details={"budget": "state-size", "size": size, "limit": limit})
 
 
 def load_state(text: str, spec: Any, subprocess_specs: Any) -> BpmnWorkflow:

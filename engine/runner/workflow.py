@@ -18,13 +18,14 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 
+from engine.domain.budgets import DEFAULT_BUDGET, EvaluationBudget
 from engine.errors import Conflict, NotFound, SanxiangError, StepFailed
 from engine.runner.clock import frozen_now
-from engine.runner.expressions import compile_condition
 from engine.runner.modification import Waiting, forget_predictions, graft, predict, waiting_at
 from engine.runner.parser import ParsedProcess
-from engine.runner.script_engine import Handler, SafeScriptEngine
+from engine.runner.script_engine import Handler, SafeScriptEngine, evaluate_condition
 from engine.runner.state import dump_state, load_state
+from engine.runner.step_budget import StepGuard, cap_waiting_cycles
 from engine.runner.types import PendingTimer, ReadyTask, StepResult
 
 
@@ -35,6 +36,7 @@ class Workflow:
         self.process = process
         self._wf = wf
         self._engine = engine
+        self._budget = engine.budget
         wf.script_engine = engine
 
     # -- reading --------------------------------------------------------------------------------
@@ -76,7 +78,8 @@ class Workflow:
         return waiting_at(self._wf)
 
     def dump(self) -> str:
-        return dump_state(self._wf)
+        """The state to save; ``StepFailed`` (``budget-exceeded``) when it is over the budget's size."""
+        return dump_state(self._wf, self._budget.state_bytes if self._budget is not None else None)
 
     # -- stepping -------------------------------------------------------------------------------
     def hold_routes(self, routes: Mapping[str, frozenset[str]]) -> None:
@@ -139,6 +142,9 @@ class Workflow:
     def _step(self, now: datetime, action: Callable[[], None]) -> StepResult:
         before = {t.id for t in self._all_tasks() if t.has_state(TaskState.COMPLETED)}
         self._engine.effects = []
+        guard = StepGuard(self._budget) if self._budget is not None else None
+        if self._budget is not None:
+            self._engine.effects.extend(cap_waiting_cycles(self._all_tasks(), self._budget))
         try:
             with frozen_now(now):
                 action()
@@ -146,7 +152,7 @@ class Workflow:
                 # SpiffWorkflow refreshes timers only before running, never after reaching one
                 for _ in range(2):
                     self._wf.refresh_timers()
-                    self._wf.do_engine_steps()
+                    self._wf.do_engine_steps(will_complete_task=guard)
         except SanxiangError:
             raise
         except Exception as exc:  # anything else in a step: the caller rolls back and discards us
@@ -195,12 +201,16 @@ class Runner:
     """Makes ``Workflow`` objects for parsed processes, with the handlers and functions of this node."""
 
     def __init__(self, handlers: Mapping[str, Handler] | None = None,
-                 functions: Mapping[str, Callable[..., Any]] | None = None) -> None:
+                 functions: Mapping[str, Callable[..., Any]] | None = None,
+                 budget: EvaluationBudget | None = DEFAULT_BUDGET) -> None:
+        """``budget`` None runs unmetered: only to measure what the budget costs (``bench/``)."""
         self.handlers = dict(handlers or {})
         self.functions = dict(functions or {})
+        self.budget = budget
 
     def _engine(self, process: ParsedProcess) -> SafeScriptEngine:
-        return SafeScriptEngine(process.expressions, self.functions, self.handlers, process.elements)
+        return SafeScriptEngine(process.expressions, self.functions, self.handlers, process.elements,
+                                self.budget)
 
     def start(self, process: ParsedProcess, variables: Mapping[str, Any], now: datetime
               ) -> tuple[Workflow, StepResult]:
@@ -213,9 +223,9 @@ class Runner:
         return workflow, result
 
     def evaluate_condition(self, source: str, variables: Mapping[str, Any]) -> bool:
-        """A diagram condition in the safe language against ``variables`` (unset facts read null)."""
-        compiled = compile_condition(source, allowed_functions=frozenset(self.functions), missing="none")
-        return compiled.evaluate(variables, self.functions) is True
+        """A diagram condition in the safe language against ``variables`` (unset facts read null), under
+        the budget (``script_engine.evaluate_condition``)."""
+        return evaluate_condition(source, variables, self.functions, self.budget)
 
     def restore(self, process: ParsedProcess, state: str) -> Workflow:
         wf = load_state(state, process.spec, dict(process.subprocess_specs))

@@ -21,6 +21,7 @@ from engine.services.context import AppContext
 from engine.services.deadlines import CALENDAR_MAX_AGE, fire_deadline_warning
 from engine.services.established import restore_case
 from engine.services.ports import SYSTEM, RecordDraft, UnitOfWork
+from engine.services.recording import record
 from engine.services.step_failures import append_failure, as_step_failure
 from engine.services.steps import StepContext, apply_effects, record_step, save_case, step_payload, sync_tasks
 from engine.services.timer_ports import BPMN_TIMER, DEADLINE_WARNING, DueItem
@@ -69,6 +70,14 @@ def fire_bpmn_timer(ctx: AppContext, uow: UnitOfWork, item: DueItem, now: dateti
         action="timer.fired", actor=SYSTEM.user_id, case_id=case.id, element_id=timer.element_id,
         payload=step_payload(result, new, timer=item.ref, dueAt=item.due_at.isoformat(),
                              lateMs=max(0, int((now - item.due_at).total_seconds() * 1000)))))
+
+
+def record_timer_capped(step: StepContext, effect: Any) -> None:
+    """The ``timer.capped`` effect handler: a cycle timer of a version deployed before the budget's timer
+    rules (SX-D129, SX-D130) was brought within the budget; the case's record says from what to what."""
+    record(step.app, step.uow, RecordDraft(
+        action="timer.capped", actor=SYSTEM.user_id, case_id=step.case.id, element_id=effect.element_id,
+        payload={"was": effect.payload.get("was"), "now": effect.payload.get("now")}), step.now)
 
 
 # kind of due row -> what firing it does (other areas add theirs: one line each)
