@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from engine.config import Settings
+from engine.domain.budgets import DEFAULT_BUDGET, EvaluationBudget
 from engine.runner.calendar_sources import default_calendar
-from engine.runner.expressions import compile_condition
+from engine.runner.expressions.static import constant_failures
 from engine.runner.parser import ParsedProcess, parse_process
-from engine.runner.script_engine import Handler, HandlerCall
+from engine.runner.script_engine import Handler, HandlerCall, evaluate_condition
 from engine.runner.workday_functions import workday_functions
 from engine.runner.workflow import Runner
 from engine.services.calendar import BureauCalendar
@@ -27,6 +29,7 @@ from engine.services.outbox import queue_events
 from engine.services.ports import Clock
 from engine.services.supervision_actions import case_is_not_suspended
 from engine.services.task_actions import delegated_task_is_given_back_first
+from engine.services.timers import record_timer_capped
 from engine.store.database import make_engine
 from engine.store.unit_of_work import SqlUnitOfWorkFactory
 
@@ -51,23 +54,24 @@ DEFAULT_HANDLERS: dict[str, Handler] = {
 }
 
 
-def condition_evaluator(functions: Mapping[str, Callable[..., Any]]
+def condition_evaluator(functions: Mapping[str, Callable[..., Any]], budget: EvaluationBudget = DEFAULT_BUDGET
                         ) -> Callable[[str, Mapping[str, Any]], bool]:
-    """A diagram condition against case variables, in the runner's safe language (unset facts read null)."""
-    allowed = frozenset(functions)
-
+    """A diagram condition against case variables, in the runner's safe language (unset facts read null),
+    under the evaluation budget."""
     def evaluate(source: str, variables: Mapping[str, Any]) -> bool:
-        return compile_condition(source, allowed_functions=allowed, missing="none").evaluate(
-            variables, functions) is True
+        return evaluate_condition(source, variables, functions, budget)
 
     return evaluate
 
 
-def _linters(rules: str) -> tuple[Callable[[bytes, str], list[Any]], Callable[[bytes, str], list[Any]]]:
+def _linters(rules: str, budget: EvaluationBudget
+             ) -> tuple[Callable[[bytes, str], list[Any]], Callable[[bytes, str], list[Any]]]:
     from engine.compliance.lint import lint_bpmn, lint_form
 
+    constant_check = partial(constant_failures, budget=budget)   # SX-D132: the runner evaluates constants
+
     def lint(data: bytes, name: str) -> list[Any]:
-        return lint_bpmn(data, filename=name, rules=rules)
+        return lint_bpmn(data, filename=name, rules=rules, budget=budget, constant_check=constant_check)
 
     def lint_f(data: bytes, name: str) -> list[Any]:
         return lint_form(data, filename=name)
@@ -82,13 +86,13 @@ def bootstrap(settings: Settings, *, clock: Clock | None = None, rules: str = "a
     db = make_engine(settings.database_url)
     calendar = BureauCalendar(default_calendar)   # working days: bureau's days over the packaged sources
     runner = Runner({**DEFAULT_HANDLERS, **(handlers or {})},
-                    {**workday_functions(calendar.current), **(functions or {})})
+                    {**workday_functions(calendar.current), **(functions or {})}, settings.budget)
     allowed = frozenset(runner.functions)
 
     def parse(xml: bytes, key: str | None) -> ParsedProcess:
         return parse_process(xml, key, allowed)
 
-    lint, lint_form = _linters(rules)
+    lint, lint_form = _linters(rules, settings.budget)
     ctx = AppContext(settings=settings, uow=SqlUnitOfWorkFactory(db), runner=runner, parse=parse,
                      lint=lint, lint_form=lint_form, clock=clock or system_clock, database=db,
                      calendar=calendar)
@@ -109,4 +113,5 @@ def bootstrap(settings: Settings, *, clock: Clock | None = None, rules: str = "a
         discard_draft_of_completed_task,       # a completed task's draft is gone
     )
     ctx.effect_handlers["disclosure.schedule"] = schedule_disclosure
+    ctx.effect_handlers["timer.capped"] = record_timer_capped
     return ctx

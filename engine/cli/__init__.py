@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
 import sys
+from functools import partial
 from pathlib import Path
 
 import click
@@ -63,9 +65,14 @@ def _files(paths: tuple[str, ...]) -> list[Path]:
 @click.option("--rules", type=click.Choice(["all", "dialect", "compliance"]), default="all")
 def lint(paths: tuple[str, ...], fmt: str, rules: str) -> None:
     """Check diagrams and forms; exit 1 on any error finding."""
-    from engine.compliance.lint import lint_path
     from engine.compliance.findings import has_errors
-    report = {str(p): lint_path(p, rules=rules) for p in _files(paths)}
+    from engine.compliance.lint import lint_path
+    from engine.config import budget_from_env
+    from engine.runner.expressions.static import constant_failures
+    budget = budget_from_env(os.environ)   # the deployment's limits of SX-D129…SX-D132
+    constant_check = partial(constant_failures, budget=budget)   # SX-D132: the runner evaluates constants
+    report = {str(p): lint_path(p, rules=rules, budget=budget, constant_check=constant_check)
+              for p in _files(paths)}
     if fmt == "json":
         click.echo(json.dumps({k: [f.to_json() for f in v] for k, v in report.items()}, ensure_ascii=False,
                               indent=2))

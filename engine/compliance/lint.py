@@ -9,6 +9,7 @@ import stat
 from collections.abc import Callable, Iterable
 
 from engine.compliance import dialect_code, dialect_structure, expressions, guide, three_systems
+from engine.compliance.budget_rules import ConstantCheck, budget_findings
 from engine.compliance.catalogue import finding
 from engine.compliance.findings import Finding
 from engine.compliance.forms import form_findings
@@ -16,6 +17,7 @@ from engine.compliance.graph import FlowGraph, build_graph
 from engine.compliance.model import BpmnDocument, ProcessModel, parse_document
 from engine.compliance.namespaces import line_of
 from engine.compliance.xmlsafe import DEFAULT_MAX_BYTES
+from engine.domain.budgets import DEFAULT_BUDGET, EvaluationBudget
 
 DocumentCheck = Callable[[BpmnDocument], Iterable[Finding]]
 ProcessCheck = Callable[[ProcessModel, FlowGraph], Iterable[Finding]]
@@ -34,12 +36,14 @@ FORM_SUFFIXES = (".form", ".json")
 
 
 def lint_bpmn(data: bytes, *, filename: str | None = None, rules: str = "all",
-              max_bytes: int = DEFAULT_MAX_BYTES) -> list[Finding]:
+              max_bytes: int = DEFAULT_MAX_BYTES, budget: EvaluationBudget = DEFAULT_BUDGET,
+              constant_check: ConstantCheck | None = None) -> list[Finding]:
     """Lint BPMN XML bytes. `rules` is "dialect", "compliance" or "all" (ValueError otherwise);
-    input findings (SX-X…) are always reported."""
+    input findings (SX-X…) are always reported. `budget` sets the limits of SX-D129…SX-D132; SX-D132
+    needs `constant_check` (``engine.compliance.budget_rules``: the caller's evaluator)."""
     families = _families(rules)
     try:
-        found = _bpmn_findings(_as_bytes(data), families, max_bytes)
+        found = _bpmn_findings(_as_bytes(data), families, max_bytes, (budget, constant_check))
     except Exception as exc:  # noqa: BLE001 - whatever the input, answer with findings
         found = [_internal_error(exc)]
     return _finish(found, filename)
@@ -55,7 +59,9 @@ def lint_form(data: bytes, *, filename: str | None = None,
     return _finish(found, filename)
 
 
-def lint_path(path: pathlib.Path, *, rules: str = "all", max_bytes: int = DEFAULT_MAX_BYTES) -> list[Finding]:
+def lint_path(path: pathlib.Path, *, rules: str = "all", max_bytes: int = DEFAULT_MAX_BYTES,
+              budget: EvaluationBudget = DEFAULT_BUDGET, constant_check: ConstantCheck | None = None
+              ) -> list[Finding]:
     """Lint a file by its suffix: .bpmn/.bpmn20.xml/.xml as BPMN, .form/.json as a form."""
     _families(rules)
     name = str(path)
@@ -71,7 +77,8 @@ def lint_path(path: pathlib.Path, *, rules: str = "all", max_bytes: int = DEFAUL
         return _finish([data], name)
     if lowered.endswith(FORM_SUFFIXES):
         return lint_form(data, filename=name, max_bytes=max_bytes)
-    return lint_bpmn(data, filename=name, rules=rules, max_bytes=max_bytes)
+    return lint_bpmn(data, filename=name, rules=rules, max_bytes=max_bytes, budget=budget,
+                     constant_check=constant_check)
 
 
 def _read(path: pathlib.Path, max_bytes: int) -> bytes | Finding:
@@ -90,12 +97,15 @@ def _read(path: pathlib.Path, max_bytes: int) -> bytes | Finding:
         return finding("SX-X006", f"文件无法读取：{reason}", f"the file cannot be read: {reason}")
 
 
-def _bpmn_findings(data: bytes, families: tuple[str, ...], max_bytes: int) -> list[Finding]:
+def _bpmn_findings(data: bytes, families: tuple[str, ...], max_bytes: int,
+                   budget: tuple[EvaluationBudget, ConstantCheck | None]) -> list[Finding]:
     document = parse_document(data, max_bytes=max_bytes)
     if isinstance(document, Finding):
         return [document]
     checks = DIALECT_CHECKS if "dialect" in families else SHARED_CHECKS
     found = [item for check in checks for item in check(document)]
+    if "dialect" in families:
+        found.extend(budget_findings(document, *budget))
     if "compliance" in families:
         found.extend(compliance_findings(document))
     return found

@@ -21,7 +21,7 @@ DIALECT = {
         {"SX-D109", "SX-D111", "SX-D115", "SX-D119", "SX-D127"},
     "c7/camunda-bpm-examples_json-variables_process.bpmn": {"SX-D110", "SX-D119"},  # camunda:class
     "c7/invokeRestService.bpmn": {"SX-D112", "SX-D119"},  # connector
-    "c7/timer_start_event_test.bpmn": {"SX-D105"},  # a timer starts the case
+    "c7/timer_start_event_test.bpmn": {"SX-D105", "SX-D129"},  # a timer starts the case, every 5 s
     "c7/loan-granting.bpmn": {"SX-D105", "SX-D119", "SX-D122", "SX-D126"},  # cron timer start, inputOutput
     "c7/TaskListenerTest.testTimeoutTaskListenerCycle.bpmn20.xml": {"SX-D114", "SX-D125"},
     "c7/TwitterDemoProcess.bpmn": {"SX-D113", "SX-D119"},  # delegateExpression #{…}

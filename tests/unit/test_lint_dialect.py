@@ -4,11 +4,14 @@ runtime cannot run (or would run wrongly) makes exactly its rule's code appear."
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 import pytest
 from lxml import etree
 
 from engine.compliance import RULES, Finding, Severity, lint_bpmn
+from engine.domain.budgets import DEFAULT_BUDGET
+from engine.runner.expressions.static import constant_failures
 
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 BPMNDI = "http://www.omg.org/spec/BPMN/20100524/DI"
@@ -69,7 +72,8 @@ def lint(mutate: Mutation | None = None, *, layout: bool = True) -> list[Finding
         mutate(root)
     if layout:
         with_layout(root)
-    return lint_bpmn(etree.tostring(root), filename="p.bpmn", rules="dialect")
+    return lint_bpmn(etree.tostring(root), filename="p.bpmn", rules="dialect",
+                     constant_check=partial(constant_failures, budget=DEFAULT_BUDGET))
 
 
 def put(ident: str, name: str, value: str | None) -> Mutation:
@@ -159,7 +163,7 @@ CASES: list[tuple[str, str, Mutation]] = [
     ("SX-D103", "two executable processes", lambda root: root.append(etree.fromstring(
         f'<process xmlns="{BPMN}" id="p2"><startEvent id="s2"/></process>'))),
     ("SX-D104", "no start event", both(drop("start"), drop("f_start"))),
-    ("SX-D105", "timer start", xml("start", "<bpmn:timerEventDefinition><bpmn:timeCycle>R/P1D"
+    ("SX-D105", "timer start", xml("start", "<bpmn:timerEventDefinition><bpmn:timeCycle>R3/P1D"
                                    "</bpmn:timeCycle></bpmn:timerEventDefinition>")),
     ("SX-D106", "id Start", rename("task", "Start")),
     ("SX-D106", "id *.EndJoin", rename("end", "p.EndJoin")),
@@ -203,6 +207,19 @@ CASES: list[tuple[str, str, Mutation]] = [
     ("SX-D127", "asyncBefore", put("task", "camunda:asyncBefore", "true")),
     ("SX-D128", "two none start events", lambda root: node(root, "p").append(etree.fromstring(
         f'<startEvent xmlns="{BPMN}" id="start2"/>'))),
+    ("SX-D129", "a cycle every second", timer("timeCycle", "R3/PT1S")),
+    ("SX-D129", "a cycle every millisecond", timer("timeCycle", "R5/PT0.001S")),
+    ("SX-D129", "a cycle from a start date", timer("timeCycle", "R3/2026-05-01T09:00:00+08:00/PT30S")),
+    ("SX-D130", "a cycle without end", timer("timeCycle", "R/P1D")),
+    ("SX-D130", "a billion repeats", timer("timeCycle", "R999999999/P1D")),
+    ("SX-D131", "a duration of 99999999 years", timer("timeDuration", "P99999999Y")),
+    ("SX-D131", "a cycle of 200 years", timer("timeCycle", "R2/P200Y")),
+    ("SX-D132", "nested list repetition", text("f_cond", CONDITION,
+                                               "amount > 1 and [[[1]*1000]*1000]*1000 == [[[1]*1000]*1000]")),
+    ("SX-D132", "a power of a power", text("f_cond", CONDITION, "amount > 10**10**10")),
+    ("SX-D132", "string repetition in a script", both(
+        AS_SCRIPT, put("notify", "scriptFormat", "sanxiang-expression"),
+        xml("notify", "<bpmn:script>x = 'a' * 100000 * 100000</bpmn:script>"))),
 ]
 RUNNABLE_VARIANTS: list[tuple[str, Mutation]] = [
     ("delegateExpression ${bean}", both(NOT_EXTERNAL, put("notify", "camunda:delegateExpression",
@@ -213,6 +230,9 @@ RUNNABLE_VARIANTS: list[tuple[str, Mutation]] = [
     ("timeDate with offset", timer("timeDate", "2026-05-01T09:00:00+08:00")),
     ("timeDate in UTC", timer("timeDate", "2026-05-01T01:00:00Z")),
     ("cycle", timer("timeCycle", "R3/PT1H")),
+    ("cycle at the budget's floor and count", timer("timeCycle", "R100/PT60S")),
+    ("cycle from a variable", timer("timeCycle", "${reminders}")),
+    ("condition with a small constant list", text("f_cond", CONDITION, "result in ['pass'] * 3")),
     ("timer from a variable", timer("timeDuration", "${reminderDelay}")),
     ("message boundary", xml("timeout", '<bpmn:messageEventDefinition messageRef="m"/>', replace=True)),
     ("terminate end", xml("end", "<bpmn:terminateEventDefinition/>")),
