@@ -54,3 +54,10 @@ class Http:
         response = self.session.post(self.base + "/api/v1/deployments", files=files, headers=auth(user),
                                      timeout=120)
         assert response.status_code == 201, response.text
+
+    def upload(self, path: str, user: str, files: dict[str, bytes]) -> tuple[int, Any]:
+        """POST files given as name -> bytes (e.g. a diagram made by the test) as multipart/form-data."""
+        parts = [(f"file{i}", (name, data)) for i, (name, data) in enumerate(files.items())]
+        response = self.session.post(self.base + path, files=parts, headers=auth(user), timeout=120)
+        kind = response.headers.get("Content-Type", "")
+        return response.status_code, response.json() if "json" in kind else response.text
