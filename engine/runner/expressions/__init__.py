@@ -16,7 +16,9 @@ conditional expressions, data subscripts, and calls to allow-listed functions (p
 evaluation). No attributes, lambdas, comprehensions, f-strings, walrus, starred or ``__`` names.
 
 Unknown variables or keys raise ``ExpressionError`` (``missing="error"``, the default) or read as
-None (``missing="none"``). Limits live in ``limits``.
+None (``missing="none"``). Fixed limits of the language live in ``limits``; every evaluation also runs
+under a ``Meter`` of the deployment's evaluation budget (``meter``, ``engine.domain.budgets``), which
+raises ``BudgetExceeded`` before work or a value over the budget is done or built.
 """
 
 from engine.runner.expressions.compiler import (

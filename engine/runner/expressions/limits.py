@@ -1,4 +1,8 @@
-"""Resource limits of the expression language (guards against abuse by a diagram author)."""
+"""Fixed limits of the expression language (guards against abuse by a diagram author).
+
+The limits a deployment may set (operations, time and value size of an evaluation, and more) are the
+evaluation budget: ``engine.domain.budgets``.
+"""
 
 MAX_SOURCE_LENGTH = 2_000      # characters of expression text
 MAX_DEPTH = 64                 # nesting depth of the syntax tree
