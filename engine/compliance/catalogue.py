@@ -63,6 +63,7 @@ _TABLE: tuple[tuple[str, str, str, str], ...] = (
     ("SX-D131", "dialect", "定时时长超过 100 年", "timer duration longer than 100 years"),
     ("SX-D132", "dialect", "表达式的常量部分必然失败（超出预算等）",
      "constant part of an expression certain to fail (over budget…)"),
+    ("SX-D133", "dialect", "到期时间不会被计算", "camunda:dueDate that is never evaluated"),
     ("SX-C201", "compliance", "决定前未经重大判断", "decision not behind a major-check"),
     ("SX-C202", "compliance", "重大决定前未经法制审核", "major decision without a legal review"),
     ("SX-C203", "compliance", "法制审核后没有审核结论网关", "legal review not followed by a review-outcome"),

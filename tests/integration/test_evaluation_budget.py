@@ -182,3 +182,13 @@ def test_deeply_nested_or_very_long_conditions_are_refused_at_deploy(
     assert answer.status == 400 and answer.code == "invalid-diagram"
     messages = [f.get("message_en") or f.get("message") or "" for f in answer.body["findings"]]
     assert any(fragment in message for message in messages), answer.body
+
+
+def test_a_due_date_expression_is_refused_at_deploy_rather_than_silently_ignored(http: Http) -> None:
+    due = b'camunda:dueDate="${dateTime().plusDays(999999999).toDate()}" '
+    fill = b'id="Task_Fill"'
+    diagram = gateway_condition("due_attack", "amount > 1").replace(fill, due + fill)
+    answer = deploy(http, "due_attack", diagram)
+    assert answer.status == 400 and answer.code == "invalid-diagram"
+    [found] = [f for f in answer.body["findings"] if f["code"] == "SX-D133"]
+    assert found["element_id"] == "Task_Fill" and found["line"] and "never evaluated" in found["message_en"]

@@ -220,6 +220,8 @@ CASES: list[tuple[str, str, Mutation]] = [
     ("SX-D132", "string repetition in a script", both(
         AS_SCRIPT, put("notify", "scriptFormat", "sanxiang-expression"),
         xml("notify", "<bpmn:script>x = 'a' * 100000 * 100000</bpmn:script>"))),
+    ("SX-D133", "a dueDate expression", put("task", "camunda:dueDate", "${dateTime().plusDays(3).toDate()}")),
+    ("SX-D133", "a dueDate without an offset", put("task", "camunda:dueDate", "2026-12-01T17:00:00")),
 ]
 RUNNABLE_VARIANTS: list[tuple[str, Mutation]] = [
     ("delegateExpression ${bean}", both(NOT_EXTERNAL, put("notify", "camunda:delegateExpression",
@@ -233,6 +235,7 @@ RUNNABLE_VARIANTS: list[tuple[str, Mutation]] = [
     ("cycle at the budget's floor and count", timer("timeCycle", "R100/PT60S")),
     ("cycle from a variable", timer("timeCycle", "${reminders}")),
     ("condition with a small constant list", text("f_cond", CONDITION, "result in ['pass'] * 3")),
+    ("dueDate with an offset", put("task", "camunda:dueDate", "2026-12-01T17:00:00+08:00")),
     ("timer from a variable", timer("timeDuration", "${reminderDelay}")),
     ("message boundary", xml("timeout", '<bpmn:messageEventDefinition messageRef="m"/>', replace=True)),
     ("terminate end", xml("end", "<bpmn:terminateEventDefinition/>")),
