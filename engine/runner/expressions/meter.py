@@ -16,6 +16,7 @@ from engine.domain.budgets import DEFAULT_BUDGET, EvaluationBudget
 from engine.runner.expressions.errors import ExpressionError
 
 _SCALARS = (int, float, bool, type(None))
+_FLAT = (*_SCALARS, str)   # compared in one C-level pass: a text (at most what the case holds) costs little
 
 
 class BudgetExceeded(ExpressionError):
@@ -110,8 +111,8 @@ class Meter:
             raise over_size(size, self.budget.value_size)
 
     def compare(self, left: Any, right: Any) -> None:
-        """Pay for comparing two values (``==``, ``<``…): at most the smaller of the two is walked."""
-        if type(left) in _SCALARS or type(right) in _SCALARS:
+        """Pay for comparing two lists or maps (``==``, ``<``…): at most the smaller of the two is walked."""
+        if type(left) in _FLAT or type(right) in _FLAT:
             return
         smaller = self.size(left)
         self.spend(min(smaller, self.size(right, smaller)))
