@@ -52,6 +52,7 @@ class SafeScriptEngine(PythonScriptEngine):
         self.handlers = handlers
         self.elements = elements
         self.budget = budget          # None: unmetered (only to measure what the budget costs)
+        self.step_deadline: float | None = None   # set by the step: no evaluation runs past its time
         self.effects: list[Effect] = []
         self.held_routes: Mapping[str, frozenset[str]] = {}
 
@@ -73,8 +74,9 @@ class SafeScriptEngine(PythonScriptEngine):
         return self._run(compiled, variables, task.task_spec.bpmn_id)
 
     def execute(self, task, script, external_context=None):  # type: ignore[no-untyped-def]
+        meter = self._meter()   # a script is one evaluation: its lines share one budget
         for name, compiled in self.table.scripts.get(script, ()):
-            task.data[name] = self._run(compiled, task.data, task.task_spec.bpmn_id)
+            task.data[name] = self._run(compiled, task.data, task.task_spec.bpmn_id, meter)
         return True
 
     def call_handler(self, task: Any) -> None:
@@ -92,19 +94,24 @@ class SafeScriptEngine(PythonScriptEngine):
             task.data.update(result)
         self.effects.extend(call.effects)
 
-    def _run(self, compiled: CompiledExpression, variables: Mapping[str, Any], element_id: str) -> Any:
-        meter = new_meter(self.budget)
+    def _meter(self) -> Meter:
+        return new_meter(self.budget, self.step_deadline)
+
+    def _run(self, compiled: CompiledExpression, variables: Mapping[str, Any], element_id: str,
+             meter: Meter | None = None) -> Any:
+        meter = meter or self._meter()
         try:
             value = compiled.evaluate(variables, self.functions, meter=meter)
         except ExpressionError as exc:
             raise step_failure(exc, compiled.source, element_id) from exc
         for was, now in meter.capped:   # a cycle of a version deployed before the budget
             self.effects.append(Effect("timer.capped", element_id, {"was": was, "now": now}))
+        meter.capped.clear()
         return value
 
 
-def new_meter(budget: EvaluationBudget | None) -> Meter:
-    return Meter(budget) if budget is not None else FreeMeter()
+def new_meter(budget: EvaluationBudget | None, until: float | None = None) -> Meter:
+    return Meter(budget, until=until) if budget is not None else FreeMeter()
 
 
 def step_failure(exc: ExpressionError, source: str, element_id: str | None) -> StepFailed:

@@ -143,8 +143,9 @@ class Workflow:
         before = {t.id for t in self._all_tasks() if t.has_state(TaskState.COMPLETED)}
         self._engine.effects = []
         guard = StepGuard(self._budget) if self._budget is not None else None
-        if self._budget is not None:
-            self._engine.effects.extend(cap_waiting_cycles(self._all_tasks(), self._budget))
+        if guard is not None:   # every evaluation of the step stops at the step's time too
+            self._engine.step_deadline = guard.deadline
+            self._engine.effects.extend(cap_waiting_cycles(self._all_tasks(), guard.budget))
         try:
             with frozen_now(now):
                 action()

@@ -4,6 +4,7 @@ refused before they are built, timer cycles capped or refused, settings read str
 from __future__ import annotations
 
 import re
+import time
 from functools import partial
 from typing import Any
 
@@ -77,6 +78,13 @@ def test_an_ordinary_condition_costs_next_to_nothing() -> None:
 def test_the_wall_time_budget_stops_an_evaluation_that_runs_past_it() -> None:
     error = over("big == copy", EvaluationBudget(seconds=0.0), big=["x"] * 10, copy=["x"] * 10)
     assert error.budget == "time"
+
+
+def test_an_evaluation_stops_at_its_steps_time_too() -> None:
+    meter = Meter(until=time.monotonic() - 1)   # the step's time is already spent
+    with pytest.raises(BudgetExceeded) as caught:
+        compile_condition("big == copy").evaluate({"big": [1, 2], "copy": [1, 2]}, meter=meter)
+    assert caught.value.budget == "time"
 
 
 def test_without_a_meter_the_same_values_are_built_which_is_what_the_budget_prevents() -> None:

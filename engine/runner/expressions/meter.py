@@ -81,10 +81,13 @@ class Meter:
 
     __slots__ = ("budget", "capped", "deadline", "left")
 
-    def __init__(self, budget: EvaluationBudget = DEFAULT_BUDGET) -> None:
+    def __init__(self, budget: EvaluationBudget = DEFAULT_BUDGET, *, until: float | None = None) -> None:
+        """``until``: a ``time.monotonic()`` the evaluation must not pass either (its step's end)."""
         self.budget = budget
         self.left = budget.operations
         self.deadline = time.monotonic() + budget.seconds
+        if until is not None:
+            self.deadline = min(self.deadline, until)
         self.capped: list[tuple[str, str]] = []   # timer values brought within the budget: (was, now)
 
     def spend(self, units: int) -> None:
