@@ -53,6 +53,7 @@ class SafeScriptEngine(PythonScriptEngine):
         self.elements = elements
         self.budget = budget          # None: unmetered (only to measure what the budget costs)
         self.step_deadline: float | None = None   # set by the step: no evaluation runs past its time
+        self.scripts_ran = False      # a script may have aliased large values: measure before saving
         self.effects: list[Effect] = []
         self.held_routes: Mapping[str, frozenset[str]] = {}
 
@@ -75,6 +76,7 @@ class SafeScriptEngine(PythonScriptEngine):
 
     def execute(self, task, script, external_context=None):  # type: ignore[no-untyped-def]
         meter = self._meter()   # a script is one evaluation: its lines share one budget
+        self.scripts_ran = True
         for name, compiled in self.table.scripts.get(script, ()):
             task.data[name] = self._run(compiled, task.data, task.task_spec.bpmn_id, meter)
         return True

@@ -68,12 +68,17 @@ def _serializer() -> BpmnWorkflowSerializer:
     return serializer
 
 
-def dump_state(workflow: BpmnWorkflow, max_bytes: int | None = None) -> str:
-    """The compacted state as JSON; over ``max_bytes`` it is refused (``StepFailed``), and when the tasks'
-    data alone is over, before anything is serialized (a huge state is never built in memory)."""
+def dump_state(workflow: BpmnWorkflow, max_bytes: int | None = None, *, scripts_ran: bool = True) -> str:
+    """The compacted state as JSON, refused over ``max_bytes`` (``StepFailed``).
+
+    When a script ran since the state was loaded, the tasks' data is measured first and a state over
+    the limit is refused before anything is serialized: a script can alias one large value many times
+    (``copy1 = page``…), which costs nothing in memory until it is written out. Without a script, the
+    data is the loaded state (within the limit when saved) plus what a request, a message or a handler
+    brought (each bounded), so the written text is checked afterwards."""
     compact(workflow)
     workflow.bpmn_events = []
-    if max_bytes is not None:
+    if max_bytes is not None and scripts_ran:
         _check_size(_data_size(workflow, max_bytes), max_bytes)
     serializer = _serializer()
     serializer.registry._encoder_mode = True   # dates, decimals… are converted by the encoder
@@ -83,7 +88,7 @@ def dump_state(workflow: BpmnWorkflow, max_bytes: int | None = None) -> str:
         text = json.dumps(dct, cls=serializer._encoder_cls, separators=(",", ":"), ensure_ascii=False)
     finally:
         serializer.registry._encoder_mode = False
-    if max_bytes is not None:
+    if max_bytes is not None and len(text) * 4 > max_bytes:   # UTF-8: at most 4 bytes a character
         _check_size(len(text.encode()), max_bytes)
     return text
 

@@ -79,7 +79,8 @@ class Workflow:
 
     def dump(self) -> str:
         """The state to save; ``StepFailed`` (``budget-exceeded``) when it is over the budget's size."""
-        return dump_state(self._wf, self._budget.state_bytes if self._budget is not None else None)
+        return dump_state(self._wf, self._budget.state_bytes if self._budget is not None else None,
+                          scripts_ran=self._engine.scripts_ran)
 
     # -- stepping -------------------------------------------------------------------------------
     def hold_routes(self, routes: Mapping[str, frozenset[str]]) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import time
+from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
@@ -24,6 +25,9 @@ from engine.runner.expressions import compile_condition, compile_expression, com
 from engine.runner.expressions.errors import describe
 from engine.runner.expressions.meter import BudgetExceeded, FreeMeter, Meter, measure
 from engine.runner.expressions.static import constant_failures
+from engine.runner.parser import parse_process
+from engine.runner.workflow import Runner
+from tests.support import FIXTURES
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
 
@@ -148,3 +152,13 @@ def test_the_budget_is_read_from_settings_and_a_bad_setting_stops_the_start() ->
     for bad in ("abc", "0", "-1", "1.5"):
         with pytest.raises(ValueError, match="SANXIANG_BUDGET_STEP_TASKS"):
             budget_from_env({"SANXIANG_BUDGET_STEP_TASKS": bad})
+
+
+def test_a_state_over_its_size_is_refused_with_or_without_a_script() -> None:
+    process = parse_process((FIXTURES / "c7_review.bpmn").read_bytes())
+    runner = Runner(budget=EvaluationBudget(state_bytes=20_000))
+    workflow, _ = runner.start(process, {"note": "备注" * 6000}, datetime(2026, 12, 1, tzinfo=UTC))
+    with pytest.raises(StepFailed) as caught:   # 12,000 characters, 36,000 bytes of UTF-8 in a task's data
+        workflow.dump()
+    assert (caught.value.code, caught.value.details["budget"]) == ("budget-exceeded", "state-size")
+    assert caught.value.details["size"] > 20_000
