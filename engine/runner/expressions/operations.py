@@ -88,8 +88,10 @@ def _multiply(left: Any, right: Any, meter: Meter) -> Any:
         if len(sequence) * count > MAX_SEQUENCE_LENGTH:
             raise _too_long()
         if count > 0:   # the repetition's size, known before it is built: refused when too large
-            each = meter.size(sequence, meter.budget.value_size // count + 1)
-            meter.admit(each * count)
+            if type(sequence) is str:
+                meter.admit(len(sequence) * count + 2)
+            else:
+                meter.admit(meter.size(sequence, meter.budget.value_size // count + 1) * count)
             meter.spend(len(sequence) * count)
         return sequence * count
     raise _not_numbers("*", left, right)
