@@ -12,7 +12,9 @@ run:
  (b) one ordinary step in memory (restore the state, complete a task whose gateway and timer are
      evaluated, save the state), ``tests/fixtures/c7_review.bpmn``: µs per step;
  (c) the same step through the JSON API with a real SQLite commit (Flask test client): ms per step;
-and for each the overhead of the budget (on − off, and in per cent of off).
+and for each the overhead of the budget (on − off, and in per cent of off); then
+ (d) how long the attacks of issue 13 item 5 now take to be refused (budget on only: off, they run
+     for minutes or build hundreds of megabytes), ms of CPU each.
 """
 
 from __future__ import annotations
@@ -147,6 +149,32 @@ def report(title: str, unit: str, scale: float, measure: Callable[[], Pair]) -> 
     print("\n".join(lines) + f"\n  ({len(on)} rounds each)", flush=True)
 
 
+ATTACKS: list[tuple[str, str, dict[str, Any]]] = [
+    ("nested list repetition", "[[[n] * 1000] * 1000] * k == [[[n] * 1000] * 1000] * k",
+     {"n": 1, "k": 100_000}),
+    ("repeated comparison of 20,000-item lists", " and ".join(["big == copy"] * 12),
+     {"big": ["x"] * 20_000, "copy": ["x"] * 20_000}),
+    ("a 200 MB list", "[text] * 100000", {"text": "x" * 2000}),
+    ("2 ** 99999999", "2 ** k", {"k": 99_999_999}),
+]
+
+
+def attacks() -> None:
+    from engine.runner.expressions.meter import BudgetExceeded
+
+    print("(d) time to refusal under the budget (median of 5, CPU)", flush=True)
+    for title, source, variables in ATTACKS:
+        compiled, times, reason = compile_expression(source), [], ""
+        for _ in range(5):
+            started = CLOCK()
+            try:
+                compiled.evaluate(variables, meter=Meter(DEFAULT_BUDGET))
+            except BudgetExceeded as exc:
+                reason = exc.budget
+            times.append(CLOCK() - started)
+        print(f"  {title:42}: {statistics.median(times) * 1e3:8.2f} ms ({reason})", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="fewer rounds (a smoke run)")
@@ -159,6 +187,7 @@ def main() -> None:
            lambda: in_memory_step(rounds, 10 if quick else 40))
     report("(c) one step through /api/v1 with a SQLite commit (c7_review)", "ms", 1e3,
            lambda: api_step(rounds, 10 if quick else 30))
+    attacks()
 
 
 if __name__ == "__main__":
