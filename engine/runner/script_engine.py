@@ -103,6 +103,7 @@ class SafeScriptEngine(PythonScriptEngine):
              meter: Meter | None = None) -> Any:
         meter = meter or self._meter()
         try:
+            meter.spend(1)   # every evaluation (every script line) is an operation: the time is checked
             value = compiled.evaluate(variables, self.functions, meter=meter)
         except ExpressionError as exc:
             raise step_failure(exc, compiled.source, element_id) from exc

@@ -21,10 +21,10 @@ from engine.domain.budgets import (
     duration_problem,
 )
 from engine.errors import StepFailed
-from engine.runner.expressions import compile_condition, compile_expression, compile_timer
+from engine.runner.expressions import ExpressionError, compile_condition, compile_expression, compile_timer
 from engine.runner.expressions.errors import describe
 from engine.runner.expressions.meter import BudgetExceeded, FreeMeter, Meter, measure
-from engine.runner.expressions.static import constant_failures
+from engine.runner.expressions.static import constant_failures, split_script
 from engine.runner.parser import parse_process
 from engine.runner.workflow import Runner
 from tests.support import FIXTURES
@@ -162,3 +162,10 @@ def test_a_state_over_its_size_is_refused_with_or_without_a_script() -> None:
         workflow.dump()
     assert (caught.value.code, caught.value.details["budget"]) == ("budget-exceeded", "state-size")
     assert caught.value.details["size"] > 20_000
+
+
+def test_a_script_of_more_lines_than_the_language_allows_is_refused() -> None:
+    assert len(split_script("\n".join(f"a{i} = {i}" for i in range(200)))) == 200
+    with pytest.raises(ExpressionError) as caught:
+        split_script("\n".join(f"a{i} = {i}" for i in range(201)))
+    assert "200" in caught.value.message_en and HAN.search(caught.value.message_zh)

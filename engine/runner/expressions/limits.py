@@ -8,4 +8,5 @@ MAX_SOURCE_LENGTH = 2_000      # characters of expression text
 MAX_DEPTH = 64                 # nesting depth of the syntax tree
 MAX_INT_BITS = 4_096           # largest integer any literal or operation may produce (~1,233 digits)
 MAX_SEQUENCE_LENGTH = 100_000  # longest string/list that + or * may produce
+MAX_SCRIPT_LINES = 200         # "name = expression" lines of one script task
 MISSING_MODES = frozenset({"error", "none"})

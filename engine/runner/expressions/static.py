@@ -22,18 +22,22 @@ from engine.runner.expressions.compiler import is_expression_syntax
 from engine.runner.expressions.errors import ExpressionError
 from engine.runner.expressions.evaluator import Scope, build
 from engine.runner.expressions.juel import parse_juel
-from engine.runner.expressions.limits import MAX_SOURCE_LENGTH
+from engine.runner.expressions.limits import MAX_SCRIPT_LINES, MAX_SOURCE_LENGTH
 from engine.runner.expressions.meter import BudgetExceeded, Meter
 
 
 def split_script(script: str) -> list[tuple[str, str]]:
     """(name, expression) of each ``name = expression`` line of a script (blank and ``#`` lines skipped);
-    raises ``ExpressionError`` on any other line."""
-    lines = []
+    raises ``ExpressionError`` on any other line, and past ``MAX_SCRIPT_LINES`` lines."""
+    lines: list[tuple[str, str]] = []
     for raw in script.splitlines():
         text = raw.strip()
         if not text or text.startswith("#"):
             continue
+        if len(lines) == MAX_SCRIPT_LINES:
+            raise ExpressionError(f"脚本超过 {MAX_SCRIPT_LINES} 行；请拆分为多个脚本任务或改为服务任务",
+                                  f"The script has more than {MAX_SCRIPT_LINES} lines; split it into several "
+                                  "script tasks or use a service task")
         name, sep, source = text.partition("=")
         if not sep or not name.strip().isidentifier() or source.startswith("="):
             raise ExpressionError(f"脚本行应为“变量 = 表达式”：{text}",
