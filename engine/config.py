@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import TypeVar
 
 from engine.domain.budgets import DEFAULT_BUDGET, EvaluationBudget
 from engine.domain.head_policy import DEFAULT_EVERY_ENTRIES, DEFAULT_EVERY_MINUTES
+from engine.errors import NotConfigured
 
 # What evidence uploads may be (detected from the bytes, never from the name); "type/*" allows a family.
 DEFAULT_EVIDENCE_TYPES: tuple[str, ...] = (
@@ -54,6 +56,10 @@ class Settings:
     timer_lag_seconds: int = 60     # a due timer not fired this long after its time is stuck
     metrics_token: str = field(default="", repr=False)   # /metrics: Bearer token; empty = loopback only
     budget: EvaluationBudget = DEFAULT_BUDGET   # what a diagram may cost: engine.domain.budgets
+    secure_cookies: bool = False    # the session cookie only over HTTPS (Secure, named __Host-…)
+    trusted_proxies: int = 0        # reverse proxies in front whose X-Forwarded-For/-Proto are believed
+    security_log_days: int = 180    # logins, failures, logouts kept this long (≥ 6 months: 网络安全法 第21条)
+    security_log_max_rows: int = 1_000_000   # and never more rows than this (the oldest go first)
 
     @property
     def signing_key_file(self) -> Path:
@@ -67,14 +73,51 @@ class Settings:
         return replace(self, **changes)  # type: ignore[arg-type]
 
 
-def from_env(env: Mapping[str, str] | None = None) -> Settings:
+def _flag(value: str) -> bool:
+    return value.strip().lower() not in ("", "0", "false", "no", "off")
+
+
+def project_dir(start: Path) -> Path | None:
+    """The nearest folder from ``start`` upward that holds Sanxiang's ``pyproject.toml`` (the checkout)."""
+    for folder in (start, *start.parents):
+        candidate = folder / "pyproject.toml"
+        try:
+            if candidate.is_file() and tomllib.loads(candidate.read_text("utf-8")).get(
+                    "project", {}).get("name") == "sanxiang":
+                return folder
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            continue
+    return None
+
+
+NO_PROJECT_ZH = ("这里不是 Sanxiang 项目目录，也没有设置 SANXIANG_VAR_DIR：不知道数据库和密钥在哪里。"
+                 "请在项目目录（scripts/up 所在处）中运行，或设置 SANXIANG_VAR_DIR（以及 PostgreSQL 的 "
+                 "SANXIANG_DATABASE_URL）")
+NO_PROJECT_EN = ("Not inside a Sanxiang project and SANXIANG_VAR_DIR is not set: there is no database or key "
+                 "folder to use. Run from the project (where scripts/up is), or set SANXIANG_VAR_DIR (and "
+                 "SANXIANG_DATABASE_URL for PostgreSQL)")
+
+
+def var_dir_from(env: Mapping[str, str], cwd: Path) -> tuple[Path, Path | None]:
+    """``SANXIANG_VAR_DIR``, else the project's ``var/``; never a new ``var/`` wherever one happens to be."""
+    root = project_dir(cwd.resolve())
+    if env.get("SANXIANG_VAR_DIR"):
+        return Path(env["SANXIANG_VAR_DIR"]), root
+    if root is None:
+        raise NotConfigured(NO_PROJECT_ZH, NO_PROJECT_EN, code="no-project")
+    return root / "var", root
+
+
+def from_env(env: Mapping[str, str] | None = None, cwd: Path | None = None) -> Settings:
+    """The settings of the environment; raises NotConfigured outside a project without SANXIANG_VAR_DIR."""
     env = os.environ if env is None else env
-    var_dir = Path(env.get("SANXIANG_VAR_DIR", "var"))
+    var_dir, root = var_dir_from(env, cwd or Path.cwd())
+    home = root or Path()
     return Settings(
         database_url=env.get("SANXIANG_DATABASE_URL", f"sqlite:///{var_dir / 'sanxiang.db'}"),
         var_dir=var_dir,
-        processes_dir=Path(env.get("SANXIANG_PROCESSES_DIR", "processes")),
-        forms_dir=Path(env.get("SANXIANG_FORMS_DIR", "forms")),
+        processes_dir=Path(env.get("SANXIANG_PROCESSES_DIR", home / "processes")),
+        forms_dir=Path(env.get("SANXIANG_FORMS_DIR", home / "forms")),
         host=env.get("SANXIANG_HOST", "127.0.0.1"),
         port=int(env.get("SANXIANG_PORT", "8400")),
         secret_key=env.get("SANXIANG_SECRET_KEY", ""),
@@ -100,6 +143,10 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
         timer_lag_seconds=int(env.get("SANXIANG_TIMER_LAG_SECONDS", "60")),
         metrics_token=env.get("SANXIANG_METRICS_TOKEN", ""),
         budget=budget_from_env(env),
+        secure_cookies=_flag(env.get("SANXIANG_SECURE_COOKIES", "0")),
+        trusted_proxies=int(env.get("SANXIANG_TRUSTED_PROXIES", "0")),
+        security_log_days=_positive(env, "SANXIANG_SECURITY_LOG_DAYS", 180),
+        security_log_max_rows=_positive(env, "SANXIANG_SECURITY_LOG_MAX_ROWS", 1_000_000),
     )
 
 

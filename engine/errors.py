@@ -8,7 +8,8 @@
     ├── NotAllowed                     the actor may not do this (role, group, separation of duties)
     │   └── ProcedureViolation         the law forbids it now (e.g. a decision before legal review)
     ├── Conflict                       the state moved under you (version clash, task no longer ready)
-    └── StepFailed                     the engine failed while running a step (expression, handler)
+    ├── StepFailed                     the engine failed while running a step (expression, handler)
+    └── NotConfigured                  a setting the command needs is missing (e.g. no project, no var dir)
 
 Only ``engine.web`` maps these to HTTP status codes and only ``engine.cli`` to exit codes.
 """
@@ -66,3 +67,7 @@ class Conflict(SanxiangError):
 
 class StepFailed(SanxiangError):
     code = "step-failed"
+
+
+class NotConfigured(SanxiangError):
+    code = "not-configured"

@@ -11,16 +11,25 @@ import os
 import sys
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from engine.config import Settings, from_env
-from engine.errors import InvalidDiagram, SanxiangError
+from engine.errors import InvalidDiagram, NotConfigured, SanxiangError
 from engine.services.context import AppContext
+
+if TYPE_CHECKING:
+    from engine.demo import DemoUser
 
 
 def _settings() -> Settings:
-    return from_env()
+    """The environment's settings; outside a project without SANXIANG_VAR_DIR: a clear message, exit 2."""
+    try:
+        return from_env()
+    except NotConfigured as exc:
+        click.echo(f"未配置 / not configured: {exc.message_zh}\n{exc.message_en}", err=True)
+        sys.exit(2)
 
 
 def _context(settings: Settings | None = None) -> AppContext:
@@ -108,13 +117,14 @@ def deploy(paths: tuple[str, ...], as_user: str) -> None:
 
 
 def _prepare(ctx: AppContext) -> None:
-    from engine.demo import ensure_demo_users
+    from engine.demo import ensure_demo_users, open_demo_users
     from engine.services.deploy import deploy as run_deploy
     from engine.services.ports import Actor
     from engine.store.migrate import upgrade
     upgrade(ctx.database)
     users = ensure_demo_users(ctx)
-    files = [(p.name, p.read_bytes()) for p in _files((str(ctx.settings.forms_dir), str(ctx.settings.processes_dir)))]
+    folders = (str(ctx.settings.forms_dir), str(ctx.settings.processes_dir))
+    files = [(p.name, p.read_bytes()) for p in _files(folders)]
     if files:
         outcome = run_deploy(ctx, files, Actor("admin", frozenset({"designer"})))
         for item in outcome.processes:
@@ -123,18 +133,36 @@ def _prepare(ctx: AppContext) -> None:
     for user in users:
         click.echo(f"  {user.user_id:<6} {','.join(user.groups):<32} password={user.password:<11} "
                    f"token={user.token}  {user.name}")
+    _warn_demo(open_demo_users(ctx), with_secrets=True)
+
+
+def _warn_demo(users: list[DemoUser], *, with_secrets: bool) -> None:
+    """A loud warning on stderr while demo users can get in with their published passwords or tokens."""
+    if not users:
+        return
+    rule = "!" * 100
+    lines = [rule, "!! 警告：演示用户仍可登录，其密码和 API 令牌是公开的，任何人都能冒用他们的身份办件！",
+             "!! WARNING: demo users can still get in, with passwords and API tokens that are PUBLIC:",
+             "!!          anyone can act as them. Never use these accounts for real cases."]
+    for user in users:
+        secret = f"  password={user.password}  token={user.token}" if with_secrets else ""
+        lines.append(f"!!   {user.user_id:<6} {','.join(user.groups)}{secret}")
+    lines += ["!! 停用 / disable: sanxiang users disable " + " ".join(u.user_id for u in users),
+              "!! 生产环境 / production: an empty database with `sanxiang db upgrade`, `deploy`, "
+              "`users add`, `serve` (never `up`)", rule]
+    click.echo("\n".join(lines), err=True)
 
 
 @main.command()
 @click.option("--host", default=None)
 @click.option("--port", type=int, default=None)
 def up(host: str | None, port: int | None) -> None:
-    """Quick start: migrate, deploy processes/ and forms/, create demo users, serve."""
+    """Quick start: migrate, deploy processes/ and forms/, create demo users (warned about), serve."""
     from engine.scheduler import start_with_server
     from engine.server import serve
     from engine.web.app import create_app
     settings = _settings()
-    settings = settings.with_(host=host or settings.host, port=port or settings.port)
+    settings = settings.with_(host=host or settings.host, port=settings.port if port is None else port)
     ctx = _context(settings)
     try:
         _prepare(ctx)
@@ -154,13 +182,19 @@ def up(host: str | None, port: int | None) -> None:
 @click.option("--port", type=int, default=None)
 @click.option("--workers", type=int, default=1, show_default=True)
 def serve_command(host: str | None, port: int | None, workers: int) -> None:
-    """Serve without preparing anything (production: run `sanxiang db upgrade` and deploy first)."""
+    """Serve without preparing anything (production: run `sanxiang db upgrade` and deploy first).
+
+    Never creates users; warns when the demo users of `sanxiang up` can still get in."""
+    from engine.demo import open_demo_users
     from engine.scheduler import start_with_server
     from engine.server import serve
+    from engine.store.migrate import current
     from engine.web.app import create_app
     settings = _settings()
-    settings = settings.with_(host=host or settings.host, port=port or settings.port)
+    settings = settings.with_(host=host or settings.host, port=settings.port if port is None else port)
     ctx = _context(settings)
+    if current(ctx.database) is not None:   # an empty database has no users to warn about
+        _warn_demo(open_demo_users(ctx), with_secrets=False)
     start_with_server(settings)   # due timers and deadline warnings: in this (master) process, once
     serve(create_app(ctx), settings.host, settings.port, workers=workers, database=ctx.database)
 
@@ -177,6 +211,7 @@ SUBCOMMAND_MODULES: tuple[str, ...] = (
     "case",
     "render",
     "scheduler",
+    "tokens",
     "users",
     "webhooks",
 )

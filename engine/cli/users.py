@@ -1,9 +1,8 @@
-"""``sanxiang users add/list``: people, their groups (BPMN candidate groups), passwords, API tokens and the
-staff register (post, department, window, enforcement certificate)."""
+"""``sanxiang users add/list/disable/enable/log``: people, their groups (BPMN candidate groups), passwords,
+API tokens, the staff register (post, department, window, enforcement certificate) and the security log."""
 
 from __future__ import annotations
 
-import secrets
 import sys
 from datetime import date
 
@@ -15,11 +14,10 @@ from engine.services.people_rows import ROLES
 
 
 def _context() -> AppContext:
-    from engine.bootstrap import bootstrap
-    from engine.config import from_env
+    from engine.cli import _context as context
     from engine.store.migrate import upgrade
 
-    ctx = bootstrap(from_env())
+    ctx: AppContext = context()
     upgrade(ctx.database)
     return ctx
 
@@ -40,7 +38,8 @@ def command() -> None:
     help=f"repeatable; roles: {', '.join(ROLES)} (also any BPMN candidate group)",
 )
 @click.option("--password", default=None, help="login password for the pages (at least 8 characters)")
-@click.option("--token", "make_token", is_flag=True, help="create an API token and print it once")
+@click.option("--token", "make_token", is_flag=True,
+              help="create an API token (no expiry) and print it once; see `sanxiang tokens add --expires`")
 @click.option("--post", default="", help="职务 / post")
 @click.option("--department", default="", help="科室 / department")
 @click.option("--window", default="", help="窗口 / service window")
@@ -51,8 +50,9 @@ def add(user_id: str, name: str, groups: tuple[str, ...], password: str | None, 
         department: str, window: str, certificate: str, issuer: str, valid_until: str | None) -> None:
     """Create or update a user (idempotent: groups and register line are replaced)."""
     from engine.services.people import NewUser, add_user
+    from engine.services.tokens import new_token
 
-    token = f"sx-{secrets.token_urlsafe(24)}" if make_token else None
+    token = new_token() if make_token else None
     try:
         until = date.fromisoformat(valid_until) if valid_until else None
     except ValueError:
@@ -72,7 +72,7 @@ def add(user_id: str, name: str, groups: tuple[str, ...], password: str | None, 
 
 @command.command("list")
 def list_users() -> None:
-    """The staff register: id, name, groups, post, department, window, certificate."""
+    """The staff register: id, name, groups, post, department, window, certificate, disabled or not."""
     from engine.services.people import staff_register
 
     for e in staff_register(_context()):
@@ -81,7 +81,54 @@ def list_users() -> None:
             if e.certificate_no
             else "-"
         )
+        state = "" if e.active else "  [停用 disabled]"
         click.echo(
             f"{e.user_id:<10} {e.name:<16} {','.join(e.groups):<30} {e.post or '-'} / "
-            f"{e.department or '-'} / {e.window or '-'}  证件 certificate: {cert}"
+            f"{e.department or '-'} / {e.window or '-'}  证件 certificate: {cert}{state}"
         )
+
+
+def _set_active(user_ids: tuple[str, ...], active: bool) -> None:
+    from engine.services.people import set_user_active
+
+    ctx, failed = _context(), False
+    for user_id in user_ids:
+        try:
+            ended = set_user_active(ctx, user_id, active, by="cli")
+        except SanxiangError as exc:
+            click.echo(f"失败 / failed: {exc.message_zh} / {exc.message_en}", err=True)
+            failed = True
+            continue
+        if active:
+            click.echo(f"{user_id} 已启用 / enabled (unrevoked API tokens work again)")
+        else:
+            click.echo(f"{user_id} 已停用 / disabled: login, sessions and API tokens refused; "
+                       f"{ended} 个会话已结束 / session(s) ended")
+    sys.exit(1 if failed else 0)
+
+
+@command.command("disable")
+@click.argument("user_ids", nargs=-1, required=True)
+def disable(user_ids: tuple[str, ...]) -> None:
+    """Disable users at once: no login, their sessions end, their API tokens are refused."""
+    _set_active(user_ids, False)
+
+
+@command.command("enable")
+@click.argument("user_ids", nargs=-1, required=True)
+def enable(user_ids: tuple[str, ...]) -> None:
+    """Enable disabled users again."""
+    _set_active(user_ids, True)
+
+
+@command.command("log")
+@click.option("--login", "login_name", default=None, help="only this login name / user id")
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 10_000))
+def security_log(login_name: str | None, limit: int) -> None:
+    """The security log (安全日志): logins, failed logins, logouts, newest first."""
+    from engine.services.login import security_log as read_log
+
+    for event in read_log(_context(), limit, login_name):
+        at = event.at.isoformat(timespec="seconds") if event.at else "-"
+        reason = event.detail.get("reason", "")
+        click.echo(f"{at}  {event.kind:<13} {event.login:<16} {event.remote or '-':<40} {reason}")

@@ -1,7 +1,8 @@
-"""People and access: passwords (argon2), login with lockout, login sessions, the staff register.
+"""People and access: passwords (argon2), the staff register, disabling and enabling users.
 
-Every login, failed login, refused login (locked), lockout and logout is a record entry without a
-case (``user.login``, ``user.login-failed``, ``user.login-refused``, ``user.locked``, ``user.logout``)."""
+Saving, disabling and enabling a user are acts of an administrator and entries of the whole-process
+record without a case (``user.saved``, ``user.disabled``, ``user.enabled``). Logging in and out is in
+``engine.services.login`` (the security log)."""
 
 from __future__ import annotations
 
@@ -10,29 +11,21 @@ import re
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date
 from functools import cache
-from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from engine.errors import InvalidInput, NotAllowed
+from engine.errors import InvalidInput, NotFound
 from engine.services.context import AppContext
 from engine.services.people_rows import StaffEntry
-from engine.services.ports import Actor, RecordDraft, UnitOfWork
+from engine.services.ports import RecordDraft
 from engine.services.recording import record
 
-MAX_FAILURES = 5  # this many failed logins within the window lock the login
-LOCK_WINDOW = timedelta(minutes=15)
-SESSION_LIFETIME = timedelta(hours=12)
 MIN_PASSWORD = 8
 USER_ID = re.compile(r"^[a-z][a-z0-9._-]{1,63}$")
 GROUP = re.compile(r"^[a-z][a-z0-9-]{1,63}$")
-
-
-def _people(uow: UnitOfWork) -> Any:
-    return uow.people
 
 
 @cache
@@ -53,7 +46,8 @@ def hash_password(ctx: AppContext, password: str) -> str:
     return hasher(ctx.settings.password_hash_profile).hash(password)
 
 
-def _verify(ctx: AppContext, stored: str | None, password: str) -> bool:
+def verify_password(ctx: AppContext, stored: str | None, password: str) -> bool:
+    """Against the stored hash; without one, against a dummy (same time: no user enumeration)."""
     ph = hasher(ctx.settings.password_hash_profile)
     try:
         return (
@@ -70,82 +64,6 @@ def _dummy(profile: str) -> str:  # verified against when the user is unknown: s
 
 def session_key(session_id: str) -> str:
     return hashlib.sha256(session_id.encode("utf-8")).hexdigest()
-
-
-@dataclass(frozen=True)
-class LoggedIn:
-    actor: Actor
-    session_id: str  # goes into the (signed) cookie; the database keeps only its hash
-
-
-def locked_until(uow: UnitOfWork, login: str, now: datetime) -> datetime | None:
-    """When MAX_FAILURES failures since the last success fall within the window: the end of the lock."""
-    attempts = _people(uow).attempts_since(login, now - LOCK_WINDOW)
-    failures: list[datetime] = []
-    for at, ok in attempts:
-        failures = [] if ok else [*failures, at]
-    if len(failures) < MAX_FAILURES:
-        return None
-    return failures[-MAX_FAILURES] + LOCK_WINDOW
-
-
-def _attempt(
-    ctx: AppContext, uow: UnitOfWork, action: str, login: str, known: bool, now: datetime, **payload: object
-) -> None:
-    record(
-        ctx,
-        uow,
-        RecordDraft(
-            action=action, actor=login if known else "anonymous", payload={"login": login, **payload}
-        ),
-        now,
-    )
-
-
-def login(ctx: AppContext, login_name: str, password: str, remote: str = "") -> LoggedIn:
-    """Check the password; refuse while locked; record every outcome. Raises NotAllowed on refusal."""
-    login_name, now = login_name.strip()[:64], ctx.clock()
-    with ctx.uow() as uow:
-        actor = uow.users.get(login_name)
-        known = actor is not None
-        until = locked_until(uow, login_name, now)
-        if until is not None:
-            _attempt(ctx, uow, "user.login-refused", login_name, known, now, remote=remote,
-                     lockedUntil=until.isoformat())
-            uow.commit()
-            raise NotAllowed("登录失败次数过多，账户已暂时锁定，请15分钟后再试",
-                             "Too many failed logins: the account is locked for 15 minutes",
-                             code="login-locked")
-        ok = _verify(ctx, _people(uow).password_hash(login_name) if known else None, password)
-        _people(uow).add_attempt(login_name, ok, remote, now)
-        if not ok or actor is None:
-            _attempt(ctx, uow, "user.login-failed", login_name, known, now, remote=remote)
-            if locked_until(uow, login_name, now) is not None:
-                _attempt(ctx, uow, "user.locked", login_name, known, now, remote=remote,
-                         failures=MAX_FAILURES, minutes=int(LOCK_WINDOW.total_seconds() // 60))
-            uow.commit()
-            raise NotAllowed("用户名或密码错误", "Wrong user name or password", code="login-failed")
-        session_id = secrets.token_urlsafe(32)
-        _people(uow).add_session(session_key(session_id), actor.user_id, now, now + SESSION_LIFETIME, remote)
-        _attempt(ctx, uow, "user.login", login_name, True, now, remote=remote)
-        uow.commit()
-    return LoggedIn(actor, session_id)
-
-
-def session_actor(ctx: AppContext, session_id: str) -> Actor | None:
-    with ctx.uow(readonly=True) as uow:
-        user_id = _people(uow).session_user(session_key(session_id), ctx.clock())
-        actor: Actor | None = uow.users.get(user_id) if user_id else None
-    return actor
-
-
-def logout(ctx: AppContext, session_id: str) -> None:
-    now = ctx.clock()
-    with ctx.uow() as uow:
-        user_id = _people(uow).end_session(session_key(session_id), now)
-        if user_id is not None:
-            record(ctx, uow, RecordDraft(action="user.logout", actor=user_id), now)
-        uow.commit()
 
 
 def check_groups(groups: Sequence[str]) -> list[str]:
@@ -186,7 +104,7 @@ def add_user(ctx: AppContext, new: NewUser, by: str = "admin") -> StaffEntry:
     hashed = hash_password(ctx, new.password) if new.password is not None else None
     with ctx.uow() as uow:
         uow.users.upsert(new.user_id, new.name, groups, now)
-        _people(uow).put_staff(
+        uow.people.put_staff(
             new.user_id,
             now,
             post=new.post,
@@ -197,13 +115,12 @@ def add_user(ctx: AppContext, new: NewUser, by: str = "admin") -> StaffEntry:
             certificate_valid_until=new.certificate_valid_until,
         )
         if hashed is not None:
-            _people(uow).set_password(new.user_id, hashed, now)
-        if new.token is not None:
-            uow.users.add_token(new.user_id, new.token, "cli", now)
+            uow.people.set_password(new.user_id, hashed, now)
+        token_id = uow.users.add_token(new.user_id, new.token, "cli", now) if new.token is not None else None
         saved = {"user": new.user_id, "groups": groups, "password": hashed is not None,
-                 "token": new.token is not None, "certificate": new.certificate_no}
+                 "token": new.token is not None, "tokenId": token_id, "certificate": new.certificate_no}
         record(ctx, uow, RecordDraft(action="user.saved", actor=by, payload=saved), now)
-        entry: StaffEntry | None = _people(uow).staff(new.user_id)
+        entry: StaffEntry | None = uow.people.staff(new.user_id)
         uow.commit()
     assert entry is not None
     return entry
@@ -211,5 +128,22 @@ def add_user(ctx: AppContext, new: NewUser, by: str = "admin") -> StaffEntry:
 
 def staff_register(ctx: AppContext) -> list[StaffEntry]:
     with ctx.uow(readonly=True) as uow:
-        entries: list[StaffEntry] = _people(uow).register()
+        entries: list[StaffEntry] = uow.people.register()
     return entries
+
+
+def set_user_active(ctx: AppContext, user_id: str, active: bool, by: str = "admin") -> int:
+    """Enable or disable a user; disabling ends their login sessions at once (returned: how many).
+
+    A disabled user cannot log in, and their sessions and API tokens are refused on the next request
+    on every worker (each request reads the database); enabling restores their unrevoked tokens."""
+    now = ctx.clock()
+    with ctx.uow() as uow:
+        if not uow.users.set_active(user_id, active):
+            raise NotFound(f"没有用户 {user_id}", f"No user {user_id}", code="user-not-found")
+        ended = 0 if active else int(uow.people.end_sessions_of(user_id, now))
+        action = "user.enabled" if active else "user.disabled"
+        payload = {"user": user_id, "sessionsEnded": ended}
+        record(ctx, uow, RecordDraft(action=action, actor=by, payload=payload), now)
+        uow.commit()
+    return ended

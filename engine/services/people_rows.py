@@ -102,3 +102,30 @@ class WorkItem:
     delegation: Delegation | None = None
     notifications: tuple[Notification, ...] = field(default_factory=tuple)
     deadline: CaseDue | None = None  # the case deadline that governs this task, when the case has one
+
+
+@dataclass(frozen=True, slots=True)
+class SecurityEvent:
+    """One line of the security log (accounts and access, never cases): a login, a failed login, a logout."""
+
+    kind: str  # "login" | "login-failed" | "logout"
+    login: str  # what was typed (not necessarily a user) or the user id
+    client: str  # the address it counts by (IPv6: its /64)
+    remote: str = ""
+    detail: dict[str, Any] = field(default_factory=dict)
+    at: datetime | None = None  # set by the store when read back
+
+
+@dataclass(frozen=True, slots=True)
+class TokenEntry:
+    """An API token as the register shows it: never the token itself (only its hash is kept)."""
+
+    id: str
+    user_id: str
+    label: str
+    created_at: datetime
+    expires_at: datetime | None
+    revoked_at: datetime | None
+
+    def valid_at(self, now: datetime) -> bool:
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)

@@ -126,6 +126,7 @@ class UnitOfWork(Protocol):
     evidence: Any       # engine.store.evidence
     drafts: Any         # engine.store.drafts
     people: Any         # engine.store.people: passwords, sessions, the staff register
+    security_log: Any   # engine.store.security_log: logins, failed logins, logouts (bounded)
     work: Any           # engine.store.worklist: delegations, notifications, the work list
     webhooks: Any       # engine.store.webhooks: subscriptions, inbound applications
     outbox: Any         # engine.store.outbox

@@ -1,4 +1,4 @@
-"""The staff register, password hashes, login attempts and login sessions (tables in ``tables_people``)."""
+"""The staff register, password hashes and login sessions (tables in ``tables_people``)."""
 
 from __future__ import annotations
 
@@ -106,18 +106,7 @@ class PeopleRepository:
                 .values(hash=hashed, changed_at=now)
             )
 
-    # -- login attempts and sessions -----------------------------------------------------------
-    def add_attempt(self, login: str, ok: bool, remote: str, now: datetime) -> None:
-        self.conn.execute(insert(p.login_attempts).values(login=login, ok=ok, remote=remote[:64], at=now))
-
-    def attempts_since(self, login: str, since: datetime) -> list[tuple[datetime, bool]]:
-        rows = self.conn.execute(
-            select(p.login_attempts.c.at, p.login_attempts.c.ok)
-            .where(p.login_attempts.c.login == login, p.login_attempts.c.at > since)
-            .order_by(p.login_attempts.c.at, p.login_attempts.c.id)
-        )
-        return [(r.at, bool(r.ok)) for r in rows]
-
+    # -- login sessions ---------------------------------------------------------------------------
     def add_session(
         self, id_hash: str, user_id: str, now: datetime, expires_at: datetime, remote: str
     ) -> None:
@@ -144,3 +133,12 @@ class PeopleRepository:
                 update(p.login_sessions).where(p.login_sessions.c.id_hash == id_hash).values(ended_at=now)
             )
         return user_id
+
+    def end_sessions_of(self, user_id: str, now: datetime) -> int:
+        """End every open login session of a user (on every worker: each request reads this table)."""
+        done = self.conn.execute(
+            update(p.login_sessions)
+            .where(p.login_sessions.c.user_id == user_id, p.login_sessions.c.ended_at.is_(None))
+            .values(ended_at=now)
+        )
+        return int(done.rowcount)

@@ -67,10 +67,13 @@ user_groups = Table(
 
 api_tokens = Table(
     "api_tokens", metadata,
-    Column("token_hash", String(64), primary_key=True),
+    Column("token_hash", String(64), primary_key=True),   # SHA-256 of the token (the token is never kept)
+    Column("id", String(12), nullable=False, unique=True),   # public id (the hash's first 12 hex digits)
     Column("user_id", String(64), ForeignKey("users.id"), nullable=False, index=True),
     Column("label", String(200), nullable=False, default=""),
     Column("created_at", TS, nullable=False),
+    Column("expires_at", TS, nullable=True),
+    Column("revoked_at", TS, nullable=True),
 )
 
 counters = Table(

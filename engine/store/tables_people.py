@@ -1,9 +1,9 @@
-"""People and access: the staff register, password hashes, login attempts and sessions, and the
-state of the approval actions on tasks (delegations, notifications). Migration 0006 creates them."""
+"""People and access: the staff register, password hashes, the security log, login sessions, and the
+state of the approval actions on tasks (delegations, notifications). Migrations 0006 and 0011 create them."""
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, Date, ForeignKey, Index, Integer, String, Table, Text
+from sqlalchemy import Column, Date, ForeignKey, Index, Integer, String, Table, Text
 
 from engine.store.tables import TS, metadata
 
@@ -28,15 +28,18 @@ passwords = Table(
     Column("changed_at", TS, nullable=False),
 )
 
-login_attempts = Table(
-    "login_attempts",
+security_log = Table(   # accounts and access, never cases; bounded by age and rows (store.security_log)
+    "security_log",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("login", String(64), nullable=False),  # what was typed: not necessarily a user
-    Column("at", TS, nullable=False),
-    Column("ok", Boolean, nullable=False),
-    Column("remote", String(64), nullable=False, default=""),
-    Index("ix_login_attempts_login_at", "login", "at"),
+    Column("at", TS, nullable=False, index=True),
+    Column("kind", String(20), nullable=False),   # "login" | "login-failed" | "logout"
+    Column("login", String(64), nullable=False, default=""),   # what was typed: not necessarily a user
+    Column("client", String(64), nullable=False, default=""),  # the address it counts by (IPv6: its /64)
+    Column("remote", String(64), nullable=False, default=""),  # the address as seen
+    Column("detail", Text, nullable=False, default="{}"),      # JSON: why a login failed
+    Index("ix_security_log_login_client_at", "login", "client", "at"),
+    Index("ix_security_log_client_at", "client", "at"),
 )
 
 login_sessions = Table(

@@ -16,6 +16,7 @@ from engine.store.heads import HeadRepository
 from engine.store.outbox import OutboxRepository
 from engine.store.people import PeopleRepository
 from engine.store.records import RecordRepository
+from engine.store.security_log import SecurityLogRepository
 from engine.store.repositories import CaseRepository, FormRepository, ProcessRepository, TaskRepository
 from engine.store.supervision import SupervisionRepository
 from engine.store.timers import TIMER_REPOSITORIES
@@ -36,6 +37,7 @@ REPOSITORIES: dict[str, type] = {
     "engine_rest": EngineRestQueries,
     **TIMER_REPOSITORIES,   # due, calendar, deadlines
     "people": PeopleRepository,
+    "security_log": SecurityLogRepository,
     "work": WorkRepository,
     "webhooks": WebhookRepository,
     "outbox": OutboxRepository,

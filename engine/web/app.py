@@ -6,6 +6,7 @@ import importlib
 
 from apiflask import APIFlask
 from flask import Response
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from engine import __version__
 from engine.errors import SanxiangError
@@ -34,6 +35,15 @@ BLUEPRINTS: list[tuple[str, str]] = [
 ]
 
 
+def trust_proxies(app: APIFlask, hops: int) -> None:
+    """Behind ``hops`` reverse proxies, believe their X-Forwarded-For and X-Forwarded-Proto (the last
+    ``hops`` values, which they set themselves): ``request.remote_addr`` is then the client's, for the
+    result-query rate limit, the login throttle, the security log and /metrics' local check. Without
+    the setting the headers are ignored: a client cannot choose its own address."""
+    if hops > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
+
+
 def create_app(ctx: AppContext) -> APIFlask:
     app = APIFlask("sanxiang", title="Sanxiang 三项 API", version=__version__,
                    spec_path="/api/v1/openapi.json", docs_path=None)
@@ -49,6 +59,7 @@ def create_app(ctx: AppContext) -> APIFlask:
     app.info = {"description": "三项制度审批引擎 API：公示、全过程记录、重大执法决定法制审核。"}
     app.security_schemes = {"BearerAuth": {"type": "http", "scheme": "bearer"}}
 
+    trust_proxies(app, ctx.settings.trusted_proxies)
     for module_name, attribute in BLUEPRINTS:
         app.register_blueprint(getattr(importlib.import_module(module_name), attribute))
 

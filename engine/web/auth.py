@@ -3,13 +3,13 @@ request must carry the session's CSRF token in ``X-CSRFToken``: see ``engine.web
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from apiflask import HTTPTokenAuth
 from flask import current_app
 
 from engine.services.ports import Actor
+from engine.services.tokens import token_actor
 
 
 class TokenOrSessionAuth(HTTPTokenAuth):
@@ -29,25 +29,11 @@ token_auth = TokenOrSessionAuth(scheme="Bearer", description="API token (`sanxia
                                 "the pages' login session is accepted too, with the X-CSRFToken header")
 
 
-TOKEN_TTL_SECONDS = 10.0   # a revoked token or a changed group reaches a running worker within this time
-
-
 @token_auth.verify_token
 def _verify(token: str) -> Actor | None:
-    _known: dict[str, tuple[Actor, float]] = current_app.extensions.setdefault("sanxiang.tokens", {})
-    hit = _known.get(token)
-    if hit is not None and hit[1] > time.monotonic():
-        return hit[0]
-    ctx = current_app.extensions["sanxiang"]
-    with ctx.uow(readonly=True) as uow:
-        actor = uow.users.by_token(token)
-    if actor is None:
-        _known.pop(token, None)
-        return None
-    if len(_known) > 10_000:
-        _known.clear()
-    _known[token] = (actor, time.monotonic() + TOKEN_TTL_SECONDS)
-    return actor
+    """Read from the database on every request (no per-worker cache): a revoked or expired token and a
+    disabled user are refused from the next request on, on every worker and node."""
+    return token_actor(current_app.extensions["sanxiang"], token)
 
 
 @token_auth.error_processor

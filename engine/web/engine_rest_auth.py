@@ -10,35 +10,10 @@ from __future__ import annotations
 
 import base64
 import binascii
-import time
-
-from flask import current_app
 
 from engine.services.context import AppContext
 from engine.services.ports import Actor
-from engine.web.auth import TOKEN_TTL_SECONDS
-
-CACHE = "sanxiang.engine_rest.tokens"
-
-
-def token_actor(ctx: AppContext, token: str) -> Actor | None:
-    """The token's user; remembered for TOKEN_TTL_SECONDS like /api/v1's tokens (a revoked token or a
-    changed group reaches a running worker within that time)."""
-    if not token:
-        return None
-    known: dict[str, tuple[Actor, float]] = current_app.extensions.setdefault(CACHE, {})
-    hit = known.get(token)
-    if hit is not None and hit[1] > time.monotonic():
-        return hit[0]
-    with ctx.uow(readonly=True) as uow:
-        actor = uow.users.by_token(token)
-    if not isinstance(actor, Actor):
-        known.pop(token, None)
-        return None
-    if len(known) > 10_000:
-        known.clear()
-    known[token] = (actor, time.monotonic() + TOKEN_TTL_SECONDS)
-    return actor
+from engine.services.tokens import token_actor
 
 
 def basic_actor(ctx: AppContext, user_id: str, secret: str) -> Actor | None:

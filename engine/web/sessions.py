@@ -14,7 +14,7 @@ from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
 from wtforms import ValidationError
 
 from engine.errors import NotAllowed
-from engine.services import people
+from engine.services import login
 from engine.services.context import AppContext
 from engine.services.ports import Actor
 
@@ -48,13 +48,24 @@ def init_sessions(app: Flask, ctx: AppContext) -> None:
     if not app.secret_key:
         app.secret_key = secret_key_for(ctx)
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # valid as long as the login session
-    app.config.update(
-        SESSION_COOKIE_HTTPONLY=True,
-        SESSION_COOKIE_SAMESITE="Lax",
-        SESSION_COOKIE_NAME="sanxiang_session",
-        PERMANENT_SESSION_LIFETIME=people.SESSION_LIFETIME,
-    )
+    app.config.update(cookie_settings(ctx.settings.secure_cookies))
     app.jinja_env.globals["csrf_token"] = generate_csrf
+
+
+def cookie_settings(secure: bool) -> dict[str, Any]:
+    """The session cookie: never readable by scripts (HttpOnly), not sent on cross-site posts (SameSite=Lax:
+    a link from elsewhere still opens a page logged in; every unsafe request also needs the CSRF token).
+    With ``SANXIANG_SECURE_COOKIES`` it travels only over HTTPS (Secure) and is named ``__Host-…``, so the
+    browser refuses it from plain HTTP, from another path, or set for a parent domain."""
+    return {
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": secure,
+        "SESSION_COOKIE_NAME": "__Host-sanxiang_session" if secure else "sanxiang_session",
+        "SESSION_COOKIE_PATH": "/",
+        "SESSION_COOKIE_DOMAIN": None,
+        "PERMANENT_SESSION_LIFETIME": login.SESSION_LIFETIME,
+    }
 
 
 def csrf_refused() -> NotAllowed:
@@ -84,12 +95,12 @@ def session_actor() -> Actor | None:
         found: Actor | None = g.sanxiang_session_actor
         return found
     sid = session.get("sid")
-    actor = people.session_actor(_ctx(), sid) if isinstance(sid, str) else None
+    actor = login.session_actor(_ctx(), sid) if isinstance(sid, str) else None
     g.sanxiang_session_actor = actor
     return actor
 
 
-def start_session(logged_in: people.LoggedIn, lang: Any = None) -> None:
+def start_session(logged_in: login.LoggedIn, lang: Any = None) -> None:
     session.clear()  # a new session id and a new CSRF token at login: no fixation
     session.permanent = True
     session["sid"] = logged_in.session_id
@@ -101,7 +112,7 @@ def start_session(logged_in: people.LoggedIn, lang: Any = None) -> None:
 def end_session() -> None:
     sid = session.get("sid")
     if isinstance(sid, str):
-        people.logout(_ctx(), sid)
+        login.logout(_ctx(), sid, remote=request.remote_addr or "")
     lang = session.get("lang")
     session.clear()
     if lang:

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 from flask import redirect, request, session, url_for
 
 from engine.errors import NotAllowed
-from engine.services import people
+from engine.services import login as accounts
 from engine.web.i18n import LANGUAGES, pick
 from engine.web.pages import context, pages, render
 from engine.web.sessions import end_session, start_session
@@ -34,12 +34,13 @@ def login_submit() -> Any:
     name, password = request.form.get("login", ""), request.form.get("password", "")
     target = safe_next(request.form.get("next"), url_for("pages.task_list"))
     try:
-        logged_in = people.login(context(), name, password, remote=request.remote_addr or "")
+        logged_in = accounts.login(context(), name, password, remote=request.remote_addr or "")
     except NotAllowed as exc:
-        status = 429 if exc.code == "login-locked" else 401
-        return render(
-            "login.html", status, next=target, login_name=name, error=pick(exc.message_zh, exc.message_en)
-        )
+        status = 429 if exc.code == "login-throttled" else 401
+        body, _ = render("login.html", status, next=target, login_name=name,
+                         error=pick(exc.message_zh, exc.message_en))
+        headers = {"Retry-After": str(exc.details["retryAfter"])} if "retryAfter" in exc.details else {}
+        return body, status, headers
     start_session(logged_in, lang=session.get("lang"))
     return redirect(target)
 

@@ -2,8 +2,8 @@
 
 Kept in this worker's memory, on the injected clock: each worker counts on its own, so N workers
 allow up to N times the limit (the limit is against guessing codes, which 31^8 combinations already
-make hopeless; a shared limit would need the database). Behind a reverse proxy, the operator must
-make ``request.remote_addr`` the client's address (e.g. werkzeug's ProxyFix).
+make hopeless; a shared limit would need the database). Behind a reverse proxy, set
+``SANXIANG_TRUSTED_PROXIES`` (werkzeug's ProxyFix) so that ``request.remote_addr`` is the client's.
 """
 
 from __future__ import annotations

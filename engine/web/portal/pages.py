@@ -21,6 +21,7 @@ from flask import Response, current_app, render_template, request, url_for
 from markupsafe import Markup
 
 from engine.diagram import render_svg
+from engine.domain.login_throttle import client_key
 from engine.services import portal as portal_service
 from engine.services import query_codes
 from engine.services.context import AppContext
@@ -165,7 +166,7 @@ def query() -> Response:
         return render("query.html")
     case_id = request.form.get("case", "").strip()[:40]
     code = request.form.get("code", "")[:40]
-    wait = _limiter().hit(request.remote_addr or "unknown")
+    wait = _limiter().hit(client_key(request.remote_addr or ""))   # IPv6: per /64, as the login throttle
     if wait is not None:
         response = render("query.html", status=429, case_id=case_id, error_key="query.limited", wait=wait)
         response.headers["Retry-After"] = str(wait)
