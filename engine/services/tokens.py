@@ -100,8 +100,7 @@ def token_actor(ctx: AppContext, token: str) -> Actor | None:
     if not token:
         return None
     with ctx.uow(readonly=True) as uow:
-        entry: TokenEntry | None = uow.users.token(token)
-        if entry is None or not entry.valid_at(ctx.clock()):
-            return None
-        actor: Actor | None = uow.users.get(entry.user_id)
-    return actor
+        found: tuple[TokenEntry, Actor | None] | None = uow.users.token_holder(token)
+    if found is None or not found[0].valid_at(ctx.clock()):
+        return None
+    return found[1]

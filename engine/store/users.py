@@ -75,6 +75,20 @@ class UserRepository:
         row = self.conn.execute(query).first()
         return _token_entry(row) if row is not None else None
 
+    def token_holder(self, token: str) -> tuple[TokenEntry, Actor | None] | None:
+        """In one query: the presented token's entry and its user with their groups (None if disabled)."""
+        rows = self.conn.execute(
+            select(t.api_tokens, t.users.c.display_name, t.users.c.active, t.user_groups.c.group_name)
+            .join(t.users, t.users.c.id == t.api_tokens.c.user_id)
+            .outerjoin(t.user_groups, t.user_groups.c.user_id == t.api_tokens.c.user_id)
+            .where(t.api_tokens.c.token_hash == token_hash(token))).all()
+        if not rows:
+            return None
+        first = rows[0]
+        groups = frozenset(r.group_name for r in rows if r.group_name is not None)
+        actor = Actor(first.user_id, groups, first.display_name) if first.active else None
+        return _token_entry(first), actor
+
     def tokens(self, user_id: str | None = None) -> builtins.list[TokenEntry]:
         query = select(t.api_tokens).order_by(t.api_tokens.c.user_id, t.api_tokens.c.created_at)
         if user_id is not None:
