@@ -18,6 +18,7 @@ import requests
 from click.testing import CliRunner
 
 from engine.cli import main
+from engine.errors import NotAllowed
 from engine.services import login
 from engine.services.context import AppContext
 from tests.integration.live_http import serving
@@ -182,3 +183,14 @@ def test_up_warns_loudly_with_the_passwords_and_serve_warns_until_they_are_disab
     assert CliRunner(env=env).invoke(main, ["users", "disable", *disable]).exit_code == 0
     with running("serve", env=env, cwd=tmp_path) as (_, printed):
         assert "WARNING" not in "".join(printed)
+
+
+def test_users_log_shows_the_security_log_newest_first(ctx: AppContext, env: dict[str, str]) -> None:
+    with pytest.raises(NotAllowed):
+        login.login(ctx, "wang", "not-the-password", remote="192.0.2.44")
+    login.login(ctx, "wang", "wang-demo", remote="192.0.2.44")
+    login.login(ctx, "qian", "qian-demo", remote="192.0.2.45")
+    shown = CliRunner(env=env).invoke(main, ["users", "log", "--login", "wang"]).output.splitlines()
+    assert [line.split()[1:4] for line in shown] == [["login", "wang", "192.0.2.44"],
+                                                     ["login-failed", "wang", "192.0.2.44"]]
+    assert "wrong-password" in shown[1]
