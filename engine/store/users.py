@@ -103,5 +103,6 @@ class UserRepository:
         self.conn.execute(update(t.api_tokens).where(t.api_tokens.c.id == public_id,
                                                      t.api_tokens.c.revoked_at.is_(None)).values(revoked_at=now))
 
+
 def _token_entry(row: Any) -> TokenEntry:
     return TokenEntry(row.id, row.user_id, row.label, row.created_at, row.expires_at, row.revoked_at)
