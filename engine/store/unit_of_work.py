@@ -16,14 +16,13 @@ from engine.store.heads import HeadRepository
 from engine.store.outbox import OutboxRepository
 from engine.store.people import PeopleRepository
 from engine.store.records import RecordRepository
-from engine.store.security_log import SecurityLogRepository
 from engine.store.repositories import CaseRepository, FormRepository, ProcessRepository, TaskRepository
+from engine.store.security_log import SecurityLogRepository
 from engine.store.supervision import SupervisionRepository
 from engine.store.timers import TIMER_REPOSITORIES
 from engine.store.users import UserRepository
 from engine.store.webhooks import WebhookRepository
 from engine.store.worklist import WorkRepository
-
 
 # name on the unit of work -> repository class (each takes the connection). One line per area.
 REPOSITORIES: dict[str, type] = {

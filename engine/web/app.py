@@ -13,7 +13,6 @@ from engine.errors import SanxiangError
 from engine.services.context import AppContext
 from engine.web.problems import from_error, problem
 
-
 # (module, blueprint attribute): one line per area of the web edge.
 BLUEPRINTS: list[tuple[str, str]] = [
     ("engine.web.api", "api"),
