@@ -1,5 +1,6 @@
 """People and access: the staff register, password hashes, the security log, login sessions, and the
-state of the approval actions on tasks (delegations, notifications). Migrations 0006 and 0012_i13_accounts create them."""
+state of the approval actions on tasks (delegations, notifications). Migrations 0006 and
+0012_i13_accounts create them."""
 
 from __future__ import annotations
 
