@@ -60,6 +60,8 @@ class Settings:
     trusted_proxies: int = 0        # reverse proxies in front whose X-Forwarded-For/-Proto are believed
     security_log_days: int = 180    # logins, failures, logouts kept this long (≥ 6 months: 网络安全法 第21条)
     security_log_max_rows: int = 1_000_000   # and never more rows than this (the oldest go first)
+    refusals_per_window: int = 10       # refusals of one actor on one case recorded one by one per window …
+    refusal_window_seconds: int = 600   # … of this length; further ones are counted, then summarised
 
     @property
     def signing_key_file(self) -> Path:
@@ -147,6 +149,8 @@ def from_env(env: Mapping[str, str] | None = None, cwd: Path | None = None) -> S
         trusted_proxies=int(env.get("SANXIANG_TRUSTED_PROXIES", "0")),
         security_log_days=_positive(env, "SANXIANG_SECURITY_LOG_DAYS", 180),
         security_log_max_rows=_positive(env, "SANXIANG_SECURITY_LOG_MAX_ROWS", 1_000_000),
+        refusals_per_window=_positive(env, "SANXIANG_REFUSALS_PER_WINDOW", 10),
+        refusal_window_seconds=_positive(env, "SANXIANG_REFUSAL_WINDOW_SECONDS", 600),
     )
 
 

@@ -35,6 +35,7 @@ from engine.services.audit import export_signed_head
 from engine.services.context import AppContext
 from engine.services.disclosures import publish_due_disclosures
 from engine.services.record_heads import CHECK_SECONDS, sign_head_when_due
+from engine.services.refusals import close_refusal_windows
 from engine.services.supervision import scan_for_alerts
 from engine.services.timers import LEASE, fire_due_timers, next_due_at
 from engine.services.webhook_delivery import deliver_outbox
@@ -73,6 +74,7 @@ register_job(scan_for_alerts, seconds=60)   # the console: each new stuck or fai
 register_job(deliver_outbox, seconds=2)      # webhooks: due outbox rows, in order per case
 register_job(publish_due_disclosures, minutes=10)   # decisions still unpublished on their due day
 register_job(sign_head_when_due, seconds=CHECK_SECONDS)   # a signed head every N entries or M minutes
+register_job(close_refusal_windows, seconds=60)   # refusals only counted: one summary per window
 register_job(export_signed_head, trigger="cron", hour=0, minute=5, timezone="Asia/Shanghai")   # daily file
 
 

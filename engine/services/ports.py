@@ -14,14 +14,24 @@ from typing import Any, Protocol
 Clock = Callable[[], datetime]
 
 
+CHANNELS = ("api", "pages", "console", "engine-rest", "cli", "webhooks", "scheduler")
+
+
 @dataclass(frozen=True, slots=True)
 class Actor:
+    """Who acts, and through which channel (one of ``CHANNELS``, set by the entry point; "" when a
+    service is called directly). The channel is recorded with every refusal (``services.refusals``)."""
+
     user_id: str
     groups: frozenset[str] = frozenset()
     display_name: str = ""
+    channel: str = ""
 
     def in_any(self, groups: Iterable[str]) -> bool:
         return bool(self.groups.intersection(groups))
+
+    def via(self, channel: str) -> Actor:
+        return Actor(self.user_id, self.groups, self.display_name, channel)
 
 
 SYSTEM = Actor("system", frozenset({"system"}), "系统")
@@ -132,6 +142,7 @@ class UnitOfWork(Protocol):
     outbox: Any         # engine.store.outbox
     disclosures: Any    # engine.store.disclosures
     engine_rest: Any    # engine.store.engine_rest: Camunda REST queries
+    refusals: Any       # engine.store.refusals: the per actor-and-case windows bounding refusal entries
 
     def __enter__(self) -> UnitOfWork: ...
     def __exit__(self, *exc: object) -> None: ...

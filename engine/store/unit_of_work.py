@@ -16,6 +16,7 @@ from engine.store.heads import HeadRepository
 from engine.store.outbox import OutboxRepository
 from engine.store.people import PeopleRepository
 from engine.store.records import RecordRepository
+from engine.store.refusals import RefusalWindowRepository
 from engine.store.repositories import CaseRepository, FormRepository, ProcessRepository, TaskRepository
 from engine.store.security_log import SecurityLogRepository
 from engine.store.supervision import SupervisionRepository
@@ -44,6 +45,7 @@ REPOSITORIES: dict[str, type] = {
     "disclosures": DisclosureRepository,
     "drafts": DraftRepository,
     "supervision": SupervisionRepository,
+    "refusals": RefusalWindowRepository,
 }
 
 
