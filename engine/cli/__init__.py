@@ -105,7 +105,7 @@ def deploy(paths: tuple[str, ...], as_user: str) -> None:
     upgrade(ctx.database)
     files = [(p.name, p.read_bytes()) for p in _files(paths)]
     try:
-        outcome = run_deploy(ctx, files, Actor(as_user, frozenset({"designer"})))
+        outcome = run_deploy(ctx, files, Actor(as_user, frozenset({"designer"}), channel="cli"))
     except InvalidDiagram as exc:
         click.echo(f"拒绝部署 / refused: {exc.message_zh} / {exc.message_en}", err=True)
         for finding in exc.findings:
@@ -126,7 +126,7 @@ def _prepare(ctx: AppContext) -> None:
     folders = (str(ctx.settings.forms_dir), str(ctx.settings.processes_dir))
     files = [(p.name, p.read_bytes()) for p in _files(folders)]
     if files:
-        outcome = run_deploy(ctx, files, Actor("admin", frozenset({"designer"})))
+        outcome = run_deploy(ctx, files, Actor("admin", frozenset({"designer"}), channel="cli"))
         for item in outcome.processes:
             click.echo(f"  流程 process {item.key} v{item.version}: {item.name}")
     click.echo("演示用户 / demo users (pages: /login with the password; API: Authorization: Bearer <token>):")

@@ -38,7 +38,7 @@ def _fail(exc: SanxiangError) -> None:
 
 
 def _admin(user: str) -> Actor:
-    return Actor(user, frozenset({"admin"}))
+    return Actor(user, frozenset({"admin"}), channel="cli")
 
 
 @click.group("calendar")

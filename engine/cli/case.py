@@ -49,7 +49,8 @@ def export(case_id: str, out: Path, as_user: str, head_file: Path | None) -> Non
     ctx = _context()
     try:
         against = SignedHead.from_json(read_head_file(head_file)) if head_file else None
-        summary = export_case_file(ctx, case_id, Actor(as_user, frozenset({"admin"})), out, against)
+        summary = export_case_file(ctx, case_id, Actor(as_user, frozenset({"admin"}), channel="cli"), out,
+                                   against)
     except SanxiangError as exc:
         click.echo(f"导出失败 / export failed: {exc.message_zh} / {exc.message_en}", err=True)
         sys.exit(1)

@@ -19,7 +19,7 @@ def _context() -> Any:
 
 def _operator(user: str) -> Actor:
     """Whoever runs the command line has the database: an administrator (recorded under ``user``)."""
-    return Actor(user, frozenset({"admin", "supervisor"}), user)
+    return Actor(user, frozenset({"admin", "supervisor"}), user, "cli")
 
 
 def _fail(exc: SanxiangError) -> None:

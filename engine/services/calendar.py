@@ -27,9 +27,10 @@ from engine.domain.workdays import (
     WorkdayCalendar,
     load_schedule_file,
 )
-from engine.errors import InvalidInput, NotAllowed
+from engine.errors import InvalidInput
 from engine.services.context import AppContext
 from engine.services.deadlines import Recomputed, recompute_for_days
+from engine.services.permissions import Permission, authorize
 from engine.services.ports import Actor, RecordDraft, UnitOfWork
 from engine.services.recording import record
 from engine.services.timer_ports import CalendarDay
@@ -101,9 +102,7 @@ def day_info(ctx: AppContext, on: dt.date) -> DayInfo:
 
 
 def _check_admin(actor: Actor) -> None:
-    if not actor.in_any({"admin"}):
-        raise NotAllowed("只有管理员可以修改工作日历", "Only an administrator may change the calendar",
-                         code="calendar-forbidden")
+    authorize(None, Permission.CALENDAR_MANAGE, actor)
 
 
 def _store(ctx: AppContext, days: list[CalendarDay], actor: Actor, action: str,

@@ -23,7 +23,7 @@ from engine.compliance.graph import FlowGraph, build_graph, reachable
 from engine.errors import Conflict, ProcedureViolation
 from engine.services.established import is_major, restore_case
 from engine.services.ports import Actor, CaseRow, RecordDraft, TaskRow, UnitOfWork
-from engine.services.recording import record
+from engine.services.refusals import refusals_on_record
 from engine.services.steps import StepContext, apply_effects, record_step, save_case, step_payload, sync_tasks
 from engine.services.supervision_access import load_case, require_reason, require_supervisor
 
@@ -101,14 +101,10 @@ def _history(uow: UnitOfWork, case_id: str) -> set[str]:
     return done
 
 
+@refusals_on_record("case.move", keep={"to": "target", "reason": "reason"})
 def move_case(ctx: Any, case_id: str, target: str, actor: Actor, reason: str) -> Moved:
     require_supervisor(actor)
-    reason = require_reason(reason)
-    try:
-        return _move(ctx, case_id, target, actor, reason)
-    except ProcedureViolation as refusal:
-        _record_refusal(ctx, case_id, target, actor, reason, refusal)
-        raise
+    return _move(ctx, case_id, target, actor, require_reason(reason))
 
 
 def _move(ctx: Any, case_id: str, target: str, actor: Actor, reason: str) -> Moved:
@@ -135,16 +131,3 @@ def _move(ctx: Any, case_id: str, target: str, actor: Actor, reason: str) -> Mov
             payload=step_payload(result, new, reason=reason, left=left, to=target)))
         uow.commit()
     return Moved(case_id, left, target, new)
-
-
-def _record_refusal(ctx: Any, case_id: str, target: str, actor: Actor, reason: str,
-                    refusal: ProcedureViolation) -> None:
-    with ctx.uow() as uow:
-        if uow.cases.get(case_id) is None:
-            return
-        record(ctx, uow, RecordDraft(
-            action="case.move-refused", actor=actor.user_id, actor_role="supervisor", case_id=case_id,
-            element_id=target, payload={"to": target, "reason": reason, "code": refusal.code,
-                                        "reason_zh": refusal.message_zh, "reason_en": refusal.message_en}),
-               ctx.clock())
-        uow.commit()

@@ -6,8 +6,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from engine.errors import InvalidInput, NotAllowed, NotFound
+from engine.errors import InvalidInput, NotFound
 from engine.services.context import AppContext
+from engine.services.permissions import Permission, authorize
 from engine.services.ports import Actor, CaseRow, RecordDraft, TaskRow, UnitOfWork
 from engine.services.steps import (
     StepContext,
@@ -46,6 +47,7 @@ def check_variables(variables: Mapping[str, Any]) -> dict[str, Any]:
 
 def open_case(ctx: AppContext, process_key: str, variables: Mapping[str, Any], actor: Actor, *,
               business_key: str | None = None, applicant: Mapping[str, Any] | None = None) -> CaseView:
+    authorize(None, Permission.CASE_OPEN, actor)
     variables = check_variables(variables)
     now = ctx.clock()
     with ctx.uow() as uow:
@@ -72,21 +74,13 @@ def open_case(ctx: AppContext, process_key: str, variables: Mapping[str, Any], a
     return get_case(ctx, case.id, actor)
 
 
-def may_read_case(actor: Actor, case: CaseRow, tasks: list[TaskRow]) -> bool:
-    if actor.in_any({"supervisor", "admin"}) or case.started_by == actor.user_id:
-        return True
-    return any(t.assignee == actor.user_id or t.completed_by == actor.user_id or actor.in_any(t.candidate_groups)
-               or actor.user_id in t.candidate_users for t in tasks)
-
-
 def readable_case(uow: UnitOfWork, case_id: str, actor: Actor) -> tuple[CaseRow, list[TaskRow]]:
-    """The case and its tasks, if the actor may read it (supervisors, who opened it, who worked on it)."""
+    """The case and its tasks, if the actor may read it (``Permission.CASE_READ``)."""
     case = uow.cases.get(case_id)
     if case is None:
         raise NotFound("办件不存在", f"No case {case_id}", code="case-not-found")
     tasks = uow.tasks.for_case(case_id)
-    if not may_read_case(actor, case, tasks):
-        raise NotAllowed("无权查看该办件", "You may not read this case", code="case-forbidden")
+    authorize(uow, Permission.CASE_READ, actor, case=case, tasks=tasks)
     return case, tasks
 
 

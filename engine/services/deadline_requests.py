@@ -8,13 +8,14 @@ from typing import Any
 
 from engine.domain.deadlines import EXTENSION_DAYS, DeadlineKind
 from engine.domain.workdays import WorkdayCalendar
-from engine.errors import Conflict, InvalidInput, NotAllowed, NotFound
-from engine.services.cases import may_read_case
+from engine.errors import Conflict, InvalidInput, NotFound
 from engine.services.context import AppContext
 from engine.services.deadline_clock import clock_of, closing_time, local_date, read
 from engine.services.deadlines import CaseDeadlines
+from engine.services.permissions import Permission, authorize
 from engine.services.ports import Actor, RecordDraft, UnitOfWork
 from engine.services.recording import record
+from engine.services.refusals import refusals_on_record
 from engine.services.timer_ports import DeadlineRow
 
 MAX_REASON = 2000
@@ -55,31 +56,28 @@ def _view(row: DeadlineRow, calendar: WorkdayCalendar, today: dt.date, yellow: i
                         clock_of(row).is_stopped, stops, row.ref, row.opened_at, row.closed_at)
 
 
-def _readable_case(uow: UnitOfWork, case_id: str, actor: Actor | None) -> None:
+def _authorized_case(uow: UnitOfWork, case_id: str, actor: Actor, permission: Permission) -> None:
     case = uow.cases.get(case_id)
     if case is None:
         raise NotFound("办件不存在", f"No case {case_id}", code="case-not-found")
-    if actor is not None and not may_read_case(actor, case, uow.tasks.for_case(case_id)):
-        raise NotAllowed("无权查看该办件", "You may not read this case", code="case-forbidden")
+    authorize(uow, permission, actor, case=case)
 
 
 def list_deadlines(ctx: AppContext, case_id: str, actor: Actor) -> list[DeadlineView]:
     """Every deadline of the case, oldest first; open ones read on today's calendar."""
     with ctx.uow(readonly=True) as uow:
-        _readable_case(uow, case_id, actor)
+        _authorized_case(uow, case_id, actor, Permission.CASE_READ)
         calendar: WorkdayCalendar = ctx.calendar.refresh(uow)
         rows = uow.deadlines.for_case(case_id)
     today = local_date(ctx.clock())
     return [_view(row, calendar, today, ctx.settings.yellow_days) for row in rows]
 
 
+@refusals_on_record("case.extend", keep={"reason": "reason", "days": "days"})
 def extend_decision(ctx: AppContext, case_id: str, actor: Actor, reason: str,
                     days: int = EXTENSION_DAYS) -> DeadlineView:
     """Extend the running decision limit once (art. 42): an approver's decision, with the reason,
     recorded and told to the applicant (``deadline.extended`` carries ``notify: applicant``)."""
-    if not actor.in_any({"approver"}):
-        raise NotAllowed("只有负责人可以批准延长办理时限", "Only an approver may extend the time limit",
-                         code="extension-forbidden")
     reason = (reason or "").strip()
     if not reason or len(reason) > MAX_REASON:
         raise InvalidInput(f"请写明延期理由（{MAX_REASON} 字以内）",
@@ -87,7 +85,7 @@ def extend_decision(ctx: AppContext, case_id: str, actor: Actor, reason: str,
                            code="extension-reason")
     now = ctx.clock()
     with ctx.uow() as uow:
-        _readable_case(uow, case_id, None)   # an approver (负责人) may extend any case of the bureau
+        _authorized_case(uow, case_id, actor, Permission.CASE_EXTEND)   # approvers read every case
         book = CaseDeadlines(ctx, uow, case_id, now, ctx.calendar.refresh(uow))
         running = book.of_kind(DeadlineKind.DECISION)
         if not running:

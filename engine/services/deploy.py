@@ -10,6 +10,7 @@ from typing import Any
 
 from engine.errors import InvalidDiagram
 from engine.services.context import AppContext
+from engine.services.permissions import Permission, authorize
 from engine.services.ports import Actor, FormRow, ProcessRow, RecordDraft, UnitOfWork
 from engine.services.recording import record
 
@@ -109,7 +110,8 @@ def _deploy_process(ctx: AppContext, uow: UnitOfWork, name: str, data: bytes, ac
 
 
 def deploy(ctx: AppContext, files: Sequence[tuple[str, bytes]], actor: Actor) -> DeployOutcome:
-    """Deploy forms first (diagrams refer to them), then diagrams; all or nothing."""
+    """Deploy forms first (diagrams refer to them), then diagrams; all or nothing (designers, admins)."""
+    authorize(None, Permission.PROCESS_DEPLOY, actor)
     ordered = sorted(files, key=lambda f: not _is_form(f[0]))
     with ctx.uow() as uow:
         items = [(_deploy_form if _is_form(n) else _deploy_process)(ctx, uow, n, d, actor) for n, d in ordered]

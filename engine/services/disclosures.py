@@ -17,12 +17,13 @@ or — on its due working day at the latest — by the scheduler, withdrawn when
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import asdict
 from typing import Any
 
 from engine.domain.redaction import Redacted, redact
 from engine.domain.workdays import WorkdayCalendar
-from engine.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from engine.errors import Conflict, InvalidInput, NotFound
 from engine.services.context import AppContext
 from engine.services.disclosure_draft import draft_text, local_day, parse_days, read_facts
 from engine.services.disclosure_rows import (
@@ -33,16 +34,15 @@ from engine.services.disclosure_rows import (
     Publication,
     Withdrawal,
 )
-from engine.services.ports import SYSTEM, Actor, RecordDraft, UnitOfWork
+from engine.services.permissions import Permission, authorize
+from engine.services.ports import SYSTEM, Actor, RecordDraft, TaskRow, UnitOfWork
 from engine.services.recording import record
+from engine.services.refusals import refusals_on_record
 
 DISCLOSURE_DAYS = 7
 WITHDRAWAL_DAYS = 3
 STATUTORY_DAYS = 20
 MAX_TEXT = 20_000
-PUBLISHERS = frozenset({"window-clerk", "approver"})
-WITHDRAWERS = frozenset({"window-clerk", "approver", "supervisor", "admin"})
-READERS = frozenset({"window-clerk", "approver", "supervisor", "admin"})
 WITHDRAWAL_KINDS: dict[str, tuple[str, str]] = {
     "revoked": ("决定被撤销", "the decision was revoked"),
     "unlawful": ("决定被确认违法", "the decision was confirmed unlawful"),
@@ -132,12 +132,16 @@ def _checked_text(text: str) -> str:
     return text
 
 
+def _disclosure_case(uow: UnitOfWork, args: Mapping[str, Any]) -> tuple[str, TaskRow | None] | None:
+    row: DisclosureRow | None = _repo(uow).get(int(args["disclosure_id"]))
+    return (row.case_id, None) if row is not None else None
+
+
+@refusals_on_record("disclosure.publish", locate=_disclosure_case)
 def publish_disclosure(ctx: AppContext, disclosure_id: int, actor: Actor,
                        text: str | None = None) -> DisclosureRow:
     """The clerk confirms the redacted preview (or an edited text, redacted again) and publishes it."""
-    if not actor.in_any(PUBLISHERS):
-        raise NotAllowed("只有窗口受理人员或负责人可以发布公示",
-                         "Only window clerks and approvers may publish", code="disclosure-forbidden")
+    authorize(None, Permission.DISCLOSURE_PUBLISH, actor)
     now = ctx.clock()
     with ctx.uow() as uow:
         row = _pending(uow, disclosure_id)
@@ -161,11 +165,11 @@ def publish_due_disclosures(ctx: AppContext) -> int:
 
 
 # -- withdrawal --------------------------------------------------------------------------------------
+@refusals_on_record("disclosure.withdraw", locate=_disclosure_case, keep={"kind": "kind", "reason": "reason"})
 def withdraw_disclosure(ctx: AppContext, disclosure_id: int, actor: Actor, *, kind: str, reason: str,
                         fell_on: dt.date | None = None) -> DisclosureRow:
     """Withdraw the disclosure of a decision revoked, confirmed unlawful or ordered to be redone."""
-    if not actor.in_any(WITHDRAWERS):
-        raise NotAllowed("无权撤回公示", "You may not withdraw disclosures", code="disclosure-forbidden")
+    authorize(None, Permission.DISCLOSURE_WITHDRAW, actor)
     if kind not in WITHDRAWAL_KINDS:
         raise InvalidInput(f"撤回类型须为 {'、'.join(WITHDRAWAL_KINDS)}",
                            f"kind must be one of {', '.join(WITHDRAWAL_KINDS)}", code="invalid-withdrawal")
@@ -196,9 +200,7 @@ def withdraw_disclosure(ctx: AppContext, disclosure_id: int, actor: Actor, *, ki
 
 # -- staff reads -------------------------------------------------------------------------------------
 def get_disclosure(ctx: AppContext, disclosure_id: int, actor: Actor) -> DisclosureRow:
-    if not actor.in_any(READERS):
-        raise NotAllowed("无权查看公示草稿", "You may not read disclosure drafts",
-                         code="disclosure-forbidden")
+    authorize(None, Permission.DISCLOSURE_READ, actor)
     with ctx.uow(readonly=True) as uow:
         row: DisclosureRow | None = _repo(uow).get(disclosure_id)
     if row is None:
@@ -209,8 +211,7 @@ def get_disclosure(ctx: AppContext, disclosure_id: int, actor: Actor) -> Disclos
 def list_disclosures(ctx: AppContext, actor: Actor, *, status: str | None = None, case_id: str | None = None,
                      limit: int = 100, offset: int = 0) -> list[DisclosureRow]:
     """Staff list by status; ``status="overdue"``: pending ones past their due day (for supervisors)."""
-    if not actor.in_any(READERS):
-        raise NotAllowed("无权查看公示", "You may not list disclosures", code="disclosure-forbidden")
+    authorize(None, Permission.DISCLOSURE_READ, actor)
     if status not in (None, "overdue", *STATUSES):
         raise InvalidInput("未知的公示状态", f"Unknown status {status}", code="invalid-status")
     with ctx.uow(readonly=True) as uow:

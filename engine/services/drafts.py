@@ -19,12 +19,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from engine.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from engine.errors import Conflict, InvalidInput, NotFound
 from engine.services.context import AppContext
 from engine.services.form_validation import task_form
+from engine.services.permissions import Permission, authorize
 from engine.services.ports import Actor, FormRow, RecordDraft, TaskRow, UnitOfWork
 from engine.services.recording import record
-from engine.services.tasks import may_work_on
+from engine.services.refusals import refusals_on_record
 
 MAX_DRAFT_BYTES = 256 * 1024
 
@@ -56,13 +57,10 @@ def _workable_task(uow: UnitOfWork, task_id: str, actor: Actor) -> TaskRow:
     task: TaskRow | None = uow.tasks.get(task_id)
     if task is None:
         raise NotFound("任务不存在", f"No task {task_id}", code="task-not-found")
+    authorize(uow, Permission.TASK_DRAFT, actor, task=task)
     if task.status != "ready":
         raise Conflict("任务已办结或已取消", f"Task {task_id} is {task.status}, no longer waiting",
                        code="task-not-ready")
-    if not may_work_on(actor, task):
-        raise NotAllowed(f"用户 {actor.user_id} 不是该任务的办理人或候选人",
-                         f"User {actor.user_id} is neither the assignee nor a candidate of task {task_id}",
-                         code="task-forbidden")
     return task
 
 
@@ -83,6 +81,7 @@ def draft_json(data: Any) -> str:
     return text
 
 
+@refusals_on_record("task.draft")
 def save_draft(ctx: AppContext, task_id: str, data: Mapping[str, Any], actor: Actor) -> DraftRow:
     text = draft_json(data)
     now = ctx.clock()

@@ -8,14 +8,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from engine.errors import InvalidInput, NotAllowed, NotFound
+from engine.errors import InvalidInput, NotFound
 from engine.services import cases as case_service
 from engine.services.context import AppContext
+from engine.services.permissions import Permission, authorize
 from engine.services.ports import Actor, CaseRow, ProcessRow, TaskRow, UnitOfWork
-from engine.services.tasks import may_work_on
 
 MAX_RESULTS = 1000
-SEE_ALL = frozenset({"supervisor", "admin"})
 
 
 @dataclass(frozen=True)
@@ -117,11 +116,9 @@ def task(ctx: AppContext, actor: Actor, task_id: str) -> tuple[TaskRow, int]:
     with ctx.uow(readonly=True) as uow:
         row = uow.tasks.get(task_id)
         case = uow.cases.get(row.case_id) if row is not None else None
-    if row is None or case is None or row.status != "ready":
-        raise NotFound("任务不存在或已办结", f"No waiting task {task_id}", code="task-not-found")
-    if not (may_work_on(actor, row) or actor.in_any(SEE_ALL)):
-        raise NotAllowed(f"用户 {actor.user_id} 无权查看任务 {task_id}",
-                         f"User {actor.user_id} may not read task {task_id}", code="task-forbidden")
+        if row is None or case is None or row.status != "ready":
+            raise NotFound("任务不存在或已办结", f"No waiting task {task_id}", code="task-not-found")
+        authorize(uow, Permission.TASK_READ, actor, case=case, task=row)
     return row, case.process_id
 
 

@@ -11,17 +11,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from engine.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from engine.errors import Conflict, InvalidInput, NotFound
 from engine.evidence.detect import Detected, claimed_types, detect, is_allowed, pdf_is_whole, same_type
 from engine.evidence.files import EvidenceFiles, Staged, StagingWriter, discard
 from engine.evidence.model import EvidenceRow
-from engine.services.cases import may_read_case
 from engine.services.context import AppContext
+from engine.services.permissions import Permission, authorize
 from engine.services.ports import Actor, CaseRow, RecordDraft, TaskRow, UnitOfWork
 from engine.services.recording import record
-from engine.services.tasks import may_work_on
-
-STAFF_OVERSIGHT = frozenset({"supervisor", "admin"})
+from engine.services.refusals import refusals_on_record
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,34 +43,31 @@ def _readable_case(uow: UnitOfWork, case_id: str, actor: Actor) -> CaseRow:
     case = uow.cases.get(case_id)
     if case is None:
         raise NotFound("办件不存在", f"No case {case_id}", code="case-not-found")
-    if not may_read_case(actor, case, uow.tasks.for_case(case_id)):
-        raise NotAllowed("无权查看该办件", "You may not read this case", code="case-forbidden")
+    authorize(uow, Permission.CASE_READ, actor, case=case)
     assert isinstance(case, CaseRow)
     return case
 
 
 def _task_for_upload(uow: UnitOfWork, case_id: str, task_id: str | None, actor: Actor) -> TaskRow | None:
-    if task_id is None:
-        return None
-    task = uow.tasks.get(task_id)
-    if task is None or task.case_id != case_id:
+    """The case's task the upload is for (the actor holding ``evidence.add`` on both), or None."""
+    case = uow.cases.get(case_id)
+    if case is None:
+        raise NotFound("办件不存在", f"No case {case_id}", code="case-not-found")
+    task = uow.tasks.get(task_id) if task_id is not None else None
+    if task_id is not None and (task is None or task.case_id != case_id):
         raise NotFound("该办件没有此任务", f"Case {case_id} has no task {task_id}", code="task-not-found")
-    if task.status != "ready":
+    authorize(uow, Permission.EVIDENCE_ADD, actor, case=case, task=task)
+    if task is not None and task.status != "ready":
         raise Conflict("任务已办结，不能再上传证据",
                        f"Task {task_id} is {task.status}; evidence can no longer "
                        "be added to it", code="task-not-ready")
-    if not may_work_on(actor, task) and not actor.in_any(STAFF_OVERSIGHT):
-        raise NotAllowed("只有任务的办理人或候选人可以为其上传证据",
-                         "Only the task's assignee or candidates may add evidence to it",
-                         code="task-forbidden")
-    assert isinstance(task, TaskRow)
     return task
 
 
+@refusals_on_record("evidence.add", keep={"task": "task_id"})
 def check_upload(ctx: AppContext, case_id: str, task_id: str | None, actor: Actor) -> None:
     """Refuse early, before any byte is received, an upload the actor may not make."""
     with ctx.uow(readonly=True) as uow:
-        _readable_case(uow, case_id, actor)
         _task_for_upload(uow, case_id, task_id, actor)
 
 
@@ -132,13 +127,13 @@ def _append(ctx: AppContext, uow: UnitOfWork, staged: Staged, info: UploadInfo, 
     return row
 
 
+@refusals_on_record("evidence.add")
 def add_evidence(ctx: AppContext, case_id: str, staged: Staged, info: UploadInfo,
                  actor: Actor) -> EvidenceRow:
     """Keep a received file under its hash and append ``evidence.added`` — or keep nothing."""
     try:
         found = identify(ctx, staged, info)
         with ctx.uow() as uow:
-            _readable_case(uow, case_id, actor)
             task = _task_for_upload(uow, case_id, info.task_id, actor)
             evidence_files(ctx).keep(staged)
             row = _append(ctx, uow, staged, info, found, task, actor, case_id)

@@ -16,7 +16,7 @@ from engine.services.established import restore_case
 from engine.services.ports import Actor, CaseRow, ProcessRow, RecordDraft
 from engine.services.steps import StepContext, jsonable, record_step, save_case, step_payload, sync_tasks
 
-PLATFORM = Actor("platform", frozenset({"system", "platform"}), "省级政务服务平台")
+PLATFORM = Actor("platform", frozenset({"system", "platform"}), "省级政务服务平台", "webhooks")
 ITEM_CODE = "sanxiang.itemCode"
 
 

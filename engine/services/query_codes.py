@@ -21,16 +21,17 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from engine.errors import NotAllowed, NotFound
+from engine.errors import NotFound
 from engine.services.context import AppContext
 from engine.services.disclosure_draft import local_day
 from engine.services.disclosure_rows import PublicDecision, QueryCodeRow
+from engine.services.permissions import Permission, authorize
 from engine.services.ports import Actor, RecordDraft, UnitOfWork
 from engine.services.recording import record
+from engine.services.refusals import refusals_on_record
 
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"   # no 0/O, 1/I/L: read aloud and typed from paper
 CODE_LENGTH = 8                                 # 31^8 ≈ 8.5e11
-ISSUERS = frozenset({"window-clerk", "admin"})
 _DUMMY_SALT = "0" * 32
 
 
@@ -67,15 +68,14 @@ def normalise(code: str) -> str:
     return "".join(code.split()).replace("-", "").upper()
 
 
+@refusals_on_record("case.query-code")
 def issue_query_code(ctx: AppContext, case_id: str, actor: Actor) -> IssuedCode:
     now = ctx.clock()
     with ctx.uow() as uow:
         case = uow.cases.get(case_id)
         if case is None:
             raise NotFound("办件不存在", f"No case {case_id}", code="case-not-found")
-        if not (actor.in_any(ISSUERS) or case.started_by == actor.user_id):
-            raise NotAllowed("只有窗口受理人员可以生成查询码", "Only window clerks may issue query codes",
-                             code="query-code-forbidden")
+        authorize(uow, Permission.CASE_QUERY_CODE, actor, case=case)
         code = "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
         salt = secrets.token_hex(16)
         replaced = _codes(uow).put_code(QueryCodeRow(case_id, salt, _hash(salt, code), now, actor.user_id))

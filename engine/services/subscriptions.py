@@ -12,21 +12,18 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
-from engine.errors import InvalidInput, NotAllowed, NotFound
+from engine.errors import InvalidInput, NotFound
+from engine.services.permissions import Permission, authorize
 from engine.services.ports import Actor, RecordDraft
 from engine.services.recording import record
 from engine.services.webhook_ports import ALL_EVENTS, SubscriptionRow
 from webhooks import EVENT_TYPES, TargetRefused, check_target, new_secret
 
-MANAGERS = frozenset({"admin", "supervisor"})
 MAX_URL_LENGTH = 2048
 
 
 def _require_manager(actor: Actor) -> None:
-    if not actor.in_any(MANAGERS):
-        raise NotAllowed("只有管理员或督查人员可以管理推送订阅",
-                         "Only administrators and supervisors may manage webhook subscriptions",
-                         code="webhook-forbidden")
+    authorize(None, Permission.WEBHOOKS_MANAGE, actor)
 
 
 def check_event_types(event_types: Iterable[str]) -> tuple[str, ...]:

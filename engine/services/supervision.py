@@ -78,6 +78,12 @@ def dashboard(ctx: Any, actor: Actor, query: SupervisionFilter | None = None) ->
     return Dashboard(now, shown, dict(by_status), dict(by_item), found_by_status, dict(found_by_item), items)
 
 
+def scan_alerts_now(ctx: Any, actor: Actor) -> int:
+    """A supervisor runs the alert scan at once (the scheduler runs ``scan_for_alerts`` every minute)."""
+    require_supervisor(actor)
+    return scan_for_alerts(ctx)
+
+
 def scan_for_alerts(ctx: Any) -> int:
     """The periodic job: record each new stuck or failed condition once; returns how many were recorded.
 

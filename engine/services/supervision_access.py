@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-from engine.errors import InvalidInput, NotAllowed, NotFound
+from engine.errors import InvalidInput, NotFound
+from engine.services.permissions import OVERSEERS, Permission, authorize
 from engine.services.ports import Actor, CaseRow, UnitOfWork
 
-SUPERVISORS = frozenset({"supervisor", "admin"})
 MAX_REASON = 500
 
 
 def is_supervisor(actor: Actor) -> bool:
-    return actor.in_any(SUPERVISORS)
+    return actor.in_any(OVERSEERS)
 
 
 def require_supervisor(actor: Actor) -> None:
-    if not is_supervisor(actor):
-        raise NotAllowed("只有督查人员或管理员可以使用督查台",
-                         "Only supervisors and administrators may use the console",
-                         code="supervisor-only")
+    """``Permission.CASE_SUPERVISE``: supervisors and administrators (who read every case)."""
+    authorize(None, Permission.CASE_SUPERVISE, actor)
 
 
 def require_reason(reason: object) -> str:

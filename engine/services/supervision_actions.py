@@ -19,6 +19,7 @@ Moves and migrations are in ``case_moves`` and ``migration``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -26,6 +27,7 @@ from engine.errors import Conflict, NotAllowed, NotFound, StepFailed
 from engine.services.deadlines import CaseDeadlines
 from engine.services.ports import Actor, CaseRow, RecordDraft, TaskRow, UnitOfWork
 from engine.services.recording import record
+from engine.services.refusals import refusals_on_record
 from engine.services.step_failures import as_step_failure
 from engine.services.supervision_access import load_case, require_reason, require_supervisor
 from engine.services.timer_ports import DueItem
@@ -61,6 +63,7 @@ def case_is_not_suspended(completion: Any) -> None:
 
 # -- tasks ---------------------------------------------------------------------------------------------
 
+@refusals_on_record("task.reassign", keep={"to": "assignee", "reason": "reason"})
 def reassign_task(ctx: Any, task_id: str, assignee: str, actor: Actor, reason: str) -> TaskRow:
     require_supervisor(actor)
     reason = require_reason(reason)
@@ -104,6 +107,7 @@ def _require_status(case: CaseRow, allowed: tuple[str, ...], doing_zh: str, doin
                        code="case-status")
 
 
+@refusals_on_record("case.suspend", keep={"reason": "reason"})
 def suspend_case(ctx: Any, case_id: str, actor: Actor, reason: str) -> CaseRow:
     require_supervisor(actor)
     reason = require_reason(reason)
@@ -117,6 +121,7 @@ def suspend_case(ctx: Any, case_id: str, actor: Actor, reason: str) -> CaseRow:
     return _reload(ctx, case_id)
 
 
+@refusals_on_record("case.resume", keep={"reason": "reason"})
 def resume_case(ctx: Any, case_id: str, actor: Actor, reason: str) -> CaseRow:
     require_supervisor(actor)
     reason = require_reason(reason)
@@ -133,6 +138,7 @@ def resume_case(ctx: Any, case_id: str, actor: Actor, reason: str) -> CaseRow:
     return _reload(ctx, case_id)
 
 
+@refusals_on_record("case.cancel", keep={"reason": "reason"})
 def cancel_case(ctx: Any, case_id: str, actor: Actor, reason: str) -> CaseRow:
     require_supervisor(actor)
     reason = require_reason(reason)
@@ -159,6 +165,12 @@ def _reload(ctx: Any, case_id: str) -> CaseRow:
 
 # -- retries -------------------------------------------------------------------------------------------
 
+def _due_item_case(uow: UnitOfWork, args: Mapping[str, Any]) -> tuple[str, TaskRow | None] | None:
+    item: DueItem | None = uow.due.get(int(args["item_id"]))
+    return (item.case_id, None) if item is not None and item.case_id else None
+
+
+@refusals_on_record("timer.retry", locate=_due_item_case, keep={"reason": "reason"})
 def retry_due_item(ctx: Any, item_id: int, actor: Actor, reason: str) -> DueItem:
     """Fire a pending due row now, past its back-off; a new failure is kept on the row and raised."""
     require_supervisor(actor)

@@ -9,13 +9,11 @@ from typing import Any
 from engine.errors import Conflict, InvalidInput, NotAllowed, NotFound, ProcedureViolation, SanxiangError
 from engine.services.context import AppContext
 from engine.services.people_rows import Delegation
+from engine.services.permissions import Permission, authorize
 from engine.services.ports import Actor, CaseRow, RecordDraft, TaskRow, UnitOfWork
 from engine.services.recording import record
-from engine.services.tasks import may_work_on
+from engine.services.refusals import refusals_on_record
 
-OVERSEERS = frozenset({"supervisor", "admin"})
-URGERS = frozenset({"supervisor", "admin", "approver", "window-clerk"})
-WITHDRAWERS = frozenset({"window-clerk", "supervisor", "admin"})
 MAX_REASON = 1000
 
 # code -> (error class, Chinese, English); {who} is filled in
@@ -29,17 +27,9 @@ REFUSALS: dict[str, tuple[type[SanxiangError], str, str]] = {
     "task-claimed": (Conflict, "任务已被他人变更，请刷新", "The task changed meanwhile; reload"),
     "task-delegated": (Conflict, "任务处于委派中，请先交还", "The task is delegated; get it back first"),
     "task-not-delegated": (Conflict, "任务未处于委派中", "The task is not delegated"),
-    "transfer-forbidden": (NotAllowed, "只有任务办理人或督查人员可以转办",
-                           "Only the task's holder or a supervisor may transfer it"),
     "transfer-target-not-candidate": (NotAllowed, "{who} 不是该任务的候选办理人",
                                       "{who} is not a candidate for this task"),
-    "delegate-forbidden": (NotAllowed, "请先认领任务再委派", "Claim the task before delegating it"),
     "delegate-self": (InvalidInput, "不能委派给自己", "You cannot delegate to yourself"),
-    "resolve-forbidden": (NotAllowed, "只有委派人或被委派人可以交还",
-                          "Only the owner or the delegate may hand it back"),
-    "urge-forbidden": (NotAllowed, "无权催办", "You may not urge tasks"),
-    "withdraw-forbidden": (NotAllowed, "只有窗口人员可以登记撤回申请",
-                           "Only window clerks may record a withdrawal"),
     "case-not-found": (NotFound, "办件不存在", "No such case"),
     "case-not-running": (Conflict, "办件已办结或已撤回", "The case is no longer running"),
     "withdraw-after-decision": (ProcedureViolation, "已作出决定的办件不能撤回申请",
@@ -64,10 +54,12 @@ def _reason(text: str, *, required: bool = True) -> str:
     return text
 
 
-def _ready_task(uow: UnitOfWork, task_id: str) -> TaskRow:
+def _ready_task(uow: UnitOfWork, task_id: str, actor: Actor, permission: Permission) -> TaskRow:
+    """The task, if the actor holds ``permission`` on it and it still waits (404, 403, 409 in that order)."""
     task: TaskRow | None = uow.tasks.get(task_id)
     if task is None:
         raise refusal("task-not-found")
+    authorize(uow, permission, actor, task=task, delegation=_pending(uow, task_id))
     if task.status != "ready":
         raise refusal("task-not-ready")
     return task
@@ -82,10 +74,6 @@ def _user(uow: UnitOfWork, user_id: str) -> Actor:
 
 def _work(uow: UnitOfWork) -> Any:
     return uow.work
-
-
-def _holder(actor: Actor, task: TaskRow) -> bool:
-    return task.assignee == actor.user_id or (task.assignee is None and may_work_on(actor, task))
 
 
 def _pending(uow: UnitOfWork, task_id: str) -> Delegation | None:
@@ -113,13 +101,12 @@ def _note(ctx: AppContext, uow: UnitOfWork, task: TaskRow, action: str, actor: A
     return updated
 
 
+@refusals_on_record("task.transfer", keep={"to": "to_user", "reason": "reason"})
 def transfer_task(ctx: AppContext, task_id: str, to_user: str, reason: str, actor: Actor) -> TaskRow:
     """转办: hand the task to another candidate for good (they will complete it)."""
     reason = _reason(reason)
     with ctx.uow() as uow:
-        task = _ready_task(uow, task_id)
-        if not (_holder(actor, task) or actor.in_any(OVERSEERS)):
-            raise refusal("transfer-forbidden")
+        task = _ready_task(uow, task_id, actor, Permission.TASK_TRANSFER)
         if _pending(uow, task_id) is not None:
             raise refusal("task-delegated")
         target = _user(uow, to_user)
@@ -132,13 +119,12 @@ def transfer_task(ctx: AppContext, task_id: str, to_user: str, reason: str, acto
         return _note(ctx, uow, task, "task.transferred", actor, **moved)
 
 
+@refusals_on_record("task.delegate", keep={"to": "to_user", "reason": "reason"})
 def delegate_task(ctx: AppContext, task_id: str, to_user: str, reason: str, actor: Actor) -> TaskRow:
     """委派: lend the task to a colleague, who gives it back (resolves); only its owner completes it."""
     reason = _reason(reason)
     with ctx.uow() as uow:
-        task = _ready_task(uow, task_id)
-        if task.assignee != actor.user_id:
-            raise refusal("delegate-forbidden")
+        task = _ready_task(uow, task_id, actor, Permission.TASK_DELEGATE)
         if _pending(uow, task_id) is not None:
             raise refusal("task-delegated")
         target = _user(uow, to_user)
@@ -152,16 +138,15 @@ def delegate_task(ctx: AppContext, task_id: str, to_user: str, reason: str, acto
                      reason=reason)
 
 
+@refusals_on_record("task.resolve")
 def resolve_task(ctx: AppContext, task_id: str, note: str, actor: Actor) -> TaskRow:
     """Get a delegated task back: the delegate gives it back, or the owner takes it back."""
     note = _reason(note, required=False)
     with ctx.uow() as uow:
-        task = _ready_task(uow, task_id)
+        task = _ready_task(uow, task_id, actor, Permission.TASK_RESOLVE)
         pending = _pending(uow, task_id)
         if pending is None:
             raise refusal("task-not-delegated")
-        if actor.user_id not in (pending.owner, pending.delegate) and not actor.in_any(OVERSEERS):
-            raise refusal("resolve-forbidden")
         back = Delegation(task_id, pending.owner, pending.delegate, "resolved", pending.reason, ctx.clock())
         _work(uow).put_delegation(back)
         _assign(uow, task, pending.owner)
@@ -170,13 +155,12 @@ def resolve_task(ctx: AppContext, task_id: str, note: str, actor: Actor) -> Task
                      note=note)
 
 
+@refusals_on_record("task.urge")
 def urge_task(ctx: AppContext, task_id: str, message: str, actor: Actor) -> TaskRow:
     """催办: tell the assignee (or, unclaimed, the candidate groups) to get on with it."""
     message = _reason(message, required=False) or "请尽快办理"
-    if not actor.in_any(URGERS):
-        raise refusal("urge-forbidden")
     with ctx.uow() as uow:
-        task = _ready_task(uow, task_id)
+        task = _ready_task(uow, task_id, actor, Permission.TASK_URGE)
         if task.assignee:
             _tell(ctx, uow, task, "urge", actor, message, user_id=task.assignee)
         for group in () if task.assignee else task.candidate_groups:
@@ -185,16 +169,17 @@ def urge_task(ctx: AppContext, task_id: str, message: str, actor: Actor) -> Task
                      message=message)
 
 
+@refusals_on_record("case.withdraw", keep={"reason": "reason"})
 def withdraw_case(ctx: AppContext, case_id: str, reason: str, actor: Actor) -> CaseRow:
-    """撤回: the applicant withdraws the application before the decision; waiting tasks are cancelled."""
+    """撤回: the applicant withdraws the application before the decision; waiting tasks are cancelled.
+    Only who may withdraw (``Permission.CASE_WITHDRAW``) and may read the case; never after the decision."""
     reason = _reason(reason)
-    if not actor.in_any(WITHDRAWERS):
-        raise refusal("withdraw-forbidden")
     now = ctx.clock()
     with ctx.uow() as uow:
         case: CaseRow | None = uow.cases.get(case_id)
         if case is None:
             raise refusal("case-not-found")
+        authorize(uow, Permission.CASE_WITHDRAW, actor, case=case)
         if case.status != "running":
             raise refusal("case-not-running")
         tasks = uow.tasks.for_case(case_id)

@@ -6,14 +6,25 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
-from engine.errors import Conflict, NotAllowed, NotFound, ProcedureViolation, StepFailed
+from engine.errors import Conflict, NotAllowed, NotFound, StepFailed
 from engine.services.cases import check_variables
 from engine.services.context import AppContext
 from engine.services.established import restore_case
+from engine.services.permissions import Permission, authorize
 from engine.services.ports import Actor, RecordDraft, TaskFilter, TaskRow, UnitOfWork
 from engine.services.recording import record
+from engine.services.refusals import refusals_on_record
 from engine.services.step_failures import record_failed_completion
-from engine.services.steps import StepContext, apply_effects, jsonable, record_step, save_case, step_payload, sync_tasks
+from engine.services.steps import (
+    StepContext,
+    apply_effects,
+    jsonable,
+    record_step,
+    save_case,
+    step_payload,
+    sync_tasks,
+)
+
 
 class Completion:
     """Everything a guard (``AppContext.guards``) may look at before a task completes: the task, the
@@ -32,40 +43,34 @@ class Completion:
         return self._variables()
 
 
-def may_work_on(actor: Actor, task: TaskRow) -> bool:
-    if task.assignee is not None:
-        return task.assignee == actor.user_id
-    return actor.in_any(task.candidate_groups) or actor.user_id in task.candidate_users
-
-
 def list_tasks(ctx: AppContext, query: TaskFilter) -> list[TaskRow]:
     with ctx.uow(readonly=True) as uow:
         return list(uow.tasks.inbox(query))
 
 
-def _open_task(uow: UnitOfWork, task_id: str) -> TaskRow:
-    task = uow.tasks.get(task_id)
+def _open_task(uow: UnitOfWork, task_id: str, actor: Actor, permission: Permission) -> TaskRow:
+    """The task, if the actor holds ``permission`` on it and it still waits (404, 403, 409 in that order)."""
+    task: TaskRow | None = uow.tasks.get(task_id)
     if task is None:
         raise NotFound("任务不存在", f"No task {task_id}", code="task-not-found")
+    authorize(uow, permission, actor, task=task)
     if task.status != "ready":
         raise Conflict("任务已办结或已取消", f"Task {task_id} is {task.status}, no longer waiting",
                        code="task-not-ready")
     return task
 
 
-def _refuse(actor: Actor, task: TaskRow) -> NotAllowed:
-    return NotAllowed(f"用户 {actor.user_id} 不是该任务的办理人或候选人",
-                      f"User {actor.user_id} is neither the assignee nor a candidate of task {task.id}",
-                      code="task-forbidden")
-
-
-def claim_task(ctx: AppContext, task_id: str, actor: Actor) -> TaskRow:
+@refusals_on_record("task.claim")
+def claim_task(ctx: AppContext, task_id: str, actor: Actor, *, for_user: str | None = None) -> TaskRow:
+    """Claim a task offered to the actor; ``for_user`` (Camunda's ``userId``) may only name the actor."""
     with ctx.uow() as uow:
-        task = _open_task(uow, task_id)
+        task = _open_task(uow, task_id, actor, Permission.TASK_CLAIM)
+        if for_user not in (None, "", actor.user_id):
+            raise NotAllowed(f"只能为自己认领任务，不能代 {for_user} 认领",
+                             f"You can only claim a task for yourself, not for {for_user}",
+                             code="claim-for-other")
         if task.assignee == actor.user_id:
             return task
-        if not may_work_on(actor, task):
-            raise _refuse(actor, task)
         if not uow.tasks.set_assignee(task_id, actor.user_id, expected=None):
             raise Conflict("任务已被他人认领", "The task was claimed by someone else", code="task-claimed")
         record(ctx, uow, RecordDraft(action="task.claimed", actor=actor.user_id, case_id=task.case_id,
@@ -74,11 +79,10 @@ def claim_task(ctx: AppContext, task_id: str, actor: Actor) -> TaskRow:
     return replace(task, assignee=actor.user_id)
 
 
+@refusals_on_record("task.unclaim")
 def unclaim_task(ctx: AppContext, task_id: str, actor: Actor) -> TaskRow:
     with ctx.uow() as uow:
-        task = _open_task(uow, task_id)
-        if task.assignee != actor.user_id and not actor.in_any({"supervisor", "admin"}):
-            raise NotAllowed("只能退回自己认领的任务", "You can only unclaim a task you hold", code="task-forbidden")
+        task = _open_task(uow, task_id, actor, Permission.TASK_UNCLAIM)
         if task.assignee is not None:
             uow.tasks.set_assignee(task_id, None, expected=task.assignee)
             record(ctx, uow, RecordDraft(action="task.unclaimed", actor=actor.user_id, case_id=task.case_id,
@@ -87,33 +91,14 @@ def unclaim_task(ctx: AppContext, task_id: str, actor: Actor) -> TaskRow:
     return replace(task, assignee=None)
 
 
-REFUSED_ACTIONS = {"decision": "decision.refused", "legal-review": "review.refused"}
-
-
-def _record_refusal(ctx: AppContext, task_id: str, actor: Actor, data: dict[str, Any],
-                    refusal: ProcedureViolation) -> None:
-    """An attempted bypass stays on record although its step rolled back: its own small transaction."""
-    with ctx.uow() as uow:
-        task = uow.tasks.get(task_id)
-        if task is None:
-            return
-        record(ctx, uow, RecordDraft(
-            action=REFUSED_ACTIONS.get(task.role or "", "task.refused"), actor=actor.user_id,
-            actor_role=task.role or "", case_id=task.case_id, task_id=task.id, element_id=task.element_id,
-            payload={"code": refusal.code, "reason_zh": refusal.message_zh, "reason_en": refusal.message_en,
-                     "details": jsonable(refusal.details), "data": jsonable(data)}), ctx.clock())
-        uow.commit()
-
-
+@refusals_on_record("task.complete", keep={"data": "data"})
 def complete_task(ctx: AppContext, task_id: str, data: Mapping[str, Any], actor: Actor) -> TaskRow:
     """Run one step: check, complete, save with the case version, project, record — or change nothing
-    (except that a refusal of the law, ``ProcedureViolation`` from a guard, is itself recorded)."""
+    (except that a refusal, ``NotAllowed`` from the permission or a guard, is itself recorded, and so is
+    an engine failure, ``StepFailed``)."""
     data = check_variables(data)
     try:
         return _complete_task(ctx, task_id, data, actor)
-    except ProcedureViolation as refusal:
-        _record_refusal(ctx, task_id, actor, data, refusal)
-        raise
     except StepFailed as failure:   # the engine failed: the step rolled back, its failure stays on record
         record_failed_completion(ctx, task_id, actor, failure, list(data))
         raise
@@ -122,9 +107,7 @@ def complete_task(ctx: AppContext, task_id: str, data: Mapping[str, Any], actor:
 def _complete_task(ctx: AppContext, task_id: str, data: dict[str, Any], actor: Actor) -> TaskRow:
     now = ctx.clock()
     with ctx.uow() as uow:
-        task = _open_task(uow, task_id)
-        if not may_work_on(actor, task):
-            raise _refuse(actor, task)
+        task = _open_task(uow, task_id, actor, Permission.TASK_COMPLETE)
         case = uow.cases.get(task.case_id)
         assert case is not None
         parsed = ctx.processes.get(uow, case.process_id)

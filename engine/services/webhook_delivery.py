@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from engine.errors import Conflict, NotAllowed, NotFound
+from engine.errors import Conflict, NotFound
+from engine.services.permissions import Permission, authorize
 from engine.services.ports import Actor, RecordDraft
 from engine.services.recording import record
 from engine.services.webhook_ports import (
@@ -120,10 +121,7 @@ def _outcome(event: EventRow, attempt: Attempt, refused: bool, now: datetime, ma
 
 
 def _require_supervisor(actor: Actor) -> None:
-    if not actor.in_any(SUPERVISORS):
-        raise NotAllowed("只有督查人员或管理员可以查看和重发推送事件",
-                         "Only supervisors and administrators may see and replay webhook events",
-                         code="webhook-forbidden")
+    authorize(None, Permission.WEBHOOKS_MANAGE, actor)
 
 
 def list_events(ctx: Any, actor: Actor, *, status: str | None = None, case_id: str | None = None,

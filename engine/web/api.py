@@ -10,13 +10,15 @@ from apiflask.fields import Boolean, DateTime, Dict, Integer, List, Nested, Stri
 from apiflask.validators import OneOf
 from flask import current_app, request
 
-from engine.errors import InvalidInput, NotAllowed
+from engine.errors import InvalidInput
 from engine.services import cases as case_service
 from engine.services import deploy as deploy_service
 from engine.services import tasks as task_service
 from engine.services.context import AppContext
+from engine.services.permissions import Permission
 from engine.services.ports import TaskFilter, TaskRow
 from engine.web.auth import current_actor, token_auth
+from engine.web.permissions import requires
 
 api = APIBlueprint("api", __name__, url_prefix="/api/v1", tag="API")
 
@@ -139,13 +141,12 @@ def list_processes() -> Any:
 
 
 @api.post("/deployments")
+@requires(Permission.PROCESS_DEPLOY)
 @api.auth_required(token_auth)
 @api.output(DeploymentOut, status_code=201)
 @api.doc(summary="Deploy .bpmn and .form files (multipart, one part per file); identical files are no-ops")
 def create_deployment() -> Any:
     actor = current_actor()
-    if not actor.in_any({"designer", "admin"}):
-        raise NotAllowed("只有流程设计人员可以部署", "Only designers may deploy", code="deploy-forbidden")
     files = [(f.filename or name, f.read()) for name, f in request.files.items(multi=True)]
     if not files:
         raise InvalidInput("请上传至少一个 .bpmn 或 .form 文件", "Upload at least one .bpmn or .form file")
@@ -154,6 +155,7 @@ def create_deployment() -> Any:
 
 
 @api.post("/cases")
+@requires(Permission.CASE_OPEN)
 @api.auth_required(token_auth)
 @api.input(CaseIn, arg_name="body")
 @api.output(CaseOut, status_code=201)
@@ -165,6 +167,7 @@ def open_case(body: dict[str, Any]) -> Any:
 
 
 @api.get("/cases/<case_id>")
+@requires(Permission.CASE_READ)
 @api.auth_required(token_auth)
 @api.output(CaseOut)
 @api.doc(summary="A case: status, waiting tasks, variables, history")
@@ -185,6 +188,7 @@ def list_tasks(query: dict[str, Any]) -> Any:
 
 
 @api.post("/tasks/<task_id>/claim")
+@requires(Permission.TASK_CLAIM)
 @api.auth_required(token_auth)
 @api.output(TaskOut)
 @api.doc(summary="Claim a task offered to one of my groups")
@@ -193,6 +197,7 @@ def claim(task_id: str) -> Any:
 
 
 @api.post("/tasks/<task_id>/unclaim")
+@requires(Permission.TASK_UNCLAIM)
 @api.auth_required(token_auth)
 @api.output(TaskOut)
 @api.doc(summary="Give a claimed task back to its groups")
@@ -201,6 +206,7 @@ def unclaim(task_id: str) -> Any:
 
 
 @api.post("/tasks/<task_id>/complete")
+@requires(Permission.TASK_COMPLETE)
 @api.auth_required(token_auth)
 @api.input(CompleteIn, arg_name="body")
 @api.output(TaskOut)

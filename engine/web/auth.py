@@ -45,6 +45,7 @@ def _unauthorised(error):  # type: ignore[no-untyped-def]
 
 
 def current_actor() -> Actor:
+    """The caller of an /api/v1 route (token or session), acting through the API channel."""
     user = token_auth.current_user
     assert isinstance(user, Actor)
-    return user
+    return user.via("api")

@@ -18,10 +18,11 @@ from engine.services.case_console import case_console
 from engine.services.case_moves import move_case
 from engine.services.context import AppContext
 from engine.services.migration import MigrationReport, migrate_cases
-from engine.services.supervision import dashboard, scan_for_alerts
-from engine.services.supervision_access import require_supervisor
+from engine.services.permissions import Permission
+from engine.services.supervision import dashboard, scan_alerts_now
 from engine.services.supervision_rows import STATUSES, Finding, SupervisionFilter
 from engine.web.auth import current_actor, token_auth
+from engine.web.permissions import requires
 
 console_api = APIBlueprint("console_api", __name__, url_prefix="/api/v1/console", tag="Supervisor console")
 
@@ -75,6 +76,7 @@ def migration_json(report: MigrationReport) -> dict[str, Any]:
 
 
 @console_api.get("")
+@requires(Permission.CASE_SUPERVISE)
 @console_api.auth_required(token_auth)
 @console_api.input(QueryIn, location="query", arg_name="query")
 @console_api.doc(summary="督查台: counts; overdue, near-due, stuck and failed cases with their reasons")
@@ -89,6 +91,7 @@ def board(query: dict[str, Any]) -> dict[str, Any]:
 
 
 @console_api.get("/cases/<case_id>")
+@requires(Permission.CASE_SUPERVISE)
 @console_api.auth_required(token_auth)
 @console_api.doc(summary="One case: path, where it waits, failures, time at each step, timeline, variables")
 def case_view(case_id: str) -> dict[str, Any]:
@@ -111,6 +114,7 @@ def _case(case: Any) -> dict[str, Any]:
 
 
 @console_api.post("/cases/<case_id>/<any(suspend, resume, cancel):verb>")
+@requires(Permission.CASE_SUPERVISE)
 @console_api.auth_required(token_auth)
 @console_api.input(ReasonIn, arg_name="body")
 @console_api.doc(summary="Suspend, resume or cancel (terminate) a case, with a reason (recorded)")
@@ -121,6 +125,7 @@ def case_action(case_id: str, verb: str, body: dict[str, Any]) -> dict[str, Any]
 
 
 @console_api.post("/cases/<case_id>/move")
+@requires(Permission.CASE_SUPERVISE)
 @console_api.auth_required(token_auth)
 @console_api.input(MoveIn, arg_name="body")
 @console_api.doc(summary="Move a case to another element (never past a major case's legal review or "
@@ -132,6 +137,7 @@ def move(case_id: str, body: dict[str, Any]) -> dict[str, Any]:
 
 
 @console_api.post("/tasks/<task_id>/reassign")
+@requires(Permission.CASE_SUPERVISE)
 @console_api.auth_required(token_auth)
 @console_api.input(ReassignIn, arg_name="body")
 @console_api.doc(summary="Reassign a waiting task to one of its candidates, with a reason (recorded)")
@@ -141,6 +147,7 @@ def reassign(task_id: str, body: dict[str, Any]) -> dict[str, Any]:
 
 
 @console_api.post("/retries/<any(due, webhook, failure):kind>/<ref>")
+@requires(Permission.CASE_SUPERVISE)
 @console_api.auth_required(token_auth)
 @console_api.input(ReasonIn, arg_name="body")
 @console_api.doc(summary="Retry: a failed timer (due row) now, a dead webhook event, or a failed step")
@@ -164,6 +171,7 @@ def _number(ref: str) -> int:
 
 
 @console_api.post("/migrations")
+@requires(Permission.CASE_SUPERVISE)
 @console_api.auth_required(token_auth)
 @console_api.input(MigrateIn, arg_name="body")
 @console_api.doc(summary="Migrate live cases to the latest version (dryRun: which can move and why not)")
@@ -174,8 +182,8 @@ def migrate(body: dict[str, Any]) -> dict[str, Any]:
 
 
 @console_api.post("/alerts/scan")
+@requires(Permission.CASE_SUPERVISE)
 @console_api.auth_required(token_auth)
 @console_api.doc(summary="Record the new stuck and failed conditions now (the scheduler: every minute)")
 def scan() -> dict[str, Any]:
-    require_supervisor(current_actor())
-    return {"recorded": scan_for_alerts(_ctx())}
+    return {"recorded": scan_alerts_now(_ctx(), current_actor())}

@@ -12,7 +12,9 @@ from flask import current_app
 
 from engine.services import deadline_requests
 from engine.services.context import AppContext
+from engine.services.permissions import Permission
 from engine.web.auth import current_actor, token_auth
+from engine.web.permissions import requires
 
 deadlines_api = APIBlueprint("deadlines", __name__, url_prefix="/api/v1", tag="Deadlines")
 
@@ -61,6 +63,7 @@ def _out(view: deadline_requests.DeadlineView) -> dict[str, Any]:
 
 
 @deadlines_api.get("/cases/<case_id>/deadlines")
+@requires(Permission.CASE_READ)
 @deadlines_api.auth_required(token_auth)
 @deadlines_api.output(DeadlineOut(many=True))
 @deadlines_api.doc(summary="A case's deadlines in working days, with legal basis, level and provenance")
@@ -69,6 +72,7 @@ def list_deadlines(case_id: str) -> Any:
 
 
 @deadlines_api.post("/cases/<case_id>/extension")
+@requires(Permission.CASE_EXTEND)
 @deadlines_api.auth_required(token_auth)
 @deadlines_api.input(ExtensionIn, arg_name="body")
 @deadlines_api.output(DeadlineOut)

@@ -16,7 +16,9 @@ from engine.services import query_codes
 from engine.services.context import AppContext
 from engine.services.disclosure_draft import local_day
 from engine.services.disclosure_rows import DisclosureRow
+from engine.services.permissions import Permission
 from engine.web.auth import current_actor, token_auth
+from engine.web.permissions import requires
 
 disclosures_api = APIBlueprint("disclosures_api", __name__, url_prefix="/api/v1", tag="Disclosures")
 
@@ -93,6 +95,7 @@ def _out(row: DisclosureRow) -> dict[str, Any]:
 
 
 @disclosures_api.get("/disclosures")
+@requires(Permission.DISCLOSURE_READ)
 @disclosures_api.auth_required(token_auth)
 @disclosures_api.input(DisclosureQuery, location="query", arg_name="query")
 @disclosures_api.output(DisclosureOut(many=True))
@@ -104,6 +107,7 @@ def list_disclosures(query: dict[str, Any]) -> Any:
 
 
 @disclosures_api.get("/disclosures/<int:disclosure_id>")
+@requires(Permission.DISCLOSURE_READ)
 @disclosures_api.auth_required(token_auth)
 @disclosures_api.output(DisclosureOut)
 @disclosures_api.doc(summary="One disclosure with its draft and redacted preview")
@@ -112,6 +116,7 @@ def get_disclosure(disclosure_id: int) -> Any:
 
 
 @disclosures_api.post("/disclosures/<int:disclosure_id>/publish")
+@requires(Permission.DISCLOSURE_PUBLISH)
 @disclosures_api.auth_required(token_auth)
 @disclosures_api.input(PublishIn, arg_name="body")
 @disclosures_api.output(DisclosureOut)
@@ -121,6 +126,7 @@ def publish(disclosure_id: int, body: dict[str, Any]) -> Any:
 
 
 @disclosures_api.post("/disclosures/<int:disclosure_id>/withdraw")
+@requires(Permission.DISCLOSURE_WITHDRAW)
 @disclosures_api.auth_required(token_auth)
 @disclosures_api.input(WithdrawIn, arg_name="body")
 @disclosures_api.output(DisclosureOut)
@@ -131,6 +137,7 @@ def withdraw(disclosure_id: int, body: dict[str, Any]) -> Any:
 
 
 @disclosures_api.post("/cases/<case_id>/query-code")
+@requires(Permission.CASE_QUERY_CODE)
 @disclosures_api.auth_required(token_auth)
 @disclosures_api.output(QueryCodeOut, status_code=201)
 @disclosures_api.doc(summary="Issue the applicant's query code (shown once; issuing again replaces it)")

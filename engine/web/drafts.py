@@ -11,7 +11,9 @@ from flask import current_app
 from engine.errors import NotFound
 from engine.services import drafts as draft_service
 from engine.services.context import AppContext
+from engine.services.permissions import Permission
 from engine.web.auth import current_actor, token_auth
+from engine.web.permissions import requires
 
 drafts = APIBlueprint("drafts", __name__, url_prefix="/api/v1", tag="Task forms")
 
@@ -51,6 +53,7 @@ def _draft(row: draft_service.DraftRow | None) -> dict[str, Any] | None:
 
 
 @drafts.put("/tasks/<task_id>/draft")
+@requires(Permission.TASK_DRAFT)
 @drafts.auth_required(token_auth)
 @drafts.input(DraftIn, arg_name="body")
 @drafts.output(DraftOut)
@@ -60,6 +63,7 @@ def save_draft(task_id: str, body: dict[str, Any]) -> Any:
 
 
 @drafts.get("/tasks/<task_id>/draft")
+@requires(Permission.TASK_DRAFT)
 @drafts.auth_required(token_auth)
 @drafts.output(DraftOut)
 @drafts.doc(summary="The draft saved for a task (404 draft-not-found when there is none)")
@@ -71,6 +75,7 @@ def get_draft(task_id: str) -> Any:
 
 
 @drafts.get("/tasks/<task_id>/form")
+@requires(Permission.TASK_DRAFT)
 @drafts.auth_required(token_auth)
 @drafts.output(TaskFormOut)
 @drafts.doc(summary="The task's form (the deployed version submissions are validated against) and its draft")

@@ -17,9 +17,10 @@ from typing import Any
 
 from flask import Blueprint, Response, request
 
-from engine.errors import InvalidDiagram, InvalidInput, NotAllowed, NotFound
+from engine.errors import InvalidDiagram, InvalidInput, NotFound
 from engine.services import deploy as deploy_service
 from engine.services import engine_rest as rest
+from engine.services.permissions import Permission
 from engine.services.ports import ProcessRow
 from engine.web.engine_rest_errors import refused
 from engine.web.engine_rest_json import (
@@ -31,10 +32,10 @@ from engine.web.engine_rest_json import (
     form_deployment_id,
 )
 from engine.web.engine_rest_request import actor, base_url, ctx, flag, paging
+from engine.web.permissions import requires
 
 deployments = Blueprint("deployments", __name__)
 
-DEPLOYERS = frozenset({"designer", "admin"})
 SUFFIXES = (".bpmn", ".form")
 
 
@@ -82,11 +83,10 @@ def _answer(outcome: deploy_service.DeployOutcome, filtering: bool) -> dict[str,
 
 
 @deployments.post("/deployment/create")
+@requires(Permission.PROCESS_DEPLOY)
 def create() -> Any:
     """Deploy as the Modeler sends it; a refusal is Camunda's ParseException with every finding."""
     who = actor()
-    if not who.in_any(DEPLOYERS):
-        raise NotAllowed("只有流程设计人员可以部署", "Only designers may deploy", code="deploy-forbidden")
     _refuse_tenant()
     files = _files()
     form = request.form

@@ -12,10 +12,12 @@ from engine.errors import InvalidInput, NotFound
 from engine.services import cases as case_service
 from engine.services import engine_rest as rest
 from engine.services.engine_rest import CaseQuery
+from engine.services.permissions import Permission
 from engine.services.ports import ProcessRow
 from engine.web.engine_rest_json import definition, definition_id, instance, split_definition_id
 from engine.web.engine_rest_request import actor, base_url, ctx, flag, json_body, paging
 from engine.web.engine_rest_variables import from_typed, to_typed
+from engine.web.permissions import requires
 
 processes = Blueprint("processes", __name__)
 
@@ -71,12 +73,14 @@ def _start(key: str, number: int | None) -> Any:
 
 @processes.post("/process-definition/key/<key>/start")
 @processes.post("/process-definition/key/<key>/submit-form")
+@requires(Permission.CASE_OPEN)
 def start_by_key(key: str) -> Any:
     return _start(key, None)
 
 
 @processes.post("/process-definition/<wanted>/start")
 @processes.post("/process-definition/<wanted>/submit-form")
+@requires(Permission.CASE_OPEN)
 def start_by_id(wanted: str) -> Any:
     row = definition_row(wanted)
     return _start(row.key, row.version)
@@ -110,6 +114,7 @@ def count_instances() -> Any:
 
 
 @processes.get("/process-instance/<case_id>")
+@requires(Permission.CASE_READ)
 def get_instance(case_id: str) -> Any:
     view = case_service.get_case(ctx(), case_id, actor())
     if view.case.status != "running":

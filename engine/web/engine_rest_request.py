@@ -23,7 +23,7 @@ def ctx() -> AppContext:
 def actor() -> Actor:
     who = g.get("engine_rest_actor")
     assert isinstance(who, Actor)
-    return who
+    return who.via("engine-rest")
 
 
 def base_url() -> str:

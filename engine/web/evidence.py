@@ -25,7 +25,9 @@ from engine.evidence.model import EvidenceRow
 from engine.services import case_file as case_file_service
 from engine.services import evidence as evidence_service
 from engine.services.context import AppContext
+from engine.services.permissions import Permission
 from engine.web.auth import current_actor, token_auth
+from engine.web.permissions import requires
 from engine.web.problems import from_error, problem
 from engine.web.uploads import read_multipart, read_raw
 
@@ -101,6 +103,7 @@ def _receive(ctx: AppContext) -> tuple[evidence_service.UploadInfo, Any]:
 
 
 @evidence.post("/cases/<case_id>/evidence")
+@requires(Permission.EVIDENCE_ADD)
 @evidence.auth_required(token_auth)
 @evidence.output(EvidenceOut, status_code=201)
 @evidence.doc(summary="Upload an evidence file (raw body with X-Filename, or multipart); streamed to disk",
@@ -118,6 +121,7 @@ def upload(case_id: str) -> Any:
 
 
 @evidence.get("/cases/<case_id>/evidence")
+@requires(Permission.CASE_READ)
 @evidence.auth_required(token_auth)
 @evidence.output(EvidenceOut(many=True))
 @evidence.doc(summary="The evidence files of a case")
@@ -126,6 +130,7 @@ def list_evidence(case_id: str) -> Any:
 
 
 @evidence.get("/cases/<case_id>/evidence/<sha256>")
+@requires(Permission.CASE_READ)
 @evidence.auth_required(token_auth)
 @evidence.doc(summary="Download one evidence file by its SHA-256")
 def download(case_id: str, sha256: str) -> Response:
@@ -135,6 +140,7 @@ def download(case_id: str, sha256: str) -> Response:
 
 
 @evidence.get("/cases/<case_id>/export")
+@requires(Permission.CASE_READ)
 @evidence.auth_required(token_auth)
 @evidence.doc(summary="The electronic case file (电子卷宗): ZIP with index PDF, evidence, records, manifest")
 def export(case_id: str) -> Response:

@@ -18,6 +18,7 @@ from flask import Response, current_app, jsonify, request
 from engine.errors import InvalidInput
 from engine.services import inbound as inbound_service
 from engine.services.context import AppContext
+from engine.web.permissions import SIGNED, requires
 from engine.web.problems import problem
 from webhooks import PayloadInvalid, SignatureError, parse_application, verify
 from webhooks.inbound import MAX_BODY_BYTES
@@ -54,6 +55,7 @@ def _raw_body() -> bytes:
 
 
 @inbound.post("/applications")
+@requires(SIGNED)
 @inbound.doc(summary="The provincial platform submits an application: opens a case once per applicationId",
              description="Signed with Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature); "
                          "body: webhooks/schemas/application.schema.json. 201 = a new case, 200 = a replay "
@@ -96,6 +98,7 @@ def _message_body(raw: bytes) -> tuple[str, Mapping[str, Any]]:
 
 
 @inbound.post("/messages/<name>")
+@requires(SIGNED)
 @inbound.doc(summary="Correlate a BPMN message to the running case with the business key",
              description="Signed like /webhooks/applications; body {\"businessKey\": …, \"variables\": {…}}. "
                          "404 = no running case with that key, 409 = the case does not wait for the message.",

@@ -12,8 +12,10 @@ from flask import current_app
 
 from engine.services import task_actions
 from engine.services.context import AppContext
+from engine.services.permissions import Permission
 from engine.web.api import TaskOut, _fields, _task
 from engine.web.auth import current_actor, token_auth
+from engine.web.permissions import requires
 
 task_actions_api = APIBlueprint("task_actions_api", __name__, url_prefix="/api/v1", tag="Task actions")
 
@@ -50,6 +52,7 @@ class WithdrawIn(Schema):
 
 
 @task_actions_api.post("/tasks/<task_id>/transfer")
+@requires(Permission.TASK_TRANSFER)
 @task_actions_api.auth_required(token_auth)
 @task_actions_api.input(HandOverIn, arg_name="body")
 @task_actions_api.output(TaskOut)
@@ -59,6 +62,7 @@ def transfer(task_id: str, body: dict[str, Any]) -> Any:
 
 
 @task_actions_api.post("/tasks/<task_id>/delegate")
+@requires(Permission.TASK_DELEGATE)
 @task_actions_api.auth_required(token_auth)
 @task_actions_api.input(HandOverIn, arg_name="body")
 @task_actions_api.output(TaskOut)
@@ -68,6 +72,7 @@ def delegate(task_id: str, body: dict[str, Any]) -> Any:
 
 
 @task_actions_api.post("/tasks/<task_id>/resolve")
+@requires(Permission.TASK_RESOLVE)
 @task_actions_api.auth_required(token_auth)
 @task_actions_api.input(NoteIn, arg_name="body")
 @task_actions_api.output(TaskOut)
@@ -77,6 +82,7 @@ def resolve(task_id: str, body: dict[str, Any]) -> Any:
 
 
 @task_actions_api.post("/tasks/<task_id>/urge")
+@requires(Permission.TASK_URGE)
 @task_actions_api.auth_required(token_auth)
 @task_actions_api.input(UrgeIn, arg_name="body")
 @task_actions_api.output(TaskOut)
@@ -86,6 +92,7 @@ def urge(task_id: str, body: dict[str, Any]) -> Any:
 
 
 @task_actions_api.post("/cases/<case_id>/withdraw")
+@requires(Permission.CASE_WITHDRAW)
 @task_actions_api.auth_required(token_auth)
 @task_actions_api.input(WithdrawIn, arg_name="body")
 @task_actions_api.output(WithdrawnOut)

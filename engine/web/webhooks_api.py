@@ -12,8 +12,10 @@ from flask import current_app
 from engine.services import subscriptions as subscription_service
 from engine.services import webhook_delivery as delivery_service
 from engine.services.context import AppContext
+from engine.services.permissions import Permission
 from engine.services.webhook_ports import AttemptRow, EventRow, SubscriptionRow
 from engine.web.auth import current_actor, token_auth
+from engine.web.permissions import requires
 
 webhooks_api = APIBlueprint("webhooks_api", __name__, url_prefix="/api/v1/webhooks", tag="Webhooks")
 
@@ -107,6 +109,7 @@ def _attempt(row: AttemptRow) -> dict[str, Any]:
 
 
 @webhooks_api.get("/subscriptions")
+@requires(Permission.WEBHOOKS_MANAGE)
 @webhooks_api.auth_required(token_auth)
 @webhooks_api.output(SubscriptionOut(many=True))
 @webhooks_api.doc(summary="List webhook subscriptions (secrets are never listed)")
@@ -115,6 +118,7 @@ def list_subscriptions() -> Any:
 
 
 @webhooks_api.post("/subscriptions")
+@requires(Permission.WEBHOOKS_MANAGE)
 @webhooks_api.auth_required(token_auth)
 @webhooks_api.input(SubscriptionIn, arg_name="body")
 @webhooks_api.output(SubscriptionOut, status_code=201)
@@ -126,6 +130,7 @@ def add_subscription(body: dict[str, Any]) -> Any:
 
 
 @webhooks_api.delete("/subscriptions/<subscription_id>")
+@requires(Permission.WEBHOOKS_MANAGE)
 @webhooks_api.auth_required(token_auth)
 @webhooks_api.output(SubscriptionOut)
 @webhooks_api.doc(summary="Remove a subscription; its pending events are given up")
@@ -134,6 +139,7 @@ def remove_subscription(subscription_id: str) -> Any:
 
 
 @webhooks_api.get("/events")
+@requires(Permission.WEBHOOKS_MANAGE)
 @webhooks_api.auth_required(token_auth)
 @webhooks_api.input(EventQuery, location="query", arg_name="query")
 @webhooks_api.output(EventOut(many=True))
@@ -146,6 +152,7 @@ def list_events(query: dict[str, Any]) -> Any:
 
 
 @webhooks_api.get("/events/<event_id>")
+@requires(Permission.WEBHOOKS_MANAGE)
 @webhooks_api.auth_required(token_auth)
 @webhooks_api.output(EventDetailOut)
 @webhooks_api.doc(summary="One outbound event with every delivery attempt (status, latency, error)")
@@ -155,6 +162,7 @@ def get_event(event_id: str) -> Any:
 
 
 @webhooks_api.post("/events/<event_id>/replay")
+@requires(Permission.WEBHOOKS_MANAGE)
 @webhooks_api.auth_required(token_auth)
 @webhooks_api.input(ReplayIn, arg_name="body")
 @webhooks_api.output(EventOut)

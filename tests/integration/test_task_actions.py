@@ -66,7 +66,8 @@ def test_delegate_then_the_delegate_gives_it_back_and_only_the_owner_completes(
         task_actions.delegate_task(ctx, acceptance.id, "sun", "again", zhao)
     back = task_actions.resolve_task(ctx, acceptance.id, "材料已核对，无误", zhao)
     assert back.assignee == "wang"
-    assert actions(ctx, acceptance.case_id)[-3:] == ["task.claimed", "task.delegated", "task.resolved"]
+    assert actions(ctx, acceptance.case_id)[-5:] == [     # the refusals are on record too
+        "task.delegate-refused", "task.claimed", "task.delegated", "task.refused", "task.resolved"]
     with ctx.uow(readonly=True) as uow:
         assert uow.work.delegation(acceptance.id).state == "resolved"
 

@@ -9,13 +9,15 @@ from typing import Any
 from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 
-from engine.errors import SanxiangError
+from engine.errors import NotAllowed, SanxiangError
 from engine.services import supervision_actions as acts
 from engine.services.case_moves import move_case
 from engine.services.migration import migrate_cases
+from engine.services.permissions import Permission
 from engine.web.console import actor, console, context, render
 from engine.web.i18n import pick
 from engine.web.pages.access import safe_next
+from engine.web.permissions import requires
 
 
 def _back(default: str) -> Any:
@@ -23,8 +25,11 @@ def _back(default: str) -> Any:
 
 
 def _attempt(done: str, action: Callable[[], Any]) -> bool:
+    """Do it and flash the outcome; a refusal (403) is raised on: the console's error page answers it."""
     try:
         action()
+    except NotAllowed:
+        raise
     except SanxiangError as exc:
         flash(pick(exc.message_zh, exc.message_en), "error")
         return False
@@ -37,6 +42,7 @@ def _reason() -> str:
 
 
 @console.post("/cases/<case_id>/<any(suspend, resume, cancel):verb>")
+@requires(Permission.CASE_SUPERVISE)
 def case_action(case_id: str, verb: str) -> Any:
     act = {"suspend": acts.suspend_case, "resume": acts.resume_case, "cancel": acts.cancel_case}[verb]
     done = {"suspend": _("Case suspended."), "resume": _("Case resumed."),
@@ -46,6 +52,7 @@ def case_action(case_id: str, verb: str) -> Any:
 
 
 @console.post("/cases/<case_id>/move")
+@requires(Permission.CASE_SUPERVISE)
 def move(case_id: str) -> Any:
     target = request.form.get("to", "")
     _attempt(str(_("Case moved to %(element)s.", element=target)),
@@ -54,6 +61,7 @@ def move(case_id: str) -> Any:
 
 
 @console.post("/tasks/<task_id>/reassign")
+@requires(Permission.CASE_SUPERVISE)
 def reassign(task_id: str) -> Any:
     assignee = request.form.get("assignee", "")
     _attempt(str(_("Task reassigned to %(user)s.", user=assignee)),
@@ -62,6 +70,7 @@ def reassign(task_id: str) -> Any:
 
 
 @console.post("/retries/<any(due, webhook, failure):kind>/<ref>")
+@requires(Permission.CASE_SUPERVISE)
 def retry(kind: str, ref: str) -> Any:
     ctx, who, reason = context(), actor(), _reason()
     if kind == "webhook":
@@ -76,6 +85,7 @@ def retry(kind: str, ref: str) -> Any:
 
 
 @console.post("/migrate")
+@requires(Permission.CASE_SUPERVISE)
 def migrate() -> Any:
     ctx, item = context(), request.form.get("item", "")
     report = None
@@ -83,6 +93,8 @@ def migrate() -> Any:
         report = migrate_cases(ctx, item, actor(), _reason(), dry_run=False)
         flash(str(_("%(n)s case(s) migrated to version %(v)s.", n=len(report.moved), v=report.to_version)),
               "ok")
+    except NotAllowed:
+        raise
     except SanxiangError as exc:
         flash(pick(exc.message_zh, exc.message_en), "error")
     with ctx.uow(readonly=True) as uow:

@@ -42,7 +42,7 @@ def actor() -> Actor:
     found = session_actor()
     if found is None:  # before_request sends anonymous visitors to the login page
         raise NotFound("请先登录", "Log in first", code="login-required")
-    return found
+    return found.via("pages")
 
 
 def render(template: str, status: int = 200, **values: Any) -> tuple[str, int]:

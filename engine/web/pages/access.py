@@ -11,6 +11,7 @@ from engine.errors import NotAllowed
 from engine.services import login as accounts
 from engine.web.i18n import LANGUAGES, pick
 from engine.web.pages import context, pages, render
+from engine.web.permissions import PUBLIC, requires
 from engine.web.sessions import end_session, start_session
 
 
@@ -30,6 +31,7 @@ def login() -> Any:
 
 
 @pages.post("/login")
+@requires(PUBLIC)
 def login_submit() -> Any:
     name, password = request.form.get("login", ""), request.form.get("password", "")
     target = safe_next(request.form.get("next"), url_for("pages.task_list"))
@@ -46,6 +48,7 @@ def login_submit() -> Any:
 
 
 @pages.post("/logout")
+@requires(PUBLIC)
 def logout() -> Any:
     end_session()
     return redirect(url_for("pages.login", done=1))

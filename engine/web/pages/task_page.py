@@ -12,12 +12,14 @@ from typing import Any
 from flask import current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 
-from engine.errors import InvalidInput, SanxiangError
+from engine.errors import InvalidInput, NotAllowed, SanxiangError
 from engine.services import task_actions
 from engine.services import tasks as task_service
+from engine.services.permissions import OVERSEERS, URGERS, WITHDRAWERS, Permission, may_work_on
 from engine.services.work import due_state, task_view
 from engine.web.i18n import pick
 from engine.web.pages import actor, context, pages, render, views
+from engine.web.permissions import requires
 from engine.web.problems import from_error
 
 # The JSON API the page calls when those endpoints exist (other areas build them).
@@ -100,21 +102,22 @@ def show(
         now=ctx.clock(),
         views=views,
         due=due_state(view.deadline, view.task.due_at, ctx.clock(), ctx.settings.yellow_days),
-        may_work=task_service.may_work_on(me, view.task),
+        may_work=may_work_on(me, view.task),
         form_data=data,
         errors=errors or {},
         error_labels=labels,
         problem=problem,
         evidence_url=api_url(EVIDENCE_RULE, view.task.case_id),
         draft_url=api_url(DRAFT_RULE, task_id),
-        urgers=task_actions.URGERS,
-        withdrawers=task_actions.WITHDRAWERS,
-        overseers=task_actions.OVERSEERS,
+        urgers=URGERS,
+        withdrawers=WITHDRAWERS,
+        overseers=OVERSEERS,
         js_text=js_text(),
     )
 
 
 @pages.get("/tasks/<task_id>")
+@requires(Permission.CASE_READ)
 def task_page(task_id: str) -> Any:
     return show(task_id)
 
@@ -131,6 +134,7 @@ def _variables() -> dict[str, Any]:
 
 
 @pages.post("/tasks/<task_id>/complete")
+@requires(Permission.TASK_COMPLETE)
 def complete(task_id: str) -> Any:
     submitted: dict[str, Any] = {}
     try:
@@ -156,10 +160,19 @@ def complete(task_id: str) -> Any:
     return {"ok": True, "redirect": target} if request.is_json else redirect(target)
 
 
+def refused(task_id: str, exc: NotAllowed) -> Any:
+    """A refusal answers 403: the task page with the reason, or the error page when the case may not be read
+    (the refusal itself is on the case's record: ``engine.services.refusals``)."""
+    flash(pick(exc.message_zh, exc.message_en), "error")
+    return show(task_id, 403)
+
+
 def _act(task_id: str, action: Callable[[], Any], done: str) -> Any:
     try:
         action()
         flash(done, "ok")
+    except NotAllowed as exc:
+        return refused(task_id, exc)
     except SanxiangError as exc:
         flash(pick(exc.message_zh, exc.message_en), "error")
     return redirect(url_for("pages.task_page", task_id=task_id))
@@ -170,6 +183,7 @@ def _field(name: str) -> str:
 
 
 @pages.post("/tasks/<task_id>/transfer")
+@requires(Permission.TASK_TRANSFER)
 def transfer(task_id: str) -> Any:
     return _act(
         task_id,
@@ -179,6 +193,7 @@ def transfer(task_id: str) -> Any:
 
 
 @pages.post("/tasks/<task_id>/delegate")
+@requires(Permission.TASK_DELEGATE)
 def delegate(task_id: str) -> Any:
     return _act(
         task_id,
@@ -188,6 +203,7 @@ def delegate(task_id: str) -> Any:
 
 
 @pages.post("/tasks/<task_id>/resolve")
+@requires(Permission.TASK_RESOLVE)
 def resolve(task_id: str) -> Any:
     return _act(
         task_id,
@@ -197,6 +213,7 @@ def resolve(task_id: str) -> Any:
 
 
 @pages.post("/tasks/<task_id>/urge")
+@requires(Permission.TASK_URGE)
 def urge(task_id: str) -> Any:
     return _act(
         task_id,
@@ -206,6 +223,7 @@ def urge(task_id: str) -> Any:
 
 
 @pages.post("/tasks/<task_id>/withdraw")
+@requires(Permission.CASE_WITHDRAW)
 def withdraw(task_id: str) -> Any:
     """撤回 from the task page of the case (the window clerk records the applicant's request)."""
     case_id = _field("case_id")

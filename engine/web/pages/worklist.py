@@ -8,14 +8,17 @@ from typing import Any
 from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 
-from engine.errors import SanxiangError
+from engine.errors import NotAllowed, SanxiangError
 from engine.services import tasks as task_service
 from engine.services.people import staff_register
 from engine.services.people_rows import WorkFilter, WorkItem
+from engine.services.permissions import Permission
 from engine.services.work import item_names, work_list
 from engine.web.i18n import pick
 from engine.web.pages import actor, context, pages, render, views
 from engine.web.pages.access import safe_next
+from engine.web.pages.task_page import refused
+from engine.web.permissions import requires
 
 SCOPES = ("all", "mine", "groups")
 STATUSES = ("ready", "completed")
@@ -83,20 +86,26 @@ def _back(default: str) -> str:
 
 
 @pages.post("/tasks/<task_id>/claim")
+@requires(Permission.TASK_CLAIM)
 def claim(task_id: str) -> Any:
     try:
         task_service.claim_task(context(), task_id, actor())
         flash(_("Task claimed: it is now yours to complete."), "ok")
+    except NotAllowed as exc:
+        return refused(task_id, exc)
     except SanxiangError as exc:
         flash(pick(exc.message_zh, exc.message_en), "error")
     return redirect(_back(url_for("pages.task_list")))
 
 
 @pages.post("/tasks/<task_id>/unclaim")
+@requires(Permission.TASK_UNCLAIM)
 def unclaim(task_id: str) -> Any:
     try:
         task_service.unclaim_task(context(), task_id, actor())
         flash(_("Task given back to its groups."), "ok")
+    except NotAllowed as exc:
+        return refused(task_id, exc)
     except SanxiangError as exc:
         flash(pick(exc.message_zh, exc.message_en), "error")
     return redirect(_back(url_for("pages.task_list")))

@@ -28,6 +28,7 @@ from engine.services.context import AppContext
 from engine.services.disclosure_draft import local_day
 from engine.services.disclosure_rows import DecisionQuery
 from engine.services.statistics import compute_statistics
+from engine.web.permissions import PUBLIC, requires
 from engine.web.portal.charts import Series, bar_chart
 from engine.web.portal.i18n import explicit_language, language, word
 from engine.web.portal.limits import RateLimiter
@@ -161,6 +162,7 @@ def _limiter() -> RateLimiter:
 
 
 @portal.route("/query", methods=["GET", "POST"])
+@requires(PUBLIC)
 def query() -> Response:
     if request.method == "GET":
         return render("query.html")
