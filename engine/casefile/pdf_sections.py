@@ -13,6 +13,7 @@ from engine.casefile.diagram import path_drawing
 from engine.casefile.index_pdf import FONT, Styles, grid, pairs, when
 from engine.casefile.model import CaseFileData
 from engine.domain.record_chain import Entry, Link
+from engine.domain.refusals import ATTEMPTS, refused_attempt
 from engine.evidence.model import KIND_ZH
 
 ACTIONS_ZH = {
@@ -21,8 +22,16 @@ ACTIONS_ZH = {
     "decision.refused": "决定被拒（未经法制审核）",
     "review.refused": "审核被拒", "deadline.opened": "开始计时", "deadline.met": "时限届满前办结",
     "evidence.added": "上传证据", "case.exported": "导出电子卷宗",
-    "audit.head-exported": "导出签名链头",
+    "audit.head-exported": "导出签名链头", "refusals.suppressed": "重复被拒（仅计数）",
 }
+
+
+def action_zh(action: str) -> str:
+    """An entry's action in Chinese; a refused attempt (``engine.domain.refusals``) as "<attempt>被拒"."""
+    attempt = refused_attempt(action) if action not in ACTIONS_ZH else None
+    return f"{ATTEMPTS[attempt][0]}被拒" if attempt else ACTIONS_ZH.get(action, action)
+
+
 STATUS_ZH = {"running": "办理中", "completed": "已办结", "ready": "待办", "cancelled": "已取消"}
 REVIEW_ITEMS = ("主体合法", "事实清楚", "证据确凿充分", "适用法律准确", "裁量基准适当", "程序合法",
                 "未超越职权、未滥用职权", "文书规范齐备", "涉嫌犯罪需移送司法机关", "其他")
@@ -92,7 +101,7 @@ def timeline(data: CaseFileData, _head: Link | None, styles: Styles, width: floa
     rows = []
     for e in data.entries:
         c = e.content
-        rows.append([e.case_seq, when(c.recorded_at), ACTIONS_ZH.get(c.action, c.action) + f"\n{c.action}",
+        rows.append([e.case_seq, when(c.recorded_at), action_zh(c.action) + f"\n{c.action}",
                      data.element_names.get(c.element_id or "", c.element_id or ""),
                      c.actor + (f"（{c.actor_role}）" if c.actor_role else ""), _summary_of(e),
                      len(c.evidence) or "", (e.case_hash or "")[:16]])
@@ -141,8 +150,7 @@ def _deadline_rows(data: CaseFileData) -> list[list[Any]]:
         p = entry.content.payload
         on_time = p.get("onTime")
         verdict = "" if on_time is None else ("按时" if on_time else "超期")
-        rows.append([when(entry.content.recorded_at), ACTIONS_ZH.get(entry.content.action,
-                                                                     entry.content.action),
+        rows.append([when(entry.content.recorded_at), action_zh(entry.content.action),
                      p.get("kind"), p.get("basis"), p.get("due"), p.get("on"), verdict])
     return rows
 
@@ -180,7 +188,7 @@ def publication(data: CaseFileData, _head: Link | None, styles: Styles, width: f
                 _h: float) -> list[Flowable]:
     found = [e for e in data.entries if e.content.action.startswith("disclosure")
              or e.content.actor_role == "disclosure"]
-    rows = [[when(e.content.recorded_at), ACTIONS_ZH.get(e.content.action, e.content.action), e.content.actor,
+    rows = [[when(e.content.recorded_at), action_zh(e.content.action), e.content.actor,
              _summary_of(e)] for e in found]
     body: Flowable = (grid(styles, ["时间", "动作", "办理人", "内容"], rows,
                            [width * 0.15, width * 0.15, width * 0.1, width * 0.6])

@@ -8,6 +8,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+from engine.domain.refusals import ATTEMPTS, refused_attempt
 from engine.web.i18n import pick
 
 ROLE_LABELS = {
@@ -63,6 +64,8 @@ ACTION_LABELS = {
     "review.completed": _l("Legal review completed"),
     "review.refused": _l("Legal review refused"),
     "decision.refused": _l("Decision refused"),
+    "task.refused": _l("Completion refused"),
+    "refusals.suppressed": _l("Repeated refusals counted"),
     "disclosure.scheduled": _l("Disclosure scheduled"),
     "disclosure.published": _l("Disclosure published"),
     "disclosure.withdrawn": _l("Disclosure withdrawn"),
@@ -87,11 +90,20 @@ DEADLINE_LABELS = {
     "legal-review": _l("Legal review limit"),
 }
 KIND_LABELS = {"audio": _l("Audio"), "video": _l("Video"), "image": _l("Image"), "document": _l("Document")}
-PAYLOAD_WORDS = ("reason", "message", "note", "to", "from", "owner", "delegate", "name")
+PAYLOAD_WORDS = ("reason", "message", "note", "to", "from", "owner", "delegate", "name", "code", "reason_zh",
+                 "suppressed")
 
 
 def label(table: Mapping[str, Any], key: str | None) -> str:
     return str(table.get(key or "", key or ""))
+
+
+def action_label(action: str) -> str:
+    """A record entry's action in the page's language; a refused attempt as "Refused: <attempt>"."""
+    attempt = refused_attempt(action) if action not in ACTION_LABELS else None
+    if attempt is None:
+        return label(ACTION_LABELS, action)
+    return str(_l("Refused: %(attempt)s", attempt=pick(*ATTEMPTS[attempt])))
 
 
 def groups_text(groups: tuple[str, ...] | list[str]) -> str:
