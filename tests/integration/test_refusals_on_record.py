@@ -241,3 +241,17 @@ def test_the_next_refusal_after_a_window_writes_its_summary_first(ctx: AppContex
         ("refusals.suppressed", 2), ("task.claim-refused", None)]
     assert tail[1].payload["channel"] == "direct"
     assert close_refusal_windows(ctx) == 0
+
+
+def test_a_supervisors_move_past_the_legal_review_is_shown_on_the_case_page_and_recorded(
+        ctx: AppContext, server: str, at_legal_review: str) -> None:
+    case_id = at_legal_review
+    session, token = signed_in(server, "zhou")
+    moved = session.post(f"{server}/console/cases/{case_id}/move", timeout=30,
+                         data={"to": "Task_Decision", "reason": "加快办理", "csrf_token": token})
+    assert moved.status_code == 200 and moved.url.endswith(f"/console/cases/{case_id}")
+    assert "法制审核" in moved.text and "flash-error" in moved.text
+    [refusal] = refusals(ctx, case_id)
+    assert (refusal.action, refusal.actor, refusal.payload["channel"], refusal.payload["code"]) == (
+        "case.move-refused", "zhou", "console", "move-past-legal-review")
+    assert task_at(ctx, case_id, "Task_LegalReview")

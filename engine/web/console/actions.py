@@ -14,6 +14,7 @@ from engine.services import supervision_actions as acts
 from engine.services.case_moves import move_case
 from engine.services.migration import migrate_cases
 from engine.services.permissions import Permission
+from engine.services.supervision_access import is_supervisor
 from engine.web.console import actor, console, context, render
 from engine.web.i18n import pick
 from engine.web.pages.access import safe_next
@@ -24,13 +25,19 @@ def _back(default: str) -> Any:
     return redirect(safe_next(request.form.get("next"), default))
 
 
+def _refused_outright(exc: SanxiangError) -> bool:
+    """Someone who may not use the console is answered 403 (the error page); a supervisor whose action the
+    law refuses sees why on the page they came from. Either refusal is on the case's record."""
+    return isinstance(exc, NotAllowed) and not is_supervisor(actor())
+
+
 def _attempt(done: str, action: Callable[[], Any]) -> bool:
-    """Do it and flash the outcome; a refusal (403) is raised on: the console's error page answers it."""
+    """Do it and flash the outcome."""
     try:
         action()
-    except NotAllowed:
-        raise
     except SanxiangError as exc:
+        if _refused_outright(exc):
+            raise
         flash(pick(exc.message_zh, exc.message_en), "error")
         return False
     flash(done, "ok")
@@ -93,9 +100,9 @@ def migrate() -> Any:
         report = migrate_cases(ctx, item, actor(), _reason(), dry_run=False)
         flash(str(_("%(n)s case(s) migrated to version %(v)s.", n=len(report.moved), v=report.to_version)),
               "ok")
-    except NotAllowed:
-        raise
     except SanxiangError as exc:
+        if _refused_outright(exc):
+            raise
         flash(pick(exc.message_zh, exc.message_en), "error")
     with ctx.uow(readonly=True) as uow:
         items = {row.key: row.name or row.key for row in uow.processes.list_latest()}
