@@ -68,8 +68,8 @@ def open_case(ctx: AppContext, process_key: str, variables: Mapping[str, Any], a
         apply_effects(step, result)
         record_step(step, workflow, RecordDraft(
             action="case.started", actor=actor.user_id, case_id=case.id,
-            payload=step_payload(result, new, process=row.key, version=row.version, variables=jsonable(variables),
-                                 businessKey=business_key)))
+            payload=step_payload(result, new, process=row.key, version=row.version,
+                                 variables=jsonable(variables), businessKey=business_key)))
         uow.commit()
     return get_case(ctx, case.id, actor)
 

@@ -77,7 +77,8 @@ def _form_bindings(uow: UnitOfWork, parsed: Any, name: str) -> dict[str, int]:
             bindings[form_id] = row.id
     if missing:
         raise InvalidDiagram(f"{name} 引用了未部署的表单：{'；'.join(missing)}",
-                             f"{name} refers to forms that are not deployed: {'; '.join(missing)}", findings=[])
+                             f"{name} refers to forms that are not deployed: {'; '.join(missing)}",
+                             findings=[])
     return bindings
 
 
@@ -114,7 +115,8 @@ def deploy(ctx: AppContext, files: Sequence[tuple[str, bytes]], actor: Actor) ->
     authorize(None, Permission.PROCESS_DEPLOY, actor)
     ordered = sorted(files, key=lambda f: not _is_form(f[0]))
     with ctx.uow() as uow:
-        items = [(_deploy_form if _is_form(n) else _deploy_process)(ctx, uow, n, d, actor) for n, d in ordered]
+        items = [(_deploy_form if _is_form(n) else _deploy_process)(ctx, uow, n, d, actor)
+                 for n, d in ordered]
         created = [i for i in items if i.created]
         if created:
             record(ctx, uow, RecordDraft(

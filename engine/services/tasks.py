@@ -124,7 +124,7 @@ def _complete_task(ctx: AppContext, task_id: str, data: dict[str, Any], actor: A
         apply_effects(step, result)
         record_step(step, workflow, RecordDraft(
             action="task.completed", actor=actor.user_id, actor_role=task.role or "", case_id=case.id,
-            task_id=task_id, element_id=task.element_id, payload=step_payload(result, new, data=jsonable(data)),
-            evidence=tuple(completion.evidence)))
+            task_id=task_id, element_id=task.element_id,
+            payload=step_payload(result, new, data=jsonable(data)), evidence=tuple(completion.evidence)))
         uow.commit()
     return replace(task, status="completed", completed_at=now, completed_by=actor.user_id)

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from apiflask import APIBlueprint
-from flask import Flask, Response, current_app, redirect, render_template, request, url_for
+from flask import Flask, current_app, redirect, render_template, request, url_for
 from flask.blueprints import BlueprintSetupState
 
 from engine.errors import SanxiangError
