@@ -16,6 +16,8 @@ OPERATOR = "operator"
 
 COMMANDS: dict[str, str] = {
     "audit export-head": OPERATOR,
+    "audit public-key": OPERATOR,
+    "audit sign-head": OPERATOR,
     "audit verify": OPERATOR,
     "calendar add-workdays": Permission.CALENDAR_MANAGE.value,
     "calendar close": Permission.CALENDAR_MANAGE.value,

@@ -17,6 +17,7 @@ from engine.config import Settings
 from engine.domain.record_chain import Entry
 from engine.errors import NotAllowed
 from engine.services.context import AppContext
+from engine.services.record_heads import sign_head_now
 from engine.services.refusals import close_refusal_windows
 from engine.services.tasks import claim_task
 from tests.integration.deadline_driver import PEOPLE
@@ -66,7 +67,10 @@ def signed_in(server: str, user: str) -> tuple[requests.Session, str]:
     return session, CSRF.findall(session.get(f"{server}/tasks").text)[0]
 
 
-def audit_verifies(settings: Settings, case_id: str) -> None:
+def audit_verifies(ctx: AppContext, settings: Settings, case_id: str) -> None:
+    """``sanxiang audit verify`` passes, for the whole record and the case (after a signed head, as the
+    scheduler signs one every N entries / M minutes)."""
+    assert sign_head_now(ctx, "demand") is not None
     for args in (("audit", "verify"), ("audit", "verify", "--case", case_id)):
         result = sanxiang(settings, *args)
         assert result.exit_code == 0, result.output
@@ -106,7 +110,7 @@ def test_a_window_clerk_cannot_withdraw_a_case_she_may_not_read_on_any_channel(
     said = recorded[0].payload
     assert (said["reason"], said["reason_zh"], said["details"]) == ("申请人撤回", "无权查看该办件",
                                                                     {"permission": "case.withdraw"})
-    audit_verifies(settings, case_id)
+    audit_verifies(ctx, settings, case_id)
     done = requests.post(f"{server}/api/v1/cases/{case_id}/withdraw", json={"reason": "申请人书面撤回"},
                          headers=auth("zhou"), timeout=30)
     assert done.status_code == 200 and done.json()["status"] == "withdrawn"
@@ -171,7 +175,7 @@ def test_an_approvers_early_attempts_to_decide_are_refused_and_on_the_record(
     assert third.payload["to"] == "Task_Decision" and third.payload["reason"] == "直接决定"
     history = [h["action"] for h in after["history"]]
     assert history[-4:] == ["review.refused", "review.refused", "case.move-refused", "case.move-refused"]
-    audit_verifies(settings, case_id)
+    audit_verifies(ctx, settings, case_id)
 
 
 ATTEMPTS = 200
@@ -199,7 +203,7 @@ def test_two_hundred_refused_attempts_add_a_bounded_number_of_entries(
     assert summary.payload["tally"] == {"task.complete task-forbidden": ATTEMPTS - limit}
     assert summary.payload["recorded"] == limit and summary.payload["limit"] == limit
     assert close_refusal_windows(ctx) == 0, "summarised once"
-    audit_verifies(settings, case_id)
+    audit_verifies(ctx, settings, case_id)
 
 
 def test_the_bound_holds_when_refusals_arrive_at_once(ctx: AppContext, server: str,
