@@ -9,6 +9,7 @@ from typing import Any
 from engine.errors import InvalidInput, NotFound
 from engine.services.context import AppContext
 from engine.services.permissions import Permission, authorize
+from engine.services.permissions import may_read_case as may_read_case  # its home is permissions
 from engine.services.ports import Actor, CaseRow, RecordDraft, TaskRow, UnitOfWork
 from engine.services.steps import (
     StepContext,

@@ -11,6 +11,7 @@ from engine.services.cases import check_variables
 from engine.services.context import AppContext
 from engine.services.established import restore_case
 from engine.services.permissions import Permission, authorize
+from engine.services.permissions import may_work_on as may_work_on  # its home is permissions; kept importable
 from engine.services.ports import Actor, RecordDraft, TaskFilter, TaskRow, UnitOfWork
 from engine.services.recording import record
 from engine.services.refusals import refusals_on_record
