@@ -141,7 +141,7 @@ def correct(case_id: str, facts: tuple[str, ...], reason: str, as_user: str) -> 
         click.echo(f"用户 {as_user} 不存在 / no user {as_user}", err=True)
         sys.exit(1)
     try:
-        done = correct_facts(ctx, case_id, dict(_fact(f) for f in facts), reason, actor)
+        done = correct_facts(ctx, case_id, dict(_fact(f) for f in facts), reason, actor.via("cli"))
     except SanxiangError as exc:
         click.echo(f"更正被拒绝 / correction refused [{exc.code}]: {exc.message_zh} / {exc.message_en}",
                    err=True)

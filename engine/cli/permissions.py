@@ -23,6 +23,7 @@ COMMANDS: dict[str, str] = {
     "calendar close": Permission.CALENDAR_MANAGE.value,
     "calendar is-workday": OPERATOR,
     "calendar load": Permission.CALENDAR_MANAGE.value,
+    "case correct": Permission.CASE_CORRECT.value,
     "case export": Permission.CASE_READ.value,
     "case verify-export": OPERATOR,
     "db upgrade": OPERATOR,

@@ -41,6 +41,7 @@ ATTEMPTS: dict[str, tuple[str, str]] = {
     "case.resume": ("恢复办件", "Resumption"),
     "case.cancel": ("终止办件", "Cancellation"),
     "case.move": ("移动办件", "Move"),
+    "fact.correction": ("更正事实", "Fact correction"),
     "evidence.add": ("上传证据", "Evidence upload"),
     "timer.retry": ("重试定时", "Timer retry"),
     "disclosure.publish": ("发布公示", "Publication"),

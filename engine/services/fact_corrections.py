@@ -4,7 +4,8 @@ responsible person, and itself a case for legal review.
 A later step may not unset a fact that raised what the law requires (``engine.domain.established_facts``).
 When such a fact was recorded wrongly, a **correction** changes it:
 
-- by staff of the ``approver`` group (负责人), never anyone else; whoever corrects a case has handled it
+- by staff of the ``approver`` group (负责人, ``Permission.CASE_CORRECT``), never anyone else; whoever
+  corrects a case has handled it
   (separation of duties: they may not review it);
 - with a reason (2–500 characters), on a running case whose decision is not yet made, changing at least
   one fact; the procedure's own fields (the review's checklist and conclusion, the collective decision,
@@ -16,8 +17,8 @@ When such a fact was recorded wrongly, a **correction** changes it:
   when the case could reach its decision without passing a legal review (it waits at the decision, or at
   a collective decision after a rejected review) it is moved to the legal review (``sentToReview``).
 
-Refusals of the law (after the decision, a diagram without a legal review) are recorded on the case
-(``fact.correction-refused``), from their own transaction.
+Every refusal (403: not an approver; the law: after the decision, a diagram without a legal review) is
+recorded on the case (``fact.correction-refused``, ``engine.services.refusals``), from its own transaction.
 """
 
 from __future__ import annotations
@@ -29,13 +30,14 @@ from typing import Any
 from engine.compliance.graph import reachable
 from engine.domain import established_facts as rule
 from engine.domain.legal_review import REVIEW_KEYS
-from engine.errors import Conflict, InvalidInput, NotAllowed, ProcedureViolation
+from engine.errors import Conflict, InvalidInput, ProcedureViolation
 from engine.services.case_moves import major_graph
 from engine.services.cases import check_variables
 from engine.services.established import holding, latest_mark, restore_case
 from engine.services.legal_review import COORDINATION_FIELDS, procedure_fields
+from engine.services.permissions import Permission, authorize
 from engine.services.ports import Actor, CaseRow, RecordDraft, TaskRow, UnitOfWork
-from engine.services.recording import record
+from engine.services.refusals import refusals_on_record
 from engine.services.steps import (
     StepContext,
     apply_effects,
@@ -47,7 +49,6 @@ from engine.services.steps import (
 )
 from engine.services.supervision_access import load_case, require_reason
 
-CORRECTORS = frozenset({"approver"})
 NOT_FACTS = frozenset({*REVIEW_KEYS, *COORDINATION_FIELDS, "minutes"})
 
 
@@ -65,10 +66,7 @@ def _refuse(code: str, zh: str, en: str, **details: Any) -> ProcedureViolation:
     return ProcedureViolation(zh, en, code=code, details=details)
 
 
-def _check_request(values: Mapping[str, Any], actor: Actor) -> dict[str, Any]:
-    if not actor.in_any(CORRECTORS):
-        raise NotAllowed("只有负责人可以更正办件事实", "Only an approver (负责人) may correct a case's facts",
-                         code="correction-forbidden")
+def _check_request(values: Mapping[str, Any]) -> dict[str, Any]:
     checked = check_variables(values)
     if not checked:
         raise InvalidInput("请填写要更正的事实", "Name at least one fact to correct", code="correction-empty")
@@ -118,21 +116,18 @@ def _corrects(uow: UnitOfWork, case_id: str, keys: set[str]) -> tuple[dict[str, 
     return latest, newest[1] if newest else None
 
 
+@refusals_on_record("fact.correction", keep={"facts": "values", "reason": "reason"})
 def correct_facts(ctx: Any, case_id: str, values: Mapping[str, Any], reason: str, actor: Actor) -> Corrected:
-    """Correct facts of a case (see the module); refusals of the law are recorded on the case."""
-    values = _check_request(values, actor)
-    reason = require_reason(reason)
-    try:
-        return _correct(ctx, case_id, values, reason, actor)
-    except ProcedureViolation as refusal:
-        _record_refusal(ctx, case_id, values, reason, actor, refusal)
-        raise
+    """Correct facts of a case (see the module; ``Permission.CASE_CORRECT``); every refusal (403) is
+    recorded on the case (``fact.correction-refused``)."""
+    return _correct(ctx, case_id, _check_request(values), require_reason(reason), actor)
 
 
 def _correct(ctx: Any, case_id: str, values: dict[str, Any], reason: str, actor: Actor) -> Corrected:
     now = ctx.clock()
     with ctx.uow() as uow:
         case = load_case(uow, case_id)
+        authorize(uow, Permission.CASE_CORRECT, actor, case=case)
         parsed = ctx.processes.get(uow, case.process_id)
         _check_case(uow, case, values, NOT_FACTS | procedure_fields(uow, parsed, case.process_id))
         workflow = restore_case(ctx, uow, case)
@@ -163,15 +158,3 @@ def _correct(ctx: Any, case_id: str, values: dict[str, Any], reason: str, actor:
                 sentToReview=target)), may_lower=True)
         uow.commit()
     return Corrected(case_id, entry.case_seq or 0, jsonable(changes), lowered, target, new)
-
-
-def _record_refusal(ctx: Any, case_id: str, values: Mapping[str, Any], reason: str, actor: Actor,
-                    refusal: ProcedureViolation) -> None:
-    with ctx.uow() as uow:
-        if uow.cases.get(case_id) is None:
-            return
-        record(ctx, uow, RecordDraft(
-            action="fact.correction-refused", actor=actor.user_id, actor_role="approver", case_id=case_id,
-            payload={"facts": jsonable(values), "reason": reason, "code": refusal.code,
-                     "reason_zh": refusal.message_zh, "reason_en": refusal.message_en}), ctx.clock())
-        uow.commit()

@@ -29,6 +29,7 @@ class Permission(StrEnum):
     CASE_EXTEND = "case.extend"              # extend the decision limit (art. 42)
     CASE_QUERY_CODE = "case.query-code"      # issue the applicant's query code
     CASE_SUPERVISE = "case.supervise"        # the console: suspend, resume, cancel, move, reassign, retry…
+    CASE_CORRECT = "case.correct"            # 事实更正: correct facts, with a reason; then legal review
     EVIDENCE_ADD = "evidence.add"            # upload evidence to a case (and to one of its tasks)
     TASK_READ = "task.read"                  # a task's form, draft, variables (/engine-rest task reads)
     TASK_LIST = "task.list"                  # task queries (results: what the actor may see)
@@ -152,6 +153,9 @@ RULES: dict[Permission, tuple[Rule, ...]] = {
     Permission.CASE_QUERY_CODE: (
         Rule(_issuer, "query-code-forbidden", "只有窗口受理人员可以生成查询码",
              "Only window clerks may issue query codes"), READS),
+    Permission.CASE_CORRECT: (
+        _groups(frozenset({"approver"}), "correction-forbidden", "只有负责人可以更正办件事实",
+                "Only an approver (负责人) may correct a case's facts"), READS),
     Permission.CASE_SUPERVISE: (
         _groups(OVERSEERS, "supervisor-only", "只有督查人员或管理员可以使用督查台",
                 "Only supervisors and administrators may use the console"),),

@@ -12,8 +12,10 @@ from flask import current_app
 
 from engine.services import fact_corrections
 from engine.services.context import AppContext
+from engine.services.permissions import Permission
 from engine.web.api import TaskOut, _task
 from engine.web.auth import current_actor, token_auth
+from engine.web.permissions import requires
 
 corrections_api = APIBlueprint("corrections_api", __name__, url_prefix="/api/v1", tag="Fact corrections")
 
@@ -42,6 +44,7 @@ class CorrectionOut(Schema):
 
 
 @corrections_api.post("/cases/<case_id>/corrections")
+@requires(Permission.CASE_CORRECT)
 @corrections_api.auth_required(token_auth)
 @corrections_api.input(CorrectionIn, arg_name="body")
 @corrections_api.output(CorrectionOut)
