@@ -94,7 +94,8 @@ def save_draft(ctx: AppContext, task_id: str, data: Mapping[str, Any], actor: Ac
 
 
 def _record_author(ctx: AppContext, uow: UnitOfWork, task: TaskRow, actor: Actor) -> None:
-    if any((e.content.action, e.content.task_id, e.content.actor) == ("draft.authored", task.id, actor.user_id)
+    authored = ("draft.authored", task.id, actor.user_id)
+    if any((e.content.action, e.content.task_id, e.content.actor) == authored
            for e in uow.records.for_case(task.case_id)):
         return
     record(ctx, uow, RecordDraft(action="draft.authored", actor=actor.user_id, actor_role=task.role or "",
