@@ -4,7 +4,8 @@ The CLI is run by an operator who holds the database and the files, so it cannot
 web caller is. A command that acts through a use case acts as the user it names (``--as-user``) with
 the groups of the permission it declares here, and the use case checks that permission and records
 any refusal on the case like on every other channel (``Actor.channel`` = "cli"). ``OPERATOR`` marks
-commands that act on no case and as no user (schema, serving, checks, the staff register).
+commands that act on no case and as no user (schema, serving, checks, the staff register, API tokens,
+the security log).
 ``tests/integration/test_route_permissions.py`` compares this table with the command tree and the docs.
 """
 
@@ -32,9 +33,15 @@ COMMANDS: dict[str, str] = {
     "render": OPERATOR,
     "scheduler": OPERATOR,
     "serve": OPERATOR,
+    "tokens add": OPERATOR,
+    "tokens list": OPERATOR,
+    "tokens revoke": OPERATOR,
     "up": OPERATOR,
     "users add": OPERATOR,
+    "users disable": OPERATOR,
+    "users enable": OPERATOR,
     "users list": OPERATOR,
+    "users log": OPERATOR,
     "webhooks add": Permission.WEBHOOKS_MANAGE.value,
     "webhooks deliver": OPERATOR,
     "webhooks list": Permission.WEBHOOKS_MANAGE.value,
