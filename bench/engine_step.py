@@ -76,10 +76,10 @@ class Harness:
         from engine.bootstrap import bootstrap
         from engine.config import Settings
         from engine.demo import ensure_demo_users
-        from engine.services.deploy import deploy
-        from engine.services.ports import Actor
+        from engine.kernel.ports import Actor
+        from engine.processes.deploy import deploy
         from engine.store.migrate import upgrade
-        from engine.web.app import create_app
+        from engine.app import create_app
 
         self.ctx = bootstrap(Settings(database_url=url), rules="dialect")
         upgrade(self.ctx.database)

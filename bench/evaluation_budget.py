@@ -35,7 +35,7 @@ CLOCK = time.process_time   # CPU time of this process: what other work on a sha
 sys.path.insert(0, str(ROOT))
 TESTS = ROOT / "tests" / "fixtures"
 
-from engine.domain.budgets import DEFAULT_BUDGET, EvaluationBudget  # noqa: E402
+from engine.kernel.budgets import DEFAULT_BUDGET, EvaluationBudget  # noqa: E402
 from engine.runner.expressions import compile_condition, compile_expression, compile_timer  # noqa: E402
 from engine.runner.expressions.meter import FreeMeter, Meter  # noqa: E402
 
@@ -98,10 +98,10 @@ def api_step(rounds: int, steps: int) -> tuple[list[float], list[float]]:
     from engine.bootstrap import bootstrap
     from engine.config import Settings
     from engine.demo import ensure_demo_users
-    from engine.services.deploy import deploy
-    from engine.services.ports import Actor
+    from engine.kernel.ports import Actor
+    from engine.processes.deploy import deploy
     from engine.store.migrate import upgrade
-    from engine.web.app import create_app
+    from engine.app import create_app
 
     folder = tempfile.mkdtemp(prefix="sanxiang-bench-")
     ctx = bootstrap(Settings(database_url=f"sqlite:///{folder}/bench.db", var_dir=Path(folder),

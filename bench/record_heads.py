@@ -35,7 +35,7 @@ def _context(url: str, work: Path, clock: Any) -> Any:
 
 
 def _append(ctx: Any, clock: Any, count: int, batch: int = 2000) -> None:
-    from engine.services.ports import RecordDraft
+    from engine.kernel.ports import RecordDraft
     for start in range(0, count, batch):
         with ctx.uow() as uow:
             for n in range(start, min(start + batch, count)):
@@ -56,7 +56,7 @@ def _median_ms(func: Any, times: int) -> float:
 
 
 def _signing(ctx: Any, clock: Any) -> float:
-    from engine.services.record_heads import sign_head_now
+    from engine.record.heads import sign_head_now
     samples = []
     for _ in range(20):
         _append(ctx, clock, 100)
@@ -67,9 +67,9 @@ def _signing(ctx: Any, clock: Any) -> float:
 
 
 def _case_file(ctx: Any, case_id: str, work: Path) -> None:
-    from engine.casefile.verify import Anchor, verify_case_file
-    from engine.services.case_file import export_case_file
-    from engine.services.ports import Actor
+    from engine.kernel.ports import Actor
+    from engine.record.casefile.export import export_case_file
+    from engine.record.casefile.verify import Anchor, verify_case_file
     out = work / "case.zip"
     started = time.perf_counter()
     summary = export_case_file(ctx, case_id, Actor("admin", frozenset({"admin"})), out)
@@ -86,8 +86,8 @@ def _case_file(ctx: Any, case_id: str, work: Path) -> None:
 
 
 def run(label: str, url: str, entries: int) -> None:
-    from engine.services import audit
-    from engine.services.record_heads import sign_head_when_due
+    from engine.record import verify as audit
+    from engine.record.heads import sign_head_when_due
     from tests.integration.evidence_cases import case_at_on_site
     from tests.support import MovableClock
     clock = MovableClock()

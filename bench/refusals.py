@@ -48,7 +48,7 @@ def timed(call: Any, times: int) -> list[float]:
 
 
 def run(url: str | None, attempts: int) -> None:
-    from engine.web.app import create_app
+    from engine.app import create_app
     from tests.integration.form_data import form_data
     from tests.integration.supervision_driver import (
         deploy_shipped,

@@ -15,11 +15,11 @@ sys.path.insert(0, str(ROOT))
 from engine.bootstrap import bootstrap  # noqa: E402
 from engine.config import Settings  # noqa: E402
 from engine.demo import ensure_demo_users  # noqa: E402
+from engine.kernel.ports import Actor  # noqa: E402
+from engine.processes.deploy import deploy  # noqa: E402
 from engine.server import serve  # noqa: E402
-from engine.services.deploy import deploy  # noqa: E402
-from engine.services.ports import Actor  # noqa: E402
 from engine.store.migrate import upgrade  # noqa: E402
-from engine.web.app import create_app  # noqa: E402
+from engine.app import create_app  # noqa: E402
 
 
 def main() -> None:

@@ -34,8 +34,8 @@ TICK = "bench.tick"
 
 
 def fire_tick(ctx: Any, uow: Any, item: Any, now: datetime) -> None:
-    from engine.services.ports import SYSTEM, RecordDraft
-    from engine.services.recording import record
+    from engine.kernel.ports import SYSTEM, RecordDraft
+    from engine.record.append import record
     record(ctx, uow, RecordDraft(action=TICK, actor=SYSTEM.user_id, payload={"item": item.id}), now)
 
 
@@ -45,8 +45,8 @@ def node(owner: str) -> None:
 
     from engine.bootstrap import bootstrap
     from engine.config import from_env
+    from engine.deadlines.timers import FIRERS
     from engine.scheduler import run_forever
-    from engine.services.timers import FIRERS
     logging.getLogger("apscheduler").setLevel(logging.ERROR)
     FIRERS[TICK] = fire_tick
     run_forever(bootstrap(from_env()), owner=owner)
@@ -69,10 +69,10 @@ def fresh_database(args: argparse.Namespace) -> tuple[str, Any]:
 
 
 def create(ctx: Any, args: argparse.Namespace, start: datetime) -> None:
-    from engine.services.cases import open_case
-    from engine.services.deploy import deploy
-    from engine.services.ports import Actor
-    from engine.services.timers import schedule_due
+    from engine.cases.opening import open_case
+    from engine.deadlines.timers import schedule_due
+    from engine.kernel.ports import Actor
+    from engine.processes.deploy import deploy
     fixture = ROOT / "tests" / "fixtures" / "timer_wait.bpmn"
     deploy(ctx, [(fixture.name, fixture.read_bytes())], Actor("li", frozenset({"designer"})))
     step = args.window / args.timers
@@ -127,7 +127,7 @@ def describe(values: list[float]) -> str:
 def explain(ctx: Any, at: datetime) -> str:
     from sqlalchemy import text
 
-    from engine.store.timers import claim_query
+    from engine.deadlines.store import claim_query
     with ctx.database.connect() as conn:
         postgres = conn.dialect.name == "postgresql"
         compiled = claim_query(at, 10, postgres=postgres).compile(dialect=conn.dialect)
@@ -144,8 +144,8 @@ def explain(ctx: Any, at: datetime) -> str:
 def run(args: argparse.Namespace) -> None:
     from engine.bootstrap import bootstrap, system_clock
     from engine.config import Settings
+    from engine.deadlines.timers import FIRERS
     from engine.demo import ensure_demo_users
-    from engine.services.timers import FIRERS
     from engine.store.migrate import upgrade
     FIRERS[TICK] = fire_tick
     url, drop = fresh_database(args)

@@ -62,15 +62,15 @@ def _fill_log(ctx: Any, rows: int) -> None:
 
 def _refused_login(ctx: Any) -> None:
     from engine.errors import NotAllowed
-    from engine.services.login import login
+    from engine.people.login import login
     with contextlib.suppress(NotAllowed):
         login(ctx, "wang", "wrong-password", remote="192.0.2.1")
     ctx.clock.advance(hours=2)   # the pair never waits: each attempt is checked in full
 
 
 def run(url: str, rows: int) -> None:
-    from engine.services.tokens import token_actor
-    from engine.web.app import create_app
+    from engine.people.tokens import token_actor
+    from engine.app import create_app
     with tempfile.TemporaryDirectory(prefix="sanxiang-bench-") as work:
         ctx = _context(url, Path(work))
         median, p95 = _timed(lambda: token_actor(ctx, "demo-wang"), 2000)

@@ -34,17 +34,17 @@ def _context(url: str, work: Path) -> Any:
 
 
 def _deploy(ctx: Any) -> None:
-    from engine.services.deploy import deploy
-    from engine.services.ports import Actor
+    from engine.kernel.ports import Actor
+    from engine.processes.deploy import deploy
     names = ("c7_review.bpmn", "test-acceptance.form", "test-review.form")
     deploy(ctx, [(n, (ROOT / "tests" / "fixtures" / n).read_bytes()) for n in names],
            Actor("li", frozenset({"designer"})))
 
 
 def step_times(ctx: Any, cases: int) -> list[float]:
-    from engine.services.cases import open_case
-    from engine.services.ports import Actor
-    from engine.services.tasks import complete_task
+    from engine.cases.opening import open_case
+    from engine.kernel.ports import Actor
+    from engine.tasks.claim_and_complete import complete_task
     wang = Actor("wang", frozenset({"window-clerk"}))
     times = []
     for _ in range(cases):
@@ -77,7 +77,7 @@ def _report_steps(label: str, subscriptions: int, times: list[float]) -> None:
 
 
 def _report_delivery(label: str, ctx: Any) -> None:
-    from engine.services.webhook_delivery import deliver_due_events
+    from engine.integration.delivery import deliver_due_events
     started = time.perf_counter()
     report = deliver_due_events(ctx, "bench", limit=100_000)
     elapsed = time.perf_counter() - started
@@ -89,8 +89,8 @@ def _report_delivery(label: str, ctx: Any) -> None:
 
 
 def run(label: str, url_for: Any, cases: int) -> None:
-    from engine.services.ports import Actor
-    from engine.services.subscriptions import add_subscription
+    from engine.integration.subscriptions import add_subscription
+    from engine.kernel.ports import Actor
     from tests.integration.webhook_receiver import Receiver
     receiver = Receiver().start()
     admin = Actor("admin", frozenset({"admin"}))

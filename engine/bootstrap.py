@@ -8,30 +8,30 @@ from functools import partial
 from typing import Any
 
 from engine.config import Settings
-from engine.domain.budgets import DEFAULT_BUDGET, EvaluationBudget
+from engine.deadlines.calendar import BureauCalendar
+from engine.deadlines.timers import record_timer_capped
+from engine.deadlines.tracking import deadline_listener
+from engine.disclosure.publish import schedule_disclosure
+from engine.integration.outbox import queue_events
+from engine.kernel.budgets import DEFAULT_BUDGET, EvaluationBudget
+from engine.kernel.context import AppContext
+from engine.kernel.ports import Clock
+from engine.people.certificates import certificate_guard
+from engine.record.evidence.rules import require_media
+from engine.review.facts import lowering_guard
+from engine.review.gate import legal_review_guards
 from engine.runner.calendar_sources import default_calendar
 from engine.runner.expressions.static import constant_failures
 from engine.runner.parser import ParsedProcess, parse_process
 from engine.runner.script_engine import Handler, HandlerCall, evaluate_condition
 from engine.runner.workday_functions import workday_functions
 from engine.runner.workflow import Runner
-from engine.services.calendar import BureauCalendar
-from engine.services.certificates import certificate_guard
-from engine.services.context import AppContext
-from engine.services.deadlines import deadline_listener
-from engine.services.disclosures import schedule_disclosure
-from engine.services.drafts import discard_draft_of_completed_task
-from engine.services.established import lowering_guard
-from engine.services.evidence_rules import require_media
-from engine.services.form_validation import validate_form_data
-from engine.services.legal_review import legal_review_guards
-from engine.services.outbox import queue_events
-from engine.services.ports import Clock
-from engine.services.supervision_actions import case_is_not_suspended
-from engine.services.task_actions import delegated_task_is_given_back_first
-from engine.services.timers import record_timer_capped
 from engine.store.database import make_engine
 from engine.store.unit_of_work import SqlUnitOfWorkFactory
+from engine.supervision.actions import case_is_not_suspended
+from engine.tasks.actions import delegated_task_is_given_back_first
+from engine.tasks.drafts import discard_draft_of_completed_task
+from engine.tasks.forms.validation import validate_form_data
 
 
 def system_clock() -> datetime:

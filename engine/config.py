@@ -9,9 +9,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypeVar
 
-from engine.domain.budgets import DEFAULT_BUDGET, EvaluationBudget
-from engine.domain.head_policy import DEFAULT_EVERY_ENTRIES, DEFAULT_EVERY_MINUTES
 from engine.errors import NotConfigured
+from engine.kernel.budgets import DEFAULT_BUDGET, EvaluationBudget
+from engine.record.head_policy import DEFAULT_EVERY_ENTRIES, DEFAULT_EVERY_MINUTES
 
 # What evidence uploads may be (detected from the bytes, never from the name); "type/*" allows a family.
 DEFAULT_EVIDENCE_TYPES: tuple[str, ...] = (
@@ -42,7 +42,7 @@ class Settings:
     password_hash_profile: str = "default"     # argon2 cost: "default"; "test" is cheap (tests only)
     signing_key_path: Path | None = None      # None: <var_dir>/keys/records-ed25519.pem (made on first use)
     head_every_entries: int = DEFAULT_EVERY_ENTRIES   # sign the record's head at least every N entries …
-    head_every_minutes: int = DEFAULT_EVERY_MINUTES  # … or M minutes (engine.domain.head_policy)
+    head_every_minutes: int = DEFAULT_EVERY_MINUTES  # … or M minutes (engine.record.head_policy)
     evidence_dir: Path | None = None          # None: <var_dir>/evidence
     evidence_types: tuple[str, ...] = DEFAULT_EVIDENCE_TYPES
     webhook_allow: tuple[str, ...] = ()          # outbound targets re-admitted (e.g. "127.0.0.0/8")
@@ -55,7 +55,7 @@ class Settings:
     unclaimed_limit: str = "3"      # a task nobody claimed for this long is stuck (working days, or "8h")
     timer_lag_seconds: int = 60     # a due timer not fired this long after its time is stuck
     metrics_token: str = field(default="", repr=False)   # /metrics: Bearer token; empty = loopback only
-    budget: EvaluationBudget = DEFAULT_BUDGET   # what a diagram may cost: engine.domain.budgets
+    budget: EvaluationBudget = DEFAULT_BUDGET   # what a diagram may cost: engine.kernel.budgets
     secure_cookies: bool = False    # the session cookie only over HTTPS (Secure, named __Host-…)
     trusted_proxies: int = 0        # reverse proxies in front whose X-Forwarded-For/-Proto are believed
     security_log_days: int = 180    # logins, failures, logouts kept this long (≥ 6 months: 网络安全法 第21条)
@@ -158,7 +158,7 @@ Number = TypeVar("Number", int, float)
 
 
 def budget_from_env(env: Mapping[str, str]) -> EvaluationBudget:
-    """The evaluation budget (meanings and defaults: ``engine.domain.budgets``); a setting left empty keeps
+    """The evaluation budget (meanings and defaults: ``engine.kernel.budgets``); a setting left empty keeps
     its default, a setting that is not a positive number stops the start-up rather than being ignored."""
     d = DEFAULT_BUDGET
     return EvaluationBudget(

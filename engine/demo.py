@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from engine.services.context import AppContext
-from engine.services.people import hasher
+from engine.kernel.context import AppContext
+from engine.people.staff import hasher
 
 
 @dataclass(frozen=True)
@@ -72,8 +72,8 @@ def ensure_demo_users(ctx: AppContext) -> list[DemoUser]:
 def open_demo_users(ctx: AppContext) -> list[DemoUser]:
     """The demo users who can still get in with a published secret: active, with a valid demo token or
     the demo password (checked with the configured hash: about 0.15 s a user in production)."""
-    from engine.services.people import verify_password
-    from engine.services.tokens import token_actor
+    from engine.people.staff import verify_password
+    from engine.people.tokens import token_actor
 
     found = []
     for user in DEMO_USERS:

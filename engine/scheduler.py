@@ -31,14 +31,15 @@ from apscheduler.executors.pool import ThreadPoolExecutor  # type: ignore[import
 from apscheduler.schedulers.background import BackgroundScheduler  # type: ignore[import-untyped]
 
 from engine.config import Settings
-from engine.services.audit import export_signed_head
-from engine.services.context import AppContext
-from engine.services.disclosures import publish_due_disclosures
-from engine.services.record_heads import CHECK_SECONDS, sign_head_when_due
-from engine.services.refusals import close_refusal_windows
-from engine.services.supervision import scan_for_alerts
-from engine.services.timers import LEASE, fire_due_timers, next_due_at
-from engine.services.webhook_delivery import deliver_outbox
+from engine.deadlines.timers import LEASE, fire_due_timers, next_due_at
+from engine.disclosure.publish import publish_due_disclosures
+from engine.integration.delivery import deliver_outbox
+from engine.kernel.bureau import ZONE_NAME
+from engine.kernel.context import AppContext
+from engine.record.heads import CHECK_SECONDS, sign_head_when_due
+from engine.record.refusals.record_refusal import close_refusal_windows
+from engine.record.verify import export_signed_head
+from engine.supervision.dashboard import scan_for_alerts
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +76,7 @@ register_job(deliver_outbox, seconds=2)      # webhooks: due outbox rows, in ord
 register_job(publish_due_disclosures, minutes=10)   # decisions still unpublished on their due day
 register_job(sign_head_when_due, seconds=CHECK_SECONDS)   # a signed head every N entries or M minutes
 register_job(close_refusal_windows, seconds=60)   # refusals only counted: one summary per window
-register_job(export_signed_head, trigger="cron", hour=0, minute=5, timezone="Asia/Shanghai")   # daily file
+register_job(export_signed_head, trigger="cron", hour=0, minute=5, timezone=ZONE_NAME)   # daily file
 
 
 def new_owner() -> str:

@@ -14,7 +14,7 @@ from sqlalchemy import create_engine, text
 from engine.bootstrap import bootstrap
 from engine.config import Settings
 from engine.demo import ensure_demo_users
-from engine.services.context import AppContext
+from engine.kernel.context import AppContext
 from engine.store.migrate import upgrade
 from tests.support import MovableClock
 
@@ -70,7 +70,7 @@ def ctx(settings: Settings, clock: MovableClock) -> Iterator[AppContext]:
 
 @pytest.fixture
 def app(ctx: AppContext):  # type: ignore[no-untyped-def]
-    from engine.web.app import create_app
+    from engine.app import create_app
     application = create_app(ctx)
     application.config["TESTING"] = True
     return application

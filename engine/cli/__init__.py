@@ -17,7 +17,7 @@ import click
 
 from engine.config import Settings, from_env
 from engine.errors import InvalidDiagram, NotConfigured, SanxiangError
-from engine.services.context import AppContext
+from engine.kernel.context import AppContext
 
 if TYPE_CHECKING:
     from engine.demo import DemoUser
@@ -98,8 +98,8 @@ def lint(paths: tuple[str, ...], fmt: str, rules: str) -> None:
 @click.option("--as-user", default="admin", show_default=True)
 def deploy(paths: tuple[str, ...], as_user: str) -> None:
     """Deploy .bpmn and .form files (folders are searched)."""
-    from engine.services.deploy import deploy as run_deploy
-    from engine.services.ports import Actor
+    from engine.kernel.ports import Actor
+    from engine.processes.deploy import deploy as run_deploy
     from engine.store.migrate import upgrade
     ctx = _context()
     upgrade(ctx.database)
@@ -118,8 +118,8 @@ def deploy(paths: tuple[str, ...], as_user: str) -> None:
 
 def _prepare(ctx: AppContext) -> None:
     from engine.demo import ensure_demo_users, open_demo_users
-    from engine.services.deploy import deploy as run_deploy
-    from engine.services.ports import Actor
+    from engine.kernel.ports import Actor
+    from engine.processes.deploy import deploy as run_deploy
     from engine.store.migrate import upgrade
     upgrade(ctx.database)
     users = ensure_demo_users(ctx)
@@ -158,9 +158,9 @@ def _warn_demo(users: list[DemoUser], *, with_secrets: bool) -> None:
 @click.option("--port", type=int, default=None)
 def up(host: str | None, port: int | None) -> None:
     """Quick start: migrate, deploy processes/ and forms/, create demo users (warned about), serve."""
+    from engine.app import create_app
     from engine.scheduler import start_with_server
     from engine.server import serve
-    from engine.web.app import create_app
     settings = _settings()
     settings = settings.with_(host=host or settings.host, port=settings.port if port is None else port)
     ctx = _context(settings)
@@ -185,11 +185,11 @@ def serve_command(host: str | None, port: int | None, workers: int) -> None:
     """Serve without preparing anything (production: run `sanxiang db upgrade` and deploy first).
 
     Never creates users; warns when the demo users of `sanxiang up` can still get in."""
+    from engine.app import create_app
     from engine.demo import open_demo_users
     from engine.scheduler import start_with_server
     from engine.server import serve
     from engine.store.migrate import current
-    from engine.web.app import create_app
     settings = _settings()
     settings = settings.with_(host=host or settings.host, port=settings.port if port is None else port)
     ctx = _context(settings)

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import click
 
-from engine.domain.record_chain import VerifyResult
 from engine.errors import SanxiangError
-from engine.services.context import AppContext
+from engine.kernel.context import AppContext
+from engine.record.chain import VerifyResult
 
 OVERDUE = 3
 
@@ -44,7 +44,7 @@ def command() -> None:
 
 def _verify_global(ctx: AppContext, head_file: Path | None, public_key: Path | None) -> None:
     from engine.cli.audit_coverage import report_coverage
-    from engine.services import audit
+    from engine.record import verify as audit
     pem = public_key.read_bytes() if public_key else None
     head_json = audit.read_head_file(head_file) if head_file else None
     found = audit.audit_record(ctx, head_json, pem)
@@ -68,7 +68,7 @@ def _verify_global(ctx: AppContext, head_file: Path | None, public_key: Path | N
 def verify(case_id: str | None, head_file: Path | None, public_key: Path | None) -> None:
     """Walk the chains against the newest signed head; name the first entry that does not verify
     (exit 1); say how far the head covers (exit 3 when a head is overdue)."""
-    from engine.services import audit
+    from engine.record import verify as audit
     ctx = _context()
     try:
         if case_id is not None and head_file is None:
@@ -84,7 +84,7 @@ def verify(case_id: str | None, head_file: Path | None, public_key: Path | None)
 @command.command("sign-head")
 def sign_head() -> None:
     """Sign and keep a head at the newest entry now (the scheduler does it every N entries / M minutes)."""
-    from engine.services.record_heads import sign_head_now
+    from engine.record.heads import sign_head_now
     try:
         head = sign_head_now(_context(), "demand")
     except SanxiangError as exc:
@@ -100,7 +100,7 @@ def sign_head() -> None:
 @command.command("export-head")
 def export_head() -> None:
     """Sign the global chain head and write var/heads/<date>.json (also recorded and sent)."""
-    from engine.services import audit
+    from engine.record import verify as audit
     try:
         exported = audit.export_signed_head(_context())
     except SanxiangError as exc:
@@ -122,8 +122,8 @@ def public_key(out: Path | None) -> None:
     """Print the fingerprint of the record's signing key: publish it so anyone can check heads and
     case files against it."""
     from engine.cli import _settings
-    from engine.domain.head_signature import key_fingerprint, public_key_pem
-    from engine.services.signing_key import signing_key
+    from engine.record.head_signature import key_fingerprint, public_key_pem
+    from engine.record.signing_key import signing_key
     key = signing_key(_settings())
     fingerprint, pem = key_fingerprint(key.public_key()), public_key_pem(key)
     if out is not None:

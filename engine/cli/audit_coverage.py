@@ -7,14 +7,15 @@ from datetime import datetime
 
 import click
 
-from engine.domain.record_chain import format_timestamp
-from engine.services.audit import BUREAU_TIME, RecordAudit
-from engine.services.context import AppContext
-from engine.services.record_heads import head_policy
+from engine.kernel.bureau import ZONE
+from engine.kernel.context import AppContext
+from engine.record.chain import format_timestamp
+from engine.record.heads import head_policy
+from engine.record.verify import RecordAudit
 
 
 def _local(moment: datetime) -> str:
-    return moment.astimezone(BUREAU_TIME).strftime("%Y-%m-%d %H:%M:%S")
+    return moment.astimezone(ZONE).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def _echo_head(found: RecordAudit) -> None:

@@ -2,7 +2,7 @@
 
     sanxiang calendar add-workdays 2026-09-30 5     -> "2026-10-13 official"
     sanxiang calendar is-workday 2026-10-10          -> "workday official 国庆节调休"
-    sanxiang calendar load schedule-2027.txt         (format: engine/domain/workdays.py)
+    sanxiang calendar load schedule-2027.txt         (format: engine/kernel/workdays.py)
     sanxiang calendar close 2026-12-24 --note "系统升级停止办公"
 
 ``add-workdays`` prints the N-th working day after the start day (the start day is never counted)
@@ -19,7 +19,7 @@ from typing import Any
 import click
 
 from engine.errors import SanxiangError
-from engine.services.ports import Actor
+from engine.kernel.ports import Actor
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])
 
@@ -51,7 +51,7 @@ def command() -> None:
 @click.argument("n", type=int)
 def add_workdays(start: datetime, n: int) -> None:
     """Print the N-th working day after START, then official or estimated."""
-    from engine.services.calendar import add_workdays as count
+    from engine.deadlines.calendar import add_workdays as count
     try:
         due = count(_context(), start.date(), n)
     except SanxiangError as exc:
@@ -64,7 +64,7 @@ def add_workdays(start: datetime, n: int) -> None:
 @click.argument("day", type=DATE)
 def is_workday(day: datetime) -> None:
     """Print "workday" or "off", the provenance, and the day's name if it has one."""
-    from engine.services.calendar import day_info
+    from engine.deadlines.calendar import day_info
     info = day_info(_context(), day.date())
     words = ["workday" if info.is_workday else "off", info.provenance.value, info.name or ""]
     click.echo(" ".join(words).strip())
@@ -82,7 +82,7 @@ def _report(change: Any) -> None:
 @click.option("--as-user", default="admin", show_default=True)
 def load(file: Path, as_user: str) -> None:
     """Load an official schedule file (the State Council's holidays and adjusted working days)."""
-    from engine.services.calendar import load_schedule
+    from engine.deadlines.calendar import load_schedule
     try:
         _report(load_schedule(_context(), file.read_text(encoding="utf-8"), _admin(as_user)))
     except SanxiangError as exc:
@@ -98,7 +98,7 @@ def load(file: Path, as_user: str) -> None:
 @click.option("--as-user", default="admin", show_default=True)
 def close(day: datetime, note: str, as_user: str) -> None:
     """Mark DAY as not a working day for this bureau (a closure)."""
-    from engine.services.calendar import close_day
+    from engine.deadlines.calendar import close_day
     try:
         _report(close_day(_context(), day.date(), note, _admin(as_user)))
     except SanxiangError as exc:

@@ -20,7 +20,7 @@ import click
 from engine.errors import SanxiangError
 
 if TYPE_CHECKING:
-    from engine.casefile.verify import Anchor, ExportReport
+    from engine.record.casefile.verify import Anchor, ExportReport
 
 EXIT_CODES = {"altered": 1, "untrusted": 3, "uncovered": 4}
 CANNOT_VERIFY = 2
@@ -42,10 +42,10 @@ def command() -> None:
 def export(case_id: str, out: Path, as_user: str, head_file: Path | None) -> None:
     """Write the case file: index PDF, evidence, records.json, chain-proof.json, signed manifest.json."""
     from engine.cli import _context
-    from engine.domain.head_signature import SignedHead
-    from engine.services.audit import read_head_file
-    from engine.services.case_file import export_case_file
-    from engine.services.ports import Actor
+    from engine.kernel.ports import Actor
+    from engine.record.casefile.export import export_case_file
+    from engine.record.head_signature import SignedHead
+    from engine.record.verify import read_head_file
     ctx = _context()
     try:
         against = SignedHead.from_json(read_head_file(head_file)) if head_file else None
@@ -63,9 +63,9 @@ def export(case_id: str, out: Path, as_user: str, head_file: Path | None) -> Non
 
 
 def _anchor(head_file: Path | None, fingerprint: str | None, public_key: Path | None) -> Anchor:
-    from engine.casefile.verify import Anchor
-    from engine.domain.head_signature import SignedHead
-    from engine.services.audit import read_head_file
+    from engine.record.casefile.verify import Anchor
+    from engine.record.head_signature import SignedHead
+    from engine.record.verify import read_head_file
     head = SignedHead.from_json(read_head_file(head_file)) if head_file else None
     pem = public_key.read_bytes() if public_key else None
     return Anchor(head, fingerprint.strip().lower() if fingerprint else None, pem)
@@ -96,7 +96,7 @@ def verify_export(path: Path, head_file: Path | None, fingerprint: str | None,
                   public_key: Path | None) -> None:
     """Check an exported case file offline against a head or key you hold; name anything altered,
     added or removed (exit codes: 0 intact, 1 altered, 2 cannot verify, 3 untrusted, 4 not covered)."""
-    from engine.casefile.verify import verify_case_file
+    from engine.record.casefile.verify import verify_case_file
     try:
         report = verify_case_file(path, _anchor(head_file, fingerprint, public_key))
     except SanxiangError as exc:
@@ -133,7 +133,7 @@ def _fact(text: str) -> tuple[str, object]:
 def correct(case_id: str, facts: tuple[str, ...], reason: str, as_user: str) -> None:
     """事实更正：负责人附理由更正办件事实，更正后须经法制审核 / correct a case's facts (then legal review)."""
     from engine.cli import _context
-    from engine.services.fact_corrections import correct_facts
+    from engine.review.corrections import correct_facts
     ctx = _context()
     with ctx.uow(readonly=True) as uow:
         actor = uow.users.get(as_user)

@@ -11,7 +11,7 @@ the security log).
 
 from __future__ import annotations
 
-from engine.services.permissions import Permission
+from engine.people.permissions import Permission
 
 OPERATOR = "operator"
 

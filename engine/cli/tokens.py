@@ -8,8 +8,8 @@ from datetime import datetime
 import click
 
 from engine.errors import SanxiangError
-from engine.services.context import AppContext
-from engine.services.people_rows import TokenEntry
+from engine.kernel.context import AppContext
+from engine.people.rows import TokenEntry
 
 
 def _context() -> AppContext:
@@ -34,7 +34,7 @@ def command() -> None:
 @click.option("--label", default="cli", show_default=True, help="what the token is for")
 def add(user_id: str, expires: str | None, label: str) -> None:
     """Issue a token for USER_ID; it is printed once and only its hash is kept."""
-    from engine.services.tokens import expiry_from, issue_token
+    from engine.people.tokens import expiry_from, issue_token
 
     ctx = _context()
     try:
@@ -63,7 +63,7 @@ def _state(entry: TokenEntry, now: datetime) -> str:
 @click.argument("user_id", required=False)
 def list_tokens(user_id: str | None) -> None:
     """Every token (or USER_ID's): id, user, label, created, state. Never the token itself."""
-    from engine.services.tokens import token_register
+    from engine.people.tokens import token_register
 
     ctx = _context()
     now = ctx.clock()
@@ -76,7 +76,7 @@ def list_tokens(user_id: str | None) -> None:
 @click.argument("token_id")
 def revoke(token_id: str) -> None:
     """Revoke the token with this id: refused from the next request on, on every worker."""
-    from engine.services.tokens import revoke_token
+    from engine.people.tokens import revoke_token
 
     try:
         entry = revoke_token(_context(), token_id, by="cli")

@@ -9,8 +9,8 @@ from datetime import date
 import click
 
 from engine.errors import SanxiangError
-from engine.services.context import AppContext
-from engine.services.people_rows import ROLES
+from engine.kernel.context import AppContext
+from engine.people.rows import ROLES
 
 
 def _context() -> AppContext:
@@ -49,8 +49,8 @@ def command() -> None:
 def add(user_id: str, name: str, groups: tuple[str, ...], password: str | None, make_token: bool, post: str,
         department: str, window: str, certificate: str, issuer: str, valid_until: str | None) -> None:
     """Create or update a user (idempotent: groups and register line are replaced)."""
-    from engine.services.people import NewUser, add_user
-    from engine.services.tokens import new_token
+    from engine.people.staff import NewUser, add_user
+    from engine.people.tokens import new_token
 
     token = new_token() if make_token else None
     try:
@@ -73,7 +73,7 @@ def add(user_id: str, name: str, groups: tuple[str, ...], password: str | None, 
 @command.command("list")
 def list_users() -> None:
     """The staff register: id, name, groups, post, department, window, certificate, disabled or not."""
-    from engine.services.people import staff_register
+    from engine.people.staff import staff_register
 
     for e in staff_register(_context()):
         cert = (
@@ -89,7 +89,7 @@ def list_users() -> None:
 
 
 def _set_active(user_ids: tuple[str, ...], active: bool) -> None:
-    from engine.services.people import set_user_active
+    from engine.people.staff import set_user_active
 
     ctx, failed = _context(), False
     for user_id in user_ids:
@@ -126,7 +126,7 @@ def enable(user_ids: tuple[str, ...]) -> None:
 @click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 10_000))
 def security_log(login_name: str | None, limit: int) -> None:
     """The security log (安全日志): logins, failed logins, logouts, newest first."""
-    from engine.services.login import security_log as read_log
+    from engine.people.login import security_log as read_log
 
     for event in read_log(_context(), limit, login_name):
         at = event.at.isoformat(timespec="seconds") if event.at else "-"

@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from engine.errors import SanxiangError
-from engine.services.ports import Actor
+from engine.kernel.ports import Actor
 
 
 def _context() -> Any:
@@ -40,7 +40,7 @@ def command() -> None:
 @click.option("--as-user", default="admin", show_default=True)
 def add(url: str, events: tuple[str, ...], description: str, as_user: str) -> None:
     """Subscribe URL; prints the signing secret once (keep it: it is never shown again)."""
-    from engine.services.subscriptions import add_subscription
+    from engine.integration.subscriptions import add_subscription
     try:
         row = add_subscription(_context(), url, events, _operator(as_user), description=description)
     except SanxiangError as exc:
@@ -54,7 +54,7 @@ def add(url: str, events: tuple[str, ...], description: str, as_user: str) -> No
 @click.option("--all", "include_removed", is_flag=True, help="Include removed subscriptions.")
 def list_command(include_removed: bool) -> None:
     """List subscriptions (never their secrets)."""
-    from engine.services.subscriptions import list_subscriptions
+    from engine.integration.subscriptions import list_subscriptions
     rows = list_subscriptions(_context(), _operator("admin"), include_removed=include_removed)
     if not rows:
         click.echo("没有订阅 / no subscriptions")
@@ -68,7 +68,7 @@ def list_command(include_removed: bool) -> None:
 @click.option("--as-user", default="admin", show_default=True)
 def remove(subscription_id: str, as_user: str) -> None:
     """Remove a subscription; its pending events are given up."""
-    from engine.services.subscriptions import remove_subscription
+    from engine.integration.subscriptions import remove_subscription
     try:
         row = remove_subscription(_context(), subscription_id, _operator(as_user))
     except SanxiangError as exc:
@@ -83,7 +83,7 @@ def remove(subscription_id: str, as_user: str) -> None:
 @click.option("--as-user", default="admin", show_default=True)
 def replay(event_id: str, reason: str, as_user: str) -> None:
     """Send a dead event again, with the same webhook-id."""
-    from engine.services.webhook_delivery import replay_event
+    from engine.integration.delivery import replay_event
     try:
         row = replay_event(_context(), event_id, _operator(as_user), reason)
     except SanxiangError as exc:
@@ -93,7 +93,7 @@ def replay(event_id: str, reason: str, as_user: str) -> None:
 
 
 def _deliver_round(ctx: Any, owner: str, limit: int) -> int:
-    from engine.services.webhook_delivery import deliver_due_events
+    from engine.integration.delivery import deliver_due_events
     report = deliver_due_events(ctx, owner, limit)
     if report.attempted:
         click.echo(f"delivered={report.delivered} retrying={report.retrying} dead={report.dead}")
@@ -106,7 +106,7 @@ def _deliver_round(ctx: Any, owner: str, limit: int) -> int:
 @click.option("--interval", default=2.0, show_default=True, help="Seconds between rounds when idle (--loop).")
 def deliver(limit: int, loop: bool, interval: float) -> None:
     """Send due outbox events (one round, or --loop for a worker; the server's scheduler does this too)."""
-    from engine.services.webhook_delivery import node_owner
+    from engine.integration.delivery import node_owner
     ctx = _context()
     owner = node_owner()
     _deliver_round(ctx, owner, limit)

@@ -41,10 +41,7 @@ Known limitations (path rules, see `graph`):
   split over two lines); form lines are found by searching the component's id/key in the text.
 """
 
-from engine.compliance.catalogue import RULES, RuleInfo
-from engine.compliance.findings import Finding, Severity, has_errors
-from engine.compliance.lint import lint_bpmn, lint_form, lint_path
-from engine.compliance.model import (
+from engine.compliance.bpmn_document import (
     BpmnDocument,
     Element,
     Flow,
@@ -53,6 +50,9 @@ from engine.compliance.model import (
     parse_document,
     parse_model,
 )
+from engine.compliance.catalogue import RULES, RuleInfo
+from engine.compliance.findings import Finding, Severity, has_errors
+from engine.compliance.lint import lint_bpmn, lint_form, lint_path
 from engine.compliance.xmlsafe import DEFAULT_MAX_BYTES
 
 __all__ = [

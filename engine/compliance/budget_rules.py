@@ -10,7 +10,7 @@
   zero. Knowing it means evaluating the constant parts, which the linter never does itself: the
   composition root passes a ``ConstantCheck`` (the runner's ``engine.runner.expressions.static``).
 
-The limits are the deployment's ``EvaluationBudget`` (``engine.domain.budgets``); the run-time side of
+The limits are the deployment's ``EvaluationBudget`` (``engine.kernel.budgets``); the run-time side of
 the same budget is in ``engine.runner``.
 """
 
@@ -19,12 +19,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 
+from engine.compliance.bpmn_document import BpmnDocument, Element
 from engine.compliance.catalogue import finding
 from engine.compliance.expressions import condition_problem, timer_problem
 from engine.compliance.findings import Finding
-from engine.compliance.model import BpmnDocument, Element
 from engine.compliance.namespaces import bpmn_children, line_of, text_of
-from engine.domain.budgets import EvaluationBudget, cycle_problems, duration_problem
+from engine.kernel.budgets import EvaluationBudget, cycle_problems, duration_problem
 
 # every expression of one diagram (a condition, or a script's whole text) -> for each, why a constant part
 # of it fails in every case (zh, en), or None; all of them checked within one evaluation's budget

@@ -8,9 +8,9 @@ from collections.abc import Iterator
 
 from lxml import etree
 
+from engine.compliance.bpmn_document import BpmnDocument
 from engine.compliance.catalogue import finding
 from engine.compliance.findings import Finding
-from engine.compliance.model import BpmnDocument
 from engine.compliance.namespaces import camunda_attributes, camunda_children, line_of
 
 SCRIPT_FORMATS = frozenset({"sanxiang-expression", "juel"})

@@ -7,9 +7,9 @@ from collections.abc import Iterator
 
 from lxml import etree
 
+from engine.compliance.bpmn_document import BpmnDocument, Element
 from engine.compliance.catalogue import finding
 from engine.compliance.findings import Finding
-from engine.compliance.model import BpmnDocument, Element
 from engine.compliance.namespaces import ACTIVITIES, BPMN, BPMNDI, MODELER, ZEEBE, line_of, split
 
 _ALLOWED_EVENTS: dict[str, frozenset[str]] = {

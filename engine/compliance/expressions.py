@@ -15,9 +15,9 @@ from collections.abc import Iterator
 
 from lxml import etree
 
+from engine.compliance.bpmn_document import BpmnDocument, Timer
 from engine.compliance.catalogue import finding
 from engine.compliance.findings import Finding
-from engine.compliance.model import BpmnDocument, Timer
 from engine.compliance.namespaces import CAMUNDA_NAMESPACES
 
 _DURATION = (r"P(?=\d|T\d)(?:\d+Y)?(?:\d+M)?(?:\d+W)?(?:\d+D)?"

@@ -11,7 +11,7 @@ from typing import Any
 from engine.compliance.catalogue import finding
 from engine.compliance.findings import Finding
 from engine.compliance.xmlsafe import check_size
-from engine.domain.form_schema import read_form
+from engine.tasks.forms.schema import read_form
 
 FIELD_TYPES = frozenset({"textfield", "textarea", "number", "datetime", "checkbox", "checklist", "radio",
                          "select", "taglist", "filepicker", "expression"})
@@ -59,7 +59,7 @@ def _form_object(form: dict[str, Any], text: str) -> Iterator[Finding]:
 
 
 def _server_side_rules(form: dict[str, Any]) -> Iterator[Finding]:
-    """What the server-side validation (``engine.domain.form_schema``) could not check at submit time is
+    """What the server-side validation (``engine.tasks.forms.schema``) could not check at submit time is
     reported now, at deploy: unknown component types, unsafe patterns, conditions it cannot evaluate."""
     try:
         rules = read_form(form)

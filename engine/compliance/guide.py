@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from engine.compliance.bpmn_document import ProcessModel
 from engine.compliance.catalogue import finding
 from engine.compliance.findings import Finding
 from engine.compliance.graph import FlowGraph
-from engine.compliance.model import ProcessModel
 
 GUIDE_PROPERTIES: dict[str, str] = {
     "sanxiang.itemName": "事项名称", "sanxiang.itemCode": "事项编码", "sanxiang.body": "实施主体",

@@ -9,15 +9,15 @@ import stat
 from collections.abc import Callable, Iterable
 
 from engine.compliance import dialect_code, dialect_structure, expressions, guide, three_systems
+from engine.compliance.bpmn_document import BpmnDocument, ProcessModel, parse_document
 from engine.compliance.budget_rules import ConstantCheck, budget_findings
 from engine.compliance.catalogue import finding
 from engine.compliance.findings import Finding
 from engine.compliance.forms import form_findings
 from engine.compliance.graph import FlowGraph, build_graph
-from engine.compliance.model import BpmnDocument, ProcessModel, parse_document
 from engine.compliance.namespaces import line_of
 from engine.compliance.xmlsafe import DEFAULT_MAX_BYTES
-from engine.domain.budgets import DEFAULT_BUDGET, EvaluationBudget
+from engine.kernel.budgets import DEFAULT_BUDGET, EvaluationBudget
 
 DocumentCheck = Callable[[BpmnDocument], Iterable[Finding]]
 ProcessCheck = Callable[[ProcessModel, FlowGraph], Iterable[Finding]]

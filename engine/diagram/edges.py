@@ -10,7 +10,7 @@ import math
 
 from lxml import etree
 
-from engine.diagram.model import Edge
+from engine.diagram.drawing import Edge
 from engine.diagram.svg import PAPER, Palette, Point, add, path_d, points, stroke
 
 ARROW_LENGTH = 11.0

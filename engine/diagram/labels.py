@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from engine.diagram.model import EXTERNAL_LABELS, Bounds, Edge, Shape
+from engine.diagram.drawing import EXTERNAL_LABELS, Bounds, Edge, Shape
 from engine.diagram.svg import Palette, Point, add, text_block
-from engine.diagram.text import LINE_HEIGHT, text_width, wrap
+from engine.diagram.text_wrap import LINE_HEIGHT, text_width, wrap
 
 FONT_SIZE = 11.0
 WIDTH = 90.0      # bpmn-js wraps external labels at 90 px around the label centre

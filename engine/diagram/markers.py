@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from lxml import etree
 
-from engine.diagram.model import CONTAINERS, Shape
+from engine.diagram.drawing import CONTAINERS, Shape
 from engine.diagram.svg import PAPER, Palette, add, num, points
 
 Icon = Callable[[etree._Element, Palette], None]

@@ -8,10 +8,10 @@ from types import MappingProxyType
 
 from lxml import etree
 
-from engine.diagram.model import Bounds
-from engine.diagram.names import word
+from engine.diagram.captions import word
+from engine.diagram.drawing import Bounds
 from engine.diagram.svg import STATE_ORDER, Point, add
-from engine.diagram.text import ellipsize, text_width
+from engine.diagram.text_wrap import ellipsize, text_width
 
 BADGE_FONT = 10.0
 BADGE_HEIGHT = 16.0

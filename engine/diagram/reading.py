@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 from lxml import etree
 
-from engine.diagram.model import BPMN_NS, Bounds, Diagram, Edge, Shape
+from engine.diagram.drawing import BPMN_NS, Bounds, Diagram, Edge, Shape
 from engine.diagram.semantics import edge_traits, shape_traits
 from engine.errors import InvalidDiagram, NotFound
 

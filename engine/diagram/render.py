@@ -12,10 +12,10 @@ from collections.abc import Iterable
 
 from lxml import etree
 
+from engine.diagram.captions import is_english, type_name, word
+from engine.diagram.drawing import CONTAINERS, Bounds, Diagram, Edge, Shape
 from engine.diagram.edges import draw_edge
 from engine.diagram.labels import Label, draw_label, edge_anchor, edge_label, shape_label
-from engine.diagram.model import CONTAINERS, Bounds, Diagram, Edge, Shape
-from engine.diagram.names import is_english, type_name, word
 from engine.diagram.overlays import Badge, Overlays, draw_badge, draw_halo
 from engine.diagram.reading import read_diagram
 from engine.diagram.shapes import draw_shape

@@ -6,7 +6,7 @@ from typing import TypedDict
 
 from lxml import etree
 
-from engine.diagram.model import ACTIVITIES, BPMN_NS, CONTAINERS
+from engine.diagram.drawing import ACTIVITIES, BPMN_NS, CONTAINERS
 
 _SUFFIX = "EventDefinition"
 

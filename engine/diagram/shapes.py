@@ -6,11 +6,11 @@ from collections.abc import Callable
 
 from lxml import etree
 
+from engine.diagram.drawing import ACTIVITIES, DATA_OBJECTS, EVENTS, GATEWAYS, Bounds, Shape
 from engine.diagram.glyphs import EVENT_GLYPHS, gateway_marker
 from engine.diagram.markers import TASK_ICONS, bottom_markers, draw_bottom_markers, draw_task_icon
-from engine.diagram.model import ACTIVITIES, DATA_OBJECTS, EVENTS, GATEWAYS, Bounds, Shape
 from engine.diagram.svg import PAPER, Palette, add, centred_top, num, path_d, stroke, text_block
-from engine.diagram.text import LINE_HEIGHT, wrap
+from engine.diagram.text_wrap import LINE_HEIGHT, wrap
 
 FONT_SIZE = 12.0
 BAND = 30.0     # the name band of pools and lanes

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from engine.diagram.text import LINE_HEIGHT, xml_safe
+from engine.diagram.text_wrap import LINE_HEIGHT, xml_safe
 
 SVG_NS = "http://www.w3.org/2000/svg"
 FONT_FAMILY = "'Noto Sans CJK SC','Microsoft YaHei','PingFang SC',sans-serif"

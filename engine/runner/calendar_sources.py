@@ -14,7 +14,7 @@ import datetime as dt
 import chinese_calendar
 import holidays
 
-from engine.domain.workdays import DayInfo, DaySource, OverrideSource, Provenance, WorkdayCalendar
+from engine.kernel.workdays import DayInfo, DaySource, OverrideSource, Provenance, WorkdayCalendar
 
 _CHINESE_NAMES: dict[str, str] = {h.value: h.chinese for h in chinese_calendar.Holiday}
 

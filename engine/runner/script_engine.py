@@ -2,7 +2,7 @@
 
 SpiffWorkflow would ``eval`` every condition and timer as Python with full builtins. Here every
 expression was compiled at deploy time (``ExpressionTable``); evaluation walks that checked tree,
-each evaluation under its own ``Meter`` of the evaluation budget (``engine.domain.budgets``): a
+each evaluation under its own ``Meter`` of the evaluation budget (``engine.kernel.budgets``): a
 budget that runs out fails the step (``StepFailed``, code ``budget-exceeded``), which rolls back.
 Service tasks call handlers registered in Python by name; they may only ask for effects.
 """
@@ -15,8 +15,8 @@ from typing import Any
 
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 
-from engine.domain.budgets import EvaluationBudget
 from engine.errors import StepFailed
+from engine.kernel.budgets import EvaluationBudget
 from engine.runner.expressions import CompiledExpression, ExpressionError, compile_condition
 from engine.runner.expressions.meter import BudgetExceeded, FreeMeter, Meter
 from engine.runner.types import Effect, ElementInfo

@@ -18,8 +18,8 @@ from typing import Any
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import CycleTimerEventDefinition
 from SpiffWorkflow.util.task import TaskState
 
-from engine.domain.budgets import EvaluationBudget
 from engine.errors import StepFailed
+from engine.kernel.budgets import EvaluationBudget
 from engine.runner.types import Effect
 
 

@@ -13,14 +13,13 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from engine.domain.workdays import MAX_WORKDAYS, WorkdayCalendar
+from engine.kernel.bureau import ZONE_NAME
+from engine.kernel.workdays import MAX_WORKDAYS, WorkdayCalendar
 from engine.runner.clock import step_now
 from engine.runner.expressions.errors import ExpressionError, describe
 
-BUREAU_ZONE = "Asia/Shanghai"
 
-
-def workday_functions(calendar: Callable[[], WorkdayCalendar], zone: str = BUREAU_ZONE
+def workday_functions(calendar: Callable[[], WorkdayCalendar], zone: str = ZONE_NAME
                       ) -> dict[str, Callable[..., Any]]:
     """The functions diagrams may call, over the calendar ``calendar()`` returns when called."""
 

@@ -18,8 +18,8 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 
-from engine.domain.budgets import DEFAULT_BUDGET, EvaluationBudget
 from engine.errors import Conflict, NotFound, SanxiangError, StepFailed
+from engine.kernel.budgets import DEFAULT_BUDGET, EvaluationBudget
 from engine.runner.clock import frozen_now
 from engine.runner.modification import Waiting, forget_predictions, graft, predict, waiting_at
 from engine.runner.parser import ParsedProcess

@@ -1,5 +1,5 @@
 """The open windows that bound how many refusals of one actor on one case are recorded
-(``engine.domain.refusals``): one row per actor and case while a window is open."""
+(``engine.record.refusals.rules``): one row per actor and case while a window is open."""
 
 from __future__ import annotations
 

@@ -42,7 +42,7 @@ case_deadlines = Table(
     "case_deadlines", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("case_id", String(32), ForeignKey("cases.id"), nullable=False),
-    Column("kind", String(30), nullable=False),             # engine.domain.deadlines.DeadlineKind
+    Column("kind", String(30), nullable=False),             # engine.deadlines.rules.DeadlineKind
     Column("ref", String(64), nullable=True),               # the task a round belongs to (acceptance, review)
     Column("basis", String(200), nullable=False),
     Column("started_on", Date, nullable=False),             # counting starts the day after

@@ -7,23 +7,23 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 
+from engine.camunda_rest.store import EngineRestQueries
+from engine.cases.store import CaseRepository, FormRepository, ProcessRepository, TaskRepository
+from engine.deadlines.store import TIMER_REPOSITORIES
+from engine.disclosure.store import DisclosureRepository
 from engine.errors import Conflict
-from engine.store.disclosures import DisclosureRepository
-from engine.store.drafts import DraftRepository
-from engine.store.engine_rest import EngineRestQueries
-from engine.store.evidence import EvidenceRepository
-from engine.store.heads import HeadRepository
-from engine.store.outbox import OutboxRepository
-from engine.store.people import PeopleRepository
-from engine.store.records import RecordRepository
-from engine.store.refusals import RefusalWindowRepository
-from engine.store.repositories import CaseRepository, FormRepository, ProcessRepository, TaskRepository
-from engine.store.security_log import SecurityLogRepository
-from engine.store.supervision import SupervisionRepository
-from engine.store.timers import TIMER_REPOSITORIES
-from engine.store.users import UserRepository
-from engine.store.webhooks import WebhookRepository
-from engine.store.worklist import WorkRepository
+from engine.integration.outbox_store import OutboxRepository
+from engine.integration.store import WebhookRepository
+from engine.people.security_log import SecurityLogRepository
+from engine.people.store import PeopleRepository
+from engine.people.users_store import UserRepository
+from engine.record.evidence.store import EvidenceRepository
+from engine.record.heads_store import HeadRepository
+from engine.record.refusals.store import RefusalWindowRepository
+from engine.record.store import RecordRepository
+from engine.supervision.store import SupervisionRepository
+from engine.tasks.drafts_store import DraftRepository
+from engine.tasks.worklist_store import WorkRepository
 
 # name on the unit of work -> repository class (each takes the connection). One line per area.
 REPOSITORIES: dict[str, type] = {

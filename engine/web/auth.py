@@ -1,5 +1,5 @@
 """Who is calling: an API token (Bearer), or else the login session of the work pages (then every unsafe
-request must carry the session's CSRF token in ``X-CSRFToken``: see ``engine.web.sessions``)."""
+request must carry the session's CSRF token in ``X-CSRFToken``: see ``engine.people.sessions``)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from typing import Any
 from apiflask import HTTPTokenAuth
 from flask import current_app
 
-from engine.services.ports import Actor
-from engine.services.tokens import token_actor
+from engine.kernel.ports import Actor
+from engine.people.tokens import token_actor
 
 
 class TokenOrSessionAuth(HTTPTokenAuth):
@@ -18,7 +18,7 @@ class TokenOrSessionAuth(HTTPTokenAuth):
     def authenticate(self, auth: Any, stored_password: Any) -> Any:
         if getattr(auth, "token", None):
             return super().authenticate(auth, stored_password)
-        from engine.web.sessions import check_csrf, session_actor
+        from engine.people.sessions import check_csrf, session_actor
         actor = session_actor()
         if actor is not None:
             check_csrf()

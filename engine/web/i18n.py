@@ -12,7 +12,8 @@ from pathlib import Path
 from flask import Flask, current_app, request, session
 from flask_babel import Babel, get_locale
 
-from engine.services.context import AppContext
+from engine.kernel.bureau import ZONE_NAME
+from engine.kernel.context import AppContext
 
 TRANSLATIONS = Path(__file__).with_name("translations")
 LANGUAGES = ("zh", "en")
@@ -41,7 +42,7 @@ def init_i18n(app: Flask, ctx: AppContext) -> None:
     Babel(
         app,
         default_locale=ctx.settings.language or "zh",
-        default_timezone="Asia/Shanghai",
+        default_timezone=ZONE_NAME,
         locale_selector=_choose,
     )
     app.jinja_env.globals["current_language"] = current_language

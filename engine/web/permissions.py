@@ -1,7 +1,7 @@
 """What every route declares it needs: ``@requires(Permission.X)`` right under the route decorator.
 
 The declaration is not the check: the use case the route calls checks the permission itself
-(``engine.services.permissions.authorize``), so the API, the pages, the console, /engine-rest and the
+(``engine.people.permissions.authorize``), so the API, the pages, the console, /engine-rest and the
 CLI all get the same answer. The declaration says which permission that is — for the reader, for the
 OpenAPI document (a declared permission adds the 403 problem response) and for
 ``tests/integration/test_route_permissions.py``, which walks ``app.url_map`` and fails on any mutating
@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from engine.services.permissions import Permission
+from engine.people.permissions import Permission
 
 PUBLIC = "public"
 SIGNED = "signed"

@@ -19,8 +19,8 @@ from click.testing import CliRunner
 
 from engine.cli import main
 from engine.errors import NotAllowed
-from engine.services import login
-from engine.services.context import AppContext
+from engine.kernel.context import AppContext
+from engine.people import login
 from tests.integration.live_http import serving
 from tests.support import ROOT
 

@@ -8,11 +8,11 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from engine.cases.opening import open_case
 from engine.cli import main
-from engine.services.cases import open_case
-from engine.services.context import AppContext
-from engine.services.deploy import deploy
-from engine.services.tasks import complete_task
+from engine.kernel.context import AppContext
+from engine.processes.deploy import deploy
+from engine.tasks.claim_and_complete import complete_task
 from tests.integration.form_data import form_data, review
 from tests.support import ROOT
 

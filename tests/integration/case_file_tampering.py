@@ -9,8 +9,8 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from engine.casefile.signing import Signer
-from engine.domain.head_signature import generate_key, load_private_key
+from engine.record.casefile.signing import Signer
+from engine.record.head_signature import generate_key, load_private_key
 
 
 def rewrite_zip(source: Path, target: Path, change: dict[str, bytes | None]) -> None:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from engine.services.cases import open_case
-from engine.services.context import AppContext
-from engine.services.deploy import deploy
-from engine.services.ports import Actor
-from engine.services.tasks import complete_task
-from engine.services.timers import fire_due_timers
+from engine.cases.opening import open_case
+from engine.deadlines.timers import fire_due_timers
+from engine.kernel.context import AppContext
+from engine.kernel.ports import Actor
+from engine.processes.deploy import deploy
+from engine.tasks.claim_and_complete import complete_task
 from tests.integration.form_data import VALID
 from tests.integration.recordings import attach_recording
 from tests.support import FIXTURES, ROOT, MovableClock

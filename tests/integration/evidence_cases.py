@@ -5,9 +5,11 @@ from __future__ import annotations
 import struct
 from typing import Any
 
-from engine.services import cases, deploy, tasks
-from engine.services.context import AppContext
-from engine.services.ports import Actor, TaskRow
+from engine.cases import opening as cases
+from engine.kernel.context import AppContext
+from engine.kernel.ports import Actor, TaskRow
+from engine.processes import deploy
+from engine.tasks import claim_and_complete as tasks
 from tests.support import ROOT
 
 PROCESS = "food_business_licence"

@@ -10,7 +10,7 @@ from werkzeug.serving import make_server
 
 from engine.bootstrap import bootstrap
 from engine.config import from_env
-from engine.web.app import create_app
+from engine.app import create_app
 
 
 def main() -> None:

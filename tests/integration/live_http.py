@@ -13,8 +13,8 @@ import requests
 from requests.adapters import HTTPAdapter
 from werkzeug.serving import make_server
 
-from engine.services.context import AppContext
-from engine.web.app import create_app
+from engine.kernel.context import AppContext
+from engine.app import create_app
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 

@@ -15,8 +15,8 @@ from typing import Any
 import requests
 from werkzeug.serving import make_server
 
-from engine.services.context import AppContext
-from engine.web.app import create_app
+from engine.kernel.context import AppContext
+from engine.app import create_app
 from tests.support import auth
 
 

@@ -7,9 +7,9 @@ import re
 from pathlib import Path
 from typing import Any
 
-from engine.services.cases import open_case
-from engine.services.deploy import deploy
-from engine.services.ports import Actor
+from engine.cases.opening import open_case
+from engine.kernel.ports import Actor
+from engine.processes.deploy import deploy
 from tests.support import ROOT
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')

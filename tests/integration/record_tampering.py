@@ -17,12 +17,12 @@ from sqlalchemy import Connection, delete, select, text, update
 
 from engine.cli import main
 from engine.config import Settings
-from engine.domain.record_chain import Content
-from engine.services.context import AppContext
-from engine.services.ports import RecordDraft
-from engine.services.recording import record
+from engine.kernel.context import AppContext
+from engine.kernel.ports import RecordDraft
+from engine.record.append import record
+from engine.record.chain import Content
+from engine.record.store import RecordRepository
 from engine.store import tables as t
-from engine.store.records import RecordRepository
 from tests.support import MovableClock
 
 CASES = ("2026-000101", "2026-000102")

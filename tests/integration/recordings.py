@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.services.evidence import UploadInfo, add_evidence, receive
+from engine.record.evidence.receive import UploadInfo, add_evidence, receive
 
 MEDIA_ROLES = frozenset({"on-site", "hearing", "delivery"})
 _MP4_HEAD = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + b"\x00\x00\x00\x08free"

@@ -5,14 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from engine.services.cases import open_case
-from engine.services.context import AppContext
-from engine.services.deploy import deploy
-from engine.services.ports import TaskRow
-from engine.services.supervision import dashboard
-from engine.services.supervision_rows import Finding, SupervisionFilter
-from engine.services.tasks import complete_task
-from engine.services.timers import fire_due_timers
+from engine.cases.opening import open_case
+from engine.deadlines.timers import fire_due_timers
+from engine.kernel.context import AppContext
+from engine.kernel.ports import TaskRow
+from engine.processes.deploy import deploy
+from engine.supervision.dashboard import dashboard
+from engine.supervision.rows import Finding, SupervisionFilter
+from engine.tasks.claim_and_complete import complete_task
 from tests.integration.deadline_driver import PEOPLE
 from tests.integration.form_data import form_data
 from tests.integration.recordings import attach_recording

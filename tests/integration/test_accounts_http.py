@@ -10,9 +10,10 @@ import pytest
 import requests
 
 from engine.config import Settings
-from engine.domain.login_throttle import ADDRESS_FAILURES, FREE_FAILURES
-from engine.services import people, tokens
-from engine.services.context import AppContext
+from engine.kernel.context import AppContext
+from engine.people import staff as people
+from engine.people import tokens
+from engine.people.rules import ADDRESS_FAILURES, FREE_FAILURES
 from tests.conftest import make_context
 from tests.integration.live_http import CSRF, browser_at, page_login, serving
 from tests.support import MovableClock

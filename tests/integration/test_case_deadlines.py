@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
+from engine.deadlines.calendar import close_day, load_schedule
+from engine.deadlines.requests import extend_decision, list_deadlines
 from engine.errors import NotAllowed, ProcedureViolation
-from engine.services.calendar import close_day, load_schedule
-from engine.services.deadline_requests import extend_decision, list_deadlines
-from engine.services.task_actions import withdraw_case
+from engine.tasks.actions import withdraw_case
 from tests.integration.deadline_driver import GRANT, PASSED_REVIEW, PEOPLE, DeadlineCase, at
 from tests.support import auth
 

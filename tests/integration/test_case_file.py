@@ -13,11 +13,11 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from engine.casefile.verify import Anchor, verify_case_file
 from engine.config import Settings
-from engine.domain.head_signature import SignedHead
-from engine.services import tasks
-from engine.services.context import AppContext
+from engine.kernel.context import AppContext
+from engine.record.casefile.verify import Anchor, verify_case_file
+from engine.record.head_signature import SignedHead
+from engine.tasks import claim_and_complete as tasks
 from tests.integration.case_file_tampering import rewrite_zip
 from tests.integration.evidence_cases import ON_SITE, actor, case_at_on_site, mp4_bytes, pdf_bytes
 from tests.integration.record_tampering import sanxiang

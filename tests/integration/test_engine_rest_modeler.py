@@ -28,7 +28,7 @@ from typing import Any
 import pytest
 
 from engine.config import Settings
-from engine.services.context import AppContext
+from engine.kernel.context import AppContext
 from tests.conftest import make_context
 from tests.support import ROOT, MovableClock
 
@@ -49,7 +49,7 @@ def full_ctx(settings: Settings, clock: MovableClock) -> Iterator[AppContext]:
 
 @pytest.fixture
 def modeler(full_ctx: AppContext) -> Any:
-    from engine.web.app import create_app
+    from engine.app import create_app
     app = create_app(full_ctx)
     app.config["TESTING"] = True
     return app.test_client()

@@ -20,9 +20,9 @@ import requests
 from requests.auth import HTTPBasicAuth
 from werkzeug.serving import make_server
 
+from engine.cases import opening as case_service
 from engine.config import Settings
-from engine.services import cases as case_service
-from engine.services.ports import Actor
+from engine.kernel.ports import Actor
 from tests.conftest import make_context
 from tests.support import ROOT, MovableClock
 
@@ -75,7 +75,7 @@ STEPS: list[tuple[str, str, str, dict[str, dict[str, Any]]]] = [
 @pytest.fixture
 def engine_rest(settings: Settings, clock: MovableClock) -> Iterator[tuple[str, Any]]:
     """Sanxiang with the full rules, served over HTTP on a free port for the test's duration."""
-    from engine.web.app import create_app
+    from engine.app import create_app
     ctx = make_context(settings, clock)
     server = make_server("127.0.0.1", 0, create_app(ctx), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

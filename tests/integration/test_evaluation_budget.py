@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from engine.services.context import AppContext
+from engine.kernel.context import AppContext
 from tests.integration.budget_diagrams import FORM, endless_loop, gateway_condition, script
 from tests.integration.live_server import Http, serving
 from tests.support import FIXTURES

@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 
 from engine.config import Settings
-from engine.services.context import AppContext
+from engine.kernel.context import AppContext
 from tests.integration.evidence_cases import case_at_on_site
 from tests.support import ROOT
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from engine.services.context import AppContext
+from engine.kernel.context import AppContext
 from tests.integration.api_driver import deploy, open_case, waiting
 from tests.support import FIXTURES, ROOT, auth
 from tests.unit.form_submissions import SHIPPED

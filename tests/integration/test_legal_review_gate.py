@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from engine.services.context import AppContext
+from engine.kernel.context import AppContext
 from tests.integration.api_driver import deploy, open_case, waiting
 from tests.integration.form_data import form_data, review
 from tests.support import FIXTURES, ROOT, auth

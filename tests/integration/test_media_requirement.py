@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from engine.errors import ProcedureViolation
-from engine.services import tasks
-from engine.services.context import AppContext
-from engine.services.evidence import UploadInfo, add_evidence, receive
-from engine.services.ports import TaskRow
+from engine.kernel.context import AppContext
+from engine.kernel.ports import TaskRow
+from engine.record.evidence.receive import UploadInfo, add_evidence, receive
+from engine.tasks import claim_and_complete as tasks
 from tests.integration.evidence_cases import ON_SITE, actor, case_at_on_site, mp4_bytes
 
 MP3 = b"ID3\x04\x00\x00\x00\x00\x00\x00" + b"\xff\xfb\x90\x00" + b"\x00" * 400

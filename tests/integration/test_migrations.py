@@ -6,7 +6,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
-from engine.services.context import AppContext
+from engine.kernel.context import AppContext
 from engine.store.migrate import alembic_config, current
 from engine.store.tables import metadata
 

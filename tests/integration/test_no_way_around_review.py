@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from engine.config import Settings
-from engine.services.context import AppContext
+from engine.kernel.context import AppContext
 from tests.conftest import make_context
 from tests.integration.form_data import AT, form_data, review
 from tests.integration.live_server import Http, serving

@@ -11,10 +11,11 @@ import pytest
 from click.testing import CliRunner
 
 from engine.cli import main
-from engine.domain.login_throttle import ADDRESS_FAILURES, FREE_FAILURES
 from engine.errors import InvalidInput, NotAllowed, NotFound
-from engine.services import login, people, tokens
-from engine.services.context import AppContext
+from engine.kernel.context import AppContext
+from engine.people import login, tokens
+from engine.people import staff as people
+from engine.people.rules import ADDRESS_FAILURES, FREE_FAILURES
 from tests.integration.pages_driver import actions, log_in
 from tests.support import MovableClock
 

@@ -9,8 +9,11 @@ from typing import Any
 
 import pytest
 
-from engine.services import cases, deploy, people, tasks
-from engine.services.context import AppContext
+from engine.cases import opening as cases
+from engine.kernel.context import AppContext
+from engine.people import staff as people
+from engine.processes import deploy
+from engine.tasks import claim_and_complete as tasks
 from tests.integration.evidence_cases import ON_SITE, actor, case_at_on_site, pdf_bytes
 from tests.integration.form_data import form_data
 from tests.integration.pages_driver import deploy_shipped, food_case, log_in, page_token, waiting_task

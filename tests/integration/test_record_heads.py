@@ -12,12 +12,12 @@ from sqlalchemy.exc import DBAPIError
 
 from engine.config import Settings
 from engine.errors import StepFailed
+from engine.kernel.context import AppContext
+from engine.kernel.ports import RecordDraft
+from engine.record import verify as audit
+from engine.record.append import record
+from engine.record.heads import CHECK_SECONDS, sign_head_now, sign_head_when_due
 from engine.scheduler import JOBS
-from engine.services import audit
-from engine.services.context import AppContext
-from engine.services.ports import RecordDraft
-from engine.services.record_heads import CHECK_SECONDS, sign_head_now, sign_head_when_due
-from engine.services.recording import record
 from engine.store.tables_heads import record_heads
 from tests.conftest import make_context
 from tests.integration.evidence_cases import case_at_on_site, pdf_bytes

@@ -7,9 +7,9 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from engine.config import Settings
-from engine.services import audit
-from engine.services.context import AppContext
-from engine.services.record_heads import sign_head_now
+from engine.kernel.context import AppContext
+from engine.record import verify as audit
+from engine.record.heads import sign_head_now
 from engine.store import tables as t
 from tests.integration.record_tampering import (
     CASES,

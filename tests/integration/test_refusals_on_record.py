@@ -14,12 +14,12 @@ import pytest
 import requests
 
 from engine.config import Settings
-from engine.domain.record_chain import Entry
 from engine.errors import NotAllowed
-from engine.services.context import AppContext
-from engine.services.record_heads import sign_head_now
-from engine.services.refusals import close_refusal_windows
-from engine.services.tasks import claim_task
+from engine.kernel.context import AppContext
+from engine.record.chain import Entry
+from engine.record.heads import sign_head_now
+from engine.record.refusals.record_refusal import close_refusal_windows
+from engine.tasks.claim_and_complete import claim_task
 from tests.integration.deadline_driver import PEOPLE
 from tests.integration.form_data import form_data
 from tests.integration.live_server import serving

@@ -14,7 +14,7 @@ import click
 
 from engine.cli import main
 from engine.cli.permissions import COMMANDS, OPERATOR
-from engine.services.permissions import RULES, Permission
+from engine.people.permissions import RULES, Permission
 from engine.web.permissions import MARKERS, declared
 from tests.support import ROOT
 

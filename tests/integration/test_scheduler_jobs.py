@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from engine.kernel.context import AppContext
 from engine.scheduler import JOBS
-from engine.services.context import AppContext
 from tests.integration.api_driver import REVIEW_FILES, deploy, open_case
 
 

@@ -8,10 +8,10 @@ import stat
 import pytest
 
 from engine.config import Settings
-from engine.domain.head_signature import SignedHead
-from engine.services import audit
-from engine.services.context import AppContext
-from engine.services.record_heads import sign_head_now
+from engine.kernel.context import AppContext
+from engine.record import verify as audit
+from engine.record.head_signature import SignedHead
+from engine.record.heads import sign_head_now
 from tests.integration.record_tampering import remove, rewrite_consistently, sanxiang, tamperer, write_entries
 from tests.support import MovableClock
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import pytest
 
+from engine.cases.moves import move_case
+from engine.deadlines.timers import fire_due_timers
 from engine.errors import Conflict, InvalidInput, NotAllowed, ProcedureViolation
-from engine.services.case_moves import move_case
-from engine.services.context import AppContext
-from engine.services.deploy import deploy
-from engine.services.migration import migrate_cases
-from engine.services.supervision_actions import cancel_case, resume_case, suspend_case
-from engine.services.timers import fire_due_timers
+from engine.kernel.context import AppContext
+from engine.processes.deploy import deploy
+from engine.processes.migrate_versions import migrate_cases
+from engine.supervision.actions import cancel_case, resume_case, suspend_case
 from tests.integration.deadline_driver import PEOPLE
 from tests.integration.supervision_driver import (
     ZHOU,

@@ -10,21 +10,21 @@ from typing import Any
 import pytest
 
 from engine.config import Settings
+from engine.deadlines.timers import fire_due_timers
 from engine.errors import Conflict, StepFailed
+from engine.integration.delivery import deliver_due_events
+from engine.integration.inbound import correlate_message
+from engine.kernel.context import AppContext
 from engine.runner.script_engine import HandlerCall
 from engine.scheduler import JOBS
-from engine.services.context import AppContext
-from engine.services.inbound import correlate_message
-from engine.services.supervision import scan_for_alerts
-from engine.services.supervision_actions import (
+from engine.supervision.actions import (
     reassign_task,
     retry_due_item,
     retry_failed_step,
     retry_webhook,
 )
-from engine.services.tasks import claim_task
-from engine.services.timers import fire_due_timers
-from engine.services.webhook_delivery import deliver_due_events
+from engine.supervision.dashboard import scan_for_alerts
+from engine.tasks.claim_and_complete import claim_task
 from tests.conftest import make_context
 from tests.integration.deadline_driver import PEOPLE
 from tests.integration.supervision_driver import (
@@ -209,7 +209,7 @@ def dead_letter_ctx(settings: Settings, clock: MovableClock) -> Iterator[AppCont
 
 
 def test_a_dead_webhook_is_listed_as_failed_and_a_retry_queues_it_again(dead_letter_ctx: AppContext) -> None:
-    from engine.services.subscriptions import add_subscription
+    from engine.integration.subscriptions import add_subscription
 
     ctx = dead_letter_ctx
     add_subscription(ctx, "http://127.0.0.1:9/hook", ["case.started"], PEOPLE["admin"])
@@ -241,7 +241,7 @@ def test_overdue_and_near_due_cases_are_listed_red_and_yellow_from_their_deadlin
 
 def test_a_new_stuck_case_is_recorded_once_and_sent_as_a_webhook(dead_letter_ctx: AppContext,
                                                                   clock: MovableClock) -> None:
-    from engine.services.subscriptions import add_subscription
+    from engine.integration.subscriptions import add_subscription
     ctx = dead_letter_ctx
     add_subscription(ctx, "http://127.0.0.1:9/hook", ["case.stuck"], PEOPLE["admin"])
     deploy_shipped(ctx)

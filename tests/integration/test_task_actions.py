@@ -8,8 +8,10 @@ from typing import Any
 import pytest
 
 from engine.errors import Conflict, InvalidInput, NotAllowed, ProcedureViolation
-from engine.services import people, task_actions, tasks
-from engine.services.context import AppContext
+from engine.kernel.context import AppContext
+from engine.people import staff as people
+from engine.tasks import actions as task_actions
+from engine.tasks import claim_and_complete as tasks
 from tests.integration.evidence_cases import ON_SITE, actor, case_at_on_site
 from tests.integration.form_data import form_data
 from tests.integration.pages_driver import actions, deploy_shipped, food_case, waiting_task

@@ -16,10 +16,10 @@ from typing import Any
 import pytest
 
 from engine.config import Settings
-from engine.domain.budgets import EvaluationBudget
-from engine.services.context import AppContext
-from engine.services.ports import Actor
-from engine.services.timers import fire_due_timers
+from engine.deadlines.timers import fire_due_timers
+from engine.kernel.budgets import EvaluationBudget
+from engine.kernel.context import AppContext
+from engine.kernel.ports import Actor
 from tests.conftest import make_context
 from tests.integration.budget_diagrams import boundary_timer
 from tests.integration.live_server import Http, serving

@@ -10,16 +10,16 @@ from typing import Any
 import pytest
 
 from engine import scheduler
+from engine.cases.opening import open_case
+from engine.deadlines.timers import claim_due, fire_due_timers
+from engine.kernel.context import AppContext
+from engine.kernel.ports import Actor
+from engine.processes.deploy import deploy
 from engine.runner.calendar_sources import default_calendar
 from engine.runner.clock import frozen_now
 from engine.runner.expressions import ExpressionError
 from engine.runner.workday_functions import workday_functions
 from engine.scheduler import Claimer, run_claimer
-from engine.services.cases import open_case
-from engine.services.context import AppContext
-from engine.services.deploy import deploy
-from engine.services.ports import Actor
-from engine.services.timers import claim_due, fire_due_timers
 from tests.conftest import make_context
 from tests.support import FIXTURES
 

@@ -23,11 +23,11 @@ from typing import Any
 from sqlalchemy import func, select
 
 from engine.bootstrap import system_clock
-from engine.services.cases import open_case
-from engine.services.context import AppContext
-from engine.services.deploy import deploy
-from engine.services.ports import Actor
-from engine.services.timers import FIRERS, schedule_due
+from engine.cases.opening import open_case
+from engine.deadlines.timers import FIRERS, schedule_due
+from engine.kernel.context import AppContext
+from engine.kernel.ports import Actor
+from engine.processes.deploy import deploy
 from engine.store.tables import cases
 from engine.store.tables_timers import due_items
 from tests.conftest import make_context

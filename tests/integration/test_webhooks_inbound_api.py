@@ -14,8 +14,8 @@ import pytest
 from werkzeug.serving import make_server
 
 from engine.config import Settings
-from engine.services.context import AppContext
-from engine.web.app import create_app
+from engine.kernel.context import AppContext
+from engine.app import create_app
 from tests.conftest import make_context
 from tests.integration.api_driver import complete, deploy
 from tests.support import MovableClock, auth

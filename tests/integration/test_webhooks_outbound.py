@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 
 from engine.config import Settings
-from engine.services.context import AppContext
-from engine.services.ports import RecordDraft
-from engine.services.recording import record
-from engine.services.webhook_delivery import deliver_due_events, deliver_outbox, node_owner
-from engine.web.app import create_app
+from engine.integration.delivery import deliver_due_events, deliver_outbox, node_owner
+from engine.kernel.context import AppContext
+from engine.kernel.ports import RecordDraft
+from engine.record.append import record
+from engine.app import create_app
 from tests.conftest import make_context
 from tests.integration.api_driver import REVIEW_FILES, complete, deploy, open_case
 from tests.integration.webhook_receiver import Receiver

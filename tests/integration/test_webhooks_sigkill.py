@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 
 from engine.config import Settings
-from engine.services.context import AppContext
-from engine.services.webhook_delivery import deliver_due_events
-from engine.web.app import create_app
+from engine.integration.delivery import deliver_due_events
+from engine.kernel.context import AppContext
+from engine.app import create_app
 from tests.conftest import make_context
 from tests.integration.api_driver import REVIEW_FILES, complete, deploy, open_case
 from tests.integration.webhook_receiver import Receiver

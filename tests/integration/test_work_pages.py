@@ -7,7 +7,7 @@ import json
 import re
 from typing import Any
 
-from engine.services.context import AppContext
+from engine.kernel.context import AppContext
 from tests.integration.form_data import form_data
 from tests.integration.pages_driver import (
     actions,
@@ -212,7 +212,7 @@ def test_server_side_field_errors_are_shown_next_to_the_fields_when_the_browser_
 
 
 def test_an_on_site_task_warns_a_handler_without_a_valid_certificate(client: Any, ctx: AppContext) -> None:
-    from engine.services import people
+    from engine.people import staff as people
     from tests.integration.evidence_cases import case_at_on_site
 
     _case_id, on_site = case_at_on_site(ctx)

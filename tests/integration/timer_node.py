@@ -14,11 +14,11 @@ from datetime import timedelta
 
 from engine.bootstrap import bootstrap
 from engine.config import from_env
+from engine.deadlines.rows import DueItem
+from engine.deadlines.timers import FIRERS
+from engine.kernel.ports import SYSTEM, RecordDraft, UnitOfWork
+from engine.record.append import record
 from engine.scheduler import run_forever
-from engine.services.ports import SYSTEM, RecordDraft, UnitOfWork
-from engine.services.recording import record
-from engine.services.timer_ports import DueItem
-from engine.services.timers import FIRERS
 
 TICK = "test.tick"
 

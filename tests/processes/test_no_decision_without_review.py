@@ -19,17 +19,17 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
+from engine.cases.moves import move_case
+from engine.cases.opening import open_case
 from engine.config import Settings
 from engine.errors import SanxiangError
-from engine.services import task_actions
-from engine.services.case_moves import move_case
-from engine.services.cases import open_case
-from engine.services.context import AppContext
-from engine.services.deploy import deploy
-from engine.services.drafts import save_draft
-from engine.services.fact_corrections import correct_facts
-from engine.services.ports import Actor
-from engine.services.tasks import complete_task
+from engine.kernel.context import AppContext
+from engine.kernel.ports import Actor
+from engine.processes.deploy import deploy
+from engine.review.corrections import correct_facts
+from engine.tasks import actions as task_actions
+from engine.tasks.claim_and_complete import complete_task
+from engine.tasks.drafts import save_draft
 from tests.conftest import make_context
 from tests.integration.form_data import AT, DENIED, form_data, review
 from tests.integration.recordings import MEDIA_ROLES, attach_recording
@@ -219,7 +219,7 @@ def eligible(task: Any) -> list[str]:
 
 
 def task_actions_claim(ctx: AppContext, task_id: str, user: str) -> None:
-    from engine.services.tasks import claim_task
+    from engine.tasks.claim_and_complete import claim_task
     claim_task(ctx, task_id, actor(user))
 
 

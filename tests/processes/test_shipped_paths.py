@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from engine.config import Settings
-from engine.web.app import create_app
+from engine.app import create_app
 from tests.conftest import make_context
 from tests.integration.api_driver import deploy
 from tests.integration.form_data import AT, DENIED, form_data, review

@@ -1,5 +1,5 @@
 """The supervisor console speaks Chinese by default: every English msgid in its templates and page code
-has a Chinese translation in engine/web/console/translations/zh, and messages.mo matches the .po."""
+has a Chinese translation in engine/supervision/console/translations/zh, and messages.mo matches the .po."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from babel.messages.pofile import read_po
 
 from tests.support import ROOT
 
-CATALOGUE = ROOT / "engine" / "web" / "console" / "translations" / "zh" / "LC_MESSAGES"
-METHODS = [("engine/web/console/**.py", "python"), ("engine/web/templates/console/**.html", "jinja2")]
+CATALOGUE = ROOT / "engine" / "supervision" / "console" / "translations" / "zh" / "LC_MESSAGES"
+METHODS = [("engine/supervision/console/**.py", "python"), ("engine/web/templates/console/**.html", "jinja2")]
 
 
 def test_every_msgid_of_the_console_has_a_chinese_translation() -> None:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import pytest
 
-from engine.domain.deadlines import (
+from engine.deadlines.rules import (
     CaseClock,
     ClockExtended,
     ClockResumed,
@@ -23,8 +23,8 @@ from engine.domain.deadlines import (
     legal_review_deadline,
     warning_level,
 )
-from engine.domain.workdays import Provenance, WorkdayCalendar
 from engine.errors import Conflict, InvalidInput, ProcedureViolation
+from engine.kernel.workdays import Provenance, WorkdayCalendar
 from engine.runner.calendar_sources import default_calendar
 
 D = dt.date

@@ -8,7 +8,7 @@ import pytest
 from lxml import etree
 
 from engine.diagram import Overlays, render_svg
-from engine.diagram.text import text_width, wrap
+from engine.diagram.text_wrap import text_width, wrap
 from engine.errors import InvalidDiagram, NotFound
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"

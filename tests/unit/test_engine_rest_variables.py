@@ -6,9 +6,9 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
+from engine.camunda_rest.json_shapes import camunda_date, parse_camunda_date, split_definition_id
+from engine.camunda_rest.variables import from_typed, to_typed
 from engine.errors import InvalidInput
-from engine.web.engine_rest_json import camunda_date, parse_camunda_date, split_definition_id
-from engine.web.engine_rest_variables import from_typed, to_typed
 
 SHANGHAI = timezone(timedelta(hours=8))
 

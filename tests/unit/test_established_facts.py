@@ -1,8 +1,8 @@
-"""The monotonic-facts rule (``engine.domain.established_facts``), pure: marks in, answers out."""
+"""The monotonic-facts rule (``engine.review.fact_rules``), pure: marks in, answers out."""
 
 from __future__ import annotations
 
-from engine.domain.established_facts import (
+from engine.review.fact_rules import (
     LEGAL_REVIEW,
     NO_MARK,
     WHOLE_VIDEO,

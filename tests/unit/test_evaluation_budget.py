@@ -13,14 +13,14 @@ import pytest
 
 from engine.bootstrap import condition_evaluator
 from engine.config import budget_from_env
-from engine.domain.budgets import (
+from engine.errors import StepFailed
+from engine.kernel.budgets import (
     DEFAULT_BUDGET,
     EvaluationBudget,
     cap_cycle,
     cycle_problems,
     duration_problem,
 )
-from engine.errors import StepFailed
 from engine.runner.expressions import ExpressionError, compile_condition, compile_expression, compile_timer
 from engine.runner.expressions.errors import describe
 from engine.runner.expressions.meter import BudgetExceeded, FreeMeter, Meter, measure

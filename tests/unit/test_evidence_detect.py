@@ -7,7 +7,7 @@ import struct
 import pytest
 
 from engine.config import DEFAULT_EVIDENCE_TYPES
-from engine.evidence.detect import claimed_types, detect, is_allowed, pdf_is_whole, same_type
+from engine.record.evidence.detect import claimed_types, detect, is_allowed, pdf_is_whole, same_type
 from tests.integration.evidence_cases import mp4_bytes, pdf_bytes, png_bytes
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from engine.record.evidence.rules import media_needed, site_flags
 from engine.runner.types import ElementInfo
-from engine.services.evidence_rules import media_needed, site_flags
 
 
 def element(role: str | None = None, media: str | None = None) -> ElementInfo:

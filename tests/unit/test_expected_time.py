@@ -8,7 +8,7 @@ import pytest
 
 from engine.runner.calendar_sources import default_calendar
 from engine.runner.types import ElementInfo
-from engine.services.expected_time import Expected, expected_of, parse_expected, waited_text
+from engine.supervision.expected_time import Expected, expected_of, parse_expected, waited_text
 
 CALENDAR = default_calendar()
 FRIDAY_9 = datetime(2026, 11, 27, 1, 0, tzinfo=UTC)  # 09:00 in Asia/Shanghai

@@ -353,7 +353,7 @@ VALID_TIMERS = [
     ("'PT1H'", "timeDuration", "PT1H"),
     ("  PT1H\n", "timeDuration", "PT1H"),
     ("R3/PT1H", "timeCycle", "R3/PT1H"),
-    ("R/P1D", "timeCycle", "R100/P1D"),   # written without a count: capped (engine.domain.budgets)
+    ("R/P1D", "timeCycle", "R100/P1D"),   # written without a count: capped (engine.kernel.budgets)
     ("R2/2026-12-01T09:00:00+08:00/P1D", "timeCycle", "R2/2026-12-01T09:00:00+08:00/P1D"),
     ("2026-12-01T09:00:00+08:00", "timeDate", "2026-12-01T09:00:00+08:00"),
     ("2026-12-01T01:00:00Z", "timeDate", "2026-12-01T01:00:00Z"),

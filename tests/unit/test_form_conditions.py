@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from engine.domain.form_conditions import compile_condition, holds
-from engine.domain.form_patterns import MAX_PATTERN_SUBJECT, SafePattern, UnsafePattern, compile_pattern
+from engine.tasks.forms.conditions import compile_condition, holds
+from engine.tasks.forms.patterns import MAX_PATTERN_SUBJECT, SafePattern, UnsafePattern, compile_pattern
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from engine.domain.form_rules import MESSAGES
-from engine.domain.form_schema import read_form, validate
+from engine.tasks.forms.field_checks import MESSAGES
+from engine.tasks.forms.schema import read_form, validate
 from tests.support import CORPUS as CORPUS_DIR
 from tests.support import ROOT
 from tests.unit.form_submissions import CORPUS, SHIPPED

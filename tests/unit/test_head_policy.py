@@ -6,10 +6,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from engine.domain.global_links import link_case_to_heads, verify_global_after
-from engine.domain.head_policy import GRACE, Coverage, HeadPolicy, head_due, heads_overdue
-from engine.domain.record_chain import Content, Entry, chain_next
 from engine.errors import InvalidInput
+from engine.record.chain import Content, Entry, chain_next
+from engine.record.global_links import link_case_to_heads, verify_global_after
+from engine.record.head_policy import GRACE, Coverage, HeadPolicy, head_due, heads_overdue
 
 NOW = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)
 POLICY = HeadPolicy(every_entries=100, every_minutes=10)

@@ -11,7 +11,7 @@ from datetime import date
 
 import pytest
 
-from engine.domain.identity import (
+from engine.people.identity import (
     CREDIT_CODE_CHARSET,
     credit_code_check_char,
     is_valid_credit_code,

@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 
 from engine.bootstrap import condition_evaluator
-from engine.domain.legal_review import CHECKLIST, REVIEW_KEYS, check_review_form, facts_digest
 from engine.errors import InvalidInput
-from engine.services.catalogue import read_catalogue
+from engine.review.catalogue import read_catalogue
+from engine.review.rules import CHECKLIST, REVIEW_KEYS, check_review_form, facts_digest
 from tests.support import FIXTURES, ROOT
 
 EVALUATE = condition_evaluator({})

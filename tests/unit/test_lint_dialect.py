@@ -10,7 +10,7 @@ import pytest
 from lxml import etree
 
 from engine.compliance import RULES, Finding, Severity, lint_bpmn
-from engine.domain.budgets import DEFAULT_BUDGET
+from engine.kernel.budgets import DEFAULT_BUDGET
 from engine.runner.expressions.static import constant_failures
 
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"

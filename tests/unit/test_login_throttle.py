@@ -1,10 +1,10 @@
-"""The login throttle's rule, alone (``engine.domain.login_throttle``)."""
+"""The login throttle's rule, alone (``engine.people.rules``)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from engine.domain.login_throttle import (
+from engine.people.rules import (
     ADDRESS_FAILURES,
     ADDRESS_WINDOW,
     FREE_FAILURES,

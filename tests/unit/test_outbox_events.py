@@ -1,4 +1,4 @@
-"""Which outbound events a record entry stands for (engine.services.outbox.RECORD_EVENTS)."""
+"""Which outbound events a record entry stands for (engine.integration.outbox.RECORD_EVENTS)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from engine.domain.record_chain import Content
-from engine.services.outbox import RECORD_EVENTS, events_for
+from engine.integration.outbox import RECORD_EVENTS, events_for
+from engine.record.chain import Content
 from webhooks import EVENT_TYPES
 
 AT = datetime(2026, 11, 27, 1, 0, tzinfo=UTC)

@@ -13,7 +13,7 @@ from babel.messages.pofile import read_po
 from tests.support import ROOT
 
 CATALOGUE = ROOT / "engine" / "web" / "translations" / "zh" / "LC_MESSAGES"
-METHODS = [("engine/web/pages/**.py", "python"), ("engine/web/templates/pages/**.html", "jinja2")]
+METHODS = [("engine/tasks/pages/**.py", "python"), ("engine/web/templates/pages/**.html", "jinja2")]
 
 
 def used_msgids() -> set[str]:

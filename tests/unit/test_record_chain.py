@@ -12,16 +12,8 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from engine.domain.head_signature import (
-    SignedHead,
-    check_chain_against_head,
-    generate_key,
-    load_private_key,
-    public_key_pem,
-    sign_head,
-    verify_head,
-)
-from engine.domain.record_chain import (
+from engine.errors import InvalidInput
+from engine.record.chain import (
     GENESIS,
     Content,
     Entry,
@@ -31,7 +23,15 @@ from engine.domain.record_chain import (
     content_hash,
     verify_chain,
 )
-from engine.errors import InvalidInput
+from engine.record.head_signature import (
+    SignedHead,
+    check_chain_against_head,
+    generate_key,
+    load_private_key,
+    public_key_pem,
+    sign_head,
+    verify_head,
+)
 
 T0 = datetime(2024, 5, 20, 1, 30, 0, 123456, tzinfo=UTC)
 ACTIONS = ("case.started", "task.completed", "review.completed", "decision.refused")

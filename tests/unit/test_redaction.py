@@ -10,8 +10,7 @@ import re
 
 import pytest
 
-from engine.domain.identity import CREDIT_CODE_CHARSET
-from engine.domain.redaction import (
+from engine.disclosure.redaction import (
     ADDRESS,
     ALL_RULES,
     DEFAULT_RULES,
@@ -21,6 +20,7 @@ from engine.domain.redaction import (
     RuleHit,
     redact,
 )
+from engine.people.identity import CREDIT_CODE_CHARSET
 
 
 def id_check(first17: str) -> str:

@@ -1,4 +1,4 @@
-"""The rules of refusals on record (engine/domain/refusals.py): the bound per actor and case, the names of
+"""The rules of refusals on record (engine/record/refusals/rules.py): the bound per actor and case, the names of
 refused attempts — and every use case that acts on a case records its refusals through one mechanism."""
 
 from __future__ import annotations
@@ -8,10 +8,11 @@ import inspect
 import pkgutil
 from datetime import UTC, datetime, timedelta
 
+import engine
 import pytest
 
-import engine.services
-from engine.domain.refusals import (
+from engine.record.refusals.record_refusal import refusals_on_record
+from engine.record.refusals.rules import (
     ATTEMPTS,
     Bound,
     count_refusal,
@@ -19,7 +20,6 @@ from engine.domain.refusals import (
     refused_attempt,
     summary_of,
 )
-from engine.services.refusals import refusals_on_record
 
 T0 = datetime(2026, 11, 27, 1, 0, tzinfo=UTC)
 BOUND = Bound(limit=3, span=timedelta(minutes=10))
@@ -85,15 +85,17 @@ def test_a_refused_attempt_is_named_by_what_was_attempted(attempt: str, role: st
 
 def test_every_attempt_is_one_use_case_that_records_its_refusals() -> None:
     found: dict[str, list[str]] = {}
-    for module_info in pkgutil.iter_modules(engine.services.__path__):
-        module = importlib.import_module(f"engine.services.{module_info.name}")
+    for module_info in pkgutil.walk_packages(engine.__path__, "engine."):
+        if "migrations" in module_info.name or module_info.name == "engine.__main__":
+            continue
+        module = importlib.import_module(module_info.name)
         for name, function in inspect.getmembers(module, inspect.isfunction):
             attempt = getattr(function, "refusal_attempt", None)
             if attempt and function.__module__ == module.__name__:
                 found.setdefault(attempt, []).append(f"{module.__name__}.{name}")
     assert set(found) == set(ATTEMPTS)
-    assert found["case.withdraw"] == ["engine.services.task_actions.withdraw_case"]
-    assert found["task.complete"] == ["engine.services.tasks.complete_task"]
+    assert found["case.withdraw"] == ["engine.tasks.actions.withdraw_case"]
+    assert found["task.complete"] == ["engine.tasks.claim_and_complete.complete_task"]
 
 
 def test_a_use_case_the_mechanism_cannot_serve_is_refused_at_import() -> None:

@@ -1,10 +1,10 @@
-"""Who handled a case (``engine.domain.separation_of_duties``), pure: record acts and tasks in, people out."""
+"""Who handled a case (``engine.review.separation_of_duties``), pure: record acts and tasks in, people out."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from engine.domain.separation_of_duties import RecordedAct, TaskHolder, Touch, describe, who_handled
+from engine.review.separation_of_duties import RecordedAct, TaskHolder, Touch, describe, who_handled
 
 REVIEWS = frozenset({"Task_LegalReview"})
 

@@ -10,7 +10,8 @@ import datetime as dt
 import chinese_calendar
 import pytest
 
-from engine.domain.workdays import (
+from engine.errors import InvalidInput
+from engine.kernel.workdays import (
     MAX_WORKDAYS,
     DayKind,
     Override,
@@ -19,7 +20,6 @@ from engine.domain.workdays import (
     WorkdayCalendar,
     load_schedule_file,
 )
-from engine.errors import InvalidInput
 from engine.runner.calendar_sources import (
     ChineseCalendarSource,
     HolidaysEstimateSource,

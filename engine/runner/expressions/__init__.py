@@ -17,7 +17,7 @@ evaluation). No attributes, lambdas, comprehensions, f-strings, walrus, starred 
 
 Unknown variables or keys raise ``ExpressionError`` (``missing="error"``, the default) or read as
 None (``missing="none"``). Fixed limits of the language live in ``limits``; every evaluation also runs
-under a ``Meter`` of the deployment's evaluation budget (``meter``, ``engine.domain.budgets``), which
+under a ``Meter`` of the deployment's evaluation budget (``meter``, ``engine.kernel.budgets``), which
 raises ``BudgetExceeded`` before work or a value over the budget is done or built.
 """
 

@@ -1,7 +1,7 @@
 """Fixed limits of the expression language (guards against abuse by a diagram author).
 
 The limits a deployment may set (operations, time and value size of an evaluation, and more) are the
-evaluation budget: ``engine.domain.budgets``.
+evaluation budget: ``engine.kernel.budgets``.
 """
 
 MAX_SOURCE_LENGTH = 2_000      # characters of expression text

@@ -1,4 +1,4 @@
-"""The budget of one evaluation, counted while it runs (limits: ``engine.domain.budgets``).
+"""The budget of one evaluation, counted while it runs (limits: ``engine.kernel.budgets``).
 
 The language has no loops, so the nodes of a tree run at most once each and their number is bounded
 by the source length. What can cost without bound is the data: comparing, searching, copying or
@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from engine.domain.budgets import DEFAULT_BUDGET, EvaluationBudget
+from engine.kernel.budgets import DEFAULT_BUDGET, EvaluationBudget
 from engine.runner.expressions.errors import ExpressionError
 
 _SCALARS = (int, float, bool, type(None))

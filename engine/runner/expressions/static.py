@@ -16,7 +16,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Sequence
 
-from engine.domain.budgets import EvaluationBudget
+from engine.kernel.budgets import EvaluationBudget
 from engine.runner.expressions.checker import Checker, juel_locator, parse_python
 from engine.runner.expressions.compiler import is_expression_syntax
 from engine.runner.expressions.errors import ExpressionError

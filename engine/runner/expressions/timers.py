@@ -12,7 +12,7 @@ import re
 from datetime import datetime, timedelta
 from typing import Any
 
-from engine.domain.budgets import ISO_DURATION, MAX_TIMER_DAYS, cap_cycle, cycle_problems, duration_seconds
+from engine.kernel.budgets import ISO_DURATION, MAX_TIMER_DAYS, cap_cycle, cycle_problems, duration_seconds
 from engine.runner.expressions.checker import parse_python
 from engine.runner.expressions.compiler import (
     CompiledExpression,

@@ -1,0 +1,215 @@
+"""The JSON API under /api/v1: thin handlers that parse, call one service, render."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from apiflask import APIBlueprint, Schema
+from apiflask.fields import Boolean, DateTime, Dict, Integer, List, Nested, String
+from apiflask.validators import OneOf
+from flask import current_app, request
+
+from engine.cases import opening as case_service
+from engine.errors import InvalidInput
+from engine.kernel.context import AppContext
+from engine.kernel.ports import TaskFilter, TaskRow
+from engine.people.permissions import Permission
+from engine.processes import deploy as deploy_service
+from engine.tasks import claim_and_complete as task_service
+from engine.web.auth import current_actor, token_auth
+from engine.web.permissions import requires
+
+api = APIBlueprint("api", __name__, url_prefix="/api/v1", tag="API")
+
+
+def _ctx() -> AppContext:
+    ctx: AppContext = current_app.extensions["sanxiang"]
+    return ctx
+
+
+class ProcessOut(Schema):
+    key = String()
+    version = Integer()
+    name = String()
+    sha256 = String()
+    deployed_at = DateTime()
+    deployed_by = String()
+    properties = Dict(keys=String(), values=String())
+
+
+class TaskOut(Schema):
+    id = String()
+    case_id = String()
+    process_key = String()
+    element_id = String()
+    name = String()
+    role = String(allow_none=True)
+    status = String()
+    assignee = String(allow_none=True)
+    candidate_groups = List(String())
+    candidate_users = List(String())
+    form_id = String(allow_none=True)
+    due_at = DateTime(allow_none=True)
+    created_at = DateTime()
+    completed_at = DateTime(allow_none=True)
+    completed_by = String(allow_none=True)
+
+
+class HistoryOut(Schema):
+    seq = Integer()
+    action = String()
+    actor = String()
+    at = String()
+    task = String(allow_none=True)
+    element = String(allow_none=True)
+
+
+class CaseOut(Schema):
+    id = String()
+    process_key = String()
+    process_version = Integer()
+    business_key = String(allow_none=True)
+    status = String()
+    version = Integer()
+    started_by = String()
+    started_at = DateTime()
+    updated_at = DateTime()
+    ended_at = DateTime(allow_none=True)
+    applicant = Dict()
+    variables = Dict()
+    tasks = List(Nested(TaskOut))
+    history = List(Nested(HistoryOut))
+
+
+class CaseIn(Schema):
+    process = String(required=True, metadata={"description": "process key (the BPMN process id)"})
+    business_key = String(load_default=None, data_key="businessKey")
+    variables = Dict(keys=String(), load_default=dict)
+    applicant = Dict(load_default=dict)
+
+
+class CompleteIn(Schema):
+    variables = Dict(keys=String(), load_default=dict)
+
+
+class TaskQuery(Schema):
+    scope = String(load_default="all", validate=OneOf(["mine", "groups", "all"]))
+    process = String(load_default=None)
+    case = String(load_default=None)
+    status = String(load_default="ready", validate=OneOf(["ready", "completed", "cancelled"]))
+    limit = Integer(load_default=100)
+    offset = Integer(load_default=0)
+
+
+class DeployedOut(Schema):
+    kind = String()
+    key = String()
+    version = Integer()
+    created = Boolean()
+    name = String()
+
+
+class DeploymentOut(Schema):
+    items = List(Nested(DeployedOut))
+
+
+def _fields(row: Any) -> dict[str, Any]:
+    return {f.name: getattr(row, f.name) for f in dataclasses.fields(row)}
+
+
+def _task(row: TaskRow) -> dict[str, Any]:
+    return _fields(row)
+
+
+def _case(view: case_service.CaseView) -> dict[str, Any]:
+    c = view.case
+    return {"id": c.id, "process_key": c.process_key, "process_version": view.process_version,
+            "business_key": c.business_key, "status": c.status, "version": c.version,
+            "started_by": c.started_by, "started_at": c.started_at, "updated_at": c.updated_at,
+            "ended_at": c.ended_at, "applicant": c.applicant, "variables": view.variables,
+            "tasks": [_task(t) for t in view.tasks], "history": view.history}
+
+
+@api.get("/processes")
+@api.auth_required(token_auth)
+@api.output(ProcessOut(many=True))
+@api.doc(summary="List deployed processes (latest version of each)")
+def list_processes() -> Any:
+    with _ctx().uow(readonly=True) as uow:
+        return [_fields(row) for row in uow.processes.list_latest()]
+
+
+@api.post("/deployments")
+@requires(Permission.PROCESS_DEPLOY)
+@api.auth_required(token_auth)
+@api.output(DeploymentOut, status_code=201)
+@api.doc(summary="Deploy .bpmn and .form files (multipart, one part per file); identical files are no-ops")
+def create_deployment() -> Any:
+    actor = current_actor()
+    files = [(f.filename or name, f.read()) for name, f in request.files.items(multi=True)]
+    if not files:
+        raise InvalidInput("请上传至少一个 .bpmn 或 .form 文件", "Upload at least one .bpmn or .form file")
+    outcome = deploy_service.deploy(_ctx(), files, actor)
+    return {"items": [_fields(i) for i in outcome.items]}
+
+
+@api.post("/cases")
+@requires(Permission.CASE_OPEN)
+@api.auth_required(token_auth)
+@api.input(CaseIn, arg_name="body")
+@api.output(CaseOut, status_code=201)
+@api.doc(summary="Open a case of a process")
+def open_case(body: dict[str, Any]) -> Any:
+    view = case_service.open_case(_ctx(), body["process"], body["variables"], current_actor(),
+                                  business_key=body["business_key"], applicant=body["applicant"])
+    return _case(view)
+
+
+@api.get("/cases/<case_id>")
+@requires(Permission.CASE_READ)
+@api.auth_required(token_auth)
+@api.output(CaseOut)
+@api.doc(summary="A case: status, waiting tasks, variables, history")
+def get_case(case_id: str) -> Any:
+    return _case(case_service.get_case(_ctx(), case_id, current_actor()))
+
+
+@api.get("/tasks")
+@api.auth_required(token_auth)
+@api.input(TaskQuery, location="query", arg_name="query")
+@api.output(TaskOut(many=True))
+@api.doc(summary="My tasks and my groups' tasks")
+def list_tasks(query: dict[str, Any]) -> Any:
+    f = TaskFilter(user=current_actor(), scope=query["scope"], process_key=query["process"],
+                   case_id=query["case"], status=query["status"], limit=min(max(query["limit"], 1), 500),
+                   offset=max(query["offset"], 0))
+    return [_task(t) for t in task_service.list_tasks(_ctx(), f)]
+
+
+@api.post("/tasks/<task_id>/claim")
+@requires(Permission.TASK_CLAIM)
+@api.auth_required(token_auth)
+@api.output(TaskOut)
+@api.doc(summary="Claim a task offered to one of my groups")
+def claim(task_id: str) -> Any:
+    return _task(task_service.claim_task(_ctx(), task_id, current_actor()))
+
+
+@api.post("/tasks/<task_id>/unclaim")
+@requires(Permission.TASK_UNCLAIM)
+@api.auth_required(token_auth)
+@api.output(TaskOut)
+@api.doc(summary="Give a claimed task back to its groups")
+def unclaim(task_id: str) -> Any:
+    return _task(task_service.unclaim_task(_ctx(), task_id, current_actor()))
+
+
+@api.post("/tasks/<task_id>/complete")
+@requires(Permission.TASK_COMPLETE)
+@api.auth_required(token_auth)
+@api.input(CompleteIn, arg_name="body")
+@api.output(TaskOut)
+@api.doc(summary="Complete a task with the form's variables")
+def complete(task_id: str, body: dict[str, Any]) -> Any:
+    return _task(task_service.complete_task(_ctx(), task_id, body["variables"], current_actor()))

@@ -1,0 +1,110 @@
+"""What every step does after the engine ran: save, project the tasks, record — one transaction."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from engine.errors import Conflict
+from engine.kernel.ports import Actor, CaseRow, RecordDraft, TaskRow, UnitOfWork
+from engine.record.append import record
+from engine.review.facts import mark_step
+
+
+def jsonable(data: Mapping[str, Any]) -> dict[str, Any]:
+    """A JSON-native copy for the record (dates and decimals as their text)."""
+    result: dict[str, Any] = json.loads(json.dumps(dict(data), default=str, ensure_ascii=False))
+    return result
+
+
+def _parse_due(text: str | None) -> datetime | None:
+    if not text or "{" in text:
+        return None
+    try:
+        due = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return due if due.tzinfo else None
+
+
+def task_rows(case: CaseRow, workflow: Any, now: datetime) -> list[TaskRow]:
+    return [TaskRow(
+        id=t.task_id, case_id=case.id, process_key=case.process_key, element_id=t.element.element_id,
+        name=t.element.name or t.element.element_id, role=t.element.role, status="ready",
+        assignee=t.element.assignee if t.element.assignee and "{" not in t.element.assignee else None,
+        candidate_groups=t.element.candidate_groups, candidate_users=t.element.candidate_users,
+        form_id=t.element.form_id, due_at=_parse_due(t.element.due_date), created_at=now)
+        for t in workflow.ready_tasks()]
+
+
+@dataclass(frozen=True)
+class StepContext:
+    app: Any            # the AppContext
+    uow: UnitOfWork
+    case: CaseRow
+    actor: Actor
+    now: datetime
+
+
+def sync_tasks(step: StepContext, workflow: Any, before: set[str], completed_task: str | None) -> list[TaskRow]:
+    """Make the task projection match the workflow, given the ready tasks before the step.
+
+    The projection always equals the workflow's ready tasks after a step (both change in the same
+    transaction), so the difference needs no query. Returns the tasks that appeared."""
+    ready = {r.id: r for r in task_rows(step.case, workflow, step.now)}
+    if completed_task is not None:
+        step.uow.tasks.close([completed_task], status="completed", now=step.now, actor=step.actor.user_id)
+    gone = [tid for tid in before if tid not in ready and tid != completed_task]
+    step.uow.tasks.close(gone, status="cancelled", now=step.now, actor=None)
+    new = [row for tid, row in ready.items() if tid not in before]
+    step.uow.tasks.add(new)
+    return new
+
+
+def save_case(step: StepContext, workflow: Any) -> CaseRow:
+    # a suspended case stays suspended through steps that need no person (a message, a timer)
+    status = "completed" if workflow.is_completed else ("suspended" if step.case.status == "suspended" else "running")
+    ended = step.now if workflow.is_completed else None
+    if not step.uow.cases.save_state(step.case.id, expected_version=step.case.version, state=workflow.dump(),
+                                     status=status, now=step.now, ended_at=ended):
+        raise Conflict("办件已被他人同时处理，请刷新后重试",
+                       "The case was changed by someone else at the same time; reload and try again",
+                       code="case-version-conflict")
+    step.uow.due.sync_timers(step.case.id, workflow.waiting_timers(), step.now)   # due rows := waiting timers
+    return step.case
+
+
+def record_step(step: StepContext, workflow: Any, draft: RecordDraft, *, may_lower: bool = False) -> Any:
+    """The step's own record, marked with what its facts raise (an ordinary step that would lower an
+    established fact is refused: ``established.mark_step``), then the case's end when the step finished it."""
+    draft = mark_step(step.app, step.uow, step.case, workflow, draft, may_lower=may_lower)
+    entry = record(step.app, step.uow, draft, step.now)
+    if workflow.is_completed:
+        record(step.app, step.uow, RecordDraft(action="case.completed", actor=step.actor.user_id,
+                                               case_id=step.case.id), step.now)
+    return entry
+
+
+def apply_effects(step: StepContext, result: Any) -> None:
+    """What service-task handlers asked for (``HandlerCall.ask``), carried out in the step's transaction
+    by the effect handlers the context registers (e.g. ``disclosure.schedule``). An effect nobody
+    handles is still recorded, so nothing a diagram asked for is silently lost."""
+    for effect in result.effects:
+        handler = step.app.effect_handlers.get(effect.kind)
+        if handler is not None:
+            handler(step, effect)
+        else:
+            record(step.app, step.uow, RecordDraft(
+                action="effect.unhandled", actor="system", case_id=step.case.id, element_id=effect.element_id,
+                payload={"kind": effect.kind, "payload": jsonable(effect.payload)}), step.now)
+
+
+def step_payload(result: Any, new_tasks: list[TaskRow], **extra: Any) -> dict[str, Any]:
+    """One record per step: what the person did, the path the engine then took, what is now waiting."""
+    payload = dict(extra)
+    payload["path"] = [e for e in result.completed_elements if not e.endswith(".EndJoin")]
+    payload["created"] = [{"task": r.id, "element": r.element_id, "name": r.name} for r in new_tasks]
+    return payload

@@ -1,0 +1,1 @@
+"""Deadlines of the Administrative Licensing Law: rules, calendar, tracking, due timers."""

@@ -1,0 +1,1 @@
+"""Webhooks both ways: the outbox, delivery, subscriptions, inbound applications."""

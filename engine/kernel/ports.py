@@ -1,0 +1,152 @@
+"""What the services need from the outside, as protocols and plain rows.
+
+Services never import Flask, SQLAlchemy, SpiffWorkflow or APScheduler: ``engine.bootstrap``
+hands them adapters that fit these shapes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+Clock = Callable[[], datetime]
+
+
+CHANNELS = ("api", "pages", "console", "engine-rest", "cli", "webhooks", "scheduler")
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who acts, and through which channel (one of ``CHANNELS``, set by the entry point; "" when a
+    service is called directly). The channel is recorded with every refusal (``services.refusals``)."""
+
+    user_id: str
+    groups: frozenset[str] = frozenset()
+    display_name: str = ""
+    channel: str = ""
+
+    def in_any(self, groups: Iterable[str]) -> bool:
+        return bool(self.groups.intersection(groups))
+
+    def via(self, channel: str) -> Actor:
+        return Actor(self.user_id, self.groups, self.display_name, channel)
+
+
+SYSTEM = Actor("system", frozenset({"system"}), "系统")
+
+
+@dataclass(frozen=True, slots=True)
+class ProcessRow:
+    id: int
+    key: str
+    version: int
+    name: str
+    sha256: str
+    xml: str
+    properties: dict[str, str]
+    forms: dict[str, int]
+    deployed_at: datetime
+    deployed_by: str
+
+
+@dataclass(frozen=True, slots=True)
+class FormRow:
+    id: int
+    form_id: str
+    version: int
+    sha256: str
+    body: str
+
+
+@dataclass(frozen=True, slots=True)
+class CaseRow:
+    id: str
+    process_id: int
+    process_key: str
+    business_key: str | None
+    status: str
+    applicant: dict[str, Any]
+    state: str
+    version: int
+    started_by: str
+    started_at: datetime
+    updated_at: datetime
+    ended_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class TaskRow:
+    id: str
+    case_id: str
+    process_key: str
+    element_id: str
+    name: str
+    role: str | None
+    status: str
+    assignee: str | None
+    candidate_groups: tuple[str, ...]
+    candidate_users: tuple[str, ...]
+    form_id: str | None
+    due_at: datetime | None
+    created_at: datetime
+    completed_at: datetime | None = None
+    completed_by: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RecordDraft:
+    action: str
+    actor: str
+    actor_role: str = ""
+    case_id: str | None = None
+    task_id: str | None = None
+    element_id: str | None = None
+    payload: Mapping[str, Any] = field(default_factory=dict)
+    evidence: Sequence[str] = ()
+    corrects: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TaskFilter:
+    user: Actor
+    scope: str = "all"                 # "mine" | "groups" | "all" (mine + my groups)
+    process_key: str | None = None
+    case_id: str | None = None
+    status: str = "ready"
+    limit: int = 100
+    offset: int = 0
+
+
+class UnitOfWork(Protocol):
+    """One database transaction; rolled back unless ``commit()`` is called."""
+
+    processes: Any
+    forms: Any
+    cases: Any
+    tasks: Any
+    users: Any
+    records: Any
+    heads: Any          # engine.record.heads_store: kept signed heads of the record, coverage reads
+    due: Any            # engine.deadlines.store: due moments, calendar days, case deadlines
+    calendar: Any
+    deadlines: Any
+    supervision: Any    # engine.supervision.store: the supervisor console's queries
+    evidence: Any       # engine.record.evidence.store
+    drafts: Any         # engine.tasks.drafts_store
+    people: Any         # engine.people.store: passwords, sessions, the staff register
+    security_log: Any   # engine.people.security_log: logins, failed logins, logouts (bounded)
+    work: Any           # engine.tasks.worklist_store: delegations, notifications, the work list
+    webhooks: Any       # engine.integration.store: subscriptions, inbound applications
+    outbox: Any         # engine.integration.outbox_store
+    disclosures: Any    # engine.disclosure.store
+    engine_rest: Any    # engine.camunda_rest.store: Camunda REST queries
+    refusals: Any       # engine.record.refusals.store: the per actor-and-case windows bounding refusal entries
+
+    def __enter__(self) -> UnitOfWork: ...
+    def __exit__(self, *exc: object) -> None: ...
+    def commit(self) -> None: ...
+
+
+UnitOfWorkFactory = Callable[..., UnitOfWork]

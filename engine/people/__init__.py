@@ -1,0 +1,1 @@
+"""People and access: the register, login, tokens, sessions, permissions, certificates."""

@@ -1,0 +1,1 @@
+"""Deployed processes: deploy diagrams and forms, migrate live cases to a newer version."""

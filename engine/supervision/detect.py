@@ -1,0 +1,261 @@
+"""Finding the cases a supervisor must look at, each with the reason it is listed.
+
+One detector per kind of trouble, all reading projection tables (``uow.supervision``); only cases that
+already look stuck or failed are restored, to name the element a timer or a silent case waits at.
+
+- overdue / near due: open deadlines read again on the bureau's calendar (red / yellow);
+- stuck: a task unclaimed longer than ``Settings.unclaimed_limit``, or waiting longer than its element's
+  expected time (``expected_time``) since it appeared or was last claimed or reassigned (a supervisor
+  who reassigns it restarts its clock); a timer more than ``Settings.timer_lag_seconds`` past due and
+  not fired; a case with no task and no timer, quiet for longer than its element's expected time while
+  it waits for a message or signal (``external-no-answer``) or for nothing at all (``no-progress``);
+- failed: a ``step.failed`` record not followed by a later step, a due row whose firing failed, a dead
+  webhook event.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from engine.deadlines.clock import closing_time, read
+from engine.deadlines.rows import BPMN_TIMER
+from engine.deadlines.rules import WarningLevel
+from engine.kernel.bureau import ZONE, local_date
+from engine.kernel.ports import UnitOfWork
+from engine.kernel.workdays import WorkdayCalendar
+from engine.supervision.expected_time import expected_of, parse_expected, waited_text
+from engine.supervision.rows import REASONS, Finding, WaitingTask
+
+KIND_WORDS = {"acceptance-notice": ("受理告知时限", "Acceptance notice"), "decision": ("决定时限",
+                                                                                 "Decision limit"),
+              "delivery": ("送达时限", "Delivery limit"), "disclosure": ("公示时限", "Disclosure limit"),
+              "legal-review": ("法制审核时限", "Legal review limit")}
+EXTERNAL = frozenset({"message", "signal"})
+MIN_IDLE = timedelta(hours=1)   # a case quiet for less than this is never restored to look
+
+
+def local_text(moment: datetime) -> str:
+    return moment.astimezone(ZONE).strftime("%Y-%m-%d %H:%M")
+
+
+class Detection:
+    """One reading of the whole bureau at ``now``, inside one read-only unit of work."""
+
+    def __init__(self, ctx: Any, uow: UnitOfWork, now: datetime, calendar: WorkdayCalendar,
+                 case_id: str | None = None) -> None:
+        self.ctx, self.uow, self.now, self.calendar = ctx, uow, now, calendar
+        self.settings = ctx.settings
+        self.only = case_id          # one case's findings (the case view): others are skipped early
+        self.tasks: list[WaitingTask] = uow.supervision.waiting_tasks(case_id=case_id)
+        self.current: dict[str, WaitingTask] = {}
+        for waiting in self.tasks:
+            self.current.setdefault(waiting.task.case_id, waiting)
+
+    def element(self, process_id: int | None, element_id: str | None) -> Any:
+        if process_id is None or element_id is None:
+            return None
+        return self.ctx.processes.get(self.uow, process_id).elements.get(element_id)
+
+    def finding(self, code: str, case_id: str | None, process_key: str | None, since: datetime,
+                zh: str, en: str, *, process_id: int | None = None, element_id: str | None = None,
+                **extra: Any) -> Finding:
+        """A finding, with the element's name and lane and the case's current task (assignee, groups)."""
+        info = self.element(process_id, element_id)
+        task = self.current.get(case_id or "")
+        values: dict[str, Any] = {"assignee": task.task.assignee if task else None,
+                                  "groups": task.task.candidate_groups if task else (),
+                                  "lane": getattr(info, "lane", None)}
+        values.update(extra)
+        status, _, _ = REASONS[code]
+        return Finding(case_id, process_key, status, code, zh, en, since, element_id,
+                       (getattr(info, "name", None) or element_id), **values)
+
+    def skip(self, case_id: str | None) -> bool:
+        return self.only is not None and case_id != self.only
+
+    def all(self) -> list[Finding]:
+        found: list[Finding] = []
+        for detector in (self.deadlines, self.waiting_tasks, self.timers, self.idle_cases,
+                         self.failed_steps, self.dead_webhooks):
+            found += detector()
+        return found
+
+    # -- overdue and near due ----------------------------------------------------------------------
+    def deadlines(self) -> list[Finding]:
+        today, found = local_date(self.now), []
+        for row in self.uow.supervision.open_deadlines():
+            if self.skip(row.deadline.case_id):
+                continue
+            deadline = row.deadline
+            reading = read(deadline, self.calendar, today, int(self.settings.yellow_days))
+            if reading.due is None or reading.level is WarningLevel.GREEN:
+                continue
+            zh_kind, en_kind = KIND_WORDS.get(deadline.kind, (deadline.kind, deadline.kind))
+            due = reading.due.date.isoformat()
+            task = self.uow.tasks.get(deadline.ref) if deadline.ref else None
+            element = task.element_id if task is not None else None
+            if reading.level is WarningLevel.RED:
+                late = max(-reading.remaining, 0)
+                found.append(self.finding(
+                    "deadline-overdue", deadline.case_id, row.process_key, _day_end(reading.due.date),
+                    f"{zh_kind}已超期：应于 {due} 前办结，已超过 {late} 个工作日",
+                    f"{en_kind} overdue: due {due}, {late} working day(s) late", process_id=row.process_id,
+                    element_id=element, ref=str(deadline.id), message=deadline.basis))
+            else:
+                found.append(self.finding(
+                    "deadline-near", deadline.case_id, row.process_key, deadline.opened_at,
+                    f"{zh_kind}将于 {due} 到期，剩余 {reading.remaining} 个工作日",
+                    f"{en_kind} due {due}: {reading.remaining} working day(s) left",
+                    process_id=row.process_id,
+                    element_id=element, ref=str(deadline.id), message=deadline.basis))
+        return found
+
+    # -- tasks: unclaimed, or over their expected time -------------------------------------------------
+    def waiting_tasks(self) -> list[Finding]:
+        unclaimed_limit = parse_expected(self.settings.unclaimed_limit, "default") or expected_of(None, "3")
+        found = []
+        for waiting in self.tasks:
+            task = waiting.task
+            if waiting.case_status != "running":
+                continue       # a suspended case is paused on purpose
+            since = max(task.created_at, waiting.last_assigned_at or task.created_at)
+            waited_zh, waited_en = waited_text(since, self.now, self.calendar)
+            groups = "、".join(task.candidate_groups) or "-"
+            if task.assignee is None and self.now > unclaimed_limit.limit(since, self.calendar):
+                found.append(self._task_finding("task-unclaimed", waiting, since,
+                             f"任务“{task.name}”已 {waited_zh}无人认领"
+                             f"（上限 {unclaimed_limit.text_zh}；候选：{groups}）",
+                             f"Task '{task.name}' unclaimed for {waited_en} "
+                             f"(limit {unclaimed_limit.text_en}; "
+                             f"candidates: {', '.join(task.candidate_groups) or '-'})"))
+                continue
+            expected = expected_of(self.element(waiting.process_id, task.element_id),
+                                   self.settings.expected_default)
+            if self.now > expected.limit(since, self.calendar):
+                who = task.assignee or "-"
+                found.append(self._task_finding("task-over-expected", waiting, since,
+                             f"任务“{task.name}”已等待 {waited_zh}，"
+                             f"超过预期 {expected.text_zh}（办理人：{who}）",
+                             f"Task '{task.name}' has waited {waited_en}, "
+                             f"over its expected {expected.text_en} "
+                             f"(assignee: {who})"))
+        return found
+
+    def _task_finding(self, code: str, waiting: WaitingTask, since: datetime, zh: str, en: str) -> Finding:
+        task = waiting.task
+        return self.finding(code, task.case_id, task.process_key, since, zh, en,
+                            process_id=waiting.process_id,
+                            element_id=task.element_id, ref=task.id, assignee=task.assignee,
+                            groups=task.candidate_groups)
+
+    # -- timers: late, failed ---------------------------------------------------------------------------
+    def timers(self) -> list[Finding]:
+        lag = timedelta(seconds=int(self.settings.timer_lag_seconds))
+        failed = self.uow.supervision.failed_due()
+        failed_ids = {row.item.id for row in failed}
+        found = []
+        for row in [r for r in failed if not self.skip(r.item.case_id)]:
+            item = row.item
+            found.append(self.finding(
+                "timer-failed", item.case_id, row.process_key, item.due_at,
+                f"到期事项（{item.kind}）触发失败，已尝试 {item.attempts} 次：{item.last_error}",
+                f"Due item ({item.kind}) failed to fire after {item.attempts} attempt(s): {item.last_error}",
+                process_id=row.process_id, element_id=self._timer_element(row), ref=str(item.id),
+                message=item.last_error or "", subject=item.kind))
+        for row in self.uow.supervision.late_due(self.now - lag):
+            if self.skip(row.item.case_id):
+                continue
+            item = row.item
+            if item.id in failed_ids:
+                continue
+            minutes = int((self.now - item.due_at).total_seconds() // 60)
+            found.append(self.finding(
+                "timer-late", item.case_id, row.process_key, item.due_at,
+                f"到期事项（{item.kind}）应于 {local_text(item.due_at)} 触发，已晚 {minutes} 分钟仍未触发",
+                f"Due item ({item.kind}) was due at {local_text(item.due_at)} and is {minutes} min late",
+                process_id=row.process_id, element_id=self._timer_element(row), ref=str(item.id),
+                subject=item.kind))
+        return found
+
+    def _timer_element(self, row: Any) -> str | None:
+        item = row.item
+        if item.kind != BPMN_TIMER or item.case_id is None or row.process_id is None:
+            return None
+        case = self.uow.cases.get(item.case_id)
+        if case is None:
+            return None
+        workflow = self.ctx.runner.restore(self.ctx.processes.get(self.uow, row.process_id), case.state)
+        return next((t.element_id for t in workflow.waiting_timers() if t.task_id == item.ref), None)
+
+    # -- cases with nothing to do: waiting for an external system, or for nothing -----------------------
+    def idle_cases(self) -> list[Finding]:
+        found = []
+        for idle in self.uow.supervision.idle_cases(self.now - MIN_IDLE):
+            if self.skip(idle.case_id):
+                continue
+            case = self.uow.cases.get(idle.case_id)
+            if case is None:
+                continue
+            workflow = self.ctx.runner.restore(self.ctx.processes.get(self.uow, idle.process_id), case.state)
+            waits = [w for w in workflow.waiting_at() if w.kind != "timer"] or [None]
+            found += [f for w in waits if (f := self._idle_finding(idle, w)) is not None]
+        return found
+
+    def _idle_finding(self, idle: Any, waiting: Any) -> Finding | None:
+        element_id = waiting.element_id if waiting is not None else None
+        info = self.element(idle.process_id, element_id)
+        expected = expected_of(info, self.settings.expected_default)
+        if self.now <= expected.limit(idle.updated_at, self.calendar):
+            return None
+        name = getattr(info, "name", None) or element_id or "-"
+        waited_zh, waited_en = waited_text(idle.updated_at, self.now, self.calendar)
+        if waiting is not None and waiting.kind in EXTERNAL:
+            return self.finding("external-no-answer", idle.case_id, idle.process_key, idle.updated_at,
+                                f"等待外部答复“{name}”已 {waited_zh}，超过预期 {expected.text_zh}",
+                                f"Waiting for an external answer at '{name}' for {waited_en}, over its "
+                                f"expected {expected.text_en}", process_id=idle.process_id,
+                                element_id=element_id,
+                                ref=waiting.task_id, message=waiting.kind)
+        return self.finding("no-progress", idle.case_id, idle.process_key, idle.updated_at,
+                            f"办件停在“{name}”已 {waited_zh}，没有任何待办、定时器或消息可推进",
+                            f"The case has stood at '{name}' for {waited_en} with no task, timer or message "
+                            "to move it", process_id=idle.process_id, element_id=element_id,
+                            ref=waiting.task_id if waiting is not None else None)
+
+    # -- failures -------------------------------------------------------------------------------------------
+    def failed_steps(self) -> list[Finding]:
+        found = []
+        for step in self.uow.supervision.failed_steps():
+            if self.skip(step.case_id):
+                continue
+            if step.payload.get("source") == "timer":
+                continue        # the due row carries it (timer-failed) until it fires
+            case = self.uow.cases.get(step.case_id)
+            zh, en = str(step.payload.get("reason_zh", "")), str(step.payload.get("reason_en", ""))
+            found.append(self.finding(
+                "step-failed", step.case_id, step.process_key, step.recorded_at,
+                f"步骤执行失败（{step.payload.get('actor', '-')} 提交时）：{zh}",
+                f"A step failed (submitted by {step.payload.get('actor', '-')}): {en}",
+                process_id=case.process_id if case else None, element_id=step.element_id, ref=str(step.seq),
+                message=en))
+        return found
+
+    def dead_webhooks(self) -> list[Finding]:
+        found = []
+        dead = self.uow.outbox.events(status="dead", stream=self.only, limit=1000)
+        for event in dead:
+            case = self.uow.cases.get(event.case_id) if event.case_id else None
+            if case is not None and case.status not in ("running", "suspended", "completed"):
+                continue
+            error = event.last_error or "-"
+            found.append(self.finding(
+                "webhook-dead", event.case_id, case.process_key if case else None, event.next_attempt_at,
+                f"推送事件 {event.event_type} 在 {event.attempts} 次尝试后放弃：{error}",
+                f"Webhook event {event.event_type} given up after {event.attempts} attempt(s): {error}",
+                ref=event.id, message=error, subject=event.event_type))
+        return found
+
+
+def _day_end(day: Any) -> datetime:
+    return closing_time(day).astimezone(ZONE)

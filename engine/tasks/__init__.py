@@ -1,0 +1,1 @@
+"""Tasks: inbox, claim, complete, approval actions, drafts, forms, the work pages."""

@@ -1,0 +1,1 @@
+"""Camunda Forms on the server: the schema, field checks, conditions, patterns, validation."""
