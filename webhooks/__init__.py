@@ -1,4 +1,5 @@
 """Signed webhooks for Sanxiang, both ways; a standalone library that never imports ``engine``.
+The identity numbers of applicants are checked by ``cnid``, the one check the engine uses too.
 
 Where things live:
 
@@ -11,7 +12,6 @@ module          owns
 ``backoff``     retry timing and dead letters: ``next_delay``, ``is_dead``
 ``payloads``    the event envelope and the event type catalogue: ``make_event``, ``EVENT_TYPES``
 ``inbound``     applications from the provincial platform: ``parse_application``
-``identifiers`` check digits of 居民身份证号 and 统一社会信用代码
 ``errors``      the package's exception tree (``WebhookError`` and below)
 ==============  ==========================================================================
 """

@@ -26,8 +26,8 @@ from typing import Any
 
 from jsonschema import Draft202012Validator, ValidationError
 
+from cnid import is_valid_credit_code, is_valid_resident_id
 from webhooks.errors import PayloadInvalid
-from webhooks.identifiers import credit_code_is_valid, resident_id_is_valid
 from webhooks.signing import DEFAULT_TOLERANCE, verify
 
 MAX_BODY_BYTES = 1024 * 1024
@@ -87,7 +87,7 @@ def _semantic_errors(document: dict[str, Any]) -> list[str]:
     applicant = document.get("applicant")
     if applicant is not None:
         number = applicant["idNumber"]
-        check = resident_id_is_valid if applicant["type"] == "person" else credit_code_is_valid
+        check = is_valid_resident_id if applicant["type"] == "person" else is_valid_credit_code
         if not check(number):
             errors.append("$.applicant.idNumber: wrong check digit or birth date")
     submitted = document.get("submittedAt")

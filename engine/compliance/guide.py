@@ -9,6 +9,7 @@ from engine.compliance.bpmn_document import ProcessModel
 from engine.compliance.catalogue import finding
 from engine.compliance.findings import Finding
 from engine.compliance.graph import FlowGraph
+from engine.disclosure.rules import DISCLOSURE_DAYS
 
 GUIDE_PROPERTIES: dict[str, str] = {
     "sanxiang.itemName": "事项名称", "sanxiang.itemCode": "事项编码", "sanxiang.body": "实施主体",
@@ -19,7 +20,7 @@ GUIDE_PROPERTIES: dict[str, str] = {
     "sanxiang.majorCatalogue": "重大执法决定目录",
 }
 STATUTORY_LIMIT = 20     # 《行政许可法》第42条: 20 working days unless a special law says otherwise
-DISCLOSURE_LIMIT = 7     # decisions published within 7 working days
+DISCLOSURE_LIMIT = DISCLOSURE_DAYS     # decisions published within 7 working days (engine.disclosure.rules)
 MAX_RETURNS_LIMIT = 10
 _ACTIVITIES = frozenset({"userTask", "manualTask", "serviceTask", "callActivity", "subProcess"})
 ROLE_KINDS: dict[str, frozenset[str]] = {

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from engine.deadlines.rows import DeadlineRow
 from engine.deadlines.rules import CaseClock, WarningLevel
-from engine.kernel.bureau import ZONE, local_date
+from engine.kernel.bureau import ZONE
 from engine.kernel.workdays import DayInfo, DueDate, Provenance, WorkdayCalendar
 
 CLOSING = dt.time(23, 59, 59)

@@ -6,11 +6,12 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from typing import Any
 
-from engine.deadlines.clock import clock_of, closing_time, local_date, read
+from engine.deadlines.clock import clock_of, closing_time, read
 from engine.deadlines.rows import DeadlineRow
 from engine.deadlines.rules import EXTENSION_DAYS, DeadlineKind
 from engine.deadlines.tracking import CaseDeadlines
 from engine.errors import Conflict, InvalidInput, NotFound
+from engine.kernel.bureau import local_date
 from engine.kernel.context import AppContext
 from engine.kernel.ports import Actor, RecordDraft, UnitOfWork
 from engine.kernel.workdays import WorkdayCalendar

@@ -25,6 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
+from engine.disclosure.rules import DISCLOSURE_DAYS, disclosure_due
 from engine.errors import Conflict, InvalidInput, ProcedureViolation
 from engine.kernel.workdays import MAX_WORKDAYS, DayInfo, DueDate, WorkdayCalendar
 
@@ -32,7 +33,6 @@ ACCEPTANCE_NOTICE_DAYS = 5
 STATUTORY_DECISION_DAYS = 20
 EXTENSION_DAYS = 10
 DELIVERY_DAYS = 10
-DISCLOSURE_DAYS = 7
 YELLOW_DAYS = 3
 
 
@@ -86,8 +86,11 @@ def delivery_deadline(calendar: WorkdayCalendar, decided_on: dt.date) -> Deadlin
     return _deadline(DeadlineKind.DELIVERY, calendar, decided_on, DELIVERY_DAYS)
 
 
-def disclosure_deadline(calendar: WorkdayCalendar, decided_on: dt.date) -> Deadline:
-    return _deadline(DeadlineKind.DISCLOSURE, calendar, decided_on, DISCLOSURE_DAYS)
+def disclosure_deadline(calendar: WorkdayCalendar, decided_on: dt.date,
+                        days: int = DISCLOSURE_DAYS) -> Deadline:
+    """The rule is ``engine.disclosure.rules``; this is its due day as a deadline with its basis."""
+    due = disclosure_due(calendar, decided_on, days)
+    return Deadline(DeadlineKind.DISCLOSURE, due, BASIS[DeadlineKind.DISCLOSURE])
 
 
 def legal_review_deadline(calendar: WorkdayCalendar, submitted_on: dt.date, limit_days: int) -> Deadline:

@@ -26,10 +26,20 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from engine.deadlines.clock import clock_of, day_start, local_date, next_change, read
+from engine.deadlines.clock import clock_of, day_start, next_change, read
 from engine.deadlines.rows import DEADLINE_WARNING, DeadlineRow, DueItem, ReadyRole
-from engine.deadlines.rules import BASIS, DeadlineKind, StopReason, WarningLevel
+from engine.deadlines.rules import (
+    ACCEPTANCE_NOTICE_DAYS,
+    BASIS,
+    DELIVERY_DAYS,
+    STATUTORY_DECISION_DAYS,
+    DeadlineKind,
+    StopReason,
+    WarningLevel,
+)
+from engine.disclosure.rules import disclosure_days
 from engine.errors import Conflict
+from engine.kernel.bureau import local_date
 from engine.kernel.ports import SYSTEM, RecordDraft, UnitOfWork
 from engine.kernel.workdays import WorkdayCalendar
 from engine.record.append import record
@@ -42,7 +52,6 @@ ROUND_ROLES = {"acceptance": DeadlineKind.ACCEPTANCE_NOTICE, "legal-review": Dea
 ROLES = frozenset({*STOP_ROLES, *ROUND_ROLES, "decision", "delivery"})
 LEVEL_ACTIONS = {WarningLevel.RED: "deadline.overdue", WarningLevel.YELLOW: "deadline.warning",
                  WarningLevel.GREEN: "deadline.warning"}
-ACCEPTANCE_DAYS, DELIVERY_DAYS, DISCLOSURE_DAYS, STATUTORY_DAYS = 5, 10, 7, 20
 ENDED = {"case.completed": {DeadlineKind.DECISION.value, DeadlineKind.DELIVERY.value},
          "case.withdrawn": {kind.value for kind in DeadlineKind}}
 CALENDAR_MAX_AGE = 5.0   # seconds a step without deadlines trusts this node's calendar unchecked
@@ -192,12 +201,12 @@ def _completed(book: CaseDeadlines, task_id: str, role: str, data: dict[str, Any
             r.kind == DeadlineKind.DECISION.value for r in book.uow.deadlines.for_case(book.case_id)):
         props = book.process().properties
         days = (whole_days(props.get("sanxiang.promisedDays"))
-                or whole_days(props.get("sanxiang.statutoryDays")) or STATUTORY_DAYS)
+                or whole_days(props.get("sanxiang.statutoryDays")) or STATUTORY_DECISION_DAYS)
         book.open(DeadlineKind.DECISION, book.today, days)
     elif role == "decision":
         for row in book.of_kind(DeadlineKind.DECISION):
             book.close(row, "met")
-        days = whole_days(book.process().properties.get("sanxiang.disclosureDays")) or DISCLOSURE_DAYS
+        days = disclosure_days(book.process().properties.get("sanxiang.disclosureDays"))
         book.open(DeadlineKind.DISCLOSURE, book.today, days)
         if data.get("decision") == "grant":
             book.open(DeadlineKind.DELIVERY, book.today, DELIVERY_DAYS)
@@ -214,7 +223,7 @@ def _follow_rounds(book: CaseDeadlines, ready: list[ReadyRole]) -> None:
         if kind is None or book.of_kind(kind, ref=task.id):
             continue
         if kind is DeadlineKind.ACCEPTANCE_NOTICE:
-            book.open(kind, local_date(task.created_at), ACCEPTANCE_DAYS, ref=task.id)
+            book.open(kind, local_date(task.created_at), ACCEPTANCE_NOTICE_DAYS, ref=task.id)
             continue
         element = book.process().elements[task.element_id]
         if (days := whole_days(element.properties.get("sanxiang.expected"))) is not None:

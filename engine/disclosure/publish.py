@@ -31,6 +31,7 @@ from engine.disclosure.rows import (
     Publication,
     Withdrawal,
 )
+from engine.disclosure.rules import disclosure_days, disclosure_due
 from engine.errors import Conflict, InvalidInput, NotFound
 from engine.kernel.context import AppContext
 from engine.kernel.ports import SYSTEM, Actor, RecordDraft, TaskRow, UnitOfWork
@@ -39,7 +40,6 @@ from engine.people.permissions import Permission, authorize
 from engine.record.append import record
 from engine.record.refusals.record_refusal import refusals_on_record
 
-DISCLOSURE_DAYS = 7
 WITHDRAWAL_DAYS = 3
 STATUTORY_DAYS = 20
 MAX_TEXT = 20_000
@@ -75,8 +75,7 @@ def schedule_disclosure(step: Any, effect: Any) -> None:
                        now=step.now)
     calendar = _calendar(step.app, uow)
     decided_on, accepted_on = local_day(facts.decided_at), local_day(facts.accepted_at)
-    days = parse_days(props.get("sanxiang.disclosureDays"), DISCLOSURE_DAYS) or 0
-    due = calendar.add_workdays(decided_on, days)
+    due = disclosure_due(calendar, decided_on, disclosure_days(props.get("sanxiang.disclosureDays")))
     limit = parse_days(props.get("sanxiang.promisedDays"), None) or parse_days(
         props.get("sanxiang.statutoryDays"), STATUTORY_DAYS)
     taken = calendar.workdays_between(accepted_on, decided_on)

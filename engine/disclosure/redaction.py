@@ -38,7 +38,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from engine.people.identity import is_valid_credit_code, is_valid_resident_id
+from cnid import is_valid_credit_code, is_valid_resident_id
 
 Validator = Callable[[re.Match[str]], bool]
 Masker = Callable[[re.Match[str]], str]

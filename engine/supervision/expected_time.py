@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from engine.deadlines.clock import local_date
+from engine.kernel.bureau import local_date
 from engine.kernel.workdays import WorkdayCalendar
 
 _FORMAT = re.compile(r"^\s*(\d{1,3})\s*([dDhH]?)\s*$")

@@ -15,7 +15,7 @@ import pytest
 
 from engine.disclosure.publish import publish_due_disclosures
 from engine.integration.delivery import deliver_due_events
-from engine.people.identity import resident_id_check_char
+from cnid import resident_id_check_char
 from engine.runner.calendar_sources import default_calendar
 from engine.app import create_app
 from tests.conftest import make_context

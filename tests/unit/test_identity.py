@@ -11,7 +11,7 @@ from datetime import date
 
 import pytest
 
-from engine.people.identity import (
+from cnid import (
     CREDIT_CODE_CHARSET,
     credit_code_check_char,
     is_valid_credit_code,
@@ -142,3 +142,16 @@ def test_credit_code_shapes_are_checked() -> None:
 def test_a_credit_code_is_not_taken_for_an_id_number() -> None:
     assert not is_valid_resident_id(credit_code())
     assert not is_valid_resident_id(credit_code("12370000495571063"))  # all digits, no birth date inside
+
+
+def test_a_number_with_a_right_check_digit_but_no_province_is_no_resident_id() -> None:
+    """GB 11643: the first six digits are an address code of GB/T 2260; "10" is no province. The
+    engine and the inbound webhooks used to disagree on this number; both now call this check."""
+    import webhooks.inbound
+
+    number = "107737196104226679"
+    assert id_check(number[:17]) == number[17] and resident_id_birth_date(number) == date(1961, 4, 22)
+    assert not is_valid_resident_id(number)
+    assert is_valid_resident_id("11" + number[2:17] + id_check("11" + number[2:17]))
+    assert webhooks.inbound.is_valid_resident_id is is_valid_resident_id
+    assert webhooks.inbound.is_valid_credit_code is is_valid_credit_code

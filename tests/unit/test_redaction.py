@@ -20,7 +20,7 @@ from engine.disclosure.redaction import (
     RuleHit,
     redact,
 )
-from engine.people.identity import CREDIT_CODE_CHARSET
+from cnid import CREDIT_CODE_CHARSET
 
 
 def id_check(first17: str) -> str:

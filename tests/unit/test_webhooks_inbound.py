@@ -215,3 +215,10 @@ def test_the_schema_is_a_valid_draft_2020_12_schema() -> None:
     Draft202012Validator.check_schema(schema)
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
     assert schema["required"] == ["applicationId", "itemCode"]
+
+
+def test_a_resident_id_of_no_province_is_refused_as_the_engine_refuses_it(secret: str) -> None:
+    errors = errors_of(application(applicant={"type": "person", "name": "张三",
+                                              "idNumber": "107737196104226679"}), secret)
+
+    assert errors == ["$.applicant.idNumber: wrong check digit or birth date"]

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.disclosure.portal.pages import QUERY_LIMIT
-from engine.people.identity import resident_id_check_char
+from cnid import resident_id_check_char
 from engine.app import create_app
 from tests.e2e.browser.conftest import LiveServer
 from tests.integration import disclosure_driver as drive

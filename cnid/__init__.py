@@ -1,5 +1,8 @@
 """Chinese identifiers: the resident identity card number and the unified social credit code.
 
+One check, imported by the engine (redaction) and by ``webhooks`` (inbound applications); it imports
+neither. ``107737196104226679`` is refused: its check digit is right but "10" is no province.
+
 * 居民身份证号码 (GB 11643-1999): 6-digit address code, 8-digit birth date, 3-digit
   sequence, 1 check character = ISO 7064 MOD 11-2 over the first 17 digits, ``0-9`` or
   ``X``. We also require a known province-level prefix (GB/T 2260, plus 83 for Taiwan
