@@ -108,7 +108,7 @@ MOVES: dict[str, str] = {
     "engine/store/records.py": "engine/record/store.py",
     "engine/store/refusals.py": "engine/record/refusals/store.py",
     "engine/store/repositories.py": "engine/cases/store.py",
-    "engine/store/security_log.py": "engine/people/security_log.py",
+    "engine/store/security_log.py": "engine/people/security_log_store.py",
     "engine/store/supervision.py": "engine/supervision/store.py",
     "engine/store/timers.py": "engine/deadlines/store.py",
     "engine/store/users.py": "engine/people/users_store.py",
@@ -136,9 +136,7 @@ MOVES: dict[str, str] = {
     "engine/web/metrics.py": "engine/supervision/metrics_api.py",
     "engine/web/pages": "engine/tasks/pages",
     "engine/web/portal": "engine/disclosure/portal",
-    "engine/web/sessions.py": "engine/people/sessions.py",
     "engine/web/task_actions_api.py": "engine/tasks/actions_api.py",
-    "engine/web/uploads.py": "engine/record/evidence/uploads.py",
     "engine/web/webhooks_api.py": "engine/integration/api.py",
     "engine/web/app.py": "engine/app.py",
     # evidence/ and casefile/ are parts of the record

@@ -136,7 +136,7 @@ class UnitOfWork(Protocol):
     evidence: Any       # engine.record.evidence.store
     drafts: Any         # engine.tasks.drafts_store
     people: Any         # engine.people.store: passwords, sessions, the staff register
-    security_log: Any   # engine.people.security_log: logins, failed logins, logouts (bounded)
+    security_log: Any   # engine.people.security_log_store: logins, failed logins, logouts (bounded)
     work: Any           # engine.tasks.worklist_store: delegations, notifications, the work list
     webhooks: Any       # engine.integration.store: subscriptions, inbound applications
     outbox: Any         # engine.integration.outbox_store

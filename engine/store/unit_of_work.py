@@ -14,7 +14,7 @@ from engine.disclosure.store import DisclosureRepository
 from engine.errors import Conflict
 from engine.integration.outbox_store import OutboxRepository
 from engine.integration.store import WebhookRepository
-from engine.people.security_log import SecurityLogRepository
+from engine.people.security_log_store import SecurityLogRepository
 from engine.people.store import PeopleRepository
 from engine.people.users_store import UserRepository
 from engine.record.evidence.store import EvidenceRepository

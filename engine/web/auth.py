@@ -1,5 +1,5 @@
 """Who is calling: an API token (Bearer), or else the login session of the work pages (then every unsafe
-request must carry the session's CSRF token in ``X-CSRFToken``: see ``engine.people.sessions``)."""
+request must carry the session's CSRF token in ``X-CSRFToken``: see ``engine.web.sessions``)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ class TokenOrSessionAuth(HTTPTokenAuth):
     def authenticate(self, auth: Any, stored_password: Any) -> Any:
         if getattr(auth, "token", None):
             return super().authenticate(auth, stored_password)
-        from engine.people.sessions import check_csrf, session_actor
+        from engine.web.sessions import check_csrf, session_actor
         actor = session_actor()
         if actor is not None:
             check_csrf()

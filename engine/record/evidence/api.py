@@ -26,10 +26,10 @@ from engine.record.casefile import export as case_file_service
 from engine.record.evidence import receive as evidence_service
 from engine.record.evidence.files import too_large
 from engine.record.evidence.rows import EvidenceRow
-from engine.record.evidence.uploads import read_multipart, read_raw
 from engine.web.auth import current_actor, token_auth
 from engine.web.permissions import requires
 from engine.web.problems import from_error, problem
+from engine.web.uploads import read_multipart, read_raw
 
 evidence = APIBlueprint("evidence", __name__, url_prefix="/api/v1", tag="Evidence")
 MULTIPART_SLACK = 64 * 1024          # room for multipart headers and fields around the file

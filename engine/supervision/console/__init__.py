@@ -22,10 +22,10 @@ from flask.blueprints import BlueprintSetupState
 from engine.errors import SanxiangError
 from engine.kernel.context import AppContext
 from engine.kernel.ports import Actor
-from engine.people.sessions import check_csrf, init_sessions, session_actor
 from engine.supervision.access import is_supervisor
 from engine.web.i18n import init_i18n, pick
 from engine.web.page_headers import add_page_headers
+from engine.web.sessions import check_csrf, init_sessions, session_actor
 
 WEB = Path(__file__).resolve().parents[2] / "web"
 TRANSLATIONS = Path(__file__).with_name("translations")

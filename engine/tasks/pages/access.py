@@ -9,10 +9,10 @@ from flask import redirect, request, session, url_for
 
 from engine.errors import NotAllowed
 from engine.people import login as accounts
-from engine.people.sessions import end_session, start_session
 from engine.tasks.pages import context, pages, render
 from engine.web.i18n import LANGUAGES, pick
 from engine.web.permissions import PUBLIC, requires
+from engine.web.sessions import end_session, start_session
 
 
 def safe_next(target: str | None, default: str) -> str:
