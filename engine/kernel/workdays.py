@@ -14,12 +14,10 @@ closures (``OverrideSource``, OVERRIDE), a loaded official schedule (``OverrideS
 
 Schedule file (UTF-8 text, one entry a line, ``#`` starts a comment, blank lines ignored)::
 
-    year 2027                  # optional: the whole year is official; unlisted days
-                               # follow Monday-Friday and are OFFICIAL, not ESTIMATED
+    year 2027                  # optional: the whole year is official; unlisted days follow
+                               # Monday-Friday, OFFICIAL (without it only listed days are)
     2027-01-01 off 元旦         # <YYYY-MM-DD> <off|休|work|班> [note, to the line's end]
     2027-02-07 work 春节调休
-
-Without a ``year`` line only the listed days are official; the others stay estimated.
 """
 
 from __future__ import annotations
