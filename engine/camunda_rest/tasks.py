@@ -1,4 +1,5 @@
-"""/engine-rest/task: list, read, claim, unclaim, complete — through ``engine.tasks.claim_and_complete``, so every
+"""/engine-rest/task: list, read, claim, unclaim, complete — through
+``engine.tasks.claim_and_complete``, so every
 guard runs (legal-review gate, separation of duties, form validation) and every step is recorded."""
 
 from __future__ import annotations

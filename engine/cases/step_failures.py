@@ -3,7 +3,8 @@
 When the engine fails while running a step (an expression, a handler, the engine itself: ``StepFailed``)
 the step's transaction is rolled back and its workflow thrown away, so nothing of the step is saved.
 The failure itself is then recorded in its own small transaction — like a refusal
-(``engine.record.refusals.record_refusal``) — so the supervisor console lists the case as failed (``step-failed``) until
+(``engine.record.refusals.record_refusal``) — so the supervisor console lists the case as failed
+(``step-failed``) until
 a later step of the case succeeds, and the record shows who met which error when.
 
 ``source`` says where it happened: "task" (a person's completion: nothing to retry on the server, the

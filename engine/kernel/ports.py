@@ -142,7 +142,7 @@ class UnitOfWork(Protocol):
     outbox: Any         # engine.integration.outbox_store
     disclosures: Any    # engine.disclosure.store
     engine_rest: Any    # engine.camunda_rest.store: Camunda REST queries
-    refusals: Any       # engine.record.refusals.store: the per actor-and-case windows bounding refusal entries
+    refusals: Any       # engine.record.refusals.store: per actor-and-case windows bounding refusals
 
     def __enter__(self) -> UnitOfWork: ...
     def __exit__(self, *exc: object) -> None: ...

@@ -6,7 +6,8 @@ Reading and acting agree: every permission on a case also needs the case to be r
 — checked after the permission's own rule, and before anything about the case's state is looked at, so
 that a refusal tells someone who may not read the case nothing about it but that it exists.
 
-Refusals are ``NotAllowed`` with a stable code; ``engine.record.refusals.record_refusal`` puts each refused attempt
+Refusals are ``NotAllowed`` with a stable code; ``engine.record.refusals.record_refusal`` puts each
+refused attempt
 on the case's record.
 """
 

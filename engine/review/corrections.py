@@ -18,7 +18,8 @@ When such a fact was recorded wrongly, a **correction** changes it:
   a collective decision after a rejected review) it is moved to the legal review (``sentToReview``).
 
 Every refusal (403: not an approver; the law: after the decision, a diagram without a legal review) is
-recorded on the case (``fact.correction-refused``, ``engine.record.refusals.record_refusal``), from its own transaction.
+recorded on the case (``fact.correction-refused``, ``engine.record.refusals.record_refusal``), from its
+own transaction.
 """
 
 from __future__ import annotations

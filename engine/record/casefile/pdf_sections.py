@@ -27,7 +27,7 @@ ACTIONS_ZH = {
 
 
 def action_zh(action: str) -> str:
-    """An entry's action in Chinese; a refused attempt (``engine.record.refusals.rules``) as "<attempt>被拒"."""
+    """An entry's action in Chinese; a refused attempt (``record.refusals.rules``) as "<attempt>被拒"."""
     attempt = refused_attempt(action) if action not in ACTIONS_ZH else None
     return f"{ATTEMPTS[attempt][0]}被拒" if attempt else ACTIONS_ZH.get(action, action)
 

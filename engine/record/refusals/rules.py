@@ -1,6 +1,7 @@
 """Refused attempts on a case, as the record names them, and how many go onto it: the bound.
 
-Every refused attempt on a case is recorded on that case (``engine.record.refusals.record_refusal``): its entry's
+Every refused attempt on a case is recorded on that case
+(``engine.record.refusals.record_refusal``): its entry's
 action is ``refused_action(attempt, task role)``, and ``ATTEMPTS`` names every attempt in both languages.
 
 Nobody may flood the permanent record by repeating a refused request. Per actor and case, refusals are

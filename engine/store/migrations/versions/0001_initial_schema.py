@@ -6,8 +6,9 @@ Create Date: 2026-11-27 20:55:41.926795
 """
 from __future__ import annotations
 
-import sqlalchemy as sa
 from alembic import op
+import sqlalchemy as sa
+
 
 revision = '0001'
 down_revision = None
