@@ -30,7 +30,7 @@ MOVES: dict[str, str] = {
     "engine/domain/global_links.py": "engine/record/global_links.py",
     "engine/domain/head_policy.py": "engine/record/head_policy.py",
     "engine/domain/head_signature.py": "engine/record/head_signature.py",
-    "engine/domain/identity.py": "engine/people/identity.py",
+    "engine/domain/identity.py": "cnid/__init__.py",   # shared with webhooks
     "engine/domain/legal_review.py": "engine/review/rules.py",
     "engine/domain/login_throttle.py": "engine/people/rules.py",
     "engine/domain/record_chain.py": "engine/record/chain.py",
@@ -187,7 +187,7 @@ def path_map() -> dict[str, str]:
 
 
 def _dotted(path: str) -> str:
-    return path.removesuffix(".py").replace("/", ".")
+    return path.removesuffix(".py").removesuffix("/__init__").replace("/", ".")
 
 
 def _longest_prefix(name: str, table: dict[str, str]) -> str | None:
