@@ -228,7 +228,8 @@ def split_from_imports(text: str, modules: dict[str, str]) -> str:
             return match.group(0)
         lines = [f"{indent}from {pkg} import {', '.join(kept)}{tail}"] if kept else []
         for parent, leaf, alias in moved:
-            lines.append(f"{indent}from {parent} import {leaf}{f' as {alias}' if alias else ''}")
+            as_alias = f" as {alias}" if alias else ""
+            lines.append(f"{indent}from {parent} import {leaf}{as_alias}" if parent else f"{indent}import {leaf}{as_alias}")
         return "\n".join(lines)
 
     return FROM_IMPORT.sub(rewrite, text)
