@@ -33,7 +33,9 @@ PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
 def ms(values: list[float]) -> str:
-    return f"median {statistics.median(values) * 1e3:.3f} ms, p95 {p95(values) * 1e3:.3f} ms (n={len(values)})"
+    return (
+        f"median {statistics.median(values) * 1e3:.3f} ms, p95 {p95(values) * 1e3:.3f} ms (n={len(values)})"
+    )
 
 
 def p95(values: list[float]) -> float:
@@ -84,15 +86,25 @@ class Harness:
         self.ctx = bootstrap(Settings(database_url=url), rules="dialect")
         upgrade(self.ctx.database)
         ensure_demo_users(self.ctx)
-        files = [(p.name, p.read_bytes()) for p in (FIX / "bench-form.form", FIX / "bench_five_steps.bpmn",
-                                                    TESTS / "test-acceptance.form", TESTS / "test-review.form",
-                                                    TESTS / "c7_review.bpmn")]
+        files = [
+            (p.name, p.read_bytes())
+            for p in (
+                FIX / "bench-form.form",
+                FIX / "bench_five_steps.bpmn",
+                TESTS / "test-acceptance.form",
+                TESTS / "test-review.form",
+                TESTS / "c7_review.bpmn",
+            )
+        ]
         deploy(self.ctx, files, Actor("admin", frozenset({"designer"})))
         self.client = create_app(self.ctx).test_client()
 
     def open(self, process: str) -> str:
-        r = self.client.post("/api/v1/cases", json={"process": process, "variables": {"applicant": "张三"}},
-                             headers={"Authorization": "Bearer demo-wang"})
+        r = self.client.post(
+            "/api/v1/cases",
+            json={"process": process, "variables": {"applicant": "张三"}},
+            headers={"Authorization": "Bearer demo-wang"},
+        )
         return str(r.get_json()["id"])
 
     def ready(self, case_id: str) -> tuple[str, str]:
@@ -102,15 +114,26 @@ class Harness:
 
     def complete(self, task_id: str, user: str, variables: dict[str, Any]) -> float:
         started = time.perf_counter()
-        r = self.client.post(f"/api/v1/tasks/{task_id}/complete", json={"variables": variables},
-                             headers={"Authorization": f"Bearer demo-{user}"})
+        r = self.client.post(
+            f"/api/v1/tasks/{task_id}/complete",
+            json={"variables": variables},
+            headers={"Authorization": f"Bearer demo-{user}"},
+        )
         elapsed = time.perf_counter() - started
         assert r.status_code == 200, r.get_json()
         return elapsed
 
 
-USER = {"Task_1": "wang", "Task_2": "zhao", "Task_3": "zhao", "Task_4": "sun", "Task_5": "wang",
-        "Task_Apply": "wang", "Task_Review": "qian", "Task_Approve": "sun"}
+USER = {
+    "Task_1": "wang",
+    "Task_2": "zhao",
+    "Task_3": "zhao",
+    "Task_4": "sun",
+    "Task_5": "wang",
+    "Task_Apply": "wang",
+    "Task_Review": "qian",
+    "Task_Approve": "sun",
+}
 
 
 def ours_per_step(h: Harness, cases: int) -> list[float]:
@@ -119,7 +142,9 @@ def ours_per_step(h: Harness, cases: int) -> list[float]:
         case_id = h.open("bench_five_steps")
         for step in range(5):
             task_id, element = h.ready(case_id)
-            times.append(h.complete(task_id, USER[element], {"opinion": f"同意 {step}", "score": step, "ok": True}))
+            times.append(
+                h.complete(task_id, USER[element], {"opinion": f"同意 {step}", "score": step, "ok": True})
+            )
     return times
 
 
@@ -153,19 +178,31 @@ def free_port() -> int:
 
 def real_server(url: str, cases: int) -> tuple[list[float], float]:
     port = free_port()
-    proc = subprocess.Popen([sys.executable, str(ROOT / "bench" / "serve_for_bench.py"), url, str(port)],
-                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, str(ROOT / "bench" / "serve_for_bench.py"), url, str(port)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         conn = _wait(port)
         completion, started = [], time.perf_counter()
         for _ in range(cases):
-            case = _call(conn, "POST", "/api/v1/cases", {"process": "bench_five_steps", "variables": {}}, "wang")
+            case = _call(
+                conn, "POST", "/api/v1/cases", {"process": "bench_five_steps", "variables": {}}, "wang"
+            )
             for step in range(5):
-                tasks = _call(conn, "GET", f"/api/v1/tasks?case={case['id']}&scope=all", None,
-                              USER[f"Task_{step + 1}"])
+                tasks = _call(
+                    conn, "GET", f"/api/v1/tasks?case={case['id']}&scope=all", None, USER[f"Task_{step + 1}"]
+                )
                 t0 = time.perf_counter()
-                _call(conn, "POST", f"/api/v1/tasks/{tasks[0]['id']}/complete",
-                      {"variables": {"opinion": "同意", "score": step, "ok": True}}, USER[f"Task_{step + 1}"])
+                _call(
+                    conn,
+                    "POST",
+                    f"/api/v1/tasks/{tasks[0]['id']}/complete",
+                    {"variables": {"opinion": "同意", "score": step, "ok": True}},
+                    USER[f"Task_{step + 1}"],
+                )
                 completion.append(time.perf_counter() - t0)
         return completion, cases / (time.perf_counter() - started)
     finally:
@@ -217,22 +254,30 @@ def main() -> None:
         per_loop = loops(h, marks, window=5 if args.quick else 20)
         for mark in marks:
             print(f"(d) {name} after {mark:>3} loops: {ms(per_loop[mark])}")
-        print(f"(d) {name} ratio 100-loop/1-loop: "
-              f"{statistics.median(per_loop[100]) / statistics.median(per_loop[1]):.2f}; "
-              f"500-loop/1-loop: {statistics.median(per_loop[500]) / statistics.median(per_loop[1]):.2f}")
+        print(
+            f"(d) {name} ratio 100-loop/1-loop: "
+            f"{statistics.median(per_loop[100]) / statistics.median(per_loop[1]):.2f}; "
+            f"500-loop/1-loop: {statistics.median(per_loop[500]) / statistics.median(per_loop[1]):.2f}"
+        )
         h.ctx.database.dispose()
     for name in backends:
-        real_url = (f"sqlite:///{tempfile.mkdtemp(prefix='sanxiang-bench-')}/real.db" if name == "SQLite"
-                    else _fresh_pg(args.pg))
+        real_url = (
+            f"sqlite:///{tempfile.mkdtemp(prefix='sanxiang-bench-')}/real.db"
+            if name == "SQLite"
+            else _fresh_pg(args.pg)
+        )
         completion, rate = real_server(real_url, 20 if args.quick else 100)
-        print(f"(e) real server (gunicorn, 1 worker), {name}: per completion {ms(completion)}; "
-              f"{rate:.1f} complete cases/s")
+        print(
+            f"(e) real server (gunicorn, 1 worker), {name}: per completion {ms(completion)}; "
+            f"{rate:.1f} complete cases/s"
+        )
 
 
 def _fresh_pg(url: str) -> str:
     from uuid import uuid4
 
     from sqlalchemy import create_engine, text
+
     schema = f"bench_{uuid4().hex[:8]}"
     engine = create_engine(url, isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-CLOCK = time.process_time   # CPU time of this process: what other work on a shared machine disturbs least
+CLOCK = time.process_time  # CPU time of this process: what other work on a shared machine disturbs least
 sys.path.insert(0, str(ROOT))
 TESTS = ROOT / "tests" / "fixtures"
 
@@ -46,8 +46,10 @@ ORDINARY: list[tuple[Any, dict[str, Any]]] = [
     (compile_condition("${decision == 'grant'}"), {"decision": "grant"}),
     (compile_condition("${contest}"), {"contest": False}),
     (compile_condition("${!materialsComplete}"), {"materialsComplete": True}),
-    (compile_condition("${hearingHeld || publicInterest || investment > 10000000 || firstOfKind}"),
-     {"hearingHeld": False, "publicInterest": False, "investment": 2_000_000, "firstOfKind": False}),
+    (
+        compile_condition("${hearingHeld || publicInterest || investment > 10000000 || firstOfKind}"),
+        {"hearingHeld": False, "publicInterest": False, "investment": 2_000_000, "firstOfKind": False},
+    ),
     (compile_condition("result in ['pass', 'return']"), {"result": "return"}),
     (compile_expression("amount * 2 + fee"), {"amount": 1500, "fee": 20}),
     (compile_timer("R3/P1D", "timeCycle"), {}),
@@ -81,8 +83,8 @@ def in_memory_step(rounds: int, steps: int) -> tuple[list[float], list[float]]:
         runners.reverse()
         for name, runner in runners:
             elapsed = 0.0
-            for turn in range(steps):   # Apply → gateway (major) → Review (+ timer) → gateway (return) …
-                if turn % 5 == 0:       # a fresh case every 5 turns: an ordinary history, not a long one
+            for turn in range(steps):  # Apply → gateway (major) → Review (+ timer) → gateway (return) …
+                if turn % 5 == 0:  # a fresh case every 5 turns: an ordinary history, not a long one
                     state = runner.start(process, {}, now)[0].dump()
                 started = CLOCK()
                 for data in ({"amount": 5000, "major": True}, {"result": "return"}):
@@ -104,8 +106,12 @@ def api_step(rounds: int, steps: int) -> tuple[list[float], list[float]]:
     from engine.app import create_app
 
     folder = tempfile.mkdtemp(prefix="sanxiang-bench-")
-    ctx = bootstrap(Settings(database_url=f"sqlite:///{folder}/bench.db", var_dir=Path(folder),
-                             password_hash_profile="test"), rules="dialect")
+    ctx = bootstrap(
+        Settings(
+            database_url=f"sqlite:///{folder}/bench.db", var_dir=Path(folder), password_hash_profile="test"
+        ),
+        rules="dialect",
+    )
     upgrade(ctx.database)
     ensure_demo_users(ctx)
     names = ("test-acceptance.form", "test-review.form", "c7_review.bpmn")
@@ -118,8 +124,11 @@ def api_step(rounds: int, steps: int) -> tuple[list[float], list[float]]:
         with ctx.uow(readonly=True) as uow:
             task = uow.tasks.for_case(case_id, status="ready")[0]
         started = CLOCK()
-        answer = client.post(f"/api/v1/tasks/{task.id}/complete", json={"variables": data[task.element_id]},
-                             headers={"Authorization": f"Bearer demo-{user[task.element_id]}"})
+        answer = client.post(
+            f"/api/v1/tasks/{task.id}/complete",
+            json={"variables": data[task.element_id]},
+            headers={"Authorization": f"Bearer demo-{user[task.element_id]}"},
+        )
         assert answer.status_code == 200, answer.get_json()
         return CLOCK() - started
 
@@ -129,8 +138,11 @@ def api_step(rounds: int, steps: int) -> tuple[list[float], list[float]]:
         order.reverse()
         for name, budget in order:
             ctx.runner.budget = budget
-            case_id = client.post("/api/v1/cases", json={"process": "c7_review", "variables": {}},
-                                  headers={"Authorization": "Bearer demo-wang"}).get_json()["id"]
+            case_id = client.post(
+                "/api/v1/cases",
+                json={"process": "c7_review", "variables": {}},
+                headers={"Authorization": "Bearer demo-wang"},
+            ).get_json()["id"]
             results[name].append(statistics.median(complete_one(case_id) for _ in range(steps)))
     ctx.database.dispose()
     return results["on"], results["off"]
@@ -144,16 +156,24 @@ def report(title: str, unit: str, scale: float, measure: Callable[[], Pair]) -> 
     lines = [title]
     for label, pick in (("median", statistics.median), ("best", min)):
         a, b = pick(on) * scale, pick(off) * scale
-        lines.append(f"  {label:6}: on {a:.2f} {unit}, off {b:.2f} {unit}, overhead {a - b:+.2f} {unit} "
-                     f"({(a - b) / b * 100:+.1f} %)")
+        lines.append(
+            f"  {label:6}: on {a:.2f} {unit}, off {b:.2f} {unit}, overhead {a - b:+.2f} {unit} "
+            f"({(a - b) / b * 100:+.1f} %)"
+        )
     print("\n".join(lines) + f"\n  ({len(on)} rounds each)", flush=True)
 
 
 ATTACKS: list[tuple[str, str, dict[str, Any]]] = [
-    ("nested list repetition", "[[[n] * 1000] * 1000] * k == [[[n] * 1000] * 1000] * k",
-     {"n": 1, "k": 100_000}),
-    ("repeated comparison of 20,000-item lists", " and ".join(["big == copy"] * 12),
-     {"big": ["x"] * 20_000, "copy": ["x"] * 20_000}),
+    (
+        "nested list repetition",
+        "[[[n] * 1000] * 1000] * k == [[[n] * 1000] * 1000] * k",
+        {"n": 1, "k": 100_000},
+    ),
+    (
+        "repeated comparison of 20,000-item lists",
+        " and ".join(["big == copy"] * 12),
+        {"big": ["x"] * 20_000, "copy": ["x"] * 20_000},
+    ),
     ("a 200 MB list", "[text] * 100000", {"text": "x" * 2000}),
     ("2 ** 99999999", "2 ** k", {"k": 99_999_999}),
 ]
@@ -181,12 +201,24 @@ def main() -> None:
     quick = parser.parse_args().quick
     print(f"python {sys.version.split()[0]}, load average {os.getloadavg()[0]:.1f}", flush=True)
     rounds = 5 if quick else 25
-    report(f"(a) one evaluation ({len(ORDINARY)} ordinary expressions)", "µs", 1e6,
-           lambda: per_evaluation(rounds, 200 if quick else 2000))
-    report("(b) one step in memory: restore, complete, gateway + timer, save (c7_review)", "µs", 1e6,
-           lambda: in_memory_step(rounds, 10 if quick else 40))
-    report("(c) one step through /api/v1 with a SQLite commit (c7_review)", "ms", 1e3,
-           lambda: api_step(rounds, 10 if quick else 30))
+    report(
+        f"(a) one evaluation ({len(ORDINARY)} ordinary expressions)",
+        "µs",
+        1e6,
+        lambda: per_evaluation(rounds, 200 if quick else 2000),
+    )
+    report(
+        "(b) one step in memory: restore, complete, gateway + timer, save (c7_review)",
+        "µs",
+        1e6,
+        lambda: in_memory_step(rounds, 10 if quick else 40),
+    )
+    report(
+        "(c) one step through /api/v1 with a SQLite commit (c7_review)",
+        "ms",
+        1e3,
+        lambda: api_step(rounds, 10 if quick else 30),
+    )
     attacks()
 
 

@@ -30,19 +30,28 @@ PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 def _context(url: str, work: Path, clock: Any) -> Any:
     from engine.config import Settings
     from tests.conftest import make_context
+
     settings = Settings(database_url=url, var_dir=work, password_hash_profile="test")
     return make_context(settings, clock, rules="dialect")
 
 
 def _append(ctx: Any, clock: Any, count: int, batch: int = 2000) -> None:
     from engine.kernel.ports import RecordDraft
+
     for start in range(0, count, batch):
         with ctx.uow() as uow:
             for n in range(start, min(start + batch, count)):
                 clock.advance(microseconds=1000)
-                uow.records.append(RecordDraft(action="task.completed", actor="zhao", actor_role="handler",
-                                               case_id=f"2026-{n % 5000 + 100000:06d}",
-                                               payload={"data": {"n": n, "意见": "同意"}}), clock())
+                uow.records.append(
+                    RecordDraft(
+                        action="task.completed",
+                        actor="zhao",
+                        actor_role="handler",
+                        case_id=f"2026-{n % 5000 + 100000:06d}",
+                        payload={"data": {"n": n, "意见": "同意"}},
+                    ),
+                    clock(),
+                )
             uow.commit()
 
 
@@ -57,6 +66,7 @@ def _median_ms(func: Any, times: int) -> float:
 
 def _signing(ctx: Any, clock: Any) -> float:
     from engine.record.heads import sign_head_now
+
     samples = []
     for _ in range(20):
         _append(ctx, clock, 100)
@@ -70,6 +80,7 @@ def _case_file(ctx: Any, case_id: str, work: Path) -> None:
     from engine.kernel.ports import Actor
     from engine.record.casefile.export import export_case_file
     from engine.record.casefile.verify import Anchor, verify_case_file
+
     out = work / "case.zip"
     started = time.perf_counter()
     summary = export_case_file(ctx, case_id, Actor("admin", frozenset({"admin"})), out)
@@ -80,9 +91,11 @@ def _case_file(ctx: Any, case_id: str, work: Path) -> None:
     report = verify_case_file(out, Anchor(head=summary.head))
     verified = time.perf_counter() - started
     assert report.ok, report.problems
-    print(f"  (d) case file export {exported * 1e3:.0f} ms, ZIP {out.stat().st_size / 1e6:.2f} MB, "
-          f"chain-proof.json {proof.file_size / 1e6:.2f} MB ({proof.compress_size / 1e6:.2f} MB deflated); "
-          f"verify-export {verified * 1e3:.0f} ms")
+    print(
+        f"  (d) case file export {exported * 1e3:.0f} ms, ZIP {out.stat().st_size / 1e6:.2f} MB, "
+        f"chain-proof.json {proof.file_size / 1e6:.2f} MB ({proof.compress_size / 1e6:.2f} MB deflated); "
+        f"verify-export {verified * 1e3:.0f} ms"
+    )
 
 
 def run(label: str, url: str, entries: int) -> None:
@@ -90,6 +103,7 @@ def run(label: str, url: str, entries: int) -> None:
     from engine.record.heads import sign_head_when_due
     from tests.integration.evidence_cases import case_at_on_site
     from tests.support import MovableClock
+
     clock = MovableClock()
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
@@ -112,6 +126,7 @@ def _pg_schema(url: str) -> tuple[str, Any]:
     from uuid import uuid4
 
     from sqlalchemy import create_engine, text
+
     schema = f"bench_{uuid4().hex[:10]}"
     admin = create_engine(url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
@@ -120,6 +135,7 @@ def _pg_schema(url: str) -> tuple[str, Any]:
     def drop() -> None:
         with admin.connect() as conn:
             conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+
     return f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}", drop
 
 

@@ -33,8 +33,13 @@ def context(url: str | None, var: Path) -> Any:
     from engine.config import Settings
     from tests.conftest import make_context
     from tests.support import MovableClock
-    settings = Settings(database_url=url or f"sqlite:///{var / 'bench.db'}", var_dir=var, secret_key="bench",
-                        password_hash_profile="test")
+
+    settings = Settings(
+        database_url=url or f"sqlite:///{var / 'bench.db'}",
+        var_dir=var,
+        secret_key="bench",
+        password_hash_profile="test",
+    )
     return make_context(settings, MovableClock(), rules="dialect")
 
 
@@ -57,6 +62,7 @@ def run(url: str | None, attempts: int) -> None:
         task_at,
     )
     from tests.support import auth
+
     with tempfile.TemporaryDirectory() as var:
         ctx = context(url, Path(var))
         deploy_shipped(ctx)
@@ -67,8 +73,10 @@ def run(url: str | None, attempts: int) -> None:
             before = len(uow.records.for_case(case_id))
         reads = timed(lambda: client.get(f"/api/v1/cases/{case_id}", headers=auth("sun")), 50)
         decide = {"variables": form_data("decision")}
-        refused = timed(lambda: client.post(f"/api/v1/tasks/{review.id}/complete", json=decide,
-                                            headers=auth("sun")), attempts)
+        refused = timed(
+            lambda: client.post(f"/api/v1/tasks/{review.id}/complete", json=decide, headers=auth("sun")),
+            attempts,
+        )
         with ctx.uow(readonly=True) as uow:
             added = len(uow.records.for_case(case_id)) - before
         limit = ctx.settings.refusals_per_window

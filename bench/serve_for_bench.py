@@ -28,8 +28,11 @@ def main() -> None:
     upgrade(ctx.database)
     ensure_demo_users(ctx)
     fixtures = ROOT / "bench" / "fixtures"
-    deploy(ctx, [(p.name, p.read_bytes()) for p in sorted(fixtures.iterdir()) if p.suffix in (".bpmn", ".form")],
-           Actor("admin", frozenset({"designer"})))
+    deploy(
+        ctx,
+        [(p.name, p.read_bytes()) for p in sorted(fixtures.iterdir()) if p.suffix in (".bpmn", ".form")],
+        Actor("admin", frozenset({"designer"})),
+    )
     serve(create_app(ctx), "127.0.0.1", port, database=ctx.database, accesslog=None)
 
 

@@ -36,6 +36,7 @@ TICK = "bench.tick"
 def fire_tick(ctx: Any, uow: Any, item: Any, now: datetime) -> None:
     from engine.kernel.ports import SYSTEM, RecordDraft
     from engine.record.append import record
+
     record(ctx, uow, RecordDraft(action=TICK, actor=SYSTEM.user_id, payload={"item": item.id}), now)
 
 
@@ -47,6 +48,7 @@ def node(owner: str) -> None:
     from engine.config import from_env
     from engine.deadlines.timers import FIRERS
     from engine.scheduler import run_forever
+
     logging.getLogger("apscheduler").setLevel(logging.ERROR)
     FIRERS[TICK] = fire_tick
     run_forever(bootstrap(from_env()), owner=owner)
@@ -57,6 +59,7 @@ def fresh_database(args: argparse.Namespace) -> tuple[str, Any]:
         folder = tempfile.mkdtemp(prefix="sanxiang-bench-")
         return f"sqlite:///{folder}/bench.db", lambda: None
     from sqlalchemy import create_engine, text
+
     schema = f"bench_{uuid.uuid4().hex[:8]}"
     admin = create_engine(args.pg, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
@@ -65,6 +68,7 @@ def fresh_database(args: argparse.Namespace) -> tuple[str, Any]:
     def drop() -> None:
         with admin.connect() as conn:
             conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+
     return f"{args.pg}{'&' if '?' in args.pg else '?'}options=-csearch_path%3D{schema}", drop
 
 
@@ -73,34 +77,48 @@ def create(ctx: Any, args: argparse.Namespace, start: datetime) -> None:
     from engine.deadlines.timers import schedule_due
     from engine.kernel.ports import Actor
     from engine.processes.deploy import deploy
+
     fixture = ROOT / "tests" / "fixtures" / "timer_wait.bpmn"
     deploy(ctx, [(fixture.name, fixture.read_bytes())], Actor("li", frozenset({"designer"})))
     step = args.window / args.timers
     wang = Actor("wang", frozenset({"window-clerk"}))
     every = max(1, args.timers // max(args.cases, 1))
-    timer_slots = set(range(0, args.timers, every)[:args.cases])
+    timer_slots = set(range(0, args.timers, every)[: args.cases])
     began = time.perf_counter()
     for slot in sorted(timer_slots):
         due = start + timedelta(seconds=slot * step)
         open_case(ctx, "timer_wait", {"dueAt": due.isoformat()}, wang)
     print(f"  {len(timer_slots)} cases opened in {time.perf_counter() - began:.1f}s")
-    ticks = [(None, f"t{slot}", start + timedelta(seconds=slot * step))
-             for slot in range(args.timers) if slot not in timer_slots]
+    ticks = [
+        (None, f"t{slot}", start + timedelta(seconds=slot * step))
+        for slot in range(args.timers)
+        if slot not in timer_slots
+    ]
     far = datetime.now(UTC) + timedelta(days=365)
     for chunk in range(0, len(ticks), 5000):
-        schedule_due(ctx, TICK, ticks[chunk:chunk + 5000])
+        schedule_due(ctx, TICK, ticks[chunk : chunk + 5000])
     for chunk in range(0, args.waiting, 5000):
-        schedule_due(ctx, TICK, [(None, f"w{i}", far + timedelta(seconds=i))
-                                 for i in range(chunk, min(args.waiting, chunk + 5000))])
+        schedule_due(
+            ctx,
+            TICK,
+            [
+                (None, f"w{i}", far + timedelta(seconds=i))
+                for i in range(chunk, min(args.waiting, chunk + 5000))
+            ],
+        )
 
 
 def fired_count(ctx: Any) -> tuple[int, int]:
     from sqlalchemy import func, select
 
     from engine.store.tables_timers import due_items
+
     with ctx.uow(readonly=True) as uow:
-        total, fired = uow.conn.execute(select(func.count(), func.count(due_items.c.fired_at)).where(
-            due_items.c.due_at < datetime.now(UTC) + timedelta(days=300))).one()
+        total, fired = uow.conn.execute(
+            select(func.count(), func.count(due_items.c.fired_at)).where(
+                due_items.c.due_at < datetime.now(UTC) + timedelta(days=300)
+            )
+        ).one()
     return int(total), int(fired)
 
 
@@ -108,6 +126,7 @@ def lags(ctx: Any) -> dict[str, list[float]]:
     from sqlalchemy import select
 
     from engine.store.tables_timers import due_items
+
     found: dict[str, list[float]] = {}
     with ctx.uow(readonly=True) as uow:
         for row in uow.conn.execute(select(due_items).where(due_items.c.fired_at.is_not(None))):
@@ -120,14 +139,18 @@ def describe(values: list[float]) -> str:
 
     def pick(q: float) -> float:
         return ordered[min(len(ordered) - 1, int(len(ordered) * q))]
-    return (f"n={len(ordered)} p50 {statistics.median(ordered) * 1e3:.0f} ms, p90 {pick(0.9) * 1e3:.0f} ms, "
-            f"p99 {pick(0.99) * 1e3:.0f} ms, max {ordered[-1] * 1e3:.0f} ms")
+
+    return (
+        f"n={len(ordered)} p50 {statistics.median(ordered) * 1e3:.0f} ms, p90 {pick(0.9) * 1e3:.0f} ms, "
+        f"p99 {pick(0.99) * 1e3:.0f} ms, max {ordered[-1] * 1e3:.0f} ms"
+    )
 
 
 def explain(ctx: Any, at: datetime) -> str:
     from sqlalchemy import text
 
     from engine.deadlines.store import claim_query
+
     with ctx.database.connect() as conn:
         postgres = conn.dialect.name == "postgresql"
         compiled = claim_query(at, 10, postgres=postgres).compile(dialect=conn.dialect)
@@ -147,22 +170,27 @@ def run(args: argparse.Namespace) -> None:
     from engine.deadlines.timers import FIRERS
     from engine.demo import ensure_demo_users
     from engine.store.migrate import upgrade
+
     FIRERS[TICK] = fire_tick
     url, drop = fresh_database(args)
-    var_dir = tempfile.mkdtemp(prefix="sanxiang-bench-var-")   # nothing lands in the working tree
+    var_dir = tempfile.mkdtemp(prefix="sanxiang-bench-var-")  # nothing lands in the working tree
     ctx = bootstrap(Settings(database_url=url, var_dir=Path(var_dir)), clock=system_clock, rules="dialect")
     upgrade(ctx.database)
     ensure_demo_users(ctx)
-    print(f"{'SQLite' if args.sqlite else 'PostgreSQL'}: {args.timers} due moments "
-          f"({args.cases} BPMN timers) over {args.window:.0f}s, {args.waiting} waiting rows, "
-          f"{args.nodes} scheduler processes")
+    print(
+        f"{'SQLite' if args.sqlite else 'PostgreSQL'}: {args.timers} due moments "
+        f"({args.cases} BPMN timers) over {args.window:.0f}s, {args.waiting} waiting rows, "
+        f"{args.nodes} scheduler processes"
+    )
     start = datetime.now(UTC) + timedelta(seconds=args.lead)
     create(ctx, args, start)
     if datetime.now(UTC) > start:
         print("  warning: creating took longer than --lead; the first moments were already due")
     env = {**os.environ, "SANXIANG_DATABASE_URL": url, "SANXIANG_VAR_DIR": var_dir}
-    nodes = [subprocess.Popen([sys.executable, __file__, "--node", f"bench-{n}"], env=env, cwd=ROOT)
-             for n in range(args.nodes)]
+    nodes = [
+        subprocess.Popen([sys.executable, __file__, "--node", f"bench-{n}"], env=env, cwd=ROOT)
+        for n in range(args.nodes)
+    ]
     try:
         deadline = time.monotonic() + args.lead + args.window + 600
         while fired_count(ctx)[1] < args.timers and time.monotonic() < deadline:

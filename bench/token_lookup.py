@@ -32,6 +32,7 @@ def _context(url: str, work: Path) -> Any:
     from engine.config import Settings
     from tests.conftest import make_context
     from tests.support import MovableClock
+
     settings = Settings(database_url=url, var_dir=work, password_hash_profile="test")
     return make_context(settings, MovableClock(), rules="dialect")
 
@@ -49,13 +50,22 @@ def _timed(call: Callable[[], object], times: int) -> tuple[float, float]:
 def _fill_log(ctx: Any, rows: int) -> None:
     """N failures from other addresses within the last hours (bulk: the fill is not what is measured)."""
     from engine.store.tables_people import security_log
+
     now = ctx.clock()
-    batch = [{"at": now - timedelta(seconds=rows - i), "kind": "login-failed", "login": f"user{i % 500}",
-              "client": f"10.{i // 65536 % 256}.{i // 256 % 256}.{i % 256}", "remote": "", "detail": "{}"}
-             for i in range(rows)]
+    batch = [
+        {
+            "at": now - timedelta(seconds=rows - i),
+            "kind": "login-failed",
+            "login": f"user{i % 500}",
+            "client": f"10.{i // 65536 % 256}.{i // 256 % 256}.{i % 256}",
+            "remote": "",
+            "detail": "{}",
+        }
+        for i in range(rows)
+    ]
     with ctx.database.begin() as conn:
         conn.execute(security_log.insert(), batch)
-    with ctx.database.connect() as conn:   # the statistics autovacuum would have gathered by then
+    with ctx.database.connect() as conn:  # the statistics autovacuum would have gathered by then
         conn.exec_driver_sql("ANALYZE security_log")
         conn.commit()
 
@@ -63,14 +73,16 @@ def _fill_log(ctx: Any, rows: int) -> None:
 def _refused_login(ctx: Any) -> None:
     from engine.errors import NotAllowed
     from engine.people.login import login
+
     with contextlib.suppress(NotAllowed):
         login(ctx, "wang", "wrong-password", remote="192.0.2.1")
-    ctx.clock.advance(hours=2)   # the pair never waits: each attempt is checked in full
+    ctx.clock.advance(hours=2)  # the pair never waits: each attempt is checked in full
 
 
 def run(url: str, rows: int) -> None:
     from engine.people.tokens import token_actor
     from engine.app import create_app
+
     with tempfile.TemporaryDirectory(prefix="sanxiang-bench-") as work:
         ctx = _context(url, Path(work))
         median, p95 = _timed(lambda: token_actor(ctx, "demo-wang"), 2000)

@@ -28,23 +28,30 @@ def _context(url: str, work: Path) -> Any:
     from engine.config import Settings
     from tests.conftest import make_context
     from tests.support import MovableClock
-    settings = Settings(database_url=url, var_dir=work, password_hash_profile="test",
-                        webhook_allow=("127.0.0.0/8",))
+
+    settings = Settings(
+        database_url=url, var_dir=work, password_hash_profile="test", webhook_allow=("127.0.0.0/8",)
+    )
     return make_context(settings, MovableClock(), rules="dialect")
 
 
 def _deploy(ctx: Any) -> None:
     from engine.kernel.ports import Actor
     from engine.processes.deploy import deploy
+
     names = ("c7_review.bpmn", "test-acceptance.form", "test-review.form")
-    deploy(ctx, [(n, (ROOT / "tests" / "fixtures" / n).read_bytes()) for n in names],
-           Actor("li", frozenset({"designer"})))
+    deploy(
+        ctx,
+        [(n, (ROOT / "tests" / "fixtures" / n).read_bytes()) for n in names],
+        Actor("li", frozenset({"designer"})),
+    )
 
 
 def step_times(ctx: Any, cases: int) -> list[float]:
     from engine.cases.opening import open_case
     from engine.kernel.ports import Actor
     from engine.tasks.claim_and_complete import complete_task
+
     wang = Actor("wang", frozenset({"window-clerk"}))
     times = []
     for _ in range(cases):
@@ -59,6 +66,7 @@ def _pg_schema(url: str) -> tuple[str, Any]:
     from uuid import uuid4
 
     from sqlalchemy import create_engine, text
+
     schema = f"bench_{uuid4().hex[:10]}"
     admin = create_engine(url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
@@ -67,31 +75,38 @@ def _pg_schema(url: str) -> tuple[str, Any]:
     def drop() -> None:
         with admin.connect() as conn:
             conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+
     return f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}", drop
 
 
 def _report_steps(label: str, subscriptions: int, times: list[float]) -> None:
     median, p95 = statistics.median(times) * 1e3, sorted(times)[int(len(times) * 0.95)] * 1e3
-    print(f"{label} step, {subscriptions} subscription(s): median {median:.2f} ms, p95 {p95:.2f} ms "
-          f"(n={len(times)})")
+    print(
+        f"{label} step, {subscriptions} subscription(s): median {median:.2f} ms, p95 {p95:.2f} ms "
+        f"(n={len(times)})"
+    )
 
 
 def _report_delivery(label: str, ctx: Any) -> None:
     from engine.integration.delivery import deliver_due_events
+
     started = time.perf_counter()
     report = deliver_due_events(ctx, "bench", limit=100_000)
     elapsed = time.perf_counter() - started
     with ctx.uow(readonly=True) as uow:
         latencies = [a.latency_ms for e in uow.outbox.events(limit=100) for a in uow.outbox.attempts(e.id)]
     rate = report.delivered / elapsed
-    print(f"{label} delivery: {report.delivered} events in {elapsed:.2f} s = {rate:.0f} events/s, "
-          f"median attempt {statistics.median(latencies):.2f} ms")
+    print(
+        f"{label} delivery: {report.delivered} events in {elapsed:.2f} s = {rate:.0f} events/s, "
+        f"median attempt {statistics.median(latencies):.2f} ms"
+    )
 
 
 def run(label: str, url_for: Any, cases: int) -> None:
     from engine.integration.subscriptions import add_subscription
     from engine.kernel.ports import Actor
     from tests.integration.webhook_receiver import Receiver
+
     receiver = Receiver().start()
     admin = Actor("admin", frozenset({"admin"}))
     for subscriptions in (0, 1, 5):

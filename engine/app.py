@@ -58,8 +58,13 @@ def trust_proxies(app: APIFlask, hops: int) -> None:
 
 
 def create_app(ctx: AppContext) -> APIFlask:
-    app = APIFlask("sanxiang", title="Sanxiang 三项 API", version=__version__,
-                   spec_path="/api/v1/openapi.json", docs_path=None)
+    app = APIFlask(
+        "sanxiang",
+        title="Sanxiang 三项 API",
+        version=__version__,
+        spec_path="/api/v1/openapi.json",
+        docs_path=None,
+    )
     app.config.update(
         OPENAPI_VERSION="3.1.0",
         MAX_CONTENT_LENGTH=ctx.settings.max_diagram_bytes * 4,
@@ -83,8 +88,15 @@ def create_app(ctx: AppContext) -> APIFlask:
     @app.error_processor
     def _http_error(error):  # type: ignore[no-untyped-def]
         detail = error.detail if isinstance(error.detail, dict) else {}
-        return problem(error.status_code, f"http-{error.status_code}", error.message, error.message,
-                       str(error.message), str(error.message), errors=detail)
+        return problem(
+            error.status_code,
+            f"http-{error.status_code}",
+            error.message,
+            error.message,
+            str(error.message),
+            str(error.message),
+            errors=detail,
+        )
 
     @app.get("/healthz")
     @app.doc(hide=True)

@@ -54,21 +54,24 @@ DEFAULT_HANDLERS: dict[str, Handler] = {
 }
 
 
-def condition_evaluator(functions: Mapping[str, Callable[..., Any]], budget: EvaluationBudget = DEFAULT_BUDGET
-                        ) -> Callable[[str, Mapping[str, Any]], bool]:
+def condition_evaluator(
+    functions: Mapping[str, Callable[..., Any]], budget: EvaluationBudget = DEFAULT_BUDGET
+) -> Callable[[str, Mapping[str, Any]], bool]:
     """A diagram condition against case variables, in the runner's safe language (unset facts read null),
     under the evaluation budget."""
+
     def evaluate(source: str, variables: Mapping[str, Any]) -> bool:
         return evaluate_condition(source, variables, functions, budget)
 
     return evaluate
 
 
-def _linters(rules: str, budget: EvaluationBudget
-             ) -> tuple[Callable[[bytes, str], list[Any]], Callable[[bytes, str], list[Any]]]:
+def _linters(
+    rules: str, budget: EvaluationBudget
+) -> tuple[Callable[[bytes, str], list[Any]], Callable[[bytes, str], list[Any]]]:
     from engine.compliance.lint import lint_bpmn, lint_form
 
-    constant_check = partial(constant_failures, budget=budget)   # SX-D132: the runner evaluates constants
+    constant_check = partial(constant_failures, budget=budget)  # SX-D132: the runner evaluates constants
 
     def lint(data: bytes, name: str) -> list[Any]:
         return lint_bpmn(data, filename=name, rules=rules, budget=budget, constant_check=constant_check)
@@ -79,38 +82,54 @@ def _linters(rules: str, budget: EvaluationBudget
     return lint, lint_f
 
 
-def bootstrap(settings: Settings, *, clock: Clock | None = None, rules: str = "all",
-              handlers: Mapping[str, Handler] | None = None,
-              functions: Mapping[str, Callable[..., Any]] | None = None) -> AppContext:
+def bootstrap(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    rules: str = "all",
+    handlers: Mapping[str, Handler] | None = None,
+    functions: Mapping[str, Callable[..., Any]] | None = None,
+) -> AppContext:
     """``rules`` is "all" in every real deployment; engine tests may narrow it to "dialect"."""
     db = make_engine(settings.database_url)
-    calendar = BureauCalendar(default_calendar)   # working days: bureau's days over the packaged sources
-    runner = Runner({**DEFAULT_HANDLERS, **(handlers or {})},
-                    {**workday_functions(calendar.current), **(functions or {})}, settings.budget)
+    calendar = BureauCalendar(default_calendar)  # working days: bureau's days over the packaged sources
+    runner = Runner(
+        {**DEFAULT_HANDLERS, **(handlers or {})},
+        {**workday_functions(calendar.current), **(functions or {})},
+        settings.budget,
+    )
     allowed = frozenset(runner.functions)
 
     def parse(xml: bytes, key: str | None) -> ParsedProcess:
         return parse_process(xml, key, allowed)
 
     lint, lint_form = _linters(rules, settings.budget)
-    ctx = AppContext(settings=settings, uow=SqlUnitOfWorkFactory(db), runner=runner, parse=parse,
-                     lint=lint, lint_form=lint_form, clock=clock or system_clock, database=db,
-                     calendar=calendar)
+    ctx = AppContext(
+        settings=settings,
+        uow=SqlUnitOfWorkFactory(db),
+        runner=runner,
+        parse=parse,
+        lint=lint,
+        lint_form=lint_form,
+        clock=clock or system_clock,
+        database=db,
+        calendar=calendar,
+    )
     # Guards run in this order before every task completion; the first refusal wins.
     ctx.guards = (
-        case_is_not_suspended,                 # a suspended case completes nothing (console)
-        validate_form_data,                    # the form first: later guards read valid data
-        lowering_guard(ctx),                   # an established fact is lowered only by a correction
-        *legal_review_guards(ctx),             # review, coordination, decision
-        require_media,                         # audio/video on on-site, hearing, delivery
-        certificate_guard(ctx.clock),          # on-site work only with a valid enforcement certificate
-        delegated_task_is_given_back_first,    # 委派: the owner completes once it is given back
+        case_is_not_suspended,  # a suspended case completes nothing (console)
+        validate_form_data,  # the form first: later guards read valid data
+        lowering_guard(ctx),  # an established fact is lowered only by a correction
+        *legal_review_guards(ctx),  # review, coordination, decision
+        require_media,  # audio/video on on-site, hearing, delivery
+        certificate_guard(ctx.clock),  # on-site work only with a valid enforcement certificate
+        delegated_task_is_given_back_first,  # 委派: the owner completes once it is given back
     )
     # Listeners see every record entry in its own transaction.
     ctx.listeners = (
-        deadline_listener(ctx),                # deadlines follow the steps of each case
-        queue_events,                          # the webhook outbox
-        discard_draft_of_completed_task,       # a completed task's draft is gone
+        deadline_listener(ctx),  # deadlines follow the steps of each case
+        queue_events,  # the webhook outbox
+        discard_draft_of_completed_task,  # a completed task's draft is gone
     )
     ctx.effect_handlers["disclosure.schedule"] = schedule_disclosure
     ctx.effect_handlers["timer.capped"] = record_timer_capped

@@ -15,10 +15,23 @@ from engine.record.head_policy import DEFAULT_EVERY_ENTRIES, DEFAULT_EVERY_MINUT
 
 # What evidence uploads may be (detected from the bytes, never from the name); "type/*" allows a family.
 DEFAULT_EVIDENCE_TYPES: tuple[str, ...] = (
-    "application/pdf", "image/jpeg", "image/png", "image/gif", "image/webp", "image/tiff", "image/heic",
-    "image/bmp", "audio/*", "video/*", "application/msword", "application/vnd.ms-excel",
-    "application/vnd.ms-powerpoint", "application/rtf", "application/vnd.oasis.opendocument.text",
-    "application/vnd.oasis.opendocument.spreadsheet", "application/vnd.oasis.opendocument.presentation",
+    "application/pdf",
+    "image/jpeg",
+    "image/png",
+    "image/gif",
+    "image/webp",
+    "image/tiff",
+    "image/heic",
+    "image/bmp",
+    "audio/*",
+    "video/*",
+    "application/msword",
+    "application/vnd.ms-excel",
+    "application/vnd.ms-powerpoint",
+    "application/rtf",
+    "application/vnd.oasis.opendocument.text",
+    "application/vnd.oasis.opendocument.spreadsheet",
+    "application/vnd.oasis.opendocument.presentation",
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "application/vnd.openxmlformats-officedocument.presentationml.presentation",
@@ -39,29 +52,29 @@ class Settings:
     yellow_days: int = 3
     scheduler: bool = True
     language: str = "zh"
-    password_hash_profile: str = "default"     # argon2 cost: "default"; "test" is cheap (tests only)
-    signing_key_path: Path | None = None      # None: <var_dir>/keys/records-ed25519.pem (made on first use)
-    head_every_entries: int = DEFAULT_EVERY_ENTRIES   # sign the record's head at least every N entries …
+    password_hash_profile: str = "default"  # argon2 cost: "default"; "test" is cheap (tests only)
+    signing_key_path: Path | None = None  # None: <var_dir>/keys/records-ed25519.pem (made on first use)
+    head_every_entries: int = DEFAULT_EVERY_ENTRIES  # sign the record's head at least every N entries …
     head_every_minutes: int = DEFAULT_EVERY_MINUTES  # … or M minutes (engine.record.head_policy)
-    evidence_dir: Path | None = None          # None: <var_dir>/evidence
+    evidence_dir: Path | None = None  # None: <var_dir>/evidence
     evidence_types: tuple[str, ...] = DEFAULT_EVIDENCE_TYPES
-    webhook_allow: tuple[str, ...] = ()          # outbound targets re-admitted (e.g. "127.0.0.0/8")
-    webhook_timeout: float = 10.0                # seconds per connect / read of one delivery
-    webhook_max_attempts: int = 10               # then the event is dead (a supervisor may replay it)
-    webhook_lease_seconds: int = 120             # a claimed event returns to the queue if its node dies
-    inbound_secret: str = field(default="", repr=False)   # whsec_… shared with the provincial platform
-    inbound_tolerance_seconds: int = 300         # accepted age of an inbound webhook-timestamp
-    expected_default: str = "3"     # a step's expected time without sanxiang.expected: working days, or "4h"
-    unclaimed_limit: str = "3"      # a task nobody claimed for this long is stuck (working days, or "8h")
-    timer_lag_seconds: int = 60     # a due timer not fired this long after its time is stuck
-    metrics_token: str = field(default="", repr=False)   # /metrics: Bearer token; empty = loopback only
-    budget: EvaluationBudget = DEFAULT_BUDGET   # what a diagram may cost: engine.kernel.budgets
-    secure_cookies: bool = False    # the session cookie only over HTTPS (Secure, named __Host-…)
-    trusted_proxies: int = 0        # reverse proxies in front whose X-Forwarded-For/-Proto are believed
-    security_log_days: int = 180    # logins, failures, logouts kept this long (≥ 6 months: 网络安全法 第21条)
-    security_log_max_rows: int = 1_000_000   # and never more rows than this (the oldest go first)
-    refusals_per_window: int = 10       # refusals of one actor on one case recorded one by one per window …
-    refusal_window_seconds: int = 600   # … of this length; further ones are counted, then summarised
+    webhook_allow: tuple[str, ...] = ()  # outbound targets re-admitted (e.g. "127.0.0.0/8")
+    webhook_timeout: float = 10.0  # seconds per connect / read of one delivery
+    webhook_max_attempts: int = 10  # then the event is dead (a supervisor may replay it)
+    webhook_lease_seconds: int = 120  # a claimed event returns to the queue if its node dies
+    inbound_secret: str = field(default="", repr=False)  # whsec_… shared with the provincial platform
+    inbound_tolerance_seconds: int = 300  # accepted age of an inbound webhook-timestamp
+    expected_default: str = "3"  # a step's expected time without sanxiang.expected: working days, or "4h"
+    unclaimed_limit: str = "3"  # a task nobody claimed for this long is stuck (working days, or "8h")
+    timer_lag_seconds: int = 60  # a due timer not fired this long after its time is stuck
+    metrics_token: str = field(default="", repr=False)  # /metrics: Bearer token; empty = loopback only
+    budget: EvaluationBudget = DEFAULT_BUDGET  # what a diagram may cost: engine.kernel.budgets
+    secure_cookies: bool = False  # the session cookie only over HTTPS (Secure, named __Host-…)
+    trusted_proxies: int = 0  # reverse proxies in front whose X-Forwarded-For/-Proto are believed
+    security_log_days: int = 180  # logins, failures, logouts kept this long (≥ 6 months: 网络安全法 第21条)
+    security_log_max_rows: int = 1_000_000  # and never more rows than this (the oldest go first)
+    refusals_per_window: int = 10  # refusals of one actor on one case recorded one by one per window …
+    refusal_window_seconds: int = 600  # … of this length; further ones are counted, then summarised
 
     @property
     def signing_key_file(self) -> Path:
@@ -84,20 +97,26 @@ def project_dir(start: Path) -> Path | None:
     for folder in (start, *start.parents):
         candidate = folder / "pyproject.toml"
         try:
-            if candidate.is_file() and tomllib.loads(candidate.read_text("utf-8")).get(
-                    "project", {}).get("name") == "sanxiang":
+            if (
+                candidate.is_file()
+                and tomllib.loads(candidate.read_text("utf-8")).get("project", {}).get("name") == "sanxiang"
+            ):
                 return folder
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
             continue
     return None
 
 
-NO_PROJECT_ZH = ("这里不是 Sanxiang 项目目录，也没有设置 SANXIANG_VAR_DIR：不知道数据库和密钥在哪里。"
-                 "请在项目目录（scripts/up 所在处）中运行，或设置 SANXIANG_VAR_DIR（以及 PostgreSQL 的 "
-                 "SANXIANG_DATABASE_URL）")
-NO_PROJECT_EN = ("Not inside a Sanxiang project and SANXIANG_VAR_DIR is not set: there is no database or key "
-                 "folder to use. Run from the project (where scripts/up is), or set SANXIANG_VAR_DIR (and "
-                 "SANXIANG_DATABASE_URL for PostgreSQL)")
+NO_PROJECT_ZH = (
+    "这里不是 Sanxiang 项目目录，也没有设置 SANXIANG_VAR_DIR：不知道数据库和密钥在哪里。"
+    "请在项目目录（scripts/up 所在处）中运行，或设置 SANXIANG_VAR_DIR（以及 PostgreSQL 的 "
+    "SANXIANG_DATABASE_URL）"
+)
+NO_PROJECT_EN = (
+    "Not inside a Sanxiang project and SANXIANG_VAR_DIR is not set: there is no database or key "
+    "folder to use. Run from the project (where scripts/up is), or set SANXIANG_VAR_DIR (and "
+    "SANXIANG_DATABASE_URL for PostgreSQL)"
+)
 
 
 def var_dir_from(env: Mapping[str, str], cwd: Path) -> tuple[Path, Path | None]:
@@ -133,7 +152,8 @@ def from_env(env: Mapping[str, str] | None = None, cwd: Path | None = None) -> S
         head_every_minutes=int(env.get("SANXIANG_HEAD_EVERY_MINUTES", str(DEFAULT_EVERY_MINUTES))),
         evidence_dir=Path(env["SANXIANG_EVIDENCE_DIR"]) if env.get("SANXIANG_EVIDENCE_DIR") else None,
         evidence_types=tuple(t.strip() for t in env["SANXIANG_EVIDENCE_TYPES"].split(",") if t.strip())
-        if env.get("SANXIANG_EVIDENCE_TYPES") else DEFAULT_EVIDENCE_TYPES,
+        if env.get("SANXIANG_EVIDENCE_TYPES")
+        else DEFAULT_EVIDENCE_TYPES,
         webhook_allow=tuple(a.strip() for a in env.get("SANXIANG_WEBHOOK_ALLOW", "").split(",") if a.strip()),
         webhook_timeout=float(env.get("SANXIANG_WEBHOOK_TIMEOUT", "10")),
         webhook_max_attempts=int(env.get("SANXIANG_WEBHOOK_MAX_ATTEMPTS", "10")),

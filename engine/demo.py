@@ -18,7 +18,7 @@ class DemoUser:
     user_id: str
     name: str
     groups: tuple[str, ...]
-    register: dict[str, str] = field(default_factory=dict)   # the staff register line (post, department…)
+    register: dict[str, str] = field(default_factory=dict)  # the staff register line (post, department…)
 
     @property
     def token(self) -> str:
@@ -30,13 +30,27 @@ class DemoUser:
 
 
 DEMO_USERS = (
-    DemoUser("wang", "王窗口（窗口受理）", ("window-clerk",),
-             {"post": "窗口受理员", "department": "政务服务科", "window": "综合受理3号窗口"}),
-    DemoUser("zhao", "赵承办（承办人）", ("handler",),
-             {"post": "审批科员", "department": "市场准入审批科", "certificate_no": "鲁执37010220240017",
-              "certificate_issuer": "济南市人民政府", "certificate_valid_until": "2029-12-31"}),
-    DemoUser("qian", "钱法审（法制审核）", ("legal-reviewer",),
-             {"post": "法制审核员", "department": "法制审核科"}),
+    DemoUser(
+        "wang",
+        "王窗口（窗口受理）",
+        ("window-clerk",),
+        {"post": "窗口受理员", "department": "政务服务科", "window": "综合受理3号窗口"},
+    ),
+    DemoUser(
+        "zhao",
+        "赵承办（承办人）",
+        ("handler",),
+        {
+            "post": "审批科员",
+            "department": "市场准入审批科",
+            "certificate_no": "鲁执37010220240017",
+            "certificate_issuer": "济南市人民政府",
+            "certificate_valid_until": "2029-12-31",
+        },
+    ),
+    DemoUser(
+        "qian", "钱法审（法制审核）", ("legal-reviewer",), {"post": "法制审核员", "department": "法制审核科"}
+    ),
     DemoUser("sun", "孙局长（负责人）", ("approver",), {"post": "局长", "department": "局领导"}),
     DemoUser("zhou", "周督查（督查室）", ("supervisor",), {"post": "督查专员", "department": "督查室"}),
     DemoUser("li", "李设计（流程设计）", ("designer",), {"post": "信息化专员", "department": "信息化科"}),
@@ -59,12 +73,13 @@ def ensure_demo_users(ctx: AppContext) -> list[DemoUser]:
         people: Any = uow.people
         for user in DEMO_USERS:
             uow.users.upsert(user.user_id, user.name, list(user.groups), now)
-            if uow.users.token(user.token) is None:   # a revoked demo token stays revoked
+            if uow.users.token(user.token) is None:  # a revoked demo token stays revoked
                 uow.users.add_token(user.user_id, user.token, "demo", now)
             people.put_staff(user.user_id, now, **_register_values(user))
             if people.password_hash(user.user_id) is None:
-                people.set_password(user.user_id, hasher(ctx.settings.password_hash_profile)
-                                        .hash(user.password), now)
+                people.set_password(
+                    user.user_id, hasher(ctx.settings.password_hash_profile).hash(user.password), now
+                )
         uow.commit()
     return list(DEMO_USERS)
 

@@ -23,8 +23,14 @@ from typing import Any
 class SanxiangError(Exception):
     code = "sanxiang.error"
 
-    def __init__(self, message_zh: str, message_en: str | None = None, *,
-                 code: str | None = None, details: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        message_zh: str,
+        message_en: str | None = None,
+        *,
+        code: str | None = None,
+        details: dict[str, Any] | None = None,
+    ) -> None:
         super().__init__(message_en or message_zh)
         self.message_zh = message_zh
         self.message_en = message_en or message_zh

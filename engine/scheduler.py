@@ -43,8 +43,8 @@ from engine.supervision.dashboard import scan_for_alerts
 
 log = logging.getLogger(__name__)
 
-SAFETY_INTERVAL = 1.0   # seconds; one indexed query per node when nothing is due
-BATCH = 10   # rows claimed at a time: few enough to fire well within a lease
+SAFETY_INTERVAL = 1.0  # seconds; one indexed query per node when nothing is due
+BATCH = 10  # rows claimed at a time: few enough to fire well within a lease
 _CLAIMER = "sanxiang.claimer"
 _WAKE = "sanxiang.wake"
 
@@ -71,12 +71,12 @@ def register_job(func: Callable[[AppContext], Any], *, trigger: str = "interval"
         JOBS.append(job)
 
 
-register_job(scan_for_alerts, seconds=60)   # the console: each new stuck or failed case recorded once
-register_job(deliver_outbox, seconds=2)      # webhooks: due outbox rows, in order per case
-register_job(publish_due_disclosures, minutes=10)   # decisions still unpublished on their due day
-register_job(sign_head_when_due, seconds=CHECK_SECONDS)   # a signed head every N entries or M minutes
-register_job(close_refusal_windows, seconds=60)   # refusals only counted: one summary per window
-register_job(export_signed_head, trigger="cron", hour=0, minute=5, timezone=ZONE_NAME)   # daily file
+register_job(scan_for_alerts, seconds=60)  # the console: each new stuck or failed case recorded once
+register_job(deliver_outbox, seconds=2)  # webhooks: due outbox rows, in order per case
+register_job(publish_due_disclosures, minutes=10)  # decisions still unpublished on their due day
+register_job(sign_head_when_due, seconds=CHECK_SECONDS)  # a signed head every N entries or M minutes
+register_job(close_refusal_windows, seconds=60)  # refusals only counted: one summary per window
+register_job(export_signed_head, trigger="cron", hour=0, minute=5, timezone=ZONE_NAME)  # daily file
 
 
 def new_owner() -> str:
@@ -96,15 +96,23 @@ class Claimer:
 
     def wake_at(self, when: datetime) -> None:
         run_at = max(when, datetime.now(UTC))
-        self.scheduler.add_job(run_claimer, "date", run_date=run_at, args=[self], id=_WAKE,
-                               replace_existing=True, executor="claimer", misfire_grace_time=None,
-                               coalesce=True)
+        self.scheduler.add_job(
+            run_claimer,
+            "date",
+            run_date=run_at,
+            args=[self],
+            id=_WAKE,
+            replace_existing=True,
+            executor="claimer",
+            misfire_grace_time=None,
+            coalesce=True,
+        )
 
 
 def run_claimer(claimer: Claimer) -> None:
     """The claimer's job: fire until nothing is due, then wake up again at the next due time."""
     if not claimer._lock.acquire(blocking=False):
-        return   # the other trigger is running it right now
+        return  # the other trigger is running it right now
     try:
         while not claimer.stopping.is_set():
             report = fire_due_timers(claimer.ctx, claimer.owner, claimer.batch, claimer.lease)
@@ -112,7 +120,7 @@ def run_claimer(claimer: Claimer) -> None:
             if report.claimed < claimer.batch:
                 break
         upcoming = None if claimer.stopping.is_set() else next_due_at(claimer.ctx)
-    except Exception:   # the database may be away for a moment: the safety interval tries again
+    except Exception:  # the database may be away for a moment: the safety interval tries again
         log.exception("the claimer of due moments failed; retrying on the next interval")
         return
     finally:
@@ -121,19 +129,36 @@ def run_claimer(claimer: Claimer) -> None:
         claimer.wake_at(upcoming)
 
 
-def start(ctx: AppContext, *, owner: str | None = None, interval: float = SAFETY_INTERVAL, batch: int = BATCH,
-          lease: timedelta = LEASE) -> tuple[BackgroundScheduler, Claimer]:
+def start(
+    ctx: AppContext,
+    *,
+    owner: str | None = None,
+    interval: float = SAFETY_INTERVAL,
+    batch: int = BATCH,
+    lease: timedelta = LEASE,
+) -> tuple[BackgroundScheduler, Claimer]:
     """Start a background scheduler for ``ctx``: the claimer (now, then at due times and every
     ``interval`` seconds) and every registered job."""
-    scheduler = BackgroundScheduler(timezone=UTC, executors={
-        "default": ThreadPoolExecutor(4), "claimer": ThreadPoolExecutor(1)})
+    scheduler = BackgroundScheduler(
+        timezone=UTC, executors={"default": ThreadPoolExecutor(4), "claimer": ThreadPoolExecutor(1)}
+    )
     claimer = Claimer(ctx, owner or new_owner(), batch, lease, scheduler=scheduler)
-    scheduler.add_job(run_claimer, "interval", seconds=interval, args=[claimer], id=_CLAIMER,
-                      executor="claimer", next_run_time=datetime.now(UTC), coalesce=True, max_instances=1,
-                      misfire_grace_time=None)
+    scheduler.add_job(
+        run_claimer,
+        "interval",
+        seconds=interval,
+        args=[claimer],
+        id=_CLAIMER,
+        executor="claimer",
+        next_run_time=datetime.now(UTC),
+        coalesce=True,
+        max_instances=1,
+        misfire_grace_time=None,
+    )
     for job in JOBS:
-        scheduler.add_job(job.func, job.trigger, args=[ctx], id=job.id, coalesce=True, max_instances=1,
-                          **job.options)
+        scheduler.add_job(
+            job.func, job.trigger, args=[ctx], id=job.id, coalesce=True, max_instances=1, **job.options
+        )
     scheduler.start()
     log.info("scheduler %s started (interval %.1fs, batch %d)", claimer.owner, interval, batch)
     return scheduler, claimer
@@ -152,13 +177,20 @@ def start_with_server(settings: Settings) -> BackgroundScheduler | None:
     with _server_lock:
         if _server_scheduler is None:
             from engine.bootstrap import bootstrap
+
             _server_scheduler, _ = start(bootstrap(settings))
     return _server_scheduler
 
 
-def run_forever(ctx: AppContext, *, owner: str | None = None, interval: float = SAFETY_INTERVAL,
-                batch: int = BATCH, lease: timedelta = LEASE,
-                started: Callable[[Claimer], None] | None = None) -> Claimer:
+def run_forever(
+    ctx: AppContext,
+    *,
+    owner: str | None = None,
+    interval: float = SAFETY_INTERVAL,
+    batch: int = BATCH,
+    lease: timedelta = LEASE,
+    started: Callable[[Claimer], None] | None = None,
+) -> Claimer:
     """``sanxiang scheduler``: run until SIGTERM or SIGINT, then finish the running job and stop."""
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
@@ -169,6 +201,6 @@ def run_forever(ctx: AppContext, *, owner: str | None = None, interval: float = 
     try:
         stop.wait()
     finally:
-        claimer.stopping.set()          # the running batch ends; its unfired rows' leases run out
+        claimer.stopping.set()  # the running batch ends; its unfired rows' leases run out
         scheduler.shutdown(wait=True)
     return claimer

@@ -21,12 +21,29 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
         return self.application
 
 
-def serve(app: Any, host: str, port: int, *, workers: int = 1, threads: int = 8,
-          database: Any = None, accesslog: str | None = "-") -> None:
+def serve(
+    app: Any,
+    host: str,
+    port: int,
+    *,
+    workers: int = 1,
+    threads: int = 8,
+    database: Any = None,
+    accesslog: str | None = "-",
+) -> None:
     def post_fork(_server: Any, _worker: Any) -> None:
-        if database is not None:   # connections opened before the fork belong to the master
+        if database is not None:  # connections opened before the fork belong to the master
             database.dispose(close=False)
 
-    _Gunicorn(app, {"bind": f"{host}:{port}", "workers": workers, "threads": threads,
-                    "worker_class": "gthread" if threads > 1 else "sync", "accesslog": accesslog,
-                    "timeout": 120, "post_fork": post_fork}).run()
+    _Gunicorn(
+        app,
+        {
+            "bind": f"{host}:{port}",
+            "workers": workers,
+            "threads": threads,
+            "worker_class": "gthread" if threads > 1 else "sync",
+            "accesslog": accesslog,
+            "timeout": 120,
+            "post_fork": post_fork,
+        },
+    ).run()

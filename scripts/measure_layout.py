@@ -70,10 +70,14 @@ def main() -> None:
         print(f"  {'*' if count > FOLDER_BUDGET else ' '} {folder}: {count}")
     long = [(p, len(p.read_text(encoding="utf-8").splitlines())) for p in paths]
     over = [(p, n) for p, n in long if n > MODULE_BUDGET]
-    print(f"modules: {len(paths)}; folders over {FOLDER_BUDGET}: {sum(c > FOLDER_BUDGET for c in folders.values())}")
+    print(
+        f"modules: {len(paths)}; folders over {FOLDER_BUDGET}: {sum(c > FOLDER_BUDGET for c in folders.values())}"
+    )
     print(f"modules over {MODULE_BUDGET} lines: {len(over)} {[str(p.relative_to(ROOT)) for p, _ in over]}")
     lengths = function_lengths(paths)
-    print(f"functions: {len(lengths)}; length median {percentile(lengths, 0.5)}, p90 {percentile(lengths, 0.9)}")
+    print(
+        f"functions: {len(lengths)}; length median {percentile(lengths, 0.5)}, p90 {percentile(lengths, 0.9)}"
+    )
     uses, lines = any_per_kloc(paths)
     print(f"Any outside runner/: {uses} in {lines} lines = {1000 * uses / lines:.1f} per 1,000 lines")
     print(f"assert statements in tests/: {test_asserts()}")

@@ -30,7 +30,7 @@ MOVES: dict[str, str] = {
     "engine/domain/global_links.py": "engine/record/global_links.py",
     "engine/domain/head_policy.py": "engine/record/head_policy.py",
     "engine/domain/head_signature.py": "engine/record/head_signature.py",
-    "engine/domain/identity.py": "cnid/__init__.py",   # shared with webhooks
+    "engine/domain/identity.py": "cnid/__init__.py",  # shared with webhooks
     "engine/domain/legal_review.py": "engine/review/rules.py",
     "engine/domain/login_throttle.py": "engine/people/rules.py",
     "engine/domain/record_chain.py": "engine/record/chain.py",
@@ -205,8 +205,10 @@ def _longest_prefix(name: str, table: dict[str, str]) -> str | None:
     return result
 
 
-FROM_IMPORT = re.compile(r"^(?P<indent>\s*)from (?P<pkg>engine(?:\.\w+)*) import (?P<names>[^()\n#]+?)(?P<tail>\s*#.*)?$",
-                         re.MULTILINE)
+FROM_IMPORT = re.compile(
+    r"^(?P<indent>\s*)from (?P<pkg>engine(?:\.\w+)*) import (?P<names>[^()\n#]+?)(?P<tail>\s*#.*)?$",
+    re.MULTILINE,
+)
 DOTTED = re.compile(r"(?<![\w/.])engine(?:\.\w+)+")
 SLASHED = re.compile(r"(?<![\w.])engine(?:/\w+)+(?:\.py)?")
 
@@ -229,7 +231,11 @@ def split_from_imports(text: str, modules: dict[str, str]) -> str:
         lines = [f"{indent}from {pkg} import {', '.join(kept)}{tail}"] if kept else []
         for parent, leaf, alias in moved:
             as_alias = f" as {alias}" if alias else ""
-            lines.append(f"{indent}from {parent} import {leaf}{as_alias}" if parent else f"{indent}import {leaf}{as_alias}")
+            lines.append(
+                f"{indent}from {parent} import {leaf}{as_alias}"
+                if parent
+                else f"{indent}import {leaf}{as_alias}"
+            )
         return "\n".join(lines)
 
     return FROM_IMPORT.sub(rewrite, text)
@@ -242,8 +248,10 @@ def rewrite_text(text: str, modules: dict[str, str], paths: dict[str, str]) -> s
     def slashed(match: re.Match[str]) -> str:
         raw = match.group(0)
         suffix = ".py" if raw.endswith(".py") else ""
-        moved = _longest_prefix(raw.removesuffix(".py").replace("/", "."), {k.replace("/", "."): v.replace("/", ".")
-                                                                           for k, v in paths.items()})
+        moved = _longest_prefix(
+            raw.removesuffix(".py").replace("/", "."),
+            {k.replace("/", "."): v.replace("/", ".") for k, v in paths.items()},
+        )
         return moved.replace(".", "/") + suffix if moved else raw
 
     return SLASHED.sub(slashed, text)
@@ -259,7 +267,7 @@ def expand_file_moves() -> list[tuple[str, str]]:
             if new == old:
                 new = target
             elif new.startswith(old + "/"):
-                new = target + new[len(old):]
+                new = target + new[len(old) :]
         if new != path:
             result.append((path, new))
     return result
@@ -281,7 +289,11 @@ def move() -> None:
 def rewrite() -> None:
     modules, paths = module_map(), path_map()
     for path in tracked_files():
-        if path.suffix not in TEXT_SUFFIXES or "node_modules" in path.parts or path.name == "move_to_areas.py":
+        if (
+            path.suffix not in TEXT_SUFFIXES
+            or "node_modules" in path.parts
+            or path.name == "move_to_areas.py"
+        ):
             continue
         try:
             text = path.read_text(encoding="utf-8")

@@ -49,8 +49,12 @@ def clock() -> MovableClock:
 
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
-    return Settings(database_url=database_url, var_dir=tmp_path / "var", secret_key="test-secret",
-                    password_hash_profile="test")
+    return Settings(
+        database_url=database_url,
+        var_dir=tmp_path / "var",
+        secret_key="test-secret",
+        password_hash_profile="test",
+    )
 
 
 def make_context(settings: Settings, clock: MovableClock, **options: object) -> AppContext:
@@ -71,6 +75,7 @@ def ctx(settings: Settings, clock: MovableClock) -> Iterator[AppContext]:
 @pytest.fixture
 def app(ctx: AppContext):  # type: ignore[no-untyped-def]
     from engine.app import create_app
+
     application = create_app(ctx)
     application.config["TESTING"] = True
     return application

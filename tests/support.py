@@ -14,7 +14,7 @@ class MovableClock:
     """The injected clock: tests move time, never sleep."""
 
     def __init__(self, start: datetime | None = None) -> None:
-        self.now = start or datetime(2026, 11, 27, 1, 0, tzinfo=UTC)   # 09:00 in Asia/Shanghai
+        self.now = start or datetime(2026, 11, 27, 1, 0, tzinfo=UTC)  # 09:00 in Asia/Shanghai
 
     def __call__(self) -> datetime:
         return self.now

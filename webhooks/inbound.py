@@ -101,8 +101,9 @@ def _semantic_errors(document: dict[str, Any]) -> list[str]:
 
 def _parse_json(raw_body: bytes) -> Any:
     try:
-        return json.loads(raw_body.decode("utf-8"), object_pairs_hook=_unique_keys,
-                          parse_constant=_refuse_constant)
+        return json.loads(
+            raw_body.decode("utf-8"), object_pairs_hook=_unique_keys, parse_constant=_refuse_constant
+        )
     except UnicodeDecodeError as exc:
         raise PayloadInvalid(["$: body is not UTF-8"], _INVALID_ZH, _INVALID_EN) from exc
     except (ValueError, RecursionError) as exc:

@@ -30,11 +30,22 @@ CASE_STUCK = "case.stuck"
 CASE_FAILED = "case.failed"
 AUDIT_HEAD_EXPORTED = "audit.head-exported"
 
-EVENT_TYPES: frozenset[str] = frozenset({
-    CASE_STARTED, TASK_CREATED, TASK_COMPLETED, REVIEW_COMPLETED, DECISION_MADE,
-    DISCLOSURE_PUBLISHED, DISCLOSURE_WITHDRAWN, DEADLINE_WARNING, DEADLINE_OVERDUE,
-    CASE_STUCK, CASE_FAILED, AUDIT_HEAD_EXPORTED,
-})
+EVENT_TYPES: frozenset[str] = frozenset(
+    {
+        CASE_STARTED,
+        TASK_CREATED,
+        TASK_COMPLETED,
+        REVIEW_COMPLETED,
+        DECISION_MADE,
+        DISCLOSURE_PUBLISHED,
+        DISCLOSURE_WITHDRAWN,
+        DEADLINE_WARNING,
+        DEADLINE_OVERDUE,
+        CASE_STUCK,
+        CASE_FAILED,
+        AUDIT_HEAD_EXPORTED,
+    }
+)
 
 
 def is_event_type(name: str) -> bool:

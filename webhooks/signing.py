@@ -92,7 +92,10 @@ def verify(
     webhook = _webhook(secret)
     lowered = {name.lower(): value for name, value in headers.items()}
     message_id, timestamp_text, signature_text = (
-        lowered.get(ID_HEADER), lowered.get(TIMESTAMP_HEADER), lowered.get(SIGNATURE_HEADER))
+        lowered.get(ID_HEADER),
+        lowered.get(TIMESTAMP_HEADER),
+        lowered.get(SIGNATURE_HEADER),
+    )
     if not (message_id and timestamp_text and signature_text):
         raise _refusal("missing_header")
     sent_at = _parse_timestamp(timestamp_text)
@@ -115,7 +118,7 @@ def _webhook(secret: str) -> Webhook:
     """The library's signer for a ``whsec_<base64>`` secret; ``ValueError`` if it is not one."""
     if not secret.startswith(SECRET_PREFIX):
         raise ValueError(f"a webhook secret must look like {SECRET_PREFIX}<base64>")
-    encoded = secret[len(SECRET_PREFIX):]
+    encoded = secret[len(SECRET_PREFIX) :]
     try:
         key = base64.b64decode(encoded + "=" * (-len(encoded) % 4), validate=True)
     except binascii.Error as exc:

@@ -119,13 +119,19 @@ def _check_address(ip: IPAddress, networks: Sequence[IPNetwork]) -> None:
     candidates = [ip]
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         candidates.append(ip.ipv4_mapped)
-    if any(candidate in network for candidate in candidates for network in networks
-           if candidate.version == network.version):
+    if any(
+        candidate in network
+        for candidate in candidates
+        for network in networks
+        if candidate.version == network.version
+    ):
         return
     reason = refusal_reason(ip)
     if reason is not None:
-        raise TargetRefused(f"目标地址 {ip} 是{reason[0]}，不允许调用",
-                            f"target address {ip} is {reason[1]} and may not be called")
+        raise TargetRefused(
+            f"目标地址 {ip} 是{reason[0]}，不允许调用",
+            f"target address {ip} is {reason[1]} and may not be called",
+        )
 
 
 def _embedded_ipv4(ip: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:

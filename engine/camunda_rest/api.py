@@ -60,8 +60,12 @@ def _domain_error(exc: SanxiangError) -> Response:
 def _http_error(exc: HTTPException) -> Response:
     status = exc.code or 500
     text = exc.description or exc.name
-    return error(status, "RestException", bilingual(f"HTTP {status}：{text}", f"HTTP {status}: {text}"),
-                 sanxiangCode=f"http-{status}")
+    return error(
+        status,
+        "RestException",
+        bilingual(f"HTTP {status}：{text}", f"HTTP {status}: {text}"),
+        sanxiangCode=f"http-{status}",
+    )
 
 
 @engine_rest.get("/version")

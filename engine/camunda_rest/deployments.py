@@ -47,19 +47,25 @@ def _files() -> list[tuple[str, bytes]]:
             raise InvalidInput(
                 f"不支持的部署资源：{name}（只接受 .bpmn 流程图和 .form 表单）",
                 f"Unsupported resource {name}: only .bpmn diagrams and .form forms are deployed",
-                code="unsupported-resource")
+                code="unsupported-resource",
+            )
         files.append((name, storage.read()))
     if not files:
-        raise InvalidInput("请上传至少一个 .bpmn 或 .form 文件", "Upload at least one .bpmn or .form file",
-                           code="no-resources")
+        raise InvalidInput(
+            "请上传至少一个 .bpmn 或 .form 文件",
+            "Upload at least one .bpmn or .form file",
+            code="no-resources",
+        )
     return files
 
 
 def _refuse_tenant() -> None:
     if request.form.get("tenant-id"):
-        raise InvalidInput("三项不区分租户，请清空 Tenant ID 后重新部署",
-                           "Sanxiang has no tenants; clear the Tenant ID and deploy again",
-                           code="tenant-unsupported")
+        raise InvalidInput(
+            "三项不区分租户，请清空 Tenant ID 后重新部署",
+            "Sanxiang has no tenants; clear the Tenant ID and deploy again",
+            code="tenant-unsupported",
+        )
 
 
 def _answer(outcome: deploy_service.DeployOutcome, filtering: bool) -> dict[str, Any]:
@@ -77,8 +83,11 @@ def _answer(outcome: deploy_service.DeployOutcome, filtering: bool) -> dict[str,
     name = request.form.get("deployment-name") or (anchor.key if anchor else None)
     body = deployment(base_url(), dep_id, name, request.form.get("deployment-source"), time)
     body["deployedProcessDefinitions"] = {definition_id(r): definition(r) for r in shown} or None
-    body.update(deployedCaseDefinitions=None, deployedDecisionDefinitions=None,
-                deployedDecisionRequirementsDefinitions=None)
+    body.update(
+        deployedCaseDefinitions=None,
+        deployedDecisionDefinitions=None,
+        deployedDecisionRequirementsDefinitions=None,
+    )
     return body
 
 
@@ -121,6 +130,9 @@ def get_deployment(wanted: str) -> Any:
         if found is not None:
             return deployment_of(base_url(), found)
         if len(rows) < rest.MAX_RESULTS:
-            raise NotFound(f"部署 {wanted} 不存在", f"Deployment with id '{wanted}' does not exist",
-                           code="deployment-not-found")
+            raise NotFound(
+                f"部署 {wanted} 不存在",
+                f"Deployment with id '{wanted}' does not exist",
+                code="deployment-not-found",
+            )
         first += len(rows)

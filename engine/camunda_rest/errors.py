@@ -22,9 +22,11 @@ _TYPES: list[tuple[type[SanxiangError], str]] = [
     (NotAllowed, "AuthorizationException"),
     (StepFailed, "ProcessEngineException"),
 ]
-_CONFLICTS = {"task-claimed": "TaskAlreadyClaimedException",
-              "case-version-conflict": "OptimisticLockingException",
-              "concurrent-change": "OptimisticLockingException"}
+_CONFLICTS = {
+    "task-claimed": "TaskAlreadyClaimedException",
+    "case-version-conflict": "OptimisticLockingException",
+    "concurrent-change": "OptimisticLockingException",
+}
 
 
 def bilingual(zh: str, en: str) -> str:
@@ -46,10 +48,15 @@ def from_error(exc: SanxiangError) -> Response:
 
 
 def unauthenticated() -> Response:
-    response = error(401, "AuthenticationException", bilingual(
-        "请用 HTTP Basic（用户名 + API 令牌）或 Bearer（API 令牌）认证",
-        "Authenticate with HTTP Basic (user id + API token) or Bearer (API token)"),
-        sanxiangCode="unauthenticated")
+    response = error(
+        401,
+        "AuthenticationException",
+        bilingual(
+            "请用 HTTP Basic（用户名 + API 令牌）或 Bearer（API 令牌）认证",
+            "Authenticate with HTTP Basic (user id + API token) or Bearer (API token)",
+        ),
+        sanxiangCode="unauthenticated",
+    )
     response.headers["WWW-Authenticate"] = 'Bearer realm="sanxiang"'
     return response
 
@@ -57,11 +64,17 @@ def unauthenticated() -> Response:
 def _problem(finding: Any) -> dict[str, Any]:
     element = getattr(finding, "element_id", None)
     code = getattr(finding, "code", "")
-    text = bilingual(getattr(finding, "message_zh", str(finding)),
-                     getattr(finding, "message_en", str(finding)))
+    text = bilingual(
+        getattr(finding, "message_zh", str(finding)), getattr(finding, "message_en", str(finding))
+    )
     where = f" [{element}]" if element else ""
-    return {"message": f"{code}{where} {text}".strip(), "line": getattr(finding, "line", None) or 0,
-            "column": 0, "mainElementId": element, "elementIds": [element] if element else []}
+    return {
+        "message": f"{code}{where} {text}".strip(),
+        "line": getattr(finding, "line", None) or 0,
+        "column": 0,
+        "mainElementId": element,
+        "elementIds": [element] if element else [],
+    }
 
 
 def _is_error(finding: Any) -> bool:
@@ -76,8 +89,10 @@ def parse_error(findings: Mapping[str, Sequence[Any]], summary_zh: str, summary_
     for resource, found in findings.items():
         errors = [_problem(f) for f in found if _is_error(f)]
         details[resource] = {"errors": errors, "warnings": [_problem(f) for f in found if not _is_error(f)]}
-        lines += [f"\n* {p['message']} | resource {resource}" + (f" | line {p['line']}" if p["line"] else "")
-                  for p in errors]
+        lines += [
+            f"\n* {p['message']} | resource {resource}" + (f" | line {p['line']}" if p["line"] else "")
+            for p in errors
+        ]
     message = f"{PARSE_PREFIX} Errors: {bilingual(summary_zh, summary_en)}{''.join(lines)}"
     return error(400, "ParseException", message, details=details, sanxiangCode=InvalidDiagram.code)
 
@@ -89,5 +104,8 @@ def refused(exc: InvalidDiagram, findings: Mapping[str, Sequence[Any]], fallback
     if count == 0:
         own = {**findings, fallback_resource: [*findings.get(fallback_resource, []), exc]}
         return parse_error(own, exc.message_zh, exc.message_en)
-    return parse_error(findings, f"未通过三项制度合规检查，共 {count} 处问题",
-                       f"refused by the compliance rules with {count} finding(s)")
+    return parse_error(
+        findings,
+        f"未通过三项制度合规检查，共 {count} 处问题",
+        f"refused by the compliance rules with {count} finding(s)",
+    )

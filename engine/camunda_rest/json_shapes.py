@@ -38,9 +38,11 @@ def parse_camunda_date(text: str) -> datetime:
     try:
         parsed = datetime.fromisoformat(text)
     except ValueError as exc:
-        raise InvalidInput(f"日期格式无效：{text}（应为 2026-11-27T09:00:00.000+0800）",
-                           f"Invalid date {text!r}; expected e.g. 2026-11-27T09:00:00.000+0800",
-                           code="invalid-date") from exc
+        raise InvalidInput(
+            f"日期格式无效：{text}（应为 2026-11-27T09:00:00.000+0800）",
+            f"Invalid date {text!r}; expected e.g. 2026-11-27T09:00:00.000+0800",
+            code="invalid-date",
+        ) from exc
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=ZONE)
 
 
@@ -70,18 +72,34 @@ def link(base: str, path: str) -> list[dict[str, str]]:
 
 def definition(row: ProcessRow) -> dict[str, Any]:
     return {
-        "id": definition_id(row), "key": row.key, "category": "http://bpmn.io/schema/bpmn",
-        "description": None, "name": row.name, "version": row.version,
-        "resource": f"{row.key}.bpmn", "deploymentId": deployment_id(row), "diagram": None,
-        "suspended": False, "tenantId": None, "versionTag": None,
-        "historyTimeToLive": None, "startableInTasklist": True,
+        "id": definition_id(row),
+        "key": row.key,
+        "category": "http://bpmn.io/schema/bpmn",
+        "description": None,
+        "name": row.name,
+        "version": row.version,
+        "resource": f"{row.key}.bpmn",
+        "deploymentId": deployment_id(row),
+        "diagram": None,
+        "suspended": False,
+        "tenantId": None,
+        "versionTag": None,
+        "historyTimeToLive": None,
+        "startableInTasklist": True,
     }
 
 
-def deployment(base: str, deployment_id_: str, name: str | None, source: str | None,
-               time: datetime) -> dict[str, Any]:
-    return {"links": link(base, f"/deployment/{deployment_id_}"), "id": deployment_id_, "name": name,
-            "source": source, "deploymentTime": camunda_date(time), "tenantId": None}
+def deployment(
+    base: str, deployment_id_: str, name: str | None, source: str | None, time: datetime
+) -> dict[str, Any]:
+    return {
+        "links": link(base, f"/deployment/{deployment_id_}"),
+        "id": deployment_id_,
+        "name": name,
+        "source": source,
+        "deploymentTime": camunda_date(time),
+        "tenantId": None,
+    }
 
 
 def deployment_of(base: str, row: ProcessRow) -> dict[str, Any]:
@@ -89,19 +107,40 @@ def deployment_of(base: str, row: ProcessRow) -> dict[str, Any]:
 
 
 def instance(base: str, case: CaseRow, process: ProcessRow) -> dict[str, Any]:
-    return {"links": link(base, f"/process-instance/{case.id}"), "id": case.id,
-            "definitionId": definition_id(process), "businessKey": case.business_key, "caseInstanceId": None,
-            "ended": case.status != "running", "suspended": False, "tenantId": None}
+    return {
+        "links": link(base, f"/process-instance/{case.id}"),
+        "id": case.id,
+        "definitionId": definition_id(process),
+        "businessKey": case.business_key,
+        "caseInstanceId": None,
+        "ended": case.status != "running",
+        "suspended": False,
+        "tenantId": None,
+    }
 
 
 def task(row: TaskRow, process: ProcessRow) -> dict[str, Any]:
     return {
-        "id": row.id, "name": row.name, "assignee": row.assignee, "owner": None,
-        "created": camunda_date(row.created_at), "lastUpdated": None, "due": camunda_date(row.due_at),
-        "followUp": None, "delegationState": None, "description": None, "executionId": row.id,
-        "parentTaskId": None, "priority": 50, "processDefinitionId": definition_id(process),
-        "processInstanceId": row.case_id, "caseExecutionId": None, "caseDefinitionId": None,
-        "caseInstanceId": None, "taskDefinitionKey": row.element_id, "suspended": False,
+        "id": row.id,
+        "name": row.name,
+        "assignee": row.assignee,
+        "owner": None,
+        "created": camunda_date(row.created_at),
+        "lastUpdated": None,
+        "due": camunda_date(row.due_at),
+        "followUp": None,
+        "delegationState": None,
+        "description": None,
+        "executionId": row.id,
+        "parentTaskId": None,
+        "priority": 50,
+        "processDefinitionId": definition_id(process),
+        "processInstanceId": row.case_id,
+        "caseExecutionId": None,
+        "caseDefinitionId": None,
+        "caseInstanceId": None,
+        "taskDefinitionKey": row.element_id,
+        "suspended": False,
         "formKey": FORM_KEY.format(row.form_id) if row.form_id else None,
         "camundaFormRef": {"key": row.form_id, "binding": "latest", "version": None} if row.form_id else None,
         "tenantId": None,

@@ -28,22 +28,31 @@ def definition_row(text: str) -> ProcessRow:
         row = rest.version(ctx(), *parsed)
         if definition_id(row) == text:
             return row
-    raise NotFound(f"流程定义 {text} 不存在", f"No matching process definition with id {text}",
-                   code="process-not-found")
+    raise NotFound(
+        f"流程定义 {text} 不存在", f"No matching process definition with id {text}", code="process-not-found"
+    )
 
 
 @processes.get("/process-definition")
 def list_definitions() -> Any:
     first, limit = paging()
-    rows = rest.versions(ctx(), key=request.args.get("key") or None,
-                         latest_only=flag(request.args.get("latestVersion")), first=first, limit=limit)
+    rows = rest.versions(
+        ctx(),
+        key=request.args.get("key") or None,
+        latest_only=flag(request.args.get("latestVersion")),
+        first=first,
+        limit=limit,
+    )
     return [definition(r) for r in rows]
 
 
 @processes.get("/process-definition/count")
 def count_definitions() -> Any:
-    return {"count": rest.count_versions(ctx(), key=request.args.get("key") or None,
-                                         latest_only=flag(request.args.get("latestVersion")))}
+    return {
+        "count": rest.count_versions(
+            ctx(), key=request.args.get("key") or None, latest_only=flag(request.args.get("latestVersion"))
+        )
+    }
 
 
 @processes.get("/process-definition/key/<key>")
@@ -59,11 +68,20 @@ def definition_by_id(wanted: str) -> Any:
 def _start(key: str, number: int | None) -> Any:
     body = json_body()
     if body.get("startInstructions"):
-        raise InvalidInput("不支持从指定节点启动（startInstructions）", "startInstructions are not supported",
-                           code="unsupported-start")
+        raise InvalidInput(
+            "不支持从指定节点启动（startInstructions）",
+            "startInstructions are not supported",
+            code="unsupported-start",
+        )
     business_key = body.get("businessKey")
-    view = rest.start_case(ctx(), key, number, from_typed(body.get("variables")), actor(),
-                           str(business_key) if business_key is not None else None)
+    view = rest.start_case(
+        ctx(),
+        key,
+        number,
+        from_typed(body.get("variables")),
+        actor(),
+        str(business_key) if business_key is not None else None,
+    )
     process = rest.versions_by_id(ctx(), [view.case.process_id])[view.case.process_id]
     answer = instance(base_url(), view.case, process)
     if flag(body.get("withVariablesInReturn")):
@@ -92,13 +110,17 @@ def _case_query(args: Mapping[str, Any]) -> CaseQuery:
         try:
             process_id = definition_row(str(args["processDefinitionId"])).id
         except NotFound:
-            process_id = -1          # Camunda answers an empty list for an unknown definition
+            process_id = -1  # Camunda answers an empty list for an unknown definition
     ids = args.get("processInstanceIds") or ""
     first, limit = paging(args)
-    return CaseQuery(business_key=args.get("businessKey") or None,
-                     process_key=args.get("processDefinitionKey") or None, process_id=process_id,
-                     ids=tuple(i for i in (ids.split(",") if isinstance(ids, str) else ids) if i),
-                     first=first, limit=limit)
+    return CaseQuery(
+        business_key=args.get("businessKey") or None,
+        process_key=args.get("processDefinitionKey") or None,
+        process_id=process_id,
+        ids=tuple(i for i in (ids.split(",") if isinstance(ids, str) else ids) if i),
+        first=first,
+        limit=limit,
+    )
 
 
 @processes.get("/process-instance")
@@ -118,7 +140,10 @@ def count_instances() -> Any:
 def get_instance(case_id: str) -> Any:
     view = case_service.get_case(ctx(), case_id, actor())
     if view.case.status != "running":
-        raise NotFound(f"办件 {case_id} 已办结",
-                       f"Process instance with id {case_id} does not exist (it has ended)", code="case-ended")
+        raise NotFound(
+            f"办件 {case_id} 已办结",
+            f"Process instance with id {case_id} does not exist (it has ended)",
+            code="case-ended",
+        )
     process = rest.versions_by_id(ctx(), [view.case.process_id])[view.case.process_id]
     return instance(base_url(), view.case, process)

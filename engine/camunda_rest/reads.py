@@ -25,7 +25,7 @@ class TaskQuery:
     candidate_user: str | None = None
     include_assigned: bool = False
     process_key: str | None = None
-    process_id: int | None = None        # one process version
+    process_id: int | None = None  # one process version
     element_id: str | None = None
     business_key: str | None = None
     first: int = 0
@@ -46,8 +46,14 @@ def _queries(uow: UnitOfWork) -> Any:
     return getattr(uow, "engine_rest")  # noqa: B009  (engine.camunda_rest.store; not on the UnitOfWork protocol)
 
 
-def versions(ctx: AppContext, *, key: str | None = None, latest_only: bool = False, first: int = 0,
-             limit: int = MAX_RESULTS) -> list[ProcessRow]:
+def versions(
+    ctx: AppContext,
+    *,
+    key: str | None = None,
+    latest_only: bool = False,
+    first: int = 0,
+    limit: int = MAX_RESULTS,
+) -> list[ProcessRow]:
     """Deployed process versions, oldest first (``xml`` is left empty: listings never need it)."""
     with ctx.uow(readonly=True) as uow:
         return list(_queries(uow).versions(key=key, latest_only=latest_only, first=first, limit=limit))
@@ -64,8 +70,9 @@ def version(ctx: AppContext, key: str, number: int | None = None) -> ProcessRow:
         row = uow.processes.latest(key) if number is None else _queries(uow).version(key, number)
     if row is None:
         zh, en = ("", "") if number is None else (f" 第 {number} 版", f" version {number}")
-        raise NotFound(f"流程 {key}{zh} 未部署", f"No process {key}{en} is deployed",
-                       code="process-not-found")
+        raise NotFound(
+            f"流程 {key}{zh} 未部署", f"No process {key}{en} is deployed", code="process-not-found"
+        )
     assert isinstance(row, ProcessRow)
     return row
 
@@ -75,8 +82,14 @@ def versions_by_id(ctx: AppContext, ids: Sequence[int]) -> dict[int, ProcessRow]
         return dict(_queries(uow).versions_by_id(ids))
 
 
-def start_case(ctx: AppContext, key: str, number: int | None, variables: Mapping[str, Any], actor: Actor,
-               business_key: str | None) -> case_service.CaseView:
+def start_case(
+    ctx: AppContext,
+    key: str,
+    number: int | None,
+    variables: Mapping[str, Any],
+    actor: Actor,
+    business_key: str | None,
+) -> case_service.CaseView:
     """Open a case of the latest version; a client naming an older version is told so, not served
     an older procedure."""
     if number is not None:
@@ -85,7 +98,9 @@ def start_case(ctx: AppContext, key: str, number: int | None, variables: Mapping
             raise InvalidInput(
                 f"流程 {key} 第 {number} 版已被第 {latest.version} 版取代，只能按最新版本办件",
                 f"Process {key} version {number} was superseded by version {latest.version}; "
-                "cases are opened on the latest version only", code="process-version-superseded")
+                "cases are opened on the latest version only",
+                code="process-version-superseded",
+            )
     return case_service.open_case(ctx, key, variables, actor, business_key=business_key)
 
 

@@ -46,12 +46,15 @@ def number(name: str, value: Any, default: int) -> int:
     try:
         result = int(value)
     except (TypeError, ValueError) as exc:
-        raise InvalidInput(f"参数 {name} 应为整数：{value!r}",
-                           f"Parameter {name} must be an integer: {value!r}",
-                           code="invalid-parameter") from exc
+        raise InvalidInput(
+            f"参数 {name} 应为整数：{value!r}",
+            f"Parameter {name} must be an integer: {value!r}",
+            code="invalid-parameter",
+        ) from exc
     if result < 0:
-        raise InvalidInput(f"参数 {name} 不能为负数", f"Parameter {name} must not be negative",
-                           code="invalid-parameter")
+        raise InvalidInput(
+            f"参数 {name} 不能为负数", f"Parameter {name} must not be negative", code="invalid-parameter"
+        )
     return result
 
 
@@ -66,8 +69,9 @@ def paging(args: Mapping[str, Any] | None = None) -> tuple[int, int]:
 def json_body() -> dict[str, Any]:
     body = request.get_json(silent=True) if request.data else {}
     if body is None or not isinstance(body, dict):
-        raise InvalidInput("请求体应为 JSON 对象", "The request body must be a JSON object",
-                           code="invalid-body")
+        raise InvalidInput(
+            "请求体应为 JSON 对象", "The request body must be a JSON object", code="invalid-body"
+        )
     return body
 
 

@@ -15,25 +15,50 @@ from engine.kernel.ports import Actor, CaseRow, ProcessRow, TaskRow
 from engine.store import tables as t
 
 SEE_ALL = frozenset({"supervisor", "admin"})
-_LIGHT = [c for c in t.processes.c if c.name != "xml"]   # listings never need the diagram itself
+_LIGHT = [c for c in t.processes.c if c.name != "xml"]  # listings never need the diagram itself
 
 
 def _process(r: Any, xml: str = "") -> ProcessRow:
-    return ProcessRow(r.id, r.key, r.version, r.name, r.sha256, xml, json.loads(r.properties),
-                      json.loads(r.forms), r.deployed_at, r.deployed_by)
+    return ProcessRow(
+        r.id,
+        r.key,
+        r.version,
+        r.name,
+        r.sha256,
+        xml,
+        json.loads(r.properties),
+        json.loads(r.forms),
+        r.deployed_at,
+        r.deployed_by,
+    )
 
 
 def _case(r: Any) -> CaseRow:
-    return CaseRow(r.id, r.process_id, r.process_key, r.business_key, r.status, json.loads(r.applicant),
-                   "", r.version, r.started_by, r.started_at, r.updated_at, r.ended_at)
+    return CaseRow(
+        r.id,
+        r.process_id,
+        r.process_key,
+        r.business_key,
+        r.status,
+        json.loads(r.applicant),
+        "",
+        r.version,
+        r.started_by,
+        r.started_at,
+        r.updated_at,
+        r.ended_at,
+    )
 
 
 def _offered_to(actor: Actor) -> Any:
     """Task ids offered to the actor (a candidate group of theirs, or them by name)."""
     c = t.task_candidates.c
-    return select(c.task_id).where(or_(
-        and_(c.kind == "group", c.value.in_(sorted(actor.groups))),
-        and_(c.kind == "user", c.value == actor.user_id)))
+    return select(c.task_id).where(
+        or_(
+            and_(c.kind == "group", c.value.in_(sorted(actor.groups))),
+            and_(c.kind == "user", c.value == actor.user_id),
+        )
+    )
 
 
 class EngineRestQueries:
@@ -46,14 +71,19 @@ class EngineRestQueries:
         if key:
             query = query.where(t.processes.c.key == key)
         if latest_only:
-            newest = (select(t.processes.c.key, func.max(t.processes.c.version).label("v"))
-                      .group_by(t.processes.c.key).subquery())
-            query = query.join(newest, and_(t.processes.c.key == newest.c.key,
-                                            t.processes.c.version == newest.c.v))
+            newest = (
+                select(t.processes.c.key, func.max(t.processes.c.version).label("v"))
+                .group_by(t.processes.c.key)
+                .subquery()
+            )
+            query = query.join(
+                newest, and_(t.processes.c.key == newest.c.key, t.processes.c.version == newest.c.v)
+            )
         return query
 
-    def versions(self, *, key: str | None = None, latest_only: bool = False, first: int = 0,
-                 limit: int = 100) -> list[ProcessRow]:
+    def versions(
+        self, *, key: str | None = None, latest_only: bool = False, first: int = 0, limit: int = 100
+    ) -> list[ProcessRow]:
         query = self._versions(key, latest_only).order_by(t.processes.c.deployed_at, t.processes.c.id)
         return [_process(r) for r in self.conn.execute(query.offset(first).limit(limit))]
 
@@ -62,8 +92,9 @@ class EngineRestQueries:
         return int(self.conn.execute(select(func.count()).select_from(inner)).scalar_one())
 
     def version(self, key: str, version: int) -> ProcessRow | None:
-        r = self.conn.execute(select(t.processes).where(t.processes.c.key == key,
-                                                        t.processes.c.version == version)).first()
+        r = self.conn.execute(
+            select(t.processes).where(t.processes.c.key == key, t.processes.c.version == version)
+        ).first()
         return _process(r, r.xml) if r else None
 
     def versions_by_id(self, ids: Iterable[int]) -> dict[int, ProcessRow]:
@@ -79,12 +110,19 @@ class EngineRestQueries:
         c, tk = t.cases.c, t.tasks.c
         query = select(t.cases).where(c.status == "running")
         if not actor.in_any(SEE_ALL):
-            involved = select(tk.case_id).where(or_(tk.assignee == actor.user_id,
-                                                    tk.completed_by == actor.user_id,
-                                                    tk.id.in_(_offered_to(actor))))
+            involved = select(tk.case_id).where(
+                or_(
+                    tk.assignee == actor.user_id,
+                    tk.completed_by == actor.user_id,
+                    tk.id.in_(_offered_to(actor)),
+                )
+            )
             query = query.where(or_(c.started_by == actor.user_id, c.id.in_(involved)))
-        for column, value in ((c.business_key, q.business_key), (c.process_key, q.process_key),
-                              (c.process_id, q.process_id)):
+        for column, value in (
+            (c.business_key, q.business_key),
+            (c.process_key, q.process_key),
+            (c.process_id, q.process_id),
+        ):
             if value is not None:
                 query = query.where(column == value)
         if q.ids:
@@ -104,20 +142,30 @@ class EngineRestQueries:
     def _tasks(self, actor: Actor, q: TaskQuery) -> Select[Any]:
         """Ready tasks the actor may see (theirs, offered to them, or all for supervisors)."""
         tk, cand = t.tasks.c, t.task_candidates.c
-        query = (select(t.tasks, t.cases.c.process_id.label("case_process_id"))
-                 .join(t.cases, t.cases.c.id == tk.case_id).where(tk.status == "ready"))
+        query = (
+            select(t.tasks, t.cases.c.process_id.label("case_process_id"))
+            .join(t.cases, t.cases.c.id == tk.case_id)
+            .where(tk.status == "ready")
+        )
         if not actor.in_any(SEE_ALL):
-            query = query.where(or_(tk.assignee == actor.user_id,
-                                    and_(tk.assignee.is_(None), tk.id.in_(_offered_to(actor)))))
-        for column, value in ((tk.case_id, q.case_id), (tk.assignee, q.assignee),
-                              (tk.process_key, q.process_key), (t.cases.c.process_id, q.process_id),
-                              (tk.element_id, q.element_id), (t.cases.c.business_key, q.business_key)):
+            query = query.where(
+                or_(tk.assignee == actor.user_id, and_(tk.assignee.is_(None), tk.id.in_(_offered_to(actor))))
+            )
+        for column, value in (
+            (tk.case_id, q.case_id),
+            (tk.assignee, q.assignee),
+            (tk.process_key, q.process_key),
+            (t.cases.c.process_id, q.process_id),
+            (tk.element_id, q.element_id),
+            (t.cases.c.business_key, q.business_key),
+        ):
             if value is not None:
                 query = query.where(column == value)
         for kind, value in (("group", q.candidate_group), ("user", q.candidate_user)):
             if value is not None:
-                query = query.where(exists().where(cand.task_id == tk.id, cand.kind == kind,
-                                                   cand.value == value))
+                query = query.where(
+                    exists().where(cand.task_id == tk.id, cand.kind == kind, cand.value == value)
+                )
                 if not q.include_assigned:
                     query = query.where(tk.assignee.is_(None))
         return query

@@ -37,15 +37,21 @@ def _query(args: Mapping[str, Any]) -> TaskQuery:
         try:
             process_id = definition_row(str(args["processDefinitionId"])).id
         except NotFound:
-            process_id = -1          # an unknown definition matches no task
+            process_id = -1  # an unknown definition matches no task
     first, limit = paging()
     return TaskQuery(
-        case_id=_text(args, "processInstanceId"), assignee=_text(args, "assignee"),
-        candidate_group=_text(args, "candidateGroup"), candidate_user=_text(args, "candidateUser"),
+        case_id=_text(args, "processInstanceId"),
+        assignee=_text(args, "assignee"),
+        candidate_group=_text(args, "candidateGroup"),
+        candidate_user=_text(args, "candidateUser"),
         include_assigned=flag(args.get("includeAssignedTasks")),
-        process_key=_text(args, "processDefinitionKey"), process_id=process_id,
+        process_key=_text(args, "processDefinitionKey"),
+        process_id=process_id,
         element_id=_text(args, "taskDefinitionKey"),
-        business_key=_text(args, "processInstanceBusinessKey"), first=first, limit=limit)
+        business_key=_text(args, "processInstanceBusinessKey"),
+        first=first,
+        limit=limit,
+    )
 
 
 def _render(found: list[tuple[TaskRow, int]]) -> list[dict[str, Any]]:

@@ -20,9 +20,11 @@ INT32 = 2**31
 
 
 def _bad(name: str, type_: str, value: Any) -> InvalidInput:
-    return InvalidInput(f"变量 {name} 的值 {value!r} 不是 {type_} 类型",
-                        f"Cannot convert value {value!r} of variable {name} to type {type_}",
-                        code="invalid-variable")
+    return InvalidInput(
+        f"变量 {name} 的值 {value!r} 不是 {type_} 类型",
+        f"Cannot convert value {value!r} of variable {name} to type {type_}",
+        code="invalid-variable",
+    )
 
 
 def _boolean(name: str, value: Any) -> bool:
@@ -45,6 +47,7 @@ def _integer(limit: int | None, type_: str) -> Callable[[str, Any], int]:
         if not fits or (limit and not -limit <= number < limit):
             raise _bad(name, type_, value)
         return number
+
     return convert
 
 
@@ -86,9 +89,16 @@ def _untyped(name: str, value: Any) -> Any:
 
 
 CONVERTERS: dict[str, Callable[[str, Any], Any]] = {
-    "string": _string, "boolean": _boolean, "integer": _integer(INT32, "Integer"),
-    "short": _integer(2**15, "Short"), "long": _integer(2**63, "Long"), "double": _double,
-    "date": _date, "json": _json, "null": lambda name, value: None, "": _untyped,
+    "string": _string,
+    "boolean": _boolean,
+    "integer": _integer(INT32, "Integer"),
+    "short": _integer(2**15, "Short"),
+    "long": _integer(2**63, "Long"),
+    "double": _double,
+    "date": _date,
+    "json": _json,
+    "null": lambda name, value: None,
+    "": _untyped,
 }
 
 
@@ -97,20 +107,26 @@ def from_typed(variables: Any) -> dict[str, Any]:
     if variables is None:
         return {}
     if not isinstance(variables, Mapping):
-        raise InvalidInput("variables 必须是对象", "variables must be a JSON object",
-                           code="invalid-variables")
+        raise InvalidInput(
+            "variables 必须是对象", "variables must be a JSON object", code="invalid-variables"
+        )
     plain: dict[str, Any] = {}
     for name, typed in variables.items():
         if not isinstance(typed, Mapping):
-            raise InvalidInput(f"变量 {name} 应为 {{\"value\": …, \"type\": …}}",
-                               f'Variable {name} must be {{"value": …, "type": …}}', code="invalid-variable")
+            raise InvalidInput(
+                f'变量 {name} 应为 {{"value": …, "type": …}}',
+                f'Variable {name} must be {{"value": …, "type": …}}',
+                code="invalid-variable",
+            )
         type_ = str(typed.get("type") or "").lower()
         converter = CONVERTERS.get(type_)
         if converter is None:
             raise InvalidInput(
                 f"不支持变量类型 {typed.get('type')}（变量 {name}）",
                 f"Unsupported variable type {typed.get('type')} (variable {name}); use String, Boolean, "
-                "Integer, Long, Double, Date, Json or Null", code="invalid-variable")
+                "Integer, Long, Double, Date, Json or Null",
+                code="invalid-variable",
+            )
         value = typed.get("value")
         plain[name] = None if value is None else converter(name, value)
     return plain

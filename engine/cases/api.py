@@ -124,11 +124,22 @@ def _task(row: TaskRow) -> dict[str, Any]:
 
 def _case(view: case_service.CaseView) -> dict[str, Any]:
     c = view.case
-    return {"id": c.id, "process_key": c.process_key, "process_version": view.process_version,
-            "business_key": c.business_key, "status": c.status, "version": c.version,
-            "started_by": c.started_by, "started_at": c.started_at, "updated_at": c.updated_at,
-            "ended_at": c.ended_at, "applicant": c.applicant, "variables": view.variables,
-            "tasks": [_task(t) for t in view.tasks], "history": view.history}
+    return {
+        "id": c.id,
+        "process_key": c.process_key,
+        "process_version": view.process_version,
+        "business_key": c.business_key,
+        "status": c.status,
+        "version": c.version,
+        "started_by": c.started_by,
+        "started_at": c.started_at,
+        "updated_at": c.updated_at,
+        "ended_at": c.ended_at,
+        "applicant": c.applicant,
+        "variables": view.variables,
+        "tasks": [_task(t) for t in view.tasks],
+        "history": view.history,
+    }
 
 
 @api.get("/processes")
@@ -161,8 +172,14 @@ def create_deployment() -> Any:
 @api.output(CaseOut, status_code=201)
 @api.doc(summary="Open a case of a process")
 def open_case(body: dict[str, Any]) -> Any:
-    view = case_service.open_case(_ctx(), body["process"], body["variables"], current_actor(),
-                                  business_key=body["business_key"], applicant=body["applicant"])
+    view = case_service.open_case(
+        _ctx(),
+        body["process"],
+        body["variables"],
+        current_actor(),
+        business_key=body["business_key"],
+        applicant=body["applicant"],
+    )
     return _case(view)
 
 
@@ -181,9 +198,15 @@ def get_case(case_id: str) -> Any:
 @api.output(TaskOut(many=True))
 @api.doc(summary="My tasks and my groups' tasks")
 def list_tasks(query: dict[str, Any]) -> Any:
-    f = TaskFilter(user=current_actor(), scope=query["scope"], process_key=query["process"],
-                   case_id=query["case"], status=query["status"], limit=min(max(query["limit"], 1), 500),
-                   offset=max(query["offset"], 0))
+    f = TaskFilter(
+        user=current_actor(),
+        scope=query["scope"],
+        process_key=query["process"],
+        case_id=query["case"],
+        status=query["status"],
+        limit=min(max(query["limit"], 1), 500),
+        offset=max(query["offset"], 0),
+    )
     return [_task(t) for t in task_service.list_tasks(_ctx(), f)]
 
 

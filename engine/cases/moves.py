@@ -53,15 +53,20 @@ def major_graph(xml: str) -> tuple[Any, FlowGraph]:
 def _graph(xml: str, major: bool) -> tuple[Any, FlowGraph]:
     model = parse_model(xml.encode("utf-8"))
     if isinstance(model, list):
-        raise Conflict("流程图无法读取，不能移动", "The diagram cannot be read; the case cannot be moved",
-                       code="move-diagram-unreadable")
+        raise Conflict(
+            "流程图无法读取，不能移动",
+            "The diagram cannot be read; the case cannot be moved",
+            code="move-diagram-unreadable",
+        )
     graph = build_graph(model)
-    if major:   # a major case never takes the non-major flows of a major-check gateway
+    if major:  # a major case never takes the non-major flows of a major-check gateway
         for gateway in model.with_role("major-check"):
-            major_flows = {f for f in gateway.outgoing
-                           if model.flows[f].properties.get("sanxiang.major") == "true"}
-            graph.edges[gateway.id] = [(t, via) for t, via in graph.edges.get(gateway.id,
-                                                                              []) if via in major_flows]
+            major_flows = {
+                f for f in gateway.outgoing if model.flows[f].properties.get("sanxiang.major") == "true"
+            }
+            graph.edges[gateway.id] = [
+                (t, via) for t, via in graph.edges.get(gateway.id, []) if via in major_flows
+            ]
     return model, graph
 
 
@@ -71,12 +76,16 @@ def _refusal(code: str, zh: str, en: str, **details: Any) -> ProcedureViolation:
 
 def _passes(graph: FlowGraph, here: list[str], element: str, target: str) -> bool:
     """Every path from ``here`` to ``target`` goes through ``element`` (and one exists)."""
-    return (element != target and target in reachable(graph, here)
-            and target not in reachable(graph, here, blocked=[element]))
+    return (
+        element != target
+        and target in reachable(graph, here)
+        and target not in reachable(graph, here, blocked=[element])
+    )
 
 
-def check_move(ctx: Any, uow: UnitOfWork, case: CaseRow, workflow: Any, target: str,
-               history: set[str]) -> None:
+def check_move(
+    ctx: Any, uow: UnitOfWork, case: CaseRow, workflow: Any, target: str, history: set[str]
+) -> None:
     """Raise ``ProcedureViolation`` when the move passes a legal review (major case) or records capture."""
     row = uow.processes.get(case.process_id)
     here = sorted({w.element_id for w in workflow.waiting_at()})
@@ -84,20 +93,29 @@ def check_move(ctx: Any, uow: UnitOfWork, case: CaseRow, workflow: Any, target: 
     model, graph = _graph(row.xml, major)
     for element in model.with_role(CAPTURE):
         if _passes(graph, here, element.id, target):
-            raise _refusal("move-past-records-capture", f"不得越过归档记录环节“{element.name}”移动办件",
-                           f"A case may not be moved past records capture ('{element.name}')",
-                           element=element.id)
+            raise _refusal(
+                "move-past-records-capture",
+                f"不得越过归档记录环节“{element.name}”移动办件",
+                f"A case may not be moved past records capture ('{element.name}')",
+                element=element.id,
+            )
         if element.id in history and target not in reachable(graph, here):
-            raise _refusal("move-after-records-capture", f"归档记录“{element.name}”已完成，不得将办件移回",
-                           f"Records capture ('{element.name}') is done; the case may not be moved back",
-                           element=element.id)
+            raise _refusal(
+                "move-after-records-capture",
+                f"归档记录“{element.name}”已完成，不得将办件移回",
+                f"Records capture ('{element.name}') is done; the case may not be moved back",
+                element=element.id,
+            )
     if not major:
         return
     for element in model.with_role(REVIEW):
         if _passes(graph, here, element.id, target):
-            raise _refusal("move-past-legal-review", f"重大执法决定不得越过法制审核“{element.name}”移动办件",
-                           f"A major case may not be moved past its legal review ('{element.name}')",
-                           element=element.id)
+            raise _refusal(
+                "move-past-legal-review",
+                f"重大执法决定不得越过法制审核“{element.name}”移动办件",
+                f"A major case may not be moved past its legal review ('{element.name}')",
+                element=element.id,
+            )
 
 
 def _history(uow: UnitOfWork, case_id: str) -> set[str]:
@@ -119,10 +137,11 @@ def _move(ctx: Any, case_id: str, target: str, actor: Actor, reason: str) -> Mov
     with ctx.uow() as uow:
         case = load_case(uow, case_id)
         if case.status != "running":
-            raise Conflict(f"只能移动在办的办件（当前状态：{case.status}；暂停的请先恢复）",
-                           f"Only running cases can be moved (this one is {case.status}; resume a suspended "
-                           "one "
-                           "first)", code="case-not-running")
+            raise Conflict(
+                f"只能移动在办的办件（当前状态：{case.status}；暂停的请先恢复）",
+                f"Only running cases can be moved (this one is {case.status}; resume a suspended one first)",
+                code="case-not-running",
+            )
         workflow = restore_case(ctx, uow, case)
         left = sorted({w.element_id for w in workflow.waiting_at()})
         check_move(ctx, uow, case, workflow, target, _history(uow, case_id))
@@ -132,9 +151,17 @@ def _move(ctx: Any, case_id: str, target: str, actor: Actor, reason: str) -> Mov
         save_case(step, workflow)
         new = sync_tasks(step, workflow, before, None)
         apply_effects(step, result)
-        record_step(step, workflow, RecordDraft(
-            action="case.moved", actor=actor.user_id, actor_role="supervisor", case_id=case.id,
-            element_id=target,
-            payload=step_payload(result, new, reason=reason, left=left, to=target)))
+        record_step(
+            step,
+            workflow,
+            RecordDraft(
+                action="case.moved",
+                actor=actor.user_id,
+                actor_role="supervisor",
+                case_id=case.id,
+                element_id=target,
+                payload=step_payload(result, new, reason=reason, left=left, to=target),
+            ),
+        )
         uow.commit()
     return Moved(case_id, left, target, new)

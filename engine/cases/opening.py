@@ -38,39 +38,75 @@ def check_variables(variables: Mapping[str, Any]) -> dict[str, Any]:
         raise InvalidInput("变量必须是对象", "variables must be a JSON object", code="invalid-variables")
     bad = [k for k in variables if not isinstance(k, str) or not k.isidentifier() or k.startswith("_")]
     if bad:
-        raise InvalidInput(f"变量名无效：{', '.join(map(str, bad))}",
-                           f"Invalid variable names (letters, digits, underscore; not starting with _): "
-                           f"{', '.join(map(str, bad))}", code="invalid-variables")
+        raise InvalidInput(
+            f"变量名无效：{', '.join(map(str, bad))}",
+            f"Invalid variable names (letters, digits, underscore; not starting with _): "
+            f"{', '.join(map(str, bad))}",
+            code="invalid-variables",
+        )
     if len(repr(variables)) > MAX_VARIABLES_BYTES:
         raise InvalidInput("变量过大", "variables are too large", code="invalid-variables")
     return dict(variables)
 
 
-def open_case(ctx: AppContext, process_key: str, variables: Mapping[str, Any], actor: Actor, *,
-              business_key: str | None = None, applicant: Mapping[str, Any] | None = None) -> CaseView:
+def open_case(
+    ctx: AppContext,
+    process_key: str,
+    variables: Mapping[str, Any],
+    actor: Actor,
+    *,
+    business_key: str | None = None,
+    applicant: Mapping[str, Any] | None = None,
+) -> CaseView:
     authorize(None, Permission.CASE_OPEN, actor)
     variables = check_variables(variables)
     now = ctx.clock()
     with ctx.uow() as uow:
         row = uow.processes.latest(process_key)
         if row is None:
-            raise NotFound(f"流程 {process_key} 未部署", f"No process {process_key} is deployed",
-                           code="process-not-found")
+            raise NotFound(
+                f"流程 {process_key} 未部署",
+                f"No process {process_key} is deployed",
+                code="process-not-found",
+            )
         parsed = ctx.processes.get(uow, row.id)
         workflow, result = ctx.runner.start(parsed, variables, now)
-        case = CaseRow(id=uow.cases.next_number(now.year), process_id=row.id, process_key=row.key,
-                       business_key=business_key, status="running", applicant=dict(applicant or {}),
-                       state="", version=0, started_by=actor.user_id, started_at=now, updated_at=now,
-                       ended_at=None)
+        case = CaseRow(
+            id=uow.cases.next_number(now.year),
+            process_id=row.id,
+            process_key=row.key,
+            business_key=business_key,
+            status="running",
+            applicant=dict(applicant or {}),
+            state="",
+            version=0,
+            started_by=actor.user_id,
+            started_at=now,
+            updated_at=now,
+            ended_at=None,
+        )
         uow.cases.add(case)
         step = StepContext(ctx, uow, case, actor, now)
         save_case(step, workflow)
         new = sync_tasks(step, workflow, set(), None)
         apply_effects(step, result)
-        record_step(step, workflow, RecordDraft(
-            action="case.started", actor=actor.user_id, case_id=case.id,
-            payload=step_payload(result, new, process=row.key, version=row.version,
-                                 variables=jsonable(variables), businessKey=business_key)))
+        record_step(
+            step,
+            workflow,
+            RecordDraft(
+                action="case.started",
+                actor=actor.user_id,
+                case_id=case.id,
+                payload=step_payload(
+                    result,
+                    new,
+                    process=row.key,
+                    version=row.version,
+                    variables=jsonable(variables),
+                    businessKey=business_key,
+                ),
+            ),
+        )
         uow.commit()
     return get_case(ctx, case.id, actor)
 
@@ -91,8 +127,15 @@ def get_case(ctx: AppContext, case_id: str, actor: Actor) -> CaseView:
         process = uow.processes.get(case.process_id)
         parsed = ctx.processes.get(uow, case.process_id)
         variables = ctx.runner.restore(parsed, case.state).variables
-        history = [{"seq": e.case_seq, "action": e.content.action, "actor": e.content.actor,
-                    "at": e.content.recorded_at.isoformat(), "task": e.content.task_id,
-                    "element": e.content.element_id} for e in uow.records.for_case(case_id)]
+        history = [
+            {
+                "seq": e.case_seq,
+                "action": e.content.action,
+                "actor": e.content.actor,
+                "at": e.content.recorded_at.isoformat(),
+                "task": e.content.task_id,
+                "element": e.content.element_id,
+            }
+            for e in uow.records.for_case(case_id)
+        ]
     return CaseView(case, process.version if process else 0, variables, tasks, history)
-

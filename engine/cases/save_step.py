@@ -31,25 +31,38 @@ def _parse_due(text: str | None) -> datetime | None:
 
 
 def task_rows(case: CaseRow, workflow: Any, now: datetime) -> list[TaskRow]:
-    return [TaskRow(
-        id=t.task_id, case_id=case.id, process_key=case.process_key, element_id=t.element.element_id,
-        name=t.element.name or t.element.element_id, role=t.element.role, status="ready",
-        assignee=t.element.assignee if t.element.assignee and "{" not in t.element.assignee else None,
-        candidate_groups=t.element.candidate_groups, candidate_users=t.element.candidate_users,
-        form_id=t.element.form_id, due_at=_parse_due(t.element.due_date), created_at=now)
-        for t in workflow.ready_tasks()]
+    return [
+        TaskRow(
+            id=t.task_id,
+            case_id=case.id,
+            process_key=case.process_key,
+            element_id=t.element.element_id,
+            name=t.element.name or t.element.element_id,
+            role=t.element.role,
+            status="ready",
+            assignee=t.element.assignee if t.element.assignee and "{" not in t.element.assignee else None,
+            candidate_groups=t.element.candidate_groups,
+            candidate_users=t.element.candidate_users,
+            form_id=t.element.form_id,
+            due_at=_parse_due(t.element.due_date),
+            created_at=now,
+        )
+        for t in workflow.ready_tasks()
+    ]
 
 
 @dataclass(frozen=True)
 class StepContext:
-    app: Any            # the AppContext
+    app: Any  # the AppContext
     uow: UnitOfWork
     case: CaseRow
     actor: Actor
     now: datetime
 
 
-def sync_tasks(step: StepContext, workflow: Any, before: set[str], completed_task: str | None) -> list[TaskRow]:
+def sync_tasks(
+    step: StepContext, workflow: Any, before: set[str], completed_task: str | None
+) -> list[TaskRow]:
     """Make the task projection match the workflow, given the ready tasks before the step.
 
     The projection always equals the workflow's ready tasks after a step (both change in the same
@@ -66,14 +79,26 @@ def sync_tasks(step: StepContext, workflow: Any, before: set[str], completed_tas
 
 def save_case(step: StepContext, workflow: Any) -> CaseRow:
     # a suspended case stays suspended through steps that need no person (a message, a timer)
-    status = "completed" if workflow.is_completed else ("suspended" if step.case.status == "suspended" else "running")
+    status = (
+        "completed"
+        if workflow.is_completed
+        else ("suspended" if step.case.status == "suspended" else "running")
+    )
     ended = step.now if workflow.is_completed else None
-    if not step.uow.cases.save_state(step.case.id, expected_version=step.case.version, state=workflow.dump(),
-                                     status=status, now=step.now, ended_at=ended):
-        raise Conflict("办件已被他人同时处理，请刷新后重试",
-                       "The case was changed by someone else at the same time; reload and try again",
-                       code="case-version-conflict")
-    step.uow.due.sync_timers(step.case.id, workflow.waiting_timers(), step.now)   # due rows := waiting timers
+    if not step.uow.cases.save_state(
+        step.case.id,
+        expected_version=step.case.version,
+        state=workflow.dump(),
+        status=status,
+        now=step.now,
+        ended_at=ended,
+    ):
+        raise Conflict(
+            "办件已被他人同时处理，请刷新后重试",
+            "The case was changed by someone else at the same time; reload and try again",
+            code="case-version-conflict",
+        )
+    step.uow.due.sync_timers(step.case.id, workflow.waiting_timers(), step.now)  # due rows := waiting timers
     return step.case
 
 
@@ -83,8 +108,12 @@ def record_step(step: StepContext, workflow: Any, draft: RecordDraft, *, may_low
     draft = mark_step(step.app, step.uow, step.case, workflow, draft, may_lower=may_lower)
     entry = record(step.app, step.uow, draft, step.now)
     if workflow.is_completed:
-        record(step.app, step.uow, RecordDraft(action="case.completed", actor=step.actor.user_id,
-                                               case_id=step.case.id), step.now)
+        record(
+            step.app,
+            step.uow,
+            RecordDraft(action="case.completed", actor=step.actor.user_id, case_id=step.case.id),
+            step.now,
+        )
     return entry
 
 
@@ -97,9 +126,18 @@ def apply_effects(step: StepContext, result: Any) -> None:
         if handler is not None:
             handler(step, effect)
         else:
-            record(step.app, step.uow, RecordDraft(
-                action="effect.unhandled", actor="system", case_id=step.case.id, element_id=effect.element_id,
-                payload={"kind": effect.kind, "payload": jsonable(effect.payload)}), step.now)
+            record(
+                step.app,
+                step.uow,
+                RecordDraft(
+                    action="effect.unhandled",
+                    actor="system",
+                    case_id=step.case.id,
+                    element_id=effect.element_id,
+                    payload={"kind": effect.kind, "payload": jsonable(effect.payload)},
+                ),
+                step.now,
+            )
 
 
 def step_payload(result: Any, new_tasks: list[TaskRow], **extra: Any) -> dict[str, Any]:

@@ -25,33 +25,67 @@ log = logging.getLogger(__name__)
 
 
 def failure_payload(failure: StepFailed, source: str, actor: str, **extra: Any) -> dict[str, Any]:
-    return {"code": failure.code, "reason_zh": failure.message_zh, "reason_en": failure.message_en,
-            "source": source, "actor": actor, **extra}
+    return {
+        "code": failure.code,
+        "reason_zh": failure.message_zh,
+        "reason_en": failure.message_en,
+        "source": source,
+        "actor": actor,
+        **extra,
+    }
 
 
-def append_failure(ctx: Any, uow: UnitOfWork, *, case_id: str, failure: StepFailed, source: str, actor: str,
-                   task_id: str | None = None, element_id: str | None = None, **extra: Any) -> None:
+def append_failure(
+    ctx: Any,
+    uow: UnitOfWork,
+    *,
+    case_id: str,
+    failure: StepFailed,
+    source: str,
+    actor: str,
+    task_id: str | None = None,
+    element_id: str | None = None,
+    **extra: Any,
+) -> None:
     """Append ``step.failed`` in the caller's transaction (which must not be the failed step's)."""
     element = failure.details.get("element_id") or element_id
-    record(ctx, uow, RecordDraft(action="step.failed", actor=actor, case_id=case_id, task_id=task_id,
-                                 element_id=element, payload=failure_payload(failure, source, actor,
-                                                                             **extra)),
-           ctx.clock())
+    record(
+        ctx,
+        uow,
+        RecordDraft(
+            action="step.failed",
+            actor=actor,
+            case_id=case_id,
+            task_id=task_id,
+            element_id=element,
+            payload=failure_payload(failure, source, actor, **extra),
+        ),
+        ctx.clock(),
+    )
 
 
-def record_failed_completion(ctx: Any, task_id: str, actor: Actor, failure: StepFailed,
-                             fields: list[str] | None = None) -> None:
+def record_failed_completion(
+    ctx: Any, task_id: str, actor: Actor, failure: StepFailed, fields: list[str] | None = None
+) -> None:
     """A person's completion failed in the engine: record it (the submitted values are not copied)."""
     try:
         with ctx.uow() as uow:
             task = uow.tasks.get(task_id)
             if task is None:
                 return
-            append_failure(ctx, uow, case_id=task.case_id, failure=failure, source="task",
-                           actor=actor.user_id,
-                           task_id=task.id, element_id=task.element_id, fields=sorted(fields or []))
+            append_failure(
+                ctx,
+                uow,
+                case_id=task.case_id,
+                failure=failure,
+                source="task",
+                actor=actor.user_id,
+                task_id=task.id,
+                element_id=task.element_id,
+                fields=sorted(fields or []),
+            )
             uow.commit()
-    except Exception:   # never hide the step's own error behind a failure to record it
+    except Exception:  # never hide the step's own error behind a failure to record it
         log.exception("could not record the failed step of task %s", task_id)
 
 
@@ -61,5 +95,9 @@ def as_step_failure(error: Exception) -> StepFailed:
         return error
     zh = getattr(error, "message_zh", None) or f"执行失败：{error}"
     en = getattr(error, "message_en", None) or f"{type(error).__name__}: {error}"
-    return StepFailed(zh, en, code=getattr(error, "code", "engine-failed"),
-                      details=dict(getattr(error, "details", {}) or {}))
+    return StepFailed(
+        zh,
+        en,
+        code=getattr(error, "code", "engine-failed"),
+        details=dict(getattr(error, "details", {}) or {}),
+    )

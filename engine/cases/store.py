@@ -22,12 +22,26 @@ def _split(value: str) -> tuple[str, ...]:
 # Statements on the per-step path are built once: building a statement costs more than running it.
 _TASK = select(t.tasks).where(t.tasks.c.id == bindparam("id"))
 _CASE = select(t.cases).where(t.cases.c.id == bindparam("id"))
-_SAVE = (update(t.cases).where(t.cases.c.id == bindparam("b_id"), t.cases.c.version == bindparam("b_version"))
-         .values(state=bindparam("state"), status=bindparam("status"), version=bindparam("new_version"),
-                 updated_at=bindparam("updated_at"), ended_at=bindparam("ended_at")))
-_CLOSE = (update(t.tasks).where(t.tasks.c.id.in_(bindparam("ids", expanding=True)), t.tasks.c.status == "ready")
-          .values(status=bindparam("status"), completed_at=bindparam("completed_at"),
-                  completed_by=bindparam("completed_by")))
+_SAVE = (
+    update(t.cases)
+    .where(t.cases.c.id == bindparam("b_id"), t.cases.c.version == bindparam("b_version"))
+    .values(
+        state=bindparam("state"),
+        status=bindparam("status"),
+        version=bindparam("new_version"),
+        updated_at=bindparam("updated_at"),
+        ended_at=bindparam("ended_at"),
+    )
+)
+_CLOSE = (
+    update(t.tasks)
+    .where(t.tasks.c.id.in_(bindparam("ids", expanding=True)), t.tasks.c.status == "ready")
+    .values(
+        status=bindparam("status"),
+        completed_at=bindparam("completed_at"),
+        completed_by=bindparam("completed_by"),
+    )
+)
 _ADD_TASKS = insert(t.tasks)
 _ADD_CANDIDATES = insert(t.task_candidates)
 
@@ -37,36 +51,74 @@ class ProcessRepository:
         self.conn = conn
 
     def _row(self, r: Any) -> ProcessRow:
-        return ProcessRow(r.id, r.key, r.version, r.name, r.sha256, r.xml, json.loads(r.properties),
-                          json.loads(r.forms), r.deployed_at, r.deployed_by)
+        return ProcessRow(
+            r.id,
+            r.key,
+            r.version,
+            r.name,
+            r.sha256,
+            r.xml,
+            json.loads(r.properties),
+            json.loads(r.forms),
+            r.deployed_at,
+            r.deployed_by,
+        )
 
     def latest(self, key: str) -> ProcessRow | None:
-        r = self.conn.execute(select(t.processes).where(t.processes.c.key == key)
-                              .order_by(t.processes.c.version.desc()).limit(1)).first()
+        r = self.conn.execute(
+            select(t.processes)
+            .where(t.processes.c.key == key)
+            .order_by(t.processes.c.version.desc())
+            .limit(1)
+        ).first()
         return self._row(r) if r else None
 
     def get(self, process_id: int) -> ProcessRow | None:
         r = self.conn.execute(select(t.processes).where(t.processes.c.id == process_id)).first()
         return self._row(r) if r else None
 
-    def add(self, *, key: str, name: str, sha256: str, xml: str, properties: dict[str, str],
-            forms: dict[str, int], now: datetime, actor: str) -> ProcessRow:
+    def add(
+        self,
+        *,
+        key: str,
+        name: str,
+        sha256: str,
+        xml: str,
+        properties: dict[str, str],
+        forms: dict[str, int],
+        now: datetime,
+        actor: str,
+    ) -> ProcessRow:
         latest = self.latest(key)
         version = latest.version + 1 if latest else 1
-        pid = self.conn.execute(insert(t.processes).values(
-            key=key, version=version, name=name, sha256=sha256, xml=xml,
-            properties=json.dumps(properties, ensure_ascii=False), forms=json.dumps(forms),
-            deployed_at=now, deployed_by=actor)).inserted_primary_key[0]
+        pid = self.conn.execute(
+            insert(t.processes).values(
+                key=key,
+                version=version,
+                name=name,
+                sha256=sha256,
+                xml=xml,
+                properties=json.dumps(properties, ensure_ascii=False),
+                forms=json.dumps(forms),
+                deployed_at=now,
+                deployed_by=actor,
+            )
+        ).inserted_primary_key[0]
         row = self.get(int(pid))
         assert row is not None
         return row
 
     def list_latest(self) -> list[ProcessRow]:
-        newest = (select(t.processes.c.key, func.max(t.processes.c.version).label("v"))
-                  .group_by(t.processes.c.key).subquery())
-        rows = self.conn.execute(select(t.processes).join(newest, and_(
-            t.processes.c.key == newest.c.key, t.processes.c.version == newest.c.v))
-            .order_by(t.processes.c.key))
+        newest = (
+            select(t.processes.c.key, func.max(t.processes.c.version).label("v"))
+            .group_by(t.processes.c.key)
+            .subquery()
+        )
+        rows = self.conn.execute(
+            select(t.processes)
+            .join(newest, and_(t.processes.c.key == newest.c.key, t.processes.c.version == newest.c.v))
+            .order_by(t.processes.c.key)
+        )
         return [self._row(r) for r in rows]
 
     def count(self) -> int:
@@ -78,8 +130,9 @@ class FormRepository:
         self.conn = conn
 
     def latest(self, form_id: str) -> FormRow | None:
-        r = self.conn.execute(select(t.forms).where(t.forms.c.form_id == form_id)
-                              .order_by(t.forms.c.version.desc()).limit(1)).first()
+        r = self.conn.execute(
+            select(t.forms).where(t.forms.c.form_id == form_id).order_by(t.forms.c.version.desc()).limit(1)
+        ).first()
         return FormRow(r.id, r.form_id, r.version, r.sha256, r.body) if r else None
 
     def get(self, row_id: int) -> FormRow | None:
@@ -89,8 +142,11 @@ class FormRepository:
     def add(self, *, form_id: str, sha256: str, body: str, now: datetime, actor: str) -> FormRow:
         latest = self.latest(form_id)
         version = latest.version + 1 if latest else 1
-        self.conn.execute(insert(t.forms).values(form_id=form_id, version=version, sha256=sha256, body=body,
-                                                 deployed_at=now, deployed_by=actor))
+        self.conn.execute(
+            insert(t.forms).values(
+                form_id=form_id, version=version, sha256=sha256, body=body, deployed_at=now, deployed_by=actor
+            )
+        )
         row = self.latest(form_id)
         assert row is not None
         return row
@@ -103,8 +159,12 @@ class CaseRepository:
     def next_number(self, year: int) -> str:
         """The year's next case number (2026-000001 …); two first cases of a year at once both succeed."""
         name = f"case-{year}"
-        bump = (update(t.counters).where(t.counters.c.name == name)
-                .values(value=t.counters.c.value + 1).returning(t.counters.c.value))
+        bump = (
+            update(t.counters)
+            .where(t.counters.c.name == name)
+            .values(value=t.counters.c.value + 1)
+            .returning(t.counters.c.value)
+        )
         res = self.conn.execute(bump).first()
         if res is None:
             dialect_insert = postgresql_insert if self.conn.dialect.name == "postgresql" else sqlite_insert
@@ -114,37 +174,92 @@ class CaseRepository:
         return f"{year}-{int(res[0]):06d}"
 
     def add(self, row: CaseRow) -> None:
-        self.conn.execute(insert(t.cases).values(
-            id=row.id, process_id=row.process_id, process_key=row.process_key, business_key=row.business_key,
-            status=row.status, applicant=json.dumps(row.applicant, ensure_ascii=False), state=row.state,
-            version=row.version, started_by=row.started_by, started_at=row.started_at,
-            updated_at=row.updated_at, ended_at=row.ended_at))
+        self.conn.execute(
+            insert(t.cases).values(
+                id=row.id,
+                process_id=row.process_id,
+                process_key=row.process_key,
+                business_key=row.business_key,
+                status=row.status,
+                applicant=json.dumps(row.applicant, ensure_ascii=False),
+                state=row.state,
+                version=row.version,
+                started_by=row.started_by,
+                started_at=row.started_at,
+                updated_at=row.updated_at,
+                ended_at=row.ended_at,
+            )
+        )
 
     def get(self, case_id: str) -> CaseRow | None:
         r = self.conn.execute(_CASE, {"id": case_id}).first()
         if r is None:
             return None
-        return CaseRow(r.id, r.process_id, r.process_key, r.business_key, r.status, json.loads(r.applicant),
-                       r.state, r.version, r.started_by, r.started_at, r.updated_at, r.ended_at)
+        return CaseRow(
+            r.id,
+            r.process_id,
+            r.process_key,
+            r.business_key,
+            r.status,
+            json.loads(r.applicant),
+            r.state,
+            r.version,
+            r.started_by,
+            r.started_at,
+            r.updated_at,
+            r.ended_at,
+        )
 
-    def save_state(self, case_id: str, *, expected_version: int, state: str, status: str,
-                   now: datetime, ended_at: datetime | None) -> bool:
+    def save_state(
+        self,
+        case_id: str,
+        *,
+        expected_version: int,
+        state: str,
+        status: str,
+        now: datetime,
+        ended_at: datetime | None,
+    ) -> bool:
         """Compare-and-set on the version: False when someone else saved first."""
-        res = self.conn.execute(_SAVE, {"b_id": case_id, "b_version": expected_version, "state": state,
-                                        "status": status, "new_version": expected_version + 1, "updated_at": now,
-                                        "ended_at": ended_at})
+        res = self.conn.execute(
+            _SAVE,
+            {
+                "b_id": case_id,
+                "b_version": expected_version,
+                "state": state,
+                "status": status,
+                "new_version": expected_version + 1,
+                "updated_at": now,
+                "ended_at": ended_at,
+            },
+        )
         return res.rowcount == 1
 
-    def list(self, *, status: str | None = None, process_key: str | None = None,
-             limit: int = 100, offset: int = 0) -> list[CaseRow]:
+    def list(
+        self, *, status: str | None = None, process_key: str | None = None, limit: int = 100, offset: int = 0
+    ) -> list[CaseRow]:
         query = select(t.cases).order_by(t.cases.c.started_at.desc()).limit(limit).offset(offset)
         if status:
             query = query.where(t.cases.c.status == status)
         if process_key:
             query = query.where(t.cases.c.process_key == process_key)
-        return [CaseRow(r.id, r.process_id, r.process_key, r.business_key, r.status, json.loads(r.applicant),
-                        "", r.version, r.started_by, r.started_at, r.updated_at, r.ended_at)
-                for r in self.conn.execute(query)]
+        return [
+            CaseRow(
+                r.id,
+                r.process_id,
+                r.process_key,
+                r.business_key,
+                r.status,
+                json.loads(r.applicant),
+                "",
+                r.version,
+                r.started_by,
+                r.started_at,
+                r.updated_at,
+                r.ended_at,
+            )
+            for r in self.conn.execute(query)
+        ]
 
 
 class TaskRepository:
@@ -153,9 +268,23 @@ class TaskRepository:
 
     @staticmethod
     def _row(r: Any) -> TaskRow:
-        return TaskRow(r.id, r.case_id, r.process_key, r.element_id, r.name, r.role, r.status, r.assignee,
-                       _split(r.candidate_groups), _split(r.candidate_users), r.form_id, r.due_at,
-                       r.created_at, r.completed_at, r.completed_by)
+        return TaskRow(
+            r.id,
+            r.case_id,
+            r.process_key,
+            r.element_id,
+            r.name,
+            r.role,
+            r.status,
+            r.assignee,
+            _split(r.candidate_groups),
+            _split(r.candidate_users),
+            r.form_id,
+            r.due_at,
+            r.created_at,
+            r.completed_at,
+            r.completed_by,
+        )
 
     def get(self, task_id: str) -> TaskRow | None:
         r = self.conn.execute(_TASK, {"id": task_id}).first()
@@ -170,12 +299,30 @@ class TaskRepository:
     def add(self, rows: Sequence[TaskRow]) -> None:
         if not rows:
             return
-        self.conn.execute(_ADD_TASKS, [{
-            "id": r.id, "case_id": r.case_id, "process_key": r.process_key, "element_id": r.element_id,
-            "name": r.name, "role": r.role, "status": r.status, "assignee": r.assignee,
-            "candidate_groups": ",".join(r.candidate_groups), "candidate_users": ",".join(r.candidate_users),
-            "form_id": r.form_id, "due_at": r.due_at, "created_at": r.created_at} for r in rows])
-        candidates = [{"task_id": r.id, "kind": "group", "value": g} for r in rows for g in r.candidate_groups]
+        self.conn.execute(
+            _ADD_TASKS,
+            [
+                {
+                    "id": r.id,
+                    "case_id": r.case_id,
+                    "process_key": r.process_key,
+                    "element_id": r.element_id,
+                    "name": r.name,
+                    "role": r.role,
+                    "status": r.status,
+                    "assignee": r.assignee,
+                    "candidate_groups": ",".join(r.candidate_groups),
+                    "candidate_users": ",".join(r.candidate_users),
+                    "form_id": r.form_id,
+                    "due_at": r.due_at,
+                    "created_at": r.created_at,
+                }
+                for r in rows
+            ],
+        )
+        candidates = [
+            {"task_id": r.id, "kind": "group", "value": g} for r in rows for g in r.candidate_groups
+        ]
         candidates += [{"task_id": r.id, "kind": "user", "value": u} for r in rows for u in r.candidate_users]
         if candidates:
             self.conn.execute(_ADD_CANDIDATES, candidates)
@@ -183,20 +330,35 @@ class TaskRepository:
     def close(self, task_ids: Iterable[str], *, status: str, now: datetime, actor: str | None) -> None:
         ids = list(task_ids)
         if ids:
-            self.conn.execute(_CLOSE, {"ids": ids, "status": status, "completed_at": now, "completed_by": actor})
+            self.conn.execute(
+                _CLOSE, {"ids": ids, "status": status, "completed_at": now, "completed_by": actor}
+            )
 
     def set_assignee(self, task_id: str, assignee: str | None, *, expected: str | None) -> bool:
         cond = t.tasks.c.assignee.is_(None) if expected is None else t.tasks.c.assignee == expected
-        res = self.conn.execute(update(t.tasks).where(t.tasks.c.id == task_id, t.tasks.c.status == "ready", cond)
-                                .values(assignee=assignee))
+        res = self.conn.execute(
+            update(t.tasks)
+            .where(t.tasks.c.id == task_id, t.tasks.c.status == "ready", cond)
+            .values(assignee=assignee)
+        )
         return res.rowcount == 1
 
     def inbox(self, f: TaskFilter) -> list[TaskRow]:
         mine = t.tasks.c.assignee == f.user.user_id
-        offered = and_(t.tasks.c.assignee.is_(None), t.tasks.c.id.in_(
-            select(t.task_candidates.c.task_id).where(or_(
-                and_(t.task_candidates.c.kind == "group", t.task_candidates.c.value.in_(sorted(f.user.groups))),
-                and_(t.task_candidates.c.kind == "user", t.task_candidates.c.value == f.user.user_id)))))
+        offered = and_(
+            t.tasks.c.assignee.is_(None),
+            t.tasks.c.id.in_(
+                select(t.task_candidates.c.task_id).where(
+                    or_(
+                        and_(
+                            t.task_candidates.c.kind == "group",
+                            t.task_candidates.c.value.in_(sorted(f.user.groups)),
+                        ),
+                        and_(t.task_candidates.c.kind == "user", t.task_candidates.c.value == f.user.user_id),
+                    )
+                )
+            ),
+        )
         who = {"mine": mine, "groups": offered}.get(f.scope, or_(mine, offered))
         query = select(t.tasks).where(t.tasks.c.status == f.status, who)
         if f.process_key:

@@ -34,6 +34,7 @@ def _settings() -> Settings:
 
 def _context(settings: Settings | None = None) -> AppContext:
     from engine.bootstrap import bootstrap
+
     return bootstrap(settings or _settings())
 
 
@@ -52,6 +53,7 @@ def db() -> None:
 def db_upgrade() -> None:
     """Bring the schema to the newest version."""
     from engine.store.migrate import current, upgrade
+
     ctx = _context()
     upgrade(ctx.database)
     click.echo(f"schema at {current(ctx.database)}")
@@ -78,13 +80,16 @@ def lint(paths: tuple[str, ...], fmt: str, rules: str) -> None:
     from engine.compliance.lint import lint_path
     from engine.config import budget_from_env
     from engine.runner.expressions.static import constant_failures
-    budget = budget_from_env(os.environ)   # the deployment's limits of SX-D129…SX-D132
-    constant_check = partial(constant_failures, budget=budget)   # SX-D132: the runner evaluates constants
-    report = {str(p): lint_path(p, rules=rules, budget=budget, constant_check=constant_check)
-              for p in _files(paths)}
+
+    budget = budget_from_env(os.environ)  # the deployment's limits of SX-D129…SX-D132
+    constant_check = partial(constant_failures, budget=budget)  # SX-D132: the runner evaluates constants
+    report = {
+        str(p): lint_path(p, rules=rules, budget=budget, constant_check=constant_check) for p in _files(paths)
+    }
     if fmt == "json":
-        click.echo(json.dumps({k: [f.to_json() for f in v] for k, v in report.items()}, ensure_ascii=False,
-                              indent=2))
+        click.echo(
+            json.dumps({k: [f.to_json() for f in v] for k, v in report.items()}, ensure_ascii=False, indent=2)
+        )
     else:
         for name, findings in report.items():
             click.echo(f"{name}: {'通过 / ok' if not findings else f'{len(findings)} 项 / finding(s)'}")
@@ -101,6 +106,7 @@ def deploy(paths: tuple[str, ...], as_user: str) -> None:
     from engine.kernel.ports import Actor
     from engine.processes.deploy import deploy as run_deploy
     from engine.store.migrate import upgrade
+
     ctx = _context()
     upgrade(ctx.database)
     files = [(p.name, p.read_bytes()) for p in _files(paths)]
@@ -121,6 +127,7 @@ def _prepare(ctx: AppContext) -> None:
     from engine.kernel.ports import Actor
     from engine.processes.deploy import deploy as run_deploy
     from engine.store.migrate import upgrade
+
     upgrade(ctx.database)
     users = ensure_demo_users(ctx)
     folders = (str(ctx.settings.forms_dir), str(ctx.settings.processes_dir))
@@ -131,8 +138,10 @@ def _prepare(ctx: AppContext) -> None:
             click.echo(f"  流程 process {item.key} v{item.version}: {item.name}")
     click.echo("演示用户 / demo users (pages: /login with the password; API: Authorization: Bearer <token>):")
     for user in users:
-        click.echo(f"  {user.user_id:<6} {','.join(user.groups):<32} password={user.password:<11} "
-                   f"token={user.token}  {user.name}")
+        click.echo(
+            f"  {user.user_id:<6} {','.join(user.groups):<32} password={user.password:<11} "
+            f"token={user.token}  {user.name}"
+        )
     _warn_demo(open_demo_users(ctx), with_secrets=True)
 
 
@@ -141,15 +150,21 @@ def _warn_demo(users: list[DemoUser], *, with_secrets: bool) -> None:
     if not users:
         return
     rule = "!" * 100
-    lines = [rule, "!! 警告：演示用户仍可登录，其密码和 API 令牌是公开的，任何人都能冒用他们的身份办件！",
-             "!! WARNING: demo users can still get in, with passwords and API tokens that are PUBLIC:",
-             "!!          anyone can act as them. Never use these accounts for real cases."]
+    lines = [
+        rule,
+        "!! 警告：演示用户仍可登录，其密码和 API 令牌是公开的，任何人都能冒用他们的身份办件！",
+        "!! WARNING: demo users can still get in, with passwords and API tokens that are PUBLIC:",
+        "!!          anyone can act as them. Never use these accounts for real cases.",
+    ]
     for user in users:
         secret = f"  password={user.password}  token={user.token}" if with_secrets else ""
         lines.append(f"!!   {user.user_id:<6} {','.join(user.groups)}{secret}")
-    lines += ["!! 停用 / disable: sanxiang users disable " + " ".join(u.user_id for u in users),
-              "!! 生产环境 / production: an empty database with `sanxiang db upgrade`, `deploy`, "
-              "`users add`, `serve` (never `up`)", rule]
+    lines += [
+        "!! 停用 / disable: sanxiang users disable " + " ".join(u.user_id for u in users),
+        "!! 生产环境 / production: an empty database with `sanxiang db upgrade`, `deploy`, "
+        "`users add`, `serve` (never `up`)",
+        rule,
+    ]
     click.echo("\n".join(lines), err=True)
 
 
@@ -161,6 +176,7 @@ def up(host: str | None, port: int | None) -> None:
     from engine.app import create_app
     from engine.scheduler import start_with_server
     from engine.server import serve
+
     settings = _settings()
     settings = settings.with_(host=host or settings.host, port=settings.port if port is None else port)
     ctx = _context(settings)
@@ -171,9 +187,11 @@ def up(host: str | None, port: int | None) -> None:
         for finding in getattr(exc, "findings", []):
             click.echo(f"  {finding}", err=True)
         sys.exit(1)
-    click.echo(f"Sanxiang 已启动 / running at http://{settings.host}:{settings.port}/  "
-               f"(API: http://{settings.host}:{settings.port}/api/v1/openapi.json)")
-    start_with_server(settings)   # due timers and deadline warnings: in this (master) process, once
+    click.echo(
+        f"Sanxiang 已启动 / running at http://{settings.host}:{settings.port}/  "
+        f"(API: http://{settings.host}:{settings.port}/api/v1/openapi.json)"
+    )
+    start_with_server(settings)  # due timers and deadline warnings: in this (master) process, once
     serve(create_app(ctx), settings.host, settings.port, database=ctx.database)
 
 
@@ -190,12 +208,13 @@ def serve_command(host: str | None, port: int | None, workers: int) -> None:
     from engine.scheduler import start_with_server
     from engine.server import serve
     from engine.store.migrate import current
+
     settings = _settings()
     settings = settings.with_(host=host or settings.host, port=settings.port if port is None else port)
     ctx = _context(settings)
-    if current(ctx.database) is not None:   # an empty database has no users to warn about
+    if current(ctx.database) is not None:  # an empty database has no users to warn about
         _warn_demo(open_demo_users(ctx), with_secrets=False)
-    start_with_server(settings)   # due timers and deadline warnings: in this (master) process, once
+    start_with_server(settings)  # due timers and deadline warnings: in this (master) process, once
     serve(create_app(ctx), settings.host, settings.port, workers=workers, database=ctx.database)
 
 

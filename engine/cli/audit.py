@@ -21,6 +21,7 @@ OVERDUE = 3
 
 def _context() -> AppContext:
     from engine.cli import _context as context
+
     ctx: AppContext = context()
     return ctx
 
@@ -45,6 +46,7 @@ def command() -> None:
 def _verify_global(ctx: AppContext, head_file: Path | None, public_key: Path | None) -> None:
     from engine.cli.audit_coverage import report_coverage
     from engine.record import verify as audit
+
     pem = public_key.read_bytes() if public_key else None
     head_json = audit.read_head_file(head_file) if head_file else None
     found = audit.audit_record(ctx, head_json, pem)
@@ -60,20 +62,30 @@ def _verify_global(ctx: AppContext, head_file: Path | None, public_key: Path | N
 
 @command.command("verify")
 @click.option("--case", "case_id", default=None, help="Verify one case's chain only.")
-@click.option("--head", "head_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              default=None,
-              help="Also check the global chain against a head file you hold (var/heads/<date>.json).")
-@click.option("--public-key", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
-              help="The verifying key (default: derived from the configured signing key).")
+@click.option(
+    "--head",
+    "head_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Also check the global chain against a head file you hold (var/heads/<date>.json).",
+)
+@click.option(
+    "--public-key",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="The verifying key (default: derived from the configured signing key).",
+)
 def verify(case_id: str | None, head_file: Path | None, public_key: Path | None) -> None:
     """Walk the chains against the newest signed head; name the first entry that does not verify
     (exit 1); say how far the head covers (exit 3 when a head is overdue)."""
     from engine.record import verify as audit
+
     ctx = _context()
     try:
         if case_id is not None and head_file is None:
-            _report(audit.verify_records(ctx, case_id), f"办件 {case_id} 的记录链",
-                    f"The chain of case {case_id}")
+            _report(
+                audit.verify_records(ctx, case_id), f"办件 {case_id} 的记录链", f"The chain of case {case_id}"
+            )
         else:
             _verify_global(ctx, head_file, public_key)
     except SanxiangError as exc:
@@ -85,6 +97,7 @@ def verify(case_id: str | None, head_file: Path | None, public_key: Path | None)
 def sign_head() -> None:
     """Sign and keep a head at the newest entry now (the scheduler does it every N entries / M minutes)."""
     from engine.record.heads import sign_head_now
+
     try:
         head = sign_head_now(_context(), "demand")
     except SanxiangError as exc:
@@ -101,6 +114,7 @@ def sign_head() -> None:
 def export_head() -> None:
     """Sign the global chain head and write var/heads/<date>.json (also recorded and sent)."""
     from engine.record import verify as audit
+
     try:
         exported = audit.export_signed_head(_context())
     except SanxiangError as exc:
@@ -111,19 +125,25 @@ def export_head() -> None:
         return
     head = exported.head
     click.echo(f"已签名链头 #{head.global_seq} {head.head_hash} → {exported.path}")
-    click.echo(f"signed head #{head.global_seq} written to {exported.path} "
-               f"(key {head.key_fingerprint[:16]}…)")
+    click.echo(
+        f"signed head #{head.global_seq} written to {exported.path} (key {head.key_fingerprint[:16]}…)"
+    )
 
 
 @command.command("public-key")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Also write the public key (PEM) to this file.")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also write the public key (PEM) to this file.",
+)
 def public_key(out: Path | None) -> None:
     """Print the fingerprint of the record's signing key: publish it so anyone can check heads and
     case files against it."""
     from engine.cli import _settings
     from engine.record.head_signature import key_fingerprint, public_key_pem
     from engine.record.signing_key import signing_key
+
     key = signing_key(_settings())
     fingerprint, pem = key_fingerprint(key.public_key()), public_key_pem(key)
     if out is not None:

@@ -27,6 +27,7 @@ DATE = click.DateTime(formats=["%Y-%m-%d"])
 def _context() -> Any:
     from engine.cli import _context as make
     from engine.store.migrate import upgrade
+
     ctx = make()
     upgrade(ctx.database)
     return ctx
@@ -52,6 +53,7 @@ def command() -> None:
 def add_workdays(start: datetime, n: int) -> None:
     """Print the N-th working day after START, then official or estimated."""
     from engine.deadlines.calendar import add_workdays as count
+
     try:
         due = count(_context(), start.date(), n)
     except SanxiangError as exc:
@@ -65,6 +67,7 @@ def add_workdays(start: datetime, n: int) -> None:
 def is_workday(day: datetime) -> None:
     """Print "workday" or "off", the provenance, and the day's name if it has one."""
     from engine.deadlines.calendar import day_info
+
     info = day_info(_context(), day.date())
     words = ["workday" if info.is_workday else "off", info.provenance.value, info.name or ""]
     click.echo(" ".join(words).strip())
@@ -83,6 +86,7 @@ def _report(change: Any) -> None:
 def load(file: Path, as_user: str) -> None:
     """Load an official schedule file (the State Council's holidays and adjusted working days)."""
     from engine.deadlines.calendar import load_schedule
+
     try:
         _report(load_schedule(_context(), file.read_text(encoding="utf-8"), _admin(as_user)))
     except SanxiangError as exc:
@@ -99,8 +103,8 @@ def load(file: Path, as_user: str) -> None:
 def close(day: datetime, note: str, as_user: str) -> None:
     """Mark DAY as not a working day for this bureau (a closure)."""
     from engine.deadlines.calendar import close_day
+
     try:
         _report(close_day(_context(), day.date(), note, _admin(as_user)))
     except SanxiangError as exc:
         _fail(exc)
-

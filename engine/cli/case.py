@@ -34,11 +34,21 @@ def command() -> None:
 
 @command.command("export")
 @click.argument("case_id")
-@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="Where to write the ZIP.")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="Where to write the ZIP.",
+)
 @click.option("--as-user", default="admin", show_default=True, help="Who exports (recorded).")
-@click.option("--head", "head_file", type=_FILE, default=None,
-              help="Link the export to this signed head (one the inspector holds) instead of a new one.")
+@click.option(
+    "--head",
+    "head_file",
+    type=_FILE,
+    default=None,
+    help="Link the export to this signed head (one the inspector holds) instead of a new one.",
+)
 def export(case_id: str, out: Path, as_user: str, head_file: Path | None) -> None:
     """Write the case file: index PDF, evidence, records.json, chain-proof.json, signed manifest.json."""
     from engine.cli import _context
@@ -46,26 +56,33 @@ def export(case_id: str, out: Path, as_user: str, head_file: Path | None) -> Non
     from engine.record.casefile.export import export_case_file
     from engine.record.head_signature import SignedHead
     from engine.record.verify import read_head_file
+
     ctx = _context()
     try:
         against = SignedHead.from_json(read_head_file(head_file)) if head_file else None
-        summary = export_case_file(ctx, case_id, Actor(as_user, frozenset({"admin"}), channel="cli"), out,
-                                   against)
+        summary = export_case_file(
+            ctx, case_id, Actor(as_user, frozenset({"admin"}), channel="cli"), out, against
+        )
     except SanxiangError as exc:
         click.echo(f"导出失败 / export failed: {exc.message_zh} / {exc.message_en}", err=True)
         sys.exit(1)
     head = summary.head
-    click.echo(f"电子卷宗已导出 → {out}：{summary.entries} 条记录，{summary.evidence} 个证据文件，"
-               f"办件链头 #{summary.case_head_seq} {summary.case_head_hash}；"
-               f"关联签名链头 #{head.global_seq}，密钥指纹 {head.key_fingerprint}")
-    click.echo(f"case file written to {out}: {summary.entries} record entries, {summary.evidence} evidence "
-               f"files, linked to signed head #{head.global_seq}, key fingerprint {head.key_fingerprint}")
+    click.echo(
+        f"电子卷宗已导出 → {out}：{summary.entries} 条记录，{summary.evidence} 个证据文件，"
+        f"办件链头 #{summary.case_head_seq} {summary.case_head_hash}；"
+        f"关联签名链头 #{head.global_seq}，密钥指纹 {head.key_fingerprint}"
+    )
+    click.echo(
+        f"case file written to {out}: {summary.entries} record entries, {summary.evidence} evidence "
+        f"files, linked to signed head #{head.global_seq}, key fingerprint {head.key_fingerprint}"
+    )
 
 
 def _anchor(head_file: Path | None, fingerprint: str | None, public_key: Path | None) -> Anchor:
     from engine.record.casefile.verify import Anchor
     from engine.record.head_signature import SignedHead
     from engine.record.verify import read_head_file
+
     head = SignedHead.from_json(read_head_file(head_file)) if head_file else None
     pem = public_key.read_bytes() if public_key else None
     return Anchor(head, fingerprint.strip().lower() if fingerprint else None, pem)
@@ -78,25 +95,37 @@ def _echo_intact(report: ExportReport) -> None:
     else:
         held = f"本卷宗所附链头（第 {report.head_seq} 条）"
         held_en = f"the export's own head ({report.head_seq})"
-    click.echo(f"电子卷宗完整可信：{report.files} 个文件与签名清单相符，办件 {report.case_id} 记录链"
-               f"（{report.entries} 条）校验通过，均由{held}覆盖；签名密钥指纹 {report.fingerprint}")
-    click.echo(f"the case file is intact and authentic: {report.files} files match the signed manifest, the "
-               f"chain of case {report.case_id} ({report.entries} entries) verifies, every entry is vouched "
-               f"for by {held_en}; signing key fingerprint {report.fingerprint}")
+    click.echo(
+        f"电子卷宗完整可信：{report.files} 个文件与签名清单相符，办件 {report.case_id} 记录链"
+        f"（{report.entries} 条）校验通过，均由{held}覆盖；签名密钥指纹 {report.fingerprint}"
+    )
+    click.echo(
+        f"the case file is intact and authentic: {report.files} files match the signed manifest, the "
+        f"chain of case {report.case_id} ({report.entries} entries) verifies, every entry is vouched "
+        f"for by {held_en}; signing key fingerprint {report.fingerprint}"
+    )
 
 
 @command.command("verify-export")
 @click.argument("path", type=_FILE)
-@click.option("--head", "head_file", type=_FILE, default=None,
-              help="A signed head you hold (var/heads/<date>.json, or as sent out): the anchor of trust.")
+@click.option(
+    "--head",
+    "head_file",
+    type=_FILE,
+    default=None,
+    help="A signed head you hold (var/heads/<date>.json, or as sent out): the anchor of trust.",
+)
 @click.option("--fingerprint", default=None, help="The bureau's published signing key fingerprint (hex).")
-@click.option("--public-key", type=_FILE, default=None,
-              help="The bureau's public key (PEM), obtained out of band.")
-def verify_export(path: Path, head_file: Path | None, fingerprint: str | None,
-                  public_key: Path | None) -> None:
+@click.option(
+    "--public-key", type=_FILE, default=None, help="The bureau's public key (PEM), obtained out of band."
+)
+def verify_export(
+    path: Path, head_file: Path | None, fingerprint: str | None, public_key: Path | None
+) -> None:
     """Check an exported case file offline against a head or key you hold; name anything altered,
     added or removed (exit codes: 0 intact, 1 altered, 2 cannot verify, 3 untrusted, 4 not covered)."""
     from engine.record.casefile.verify import verify_case_file
+
     try:
         report = verify_case_file(path, _anchor(head_file, fingerprint, public_key))
     except SanxiangError as exc:
@@ -108,8 +137,9 @@ def verify_export(path: Path, head_file: Path | None, fingerprint: str | None,
     for problem in report.problems:
         click.echo(f"{problem.name}：{problem.zh} / {problem.en}", err=True)
     count = len(report.problems)
-    click.echo(f"电子卷宗校验未通过（{count} 处）/ the case file does not verify ({count} problem(s))",
-               err=True)
+    click.echo(
+        f"电子卷宗校验未通过（{count} 处）/ the case file does not verify ({count} problem(s))", err=True
+    )
     sys.exit(min(EXIT_CODES[kind] for kind in report.kinds()))
 
 
@@ -126,14 +156,21 @@ def _fact(text: str) -> tuple[str, object]:
 
 @command.command("correct")
 @click.argument("case_id")
-@click.option("--set", "facts", multiple=True, required=True, metavar="NAME=VALUE",
-              help="A corrected fact; VALUE is JSON (false, 12, \"text\") or plain text. Repeatable.")
+@click.option(
+    "--set",
+    "facts",
+    multiple=True,
+    required=True,
+    metavar="NAME=VALUE",
+    help='A corrected fact; VALUE is JSON (false, 12, "text") or plain text. Repeatable.',
+)
 @click.option("--reason", required=True, help="Why the recorded fact was wrong (recorded).")
 @click.option("--as-user", required=True, help="The approver (负责人) correcting, as registered.")
 def correct(case_id: str, facts: tuple[str, ...], reason: str, as_user: str) -> None:
     """事实更正：负责人附理由更正办件事实，更正后须经法制审核 / correct a case's facts (then legal review)."""
     from engine.cli import _context
     from engine.review.corrections import correct_facts
+
     ctx = _context()
     with ctx.uow(readonly=True) as uow:
         actor = uow.users.get(as_user)
@@ -143,11 +180,17 @@ def correct(case_id: str, facts: tuple[str, ...], reason: str, as_user: str) -> 
     try:
         done = correct_facts(ctx, case_id, dict(_fact(f) for f in facts), reason, actor.via("cli"))
     except SanxiangError as exc:
-        click.echo(f"更正被拒绝 / correction refused [{exc.code}]: {exc.message_zh} / {exc.message_en}",
-                   err=True)
+        click.echo(
+            f"更正被拒绝 / correction refused [{exc.code}]: {exc.message_zh} / {exc.message_en}", err=True
+        )
         sys.exit(1)
     review = f"，已送法制审核“{done.sent_to_review}”" if done.sent_to_review else "，须经法制审核后方可决定"
     click.echo(f"办件 {case_id} 事实已更正（记录第 {done.seq} 条）{review}")
-    click.echo(f"case {case_id}: facts corrected (entry {done.seq}); "
-               + (f"sent to legal review {done.sent_to_review}" if done.sent_to_review
-                  else "a legal review is required before the decision"))
+    click.echo(
+        f"case {case_id}: facts corrected (entry {done.seq}); "
+        + (
+            f"sent to legal review {done.sent_to_review}"
+            if done.sent_to_review
+            else "a legal review is required before the decision"
+        )
+    )

@@ -18,6 +18,7 @@ from engine.errors import SanxiangError
 def command(diagram: Path, out: Path, process_id: str | None, lang: str) -> None:
     """Draw a BPMN diagram as SVG (used in docs, the service guide and case files)."""
     from engine.diagram import render_svg
+
     try:
         svg = render_svg(diagram.read_bytes(), process_id=process_id, lang=lang)
     except SanxiangError as exc:

@@ -68,8 +68,10 @@ def list_tokens(user_id: str | None) -> None:
     ctx = _context()
     now = ctx.clock()
     for entry in token_register(ctx, user_id):
-        click.echo(f"{entry.id}  {entry.user_id:<12} {entry.label:<12} created {_when(entry.created_at)}  "
-                   f"{_state(entry, now)}")
+        click.echo(
+            f"{entry.id}  {entry.user_id:<12} {entry.label:<12} created {_when(entry.created_at)}  "
+            f"{_state(entry, now)}"
+        )
 
 
 @command.command("revoke")

@@ -38,16 +38,31 @@ def command() -> None:
     help=f"repeatable; roles: {', '.join(ROLES)} (also any BPMN candidate group)",
 )
 @click.option("--password", default=None, help="login password for the pages (at least 8 characters)")
-@click.option("--token", "make_token", is_flag=True,
-              help="create an API token (no expiry) and print it once; see `sanxiang tokens add --expires`")
+@click.option(
+    "--token",
+    "make_token",
+    is_flag=True,
+    help="create an API token (no expiry) and print it once; see `sanxiang tokens add --expires`",
+)
 @click.option("--post", default="", help="职务 / post")
 @click.option("--department", default="", help="科室 / department")
 @click.option("--window", default="", help="窗口 / service window")
 @click.option("--certificate", default="", help="行政执法证件号 / enforcement certificate number")
 @click.option("--issuer", default="", help="发证机关 / certificate issuer")
 @click.option("--valid-until", default=None, help="证件有效期至 YYYY-MM-DD")
-def add(user_id: str, name: str, groups: tuple[str, ...], password: str | None, make_token: bool, post: str,
-        department: str, window: str, certificate: str, issuer: str, valid_until: str | None) -> None:
+def add(
+    user_id: str,
+    name: str,
+    groups: tuple[str, ...],
+    password: str | None,
+    make_token: bool,
+    post: str,
+    department: str,
+    window: str,
+    certificate: str,
+    issuer: str,
+    valid_until: str | None,
+) -> None:
     """Create or update a user (idempotent: groups and register line are replaced)."""
     from engine.people.staff import NewUser, add_user
     from engine.people.tokens import new_token
@@ -58,8 +73,9 @@ def add(user_id: str, name: str, groups: tuple[str, ...], password: str | None, 
     except ValueError:
         click.echo(f"日期无效 / invalid date: {valid_until} (YYYY-MM-DD)", err=True)
         sys.exit(2)
-    new = NewUser(user_id, name, list(groups), password, token, post, department, window, certificate, issuer,
-                  until)
+    new = NewUser(
+        user_id, name, list(groups), password, token, post, department, window, certificate, issuer, until
+    )
     try:
         entry = add_user(_context(), new, by="cli")
     except SanxiangError as exc:
@@ -102,8 +118,10 @@ def _set_active(user_ids: tuple[str, ...], active: bool) -> None:
         if active:
             click.echo(f"{user_id} 已启用 / enabled (unrevoked API tokens work again)")
         else:
-            click.echo(f"{user_id} 已停用 / disabled: login, sessions and API tokens refused; "
-                       f"{ended} 个会话已结束 / session(s) ended")
+            click.echo(
+                f"{user_id} 已停用 / disabled: login, sessions and API tokens refused; "
+                f"{ended} 个会话已结束 / session(s) ended"
+            )
     sys.exit(1 if failed else 0)
 
 

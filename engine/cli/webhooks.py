@@ -14,6 +14,7 @@ from engine.kernel.ports import Actor
 
 def _context() -> Any:
     from engine.cli import _context as context
+
     return context()
 
 
@@ -34,13 +35,20 @@ def command() -> None:
 
 @command.command("add")
 @click.argument("url")
-@click.option("--event", "events", multiple=True, default=("*",), show_default=True,
-              help="An event type (repeat the option); * for every type.")
+@click.option(
+    "--event",
+    "events",
+    multiple=True,
+    default=("*",),
+    show_default=True,
+    help="An event type (repeat the option); * for every type.",
+)
 @click.option("--description", default="")
 @click.option("--as-user", default="admin", show_default=True)
 def add(url: str, events: tuple[str, ...], description: str, as_user: str) -> None:
     """Subscribe URL; prints the signing secret once (keep it: it is never shown again)."""
     from engine.integration.subscriptions import add_subscription
+
     try:
         row = add_subscription(_context(), url, events, _operator(as_user), description=description)
     except SanxiangError as exc:
@@ -55,6 +63,7 @@ def add(url: str, events: tuple[str, ...], description: str, as_user: str) -> No
 def list_command(include_removed: bool) -> None:
     """List subscriptions (never their secrets)."""
     from engine.integration.subscriptions import list_subscriptions
+
     rows = list_subscriptions(_context(), _operator("admin"), include_removed=include_removed)
     if not rows:
         click.echo("没有订阅 / no subscriptions")
@@ -69,6 +78,7 @@ def list_command(include_removed: bool) -> None:
 def remove(subscription_id: str, as_user: str) -> None:
     """Remove a subscription; its pending events are given up."""
     from engine.integration.subscriptions import remove_subscription
+
     try:
         row = remove_subscription(_context(), subscription_id, _operator(as_user))
     except SanxiangError as exc:
@@ -84,6 +94,7 @@ def remove(subscription_id: str, as_user: str) -> None:
 def replay(event_id: str, reason: str, as_user: str) -> None:
     """Send a dead event again, with the same webhook-id."""
     from engine.integration.delivery import replay_event
+
     try:
         row = replay_event(_context(), event_id, _operator(as_user), reason)
     except SanxiangError as exc:
@@ -94,6 +105,7 @@ def replay(event_id: str, reason: str, as_user: str) -> None:
 
 def _deliver_round(ctx: Any, owner: str, limit: int) -> int:
     from engine.integration.delivery import deliver_due_events
+
     report = deliver_due_events(ctx, owner, limit)
     if report.attempted:
         click.echo(f"delivered={report.delivered} retrying={report.retrying} dead={report.dead}")
@@ -107,6 +119,7 @@ def _deliver_round(ctx: Any, owner: str, limit: int) -> int:
 def deliver(limit: int, loop: bool, interval: float) -> None:
     """Send due outbox events (one round, or --loop for a worker; the server's scheduler does this too)."""
     from engine.integration.delivery import node_owner
+
     ctx = _context()
     owner = node_owner()
     _deliver_round(ctx, owner, limit)

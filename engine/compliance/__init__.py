@@ -56,6 +56,20 @@ from engine.compliance.lint import lint_bpmn, lint_form, lint_path
 from engine.compliance.xmlsafe import DEFAULT_MAX_BYTES
 
 __all__ = [
-    "DEFAULT_MAX_BYTES", "RULES", "BpmnDocument", "Element", "Finding", "Flow", "ProcessModel", "RuleInfo",
-    "Severity", "Timer", "has_errors", "lint_bpmn", "lint_form", "lint_path", "parse_document", "parse_model",
+    "DEFAULT_MAX_BYTES",
+    "RULES",
+    "BpmnDocument",
+    "Element",
+    "Finding",
+    "Flow",
+    "ProcessModel",
+    "RuleInfo",
+    "Severity",
+    "Timer",
+    "has_errors",
+    "lint_bpmn",
+    "lint_form",
+    "lint_path",
+    "parse_document",
+    "parse_model",
 ]

@@ -38,26 +38,26 @@ TIMER_KINDS = ("timeDate", "timeDuration", "timeCycle")
 
 @dataclass(frozen=True, slots=True)
 class Timer:
-    kind: str | None          # timeDate | timeDuration | timeCycle, None when the definition is empty
-    value: str                # stripped text, "" when empty
+    kind: str | None  # timeDate | timeDuration | timeCycle, None when the definition is empty
+    value: str  # stripped text, "" when empty
     line: int | None
 
 
 @dataclass(slots=True)
 class Element:
     id: str
-    tag: str                                  # BPMN local name: userTask, exclusiveGateway, …
+    tag: str  # BPMN local name: userTask, exclusiveGateway, …
     name: str | None
     line: int | None
-    parent: str | None                        # id of the enclosing embedded subprocess, None at top level
-    camunda: dict[str, str]                   # camunda:* attributes by local name (assignee, formKey, …)
-    properties: dict[str, str]                # camunda:properties, name -> value
-    event_definitions: tuple[str, ...] = ()   # e.g. ("timerEventDefinition",)
+    parent: str | None  # id of the enclosing embedded subprocess, None at top level
+    camunda: dict[str, str]  # camunda:* attributes by local name (assignee, formKey, …)
+    properties: dict[str, str]  # camunda:properties, name -> value
+    event_definitions: tuple[str, ...] = ()  # e.g. ("timerEventDefinition",)
     timer: Timer | None = None
-    attached_to: str | None = None            # boundary events: attachedToRef
-    cancel_activity: bool = True              # boundary events: interrupting?
-    default_flow: str | None = None           # gateways and activities: the default flow id
-    triggered_by_event: bool = False          # event subprocesses
+    attached_to: str | None = None  # boundary events: attachedToRef
+    cancel_activity: bool = True  # boundary events: interrupting?
+    default_flow: str | None = None  # gateways and activities: the default flow id
+    triggered_by_event: bool = False  # event subprocesses
     incoming: list[str] = field(default_factory=list)
     outgoing: list[str] = field(default_factory=list)
     boundaries: list[str] = field(default_factory=list)
@@ -101,7 +101,7 @@ class Flow:
     line: int | None
     name: str | None
     parent: str | None
-    condition: str | None                     # conditionExpression text; None when absent or empty
+    condition: str | None  # conditionExpression text; None when absent or empty
     condition_language: str | None
     properties: dict[str, str]
     node: etree._Element | None = field(default=None, repr=False, compare=False)
@@ -112,8 +112,8 @@ class ProcessModel:
     id: str
     name: str | None
     line: int | None
-    executable: bool                          # isExecutable, "true" when absent (as Camunda 7 and Spiff)
-    properties: dict[str, str]                # process-level camunda:properties: the service guide
+    executable: bool  # isExecutable, "true" when absent (as Camunda 7 and Spiff)
+    properties: dict[str, str]  # process-level camunda:properties: the service guide
     elements: dict[str, Element] = field(default_factory=dict)
     flows: dict[str, Flow] = field(default_factory=dict)
     node: etree._Element | None = field(default=None, repr=False, compare=False)
@@ -141,7 +141,7 @@ class ProcessModel:
 class BpmnDocument:
     root: etree._Element = field(repr=False)
     processes: list[ProcessModel]
-    diagram_refs: set[str]                    # bpmnElement of every BPMNShape / BPMNEdge
+    diagram_refs: set[str]  # bpmnElement of every BPMNShape / BPMNEdge
     has_diagram: bool
 
     @property
@@ -182,11 +182,21 @@ def parse_model(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ProcessMo
     if len(executable) == 1:
         return executable[0]
     if not executable:
-        return [finding("SX-D102", "文件中没有可执行流程；请在流程属性中勾选 Executable",
-                        "no executable process in the file; tick 'Executable' on the process")]
+        return [
+            finding(
+                "SX-D102",
+                "文件中没有可执行流程；请在流程属性中勾选 Executable",
+                "no executable process in the file; tick 'Executable' on the process",
+            )
+        ]
     ids = ", ".join(p.id for p in executable)
-    return [finding("SX-D103", f"一个文件只能有一个可执行流程，这里有 {len(executable)} 个（{ids}）",
-                    f"one executable process per file, found {len(executable)} ({ids})")]
+    return [
+        finding(
+            "SX-D103",
+            f"一个文件只能有一个可执行流程，这里有 {len(executable)} 个（{ids}）",
+            f"one executable process per file, found {len(executable)} ({ids})",
+        )
+    ]
 
 
 def _not_bpmn(root: etree._Element) -> Finding | None:
@@ -198,16 +208,27 @@ def _not_bpmn(root: etree._Element) -> Finding | None:
     elif local.lower() == "html":
         zh, en = "这是 HTML 网页，不是 BPMN 流程", "this is an HTML page, not a BPMN process"
     else:
-        zh, en = f"根元素是 {local}（{namespace}），不是 BPMN definitions", (
-            f"the root element is {local} ({namespace}), not BPMN definitions")
-    return finding("SX-X005", f"{zh}；请上传 Camunda Modeler 保存的 .bpmn 文件",
-                   f"{en}; upload a .bpmn file saved by Camunda Modeler", line=line_of(root))
+        zh, en = (
+            f"根元素是 {local}（{namespace}），不是 BPMN definitions",
+            (f"the root element is {local} ({namespace}), not BPMN definitions"),
+        )
+    return finding(
+        "SX-X005",
+        f"{zh}；请上传 Camunda Modeler 保存的 .bpmn 文件",
+        f"{en}; upload a .bpmn file saved by Camunda Modeler",
+        line=line_of(root),
+    )
 
 
 def build_process(node: etree._Element) -> ProcessModel:
-    model = ProcessModel(id=node.get("id") or "", name=node.get("name"), line=line_of(node),
-                         executable=(node.get("isExecutable") or "true").strip() == "true",
-                         properties=camunda_properties(node), node=node)
+    model = ProcessModel(
+        id=node.get("id") or "",
+        name=node.get("name"),
+        line=line_of(node),
+        executable=(node.get("isExecutable") or "true").strip() == "true",
+        properties=camunda_properties(node),
+        node=node,
+    )
     pending: list[tuple[etree._Element, str | None]] = [(node, None)]
     while pending:
         container, parent = pending.pop()
@@ -226,17 +247,25 @@ def build_process(node: etree._Element) -> ProcessModel:
 
 
 def _element(node: etree._Element, tag: str, parent: str | None) -> Element:
-    definitions = tuple(local for child in bpmn_children(node) if (local := bpmn_tag(child)).endswith(
-        "EventDefinition"))
+    definitions = tuple(
+        local for child in bpmn_children(node) if (local := bpmn_tag(child)).endswith("EventDefinition")
+    )
     return Element(
-        id=_id(node, tag), tag=tag, name=node.get("name"), line=line_of(node), parent=parent,
-        camunda=camunda_attributes(node), properties=camunda_properties(node),
-        event_definitions=definitions, timer=_timer(node),
+        id=_id(node, tag),
+        tag=tag,
+        name=node.get("name"),
+        line=line_of(node),
+        parent=parent,
+        camunda=camunda_attributes(node),
+        properties=camunda_properties(node),
+        event_definitions=definitions,
+        timer=_timer(node),
         attached_to=node.get("attachedToRef"),
         cancel_activity=(node.get("cancelActivity") or "true").strip() != "false",
         default_flow=node.get("default"),
         triggered_by_event=(node.get("triggeredByEvent") or "").strip() == "true",
-        node=node)
+        node=node,
+    )
 
 
 def _timer(node: etree._Element) -> Timer | None:
@@ -257,10 +286,18 @@ def _flow(node: etree._Element, parent: str | None) -> Flow:
         condition = text_of(expression) or None
         language = expression.get("language")
         break
-    return Flow(id=_id(node, "sequenceFlow"), source=node.get("sourceRef") or "",
-                target=node.get("targetRef") or "", line=line_of(node), name=node.get("name"),
-                parent=parent, condition=condition, condition_language=language,
-                properties=camunda_properties(node), node=node)
+    return Flow(
+        id=_id(node, "sequenceFlow"),
+        source=node.get("sourceRef") or "",
+        target=node.get("targetRef") or "",
+        line=line_of(node),
+        name=node.get("name"),
+        parent=parent,
+        condition=condition,
+        condition_language=language,
+        properties=camunda_properties(node),
+        node=node,
+    )
 
 
 def _link(model: ProcessModel) -> None:

@@ -29,11 +29,12 @@ from engine.kernel.budgets import EvaluationBudget, cycle_problems, duration_pro
 # every expression of one diagram (a condition, or a script's whole text) -> for each, why a constant part
 # of it fails in every case (zh, en), or None; all of them checked within one evaluation's budget
 ConstantCheck = Callable[[Sequence[tuple[str, str]]], list[tuple[str, str] | None]]
-Located = tuple[str, str, str, int | None]   # kind ("condition" | "script"), text, element id, line
+Located = tuple[str, str, str, int | None]  # kind ("condition" | "script"), text, element id, line
 
 
-def budget_findings(doc: BpmnDocument, budget: EvaluationBudget,
-                    constant_check: ConstantCheck | None = None) -> Iterator[Finding]:
+def budget_findings(
+    doc: BpmnDocument, budget: EvaluationBudget, constant_check: ConstantCheck | None = None
+) -> Iterator[Finding]:
     """Every SX-D129…SX-D131 and SX-D133 finding of the document under ``budget``; SX-D132 with a
     ``constant_check``."""
     for process in doc.checked:
@@ -45,13 +46,18 @@ def budget_findings(doc: BpmnDocument, budget: EvaluationBudget,
     if constant_check is None:
         return
     located = list(_expressions(doc))
-    for (_kind, text, element_id, line), failure in zip(located, constant_check(
-            [(kind, text) for kind, text, _, _ in located]), strict=True):
+    for (_kind, text, element_id, line), failure in zip(
+        located, constant_check([(kind, text) for kind, text, _, _ in located]), strict=True
+    ):
         if failure is not None:
             zh, en = failure
-            yield finding("SX-D132", f"“{_short(text)}”中的常量部分在任何办件中都会失败：{zh}",
-                          f"a constant part of '{_short(text)}' fails in every case: {en}",
-                          element_id=element_id, line=line)
+            yield finding(
+                "SX-D132",
+                f"“{_short(text)}”中的常量部分在任何办件中都会失败：{zh}",
+                f"a constant part of '{_short(text)}' fails in every case: {en}",
+                element_id=element_id,
+                line=line,
+            )
 
 
 def _expressions(doc: BpmnDocument) -> Iterator[Located]:
@@ -70,7 +76,7 @@ def _timer_findings(element: Element, budget: EvaluationBudget) -> Iterator[Find
     timer = element.timer
     assert timer is not None
     if timer_problem(timer) is not None or timer.value.startswith(("$", "#")):
-        return   # not runnable (SX-D120…SX-D122) or computed at run time (checked then)
+        return  # not runnable (SX-D120…SX-D122) or computed at run time (checked then)
     problems: tuple[tuple[str, str, str], ...] = ()
     if timer.kind == "timeCycle":
         problems = cycle_problems(timer.value, budget)
@@ -87,11 +93,16 @@ def _due_date_findings(element: Element, value: str) -> Iterator[Finding]:
         moment = None
     if moment is None or moment.tzinfo is None:
         shown = _short(value)
-        yield finding("SX-D133", f"到期时间 camunda:dueDate“{shown}”不会被计算（只接受带时区的日期时间，"
-                                 "如 2026-12-01T17:00:00+08:00）；办理时限请用 sanxiang.expected 与法定时限",
-                      f"camunda:dueDate '{shown}' is never evaluated (only a date-time with an offset such "
-                      "as 2026-12-01T17:00:00+08:00 is used); set time limits with sanxiang.expected and "
-                      "the statutory limits", element_id=element.id, line=element.line)
+        yield finding(
+            "SX-D133",
+            f"到期时间 camunda:dueDate“{shown}”不会被计算（只接受带时区的日期时间，"
+            "如 2026-12-01T17:00:00+08:00）；办理时限请用 sanxiang.expected 与法定时限",
+            f"camunda:dueDate '{shown}' is never evaluated (only a date-time with an offset such "
+            "as 2026-12-01T17:00:00+08:00 is used); set time limits with sanxiang.expected and "
+            "the statutory limits",
+            element_id=element.id,
+            line=element.line,
+        )
 
 
 def _short(text: str) -> str:

@@ -61,8 +61,12 @@ _TABLE: tuple[tuple[str, str, str, str], ...] = (
     ("SX-D129", "dialect", "循环定时器周期过短", "timer cycle period under the floor"),
     ("SX-D130", "dialect", "循环定时器次数无上限或过多", "timer cycle repeats without a bound or too often"),
     ("SX-D131", "dialect", "定时时长超过 100 年", "timer duration longer than 100 years"),
-    ("SX-D132", "dialect", "表达式的常量部分必然失败（超出预算等）",
-     "constant part of an expression certain to fail (over budget…)"),
+    (
+        "SX-D132",
+        "dialect",
+        "表达式的常量部分必然失败（超出预算等）",
+        "constant part of an expression certain to fail (over budget…)",
+    ),
     ("SX-D133", "dialect", "到期时间不会被计算", "camunda:dueDate that is never evaluated"),
     ("SX-C201", "compliance", "决定前未经重大判断", "decision not behind a major-check"),
     ("SX-C202", "compliance", "重大决定前未经法制审核", "major decision without a legal review"),
@@ -98,8 +102,15 @@ _TABLE: tuple[tuple[str, str, str, str], ...] = (
 RULES: dict[str, RuleInfo] = {code: RuleInfo(family, zh, en) for code, family, zh, en in _TABLE}
 
 
-def finding(code: str, message_zh: str, message_en: str, *, element_id: str | None = None,
-            line: int | None = None, warning: bool = False) -> Finding:
+def finding(
+    code: str,
+    message_zh: str,
+    message_en: str,
+    *,
+    element_id: str | None = None,
+    line: int | None = None,
+    warning: bool = False,
+) -> Finding:
     """Build a finding of a known code (the code must be in `RULES`)."""
     assert code in RULES, code
     severity = Severity.WARNING if warning else Severity.ERROR

@@ -46,7 +46,9 @@ def scripts_are_safe(doc: BpmnDocument) -> Iterator[Finding]:
                 "或改为外部服务任务",
                 f"{shown} scripts are not run; set scriptFormat to sanxiang-expression with a safe "
                 "expression, or use an external service task",
-                element_id=el.id, line=el.line)
+                element_id=el.id,
+                line=el.line,
+            )
 
 
 def no_java_classes(doc: BpmnDocument) -> Iterator[Finding]:
@@ -57,10 +59,12 @@ def no_java_classes(doc: BpmnDocument) -> Iterator[Finding]:
                 yield finding(
                     "SX-D110",
                     f"不支持 Java 类 camunda:class=“{name}”；请改为外部任务"
-                    "（camunda:type=\"external\" 加 topic）或 delegateExpression=\"${名称}\"",
+                    '（camunda:type="external" 加 topic）或 delegateExpression="${名称}"',
                     f"Java class camunda:class='{name}' is not supported; use an external task "
-                    "(camunda:type=\"external\" with a topic) or delegateExpression=\"${name}\"",
-                    element_id=el.id, line=el.line)
+                    '(camunda:type="external" with a topic) or delegateExpression="${name}"',
+                    element_id=el.id,
+                    line=el.line,
+                )
 
 
 def no_service_expressions(doc: BpmnDocument) -> Iterator[Finding]:
@@ -70,10 +74,12 @@ def no_service_expressions(doc: BpmnDocument) -> Iterator[Finding]:
                 yield finding(
                     "SX-D111",
                     "服务任务不支持 camunda:expression（会调用任意方法）；"
-                    "请改为外部任务或 delegateExpression=\"${名称}\"",
+                    '请改为外部任务或 delegateExpression="${名称}"',
                     "camunda:expression on a service task (it calls arbitrary methods) is not supported; "
-                    "use an external task or delegateExpression=\"${name}\"",
-                    element_id=el.id, line=el.line)
+                    'use an external task or delegateExpression="${name}"',
+                    element_id=el.id,
+                    line=el.line,
+                )
 
 
 def no_connectors(doc: BpmnDocument) -> Iterator[Finding]:
@@ -85,7 +91,9 @@ def no_connectors(doc: BpmnDocument) -> Iterator[Finding]:
                     "不支持 camunda:connector（HTTP/SOAP 连接器）；请改为外部任务，由 webhook 处理",
                     "camunda:connector (HTTP/SOAP connectors) is not supported; use an external task "
                     "handled by a webhook",
-                    element_id=el.id, line=el.line)
+                    element_id=el.id,
+                    line=el.line,
+                )
 
 
 def service_tasks_are_runnable(doc: BpmnDocument) -> Iterator[Finding]:
@@ -96,11 +104,13 @@ def service_tasks_are_runnable(doc: BpmnDocument) -> Iterator[Finding]:
                 zh, en = problem
                 yield finding(
                     "SX-D113",
-                    f"{zh}；请设 camunda:type=\"external\" 加 camunda:topic，"
-                    "或 camunda:delegateExpression=\"${名称}\"",
-                    f"{en}; set camunda:type=\"external\" with a camunda:topic, "
-                    "or camunda:delegateExpression=\"${name}\"",
-                    element_id=el.id, line=el.line)
+                    f'{zh}；请设 camunda:type="external" 加 camunda:topic，'
+                    '或 camunda:delegateExpression="${名称}"',
+                    f'{en}; set camunda:type="external" with a camunda:topic, '
+                    'or camunda:delegateExpression="${name}"',
+                    element_id=el.id,
+                    line=el.line,
+                )
 
 
 def _service_problem(attrs: dict[str, str], connector: bool) -> tuple[str, str] | None:
@@ -115,8 +125,10 @@ def _service_problem(attrs: dict[str, str], connector: bool) -> tuple[str, str] 
         return "服务任务没有实现，会永远停在运行中", "service task without an implementation runs for ever"
     if _DELEGATE.match(delegate.strip()):
         return None
-    return (f"delegateExpression “{delegate}” 必须写成 ${{名称}}",
-            f"delegateExpression '{delegate}' must be written ${{name}}")
+    return (
+        f"delegateExpression “{delegate}” 必须写成 ${{名称}}",
+        f"delegateExpression '{delegate}' must be written ${{name}}",
+    )
 
 
 def listeners_are_safe(doc: BpmnDocument) -> Iterator[Finding]:
@@ -131,13 +143,18 @@ def listeners_are_safe(doc: BpmnDocument) -> Iterator[Finding]:
                         f"{kind} 使用了 Java 类或脚本，不会运行；请删除它，改用外部服务任务",
                         f"{kind} with a Java class or a script is not run; remove it and use an external "
                         "service task",
-                        element_id=ident, line=where)
+                        element_id=ident,
+                        line=where,
+                    )
                 elif listener.get("expression") is not None or listener.get("delegateExpression") is not None:
                     yield finding(
                         "SX-D115",
                         f"{kind} 表达式监听器会被忽略；如需执行，请改为流程中的任务",
                         f"{kind} with an expression is ignored; model the work as a task instead",
-                        element_id=ident, line=where, warning=True)
+                        element_id=ident,
+                        line=where,
+                        warning=True,
+                    )
 
 
 def _children_named(node: etree._Element, tag: str) -> Iterator[etree._Element]:
@@ -154,7 +171,10 @@ def ignored_settings(doc: BpmnDocument) -> Iterator[Finding]:
                 "SX-D126",
                 "camunda:inputOutput 输入输出映射会被忽略；请用表单字段或表达式传递数据",
                 "camunda:inputOutput mappings are ignored; pass data through form fields or expressions",
-                element_id=ident, line=line_of(mapping) or line, warning=True)
+                element_id=ident,
+                line=line_of(mapping) or line,
+                warning=True,
+            )
         attrs = camunda_attributes(node)
         if any(attrs.get(key, "").strip() == "true" for key in ("asyncBefore", "asyncAfter", "async")):
             yield finding(
@@ -162,8 +182,18 @@ def ignored_settings(doc: BpmnDocument) -> Iterator[Finding]:
                 "camunda:asyncBefore/asyncAfter 会被忽略（每一步都在一个事务中完成）；可以删除",
                 "camunda:asyncBefore/asyncAfter is ignored (each step runs in one transaction); "
                 "you may remove it",
-                element_id=ident, line=line, warning=True)
+                element_id=ident,
+                line=line,
+                warning=True,
+            )
 
 
-CHECKS = (scripts_are_safe, no_java_classes, no_service_expressions, no_connectors,
-          service_tasks_are_runnable, listeners_are_safe, ignored_settings)
+CHECKS = (
+    scripts_are_safe,
+    no_java_classes,
+    no_service_expressions,
+    no_connectors,
+    service_tasks_are_runnable,
+    listeners_are_safe,
+    ignored_settings,
+)

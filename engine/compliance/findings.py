@@ -8,13 +8,13 @@ from typing import Any
 
 
 class Severity(str, Enum):
-    ERROR = "error"      # refuses deployment
+    ERROR = "error"  # refuses deployment
     WARNING = "warning"  # shown, deploys anyway
 
 
 @dataclass(frozen=True, slots=True)
 class Finding:
-    code: str                 # stable, e.g. "SX-D101" (dialect) or "SX-C201" (compliance)
+    code: str  # stable, e.g. "SX-D101" (dialect) or "SX-C201" (compliance)
     message_zh: str
     message_en: str
     element_id: str | None = None

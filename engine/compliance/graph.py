@@ -64,8 +64,14 @@ def build_graph(model: ProcessModel) -> FlowGraph:
 
 def _entered_containers(model: ProcessModel, children: dict[str, list[Element]]) -> set[str]:
     """Embedded subprocesses the walk goes into: those with inner start events."""
-    return {cid for cid, kids in children.items() if _starts(kids) and cid in model.elements
-            and model.elements[cid].tag in CONTAINERS and not model.elements[cid].triggered_by_event}
+    return {
+        cid
+        for cid, kids in children.items()
+        if _starts(kids)
+        and cid in model.elements
+        and model.elements[cid].tag in CONTAINERS
+        and not model.elements[cid].triggered_by_event
+    }
 
 
 def _add_boundaries_and_joins(graph: FlowGraph, model: ProcessModel, element: Element) -> None:
@@ -78,8 +84,9 @@ def _add_boundaries_and_joins(graph: FlowGraph, model: ProcessModel, element: El
         graph.joins.add(element.id)
 
 
-def reachable(graph: FlowGraph, sources: Iterable[str], blocked: Iterable[str] = (), *,
-              spawned: bool = True) -> set[str]:
+def reachable(
+    graph: FlowGraph, sources: Iterable[str], blocked: Iterable[str] = (), *, spawned: bool = True
+) -> set[str]:
     """Every node reachable from `sources` without completing a node of `blocked`.
 
     A blocked node is never completed: the walk stops there, except that its boundary events can
@@ -95,8 +102,13 @@ def reachable(graph: FlowGraph, sources: Iterable[str], blocked: Iterable[str] =
     return _search(graph, starts, barrier, arrivals, spawned)[0]
 
 
-def _search(graph: FlowGraph, sources: list[str], blocked: frozenset[str],
-            required: dict[str, set[str]] | None, spawned: bool) -> tuple[set[str], dict[str, set[str]]]:
+def _search(
+    graph: FlowGraph,
+    sources: list[str],
+    blocked: frozenset[str],
+    required: dict[str, set[str]] | None,
+    spawned: bool,
+) -> tuple[set[str], dict[str, set[str]]]:
     visited: set[str] = set()
     arrived: dict[str, set[str]] = {}
     stack = list(sources)
@@ -123,8 +135,9 @@ def _starts(elements: list[Element]) -> list[Element]:
 
 
 def _exits(elements: list[Element]) -> list[str]:
-    return [el.id for el in elements if not el.outgoing and el.tag != "startEvent"
-            and not el.triggered_by_event]
+    return [
+        el.id for el in elements if not el.outgoing and el.tag != "startEvent" and not el.triggered_by_event
+    ]
 
 
 def _self_and_ancestors(model: ProcessModel, element: Element) -> list[Element]:

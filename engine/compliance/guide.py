@@ -12,15 +12,24 @@ from engine.compliance.graph import FlowGraph
 from engine.disclosure.rules import DISCLOSURE_DAYS
 
 GUIDE_PROPERTIES: dict[str, str] = {
-    "sanxiang.itemName": "事项名称", "sanxiang.itemCode": "事项编码", "sanxiang.body": "实施主体",
-    "sanxiang.legalBasis": "设定依据", "sanxiang.conditions": "许可条件", "sanxiang.materials": "申请材料",
-    "sanxiang.statutoryDays": "法定时限", "sanxiang.promisedDays": "承诺时限", "sanxiang.fees": "收费标准",
-    "sanxiang.office": "办理地点", "sanxiang.hours": "办理时间", "sanxiang.phone": "咨询电话",
-    "sanxiang.supervision": "监督方式", "sanxiang.remedy": "救济渠道",
+    "sanxiang.itemName": "事项名称",
+    "sanxiang.itemCode": "事项编码",
+    "sanxiang.body": "实施主体",
+    "sanxiang.legalBasis": "设定依据",
+    "sanxiang.conditions": "许可条件",
+    "sanxiang.materials": "申请材料",
+    "sanxiang.statutoryDays": "法定时限",
+    "sanxiang.promisedDays": "承诺时限",
+    "sanxiang.fees": "收费标准",
+    "sanxiang.office": "办理地点",
+    "sanxiang.hours": "办理时间",
+    "sanxiang.phone": "咨询电话",
+    "sanxiang.supervision": "监督方式",
+    "sanxiang.remedy": "救济渠道",
     "sanxiang.majorCatalogue": "重大执法决定目录",
 }
-STATUTORY_LIMIT = 20     # 《行政许可法》第42条: 20 working days unless a special law says otherwise
-DISCLOSURE_LIMIT = DISCLOSURE_DAYS     # decisions published within 7 working days (engine.disclosure.rules)
+STATUTORY_LIMIT = 20  # 《行政许可法》第42条: 20 working days unless a special law says otherwise
+DISCLOSURE_LIMIT = DISCLOSURE_DAYS  # decisions published within 7 working days (engine.disclosure.rules)
 MAX_RETURNS_LIMIT = 10
 _ACTIVITIES = frozenset({"userTask", "manualTask", "serviceTask", "callActivity", "subProcess"})
 ROLE_KINDS: dict[str, frozenset[str]] = {
@@ -29,10 +38,20 @@ ROLE_KINDS: dict[str, frozenset[str]] = {
     "legal-review": frozenset({"userTask"}),
     "coordination": frozenset({"userTask"}),
     "decision": frozenset({"userTask"}),
-    "supplement": frozenset({"userTask"}),     # 补正: the clock stops while materials are supplemented
+    "supplement": frozenset({"userTask"}),  # 补正: the clock stops while materials are supplemented
     "records-capture": frozenset({"userTask", "serviceTask"}),
-    **{role: _ACTIVITIES for role in ("on-site", "hearing", "expert-review", "delivery", "disclosure",
-                                      "acceptance", "supplement")},
+    **{
+        role: _ACTIVITIES
+        for role in (
+            "on-site",
+            "hearing",
+            "expert-review",
+            "delivery",
+            "disclosure",
+            "acceptance",
+            "supplement",
+        )
+    },
 }
 MEDIA_ROLES = ("on-site", "hearing", "delivery")
 MEDIA_VALUES = ("audio-video", "video")
@@ -47,9 +66,13 @@ def parse_days(value: str | None) -> int | None:
 def guide_is_complete(process: ProcessModel, graph: FlowGraph) -> Iterator[Finding]:
     for key, label in GUIDE_PROPERTIES.items():
         if not process.properties.get(key, "").strip():
-            yield finding("SX-C215", f"服务指南缺少“{label}”；请在流程属性中填写 {key}",
-                          f"the service guide lacks {key}; fill it in the process properties",
-                          element_id=process.id, line=process.line)
+            yield finding(
+                "SX-C215",
+                f"服务指南缺少“{label}”；请在流程属性中填写 {key}",
+                f"the service guide lacks {key}; fill it in the process properties",
+                element_id=process.id,
+                line=process.line,
+            )
 
 
 def guide_days_are_sane(process: ProcessModel, graph: FlowGraph) -> Iterator[Finding]:
@@ -58,28 +81,44 @@ def guide_days_are_sane(process: ProcessModel, graph: FlowGraph) -> Iterator[Fin
     for key in ("sanxiang.statutoryDays", "sanxiang.promisedDays", "sanxiang.disclosureDays"):
         days[key] = parse_days(props.get(key))
         if props.get(key, "").strip() and days[key] is None:
-            yield _days(process, f"{key}“{props[key]}”不是整数个工作日",
-                        f"{key} '{props[key]}' is not a whole number of working days")
+            yield _days(
+                process,
+                f"{key}“{props[key]}”不是整数个工作日",
+                f"{key} '{props[key]}' is not a whole number of working days",
+            )
     statutory, promised = days["sanxiang.statutoryDays"], days["sanxiang.promisedDays"]
     if promised is not None and (promised < 1 or (statutory is not None and promised > statutory)):
-        yield _days(process, f"承诺时限 {promised} 日必须在 1 日与法定时限之间",
-                    f"promisedDays {promised} must be between 1 and statutoryDays")
+        yield _days(
+            process,
+            f"承诺时限 {promised} 日必须在 1 日与法定时限之间",
+            f"promisedDays {promised} must be between 1 and statutoryDays",
+        )
     special_law = props.get("sanxiang.specialLaw", "").strip()
     if statutory is not None and (statutory < 1 or (statutory > STATUTORY_LIMIT and not special_law)):
-        yield _days(process,
-                    f"法定时限 {statutory} 日不当：行政许可法第四十二条为 {STATUTORY_LIMIT} 个工作日，"
-                    "更长须在 sanxiang.specialLaw 中引用特别规定",
-                    f"statutoryDays {statutory} is not sane: the Licensing Law art. 42 allows "
-                    f"{STATUTORY_LIMIT} working days; longer needs a citation in sanxiang.specialLaw")
+        yield _days(
+            process,
+            f"法定时限 {statutory} 日不当：行政许可法第四十二条为 {STATUTORY_LIMIT} 个工作日，"
+            "更长须在 sanxiang.specialLaw 中引用特别规定",
+            f"statutoryDays {statutory} is not sane: the Licensing Law art. 42 allows "
+            f"{STATUTORY_LIMIT} working days; longer needs a citation in sanxiang.specialLaw",
+        )
     disclosure = days["sanxiang.disclosureDays"]
     if disclosure is not None and disclosure > DISCLOSURE_LIMIT:
-        yield _days(process, f"公示期限 {disclosure} 日超过 {DISCLOSURE_LIMIT} 个工作日",
-                    f"disclosureDays {disclosure} exceeds {DISCLOSURE_LIMIT} working days")
+        yield _days(
+            process,
+            f"公示期限 {disclosure} 日超过 {DISCLOSURE_LIMIT} 个工作日",
+            f"disclosureDays {disclosure} exceeds {DISCLOSURE_LIMIT} working days",
+        )
 
 
 def _days(process: ProcessModel, zh: str, en: str) -> Finding:
-    return finding("SX-C216", f"{zh}；请改正流程属性", f"{en}; correct the process properties",
-                   element_id=process.id, line=process.line)
+    return finding(
+        "SX-C216",
+        f"{zh}；请改正流程属性",
+        f"{en}; correct the process properties",
+        element_id=process.id,
+        line=process.line,
+    )
 
 
 def returns_are_bounded(process: ProcessModel, graph: FlowGraph) -> Iterator[Finding]:
@@ -96,7 +135,9 @@ def returns_are_bounded(process: ProcessModel, graph: FlowGraph) -> Iterator[Fin
                 f"sanxiang.maxReturns “{raw}” 必须是 0 到 {MAX_RETURNS_LIMIT} 的整数（默认 3）",
                 f"sanxiang.maxReturns '{raw}' must be a whole number from 0 to {MAX_RETURNS_LIMIT} "
                 "(default 3)",
-                element_id=ident, line=line)
+                element_id=ident,
+                line=line,
+            )
 
 
 def roles_are_placed(process: ProcessModel, graph: FlowGraph) -> Iterator[Finding]:
@@ -107,16 +148,22 @@ def roles_are_placed(process: ProcessModel, graph: FlowGraph) -> Iterator[Findin
         kinds = ROLE_KINDS.get(role)
         if kinds is None:
             known = ", ".join(ROLE_KINDS)
-            yield finding("SX-C209", f"未知角色 sanxiang.role=“{role}”；可用：{known}",
-                          f"unknown role sanxiang.role='{role}'; known: {known}", element_id=el.id,
-                          line=el.line)
+            yield finding(
+                "SX-C209",
+                f"未知角色 sanxiang.role=“{role}”；可用：{known}",
+                f"unknown role sanxiang.role='{role}'; known: {known}",
+                element_id=el.id,
+                line=el.line,
+            )
         elif el.tag not in kinds:
             allowed = "/".join(sorted(kinds))
             yield finding(
                 "SX-C209",
                 f"角色 {role} 不能放在 {el.tag} 上，应放在 {allowed} 上；请使用对应模板",
                 f"role {role} cannot sit on a {el.tag}, only on {allowed}; use the bureau's template",
-                element_id=el.id, line=el.line)
+                element_id=el.id,
+                line=el.line,
+            )
 
 
 def evidence_is_recorded(process: ProcessModel, graph: FlowGraph) -> Iterator[Finding]:
@@ -130,7 +177,9 @@ def evidence_is_recorded(process: ProcessModel, graph: FlowGraph) -> Iterator[Fi
                     "请把 sanxiang.requiresMedia 设为 audio-video 或 video",
                     f"{role} must be recorded on audio/video, not '{media}'; set sanxiang.requiresMedia "
                     "to audio-video or video",
-                    element_id=el.id, line=el.line)
+                    element_id=el.id,
+                    line=el.line,
+                )
 
 
 def on_site_requires_certificate(process: ProcessModel, graph: FlowGraph) -> Iterator[Finding]:
@@ -141,7 +190,9 @@ def on_site_requires_certificate(process: ProcessModel, graph: FlowGraph) -> Ite
                 "现场踏勘只能由持有效执法证件的人员办理；请设 sanxiang.requiresCertificate=true",
                 "on-site work only by staff holding a valid enforcement certificate; set "
                 "sanxiang.requiresCertificate=true",
-                element_id=el.id, line=el.line)
+                element_id=el.id,
+                line=el.line,
+            )
 
 
 def user_tasks_are_assigned(process: ProcessModel, graph: FlowGraph) -> Iterator[Finding]:
@@ -151,7 +202,9 @@ def user_tasks_are_assigned(process: ProcessModel, graph: FlowGraph) -> Iterator
                 "SX-C217",
                 "人工任务没有办理人；请设 camunda:candidateGroups（岗位）或 camunda:assignee",
                 "user task without a performer; set camunda:candidateGroups (a post) or camunda:assignee",
-                element_id=el.id, line=el.line)
+                element_id=el.id,
+                line=el.line,
+            )
 
 
 def user_tasks_have_form(process: ProcessModel, graph: FlowGraph) -> Iterator[Finding]:
@@ -161,8 +214,18 @@ def user_tasks_have_form(process: ProcessModel, graph: FlowGraph) -> Iterator[Fi
                 "SX-C218",
                 "人工任务没有表单；请用 camunda:formRef 关联 Camunda 表单（或 camunda:formKey）",
                 "user task without a form; link a Camunda Form with camunda:formRef (or camunda:formKey)",
-                element_id=el.id, line=el.line)
+                element_id=el.id,
+                line=el.line,
+            )
 
 
-CHECKS = (guide_is_complete, guide_days_are_sane, returns_are_bounded, roles_are_placed,
-          evidence_is_recorded, on_site_requires_certificate, user_tasks_are_assigned, user_tasks_have_form)
+CHECKS = (
+    guide_is_complete,
+    guide_days_are_sane,
+    returns_are_bounded,
+    roles_are_placed,
+    evidence_is_recorded,
+    on_site_requires_certificate,
+    user_tasks_are_assigned,
+    user_tasks_have_form,
+)

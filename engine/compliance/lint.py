@@ -22,11 +22,16 @@ from engine.kernel.budgets import DEFAULT_BUDGET, EvaluationBudget
 DocumentCheck = Callable[[BpmnDocument], Iterable[Finding]]
 ProcessCheck = Callable[[ProcessModel, FlowGraph], Iterable[Finding]]
 
-DIALECT_CHECKS: tuple[DocumentCheck, ...] = (*dialect_structure.CHECKS, *dialect_code.CHECKS,
-                                             *expressions.CHECKS)
+DIALECT_CHECKS: tuple[DocumentCheck, ...] = (
+    *dialect_structure.CHECKS,
+    *dialect_code.CHECKS,
+    *expressions.CHECKS,
+)
 # One rule, one code: the gateway rules belong to both families and run once.
-SHARED_CHECKS: tuple[DocumentCheck, ...] = (expressions.gateway_flows_have_conditions,
-                                            expressions.exclusive_gateways_have_default)
+SHARED_CHECKS: tuple[DocumentCheck, ...] = (
+    expressions.gateway_flows_have_conditions,
+    expressions.exclusive_gateways_have_default,
+)
 PROPERTY_CHECKS: tuple[ProcessCheck, ...] = guide.CHECKS
 PATH_CHECKS: tuple[ProcessCheck, ...] = three_systems.CHECKS
 RULE_SETS = {"dialect": ("dialect",), "compliance": ("compliance",), "all": ("dialect", "compliance")}
@@ -35,9 +40,15 @@ BPMN_SUFFIXES = (".bpmn", ".bpmn20.xml", ".xml")
 FORM_SUFFIXES = (".form", ".json")
 
 
-def lint_bpmn(data: bytes, *, filename: str | None = None, rules: str = "all",
-              max_bytes: int = DEFAULT_MAX_BYTES, budget: EvaluationBudget = DEFAULT_BUDGET,
-              constant_check: ConstantCheck | None = None) -> list[Finding]:
+def lint_bpmn(
+    data: bytes,
+    *,
+    filename: str | None = None,
+    rules: str = "all",
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    budget: EvaluationBudget = DEFAULT_BUDGET,
+    constant_check: ConstantCheck | None = None,
+) -> list[Finding]:
     """Lint BPMN XML bytes. `rules` is "dialect", "compliance" or "all" (ValueError otherwise);
     input findings (SX-X…) are always reported. `budget` sets the limits of SX-D129…SX-D132; SX-D132
     needs `constant_check` (``engine.compliance.budget_rules``: the caller's evaluator)."""
@@ -49,8 +60,9 @@ def lint_bpmn(data: bytes, *, filename: str | None = None, rules: str = "all",
     return _finish(found, filename)
 
 
-def lint_form(data: bytes, *, filename: str | None = None,
-              max_bytes: int = DEFAULT_MAX_BYTES) -> list[Finding]:
+def lint_form(
+    data: bytes, *, filename: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES
+) -> list[Finding]:
     """Lint a Camunda Forms JSON file (codes SX-F…)."""
     try:
         found = form_findings(_as_bytes(data), max_bytes)
@@ -59,37 +71,54 @@ def lint_form(data: bytes, *, filename: str | None = None,
     return _finish(found, filename)
 
 
-def lint_path(path: pathlib.Path, *, rules: str = "all", max_bytes: int = DEFAULT_MAX_BYTES,
-              budget: EvaluationBudget = DEFAULT_BUDGET, constant_check: ConstantCheck | None = None
-              ) -> list[Finding]:
+def lint_path(
+    path: pathlib.Path,
+    *,
+    rules: str = "all",
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    budget: EvaluationBudget = DEFAULT_BUDGET,
+    constant_check: ConstantCheck | None = None,
+) -> list[Finding]:
     """Lint a file by its suffix: .bpmn/.bpmn20.xml/.xml as BPMN, .form/.json as a form."""
     _families(rules)
     name = str(path)
     lowered = path.name.lower()
     if not lowered.endswith(BPMN_SUFFIXES + FORM_SUFFIXES):
-        return _finish([finding(
-            "SX-X007",
-            f"不认识的文件类型“{path.suffix}”：只检查 .bpmn、.bpmn20.xml、.xml、.form、.json",
-            f"unknown file type '{path.suffix}': only .bpmn, .bpmn20.xml, .xml, .form and .json are linted",
-        )], name)
+        return _finish(
+            [
+                finding(
+                    "SX-X007",
+                    f"不认识的文件类型“{path.suffix}”：只检查 .bpmn、.bpmn20.xml、.xml、.form、.json",
+                    f"unknown file type '{path.suffix}': only .bpmn, .bpmn20.xml, .xml, .form and .json are linted",
+                )
+            ],
+            name,
+        )
     data = _read(path, max_bytes)
     if isinstance(data, Finding):
         return _finish([data], name)
     if lowered.endswith(FORM_SUFFIXES):
         return lint_form(data, filename=name, max_bytes=max_bytes)
-    return lint_bpmn(data, filename=name, rules=rules, max_bytes=max_bytes, budget=budget,
-                     constant_check=constant_check)
+    return lint_bpmn(
+        data, filename=name, rules=rules, max_bytes=max_bytes, budget=budget, constant_check=constant_check
+    )
 
 
 def _read(path: pathlib.Path, max_bytes: int) -> bytes | Finding:
     try:
         info = path.stat()
         if not stat.S_ISREG(info.st_mode):
-            return finding("SX-X006", "不是普通文件（目录、设备或管道），无法读取",
-                           "not a regular file (a directory, device or pipe); it cannot be read")
+            return finding(
+                "SX-X006",
+                "不是普通文件（目录、设备或管道），无法读取",
+                "not a regular file (a directory, device or pipe); it cannot be read",
+            )
         if info.st_size > max_bytes:
-            return finding("SX-X003", f"文件有 {info.st_size} 字节，超过上限 {max_bytes} 字节",
-                           f"file has {info.st_size} bytes, over the limit of {max_bytes}")
+            return finding(
+                "SX-X003",
+                f"文件有 {info.st_size} 字节，超过上限 {max_bytes} 字节",
+                f"file has {info.st_size} bytes, over the limit of {max_bytes}",
+            )
         with path.open("rb") as handle:
             return handle.read(max_bytes + 1)
     except OSError as exc:
@@ -97,8 +126,12 @@ def _read(path: pathlib.Path, max_bytes: int) -> bytes | Finding:
         return finding("SX-X006", f"文件无法读取：{reason}", f"the file cannot be read: {reason}")
 
 
-def _bpmn_findings(data: bytes, families: tuple[str, ...], max_bytes: int,
-                   budget: tuple[EvaluationBudget, ConstantCheck | None]) -> list[Finding]:
+def _bpmn_findings(
+    data: bytes,
+    families: tuple[str, ...],
+    max_bytes: int,
+    budget: tuple[EvaluationBudget, ConstantCheck | None],
+) -> list[Finding]:
     document = parse_document(data, max_bytes=max_bytes)
     if isinstance(document, Finding):
         return [document]
@@ -114,8 +147,14 @@ def _bpmn_findings(data: bytes, families: tuple[str, ...], max_bytes: int,
 def compliance_findings(document: BpmnDocument) -> list[Finding]:
     """The three-systems rules on every checked process of a parsed document."""
     if not document.checked:
-        return [finding("SX-C219", "文件中没有流程，也就没有决定环节",
-                        "the file holds no process, hence no decision", line=line_of(document.root))]
+        return [
+            finding(
+                "SX-C219",
+                "文件中没有流程，也就没有决定环节",
+                "the file holds no process, hence no decision",
+                line=line_of(document.root),
+            )
+        ]
     found: list[Finding] = []
     for process in document.checked:
         too_big = len(process.elements) > MAX_PATH_ELEMENTS
@@ -123,12 +162,16 @@ def compliance_findings(document: BpmnDocument) -> list[Finding]:
         found.extend(item for check in PROPERTY_CHECKS for item in check(process, graph))
         if too_big:
             count = len(process.elements)
-            found.append(finding(
-                "SX-X008",
-                f"流程有 {count} 个元素，超过 {MAX_PATH_ELEMENTS} 个，未做路径检查；请拆分为调用子流程",
-                f"the process has {count} elements, over {MAX_PATH_ELEMENTS}: path rules not run; split "
-                "it into called processes",
-                element_id=process.id, line=process.line))
+            found.append(
+                finding(
+                    "SX-X008",
+                    f"流程有 {count} 个元素，超过 {MAX_PATH_ELEMENTS} 个，未做路径检查；请拆分为调用子流程",
+                    f"the process has {count} elements, over {MAX_PATH_ELEMENTS}: path rules not run; split "
+                    "it into called processes",
+                    element_id=process.id,
+                    line=process.line,
+                )
+            )
             continue
         found.extend(item for check in PATH_CHECKS for item in check(process, graph))
     return found
@@ -148,8 +191,11 @@ def _as_bytes(data: bytes | bytearray | memoryview | str) -> bytes:
 
 def _internal_error(exc: BaseException) -> Finding:
     what = f"{type(exc).__name__}: {str(exc)[:160]}"
-    return finding("SX-X009", f"检查器内部错误（{what}）；请把文件交给开发人员",
-                   f"internal linter error ({what}); please report it with the file")
+    return finding(
+        "SX-X009",
+        f"检查器内部错误（{what}）；请把文件交给开发人员",
+        f"internal linter error ({what}); please report it with the file",
+    )
 
 
 def _finish(found: list[Finding], filename: str | None) -> list[Finding]:

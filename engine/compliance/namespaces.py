@@ -18,13 +18,36 @@ CAMUNDA_NAMESPACES = (CAMUNDA, ACTIVITI)
 ZEEBE = "http://camunda.org/schema/zeebe/1.0"
 MODELER = "http://camunda.org/schema/modeler/1.0"
 
-EVENTS = frozenset({"startEvent", "endEvent", "intermediateCatchEvent", "intermediateThrowEvent",
-                    "boundaryEvent", "implicitThrowEvent"})
+EVENTS = frozenset(
+    {
+        "startEvent",
+        "endEvent",
+        "intermediateCatchEvent",
+        "intermediateThrowEvent",
+        "boundaryEvent",
+        "implicitThrowEvent",
+    }
+)
 CONTAINERS = frozenset({"subProcess", "transaction", "adHocSubProcess"})
-ACTIVITIES = frozenset({"task", "userTask", "manualTask", "serviceTask", "scriptTask", "businessRuleTask",
-                        "sendTask", "receiveTask", "callActivity"}) | CONTAINERS
-GATEWAYS = frozenset({"exclusiveGateway", "parallelGateway", "inclusiveGateway", "eventBasedGateway",
-                      "complexGateway"})
+ACTIVITIES = (
+    frozenset(
+        {
+            "task",
+            "userTask",
+            "manualTask",
+            "serviceTask",
+            "scriptTask",
+            "businessRuleTask",
+            "sendTask",
+            "receiveTask",
+            "callActivity",
+        }
+    )
+    | CONTAINERS
+)
+GATEWAYS = frozenset(
+    {"exclusiveGateway", "parallelGateway", "inclusiveGateway", "eventBasedGateway", "complexGateway"}
+)
 FLOW_NODES = EVENTS | ACTIVITIES | GATEWAYS
 
 
@@ -50,7 +73,7 @@ _BPMN_PREFIX = f"{{{BPMN}}}"
 def bpmn_tag(node: etree._Element) -> str:
     """The local name if the element is in the BPMN model namespace, else ""."""
     tag = node.tag
-    return tag[len(_BPMN_PREFIX):] if isinstance(tag, str) and tag.startswith(_BPMN_PREFIX) else ""
+    return tag[len(_BPMN_PREFIX) :] if isinstance(tag, str) and tag.startswith(_BPMN_PREFIX) else ""
 
 
 def bpmn_children(node: etree._Element, tag: str | None = None) -> Iterator[etree._Element]:

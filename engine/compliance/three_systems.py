@@ -35,8 +35,11 @@ def outcome_of(flow: Flow) -> str | None:
 
 def terminals(process: ProcessModel) -> list[Element]:
     """Where a case can finish: top-level end events and other top-level nodes without outgoing flows."""
-    return [el for el in process.elements.values() if el.parent is None and not el.outgoing
-            and el.tag != "startEvent" and not el.triggered_by_event]
+    return [
+        el
+        for el in process.elements.values()
+        if el.parent is None and not el.outgoing and el.tag != "startEvent" and not el.triggered_by_event
+    ]
 
 
 def process_has_decision(process: ProcessModel, graph: FlowGraph) -> Iterator[Finding]:
@@ -46,7 +49,9 @@ def process_has_decision(process: ProcessModel, graph: FlowGraph) -> Iterator[Fi
             "流程没有决定环节；请用“作出决定”模板（sanxiang.role=decision）画出决定任务",
             "the process has no decision; add a decision task (sanxiang.role=decision) from the "
             "bureau's templates",
-            element_id=process.id, line=process.line)
+            element_id=process.id,
+            line=process.line,
+        )
 
 
 def decisions_are_behind_major_check(process: ProcessModel, graph: FlowGraph) -> Iterator[Finding]:
@@ -60,7 +65,9 @@ def decisions_are_behind_major_check(process: ProcessModel, graph: FlowGraph) ->
                 "请在决定之前加“重大判断”网关（sanxiang.role=major-check）",
                 "a path from the start reaches this decision without a major-check; add a major-check "
                 "gateway before it",
-                element_id=decision.id, line=decision.line)
+                element_id=decision.id,
+                line=decision.line,
+            )
 
 
 def major_decisions_are_behind_legal_review(process: ProcessModel, graph: FlowGraph) -> Iterator[Finding]:
@@ -81,7 +88,9 @@ def major_decisions_are_behind_legal_review(process: ProcessModel, graph: FlowGr
                     "请在决定之前加“法制审核”任务",
                     f"the major branch {flow.id} reaches this decision without a legal review; no major "
                     "decision without one — add a legal-review task before it",
-                    element_id=decision_id, line=process.elements[decision_id].line)
+                    element_id=decision_id,
+                    line=process.elements[decision_id].line,
+                )
 
 
 def legal_reviews_conclude(process: ProcessModel, graph: FlowGraph) -> Iterator[Finding]:
@@ -96,7 +105,9 @@ def legal_reviews_conclude(process: ProcessModel, graph: FlowGraph) -> Iterator[
                 "法制审核之后可不经审核结论网关到达决定；请在审核后加“审核结论”网关（通过/退回/不通过）",
                 "after this legal review a decision is reachable without a review-outcome gateway; add "
                 "one (pass / return / reject) after the review",
-                element_id=review.id, line=review.line)
+                element_id=review.id,
+                line=review.line,
+            )
 
 
 def only_pass_leads_to_decision(process: ProcessModel, graph: FlowGraph) -> Iterator[Finding]:
@@ -117,7 +128,9 @@ def only_pass_leads_to_decision(process: ProcessModel, graph: FlowGraph) -> Iter
                     f"审核结论“{outcome}”可直接到达决定；审核未通过不得作出决定——必须{zh}",
                     f"review outcome '{outcome}' reaches a decision; no decision when the review did not "
                     f"pass — it must {en} first",
-                    element_id=flow.id, line=flow.line)
+                    element_id=flow.id,
+                    line=flow.line,
+                )
 
 
 def review_outcomes_are_clear(process: ProcessModel, graph: FlowGraph) -> Iterator[Finding]:
@@ -131,11 +144,17 @@ def review_outcomes_are_clear(process: ProcessModel, graph: FlowGraph) -> Iterat
                     "或在条件中引用 reviewConclusion",
                     "a flow out of a review-outcome gateway must say its outcome: sanxiang.outcome = "
                     "pass / return / reject, or a condition on reviewConclusion",
-                    element_id=flow.id, line=flow.line)
+                    element_id=flow.id,
+                    line=flow.line,
+                )
         if not any(outcome_of(flow) == "pass" for flow in flows):
-            yield finding("SX-C205", "审核结论网关没有“通过”(pass) 出口",
-                          "the review-outcome gateway has no 'pass' flow", element_id=gateway.id,
-                          line=gateway.line)
+            yield finding(
+                "SX-C205",
+                "审核结论网关没有“通过”(pass) 出口",
+                "the review-outcome gateway has no 'pass' flow",
+                element_id=gateway.id,
+                line=gateway.line,
+            )
 
 
 def returns_loop_back_to_review(process: ProcessModel, graph: FlowGraph) -> Iterator[Finding]:
@@ -149,7 +168,9 @@ def returns_loop_back_to_review(process: ProcessModel, graph: FlowGraph) -> Iter
                     "“退回”出口没有回到法制审核之前；请把它连回补正/审核之前的步骤",
                     "the 'return' flow does not loop back to before the legal review; connect it to the "
                     "step before the review",
-                    element_id=flow.id, line=flow.line)
+                    element_id=flow.id,
+                    line=flow.line,
+                )
 
 
 def major_check_marks_branches(process: ProcessModel, graph: FlowGraph) -> Iterator[Finding]:
@@ -164,12 +185,18 @@ def major_check_marks_branches(process: ProcessModel, graph: FlowGraph) -> Itera
                     "重大判断网关的出口必须标明 sanxiang.major=true（重大）或 false（非重大）",
                     "a flow out of a major-check must carry sanxiang.major = true (major) or false "
                     "(not major)",
-                    element_id=flow.id, line=flow.line)
+                    element_id=flow.id,
+                    line=flow.line,
+                )
         for mark, zh, en in (("true", "重大", "major"), ("false", "非重大", "non-major")):
             if mark not in marks:
-                yield finding("SX-C208", f"重大判断网关没有{zh}分支（sanxiang.major={mark}）",
-                              f"the major-check has no {en} branch (sanxiang.major={mark})",
-                              element_id=gateway.id, line=gateway.line)
+                yield finding(
+                    "SX-C208",
+                    f"重大判断网关没有{zh}分支（sanxiang.major={mark}）",
+                    f"the major-check has no {en} branch (sanxiang.major={mark})",
+                    element_id=gateway.id,
+                    line=gateway.line,
+                )
 
 
 def ends_are_behind_records_capture(process: ProcessModel, graph: FlowGraph) -> Iterator[Finding]:
@@ -183,7 +210,9 @@ def ends_are_behind_records_capture(process: ProcessModel, graph: FlowGraph) -> 
                 "请在每个结束之前加归档记录任务（sanxiang.role=records-capture）",
                 "a path reaches this end without records capture; add a records-capture task before "
                 "every end",
-                element_id=end.id, line=end.line)
+                element_id=end.id,
+                line=end.line,
+            )
 
 
 _AFTER_DECISION = (("delivery", "SX-C211", "送达"), ("disclosure", "SX-C212", "公示"))
@@ -200,14 +229,24 @@ def decisions_reach_delivery_and_disclosure(process: ProcessModel, graph: FlowGr
                     code,
                     f"决定之后有路径不经“{zh}”就结束；请在决定之后加{zh}任务（sanxiang.role={role}）",
                     f"a path from this decision ends without {role}; add a {role} task after the decision",
-                    element_id=decision.id, line=decision.line)
+                    element_id=decision.id,
+                    line=decision.line,
+                )
 
 
 def _outgoing(process: ProcessModel, element: Element) -> list[Flow]:
     return [process.flows[flow_id] for flow_id in element.outgoing]
 
 
-CHECKS = (process_has_decision, decisions_are_behind_major_check,
-          major_decisions_are_behind_legal_review, legal_reviews_conclude, only_pass_leads_to_decision,
-          review_outcomes_are_clear, returns_loop_back_to_review, major_check_marks_branches,
-          ends_are_behind_records_capture, decisions_reach_delivery_and_disclosure)
+CHECKS = (
+    process_has_decision,
+    decisions_are_behind_major_check,
+    major_decisions_are_behind_legal_review,
+    legal_reviews_conclude,
+    only_pass_leads_to_decision,
+    review_outcomes_are_clear,
+    returns_loop_back_to_review,
+    major_check_marks_branches,
+    ends_are_behind_records_capture,
+    decisions_reach_delivery_and_disclosure,
+)

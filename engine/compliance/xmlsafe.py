@@ -19,8 +19,10 @@ from engine.compliance.findings import Finding
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 _PROLOG_SCAN_BYTES = 1 << 20
 _SAVE_AGAIN = ("请用 Camunda Modeler 重新保存", "save it again from Camunda Modeler")
-_LOOKS_LIKE_JSON = ("这像是 JSON（表单？），请按表单检查",
-                    "this looks like JSON (a form?); lint it as a form")
+_LOOKS_LIKE_JSON = (
+    "这像是 JSON（表单？），请按表单检查",
+    "this looks like JSON (a form?); lint it as a form",
+)
 _HTML = re.compile(rb"<!DOCTYPE\s+html", re.IGNORECASE)
 _SPACE = re.compile(r"[\s\ufeff]*")
 _BOMS = (
@@ -32,17 +34,30 @@ _BOMS = (
 
 
 def hardened_parser() -> etree.XMLParser:
-    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
-                           dtd_validation=False, attribute_defaults=False, collect_ids=False)
+    return etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        huge_tree=False,
+        dtd_validation=False,
+        attribute_defaults=False,
+        collect_ids=False,
+    )
 
 
 def check_size(data: bytes, max_bytes: int) -> Finding | None:
     if len(data) > max_bytes:
-        return finding("SX-X003", f"文件有 {len(data)} 字节，超过上限 {max_bytes} 字节；请拆分或精简文件",
-                       f"file has {len(data)} bytes, over the limit of {max_bytes}; split or trim it")
+        return finding(
+            "SX-X003",
+            f"文件有 {len(data)} 字节，超过上限 {max_bytes} 字节；请拆分或精简文件",
+            f"file has {len(data)} bytes, over the limit of {max_bytes}; split or trim it",
+        )
     if not data.strip():
-        return finding("SX-X004", "文件为空；请在 Camunda Modeler 中重新保存",
-                       "the file is empty; save it again from Camunda Modeler")
+        return finding(
+            "SX-X004",
+            "文件为空；请在 Camunda Modeler 中重新保存",
+            "the file is empty; save it again from Camunda Modeler",
+        )
     return None
 
 
@@ -61,8 +76,12 @@ def parse_xml(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> etree._Elem
         zh, en = _SAVE_AGAIN
         if data.lstrip()[:1] in (b"{", b"["):
             zh, en = _LOOKS_LIKE_JSON
-        return finding("SX-X001", f"XML 格式不正确（第 {exc.lineno} 行）：{message}；{zh}",
-                       f"not well-formed XML at line {exc.lineno}: {message}; {en}", line=exc.lineno or None)
+        return finding(
+            "SX-X001",
+            f"XML 格式不正确（第 {exc.lineno} 行）：{message}；{zh}",
+            f"not well-formed XML at line {exc.lineno}: {message}; {en}",
+            line=exc.lineno or None,
+        )
     except (ValueError, etree.LxmlError) as exc:
         message = " ".join(str(exc).split())[:200]
         return finding("SX-X001", f"XML 无法解析：{message}", f"XML cannot be parsed: {message}")
@@ -73,12 +92,18 @@ def parse_xml(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> etree._Elem
 
 
 def _doctype_refused(line: int, *, html: bool = False) -> Finding:
-    zh, en = ("（这是 HTML 网页，不是 BPMN 文件）", " (this is an HTML page, not a BPMN file)") if html else (
-        "", "")
-    return finding("SX-X002", f"第 {line} 行有 DOCTYPE/DTD/实体声明，出于安全原因拒绝{zh}；"
-                   "BPMN 文件不需要它，请删除",
-                   f"DOCTYPE/DTD/entity declaration at line {line} refused for safety{en}; BPMN files never "
-                   "need one: remove it", line=line)
+    zh, en = (
+        ("（这是 HTML 网页，不是 BPMN 文件）", " (this is an HTML page, not a BPMN file)")
+        if html
+        else ("", "")
+    )
+    return finding(
+        "SX-X002",
+        f"第 {line} 行有 DOCTYPE/DTD/实体声明，出于安全原因拒绝{zh}；BPMN 文件不需要它，请删除",
+        f"DOCTYPE/DTD/entity declaration at line {line} refused for safety{en}; BPMN files never "
+        "need one: remove it",
+        line=line,
+    )
 
 
 def prolog_declaration_line(data: bytes) -> int | None:
@@ -112,7 +137,7 @@ def _after(text: str, terminator: str, start: int) -> int:
 def _prolog_text(head: bytes) -> str:
     for bom, encoding in _BOMS:
         if head.startswith(bom):
-            return head[len(bom):].decode(encoding, "ignore")
+            return head[len(bom) :].decode(encoding, "ignore")
     if head[:2] == b"<\x00":
         return head.decode("utf-16-le", "ignore")
     if head[:2] == b"\x00<":

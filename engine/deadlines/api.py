@@ -31,8 +31,9 @@ class StopOut(Schema):
 
 
 class DeadlineOut(Schema):
-    kind = String(metadata={
-        "description": "acceptance-notice | decision | delivery | disclosure | legal-review"})
+    kind = String(
+        metadata={"description": "acceptance-notice | decision | delivery | disclosure | legal-review"}
+    )
     basis = String(metadata={"description": "the legal basis, e.g. 《行政许可法》第四十二条"})
     status = String(metadata={"description": "open | met | cancelled"})
     level = String(metadata={"description": "green | yellow (≤ N working days left) | red (overdue)"})
@@ -42,8 +43,12 @@ class DeadlineOut(Schema):
     extension_reason = String(allow_none=True)
     due_on = Date(allow_none=True, metadata={"description": "null while the clock stands still"})
     due_at = DateTime(allow_none=True, metadata={"description": "the close of the due day, Asia/Shanghai"})
-    provenance = String(allow_none=True, metadata={
-        "description": "official, or estimated when a day counted is not yet in an official schedule"})
+    provenance = String(
+        allow_none=True,
+        metadata={
+            "description": "official, or estimated when a day counted is not yet in an official schedule"
+        },
+    )
     remaining = Integer(allow_none=True, metadata={"description": "working days left after today"})
     stopped = Boolean()
     stops = List(Nested(StopOut))
@@ -53,8 +58,9 @@ class DeadlineOut(Schema):
 
 
 class ExtensionIn(Schema):
-    reason = String(required=True, metadata={
-        "description": "why the limit is extended (told to the applicant)"})
+    reason = String(
+        required=True, metadata={"description": "why the limit is extended (told to the applicant)"}
+    )
     days = Integer(load_default=10, validate=Range(min=1, max=10))
 
 

@@ -76,16 +76,18 @@ class BureauCalendar:
 
     def of(self, days: Sequence[CalendarDay]) -> WorkdayCalendar:
         """A calendar over exactly ``days`` (a transaction's own view, before it commits)."""
-        return self._make(OverrideSource(_overrides(days, CLOSURE, Provenance.OVERRIDE)),
-                          OverrideSource(_overrides(days, SCHEDULE, Provenance.OFFICIAL)))
+        return self._make(
+            OverrideSource(_overrides(days, CLOSURE, Provenance.OVERRIDE)),
+            OverrideSource(_overrides(days, SCHEDULE, Provenance.OFFICIAL)),
+        )
 
 
 @dataclass(frozen=True)
 class CalendarChange:
-    days: int                      # days stored
+    days: int  # days stored
     first: dt.date
     last: dt.date
-    recomputed: list[Recomputed]   # open deadlines whose due date or provenance changed
+    recomputed: list[Recomputed]  # open deadlines whose due date or provenance changed
 
 
 def add_workdays(ctx: AppContext, start: dt.date, n: int) -> DueDate:
@@ -105,15 +107,25 @@ def _check_admin(actor: Actor) -> None:
     authorize(None, Permission.CALENDAR_MANAGE, actor)
 
 
-def _store(ctx: AppContext, days: list[CalendarDay], actor: Actor, action: str,
-           payload: dict[str, object]) -> CalendarChange:
+def _store(
+    ctx: AppContext, days: list[CalendarDay], actor: Actor, action: str, payload: dict[str, object]
+) -> CalendarChange:
     now = ctx.clock()
     first, last = days[0].day, days[-1].day
     with ctx.uow() as uow:
         uow.calendar.put(days)
         calendar: WorkdayCalendar = ctx.calendar.of(uow.calendar.all())
-        record(ctx, uow, RecordDraft(action=action, actor=actor.user_id, actor_role="admin", payload={
-            **payload, "first": first.isoformat(), "last": last.isoformat(), "days": len(days)}), now)
+        record(
+            ctx,
+            uow,
+            RecordDraft(
+                action=action,
+                actor=actor.user_id,
+                actor_role="admin",
+                payload={**payload, "first": first.isoformat(), "last": last.isoformat(), "days": len(days)},
+            ),
+            now,
+        )
         recomputed = recompute_for_days(ctx, uow, calendar, first, last, now, cause=action)
         uow.commit()
     return CalendarChange(len(days), first, last, recomputed)
@@ -124,8 +136,11 @@ def close_day(ctx: AppContext, on: dt.date, note: str, actor: Actor) -> Calendar
     _check_admin(actor)
     note = (note or "").strip()
     if not note or len(note) > 200:
-        raise InvalidInput("请写明闭馆原因（200 字以内）",
-                           "Give the reason for the closure (at most 200 characters)", code="calendar-note")
+        raise InvalidInput(
+            "请写明闭馆原因（200 字以内）",
+            "Give the reason for the closure (at most 200 characters)",
+            code="calendar-note",
+        )
     day = CalendarDay(on, False, note, CLOSURE, actor.user_id, ctx.clock())
     return _store(ctx, [day], actor, "calendar.closed", {"day": on.isoformat(), "note": note})
 
@@ -137,12 +152,26 @@ def load_schedule(ctx: AppContext, text: str, actor: Actor) -> CalendarChange:
     now = ctx.clock()
     with ctx.uow(readonly=True) as uow:
         closed = {d.day for d in uow.calendar.all() if d.source == CLOSURE}
-    days = [CalendarDay(o.date, o.is_workday, o.note, SCHEDULE, actor.user_id, now)
-            for o in overrides if o.date not in closed]
+    days = [
+        CalendarDay(o.date, o.is_workday, o.note, SCHEDULE, actor.user_id, now)
+        for o in overrides
+        if o.date not in closed
+    ]
     if not days:
-        raise InvalidInput("日程文件中的日期均已被闭馆设置覆盖", "every day of the file is already a closure",
-                           code="calendar-empty")
+        raise InvalidInput(
+            "日程文件中的日期均已被闭馆设置覆盖",
+            "every day of the file is already a closure",
+            code="calendar-empty",
+        )
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    return _store(ctx, days, actor, "calendar.loaded", {
-        "sha256": digest, "workdays": sum(d.is_workday for d in days),
-        "offDays": sum(not d.is_workday for d in days)})
+    return _store(
+        ctx,
+        days,
+        actor,
+        "calendar.loaded",
+        {
+            "sha256": digest,
+            "workdays": sum(d.is_workday for d in days),
+            "offDays": sum(not d.is_workday for d in days),
+        },
+    )

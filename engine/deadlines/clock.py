@@ -34,9 +34,9 @@ def clock_of(row: DeadlineRow) -> CaseClock:
 
 @dataclass(frozen=True, slots=True)
 class Reading:
-    due: DueDate | None      # None while the clock stands still
+    due: DueDate | None  # None while the clock stands still
     level: WarningLevel
-    remaining: int           # working days left after today; negative once overdue
+    remaining: int  # working days left after today; negative once overdue
 
     @property
     def provenance(self) -> str | None:
@@ -49,16 +49,18 @@ def _provenance(value: Provenance) -> str:
 
 def read(row: DeadlineRow, calendar: WorkdayCalendar, today: dt.date, yellow_days: int) -> Reading:
     clock = clock_of(row)
-    return Reading(clock.due(calendar), clock.level(today, calendar, yellow_days),
-                   clock.remaining(today, calendar))
+    return Reading(
+        clock.due(calendar), clock.level(today, calendar, yellow_days), clock.remaining(today, calendar)
+    )
 
 
 def _counts(clock: CaseClock, info: DayInfo) -> bool:
     return info.is_workday and not any(stop.covers(info.date) for stop in clock.stops)
 
 
-def next_change(row: DeadlineRow, calendar: WorkdayCalendar, today: dt.date,
-                yellow_days: int) -> dt.date | None:
+def next_change(
+    row: DeadlineRow, calendar: WorkdayCalendar, today: dt.date, yellow_days: int
+) -> dt.date | None:
     """The first day after ``today`` on which the level differs, or None (stopped, or already red)."""
     clock = clock_of(row)
     due = clock.due(calendar)

@@ -56,15 +56,15 @@ BASIS = {
 class WarningLevel(StrEnum):
     GREEN = "green"
     YELLOW = "yellow"  # 黄牌
-    RED = "red"        # 红牌: overdue
+    RED = "red"  # 红牌: overdue
 
 
 class StopReason(StrEnum):
-    HEARING = "hearing"              # 听证
+    HEARING = "hearing"  # 听证
     BIDDING_AUCTION = "bidding-auction"  # 招标、拍卖
-    TESTING = "testing"              # 检验、检测、检疫
+    TESTING = "testing"  # 检验、检测、检疫
     EXPERT_REVIEW = "expert-review"  # 专家评审
-    SUPPLEMENT = "supplement"        # 补正材料
+    SUPPLEMENT = "supplement"  # 补正材料
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,8 +86,9 @@ def delivery_deadline(calendar: WorkdayCalendar, decided_on: dt.date) -> Deadlin
     return _deadline(DeadlineKind.DELIVERY, calendar, decided_on, DELIVERY_DAYS)
 
 
-def disclosure_deadline(calendar: WorkdayCalendar, decided_on: dt.date,
-                        days: int = DISCLOSURE_DAYS) -> Deadline:
+def disclosure_deadline(
+    calendar: WorkdayCalendar, decided_on: dt.date, days: int = DISCLOSURE_DAYS
+) -> Deadline:
     """The rule is ``engine.disclosure.rules``; this is its due day as a deadline with its basis."""
     due = disclosure_due(calendar, decided_on, days)
     return Deadline(DeadlineKind.DISCLOSURE, due, BASIS[DeadlineKind.DISCLOSURE])
@@ -98,8 +99,9 @@ def legal_review_deadline(calendar: WorkdayCalendar, submitted_on: dt.date, limi
     return _deadline(DeadlineKind.LEGAL_REVIEW, calendar, submitted_on, limit_days)
 
 
-def warning_level(today: dt.date, due: DueDate, calendar: WorkdayCalendar,
-                  yellow_days: int = YELLOW_DAYS) -> WarningLevel:
+def warning_level(
+    today: dt.date, due: DueDate, calendar: WorkdayCalendar, yellow_days: int = YELLOW_DAYS
+) -> WarningLevel:
     """The warning for a plain deadline (no clock stops) on ``today``."""
     return _level(calendar.workdays_between(today, due.date), today > due.date, yellow_days)
 
@@ -114,8 +116,10 @@ def _level(remaining: int, overdue: bool, yellow_days: int) -> WarningLevel:
 
 def _check_limit(days: int) -> None:
     if not 1 <= days <= MAX_WORKDAYS:
-        raise InvalidInput(f"时限须为 1 到 {MAX_WORKDAYS} 个工作日，收到 {days}",
-                           f"a limit must be 1 to {MAX_WORKDAYS} working days, got {days}")
+        raise InvalidInput(
+            f"时限须为 1 到 {MAX_WORKDAYS} 个工作日，收到 {days}",
+            f"a limit must be 1 to {MAX_WORKDAYS} working days, got {days}",
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,8 +167,9 @@ class CaseClock:
     stops: tuple[ClockStop, ...] = ()
 
     @classmethod
-    def start(cls, accepted_on: dt.date,
-              limit_days: int = STATUTORY_DECISION_DAYS) -> tuple[CaseClock, ClockStarted]:
+    def start(
+        cls, accepted_on: dt.date, limit_days: int = STATUTORY_DECISION_DAYS
+    ) -> tuple[CaseClock, ClockStarted]:
         _check_limit(limit_days)
         return cls(accepted_on, limit_days), ClockStarted(accepted_on, limit_days)
 
@@ -200,8 +205,10 @@ class CaseClock:
             raise Conflict("计时已暂停", "the clock is already stopped")
         last = self.stops[-1].resumed_on if self.stops else None
         if on < self.accepted_on or (last is not None and on < last):
-            raise InvalidInput(f"暂停日 {on} 早于受理日或上次恢复日",
-                               f"the stop day {on} is before acceptance or the last resumption")
+            raise InvalidInput(
+                f"暂停日 {on} 早于受理日或上次恢复日",
+                f"the stop day {on} is before acceptance or the last resumption",
+            )
         stop = ClockStop(on, StopReason(reason))
         return replace(self, stops=(*self.stops, stop)), ClockStopped(on, stop.reason)
 
@@ -210,8 +217,10 @@ class CaseClock:
             raise Conflict("计时未暂停，无需恢复", "the clock is not stopped")
         current = self.stops[-1]
         if on < current.stopped_on:
-            raise InvalidInput(f"恢复日 {on} 早于暂停日 {current.stopped_on}",
-                               f"the resume day {on} is before the stop day {current.stopped_on}")
+            raise InvalidInput(
+                f"恢复日 {on} 早于暂停日 {current.stopped_on}",
+                f"the resume day {on} is before the stop day {current.stopped_on}",
+            )
         resumed = replace(current, resumed_on=on)
         return replace(self, stops=(*self.stops[:-1], resumed)), ClockResumed(on)
 
@@ -219,8 +228,10 @@ class CaseClock:
         if self.extension_days:
             raise ProcedureViolation("办理时限只能延长一次", "the time limit can be extended only once")
         if not 1 <= days <= EXTENSION_DAYS:
-            raise InvalidInput(f"延长期限须为 1 到 {EXTENSION_DAYS} 个工作日",
-                               f"an extension must be 1 to {EXTENSION_DAYS} working days")
+            raise InvalidInput(
+                f"延长期限须为 1 到 {EXTENSION_DAYS} 个工作日",
+                f"an extension must be 1 to {EXTENSION_DAYS} working days",
+            )
         return replace(self, extension_days=days), ClockExtended(days)
 
     def _counts(self, info: DayInfo) -> bool:
@@ -237,8 +248,9 @@ class CaseClock:
         used = sum(self._counts(info) for info in calendar.days(self.accepted_on, today))
         return self.total_days - used
 
-    def level(self, today: dt.date, calendar: WorkdayCalendar,
-              yellow_days: int = YELLOW_DAYS) -> WarningLevel:
+    def level(
+        self, today: dt.date, calendar: WorkdayCalendar, yellow_days: int = YELLOW_DAYS
+    ) -> WarningLevel:
         due = self.due(calendar)
         overdue = due is not None and today > due.date
         return _level(self.remaining(today, calendar), overdue, yellow_days)

@@ -23,15 +23,19 @@ CALENDAR_VERSION = "calendar.version"
 _PENDING = due_items.c.fired_at.is_(None)
 
 # Statements on the per-step path are built once (building one costs more than running it).
-_PENDING_OF_KIND = (select(due_items).where(due_items.c.case_id == bindparam("case"),
-                                            due_items.c.kind == bindparam("kind"), _PENDING)
-                    .order_by(due_items.c.due_at))
+_PENDING_OF_KIND = (
+    select(due_items)
+    .where(due_items.c.case_id == bindparam("case"), due_items.c.kind == bindparam("kind"), _PENDING)
+    .order_by(due_items.c.due_at)
+)
 _DELETE_PENDING = delete(due_items).where(due_items.c.id.in_(bindparam("ids", expanding=True)), _PENDING)
 _INSERT_DUE = insert(due_items)
 _VERSION = select(t.counters.c.value).where(t.counters.c.name == CALENDAR_VERSION)
-_READY_ROLES = (select(t.tasks.c.id, t.tasks.c.role, t.tasks.c.element_id, t.tasks.c.created_at)
-                .where(t.tasks.c.case_id == bindparam("case"), t.tasks.c.status == "ready")
-                .order_by(t.tasks.c.created_at, t.tasks.c.id))
+_READY_ROLES = (
+    select(t.tasks.c.id, t.tasks.c.role, t.tasks.c.element_id, t.tasks.c.created_at)
+    .where(t.tasks.c.case_id == bindparam("case"), t.tasks.c.status == "ready")
+    .order_by(t.tasks.c.created_at, t.tasks.c.id)
+)
 
 
 def _claimable(now: dt.datetime) -> Any:
@@ -39,14 +43,28 @@ def _claimable(now: dt.datetime) -> Any:
 
 
 def _due(r: Any) -> DueItem:
-    return DueItem(r.id, r.kind, r.case_id, r.ref, r.due_at, r.lease_owner, r.lease_until, r.fired_at,
-                   r.attempts, r.last_error)
+    return DueItem(
+        r.id,
+        r.kind,
+        r.case_id,
+        r.ref,
+        r.due_at,
+        r.lease_owner,
+        r.lease_until,
+        r.fired_at,
+        r.attempts,
+        r.last_error,
+    )
 
 
 def claim_query(now: dt.datetime, limit: int, *, postgres: bool) -> Select[Any]:
     """The ids of the due rows to claim, oldest first (the query ``bench/timers.py`` explains)."""
-    query = (select(due_items.c.id).where(_PENDING, due_items.c.due_at <= now, _claimable(now))
-             .order_by(due_items.c.due_at).limit(limit))
+    query = (
+        select(due_items.c.id)
+        .where(_PENDING, due_items.c.due_at <= now, _claimable(now))
+        .order_by(due_items.c.due_at)
+        .limit(limit)
+    )
     return query.with_for_update(skip_locked=True) if postgres else query
 
 
@@ -54,13 +72,25 @@ class DueItemRepository:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
 
-    def add(self, kind: str, moments: Sequence[tuple[str | None, str | None, dt.datetime]],
-            now: dt.datetime) -> None:
+    def add(
+        self, kind: str, moments: Sequence[tuple[str | None, str | None, dt.datetime]], now: dt.datetime
+    ) -> None:
         """New pending rows of ``kind``: (case_id, ref, due_at) each."""
         if moments:
-            self.conn.execute(_INSERT_DUE, [{"kind": kind, "case_id": case_id, "ref": ref, "due_at": due_at,
-                                             "attempts": 0, "created_at": now}
-                                            for case_id, ref, due_at in moments])
+            self.conn.execute(
+                _INSERT_DUE,
+                [
+                    {
+                        "kind": kind,
+                        "case_id": case_id,
+                        "ref": ref,
+                        "due_at": due_at,
+                        "attempts": 0,
+                        "created_at": now,
+                    }
+                    for case_id, ref, due_at in moments
+                ],
+            )
 
     def pending(self, case_id: str, kind: str | None = None) -> list[DueItem]:
         if kind is not None:
@@ -68,16 +98,19 @@ class DueItemRepository:
         query = select(due_items).where(due_items.c.case_id == case_id, _PENDING).order_by(due_items.c.due_at)
         return [_due(r) for r in self.conn.execute(query)]
 
-    def sync_case(self, case_id: str, kind: str, wanted: Iterable[tuple[str | None, dt.datetime]],
-                  now: dt.datetime) -> None:
+    def sync_case(
+        self, case_id: str, kind: str, wanted: Iterable[tuple[str | None, dt.datetime]], now: dt.datetime
+    ) -> None:
         """Make the case's pending rows of ``kind`` exactly ``wanted`` (ref, due_at); fired rows stay."""
         want = set(wanted)
         have = {(r.ref, r.due_at): r.id for r in self.pending(case_id, kind)}
         stale = [row_id for key, row_id in have.items() if key not in want]
         if stale:
             self.conn.execute(_DELETE_PENDING, {"ids": stale})
-        new = [{"kind": kind, "case_id": case_id, "ref": ref, "due_at": due_at, "attempts": 0,
-                "created_at": now} for ref, due_at in sorted(want - set(have), key=lambda w: w[1])]
+        new = [
+            {"kind": kind, "case_id": case_id, "ref": ref, "due_at": due_at, "attempts": 0, "created_at": now}
+            for ref, due_at in sorted(want - set(have), key=lambda w: w[1])
+        ]
         if new:
             self.conn.execute(_INSERT_DUE, new)
 
@@ -89,40 +122,50 @@ class DueItemRepository:
         """Lease up to ``limit`` due rows to ``owner`` (the caller commits at once)."""
         postgres = self.conn.dialect.name == "postgresql"
         ids = claim_query(now, limit, postgres=postgres)
-        if postgres:   # a locking CTE runs once; "IN (SELECT … LIMIT … FOR UPDATE)" may run per row
+        if postgres:  # a locking CTE runs once; "IN (SELECT … LIMIT … FOR UPDATE)" may run per row
             picked = ids.cte("picked")
             target = due_items.c.id == picked.c.id
         else:
             target = due_items.c.id.in_(ids.scalar_subquery())
         rows = self.conn.execute(
-            update(due_items).where(target, _PENDING, _claimable(now))
+            update(due_items)
+            .where(target, _PENDING, _claimable(now))
             .values(lease_owner=owner, lease_until=lease_until, attempts=due_items.c.attempts + 1)
-            .returning(*due_items.c)).all()
+            .returning(*due_items.c)
+        ).all()
         return sorted((_due(r) for r in rows), key=lambda item: (item.due_at, item.id))
 
     def mark_fired(self, item_id: int, owner: str, now: dt.datetime) -> bool:
         """Fired, if the row is still pending and leased to ``owner``: the one test of exactly-once."""
-        res = self.conn.execute(update(due_items).where(
-            due_items.c.id == item_id, _PENDING, due_items.c.lease_owner == owner).values(fired_at=now))
+        res = self.conn.execute(
+            update(due_items)
+            .where(due_items.c.id == item_id, _PENDING, due_items.c.lease_owner == owner)
+            .values(fired_at=now)
+        )
         return res.rowcount == 1
 
     def release(self, item_id: int, owner: str, error: str, retry_at: dt.datetime) -> None:
         """Give a failed row back: claimable again from ``retry_at``, with the error kept."""
-        self.conn.execute(update(due_items).where(
-            due_items.c.id == item_id, _PENDING, due_items.c.lease_owner == owner).values(
-            lease_owner=None, lease_until=retry_at, last_error=error[:500]))
+        self.conn.execute(
+            update(due_items)
+            .where(due_items.c.id == item_id, _PENDING, due_items.c.lease_owner == owner)
+            .values(lease_owner=None, lease_until=retry_at, last_error=error[:500])
+        )
 
     def give_back(self, item_ids: Sequence[int], owner: str) -> None:
         """Unclaim rows this node will not fire in time: claimable by any node at once."""
         if item_ids:
-            self.conn.execute(update(due_items).where(
-                due_items.c.id.in_(item_ids), _PENDING, due_items.c.lease_owner == owner).values(
-                lease_owner=None, lease_until=None, attempts=due_items.c.attempts - 1))
+            self.conn.execute(
+                update(due_items)
+                .where(due_items.c.id.in_(item_ids), _PENDING, due_items.c.lease_owner == owner)
+                .values(lease_owner=None, lease_until=None, attempts=due_items.c.attempts - 1)
+            )
 
     def next_due(self, now: dt.datetime) -> dt.datetime | None:
         """The earliest due time among pending rows nobody holds (the scheduler's next wake-up)."""
-        return self.conn.execute(select(due_items.c.due_at).where(_PENDING, _claimable(now))
-                                 .order_by(due_items.c.due_at).limit(1)).scalar()
+        return self.conn.execute(
+            select(due_items.c.due_at).where(_PENDING, _claimable(now)).order_by(due_items.c.due_at).limit(1)
+        ).scalar()
 
     def get(self, item_id: int) -> DueItem | None:
         r = self.conn.execute(select(due_items).where(due_items.c.id == item_id)).first()
@@ -154,42 +197,101 @@ class CalendarRepository:
             return
         dates = [d.day for d in days]
         for start in range(0, len(dates), 500):
-            self.conn.execute(delete(calendar_days).where(calendar_days.c.day.in_(dates[start:start + 500])))
-        self.conn.execute(insert(calendar_days), [
-            {"day": d.day, "is_workday": d.is_workday, "note": d.note, "source": d.source,
-             "loaded_by": d.loaded_by, "loaded_at": d.loaded_at} for d in days])
-        self.conn.execute(update(t.counters).where(t.counters.c.name == CALENDAR_VERSION)
-                          .values(value=t.counters.c.value + 1))
+            self.conn.execute(
+                delete(calendar_days).where(calendar_days.c.day.in_(dates[start : start + 500]))
+            )
+        self.conn.execute(
+            insert(calendar_days),
+            [
+                {
+                    "day": d.day,
+                    "is_workday": d.is_workday,
+                    "note": d.note,
+                    "source": d.source,
+                    "loaded_by": d.loaded_by,
+                    "loaded_at": d.loaded_at,
+                }
+                for d in days
+            ],
+        )
+        self.conn.execute(
+            update(t.counters)
+            .where(t.counters.c.name == CALENDAR_VERSION)
+            .values(value=t.counters.c.value + 1)
+        )
 
 
 def _stops(text: str) -> tuple[ClockStop, ...]:
-    return tuple(ClockStop(dt.date.fromisoformat(s["on"]), StopReason(s["reason"]),
-                           dt.date.fromisoformat(s["resumed"]) if s.get("resumed") else None)
-                 for s in json.loads(text))
+    return tuple(
+        ClockStop(
+            dt.date.fromisoformat(s["on"]),
+            StopReason(s["reason"]),
+            dt.date.fromisoformat(s["resumed"]) if s.get("resumed") else None,
+        )
+        for s in json.loads(text)
+    )
 
 
 def _stops_json(stops: Iterable[ClockStop]) -> str:
-    return json.dumps([{"on": s.stopped_on.isoformat(), "reason": s.reason.value,
-                        "resumed": s.resumed_on.isoformat() if s.resumed_on else None} for s in stops])
+    return json.dumps(
+        [
+            {
+                "on": s.stopped_on.isoformat(),
+                "reason": s.reason.value,
+                "resumed": s.resumed_on.isoformat() if s.resumed_on else None,
+            }
+            for s in stops
+        ]
+    )
 
 
 def _deadline(r: Any) -> DeadlineRow:
-    return DeadlineRow(r.id, r.case_id, r.kind, r.ref, r.basis, r.started_on, r.limit_days, r.extension_days,
-                       r.extension_reason, _stops(r.stops), r.due_on, r.provenance, r.status, r.level,
-                       r.version, r.opened_at, r.closed_at)
+    return DeadlineRow(
+        r.id,
+        r.case_id,
+        r.kind,
+        r.ref,
+        r.basis,
+        r.started_on,
+        r.limit_days,
+        r.extension_days,
+        r.extension_reason,
+        _stops(r.stops),
+        r.due_on,
+        r.provenance,
+        r.status,
+        r.level,
+        r.version,
+        r.opened_at,
+        r.closed_at,
+    )
 
 
 def _values(row: DeadlineRow) -> dict[str, Any]:
-    return {"case_id": row.case_id, "kind": row.kind, "ref": row.ref, "basis": row.basis,
-            "started_on": row.started_on, "limit_days": row.limit_days, "extension_days": row.extension_days,
-            "extension_reason": row.extension_reason, "stops": _stops_json(row.stops), "due_on": row.due_on,
-            "provenance": row.provenance, "status": row.status, "level": row.level,
-            "opened_at": row.opened_at, "closed_at": row.closed_at}
+    return {
+        "case_id": row.case_id,
+        "kind": row.kind,
+        "ref": row.ref,
+        "basis": row.basis,
+        "started_on": row.started_on,
+        "limit_days": row.limit_days,
+        "extension_days": row.extension_days,
+        "extension_reason": row.extension_reason,
+        "stops": _stops_json(row.stops),
+        "due_on": row.due_on,
+        "provenance": row.provenance,
+        "status": row.status,
+        "level": row.level,
+        "opened_at": row.opened_at,
+        "closed_at": row.closed_at,
+    }
 
 
-_OPEN_FOR_CASE = (select(case_deadlines)
-                  .where(case_deadlines.c.case_id == bindparam("case"), case_deadlines.c.status == "open")
-                  .order_by(case_deadlines.c.id))
+_OPEN_FOR_CASE = (
+    select(case_deadlines)
+    .where(case_deadlines.c.case_id == bindparam("case"), case_deadlines.c.status == "open")
+    .order_by(case_deadlines.c.id)
+)
 
 
 class DeadlineRepository:
@@ -197,38 +299,49 @@ class DeadlineRepository:
         self.conn = conn
 
     def for_case(self, case_id: str) -> list[DeadlineRow]:
-        query = (select(case_deadlines).where(case_deadlines.c.case_id == case_id)
-                 .order_by(case_deadlines.c.id))
+        query = (
+            select(case_deadlines).where(case_deadlines.c.case_id == case_id).order_by(case_deadlines.c.id)
+        )
         return [_deadline(r) for r in self.conn.execute(query)]
 
     def ready_tasks(self, case_id: str) -> list[ReadyRole]:
         """The case's waiting tasks, just what deadlines need (id, role, element, created_at)."""
-        return [ReadyRole(r.id, r.role, r.element_id, r.created_at)
-                for r in self.conn.execute(_READY_ROLES, {"case": case_id})]
+        return [
+            ReadyRole(r.id, r.role, r.element_id, r.created_at)
+            for r in self.conn.execute(_READY_ROLES, {"case": case_id})
+        ]
 
     def open_for_case(self, case_id: str) -> list[DeadlineRow]:
         return [_deadline(r) for r in self.conn.execute(_OPEN_FOR_CASE, {"case": case_id})]
 
     def open_spanning(self, first: dt.date, last: dt.date) -> list[DeadlineRow]:
         """Open deadlines whose counted days may include a day in [first, last]."""
-        query = select(case_deadlines).where(
-            case_deadlines.c.status == "open", case_deadlines.c.started_on < last,
-            or_(case_deadlines.c.due_on.is_(None), case_deadlines.c.due_on >= first),
-        ).order_by(case_deadlines.c.id)
+        query = (
+            select(case_deadlines)
+            .where(
+                case_deadlines.c.status == "open",
+                case_deadlines.c.started_on < last,
+                or_(case_deadlines.c.due_on.is_(None), case_deadlines.c.due_on >= first),
+            )
+            .order_by(case_deadlines.c.id)
+        )
         return [_deadline(r) for r in self.conn.execute(query)]
 
     def add(self, row: DeadlineRow) -> DeadlineRow:
-        inserted = self.conn.execute(insert(case_deadlines).values(**_values(row), version=0)
-                                     .returning(case_deadlines.c.id))
+        inserted = self.conn.execute(
+            insert(case_deadlines).values(**_values(row), version=0).returning(case_deadlines.c.id)
+        )
         new_id = inserted.scalar_one()
         found = self.conn.execute(select(case_deadlines).where(case_deadlines.c.id == new_id)).first()
         return _deadline(found)
 
     def save(self, row: DeadlineRow) -> bool:
         """Compare-and-set on ``row.version``: False when another transaction saved first."""
-        res = self.conn.execute(update(case_deadlines).where(
-            case_deadlines.c.id == row.id, case_deadlines.c.version == row.version).values(
-            **_values(row), version=row.version + 1))
+        res = self.conn.execute(
+            update(case_deadlines)
+            .where(case_deadlines.c.id == row.id, case_deadlines.c.version == row.version)
+            .values(**_values(row), version=row.version + 1)
+        )
         return res.rowcount == 1
 
 

@@ -36,7 +36,7 @@ from engine.review.facts import restore_case
 log = logging.getLogger(__name__)
 
 LEASE = timedelta(seconds=60)
-LEASE_MARGIN = 0.25   # of the lease: a row not started by then goes back to the others
+LEASE_MARGIN = 0.25  # of the lease: a row not started by then goes back to the others
 MAX_BACKOFF_SECONDS = 3600
 _TICK = timedelta(microseconds=1)
 
@@ -46,9 +46,9 @@ Firer = Callable[[AppContext, UnitOfWork, DueItem, datetime], None]
 @dataclass(frozen=True)
 class FireReport:
     claimed: int = 0
-    fired: int = 0     # firers run and committed
-    skipped: int = 0   # fired meanwhile by another node, or no longer pending
-    failed: int = 0    # given back with the error kept on the row
+    fired: int = 0  # firers run and committed
+    skipped: int = 0  # fired meanwhile by another node, or no longer pending
+    failed: int = 0  # given back with the error kept on the row
 
 
 def claim_due(uow: UnitOfWork, now: datetime, owner: str, lease: timedelta, limit: int) -> list[DueItem]:
@@ -60,31 +60,53 @@ def claim_due(uow: UnitOfWork, now: datetime, owner: str, lease: timedelta, limi
 def fire_bpmn_timer(ctx: AppContext, uow: UnitOfWork, item: DueItem, now: datetime) -> None:
     """Wake the case: its due timers run (``refresh_timers`` then ``do_engine_steps``), one record."""
     case = uow.cases.get(item.case_id) if item.case_id else None
-    if case is None or case.status != "running":   # a suspended case's timers wait: resume re-syncs them
+    if case is None or case.status != "running":  # a suspended case's timers wait: resume re-syncs them
         return
-    ctx.calendar.refresh(uow, max_age=CALENDAR_MAX_AGE)   # for workdays() in the timers the step reaches
+    ctx.calendar.refresh(uow, max_age=CALENDAR_MAX_AGE)  # for workdays() in the timers the step reaches
     workflow = restore_case(ctx, uow, case)
     timer = next((t for t in workflow.waiting_timers() if t.task_id == item.ref), None)
-    if timer is None:   # the timer went away with the step that replaced it: nothing to fire
+    if timer is None:  # the timer went away with the step that replaced it: nothing to fire
         return
     before = {t.task_id for t in workflow.ready_tasks()}
-    result = workflow.run_engine(max(now, item.due_at + _TICK))   # SpiffWorkflow fires only after due
+    result = workflow.run_engine(max(now, item.due_at + _TICK))  # SpiffWorkflow fires only after due
     step = StepContext(ctx, uow, case, SYSTEM, now)
     save_case(step, workflow)
     new = sync_tasks(step, workflow, before, None)
     apply_effects(step, result)
-    record_step(step, workflow, RecordDraft(
-        action="timer.fired", actor=SYSTEM.user_id, case_id=case.id, element_id=timer.element_id,
-        payload=step_payload(result, new, timer=item.ref, dueAt=item.due_at.isoformat(),
-                             lateMs=max(0, int((now - item.due_at).total_seconds() * 1000)))))
+    record_step(
+        step,
+        workflow,
+        RecordDraft(
+            action="timer.fired",
+            actor=SYSTEM.user_id,
+            case_id=case.id,
+            element_id=timer.element_id,
+            payload=step_payload(
+                result,
+                new,
+                timer=item.ref,
+                dueAt=item.due_at.isoformat(),
+                lateMs=max(0, int((now - item.due_at).total_seconds() * 1000)),
+            ),
+        ),
+    )
 
 
 def record_timer_capped(step: StepContext, effect: Any) -> None:
     """The ``timer.capped`` effect handler: a cycle timer of a version deployed before the budget's timer
     rules (SX-D129, SX-D130) was brought within the budget; the case's record says from what to what."""
-    record(step.app, step.uow, RecordDraft(
-        action="timer.capped", actor=SYSTEM.user_id, case_id=step.case.id, element_id=effect.element_id,
-        payload={"was": effect.payload.get("was"), "now": effect.payload.get("now")}), step.now)
+    record(
+        step.app,
+        step.uow,
+        RecordDraft(
+            action="timer.capped",
+            actor=SYSTEM.user_id,
+            case_id=step.case.id,
+            element_id=effect.element_id,
+            payload={"was": effect.payload.get("was"), "now": effect.payload.get("now")},
+        ),
+        step.now,
+    )
 
 
 # kind of due row -> what firing it does (other areas add theirs: one line each)
@@ -111,13 +133,28 @@ def _release_failed(ctx: AppContext, item: DueItem, owner: str, error: Exception
     now = ctx.clock()
     backoff = timedelta(seconds=min(2 ** min(item.attempts, 12), MAX_BACKOFF_SECONDS))
     text = getattr(error, "message_en", None) or f"{type(error).__name__}: {error}"
-    log.warning("due item %s (%s, case %s) failed, attempt %s: %s", item.id, item.kind, item.case_id,
-                item.attempts, text)
+    log.warning(
+        "due item %s (%s, case %s) failed, attempt %s: %s",
+        item.id,
+        item.kind,
+        item.case_id,
+        item.attempts,
+        text,
+    )
     with ctx.uow() as uow:
         uow.due.release(item.id, owner, text, now + backoff)
-        if item.case_id and text[:500] != item.last_error:   # a new failure (not the same again): on record
-            append_failure(ctx, uow, case_id=item.case_id, failure=as_step_failure(error), source="timer",
-                           actor=SYSTEM.user_id, dueItem=item.id, kind=item.kind, attempt=item.attempts)
+        if item.case_id and text[:500] != item.last_error:  # a new failure (not the same again): on record
+            append_failure(
+                ctx,
+                uow,
+                case_id=item.case_id,
+                failure=as_step_failure(error),
+                source="timer",
+                actor=SYSTEM.user_id,
+                dueItem=item.id,
+                kind=item.kind,
+                attempt=item.attempts,
+            )
         uow.commit()
 
 
@@ -150,14 +187,17 @@ def fire_due_timers(ctx: AppContext, owner: str, limit: int = 10, lease: timedel
     return FireReport(len(items), fired, skipped, failed)
 
 
-Moment = tuple[str | None, str | None, datetime]   # case_id, ref, due_at
+Moment = tuple[str | None, str | None, datetime]  # case_id, ref, due_at
 
 
 def schedule_due(ctx: AppContext, kind: str, moments: Sequence[Moment]) -> None:
     """Add due moments of ``kind`` — (case_id, ref, due_at) each — to be fired by ``FIRERS[kind]``."""
     if kind not in FIRERS:
-        raise InvalidInput(f"未知的到期事项类型：{kind}", f"No firer for due moments of kind {kind!r}",
-                           code="due-kind-unknown")
+        raise InvalidInput(
+            f"未知的到期事项类型：{kind}",
+            f"No firer for due moments of kind {kind!r}",
+            code="due-kind-unknown",
+        )
     with ctx.uow() as uow:
         uow.due.add(kind, list(moments), ctx.clock())
         uow.commit()
@@ -177,5 +217,12 @@ def pending_for_case(ctx: AppContext, case_id: str) -> list[DueItem]:
 
 
 def describe(item: DueItem) -> dict[str, Any]:
-    return {"id": item.id, "kind": item.kind, "case": item.case_id, "ref": item.ref,
-            "dueAt": item.due_at.isoformat(), "attempts": item.attempts, "lastError": item.last_error}
+    return {
+        "id": item.id,
+        "kind": item.kind,
+        "case": item.case_id,
+        "ref": item.ref,
+        "dueAt": item.due_at.isoformat(),
+        "attempts": item.attempts,
+        "lastError": item.last_error,
+    }

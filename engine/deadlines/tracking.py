@@ -44,17 +44,37 @@ from engine.kernel.ports import SYSTEM, RecordDraft, UnitOfWork
 from engine.kernel.workdays import WorkdayCalendar
 from engine.record.append import record
 
-STEP_ACTIONS = frozenset({"case.started", "task.completed", "timer.fired", "message.received", "case.moved",
-                          "case.migrated", "case.completed", "case.withdrawn", "disclosure.published"})
-STOP_ROLES = {"supplement": StopReason.SUPPLEMENT, "hearing": StopReason.HEARING,
-              "expert-review": StopReason.EXPERT_REVIEW, "testing": StopReason.TESTING}
+STEP_ACTIONS = frozenset(
+    {
+        "case.started",
+        "task.completed",
+        "timer.fired",
+        "message.received",
+        "case.moved",
+        "case.migrated",
+        "case.completed",
+        "case.withdrawn",
+        "disclosure.published",
+    }
+)
+STOP_ROLES = {
+    "supplement": StopReason.SUPPLEMENT,
+    "hearing": StopReason.HEARING,
+    "expert-review": StopReason.EXPERT_REVIEW,
+    "testing": StopReason.TESTING,
+}
 ROUND_ROLES = {"acceptance": DeadlineKind.ACCEPTANCE_NOTICE, "legal-review": DeadlineKind.LEGAL_REVIEW}
 ROLES = frozenset({*STOP_ROLES, *ROUND_ROLES, "decision", "delivery"})
-LEVEL_ACTIONS = {WarningLevel.RED: "deadline.overdue", WarningLevel.YELLOW: "deadline.warning",
-                 WarningLevel.GREEN: "deadline.warning"}
-ENDED = {"case.completed": {DeadlineKind.DECISION.value, DeadlineKind.DELIVERY.value},
-         "case.withdrawn": {kind.value for kind in DeadlineKind}}
-CALENDAR_MAX_AGE = 5.0   # seconds a step without deadlines trusts this node's calendar unchecked
+LEVEL_ACTIONS = {
+    WarningLevel.RED: "deadline.overdue",
+    WarningLevel.YELLOW: "deadline.warning",
+    WarningLevel.GREEN: "deadline.warning",
+}
+ENDED = {
+    "case.completed": {DeadlineKind.DECISION.value, DeadlineKind.DELIVERY.value},
+    "case.withdrawn": {kind.value for kind in DeadlineKind},
+}
+CALENDAR_MAX_AGE = 5.0  # seconds a step without deadlines trusts this node's calendar unchecked
 
 
 def whole_days(text: Any) -> int | None:
@@ -78,8 +98,15 @@ class Recomputed:
 class CaseDeadlines:
     """The open deadlines of one case inside one transaction: change them, then ``settle()``."""
 
-    def __init__(self, ctx: Any, uow: UnitOfWork, case_id: str, now: dt.datetime,
-                 calendar: WorkdayCalendar, rows: list[DeadlineRow] | None = None) -> None:
+    def __init__(
+        self,
+        ctx: Any,
+        uow: UnitOfWork,
+        case_id: str,
+        now: dt.datetime,
+        calendar: WorkdayCalendar,
+        rows: list[DeadlineRow] | None = None,
+    ) -> None:
         self.ctx, self.uow, self.case_id, self.now, self.calendar = ctx, uow, case_id, now, calendar
         self.today = local_date(now)
         found = uow.deadlines.open_for_case(case_id) if rows is None else rows
@@ -89,13 +116,20 @@ class CaseDeadlines:
     # -- changes ------------------------------------------------------------------------------------
     def note(self, action: str, row: DeadlineRow, **payload: Any) -> None:
         body = {"kind": row.kind, "deadline": row.id, **({"ref": row.ref} if row.ref else {}), **payload}
-        record(self.ctx, self.uow, RecordDraft(action=action, actor=SYSTEM.user_id, case_id=self.case_id,
-                                               payload=body), self.now)
+        record(
+            self.ctx,
+            self.uow,
+            RecordDraft(action=action, actor=SYSTEM.user_id, case_id=self.case_id, payload=body),
+            self.now,
+        )
 
     def save(self, row: DeadlineRow) -> DeadlineRow:
         if not self.uow.deadlines.save(row):
-            raise Conflict("办理时限已被同时修改，请重试", "The deadline changed at the same time; try again",
-                           code="deadline-conflict")
+            raise Conflict(
+                "办理时限已被同时修改，请重试",
+                "The deadline changed at the same time; try again",
+                code="deadline-conflict",
+            )
         saved = replace(row, version=row.version + 1)
         if saved.status == "open":
             self.rows[saved.id] = saved
@@ -104,22 +138,51 @@ class CaseDeadlines:
         return saved
 
     def open(self, kind: DeadlineKind, started_on: dt.date, days: int, ref: str | None = None) -> DeadlineRow:
-        draft = DeadlineRow(0, self.case_id, kind.value, ref, BASIS[kind], started_on, days, 0, None, (),
-                            None, None, "open", WarningLevel.GREEN.value, 0, self.now)
+        draft = DeadlineRow(
+            0,
+            self.case_id,
+            kind.value,
+            ref,
+            BASIS[kind],
+            started_on,
+            days,
+            0,
+            None,
+            (),
+            None,
+            None,
+            "open",
+            WarningLevel.GREEN.value,
+            0,
+            self.now,
+        )
         reading = read(draft, self.calendar, self.today, self.yellow)
         due_on = reading.due.date if reading.due else None
-        row: DeadlineRow = self.uow.deadlines.add(replace(draft, due_on=due_on,
-                                                          provenance=reading.provenance))
+        row: DeadlineRow = self.uow.deadlines.add(
+            replace(draft, due_on=due_on, provenance=reading.provenance)
+        )
         self.rows[row.id] = row
-        self.note("deadline.opened", row, startedOn=started_on.isoformat(), limitDays=days,
-                  due=_iso(row.due_on), provenance=row.provenance, basis=row.basis)
+        self.note(
+            "deadline.opened",
+            row,
+            startedOn=started_on.isoformat(),
+            limitDays=days,
+            due=_iso(row.due_on),
+            provenance=row.provenance,
+            basis=row.basis,
+        )
         return row
 
     def close(self, row: DeadlineRow, status: str) -> None:
         self.save(replace(row, status=status, closed_at=self.now))
         on_time = row.due_on is None or self.today <= row.due_on
-        self.note("deadline.met" if status == "met" else "deadline.cancelled", row, due=_iso(row.due_on),
-                  on=self.today.isoformat(), onTime=on_time)
+        self.note(
+            "deadline.met" if status == "met" else "deadline.cancelled",
+            row,
+            due=_iso(row.due_on),
+            on=self.today.isoformat(),
+            onTime=on_time,
+        )
 
     def of_kind(self, kind: DeadlineKind, ref: str | None = None) -> list[DeadlineRow]:
         return [r for r in self.rows.values() if r.kind == kind.value and (ref is None or r.ref == ref)]
@@ -144,11 +207,18 @@ class CaseDeadlines:
             reading = read(row, self.calendar, self.today, self.yellow)
             due_on = reading.due.date if reading.due else None
             if (due_on, reading.provenance, reading.level.value) != (row.due_on, row.provenance, row.level):
-                self.save(replace(row, due_on=due_on, provenance=reading.provenance,
-                                  level=reading.level.value))
+                self.save(
+                    replace(row, due_on=due_on, provenance=reading.provenance, level=reading.level.value)
+                )
             if reading.level.value != row.level:
-                self.note(LEVEL_ACTIONS[reading.level], row, level=reading.level.value, previous=row.level,
-                          due=_iso(due_on), remaining=reading.remaining)
+                self.note(
+                    LEVEL_ACTIONS[reading.level],
+                    row,
+                    level=reading.level.value,
+                    previous=row.level,
+                    due=_iso(due_on),
+                    remaining=reading.remaining,
+                )
             change = next_change(row, self.calendar, self.today, self.yellow)
             if change is not None:
                 wake.append(change)
@@ -162,12 +232,15 @@ def _iso(day: dt.date | None) -> str | None:
 
 # -- following the steps of a case ---------------------------------------------------------------------
 
+
 def deadline_listener(ctx: Any) -> Callable[[UnitOfWork, Any], None]:
     """A record listener (``AppContext.listeners``): follows every step of every case."""
+
     def follow(uow: UnitOfWork, entry: Any) -> None:
         content = entry.content
         if content.case_id and content.action in STEP_ACTIONS:
             follow_step(ctx, uow, content)
+
     return follow
 
 
@@ -177,7 +250,7 @@ def follow_step(ctx: Any, uow: UnitOfWork, content: Any) -> None:
     ready = uow.deadlines.ready_tasks(case_id)
     rows = uow.deadlines.open_for_case(case_id)
     if not rows and completed_role not in ROLES and not any(t.role in ROLES for t in ready):
-        ctx.calendar.refresh(uow, max_age=CALENDAR_MAX_AGE)   # keeps this node's workdays() current
+        ctx.calendar.refresh(uow, max_age=CALENDAR_MAX_AGE)  # keeps this node's workdays() current
         return
     book = CaseDeadlines(ctx, uow, case_id, content.recorded_at, ctx.calendar.refresh(uow), rows)
     if completed_role:
@@ -187,7 +260,7 @@ def follow_step(ctx: Any, uow: UnitOfWork, content: Any) -> None:
             book.close(row, "met")
     _follow_rounds(book, ready)
     _follow_stops(book, ready)
-    if action in ENDED:   # what the case can no longer meet is cancelled
+    if action in ENDED:  # what the case can no longer meet is cancelled
         for row in [r for r in book.rows.values() if r.kind in ENDED[action]]:
             book.close(row, "cancelled")
     book.settle()
@@ -197,11 +270,17 @@ def _completed(book: CaseDeadlines, task_id: str, role: str, data: dict[str, Any
     if role in ROUND_ROLES:
         for row in book.of_kind(ROUND_ROLES[role], ref=task_id):
             book.close(row, "met")
-    if role == "acceptance" and data.get("materialsComplete") is True and not any(
-            r.kind == DeadlineKind.DECISION.value for r in book.uow.deadlines.for_case(book.case_id)):
+    if (
+        role == "acceptance"
+        and data.get("materialsComplete") is True
+        and not any(r.kind == DeadlineKind.DECISION.value for r in book.uow.deadlines.for_case(book.case_id))
+    ):
         props = book.process().properties
-        days = (whole_days(props.get("sanxiang.promisedDays"))
-                or whole_days(props.get("sanxiang.statutoryDays")) or STATUTORY_DECISION_DAYS)
+        days = (
+            whole_days(props.get("sanxiang.promisedDays"))
+            or whole_days(props.get("sanxiang.statutoryDays"))
+            or STATUTORY_DECISION_DAYS
+        )
         book.open(DeadlineKind.DECISION, book.today, days)
     elif role == "decision":
         for row in book.of_kind(DeadlineKind.DECISION):
@@ -246,8 +325,14 @@ def _stop(book: CaseDeadlines, row: DeadlineRow, task: ReadyRole) -> None:
     reason = STOP_ROLES[task.role or ""]
     clock, _ = clock_of(row).stop(book.today, reason)
     book.save(replace(row, stops=clock.stops, due_on=None))
-    book.note("deadline.clock-stopped", row, reason=reason.value, on=book.today.isoformat(), task=task.id,
-              notify=["applicant"])
+    book.note(
+        "deadline.clock-stopped",
+        row,
+        reason=reason.value,
+        on=book.today.isoformat(),
+        task=task.id,
+        notify=["applicant"],
+    )
 
 
 def _resume(book: CaseDeadlines, row: DeadlineRow) -> None:
@@ -255,13 +340,21 @@ def _resume(book: CaseDeadlines, row: DeadlineRow) -> None:
     stop, due = clock.stops[-1], clock.due(book.calendar)
     book.save(replace(row, stops=clock.stops, due_on=due.date if due else None))
     stood = book.calendar.days(stop.stopped_on - dt.timedelta(days=1), book.today)
-    book.note("deadline.clock-resumed", row, reason=stop.reason.value, stoppedOn=stop.stopped_on.isoformat(),
-              on=book.today.isoformat(), calendarDays=(book.today - stop.stopped_on).days + 1,
-              workdays=sum(info.is_workday for info in stood), due=_iso(due.date if due else None),
-              notify=["applicant"])
+    book.note(
+        "deadline.clock-resumed",
+        row,
+        reason=stop.reason.value,
+        stoppedOn=stop.stopped_on.isoformat(),
+        on=book.today.isoformat(),
+        calendarDays=(book.today - stop.stopped_on).days + 1,
+        workdays=sum(info.is_workday for info in stood),
+        due=_iso(due.date if due else None),
+        notify=["applicant"],
+    )
 
 
 # -- the scheduler's and the calendar's side -------------------------------------------------------------
+
 
 def fire_deadline_warning(ctx: Any, uow: UnitOfWork, item: DueItem, now: dt.datetime) -> None:
     """A case's next level change is due: read its deadlines again (firer of ``deadline-warning`` rows)."""
@@ -269,8 +362,15 @@ def fire_deadline_warning(ctx: Any, uow: UnitOfWork, item: DueItem, now: dt.date
         CaseDeadlines(ctx, uow, item.case_id, now, ctx.calendar.refresh(uow)).settle()
 
 
-def recompute_for_days(ctx: Any, uow: UnitOfWork, calendar: WorkdayCalendar, first: dt.date, last: dt.date,
-                       now: dt.datetime, cause: str) -> list[Recomputed]:
+def recompute_for_days(
+    ctx: Any,
+    uow: UnitOfWork,
+    calendar: WorkdayCalendar,
+    first: dt.date,
+    last: dt.date,
+    now: dt.datetime,
+    cause: str,
+) -> list[Recomputed]:
     """After days in [first, last] changed: recompute every open deadline that counts one of them."""
     changes: list[Recomputed] = []
     for case_id in sorted({r.case_id for r in uow.deadlines.open_spanning(first, last)}):
@@ -281,8 +381,15 @@ def recompute_for_days(ctx: Any, uow: UnitOfWork, calendar: WorkdayCalendar, fir
             if (due_on, reading.provenance) == (row.due_on, row.provenance):
                 continue
             book.save(replace(row, due_on=due_on, provenance=reading.provenance))
-            book.note("deadline.recomputed", row, previousDue=_iso(row.due_on), due=_iso(due_on),
-                      previousProvenance=row.provenance, provenance=reading.provenance, cause=cause)
+            book.note(
+                "deadline.recomputed",
+                row,
+                previousDue=_iso(row.due_on),
+                due=_iso(due_on),
+                previousProvenance=row.provenance,
+                provenance=reading.provenance,
+                cause=cause,
+            )
             changes.append(Recomputed(case_id, row.kind, row.due_on, due_on, reading.provenance))
         book.settle()
     return changes

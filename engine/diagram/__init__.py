@@ -1,10 +1,10 @@
 """Server-side pictures of BPMN diagrams: ``render_svg(bpmn_xml, overlays=…)`` → standalone SVG.
 
-    reading.py    hardened parse, choose the diagram, read DI into model.py's shapes and edges
-    semantics.py  what the picture shows beyond geometry (event kinds, loops, default flows)
-    render.py     render_svg: layers, overlays, viewBox
-    shapes.py · edges.py · labels.py · glyphs.py · markers.py · overlays.py   drawing
-    text.py       CJK-aware measuring and wrapping; svg.py  the lxml SVG builder and palettes
+reading.py    hardened parse, choose the diagram, read DI into model.py's shapes and edges
+semantics.py  what the picture shows beyond geometry (event kinds, loops, default flows)
+render.py     render_svg: layers, overlays, viewBox
+shapes.py · edges.py · labels.py · glyphs.py · markers.py · overlays.py   drawing
+text.py       CJK-aware measuring and wrapping; svg.py  the lxml SVG builder and palettes
 """
 
 from engine.diagram.overlays import Overlays

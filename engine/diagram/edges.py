@@ -36,8 +36,11 @@ def _direction_into(pts: tuple[Point, ...]) -> Point | None:
 def _head(tip: Point, d: Point, length: float, half: float) -> list[Point]:
     base = (tip[0] - d[0] * length, tip[1] - d[1] * length)
     normal = (-d[1], d[0])
-    return [tip, (base[0] + normal[0] * half, base[1] + normal[1] * half),
-            (base[0] - normal[0] * half, base[1] - normal[1] * half)]
+    return [
+        tip,
+        (base[0] + normal[0] * half, base[1] + normal[1] * half),
+        (base[0] - normal[0] * half, base[1] - normal[1] * half),
+    ]
 
 
 def _arrow(g: etree._Element, pts: tuple[Point, ...], pal: Palette, fill: str | None, scale: float) -> None:
@@ -47,8 +50,11 @@ def _arrow(g: etree._Element, pts: tuple[Point, ...], pal: Palette, fill: str | 
         return
     head = _head(pts[-1], direction, ARROW_LENGTH * scale, ARROW_HALF_WIDTH * scale)
     if fill is None:
-        add(g, "path", {"d": path_d([head[1], head[0], head[2]]), **stroke(pal, 1.5, "none",
-                                                                           stroke_linejoin="round")})
+        add(
+            g,
+            "path",
+            {"d": path_d([head[1], head[0], head[2]]), **stroke(pal, 1.5, "none", stroke_linejoin="round")},
+        )
     else:
         add(g, "polygon", {"points": points(head), **stroke(pal, 1, fill, stroke_linejoin="round")})
 
@@ -69,21 +75,34 @@ def _source_marks(g: etree._Element, edge: Edge, pal: Palette) -> None:
     sx, sy = edge.points[0]
     n = (-d[1], d[0])
     if edge.is_conditional:
-        diamond = [(sx, sy), (sx + d[0] * 8 + n[0] * 5, sy + d[1] * 8 + n[1] * 5),
-                   (sx + d[0] * 16, sy + d[1] * 16), (sx + d[0] * 8 - n[0] * 5, sy + d[1] * 8 - n[1] * 5)]
+        diamond = [
+            (sx, sy),
+            (sx + d[0] * 8 + n[0] * 5, sy + d[1] * 8 + n[1] * 5),
+            (sx + d[0] * 16, sy + d[1] * 16),
+            (sx + d[0] * 8 - n[0] * 5, sy + d[1] * 8 - n[1] * 5),
+        ]
         add(g, "polygon", {"points": points(diamond), **stroke(pal, 1, PAPER)})
     if edge.is_default:
         at = 20.0 if edge.is_conditional else 10.0
         cx, cy = sx + d[0] * at, sy + d[1] * at
-        slash = [(cx - d[0] * 4 + n[0] * 6, cy - d[1] * 4 + n[1] * 6),
-                 (cx + d[0] * 4 - n[0] * 6, cy + d[1] * 4 - n[1] * 6)]
+        slash = [
+            (cx - d[0] * 4 + n[0] * 6, cy - d[1] * 4 + n[1] * 6),
+            (cx + d[0] * 4 - n[0] * 6, cy + d[1] * 4 - n[1] * 6),
+        ]
         add(g, "path", {"d": path_d(slash), **stroke(pal, 1.5, "none")})
 
 
 def _line(g: etree._Element, pts: tuple[Point, ...], pal: Palette, width: float, dash: str | None) -> None:
-    add(g, "polyline", {"points": points(pts), "stroke-dasharray": dash,
-                        "stroke-linecap": "round" if dash else None,
-                        **stroke(pal, width, "none", stroke_linejoin="round")})
+    add(
+        g,
+        "polyline",
+        {
+            "points": points(pts),
+            "stroke-dasharray": dash,
+            "stroke-linecap": "round" if dash else None,
+            **stroke(pal, width, "none", stroke_linejoin="round"),
+        },
+    )
 
 
 def draw_edge(g: etree._Element, edge: Edge, pal: Palette) -> None:

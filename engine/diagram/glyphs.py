@@ -13,13 +13,18 @@ Glyph = Callable[[etree._Element, float, float, float, Palette, bool], None]
 
 
 def _poly(g: etree._Element, pts: Sequence[Point], pal: Palette, filled: bool) -> None:
-    add(g, "polygon", {"points": points(pts), **stroke(pal, 1, pal.stroke if filled else PAPER,
-                                                         stroke_linejoin="round")})
+    add(
+        g,
+        "polygon",
+        {"points": points(pts), **stroke(pal, 1, pal.stroke if filled else PAPER, stroke_linejoin="round")},
+    )
 
 
 def _cross(cx: float, cy: float, d: float) -> str:
-    return (f"M {num(cx - d)} {num(cy - d)} L {num(cx + d)} {num(cy + d)} "
-            f"M {num(cx + d)} {num(cy - d)} L {num(cx - d)} {num(cy + d)}")
+    return (
+        f"M {num(cx - d)} {num(cy - d)} L {num(cx + d)} {num(cy + d)} "
+        f"M {num(cx + d)} {num(cy - d)} L {num(cx - d)} {num(cy + d)}"
+    )
 
 
 def _rel(cx: float, cy: float, s: float, coords: Sequence[Point]) -> list[Point]:
@@ -28,11 +33,22 @@ def _rel(cx: float, cy: float, s: float, coords: Sequence[Point]) -> list[Point]
 
 def message(g: etree._Element, cx: float, cy: float, s: float, pal: Palette, filled: bool) -> None:
     x, y, w, h = cx - 10 * s, cy - 7 * s, 20 * s, 14 * s
-    add(g, "rect", {"x": x, "y": y, "width": w, "height": h,
-                    **stroke(pal, 1, pal.stroke if filled else PAPER)})
+    add(
+        g,
+        "rect",
+        {"x": x, "y": y, "width": w, "height": h, **stroke(pal, 1, pal.stroke if filled else PAPER)},
+    )
     flap = PAPER if filled else pal.stroke
-    add(g, "path", {"d": path_d([(x, y), (cx, cy + 1 * s), (x + w, y)]), "fill": "none", "stroke": flap,
-                    "stroke-width": 1})
+    add(
+        g,
+        "path",
+        {
+            "d": path_d([(x, y), (cx, cy + 1 * s), (x + w, y)]),
+            "fill": "none",
+            "stroke": flap,
+            "stroke-width": 1,
+        },
+    )
 
 
 def timer(g: etree._Element, cx: float, cy: float, s: float, pal: Palette, filled: bool) -> None:
@@ -41,12 +57,17 @@ def timer(g: etree._Element, cx: float, cy: float, s: float, pal: Palette, fille
     ticks = []
     for k in range(12):
         a = math.pi * k / 6
-        ticks.append(f"M {cx + math.cos(a) * r * 0.78:.2f} {cy + math.sin(a) * r * 0.78:.2f} "
-                     f"L {cx + math.cos(a) * r * 0.95:.2f} {cy + math.sin(a) * r * 0.95:.2f}")
+        ticks.append(
+            f"M {cx + math.cos(a) * r * 0.78:.2f} {cy + math.sin(a) * r * 0.78:.2f} "
+            f"L {cx + math.cos(a) * r * 0.95:.2f} {cy + math.sin(a) * r * 0.95:.2f}"
+        )
     add(g, "path", {"d": " ".join(ticks), "stroke": pal.stroke, "stroke-width": 1, "fill": "none"})
     hands = path_d([(cx + 1 * s, cy - 7 * s), (cx, cy), (cx + 5 * s, cy + 2 * s)])
-    add(g, "path", {"d": hands, "stroke": pal.stroke, "stroke-width": 1.5, "fill": "none",
-                    "stroke-linecap": "round"})
+    add(
+        g,
+        "path",
+        {"d": hands, "stroke": pal.stroke, "stroke-width": 1.5, "fill": "none", "stroke-linecap": "round"},
+    )
 
 
 def error(g: etree._Element, cx: float, cy: float, s: float, pal: Palette, filled: bool) -> None:
@@ -62,8 +83,11 @@ def escalation(g: etree._Element, cx: float, cy: float, s: float, pal: Palette, 
 
 
 def conditional(g: etree._Element, cx: float, cy: float, s: float, pal: Palette, filled: bool) -> None:
-    add(g, "rect", {"x": cx - 6 * s, "y": cy - 8 * s, "width": 12 * s, "height": 16 * s,
-                    **stroke(pal, 1, PAPER)})
+    add(
+        g,
+        "rect",
+        {"x": cx - 6 * s, "y": cy - 8 * s, "width": 12 * s, "height": 16 * s, **stroke(pal, 1, PAPER)},
+    )
     rows = (-5, -1.7, 1.7, 5)
     lines = " ".join(f"M {num(cx - 4 * s)} {num(cy + dy * s)} H {num(cx + 4 * s)}" for dy in rows)
     add(g, "path", {"d": lines, "stroke": pal.stroke, "stroke-width": 1, "fill": "none"})
@@ -92,20 +116,42 @@ def multiple(g: etree._Element, cx: float, cy: float, s: float, pal: Palette, fi
 
 
 def parallel_multiple(g: etree._Element, cx: float, cy: float, s: float, pal: Palette, filled: bool) -> None:
-    arm: list[Point] = [(-2, -8), (2, -8), (2, -2), (8, -2), (8, 2), (2, 2), (2, 8), (-2, 8),
-                        (-2, 2), (-8, 2), (-8, -2), (-2, -2)]
+    arm: list[Point] = [
+        (-2, -8),
+        (2, -8),
+        (2, -2),
+        (8, -2),
+        (8, 2),
+        (2, 2),
+        (2, 8),
+        (-2, 8),
+        (-2, 2),
+        (-8, 2),
+        (-8, -2),
+        (-2, -2),
+    ]
     _poly(g, _rel(cx, cy, s, arm), pal, filled)
 
 
 EVENT_GLYPHS: dict[str, Glyph] = {
-    "message": message, "timer": timer, "error": error, "signal": signal, "escalation": escalation,
-    "conditional": conditional, "link": link, "compensate": compensate, "cancel": cancel,
-    "terminate": terminate, "multiple": multiple, "parallelMultiple": parallel_multiple,
+    "message": message,
+    "timer": timer,
+    "error": error,
+    "signal": signal,
+    "escalation": escalation,
+    "conditional": conditional,
+    "link": link,
+    "compensate": compensate,
+    "cancel": cancel,
+    "terminate": terminate,
+    "multiple": multiple,
+    "parallelMultiple": parallel_multiple,
 }
 
 
-def gateway_marker(g: etree._Element, kind: str, cx: float, cy: float, s: float, pal: Palette,
-                   show_x: bool) -> None:
+def gateway_marker(
+    g: etree._Element, kind: str, cx: float, cy: float, s: float, pal: Palette, show_x: bool
+) -> None:
     """X (exclusive, when the DI asks for it), + (parallel), O (inclusive), * (complex), event-based."""
     bar: dict[str, str | float] = {"stroke": pal.stroke, "stroke-width": 4 * s, "fill": "none"}
     d, p = 8.5 * s, 12 * s

@@ -12,7 +12,7 @@ from engine.diagram.svg import Palette, Point, add, text_block
 from engine.diagram.text_wrap import LINE_HEIGHT, text_width, wrap
 
 FONT_SIZE = 11.0
-WIDTH = 90.0      # bpmn-js wraps external labels at 90 px around the label centre
+WIDTH = 90.0  # bpmn-js wraps external labels at 90 px around the label centre
 GAP = 5.0
 
 

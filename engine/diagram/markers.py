@@ -15,13 +15,23 @@ from engine.diagram.svg import PAPER, Palette, add, num, points
 
 Icon = Callable[[etree._Element, Palette], None]
 
-_BOX = 14.0   # bottom marker box
+_BOX = 14.0  # bottom marker box
 _GAP = 4.0
 
 
 def _line(g: etree._Element, d: str, pal: Palette, width: float = 1.0) -> None:
-    add(g, "path", {"d": d, "fill": "none", "stroke": pal.stroke, "stroke-width": width,
-                    "stroke-linecap": "round", "stroke-linejoin": "round"})
+    add(
+        g,
+        "path",
+        {
+            "d": d,
+            "fill": "none",
+            "stroke": pal.stroke,
+            "stroke-width": width,
+            "stroke-linecap": "round",
+            "stroke-linejoin": "round",
+        },
+    )
 
 
 def _outline(g: etree._Element, tag: str, pal: Palette, fill: str = PAPER, **attrs: float | str) -> None:
@@ -55,8 +65,16 @@ def script(g: etree._Element, pal: Palette) -> None:
 
 def _envelope(g: etree._Element, pal: Palette, filled: bool) -> None:
     _outline(g, "rect", pal, fill=pal.stroke if filled else PAPER, x=7, y=9, width=17, height=12)
-    add(g, "path", {"d": "M 7 9 L 15.5 15 L 24 9", "fill": "none", "stroke": PAPER if filled else pal.stroke,
-                    "stroke-width": 1})
+    add(
+        g,
+        "path",
+        {
+            "d": "M 7 9 L 15.5 15 L 24 9",
+            "fill": "none",
+            "stroke": PAPER if filled else pal.stroke,
+            "stroke-width": 1,
+        },
+    )
 
 
 def send(g: etree._Element, pal: Palette) -> None:
@@ -79,8 +97,13 @@ def business_rule(g: etree._Element, pal: Palette) -> None:
 
 
 TASK_ICONS: dict[str, Icon] = {
-    "userTask": user, "serviceTask": service, "scriptTask": script, "sendTask": send,
-    "receiveTask": receive, "manualTask": manual, "businessRuleTask": business_rule,
+    "userTask": user,
+    "serviceTask": service,
+    "scriptTask": script,
+    "sendTask": send,
+    "receiveTask": receive,
+    "manualTask": manual,
+    "businessRuleTask": business_rule,
 }
 
 

@@ -21,10 +21,10 @@ _BADGE_COLOURS = {"failed": "#c62828", "current": "#1565c0", "completed": "#2e7d
 
 @dataclass(frozen=True)
 class Overlays:
-    completed: frozenset[str] = frozenset()   # element ids on the path taken
-    current: frozenset[str] = frozenset()     # where the case waits now
+    completed: frozenset[str] = frozenset()  # element ids on the path taken
+    current: frozenset[str] = frozenset()  # where the case waits now
     failed: frozenset[str] = frozenset()
-    badges: Mapping[str, str] = field(default_factory=dict)   # element id -> short text
+    badges: Mapping[str, str] = field(default_factory=dict)  # element id -> short text
 
     def __post_init__(self) -> None:  # accept any iterables/mappings, keep them immutable
         for name in STATE_ORDER:
@@ -50,7 +50,7 @@ class Overlays:
 class Badge:
     element_id: str
     text: str
-    anchor: Point               # the badge's top-right corner sits around here
+    anchor: Point  # the badge's top-right corner sits around here
     state: str | None
 
     def box(self) -> Bounds:
@@ -62,14 +62,36 @@ def draw_badge(layer: etree._Element, badge: Badge) -> None:
     box = badge.box()
     classes = " ".join(["bpmn-badge", *([badge.state] if badge.state else [])])
     g = add(layer, "g", {"class": classes, "data-element-id": badge.element_id})
-    add(g, "rect", {"x": box.x, "y": box.y, "width": box.width, "height": box.height, "rx": BADGE_HEIGHT / 2,
-                    "ry": BADGE_HEIGHT / 2, "fill": _BADGE_COLOURS.get(badge.state, "#37474f"),
-                    "stroke": "#ffffff", "stroke-width": 1})
+    add(
+        g,
+        "rect",
+        {
+            "x": box.x,
+            "y": box.y,
+            "width": box.width,
+            "height": box.height,
+            "rx": BADGE_HEIGHT / 2,
+            "ry": BADGE_HEIGHT / 2,
+            "fill": _BADGE_COLOURS.get(badge.state, "#37474f"),
+            "stroke": "#ffffff",
+            "stroke-width": 1,
+        },
+    )
     text = badge.text
     if text_width(text, BADGE_FONT) > BADGE_MAX_WIDTH:
         text = ellipsize(text, BADGE_MAX_WIDTH, BADGE_FONT)
-    add(g, "text", {"x": box.cx, "y": box.y + BADGE_HEIGHT / 2 + BADGE_FONT * 0.36, "font-size": BADGE_FONT,
-                    "text-anchor": "middle", "fill": "#ffffff"}, text)
+    add(
+        g,
+        "text",
+        {
+            "x": box.cx,
+            "y": box.y + BADGE_HEIGHT / 2 + BADGE_FONT * 0.36,
+            "font-size": BADGE_FONT,
+            "text-anchor": "middle",
+            "fill": "#ffffff",
+        },
+        text,
+    )
 
 
 def draw_halo(g: etree._Element, bounds: Bounds, colour: str) -> None:
@@ -77,6 +99,19 @@ def draw_halo(g: etree._Element, bounds: Bounds, colour: str) -> None:
     pad = 6.0
     width, height = bounds.width + 2 * pad, bounds.height + 2 * pad
     radius = min(14.0, width / 2, height / 2)
-    add(g, "rect", {"x": bounds.x - pad, "y": bounds.y - pad, "width": width, "height": height,
-                    "rx": radius, "ry": radius, "fill": "none", "stroke": colour, "stroke-width": 4,
-                    "stroke-opacity": 0.35})
+    add(
+        g,
+        "rect",
+        {
+            "x": bounds.x - pad,
+            "y": bounds.y - pad,
+            "width": width,
+            "height": height,
+            "rx": radius,
+            "ry": radius,
+            "fill": "none",
+            "stroke": colour,
+            "stroke-width": 4,
+            "stroke-opacity": 0.35,
+        },
+    )

@@ -19,12 +19,19 @@ _FIRST_ELEMENT = re.compile(rb"<[A-Za-z_]")
 _DEFINITIONS = f"{{{BPMN_NS}}}definitions"
 
 Index = dict[str, etree._Element]
-Pair = tuple[etree._Element, etree._Element]   # (DI element, BPMN element)
+Pair = tuple[etree._Element, etree._Element]  # (DI element, BPMN element)
 
 
 def _parser() -> etree.XMLParser:
-    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
-                           huge_tree=False, remove_comments=True, remove_pis=True)
+    return etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
+        remove_comments=True,
+        remove_pis=True,
+    )
 
 
 def _has_doctype_in_prolog(head: bytes) -> bool:
@@ -38,21 +45,31 @@ def load_definitions(bpmn_xml: bytes) -> etree._Element:
     if len(bpmn_xml) > MAX_BYTES:
         raise InvalidDiagram("BPMN 文件过大，无法绘制。", "The BPMN file is too large to draw.", findings=[])
     if _has_doctype_in_prolog(bytes(bpmn_xml[:_PROLOG_SCAN])):  # refused before libxml2 reads any DTD
-        raise InvalidDiagram("BPMN 文件不得包含 DOCTYPE 声明。",
-                             "The BPMN file must not contain a DOCTYPE declaration.", findings=[])
+        raise InvalidDiagram(
+            "BPMN 文件不得包含 DOCTYPE 声明。",
+            "The BPMN file must not contain a DOCTYPE declaration.",
+            findings=[],
+        )
     try:
         root = etree.fromstring(bytes(bpmn_xml), _parser())
     except (etree.XMLSyntaxError, ValueError) as exc:
-        raise InvalidDiagram(f"BPMN 文件不是合法的 XML：{exc}",
-                             f"The BPMN file is not well-formed XML: {exc}", findings=[]) from exc
+        raise InvalidDiagram(
+            f"BPMN 文件不是合法的 XML：{exc}", f"The BPMN file is not well-formed XML: {exc}", findings=[]
+        ) from exc
     docinfo = root.getroottree().docinfo
     doctype: str = getattr(docinfo, "doctype", "")
     if doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
-        raise InvalidDiagram("BPMN 文件不得包含 DOCTYPE 声明。",
-                             "The BPMN file must not contain a DOCTYPE declaration.", findings=[])
+        raise InvalidDiagram(
+            "BPMN 文件不得包含 DOCTYPE 声明。",
+            "The BPMN file must not contain a DOCTYPE declaration.",
+            findings=[],
+        )
     if root.tag != _DEFINITIONS:
-        raise InvalidDiagram("文件不是 BPMN 2.0 定义（根元素应为 bpmn:definitions）。",
-                             "Not a BPMN 2.0 file (the root must be bpmn:definitions).", findings=[])
+        raise InvalidDiagram(
+            "文件不是 BPMN 2.0 定义（根元素应为 bpmn:definitions）。",
+            "Not a BPMN 2.0 file (the root must be bpmn:definitions).",
+            findings=[],
+        )
     return root
 
 
@@ -140,18 +157,28 @@ def _shape(di: etree._Element, element: etree._Element, index: Index, shown: fro
     bounds = _bounds(di.find("{*}Bounds"))
     if bounds is None:
         return None
-    return Shape(element_id=element.get("id") or "", kind=etree.QName(element).localname,
-                 name=_name(element, index), bounds=bounds, label=_label_bounds(di),
-                 **shape_traits(di, element, shown))
+    return Shape(
+        element_id=element.get("id") or "",
+        kind=etree.QName(element).localname,
+        name=_name(element, index),
+        bounds=bounds,
+        label=_label_bounds(di),
+        **shape_traits(di, element, shown),
+    )
 
 
 def _edge(di: etree._Element, element: etree._Element, index: Index) -> Edge | None:
     points = _waypoints(di)
     if len(points) < 2:
         return None
-    return Edge(element_id=element.get("id") or "", kind=etree.QName(element).localname,
-                name=_name(element, index), points=points, label=_label_bounds(di),
-                **edge_traits(element, index))
+    return Edge(
+        element_id=element.get("id") or "",
+        kind=etree.QName(element).localname,
+        name=_name(element, index),
+        points=points,
+        label=_label_bounds(di),
+        **edge_traits(element, index),
+    )
 
 
 def _resolved(plane: etree._Element, index: Index, tag: str) -> Iterable[Pair]:
@@ -180,6 +207,8 @@ def read_diagram(bpmn_xml: bytes, process_id: str | None = None) -> Diagram:
     shown = frozenset(el.get("id") or "" for _, el in _resolved(plane, index, "BPMNShape"))
     shapes = (_shape(di, el, index, shown) for di, el in _resolved(plane, index, "BPMNShape"))
     edges = (_edge(di, el, index) for di, el in _resolved(plane, index, "BPMNEdge"))
-    return Diagram(title=_title(root, plane, index, process_id),
-                   shapes=tuple(s for s in shapes if s is not None),
-                   edges=tuple(e for e in edges if e is not None))
+    return Diagram(
+        title=_title(root, plane, index, process_id),
+        shapes=tuple(s for s in shapes if s is not None),
+        edges=tuple(e for e in edges if e is not None),
+    )

@@ -28,8 +28,9 @@ _LANG_TAG = re.compile(r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$")
 __all__ = ["Overlays", "render_svg"]
 
 
-def render_svg(bpmn_xml: bytes, *, process_id: str | None = None, overlays: Overlays | None = None,
-               lang: str = "zh") -> str:
+def render_svg(
+    bpmn_xml: bytes, *, process_id: str | None = None, overlays: Overlays | None = None, lang: str = "zh"
+) -> str:
     """The SVG picture of the first diagram (or the one showing ``process_id``) with case overlays.
 
     Raises ``InvalidDiagram`` for input that is not safe, well-formed BPMN and ``NotFound`` when
@@ -55,10 +56,18 @@ def _layer_order(shape: Shape) -> tuple[int, int]:
     return 2, shape.depth * 2 + (0 if is_open_container else 1)
 
 
-def _group(layer: etree._Element, cls: str, element_id: str, kind: str, states: list[str],
-           title: str) -> etree._Element:
-    g = add(layer, "g", {"class": " ".join([cls, f"bpmn-{kind}", *states]), "data-element-id": element_id,
-                         "data-element-type": kind})
+def _group(
+    layer: etree._Element, cls: str, element_id: str, kind: str, states: list[str], title: str
+) -> etree._Element:
+    g = add(
+        layer,
+        "g",
+        {
+            "class": " ".join([cls, f"bpmn-{kind}", *states]),
+            "data-element-id": element_id,
+            "data-element-type": kind,
+        },
+    )
     add(g, "title", text=title)
     return g
 
@@ -66,8 +75,14 @@ def _group(layer: etree._Element, cls: str, element_id: str, kind: str, states: 
 def _draw_shapes(layer: etree._Element, shapes: Iterable[Shape], overlays: Overlays, lang: str) -> None:
     for shape in shapes:
         states = overlays.states(shape.element_id)
-        g = _group(layer, "bpmn-shape", shape.element_id, shape.kind, states,
-                   shape.name or type_name(shape.kind, lang))
+        g = _group(
+            layer,
+            "bpmn-shape",
+            shape.element_id,
+            shape.kind,
+            states,
+            shape.name or type_name(shape.kind, lang),
+        )
         if "current" in states:
             draw_halo(g, shape.bounds, STATE_PALETTES["current"].stroke)
         draw_shape(g, shape, _palette(states))
@@ -112,10 +127,17 @@ def _view_box(diagram: Diagram, labels: list[Label], badges: list[Badge]) -> Bou
 
 def _svg_root(view: Bounds, title: str, lang: str) -> etree._Element:
     svg = etree.fromstring(f'<svg xmlns="{SVG_NS}"/>')
-    for key, value in (("version", "1.1"), ("class", "sanxiang-bpmn"), ("role", "img"), ("aria-label", title),
-                       ("viewBox", f"{num(view.x)} {num(view.y)} {num(view.width)} {num(view.height)}"),
-                       ("width", num(view.width)), ("height", num(view.height)), ("font-family", FONT_FAMILY),
-                       (_XML_LANG, "en" if is_english(lang) else "zh-CN")):
+    for key, value in (
+        ("version", "1.1"),
+        ("class", "sanxiang-bpmn"),
+        ("role", "img"),
+        ("aria-label", title),
+        ("viewBox", f"{num(view.x)} {num(view.y)} {num(view.width)} {num(view.height)}"),
+        ("width", num(view.width)),
+        ("height", num(view.height)),
+        ("font-family", FONT_FAMILY),
+        (_XML_LANG, "en" if is_english(lang) else "zh-CN"),
+    ):
         svg.set(key, value)
     add(svg, "title", text=title)
     return svg

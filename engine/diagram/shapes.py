@@ -13,7 +13,7 @@ from engine.diagram.svg import PAPER, Palette, add, centred_top, num, path_d, st
 from engine.diagram.text_wrap import LINE_HEIGHT, wrap
 
 FONT_SIZE = 12.0
-BAND = 30.0     # the name band of pools and lanes
+BAND = 30.0  # the name band of pools and lanes
 PADDING = 5.0
 ICON_HEIGHT = 24.0  # task-type icons sit in the top-left 30×26
 
@@ -45,16 +45,28 @@ def draw_participant(g: etree._Element, shape: Shape, pal: Palette) -> None:
         text_block(g, lines, b.cx, centred_top(b.cy, len(lines), FONT_SIZE), FONT_SIZE, pal)
         return
     band = _band(b, shape.horizontal)
-    edge = path_d([(band.right, b.y), (band.right, b.bottom)] if shape.horizontal
-                  else [(b.x, band.bottom), (b.right, band.bottom)])
+    edge = path_d(
+        [(band.right, b.y), (band.right, b.bottom)]
+        if shape.horizontal
+        else [(b.x, band.bottom), (b.right, band.bottom)]
+    )
     add(g, "path", {"d": edge, **stroke(pal, 1.5, "none")})
     _rotated_name(g, shape, pal, band)
 
 
 def draw_lane(g: etree._Element, shape: Shape, pal: Palette) -> None:
     b = shape.bounds
-    add(g, "rect", {"x": b.x, "y": b.y, "width": b.width, "height": b.height,
-                    **stroke(pal, 1.5, "none" if pal.fill == PAPER else pal.fill, fill_opacity=0.5)})
+    add(
+        g,
+        "rect",
+        {
+            "x": b.x,
+            "y": b.y,
+            "width": b.width,
+            "height": b.height,
+            **stroke(pal, 1.5, "none" if pal.fill == PAPER else pal.fill, fill_opacity=0.5),
+        },
+    )
     _rotated_name(g, shape, pal, _band(b, shape.horizontal))
 
 
@@ -62,11 +74,34 @@ def _activity_outline(g: etree._Element, shape: Shape, pal: Palette) -> None:
     b = shape.bounds
     width = 5.0 if shape.kind == "callActivity" else (1.5 if shape.expanded else 2.0)
     dash = "2,3" if shape.event_subprocess else None
-    add(g, "rect", {"x": b.x, "y": b.y, "width": b.width, "height": b.height, "rx": 10, "ry": 10,
-                    "stroke-dasharray": dash, **stroke(pal, width)})
+    add(
+        g,
+        "rect",
+        {
+            "x": b.x,
+            "y": b.y,
+            "width": b.width,
+            "height": b.height,
+            "rx": 10,
+            "ry": 10,
+            "stroke-dasharray": dash,
+            **stroke(pal, width),
+        },
+    )
     if shape.kind == "transaction":
-        add(g, "rect", {"x": b.x + 3, "y": b.y + 3, "width": max(b.width - 6, 0),
-                        "height": max(b.height - 6, 0), "rx": 8, "ry": 8, **stroke(pal, 1.5, "none")})
+        add(
+            g,
+            "rect",
+            {
+                "x": b.x + 3,
+                "y": b.y + 3,
+                "width": max(b.width - 6, 0),
+                "height": max(b.height - 6, 0),
+                "rx": 8,
+                "ry": 8,
+                **stroke(pal, 1.5, "none"),
+            },
+        )
 
 
 def draw_activity(g: etree._Element, shape: Shape, pal: Palette) -> None:
@@ -110,8 +145,17 @@ def draw_event(g: etree._Element, shape: Shape, pal: Palette) -> None:
     dash = None if shape.interrupting else "5.5,3"
     add(g, "circle", {"cx": b.cx, "cy": b.cy, "r": r, "stroke-dasharray": dash, **stroke(pal, width)})
     if double:
-        add(g, "circle", {"cx": b.cx, "cy": b.cy, "r": max(r - 3, 1), "stroke-dasharray": dash,
-                          **stroke(pal, width, "none")})
+        add(
+            g,
+            "circle",
+            {
+                "cx": b.cx,
+                "cy": b.cy,
+                "r": max(r - 3, 1),
+                "stroke-dasharray": dash,
+                **stroke(pal, width, "none"),
+            },
+        )
     glyph = EVENT_GLYPHS.get(shape.event_definition or "")
     if glyph is not None:
         filled = shape.kind in ("endEvent", "intermediateThrowEvent", "implicitThrowEvent")
@@ -133,23 +177,40 @@ def draw_data_object(g: etree._Element, shape: Shape, pal: Palette) -> None:
     corner = [(b.right - fold, b.y), (b.right - fold, b.y + fold), (b.right, b.y + fold)]
     add(g, "path", {"d": path_d(corner), **stroke(pal, 1.5, "none", stroke_linejoin="round")})
     if shape.kind in ("dataInput", "dataOutput"):
-        arrow = [(b.x + 4, b.y + 7), (b.x + 10, b.y + 7), (b.x + 10, b.y + 4), (b.x + 16, b.y + 9.5),
-                 (b.x + 10, b.y + 15), (b.x + 10, b.y + 12), (b.x + 4, b.y + 12)]
-        add(g, "path", {"d": path_d(arrow, closed=True),
-                        **stroke(pal, 1, pal.stroke if shape.kind == "dataOutput" else PAPER)})
+        arrow = [
+            (b.x + 4, b.y + 7),
+            (b.x + 10, b.y + 7),
+            (b.x + 10, b.y + 4),
+            (b.x + 16, b.y + 9.5),
+            (b.x + 10, b.y + 15),
+            (b.x + 10, b.y + 12),
+            (b.x + 4, b.y + 12),
+        ]
+        add(
+            g,
+            "path",
+            {
+                "d": path_d(arrow, closed=True),
+                **stroke(pal, 1, pal.stroke if shape.kind == "dataOutput" else PAPER),
+            },
+        )
 
 
 def draw_data_store(g: etree._Element, shape: Shape, pal: Palette) -> None:
     b = shape.bounds
     ry = min(b.height * 0.12, 8.0)
     rx = b.width / 2
-    body = (f"M {num(b.x)} {num(b.y + ry)} V {num(b.bottom - ry)} A {num(rx)} {num(ry)} 0 0 0 {num(b.right)} "
-            f"{num(b.bottom - ry)} V {num(b.y + ry)}")
+    body = (
+        f"M {num(b.x)} {num(b.y + ry)} V {num(b.bottom - ry)} A {num(rx)} {num(ry)} 0 0 0 {num(b.right)} "
+        f"{num(b.bottom - ry)} V {num(b.y + ry)}"
+    )
     add(g, "path", {"d": body, **stroke(pal, 2)})
     add(g, "ellipse", {"cx": b.cx, "cy": b.y + ry, "rx": rx, "ry": ry, **stroke(pal, 2)})
     for dy in (6.0, 12.0):
-        rim = (f"M {num(b.x)} {num(b.y + ry + dy)} A {num(rx)} {num(ry)} 0 0 0 "
-               f"{num(b.right)} {num(b.y + ry + dy)}")
+        rim = (
+            f"M {num(b.x)} {num(b.y + ry + dy)} A {num(rx)} {num(ry)} 0 0 0 "
+            f"{num(b.right)} {num(b.y + ry + dy)}"
+        )
         add(g, "path", {"d": rim, **stroke(pal, 2, "none")})
 
 
@@ -163,24 +224,51 @@ def draw_text_annotation(g: etree._Element, shape: Shape, pal: Palette) -> None:
 
 def draw_group(g: etree._Element, shape: Shape, pal: Palette) -> None:
     b = shape.bounds
-    add(g, "rect", {"x": b.x, "y": b.y, "width": b.width, "height": b.height, "rx": 10, "ry": 10,
-                    "stroke-dasharray": "10,5,2,5", **stroke(pal, 1.5, "none")})
+    add(
+        g,
+        "rect",
+        {
+            "x": b.x,
+            "y": b.y,
+            "width": b.width,
+            "height": b.height,
+            "rx": 10,
+            "ry": 10,
+            "stroke-dasharray": "10,5,2,5",
+            **stroke(pal, 1.5, "none"),
+        },
+    )
 
 
 def draw_unknown(g: etree._Element, shape: Shape, pal: Palette) -> None:
     b = shape.bounds
-    add(g, "rect", {"x": b.x, "y": b.y, "width": b.width, "height": b.height, "stroke-dasharray": "4,3",
-                    **stroke(pal, 1)})
+    add(
+        g,
+        "rect",
+        {
+            "x": b.x,
+            "y": b.y,
+            "width": b.width,
+            "height": b.height,
+            "stroke-dasharray": "4,3",
+            **stroke(pal, 1),
+        },
+    )
     lines = wrap(shape.name, b.width - 2 * PADDING, FONT_SIZE, max_lines=3)
     text_block(g, lines, b.cx, centred_top(b.cy, len(lines), FONT_SIZE), FONT_SIZE, pal)
 
 
 _BY_KIND: dict[str, Drawer] = {
-    "participant": draw_participant, "lane": draw_lane, "dataStoreReference": draw_data_store,
-    "textAnnotation": draw_text_annotation, "group": draw_group,
+    "participant": draw_participant,
+    "lane": draw_lane,
+    "dataStoreReference": draw_data_store,
+    "textAnnotation": draw_text_annotation,
+    "group": draw_group,
 }
 _BY_FAMILY: tuple[tuple[frozenset[str], Drawer], ...] = (
-    (ACTIVITIES, draw_activity), (EVENTS, draw_event), (GATEWAYS, draw_gateway),
+    (ACTIVITIES, draw_activity),
+    (EVENTS, draw_event),
+    (GATEWAYS, draw_gateway),
     (DATA_OBJECTS, draw_data_object),
 )
 

@@ -23,7 +23,7 @@ class Palette:
     stroke: str = INK
     fill: str = PAPER
     text: str = INK
-    weight: float = 1.0    # multiplies stroke widths (flows on the path taken are thicker)
+    weight: float = 1.0  # multiplies stroke widths (flows on the path taken are thicker)
 
 
 DEFAULT = Palette()
@@ -40,8 +40,9 @@ def num(value: float) -> str:
     return "0" if text in ("-0", "") else text
 
 
-def add(parent: etree._Element, tag: str, attrs: Attrs | None = None,
-        text: str | None = None) -> etree._Element:
+def add(
+    parent: etree._Element, tag: str, attrs: Attrs | None = None, text: str | None = None
+) -> etree._Element:
     element = etree.SubElement(parent, f"{{{SVG_NS}}}{tag}")
     for key, value in (attrs or {}).items():
         if value is not None:
@@ -60,16 +61,27 @@ def path_d(pts: Iterable[Point], closed: bool = False) -> str:
     return "M " + " L ".join(coords) + (" Z" if closed else "")
 
 
-def stroke(pal: Palette, width: float, fill: str | None = None,
-           **extra: str | float) -> dict[str, str | float]:
-    attrs: dict[str, str | float] = {"fill": fill if fill is not None else pal.fill, "stroke": pal.stroke,
-                                     "stroke-width": width * pal.weight}
+def stroke(
+    pal: Palette, width: float, fill: str | None = None, **extra: str | float
+) -> dict[str, str | float]:
+    attrs: dict[str, str | float] = {
+        "fill": fill if fill is not None else pal.fill,
+        "stroke": pal.stroke,
+        "stroke-width": width * pal.weight,
+    }
     attrs.update({key.replace("_", "-"): value for key, value in extra.items()})
     return attrs
 
 
-def text_block(parent: etree._Element, lines: list[str], x: float, top: float, size: float,
-               pal: Palette, anchor: str = "middle") -> etree._Element | None:
+def text_block(
+    parent: etree._Element,
+    lines: list[str],
+    x: float,
+    top: float,
+    size: float,
+    pal: Palette,
+    anchor: str = "middle",
+) -> etree._Element | None:
     """One ``<text>`` with a ``<tspan>`` per line, the first line's box starting at ``top``."""
     if not lines:
         return None

@@ -69,15 +69,21 @@ class DisclosureQuery(Schema):
 
 
 class PublishIn(Schema):
-    text = String(load_default=None, validate=Length(max=service.MAX_TEXT),
-                  metadata={"description": "an edited text (redacted again); omit to publish the preview"})
+    text = String(
+        load_default=None,
+        validate=Length(max=service.MAX_TEXT),
+        metadata={"description": "an edited text (redacted again); omit to publish the preview"},
+    )
 
 
 class WithdrawIn(Schema):
     kind = String(required=True, validate=OneOf(list(service.WITHDRAWAL_KINDS)))
     reason = String(required=True, validate=Length(min=2, max=5000))
-    fell_on = Date(load_default=None, data_key="fellOn",
-                   metadata={"description": "the day the decision was revoked, found unlawful or sent back"})
+    fell_on = Date(
+        load_default=None,
+        data_key="fellOn",
+        metadata={"description": "the day the decision was revoked, found unlawful or sent back"},
+    )
 
 
 class QueryCodeOut(Schema):
@@ -101,8 +107,14 @@ def _out(row: DisclosureRow) -> dict[str, Any]:
 @disclosures_api.output(DisclosureOut(many=True))
 @disclosures_api.doc(summary="Disclosures by status; status=overdue lists pending ones past their due day")
 def list_disclosures(query: dict[str, Any]) -> Any:
-    rows = service.list_disclosures(_ctx(), current_actor(), status=query["status"], case_id=query["case"],
-                                    limit=min(max(query["limit"], 1), 500), offset=max(query["offset"], 0))
+    rows = service.list_disclosures(
+        _ctx(),
+        current_actor(),
+        status=query["status"],
+        case_id=query["case"],
+        limit=min(max(query["limit"], 1), 500),
+        offset=max(query["offset"], 0),
+    )
     return [_out(r) for r in rows]
 
 
@@ -132,8 +144,16 @@ def publish(disclosure_id: int, body: dict[str, Any]) -> Any:
 @disclosures_api.output(DisclosureOut)
 @disclosures_api.doc(summary="Withdraw the disclosure of a decision revoked, found unlawful or to be redone")
 def withdraw(disclosure_id: int, body: dict[str, Any]) -> Any:
-    return _out(service.withdraw_disclosure(_ctx(), disclosure_id, current_actor(), kind=body["kind"],
-                                            reason=body["reason"], fell_on=body["fell_on"]))
+    return _out(
+        service.withdraw_disclosure(
+            _ctx(),
+            disclosure_id,
+            current_actor(),
+            kind=body["kind"],
+            reason=body["reason"],
+            fell_on=body["fell_on"],
+        )
+    )
 
 
 @disclosures_api.post("/cases/<case_id>/query-code")
@@ -143,5 +163,9 @@ def withdraw(disclosure_id: int, body: dict[str, Any]) -> Any:
 @disclosures_api.doc(summary="Issue the applicant's query code (shown once; issuing again replaces it)")
 def issue_query_code(case_id: str) -> Any:
     issued = query_codes.issue_query_code(_ctx(), case_id, current_actor())
-    return {"case_id": issued.case_id, "query_code": issued.code, "issued_at": issued.issued_at,
-            "replaced": issued.replaced}
+    return {
+        "case_id": issued.case_id,
+        "query_code": issued.code,
+        "issued_at": issued.issued_at,
+        "replaced": issued.replaced,
+    }

@@ -33,7 +33,7 @@ def chinese_date(day: dt.date) -> str:
 @dataclass(frozen=True, slots=True)
 class CaseFacts:
     applicant_name: str
-    applicant_type: str          # "organisation" | "person" | ""
+    applicant_type: str  # "organisation" | "person" | ""
     applicant_id: str
     accepted_at: dt.datetime
     decision: str
@@ -73,11 +73,14 @@ def read_facts(entries: Iterable[Any], case: CaseRow, *, decision: Any, now: dt.
         applicant_name=_text(applicant.get("applicantName") or given.get("name")),
         applicant_type=_text(applicant.get("applicantType") or given.get("type")),
         applicant_id=_text(applicant.get("applicantId") or given.get("id")),
-        accepted_at=accepted_at, decision=_text(decided.get("decision") or decision),
-        decision_no=_text(decided.get("decisionNo")), decision_text=_text(decided.get("decisionText")),
+        accepted_at=accepted_at,
+        decision=_text(decided.get("decision") or decision),
+        decision_no=_text(decided.get("decisionNo")),
+        decision_text=_text(decided.get("decisionText")),
         licence_no=_text(decided.get("licenceNo")),
         licence_valid_until=_text(decided.get("licenceValidUntil")),
-        decided_at=decided_at)
+        decided_at=decided_at,
+    )
 
 
 def _applicant_lines(f: CaseFacts) -> list[str]:

@@ -48,8 +48,17 @@ WITHDRAWAL_KINDS: dict[str, tuple[str, str]] = {
     "unlawful": ("决定被确认违法", "the decision was confirmed unlawful"),
     "redo": ("决定被责令重新作出", "the decision was ordered to be redone"),
 }
-__all__ = ["MAX_TEXT", "STATUSES", "WITHDRAWAL_KINDS", "get_disclosure", "list_disclosures",
-           "publish_disclosure", "publish_due_disclosures", "schedule_disclosure", "withdraw_disclosure"]
+__all__ = [
+    "MAX_TEXT",
+    "STATUSES",
+    "WITHDRAWAL_KINDS",
+    "get_disclosure",
+    "list_disclosures",
+    "publish_disclosure",
+    "publish_due_disclosures",
+    "schedule_disclosure",
+    "withdraw_disclosure",
+]
 
 
 def _calendar(ctx: Any, uow: UnitOfWork) -> WorkdayCalendar:
@@ -71,30 +80,61 @@ def schedule_disclosure(step: Any, effect: Any) -> None:
     uow, case = step.uow, step.case
     process = uow.processes.get(case.process_id)
     props: dict[str, str] = dict(process.properties) if process else {}
-    facts = read_facts(uow.records.for_case(case.id), case, decision=effect.payload.get("decision"),
-                       now=step.now)
+    facts = read_facts(
+        uow.records.for_case(case.id), case, decision=effect.payload.get("decision"), now=step.now
+    )
     calendar = _calendar(step.app, uow)
     decided_on, accepted_on = local_day(facts.decided_at), local_day(facts.accepted_at)
     due = disclosure_due(calendar, decided_on, disclosure_days(props.get("sanxiang.disclosureDays")))
     limit = parse_days(props.get("sanxiang.promisedDays"), None) or parse_days(
-        props.get("sanxiang.statutoryDays"), STATUTORY_DAYS)
+        props.get("sanxiang.statutoryDays"), STATUTORY_DAYS
+    )
     taken = calendar.workdays_between(accepted_on, decided_on)
     draft = draft_text(facts, case_id=case.id, properties=props)
     preview = redact(draft)
-    row = _repo(uow).add(NewDisclosure(
-        case_id=case.id, process_key=case.process_key, item_code=props.get("sanxiang.itemCode", ""),
-        item_name=props.get("sanxiang.itemName") or case.process_key,
-        decision=facts.decision[:20], decision_no=facts.decision_no[:100], decided_at=facts.decided_at,
-        decided_on=decided_on, due_on=due.date, due_provenance=str(due.provenance),
-        draft_text=draft, preview_text=preview.text, preview_rules=_rules(preview), accepted_on=accepted_on,
-        working_days=taken, limit_days=limit, on_time=None if limit is None else taken <= limit,
-        created_at=step.now))
-    record(step.app, uow, RecordDraft(
-        action="disclosure.scheduled", actor=SYSTEM.user_id, actor_role="disclosure", case_id=case.id,
-        element_id=effect.element_id, payload={
-            "disclosure": row.id, "decision": row.decision, "decidedOn": decided_on.isoformat(),
-            "dueOn": due.date.isoformat(), "provenance": row.due_provenance, "preview": preview.text,
-            "rules": row.preview_rules}), step.now)
+    row = _repo(uow).add(
+        NewDisclosure(
+            case_id=case.id,
+            process_key=case.process_key,
+            item_code=props.get("sanxiang.itemCode", ""),
+            item_name=props.get("sanxiang.itemName") or case.process_key,
+            decision=facts.decision[:20],
+            decision_no=facts.decision_no[:100],
+            decided_at=facts.decided_at,
+            decided_on=decided_on,
+            due_on=due.date,
+            due_provenance=str(due.provenance),
+            draft_text=draft,
+            preview_text=preview.text,
+            preview_rules=_rules(preview),
+            accepted_on=accepted_on,
+            working_days=taken,
+            limit_days=limit,
+            on_time=None if limit is None else taken <= limit,
+            created_at=step.now,
+        )
+    )
+    record(
+        step.app,
+        uow,
+        RecordDraft(
+            action="disclosure.scheduled",
+            actor=SYSTEM.user_id,
+            actor_role="disclosure",
+            case_id=case.id,
+            element_id=effect.element_id,
+            payload={
+                "disclosure": row.id,
+                "decision": row.decision,
+                "decidedOn": decided_on.isoformat(),
+                "dueOn": due.date.isoformat(),
+                "provenance": row.due_provenance,
+                "preview": preview.text,
+                "rules": row.preview_rules,
+            },
+        ),
+        step.now,
+    )
 
 
 # -- publication -------------------------------------------------------------------------------------
@@ -103,31 +143,60 @@ def _pending(uow: UnitOfWork, disclosure_id: int) -> DisclosureRow:
     if row is None:
         raise NotFound("公示不存在", f"No disclosure {disclosure_id}", code="disclosure-not-found")
     if row.status != PENDING:
-        raise Conflict(f"该公示已{'发布' if row.status == 'published' else '撤回'}，不能再发布",
-                       f"The disclosure is already {row.status}", code="disclosure-not-pending")
+        raise Conflict(
+            f"该公示已{'发布' if row.status == 'published' else '撤回'}，不能再发布",
+            f"The disclosure is already {row.status}",
+            code="disclosure-not-pending",
+        )
     return row
 
 
-def _publish(ctx: AppContext, uow: UnitOfWork, row: DisclosureRow, edited: Redacted | None, actor: Actor,
-             now: dt.datetime) -> bool:
+def _publish(
+    ctx: AppContext,
+    uow: UnitOfWork,
+    row: DisclosureRow,
+    edited: Redacted | None,
+    actor: Actor,
+    now: dt.datetime,
+) -> bool:
     """Publish the preview, or the clerk's edited text (redacted again), with the rules that masked it."""
     text, rules = (row.preview_text, row.preview_rules) if edited is None else (edited.text, _rules(edited))
     if not _repo(uow).publish(row.id, Publication(text, rules, now, actor.user_id)):
         return False
-    record(ctx, uow, RecordDraft(
-        action="disclosure.published", actor=actor.user_id, actor_role="disclosure", case_id=row.case_id,
-        payload={"disclosure": row.id, "text": text, "rules": rules, "edited": edited is not None,
-                 "automatic": actor.user_id == SYSTEM.user_id, "dueOn": row.due_on.isoformat(),
-                 "onTime": local_day(now) <= row.due_on, "item": row.process_key, "decision": row.decision,
-                 "decisionNo": row.decision_no}), now)
+    record(
+        ctx,
+        uow,
+        RecordDraft(
+            action="disclosure.published",
+            actor=actor.user_id,
+            actor_role="disclosure",
+            case_id=row.case_id,
+            payload={
+                "disclosure": row.id,
+                "text": text,
+                "rules": rules,
+                "edited": edited is not None,
+                "automatic": actor.user_id == SYSTEM.user_id,
+                "dueOn": row.due_on.isoformat(),
+                "onTime": local_day(now) <= row.due_on,
+                "item": row.process_key,
+                "decision": row.decision,
+                "decisionNo": row.decision_no,
+            },
+        ),
+        now,
+    )
     return True
 
 
 def _checked_text(text: str) -> str:
     text = text.strip()
     if not 5 <= len(text) <= MAX_TEXT:
-        raise InvalidInput(f"公示文本须为 5 至 {MAX_TEXT} 个字符",
-                           f"The text must have 5 to {MAX_TEXT} characters", code="invalid-disclosure-text")
+        raise InvalidInput(
+            f"公示文本须为 5 至 {MAX_TEXT} 个字符",
+            f"The text must have 5 to {MAX_TEXT} characters",
+            code="invalid-disclosure-text",
+        )
     return text
 
 
@@ -137,8 +206,9 @@ def _disclosure_case(uow: UnitOfWork, args: Mapping[str, Any]) -> tuple[str, Tas
 
 
 @refusals_on_record("disclosure.publish", locate=_disclosure_case)
-def publish_disclosure(ctx: AppContext, disclosure_id: int, actor: Actor,
-                       text: str | None = None) -> DisclosureRow:
+def publish_disclosure(
+    ctx: AppContext, disclosure_id: int, actor: Actor, text: str | None = None
+) -> DisclosureRow:
     """The clerk confirms the redacted preview (or an edited text, redacted again) and publishes it."""
     authorize(None, Permission.DISCLOSURE_PUBLISH, actor)
     now = ctx.clock()
@@ -146,8 +216,11 @@ def publish_disclosure(ctx: AppContext, disclosure_id: int, actor: Actor,
         row = _pending(uow, disclosure_id)
         edited = redact(_checked_text(text)) if text is not None else None
         if not _publish(ctx, uow, row, edited, actor, now):
-            raise Conflict("该公示已被同时发布", "The disclosure was published at the same time",
-                           code="disclosure-not-pending")
+            raise Conflict(
+                "该公示已被同时发布",
+                "The disclosure was published at the same time",
+                code="disclosure-not-pending",
+            )
         uow.commit()
     return get_disclosure(ctx, disclosure_id, actor)
 
@@ -165,13 +238,23 @@ def publish_due_disclosures(ctx: AppContext) -> int:
 
 # -- withdrawal --------------------------------------------------------------------------------------
 @refusals_on_record("disclosure.withdraw", locate=_disclosure_case, keep={"kind": "kind", "reason": "reason"})
-def withdraw_disclosure(ctx: AppContext, disclosure_id: int, actor: Actor, *, kind: str, reason: str,
-                        fell_on: dt.date | None = None) -> DisclosureRow:
+def withdraw_disclosure(
+    ctx: AppContext,
+    disclosure_id: int,
+    actor: Actor,
+    *,
+    kind: str,
+    reason: str,
+    fell_on: dt.date | None = None,
+) -> DisclosureRow:
     """Withdraw the disclosure of a decision revoked, confirmed unlawful or ordered to be redone."""
     authorize(None, Permission.DISCLOSURE_WITHDRAW, actor)
     if kind not in WITHDRAWAL_KINDS:
-        raise InvalidInput(f"撤回类型须为 {'、'.join(WITHDRAWAL_KINDS)}",
-                           f"kind must be one of {', '.join(WITHDRAWAL_KINDS)}", code="invalid-withdrawal")
+        raise InvalidInput(
+            f"撤回类型须为 {'、'.join(WITHDRAWAL_KINDS)}",
+            f"kind must be one of {', '.join(WITHDRAWAL_KINDS)}",
+            code="invalid-withdrawal",
+        )
     if len(reason.strip()) < 2:
         raise InvalidInput("请写明撤回理由", "Give the reason for the withdrawal", code="invalid-withdrawal")
     now = ctx.clock()
@@ -181,18 +264,36 @@ def withdraw_disclosure(ctx: AppContext, disclosure_id: int, actor: Actor, *, ki
         if row is None:
             raise NotFound("公示不存在", f"No disclosure {disclosure_id}", code="disclosure-not-found")
         process = uow.processes.latest(row.process_key)
-        days = parse_days(process.properties.get("sanxiang.withdrawalDays") if process else None,
-                          WITHDRAWAL_DAYS)
+        days = parse_days(
+            process.properties.get("sanxiang.withdrawalDays") if process else None, WITHDRAWAL_DAYS
+        )
         due = _calendar(ctx, uow).add_workdays(fell_on or today, days or 0).date
         shown = redact(reason.strip())
         done = Withdrawal(now, actor.user_id, kind, shown.text, due, today > due)
         if not _repo(uow).withdraw(row.id, done):
             raise Conflict("该公示已撤回", "The disclosure is already withdrawn", code="disclosure-withdrawn")
-        record(ctx, uow, RecordDraft(
-            action="disclosure.withdrawn", actor=actor.user_id, actor_role="disclosure", case_id=row.case_id,
-            payload={"disclosure": row.id, "kind": kind, "reason": reason.strip(), "shownReason": shown.text,
-                     "fellOn": (fell_on or today).isoformat(), "dueOn": due.isoformat(), "late": today > due,
-                     "wasPublished": row.published_at is not None, "item": row.process_key}), now)
+        record(
+            ctx,
+            uow,
+            RecordDraft(
+                action="disclosure.withdrawn",
+                actor=actor.user_id,
+                actor_role="disclosure",
+                case_id=row.case_id,
+                payload={
+                    "disclosure": row.id,
+                    "kind": kind,
+                    "reason": reason.strip(),
+                    "shownReason": shown.text,
+                    "fellOn": (fell_on or today).isoformat(),
+                    "dueOn": due.isoformat(),
+                    "late": today > due,
+                    "wasPublished": row.published_at is not None,
+                    "item": row.process_key,
+                },
+            ),
+            now,
+        )
         uow.commit()
     return get_disclosure(ctx, disclosure_id, actor)
 
@@ -207,8 +308,15 @@ def get_disclosure(ctx: AppContext, disclosure_id: int, actor: Actor) -> Disclos
     return row
 
 
-def list_disclosures(ctx: AppContext, actor: Actor, *, status: str | None = None, case_id: str | None = None,
-                     limit: int = 100, offset: int = 0) -> list[DisclosureRow]:
+def list_disclosures(
+    ctx: AppContext,
+    actor: Actor,
+    *,
+    status: str | None = None,
+    case_id: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> list[DisclosureRow]:
     """Staff list by status; ``status="overdue"``: pending ones past their due day (for supervisors)."""
     authorize(None, Permission.DISCLOSURE_READ, actor)
     if status not in (None, "overdue", *STATUSES):
@@ -218,5 +326,8 @@ def list_disclosures(ctx: AppContext, actor: Actor, *, status: str | None = None
             rows: list[DisclosureRow] = _repo(uow).for_case(case_id)
             return [r for r in rows if status in (None, r.status)]
         overdue = local_day(ctx.clock()) if status == "overdue" else None
-        return list(_repo(uow).listing(status=None if overdue else status, overdue_on=overdue,
-                                       limit=limit, offset=offset))
+        return list(
+            _repo(uow).listing(
+                status=None if overdue else status, overdue_on=overdue, limit=limit, offset=offset
+            )
+        )

@@ -30,8 +30,8 @@ from engine.people.permissions import Permission, authorize
 from engine.record.append import record
 from engine.record.refusals.record_refusal import refusals_on_record
 
-ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"   # no 0/O, 1/I/L: read aloud and typed from paper
-CODE_LENGTH = 8                                 # 31^8 ≈ 8.5e11
+ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud and typed from paper
+CODE_LENGTH = 8  # 31^8 ≈ 8.5e11
 _DUMMY_SALT = "0" * 32
 
 
@@ -49,10 +49,10 @@ class CaseResult:
 
     case_id: str
     item_name: str
-    status: str                       # "running" | "completed" | …
+    status: str  # "running" | "completed" | …
     started_on: dt.date
     ended_on: dt.date | None
-    waiting_at: tuple[str, ...]       # the names of the steps now waiting
+    waiting_at: tuple[str, ...]  # the names of the steps now waiting
     decisions: tuple[PublicDecision, ...]
 
 
@@ -79,8 +79,17 @@ def issue_query_code(ctx: AppContext, case_id: str, actor: Actor) -> IssuedCode:
         code = "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
         salt = secrets.token_hex(16)
         replaced = _codes(uow).put_code(QueryCodeRow(case_id, salt, _hash(salt, code), now, actor.user_id))
-        record(ctx, uow, RecordDraft(action="query-code.issued", actor=actor.user_id, case_id=case_id,
-                                     payload={"replaced": replaced}), now)
+        record(
+            ctx,
+            uow,
+            RecordDraft(
+                action="query-code.issued",
+                actor=actor.user_id,
+                case_id=case_id,
+                payload={"replaced": replaced},
+            ),
+            now,
+        )
         uow.commit()
     return IssuedCode(case_id, code, now, replaced)
 
@@ -108,5 +117,12 @@ def query_result(ctx: AppContext, case_id: str, code: str) -> CaseResult | None:
         waiting = tuple(t.name for t in uow.tasks.for_case(case_id, status="ready"))
         decisions = tuple(_codes(uow).public_for_case(case_id))
     name = (process.properties.get("sanxiang.itemName") or process.name) if process else case.process_key
-    return CaseResult(case.id, name, case.status, local_day(case.started_at),
-                      local_day(case.ended_at) if case.ended_at else None, waiting, decisions)
+    return CaseResult(
+        case.id,
+        name,
+        case.status,
+        local_day(case.started_at),
+        local_day(case.ended_at) if case.ended_at else None,
+        waiting,
+        decisions,
+    )

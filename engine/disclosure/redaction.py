@@ -76,16 +76,17 @@ _CURRENCY_BEFORE = ("¥", "￥", "RMB", "人民币")
 
 
 def _clause_before(match: re.Match[str]) -> str:
-    before = match.string[max(0, match.start() - 24):match.start()]
+    before = match.string[max(0, match.start() - 24) : match.start()]
     cut = max(before.rfind(mark) for mark in _CLAUSE_END)
-    return before[cut + 1:]
+    return before[cut + 1 :]
 
 
 def _is_plain_personal_number(match: re.Match[str]) -> bool:
     """False if the clause labels this number as public, or it reads as an amount."""
     clause = _clause_before(match)
     if any(label in clause for label in _PUBLIC_LABELS) and not any(
-            label in clause for label in _PERSONAL_LABELS):
+        label in clause for label in _PERSONAL_LABELS
+    ):
         return False
     if clause.rstrip().endswith(_CURRENCY_BEFORE):
         return False
@@ -103,7 +104,7 @@ def _luhn_ok(digits: str) -> bool:
 def _keep_ends(text: str, head: int, tail: int) -> str:
     """Keep ``head`` and ``tail`` digits; mask every other digit, keep separators."""
     digit_positions = [index for index, char in enumerate(text) if char.isdigit() or char in "Xx"]
-    hidden = set(digit_positions[head:len(digit_positions) - tail])
+    hidden = set(digit_positions[head : len(digit_positions) - tail])
     return "".join("*" if index in hidden else char for index, char in enumerate(text))
 
 
@@ -132,7 +133,8 @@ BANK_CARD = Rule("bank_card", _CARD_PATTERN, _card_is_personal, lambda m: _keep_
 
 # --- mobile and landline telephone numbers -------------------------------------------
 _MOBILE_PATTERN = re.compile(
-    r"(?<![0-9A-Za-z])(?P<cc>\+?86[- ]?)?(?P<num>1[3-9]\d(?:[- ]?\d{4}){2})(?![0-9A-Za-z])")
+    r"(?<![0-9A-Za-z])(?P<cc>\+?86[- ]?)?(?P<num>1[3-9]\d(?:[- ]?\d{4}){2})(?![0-9A-Za-z])"
+)
 
 
 def _mask_mobile(match: re.Match[str]) -> str:
@@ -143,7 +145,8 @@ def _mask_mobile(match: re.Match[str]) -> str:
 MOBILE = Rule("mobile", _MOBILE_PATTERN, _is_plain_personal_number, _mask_mobile)
 
 _LANDLINE_PATTERN = re.compile(
-    r"(?<![0-9A-Za-z])(?P<area>0\d{2,3})-(?P<num>\d{7,8})(?:-\d{1,6})?(?![0-9A-Za-z])")
+    r"(?<![0-9A-Za-z])(?P<area>0\d{2,3})-(?P<num>\d{7,8})(?:-\d{1,6})?(?![0-9A-Za-z])"
+)
 
 
 def _mask_landline(match: re.Match[str]) -> str:
@@ -156,12 +159,14 @@ LANDLINE = Rule("landline", _LANDLINE_PATTERN, _is_plain_personal_number, _mask_
 # --- personal address after a label --------------------------------------------------
 _ADDRESS_PATTERN = re.compile(
     r"(?P<label>(?:家庭|现|居住|户籍)?住址|家庭地址|居住地址|户籍地址|现居住地|住所地?)(?P<sep>\s*[:：]\s*)"
-    r"(?P<value>[^，,；;。\n\r\s]+)")
+    r"(?P<value>[^，,；;。\n\r\s]+)"
+)
 _NAME = r"[^省市区县旗盟路街村镇乡号巷弄幢栋室\d\s]"
 _ADMIN_PREFIX = re.compile(
     rf"(?:{_NAME}{{1,8}}?(?:省|自治区|特别行政区))?"
     rf"(?:{_NAME}{{1,12}}?(?:市|自治州|州(?!市)|地区|盟))?"
-    rf"(?:(?:{_NAME}|市){{1,15}}?(?:(?<![小社园])区|县|市|旗))?")
+    rf"(?:(?:{_NAME}|市){{1,15}}?(?:(?<![小社园])区|县|市|旗))?"
+)
 _ADDRESS_MASK = "****"
 
 
@@ -176,12 +181,12 @@ _PERSON_MARKERS = ("身份", "性别", "出生", "，男，", "，女，", ",男
 
 def _is_personal_address(match: re.Match[str]) -> bool:
     value = match.group("value")
-    if not value[len(_admin_prefix(value)):].strip("*"):
+    if not value[len(_admin_prefix(value)) :].strip("*"):
         return False  # nothing (left) below the district to hide
     if not match.group("label").startswith("住所"):
         return True
     text, start = match.string, match.start()
-    sentence = text[max(text.rfind("。", 0, start), text.rfind("\n", 0, start)) + 1:start]
+    sentence = text[max(text.rfind("。", 0, start), text.rfind("\n", 0, start)) + 1 : start]
     return any(marker in sentence for marker in _PERSON_MARKERS)
 
 

@@ -86,7 +86,7 @@ class Withdrawal:
     at: dt.datetime
     by: str
     kind: str
-    reason: str               # redacted: the public page shows it
+    reason: str  # redacted: the public page shows it
     due_on: dt.date
     late: bool
 
@@ -147,9 +147,9 @@ class DecisionTally:
     decided_on: dt.date
     decision: str
     count: int
-    days_sum: int          # working days from acceptance to decision, over the decisions that have them
+    days_sum: int  # working days from acceptance to decision, over the decisions that have them
     days_count: int
-    on_time: int           # decisions within the limit, of ``timed`` decisions with a limit
+    on_time: int  # decisions within the limit, of ``timed`` decisions with a limit
     timed: int
 
 
@@ -160,4 +160,3 @@ class QueryCodeRow:
     code_hash: str
     issued_at: dt.datetime
     issued_by: str
-

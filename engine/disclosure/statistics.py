@@ -22,13 +22,13 @@ MAX_MONTHS = 36
 
 @dataclass(frozen=True, slots=True)
 class Figures:
-    period: str                     # "2026-11", or "" for a total
+    period: str  # "2026-11", or "" for a total
     applications: int
     grants: int
     denials: int
     decisions: int
-    average_days: float | None      # working days, acceptance → decision
-    on_time_rate: float | None      # 0..1
+    average_days: float | None  # working days, acceptance → decision
+    on_time_rate: float | None  # 0..1
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +43,7 @@ class ItemFigures:
 class Statistics:
     months: tuple[str, ...]
     items: tuple[ItemFigures, ...]
-    total: tuple[Figures, ...]       # all items, per month
+    total: tuple[Figures, ...]  # all items, per month
     overall: Figures
     generated_at: dt.datetime
 
@@ -58,10 +58,15 @@ def _figures(period: str, applications: int, tallies: Iterable[DecisionTally]) -
     tallies = list(tallies)
     days_sum, days_count = sum(t.days_sum for t in tallies), sum(t.days_count for t in tallies)
     on_time, timed = sum(t.on_time for t in tallies), sum(t.timed for t in tallies)
-    return Figures(period, applications, sum(t.count for t in tallies if t.decision == "grant"),
-                   sum(t.count for t in tallies if t.decision == "deny"), sum(t.count for t in tallies),
-                   round(days_sum / days_count, 1) if days_count else None,
-                   round(on_time / timed, 4) if timed else None)
+    return Figures(
+        period,
+        applications,
+        sum(t.count for t in tallies if t.decision == "grant"),
+        sum(t.count for t in tallies if t.decision == "deny"),
+        sum(t.count for t in tallies),
+        round(days_sum / days_count, 1) if days_count else None,
+        round(on_time / timed, 4) if timed else None,
+    )
 
 
 def _month(day: dt.date) -> str:
@@ -88,14 +93,22 @@ def compute_statistics(ctx: AppContext, months: int = 12, process_key: str | Non
     by_slot: dict[tuple[str, str], list[DecisionTally]] = {}
     for tally in tallies:
         by_slot.setdefault((tally.process_key, _month(tally.decided_on)), []).append(tally)
-    wanted = [k for k in sorted({*names, *(k for k, _ in applications), *(k for k, _ in by_slot)})
-              if process_key in (None, k)]
+    wanted = [
+        k
+        for k in sorted({*names, *(k for k, _ in applications), *(k for k, _ in by_slot)})
+        if process_key in (None, k)
+    ]
 
     def figures(items: list[str], months: tuple[str, ...], period: str) -> Figures:
-        return _figures(period, sum(applications.get((k, m), 0) for k in items for m in months),
-                        [t for k in items for m in months for t in by_slot.get((k, m), ())])
+        return _figures(
+            period,
+            sum(applications.get((k, m), 0) for k in items for m in months),
+            [t for k in items for m in months for t in by_slot.get((k, m), ())],
+        )
 
-    items = tuple(ItemFigures(k, names.get(k, k), tuple(figures([k], (m,), m) for m in keys),
-                              figures([k], keys, "")) for k in wanted)
+    items = tuple(
+        ItemFigures(k, names.get(k, k), tuple(figures([k], (m,), m) for m in keys), figures([k], keys, ""))
+        for k in wanted
+    )
     per_month = tuple(figures(wanted, (m,), m) for m in keys)
     return Statistics(keys, items, per_month, figures(wanted, keys, ""), now)

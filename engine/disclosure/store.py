@@ -32,9 +32,21 @@ from engine.store.tables_disclosures import disclosures as d
 from engine.store.tables_disclosures import query_codes as q
 
 _JSON_COLUMNS = ("preview_rules", "published_rules")
-_PUBLIC = (d.c.id, d.c.case_id, d.c.process_key, d.c.item_name, d.c.item_code, d.c.decision, d.c.decision_no,
-           d.c.decided_on, d.c.published_at, d.c.published_text, d.c.withdrawn_at, d.c.withdrawal_kind,
-           d.c.withdrawal_reason)
+_PUBLIC = (
+    d.c.id,
+    d.c.case_id,
+    d.c.process_key,
+    d.c.item_name,
+    d.c.item_code,
+    d.c.decision,
+    d.c.decision_no,
+    d.c.decided_on,
+    d.c.published_at,
+    d.c.published_text,
+    d.c.withdrawn_at,
+    d.c.withdrawal_kind,
+    d.c.withdrawal_reason,
+)
 
 
 def _row(r: Any) -> DisclosureRow:
@@ -45,16 +57,29 @@ def _row(r: Any) -> DisclosureRow:
 
 
 def _public(r: Any) -> PublicDecision:
-    return PublicDecision(r.id, r.case_id, r.process_key, r.item_name, r.item_code, r.decision, r.decision_no,
-                          r.decided_on, r.published_at, None if r.withdrawn_at else r.published_text,
-                          r.withdrawn_at, r.withdrawal_kind, r.withdrawal_reason)
+    return PublicDecision(
+        r.id,
+        r.case_id,
+        r.process_key,
+        r.item_name,
+        r.item_code,
+        r.decision,
+        r.decision_no,
+        r.decided_on,
+        r.published_at,
+        None if r.withdrawn_at else r.published_text,
+        r.withdrawn_at,
+        r.withdrawal_kind,
+        r.withdrawal_reason,
+    )
 
 
 def _matches(word: str) -> ColumnElement[bool]:
     """A word in the item, the decision number or the text (a withdrawn decision's text is not searched)."""
     text = and_(d.c.withdrawn_at.is_(None), d.c.published_text.contains(word, autoescape=True))
-    return or_(text, d.c.item_name.contains(word, autoescape=True),
-               d.c.decision_no.contains(word, autoescape=True))
+    return or_(
+        text, d.c.item_name.contains(word, autoescape=True), d.c.decision_no.contains(word, autoescape=True)
+    )
 
 
 class DisclosureRepository:
@@ -65,8 +90,9 @@ class DisclosureRepository:
     def add(self, new: NewDisclosure) -> DisclosureRow:
         values = asdict(new)
         values["preview_rules"] = json.dumps(new.preview_rules, ensure_ascii=False)
-        new_id = self.conn.execute(insert(d).values(status=PENDING, published_rules="[]", **values)
-                                   .returning(d.c.id)).scalar_one()
+        new_id = self.conn.execute(
+            insert(d).values(status=PENDING, published_rules="[]", **values).returning(d.c.id)
+        ).scalar_one()
         row = self.get(int(new_id))
         assert row is not None
         return row
@@ -79,26 +105,50 @@ class DisclosureRepository:
         return [_row(r) for r in self.conn.execute(select(d).where(d.c.case_id == case_id).order_by(d.c.id))]
 
     def publish(self, disclosure_id: int, p: Publication) -> bool:
-        res = self.conn.execute(update(d).where(d.c.id == disclosure_id, d.c.status == PENDING).values(
-            status=PUBLISHED, published_text=p.text, published_rules=json.dumps(p.rules, ensure_ascii=False),
-            published_at=p.at, published_by=p.by))
+        res = self.conn.execute(
+            update(d)
+            .where(d.c.id == disclosure_id, d.c.status == PENDING)
+            .values(
+                status=PUBLISHED,
+                published_text=p.text,
+                published_rules=json.dumps(p.rules, ensure_ascii=False),
+                published_at=p.at,
+                published_by=p.by,
+            )
+        )
         return res.rowcount == 1
 
     def withdraw(self, disclosure_id: int, w: Withdrawal) -> bool:
-        res = self.conn.execute(update(d).where(d.c.id == disclosure_id, d.c.status.in_((PENDING, PUBLISHED)))
-                                .values(status=WITHDRAWN, withdrawn_at=w.at, withdrawn_by=w.by,
-                                        withdrawal_kind=w.kind, withdrawal_reason=w.reason,
-                                        withdrawal_due_on=w.due_on, withdrawal_late=w.late))
+        res = self.conn.execute(
+            update(d)
+            .where(d.c.id == disclosure_id, d.c.status.in_((PENDING, PUBLISHED)))
+            .values(
+                status=WITHDRAWN,
+                withdrawn_at=w.at,
+                withdrawn_by=w.by,
+                withdrawal_kind=w.kind,
+                withdrawal_reason=w.reason,
+                withdrawal_due_on=w.due_on,
+                withdrawal_late=w.late,
+            )
+        )
         return res.rowcount == 1
 
     def due(self, on: dt.date, limit: int = 500) -> list[DisclosureRow]:
         """Pending disclosures whose due day is ``on`` or earlier, the most urgent first."""
-        query = (select(d).where(d.c.status == PENDING, d.c.due_on <= on)
-                 .order_by(d.c.due_on, d.c.id).limit(limit))
+        query = (
+            select(d).where(d.c.status == PENDING, d.c.due_on <= on).order_by(d.c.due_on, d.c.id).limit(limit)
+        )
         return [_row(r) for r in self.conn.execute(query)]
 
-    def listing(self, *, status: str | None = None, overdue_on: dt.date | None = None,
-                limit: int = 100, offset: int = 0) -> list[DisclosureRow]:
+    def listing(
+        self,
+        *,
+        status: str | None = None,
+        overdue_on: dt.date | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> list[DisclosureRow]:
         """Staff list: by status, or (``overdue_on``) pending ones past their due day."""
         query = select(d).order_by(d.c.due_on, d.c.id).limit(limit).offset(offset)
         if overdue_on is not None:
@@ -109,8 +159,9 @@ class DisclosureRepository:
 
     # -- public side -----------------------------------------------------------------------------
     def public(self, disclosure_id: int) -> PublicDecision | None:
-        r = self.conn.execute(select(*_PUBLIC).where(d.c.id == disclosure_id,
-                                                     d.c.published_at.is_not(None))).first()
+        r = self.conn.execute(
+            select(*_PUBLIC).where(d.c.id == disclosure_id, d.c.published_at.is_not(None))
+        ).first()
         return _public(r) if r else None
 
     def public_page(self, f: DecisionQuery) -> DecisionPage:
@@ -124,8 +175,13 @@ class DisclosureRepository:
         if f.text:
             cond.append(and_(*(_matches(word) for word in f.text.split())))
         total = int(self.conn.execute(select(func.count()).select_from(d).where(*cond)).scalar_one())
-        query = (select(*_PUBLIC).where(*cond).order_by(d.c.published_at.desc(), d.c.id.desc())
-                 .limit(f.per_page).offset((f.page - 1) * f.per_page))
+        query = (
+            select(*_PUBLIC)
+            .where(*cond)
+            .order_by(d.c.published_at.desc(), d.c.id.desc())
+            .limit(f.per_page)
+            .offset((f.page - 1) * f.per_page)
+        )
         return DecisionPage([_public(r) for r in self.conn.execute(query)], total, f.page, f.per_page)
 
     def public_for_case(self, case_id: str) -> list[PublicDecision]:
@@ -135,20 +191,37 @@ class DisclosureRepository:
     def tallies(self, since: dt.date) -> list[DecisionTally]:
         """Decisions since ``since`` summed per item, day and outcome (at most one row a day each)."""
         on_time = case((d.c.on_time.is_(True), 1), else_=0)
-        query = (select(d.c.process_key, d.c.decided_on, d.c.decision, func.count(),
-                        func.sum(d.c.working_days), func.count(d.c.working_days), func.sum(on_time),
-                        func.count(d.c.on_time))
-                 .where(d.c.decided_on >= since).group_by(d.c.process_key, d.c.decided_on, d.c.decision))
-        return [DecisionTally(r[0], r[1], r[2], int(r[3]), int(r[4] or 0), int(r[5]), int(r[6] or 0),
-                              int(r[7])) for r in self.conn.execute(query)]
+        query = (
+            select(
+                d.c.process_key,
+                d.c.decided_on,
+                d.c.decision,
+                func.count(),
+                func.sum(d.c.working_days),
+                func.count(d.c.working_days),
+                func.sum(on_time),
+                func.count(d.c.on_time),
+            )
+            .where(d.c.decided_on >= since)
+            .group_by(d.c.process_key, d.c.decided_on, d.c.decision)
+        )
+        return [
+            DecisionTally(r[0], r[1], r[2], int(r[3]), int(r[4] or 0), int(r[5]), int(r[6] or 0), int(r[7]))
+            for r in self.conn.execute(query)
+        ]
 
     def applications(self, bounds: list[dt.datetime]) -> dict[tuple[str, int], int]:
         """Cases started per item in each period [bounds[i], bounds[i + 1]): {(process key, i): count}."""
         started = t.cases.c.started_at
-        buckets = [func.sum(case((and_(started >= low, started < high), 1), else_=0)).label(f"p{i}")
-                   for i, (low, high) in enumerate(zip(bounds, bounds[1:], strict=False))]
-        query = (select(t.cases.c.process_key, *buckets).where(started >= bounds[0], started < bounds[-1])
-                 .group_by(t.cases.c.process_key))
+        buckets = [
+            func.sum(case((and_(started >= low, started < high), 1), else_=0)).label(f"p{i}")
+            for i, (low, high) in enumerate(zip(bounds, bounds[1:], strict=False))
+        ]
+        query = (
+            select(t.cases.c.process_key, *buckets)
+            .where(started >= bounds[0], started < bounds[-1])
+            .group_by(t.cases.c.process_key)
+        )
         return {(r[0], i): int(n) for r in self.conn.execute(query) for i, n in enumerate(r[1:]) if n}
 
     # -- query codes -----------------------------------------------------------------------------

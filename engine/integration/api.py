@@ -27,8 +27,12 @@ def _ctx() -> AppContext:
 
 class SubscriptionIn(Schema):
     url = String(required=True, validate=Length(min=1, max=2048))
-    event_types = List(String(), required=True, data_key="eventTypes",
-                       metadata={"description": "event types, or [\"*\"] for every type"})
+    event_types = List(
+        String(),
+        required=True,
+        data_key="eventTypes",
+        metadata={"description": 'event types, or ["*"] for every type'},
+    )
     description = String(load_default="", validate=Length(max=200))
 
 
@@ -87,25 +91,50 @@ class ReplayIn(Schema):
 
 
 def _subscription(row: SubscriptionRow, *, with_secret: bool = False) -> dict[str, Any]:
-    body = {"id": row.id, "url": row.url, "event_types": list(row.event_types),
-            "description": row.description, "active": row.active, "created_by": row.created_by,
-            "created_at": row.created_at, "removed_at": row.removed_at}
+    body = {
+        "id": row.id,
+        "url": row.url,
+        "event_types": list(row.event_types),
+        "description": row.description,
+        "active": row.active,
+        "created_by": row.created_by,
+        "created_at": row.created_at,
+        "removed_at": row.removed_at,
+    }
     if with_secret:
         body["secret"] = row.secret
     return body
 
 
 def _event(row: EventRow) -> dict[str, Any]:
-    return {"id": row.id, "subscription_id": row.subscription_id, "type": row.event_type,
-            "case_id": row.case_id, "sequence": row.sequence, "status": row.status, "attempts": row.attempts,
-            "next_attempt_at": row.next_attempt_at, "last_status": row.last_status,
-            "last_latency_ms": row.last_latency_ms, "last_error": row.last_error,
-            "created_at": row.created_at, "delivered_at": row.delivered_at, "payload": row.payload}
+    return {
+        "id": row.id,
+        "subscription_id": row.subscription_id,
+        "type": row.event_type,
+        "case_id": row.case_id,
+        "sequence": row.sequence,
+        "status": row.status,
+        "attempts": row.attempts,
+        "next_attempt_at": row.next_attempt_at,
+        "last_status": row.last_status,
+        "last_latency_ms": row.last_latency_ms,
+        "last_error": row.last_error,
+        "created_at": row.created_at,
+        "delivered_at": row.delivered_at,
+        "payload": row.payload,
+    }
 
 
 def _attempt(row: AttemptRow) -> dict[str, Any]:
-    return {"number": row.number, "attempted_at": row.attempted_at, "owner": row.owner, "ok": row.ok,
-            "status": row.status, "latency_ms": row.latency_ms, "error": row.error}
+    return {
+        "number": row.number,
+        "attempted_at": row.attempted_at,
+        "owner": row.owner,
+        "ok": row.ok,
+        "status": row.status,
+        "latency_ms": row.latency_ms,
+        "error": row.error,
+    }
 
 
 @webhooks_api.get("/subscriptions")
@@ -124,8 +153,9 @@ def list_subscriptions() -> Any:
 @webhooks_api.output(SubscriptionOut, status_code=201)
 @webhooks_api.doc(summary="Subscribe a URL to events; the response holds the signing secret, shown only once")
 def add_subscription(body: dict[str, Any]) -> Any:
-    row = subscription_service.add_subscription(_ctx(), body["url"], body["event_types"], current_actor(),
-                                                description=body["description"])
+    row = subscription_service.add_subscription(
+        _ctx(), body["url"], body["event_types"], current_actor(), description=body["description"]
+    )
     return _subscription(row, with_secret=True)
 
 
@@ -146,8 +176,9 @@ def remove_subscription(subscription_id: str) -> Any:
 @webhooks_api.doc(summary="Outbound events (e.g. ?status=dead for the dead letters)")
 def list_events(query: dict[str, Any]) -> Any:
     limit, offset = min(max(query["limit"], 1), 500), max(query["offset"], 0)
-    rows = delivery_service.list_events(_ctx(), current_actor(), status=query["status"],
-                                        case_id=query["case"], limit=limit, offset=offset)
+    rows = delivery_service.list_events(
+        _ctx(), current_actor(), status=query["status"], case_id=query["case"], limit=limit, offset=offset
+    )
     return [_event(r) for r in rows]
 
 

@@ -34,9 +34,9 @@ from engine.people.permissions import Permission, authorize
 from engine.record.append import record
 from webhooks import Attempt, TargetRefused, WebhookError, is_dead, next_delay, send
 
-MIN_RETRY_DELAY = timedelta(seconds=1)   # full jitter may draw ~0: never retry within the same instant
+MIN_RETRY_DELAY = timedelta(seconds=1)  # full jitter may draw ~0: never retry within the same instant
 SUPERVISORS = frozenset({"supervisor", "admin"})
-JOB_LIMIT = 500            # attempts per scheduler round (a round never outlives a lease per batch)
+JOB_LIMIT = 500  # attempts per scheduler round (a round never outlives a lease per batch)
 
 
 @dataclass(frozen=True)
@@ -52,8 +52,9 @@ class DeliveryReport:
         return self.delivered + self.retrying + self.dead
 
 
-def deliver_due_events(ctx: Any, owner: str, limit: int = 100, *, rng: random.Random | None = None
-                       ) -> DeliveryReport:
+def deliver_due_events(
+    ctx: Any, owner: str, limit: int = 100, *, rng: random.Random | None = None
+) -> DeliveryReport:
     """Send up to ``limit`` due events; return what happened. ``owner`` names this node's leases.
 
     Claims the first pending event of each (subscription, case) that is due — no more than can be
@@ -90,26 +91,49 @@ def deliver_one(ctx: Any, owner: str, claimed: ClaimedEvent, *, rng: random.Rand
     settings = ctx.settings
     event = claimed.event
     try:
-        attempt = send(claimed.url, event.event_type, event.payload, message_id=event.id,
-                       secret=claimed.secret, timeout=settings.webhook_timeout, allow=settings.webhook_allow,
-                       timestamp=ctx.clock())
+        attempt = send(
+            claimed.url,
+            event.event_type,
+            event.payload,
+            message_id=event.id,
+            secret=claimed.secret,
+            timeout=settings.webhook_timeout,
+            allow=settings.webhook_allow,
+            timestamp=ctx.clock(),
+        )
         refused = False
-    except TargetRefused as exc:                   # the address check failed: retrying will not help
+    except TargetRefused as exc:  # the address check failed: retrying will not help
         attempt, refused = Attempt(None, 0.0, f"target refused: {exc.message_en}", False), True
-    except (WebhookError, ValueError) as exc:      # a row that cannot be sent (bad secret, unknown type)
+    except (WebhookError, ValueError) as exc:  # a row that cannot be sent (bad secret, unknown type)
         attempt, refused = Attempt(None, 0.0, f"not sendable: {getattr(exc, 'message_en', exc)}", False), True
     now = ctx.clock()
     outcome = _outcome(event, attempt, refused, now, settings.webhook_max_attempts, rng)
     with ctx.uow() as uow:
-        uow.outbox.log_attempt(AttemptRow(event.id, outcome.attempts, now, owner, attempt.ok, attempt.status,
-                                          attempt.latency_ms, outcome.last_error))
+        uow.outbox.log_attempt(
+            AttemptRow(
+                event.id,
+                outcome.attempts,
+                now,
+                owner,
+                attempt.ok,
+                attempt.status,
+                attempt.latency_ms,
+                outcome.last_error,
+            )
+        )
         uow.outbox.finish(event.id, owner, outcome)
         uow.commit()
     return outcome.status
 
 
-def _outcome(event: EventRow, attempt: Attempt, refused: bool, now: datetime, max_attempts: int,
-             rng: random.Random | None) -> Outcome:
+def _outcome(
+    event: EventRow,
+    attempt: Attempt,
+    refused: bool,
+    now: datetime,
+    max_attempts: int,
+    rng: random.Random | None,
+) -> Outcome:
     number = event.attempts + 1
     error = attempt.error[:500] if attempt.error else None
     if attempt.ok:
@@ -124,8 +148,15 @@ def _require_supervisor(actor: Actor) -> None:
     authorize(None, Permission.WEBHOOKS_MANAGE, actor)
 
 
-def list_events(ctx: Any, actor: Actor, *, status: str | None = None, case_id: str | None = None,
-                limit: int = 100, offset: int = 0) -> list[EventRow]:
+def list_events(
+    ctx: Any,
+    actor: Actor,
+    *,
+    status: str | None = None,
+    case_id: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> list[EventRow]:
     _require_supervisor(actor)
     with ctx.uow(readonly=True) as uow:
         rows: list[EventRow] = uow.outbox.events(status=status, stream=case_id, limit=limit, offset=offset)
@@ -154,16 +185,30 @@ def replay_event(ctx: Any, event_id: str, actor: Actor, reason: str = "") -> Eve
         event = _event(uow, event_id)
         subscription = uow.webhooks.subscription(event.subscription_id)
         if subscription is None or not subscription.active:
-            raise Conflict("该事件的订阅已删除，无法重发",
-                           "The event's subscription was removed; it cannot be replayed",
-                           code="webhook-subscription-removed")
+            raise Conflict(
+                "该事件的订阅已删除，无法重发",
+                "The event's subscription was removed; it cannot be replayed",
+                code="webhook-subscription-removed",
+            )
         if not uow.outbox.replay(event_id, now):
-            raise Conflict(f"只有失败（dead）的事件可以重发，该事件状态为 {event.status}",
-                           f"Only dead events can be replayed; this one is {event.status}",
-                           code="webhook-event-not-dead")
+            raise Conflict(
+                f"只有失败（dead）的事件可以重发，该事件状态为 {event.status}",
+                f"Only dead events can be replayed; this one is {event.status}",
+                code="webhook-event-not-dead",
+            )
         payload = {"event": event_id, "type": event.event_type, "reason": reason}
-        record(ctx, uow, RecordDraft(action="webhook.replayed", actor=actor.user_id, actor_role="supervisor",
-                                     case_id=event.case_id, payload=payload), now)
+        record(
+            ctx,
+            uow,
+            RecordDraft(
+                action="webhook.replayed",
+                actor=actor.user_id,
+                actor_role="supervisor",
+                case_id=event.case_id,
+                payload=payload,
+            ),
+            now,
+        )
         replayed = _event(uow, event_id)
         uow.commit()
     return replayed

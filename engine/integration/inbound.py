@@ -24,7 +24,7 @@ ITEM_CODE = "sanxiang.itemCode"
 class ReceivedApplication:
     application_id: str
     case_id: str
-    created: bool          # False: a replay (the same applicationId was received before)
+    created: bool  # False: a replay (the same applicationId was received before)
 
 
 @dataclass(frozen=True)
@@ -42,13 +42,18 @@ def process_for_item(uow: Any, item_code: str) -> ProcessRow:
     """The deployed process (latest version) whose property ``sanxiang.itemCode`` is ``item_code``."""
     found = [row for row in uow.processes.list_latest() if row.properties.get(ITEM_CODE) == item_code]
     if not found:
-        raise InvalidInput(f"没有已部署的流程对应事项编码 {item_code}",
-                           f"No deployed process has the item code {item_code}", code="unknown-item-code")
+        raise InvalidInput(
+            f"没有已部署的流程对应事项编码 {item_code}",
+            f"No deployed process has the item code {item_code}",
+            code="unknown-item-code",
+        )
     if len(found) > 1:
         keys = ", ".join(r.key for r in found)
-        raise Conflict(f"事项编码 {item_code} 对应多个流程：{keys}",
-                       f"The item code {item_code} matches several processes: {keys}",
-                       code="ambiguous-item-code")
+        raise Conflict(
+            f"事项编码 {item_code} 对应多个流程：{keys}",
+            f"The item code {item_code} matches several processes: {keys}",
+            code="ambiguous-item-code",
+        )
     process: ProcessRow = found[0]
     return process
 
@@ -77,33 +82,61 @@ def _open_case(ctx: Any, application: Mapping[str, Any], variables: dict[str, An
     now = ctx.clock()
     application_id, item_code = str(application["applicationId"]), str(application["itemCode"])
     with ctx.uow() as uow:
-        if uow.webhooks.application_case(application_id) is not None:   # committed since our first look
+        if uow.webhooks.application_case(application_id) is not None:  # committed since our first look
             raise _AlreadyReceived(application_id)
         process = process_for_item(uow, item_code)
         workflow, result = ctx.runner.start(ctx.processes.get(uow, process.id), variables, now)
         applicant = dict(application.get("applicant") or {})
-        case = CaseRow(id=uow.cases.next_number(now.year), process_id=process.id, process_key=process.key,
-                       business_key=application_id, status="running", applicant=applicant, state="",
-                       version=0, started_by=PLATFORM.user_id, started_at=now, updated_at=now, ended_at=None)
+        case = CaseRow(
+            id=uow.cases.next_number(now.year),
+            process_id=process.id,
+            process_key=process.key,
+            business_key=application_id,
+            status="running",
+            applicant=applicant,
+            state="",
+            version=0,
+            started_by=PLATFORM.user_id,
+            started_at=now,
+            updated_at=now,
+            ended_at=None,
+        )
         uow.cases.add(case)
         step = StepContext(ctx, uow, case, PLATFORM, now)
         save_case(step, workflow)
         new = sync_tasks(step, workflow, set(), None)
-        record_step(step, workflow, RecordDraft(
-            action="case.started", actor=PLATFORM.user_id, actor_role="platform", case_id=case.id,
-            payload=step_payload(result, new, process=process.key, version=process.version,
-                                 variables=jsonable(variables), businessKey=application_id, source="platform",
-                                 applicationId=application_id, itemCode=item_code,
-                                 submittedAt=application.get("submittedAt"),
-                                 materials=list(application.get("materials") or []))))
+        record_step(
+            step,
+            workflow,
+            RecordDraft(
+                action="case.started",
+                actor=PLATFORM.user_id,
+                actor_role="platform",
+                case_id=case.id,
+                payload=step_payload(
+                    result,
+                    new,
+                    process=process.key,
+                    version=process.version,
+                    variables=jsonable(variables),
+                    businessKey=application_id,
+                    source="platform",
+                    applicationId=application_id,
+                    itemCode=item_code,
+                    submittedAt=application.get("submittedAt"),
+                    materials=list(application.get("materials") or []),
+                ),
+            ),
+        )
         if not uow.webhooks.claim_application(application_id, case.id, item_code, now):
             raise _AlreadyReceived(application_id)
         uow.commit()
     return case.id
 
 
-def correlate_message(ctx: Any, name: str, business_key: str, variables: Mapping[str, Any],
-                      actor: Actor = PLATFORM) -> ReceivedMessage:
+def correlate_message(
+    ctx: Any, name: str, business_key: str, variables: Mapping[str, Any], actor: Actor = PLATFORM
+) -> ReceivedMessage:
     """Deliver BPMN message ``name`` to the running case with ``business_key``: one step, recorded."""
     variables = check_variables(variables)
     now = ctx.clock()
@@ -115,10 +148,19 @@ def correlate_message(ctx: Any, name: str, business_key: str, variables: Mapping
         step = StepContext(ctx, uow, case, actor, now)
         save_case(step, workflow)
         new = sync_tasks(step, workflow, before, None)
-        record_step(step, workflow, RecordDraft(
-            action="message.received", actor=actor.user_id, actor_role="platform", case_id=case.id,
-            payload=step_payload(result, new, message=name, businessKey=business_key,
-                                 data=jsonable(variables))))
+        record_step(
+            step,
+            workflow,
+            RecordDraft(
+                action="message.received",
+                actor=actor.user_id,
+                actor_role="platform",
+                case_id=case.id,
+                payload=step_payload(
+                    result, new, message=name, businessKey=business_key, data=jsonable(variables)
+                ),
+            ),
+        )
         uow.commit()
     return ReceivedMessage(name, case.id, [t.id for t in new])
 
@@ -126,11 +168,16 @@ def correlate_message(ctx: Any, name: str, business_key: str, variables: Mapping
 def _case_for(uow: Any, business_key: str) -> CaseRow:
     ids = uow.webhooks.running_cases(business_key)
     if not ids:
-        raise NotFound(f"没有业务编号为 {business_key} 的在办办件",
-                       f"No running case has business key {business_key}", code="case-not-found")
+        raise NotFound(
+            f"没有业务编号为 {business_key} 的在办办件",
+            f"No running case has business key {business_key}",
+            code="case-not-found",
+        )
     if len(ids) > 1:
-        raise Conflict(f"业务编号 {business_key} 对应多个在办办件",
-                       f"Several running cases have business key {business_key}: {', '.join(ids)}",
-                       code="ambiguous-business-key")
+        raise Conflict(
+            f"业务编号 {business_key} 对应多个在办办件",
+            f"Several running cases have business key {business_key}: {', '.join(ids)}",
+            code="ambiguous-business-key",
+        )
     case: CaseRow = uow.cases.get(ids[0])
     return case

@@ -36,48 +36,79 @@ def _tolerance(ctx: AppContext) -> timedelta:
 
 
 def _refused(error: SignatureError) -> Response:
-    return problem(401, "webhook-signature", "签名无效", "Invalid signature",
-                   f"请求未通过签名校验：{error.message_zh}", f"The request failed signature verification: "
-                   f"{error.message_en}", reason=error.reason_code)
+    return problem(
+        401,
+        "webhook-signature",
+        "签名无效",
+        "Invalid signature",
+        f"请求未通过签名校验：{error.message_zh}",
+        f"The request failed signature verification: {error.message_en}",
+        reason=error.reason_code,
+    )
 
 
 def _disabled() -> Response:
-    return problem(503, "inbound-disabled", "未启用", "Not enabled",
-                   "未配置入站推送密钥（SANXIANG_INBOUND_SECRET）",
-                   "No inbound webhook secret is configured (SANXIANG_INBOUND_SECRET)")
+    return problem(
+        503,
+        "inbound-disabled",
+        "未启用",
+        "Not enabled",
+        "未配置入站推送密钥（SANXIANG_INBOUND_SECRET）",
+        "No inbound webhook secret is configured (SANXIANG_INBOUND_SECRET)",
+    )
 
 
 def _raw_body() -> bytes:
     if (request.content_length or 0) > MAX_BODY_BYTES:
-        raise InvalidInput("请求体过大", f"The body is larger than {MAX_BODY_BYTES} bytes",
-                           code="body-too-large")
+        raise InvalidInput(
+            "请求体过大", f"The body is larger than {MAX_BODY_BYTES} bytes", code="body-too-large"
+        )
     return request.get_data(cache=False)
 
 
 @inbound.post("/applications")
 @requires(SIGNED)
-@inbound.doc(summary="The provincial platform submits an application: opens a case once per applicationId",
-             description="Signed with Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature); "
-                         "body: webhooks/schemas/application.schema.json. 201 = a new case, 200 = a replay "
-                         "(the same case, nothing created), 400 = schema errors, 401 = bad signature.",
-             responses={201: "a new case", 200: "a replay: the case opened before, nothing created",
-                        400: "not valid against the schema, or an unknown item code",
-                        401: "forged, expired or missing signature", 503: "no inbound secret configured"})
+@inbound.doc(
+    summary="The provincial platform submits an application: opens a case once per applicationId",
+    description="Signed with Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature); "
+    "body: webhooks/schemas/application.schema.json. 201 = a new case, 200 = a replay "
+    "(the same case, nothing created), 400 = schema errors, 401 = bad signature.",
+    responses={
+        201: "a new case",
+        200: "a replay: the case opened before, nothing created",
+        400: "not valid against the schema, or an unknown item code",
+        401: "forged, expired or missing signature",
+        503: "no inbound secret configured",
+    },
+)
 def receive_application() -> Any:
     ctx = _ctx()
     if not ctx.settings.inbound_secret:
         return _disabled()
     try:
-        application = parse_application(_raw_body(), dict(request.headers), ctx.settings.inbound_secret,
-                                        now=ctx.clock(), tolerance=_tolerance(ctx))
+        application = parse_application(
+            _raw_body(),
+            dict(request.headers),
+            ctx.settings.inbound_secret,
+            now=ctx.clock(),
+            tolerance=_tolerance(ctx),
+        )
     except SignatureError as exc:
         return _refused(exc)
     except PayloadInvalid as exc:
-        return problem(400, "application-invalid", "申请数据无效", "Invalid application", exc.message_zh,
-                       exc.message_en, errors=exc.errors)
+        return problem(
+            400,
+            "application-invalid",
+            "申请数据无效",
+            "Invalid application",
+            exc.message_zh,
+            exc.message_en,
+            errors=exc.errors,
+        )
     received = inbound_service.receive_application(ctx, application)
-    response = jsonify({"applicationId": received.application_id, "caseId": received.case_id,
-                        "created": received.created})
+    response = jsonify(
+        {"applicationId": received.application_id, "caseId": received.case_id, "created": received.created}
+    )
     response.status_code = 201 if received.created else 200
     return response
 
@@ -86,32 +117,46 @@ def _message_body(raw: bytes) -> tuple[str, Mapping[str, Any]]:
     try:
         body = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as exc:
-        raise InvalidInput("消息体不是有效的 JSON", "The body is not valid JSON",
-                           code="message-invalid") from exc
+        raise InvalidInput(
+            "消息体不是有效的 JSON", "The body is not valid JSON", code="message-invalid"
+        ) from exc
     key = body.get("businessKey") if isinstance(body, dict) else None
     variables = body.get("variables", {}) if isinstance(body, dict) else None
     if not isinstance(key, str) or not key or not isinstance(variables, dict):
-        raise InvalidInput("消息体应为 {\"businessKey\": 字符串, \"variables\": 对象}",
-                           "The body must be {\"businessKey\": string, \"variables\": object}",
-                           code="message-invalid")
+        raise InvalidInput(
+            '消息体应为 {"businessKey": 字符串, "variables": 对象}',
+            'The body must be {"businessKey": string, "variables": object}',
+            code="message-invalid",
+        )
     return key, variables
 
 
 @inbound.post("/messages/<name>")
 @requires(SIGNED)
-@inbound.doc(summary="Correlate a BPMN message to the running case with the business key",
-             description="Signed like /webhooks/applications; body {\"businessKey\": …, \"variables\": {…}}. "
-                         "404 = no running case with that key, 409 = the case does not wait for the message.",
-             responses={200: "the case moved on", 401: "forged, expired or missing signature",
-                        404: "no running case with the business key", 409: "the case does not wait for it"})
+@inbound.doc(
+    summary="Correlate a BPMN message to the running case with the business key",
+    description='Signed like /webhooks/applications; body {"businessKey": …, "variables": {…}}. '
+    "404 = no running case with that key, 409 = the case does not wait for the message.",
+    responses={
+        200: "the case moved on",
+        401: "forged, expired or missing signature",
+        404: "no running case with the business key",
+        409: "the case does not wait for it",
+    },
+)
 def receive_message(name: str) -> Any:
     ctx = _ctx()
     if not ctx.settings.inbound_secret:
         return _disabled()
     raw = _raw_body()
     try:
-        verify(raw, dict(request.headers), ctx.settings.inbound_secret, now=ctx.clock(),
-               tolerance=_tolerance(ctx))
+        verify(
+            raw,
+            dict(request.headers),
+            ctx.settings.inbound_secret,
+            now=ctx.clock(),
+            tolerance=_tolerance(ctx),
+        )
     except SignatureError as exc:
         return _refused(exc)
     business_key, variables = _message_body(raw)

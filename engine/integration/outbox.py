@@ -41,8 +41,8 @@ from engine.integration.rows import NO_CASE, NewEvent
 from webhooks import make_event
 from webhooks import payloads as ev
 
-EventDraft = tuple[str, dict[str, Any]]          # (event type, data)
-Mapper = Callable[[Any], list[EventDraft]]       # record Content -> events
+EventDraft = tuple[str, dict[str, Any]]  # (event type, data)
+Mapper = Callable[[Any], list[EventDraft]]  # record Content -> events
 
 REVIEW_ROLE = "legal-review"
 DECISION_ROLE = "decision"
@@ -59,36 +59,52 @@ def _task_fields(content: Any) -> dict[str, Any]:
 
 def _case_started(content: Any) -> list[EventDraft]:
     payload: Mapping[str, Any] = content.payload
-    return [(ev.CASE_STARTED, {
-        "processKey": payload.get("process"), "processVersion": payload.get("version"),
-        "businessKey": payload.get("businessKey")})]
+    return [
+        (
+            ev.CASE_STARTED,
+            {
+                "processKey": payload.get("process"),
+                "processVersion": payload.get("version"),
+                "businessKey": payload.get("businessKey"),
+            },
+        )
+    ]
 
 
 def _task_completed(content: Any) -> list[EventDraft]:
     data: Mapping[str, Any] = content.payload.get("data") or {}
     found: list[EventDraft] = [(ev.TASK_COMPLETED, _task_fields(content))]
     if content.actor_role == REVIEW_ROLE:
-        found.append((ev.REVIEW_COMPLETED,
-                      {**_task_fields(content), "conclusion": data.get("reviewConclusion")}))
+        found.append(
+            (ev.REVIEW_COMPLETED, {**_task_fields(content), "conclusion": data.get("reviewConclusion")})
+        )
     if content.actor_role == DECISION_ROLE:
-        found.append((ev.DECISION_MADE,
-                      {**_task_fields(content), "decision": data.get("decision")}))
+        found.append((ev.DECISION_MADE, {**_task_fields(content), "decision": data.get("decision")}))
     return found
 
 
 def _payload_as(event_type: str, *, drop: tuple[str, ...] = ()) -> Mapper:
     def mapper(content: Any) -> list[EventDraft]:
         return [(event_type, {k: v for k, v in content.payload.items() if k not in drop})]
+
     return mapper
 
 
 RECORD_EVENTS: dict[str, Mapper] = {
     "case.started": _case_started,
     "task.completed": _task_completed,
-    ev.DISCLOSURE_WITHDRAWN: _payload_as(ev.DISCLOSURE_WITHDRAWN, drop=("reason",)),   # unredacted
-    **{name: _payload_as(name) for name in (
-        ev.DISCLOSURE_PUBLISHED, ev.DEADLINE_WARNING, ev.DEADLINE_OVERDUE, ev.CASE_STUCK,
-        ev.CASE_FAILED, ev.AUDIT_HEAD_EXPORTED)},
+    ev.DISCLOSURE_WITHDRAWN: _payload_as(ev.DISCLOSURE_WITHDRAWN, drop=("reason",)),  # unredacted
+    **{
+        name: _payload_as(name)
+        for name in (
+            ev.DISCLOSURE_PUBLISHED,
+            ev.DEADLINE_WARNING,
+            ev.DEADLINE_OVERDUE,
+            ev.CASE_STUCK,
+            ev.CASE_FAILED,
+            ev.AUDIT_HEAD_EXPORTED,
+        )
+    },
 }
 
 
@@ -119,6 +135,11 @@ def queue_events(uow: Any, entry: Any) -> None:
         sequence += 1
         body = {**data, "sequence": sequence, "recordSeq": entry.global_seq, "actor": content.actor}
         envelope = make_event(kind, body, occurred_at=content.recorded_at, case_id=content.case_id)
-        rows += [NewEvent(new_event_id(), s.id, kind, stream, sequence, entry.global_seq, envelope,
-                          content.recorded_at) for s in subscriptions if s.wants(kind)]
+        rows += [
+            NewEvent(
+                new_event_id(), s.id, kind, stream, sequence, entry.global_seq, envelope, content.recorded_at
+            )
+            for s in subscriptions
+            if s.wants(kind)
+        ]
     uow.outbox.add(rows, content.recorded_at)

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 ALL_EVENTS = "*"
-NO_CASE = "-"          # the stream of events that belong to no case (e.g. audit.head-exported)
+NO_CASE = "-"  # the stream of events that belong to no case (e.g. audit.head-exported)
 
 PENDING = "pending"
 DELIVERED = "delivered"

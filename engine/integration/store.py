@@ -15,9 +15,17 @@ from engine.store import tables_webhooks as w
 
 
 def _subscription(r: Any) -> SubscriptionRow:
-    return SubscriptionRow(id=r.id, url=r.url, event_types=tuple(json.loads(r.event_types)), secret=r.secret,
-                           active=bool(r.active), created_by=r.created_by, created_at=r.created_at,
-                           description=r.description, removed_at=r.removed_at)
+    return SubscriptionRow(
+        id=r.id,
+        url=r.url,
+        event_types=tuple(json.loads(r.event_types)),
+        secret=r.secret,
+        active=bool(r.active),
+        created_by=r.created_by,
+        created_at=r.created_at,
+        description=r.description,
+        removed_at=r.removed_at,
+    )
 
 
 class WebhookRepository:
@@ -27,20 +35,31 @@ class WebhookRepository:
 
     # -- subscriptions ---------------------------------------------------------------------------
     def add_subscription(self, row: SubscriptionRow) -> None:
-        self.conn.execute(insert(w.webhook_subscriptions).values(
-            id=row.id, url=row.url, event_types=json.dumps(list(row.event_types)), secret=row.secret,
-            description=row.description, active=row.active, created_by=row.created_by,
-            created_at=row.created_at, removed_at=None))
+        self.conn.execute(
+            insert(w.webhook_subscriptions).values(
+                id=row.id,
+                url=row.url,
+                event_types=json.dumps(list(row.event_types)),
+                secret=row.secret,
+                description=row.description,
+                active=row.active,
+                created_by=row.created_by,
+                created_at=row.created_at,
+                removed_at=None,
+            )
+        )
         self._active = None
 
     def subscription(self, subscription_id: str) -> SubscriptionRow | None:
-        r = self.conn.execute(select(w.webhook_subscriptions)
-                              .where(w.webhook_subscriptions.c.id == subscription_id)).first()
+        r = self.conn.execute(
+            select(w.webhook_subscriptions).where(w.webhook_subscriptions.c.id == subscription_id)
+        ).first()
         return _subscription(r) if r else None
 
     def subscriptions(self, *, include_removed: bool = False) -> list[SubscriptionRow]:
-        query = select(w.webhook_subscriptions).order_by(w.webhook_subscriptions.c.created_at,
-                                                         w.webhook_subscriptions.c.id)
+        query = select(w.webhook_subscriptions).order_by(
+            w.webhook_subscriptions.c.created_at, w.webhook_subscriptions.c.id
+        )
         if not include_removed:
             query = query.where(w.webhook_subscriptions.c.active)
         return [_subscription(r) for r in self.conn.execute(query)]
@@ -52,16 +71,21 @@ class WebhookRepository:
         return self._active
 
     def deactivate(self, subscription_id: str, now: datetime) -> bool:
-        res = self.conn.execute(update(w.webhook_subscriptions).where(
-            w.webhook_subscriptions.c.id == subscription_id, w.webhook_subscriptions.c.active)
-            .values(active=False, removed_at=now))
+        res = self.conn.execute(
+            update(w.webhook_subscriptions)
+            .where(w.webhook_subscriptions.c.id == subscription_id, w.webhook_subscriptions.c.active)
+            .values(active=False, removed_at=now)
+        )
         self._active = None
         return res.rowcount == 1
 
     # -- inbound applications --------------------------------------------------------------------
     def application_case(self, application_id: str) -> str | None:
-        return self.conn.execute(select(w.inbound_applications.c.case_id).where(
-            w.inbound_applications.c.application_id == application_id)).scalar()
+        return self.conn.execute(
+            select(w.inbound_applications.c.case_id).where(
+                w.inbound_applications.c.application_id == application_id
+            )
+        ).scalar()
 
     def claim_application(self, application_id: str, case_id: str, item_code: str, now: datetime) -> bool:
         """Remember the application's case; False when another transaction remembered one first.
@@ -70,14 +94,17 @@ class WebhookRepository:
         transaction and then inserts nothing, so the caller rolls back its own case."""
         dialect = postgresql if self.conn.dialect.name == "postgresql" else sqlite
         statement = dialect.insert(w.inbound_applications).values(
-            application_id=application_id, case_id=case_id, item_code=item_code, received_at=now)
+            application_id=application_id, case_id=case_id, item_code=item_code, received_at=now
+        )
         statement = statement.on_conflict_do_nothing(index_elements=["application_id"])
         inserted = self.conn.execute(statement.returning(w.inbound_applications.c.application_id)).first()
         return inserted is not None
 
     def running_cases(self, business_key: str) -> list[str]:
         """Ids of the running cases with this business key, oldest first."""
-        rows = self.conn.execute(select(t.cases.c.id).where(
-            t.cases.c.business_key == business_key, t.cases.c.status == "running")
-            .order_by(t.cases.c.started_at, t.cases.c.id)).scalars()
+        rows = self.conn.execute(
+            select(t.cases.c.id)
+            .where(t.cases.c.business_key == business_key, t.cases.c.status == "running")
+            .order_by(t.cases.c.started_at, t.cases.c.id)
+        ).scalars()
         return list(rows)

@@ -30,16 +30,21 @@ def check_event_types(event_types: Iterable[str]) -> tuple[str, ...]:
     """The distinct event types, in catalogue order; ``*`` alone means every type."""
     wanted = [str(t).strip() for t in event_types if str(t).strip()]
     if not wanted:
-        raise InvalidInput("请至少选择一种事件类型（或 *）", "Choose at least one event type (or *)",
-                           code="webhook-event-types")
+        raise InvalidInput(
+            "请至少选择一种事件类型（或 *）",
+            "Choose at least one event type (or *)",
+            code="webhook-event-types",
+        )
     if ALL_EVENTS in wanted:
         return (ALL_EVENTS,)
     unknown = sorted(set(wanted) - EVENT_TYPES)
     if unknown:
         names = ", ".join(unknown)
-        raise InvalidInput(f"未知的事件类型：{names}",
-                           f"Unknown event types: {names}; known: {', '.join(sorted(EVENT_TYPES))}",
-                           code="webhook-event-types")
+        raise InvalidInput(
+            f"未知的事件类型：{names}",
+            f"Unknown event types: {names}; known: {', '.join(sorted(EVENT_TYPES))}",
+            code="webhook-event-types",
+        )
     return tuple(sorted(set(wanted)))
 
 
@@ -55,23 +60,40 @@ def check_url(ctx: Any, url: str) -> None:
             "（SANXIANG_WEBHOOK_ALLOW）才可使用",
             f"This URL cannot be subscribed: {exc.message_en}. Private, loopback and link-local addresses "
             "are refused unless allow-listed (SANXIANG_WEBHOOK_ALLOW)",
-            code="webhook-target-refused") from exc
+            code="webhook-target-refused",
+        ) from exc
 
 
-def add_subscription(ctx: Any, url: str, event_types: Iterable[str], actor: Actor, *,
-                     description: str = "") -> SubscriptionRow:
+def add_subscription(
+    ctx: Any, url: str, event_types: Iterable[str], actor: Actor, *, description: str = ""
+) -> SubscriptionRow:
     """Subscribe ``url``; the returned row is the only place its secret is ever shown."""
     _require_manager(actor)
     types = check_event_types(event_types)
     check_url(ctx, url)
     now = ctx.clock()
-    row = SubscriptionRow(id=f"sub_{uuid.uuid4().hex}", url=url, event_types=types, secret=new_secret(),
-                          active=True, created_by=actor.user_id, created_at=now,
-                          description=description[:200])
+    row = SubscriptionRow(
+        id=f"sub_{uuid.uuid4().hex}",
+        url=url,
+        event_types=types,
+        secret=new_secret(),
+        active=True,
+        created_by=actor.user_id,
+        created_at=now,
+        description=description[:200],
+    )
     with ctx.uow() as uow:
         uow.webhooks.add_subscription(row)
-        record(ctx, uow, RecordDraft(action="webhook.subscribed", actor=actor.user_id, payload={
-            "subscription": row.id, "url": url, "eventTypes": list(types)}), now)
+        record(
+            ctx,
+            uow,
+            RecordDraft(
+                action="webhook.subscribed",
+                actor=actor.user_id,
+                payload={"subscription": row.id, "url": url, "eventTypes": list(types)},
+            ),
+            now,
+        )
         uow.commit()
     return row
 
@@ -91,11 +113,22 @@ def remove_subscription(ctx: Any, subscription_id: str, actor: Actor) -> Subscri
     with ctx.uow() as uow:
         row: SubscriptionRow | None = uow.webhooks.subscription(subscription_id)
         if row is None or not row.active:
-            raise NotFound("推送订阅不存在或已删除", f"No active webhook subscription {subscription_id}",
-                           code="webhook-subscription-not-found")
+            raise NotFound(
+                "推送订阅不存在或已删除",
+                f"No active webhook subscription {subscription_id}",
+                code="webhook-subscription-not-found",
+            )
         uow.webhooks.deactivate(subscription_id, now)
         dropped = uow.outbox.bury_pending(subscription_id, now, "subscription removed")
-        record(ctx, uow, RecordDraft(action="webhook.unsubscribed", actor=actor.user_id, payload={
-            "subscription": subscription_id, "url": row.url, "droppedEvents": dropped}), now)
+        record(
+            ctx,
+            uow,
+            RecordDraft(
+                action="webhook.unsubscribed",
+                actor=actor.user_id,
+                payload={"subscription": subscription_id, "url": row.url, "droppedEvents": dropped},
+            ),
+            now,
+        )
         uow.commit()
     return replace(row, active=False, removed_at=now, secret="")

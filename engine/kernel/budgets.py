@@ -18,31 +18,33 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-MAX_TIMER_DAYS = 100 * 366   # the longest timer duration (SX-D131): 100 years
+MAX_TIMER_DAYS = 100 * 366  # the longest timer duration (SX-D131): 100 years
 
-Problem = tuple[str, str, str]   # code, message_zh, message_en
+Problem = tuple[str, str, str]  # code, message_zh, message_en
 
 
 @dataclass(frozen=True)
 class EvaluationBudget:
     """Limits of one evaluation, one step, one timer (defaults in the comments' units)."""
 
-    operations: int = 1_000_000       # units of work per evaluation: elements compared, copied or measured
-    seconds: float = 1.0              # wall time per evaluation
-    value_size: int = 1_000_000       # any value an evaluation creates, ≈ characters of its JSON
-    state_bytes: int = 4 * 1024**2    # the case state a step saves (UTF-8 JSON)
-    step_tasks: int = 100             # engine tasks (gateways, scripts, events) one step may run
-    step_seconds: float = 10.0        # wall time of one step's engine run
-    timer_min_cycle_seconds: int = 60   # shortest period of a repeating timer
-    timer_max_cycles: int = 100       # most repetitions of a timer cycle
+    operations: int = 1_000_000  # units of work per evaluation: elements compared, copied or measured
+    seconds: float = 1.0  # wall time per evaluation
+    value_size: int = 1_000_000  # any value an evaluation creates, ≈ characters of its JSON
+    state_bytes: int = 4 * 1024**2  # the case state a step saves (UTF-8 JSON)
+    step_tasks: int = 100  # engine tasks (gateways, scripts, events) one step may run
+    step_seconds: float = 10.0  # wall time of one step's engine run
+    timer_min_cycle_seconds: int = 60  # shortest period of a repeating timer
+    timer_max_cycles: int = 100  # most repetitions of a timer cycle
 
 
 DEFAULT_BUDGET = EvaluationBudget()
 
 # -- ISO 8601 timer values ------------------------------------------------------------------------
 
-ISO_DURATION = re.compile(r"P(?=\d|T\d)(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?"
-                       r"(?:T(?=\d)(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:[.,]\d+)?)S)?)?")
+ISO_DURATION = re.compile(
+    r"P(?=\d|T\d)(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?"
+    r"(?:T(?=\d)(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:[.,]\d+)?)S)?)?"
+)
 _SECONDS_PER_UNIT = (366 * 86400.0, 31 * 86400.0, 7 * 86400.0, 86400.0, 3600.0, 60.0, 1.0)
 _MIN_SECONDS_PER_UNIT = (365 * 86400.0, 28 * 86400.0, 7 * 86400.0, 86400.0, 3600.0, 60.0, 1.0)
 _CYCLE = re.compile(r"R(\d*)/(?:([^/]+)/)?([^/]+)")
@@ -64,8 +66,11 @@ def duration_seconds(text: str, *, shortest: bool = False) -> float | None:
     if match is None:
         return None
     units = _MIN_SECONDS_PER_UNIT if shortest else _SECONDS_PER_UNIT
-    return sum(float(part.replace(",", ".")) * unit for part, unit in zip(match.groups(), units, strict=True)
-               if part is not None)
+    return sum(
+        float(part.replace(",", ".")) * unit
+        for part, unit in zip(match.groups(), units, strict=True)
+        if part is not None
+    )
 
 
 def read_cycle(text: str) -> Cycle | None:
@@ -82,9 +87,12 @@ def duration_problem(text: str) -> Problem | None:
     seconds = duration_seconds(text)
     if seconds is None or seconds <= MAX_TIMER_DAYS * 86400:
         return None
-    return ("SX-D131", f"定时时长“{text}”超过 {MAX_TIMER_DAYS // 366} 年；请写合理的时长，例如 P30D",
-            f"the timer duration '{text}' is longer than {MAX_TIMER_DAYS // 366} years; write a sensible "
-            "duration, e.g. P30D")
+    return (
+        "SX-D131",
+        f"定时时长“{text}”超过 {MAX_TIMER_DAYS // 366} 年；请写合理的时长，例如 P30D",
+        f"the timer duration '{text}' is longer than {MAX_TIMER_DAYS // 366} years; write a sensible "
+        "duration, e.g. P30D",
+    )
 
 
 @lru_cache(maxsize=1024)
@@ -98,17 +106,27 @@ def cycle_problems(text: str, budget: EvaluationBudget = DEFAULT_BUDGET) -> tupl
     seconds = duration_seconds(cycle.period, shortest=True)
     floor = budget.timer_min_cycle_seconds
     if seconds is not None and seconds < floor:
-        found.append(("SX-D129", f"循环定时器“{text}”的周期短于 {floor} 秒，会不断产生任务与记录；"
-                                 f"请把周期设为至少 PT{floor}S，例如 R3/P1D",
-                      f"the timer cycle '{text}' repeats more often than every {floor} seconds and would "
-                      f"flood the case with tasks and records; use a period of at least PT{floor}S, e.g. "
-                      "R3/P1D"))
+        found.append(
+            (
+                "SX-D129",
+                f"循环定时器“{text}”的周期短于 {floor} 秒，会不断产生任务与记录；"
+                f"请把周期设为至少 PT{floor}S，例如 R3/P1D",
+                f"the timer cycle '{text}' repeats more often than every {floor} seconds and would "
+                f"flood the case with tasks and records; use a period of at least PT{floor}S, e.g. "
+                "R3/P1D",
+            )
+        )
     most = budget.timer_max_cycles
     if cycle.repeats is None or cycle.repeats > most:
         count_zh = "没有次数上限" if cycle.repeats is None else f"重复 {cycle.repeats} 次"
         count_en = "repeats without end" if cycle.repeats is None else f"repeats {cycle.repeats} times"
-        found.append(("SX-D130", f"循环定时器“{text}”{count_zh}；请写明次数，最多 {most} 次，例如 R3/P1D",
-                      f"the timer cycle '{text}' {count_en}; give a count of at most {most}, e.g. R3/P1D"))
+        found.append(
+            (
+                "SX-D130",
+                f"循环定时器“{text}”{count_zh}；请写明次数，最多 {most} 次，例如 R3/P1D",
+                f"the timer cycle '{text}' {count_en}; give a count of at most {most}, e.g. R3/P1D",
+            )
+        )
     problem = duration_problem(cycle.period)
     return (*found, problem) if problem is not None else tuple(found)
 

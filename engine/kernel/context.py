@@ -44,18 +44,18 @@ class ProcessCache:
 class AppContext:
     settings: Settings
     uow: UnitOfWorkFactory
-    runner: Any                      # engine.runner.workflow.Runner (a port: start / restore)
-    parse: Callable[[bytes, str | None], Any]   # xml, process key -> parsed process (raises InvalidDiagram)
-    lint: Callable[[bytes, str], list[Any]]     # xml, filename -> findings
+    runner: Any  # engine.runner.workflow.Runner (a port: start / restore)
+    parse: Callable[[bytes, str | None], Any]  # xml, process key -> parsed process (raises InvalidDiagram)
+    lint: Callable[[bytes, str], list[Any]]  # xml, filename -> findings
     lint_form: Callable[[bytes, str], list[Any]]
     clock: Clock
-    guards: tuple[Callable[[Any], None], ...] = ()   # run before every task completion (see tasks.Completion)
-    listeners: tuple[Callable[[Any, Any], None], ...] = ()   # (uow, record entry) after every record append
+    guards: tuple[Callable[[Any], None], ...] = ()  # run before every task completion (see tasks.Completion)
+    listeners: tuple[Callable[[Any, Any], None], ...] = ()  # (uow, record entry) after every record append
     effect_handlers: dict[str, Callable[[Any, Any], None]] = field(default_factory=dict)  # (step, effect)
-    calendar: Any = None      # engine.deadlines.calendar.BureauCalendar: this node's working days
-    database: Any = None                              # opaque: for migrations and shutdown only
+    calendar: Any = None  # engine.deadlines.calendar.BureauCalendar: this node's working days
+    database: Any = None  # opaque: for migrations and shutdown only
     processes: ProcessCache = field(init=False)
-    catalogues: ProcessCache = field(init=False)     # the major-decision catalogue of each process version
+    catalogues: ProcessCache = field(init=False)  # the major-decision catalogue of each process version
 
     def __post_init__(self) -> None:
         self.processes = ProcessCache(lambda row: self.parse(row.xml.encode("utf-8"), row.key))

@@ -111,7 +111,7 @@ class RecordDraft:
 @dataclass(frozen=True, slots=True)
 class TaskFilter:
     user: Actor
-    scope: str = "all"                 # "mine" | "groups" | "all" (mine + my groups)
+    scope: str = "all"  # "mine" | "groups" | "all" (mine + my groups)
     process_key: str | None = None
     case_id: str | None = None
     status: str = "ready"
@@ -128,21 +128,21 @@ class UnitOfWork(Protocol):
     tasks: Any
     users: Any
     records: Any
-    heads: Any          # engine.record.heads_store: kept signed heads of the record, coverage reads
-    due: Any            # engine.deadlines.store: due moments, calendar days, case deadlines
+    heads: Any  # engine.record.heads_store: kept signed heads of the record, coverage reads
+    due: Any  # engine.deadlines.store: due moments, calendar days, case deadlines
     calendar: Any
     deadlines: Any
-    supervision: Any    # engine.supervision.store: the supervisor console's queries
-    evidence: Any       # engine.record.evidence.store
-    drafts: Any         # engine.tasks.drafts_store
-    people: Any         # engine.people.store: passwords, sessions, the staff register
-    security_log: Any   # engine.people.security_log_store: logins, failed logins, logouts (bounded)
-    work: Any           # engine.tasks.worklist_store: delegations, notifications, the work list
-    webhooks: Any       # engine.integration.store: subscriptions, inbound applications
-    outbox: Any         # engine.integration.outbox_store
-    disclosures: Any    # engine.disclosure.store
-    engine_rest: Any    # engine.camunda_rest.store: Camunda REST queries
-    refusals: Any       # engine.record.refusals.store: per actor-and-case windows bounding refusals
+    supervision: Any  # engine.supervision.store: the supervisor console's queries
+    evidence: Any  # engine.record.evidence.store
+    drafts: Any  # engine.tasks.drafts_store
+    people: Any  # engine.people.store: passwords, sessions, the staff register
+    security_log: Any  # engine.people.security_log_store: logins, failed logins, logouts (bounded)
+    work: Any  # engine.tasks.worklist_store: delegations, notifications, the work list
+    webhooks: Any  # engine.integration.store: subscriptions, inbound applications
+    outbox: Any  # engine.integration.outbox_store
+    disclosures: Any  # engine.disclosure.store
+    engine_rest: Any  # engine.camunda_rest.store: Camunda REST queries
+    refusals: Any  # engine.record.refusals.store: per actor-and-case windows bounding refusals
 
     def __enter__(self) -> UnitOfWork: ...
     def __exit__(self, *exc: object) -> None: ...

@@ -33,7 +33,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from engine.errors import InvalidInput
 from engine.kernel.bureau import ZONE_NAME
 
-MAX_WORKDAYS = 3650       # the largest n add_workdays accepts (about 14 years)
+MAX_WORKDAYS = 3650  # the largest n add_workdays accepts (about 14 years)
 MAX_SPAN_DAYS = 20 * 366  # the longest stretch of calendar days a calendar will walk
 _CACHE_MAX = 50_000
 
@@ -44,9 +44,9 @@ class DayKind(StrEnum):
 
 
 class Provenance(StrEnum):
-    OFFICIAL = "official"    # published by the State Council
+    OFFICIAL = "official"  # published by the State Council
     ESTIMATED = "estimated"  # guessed; recompute once the official schedule is loaded
-    OVERRIDE = "override"    # the bureau's own decision (a closure, an extra working day)
+    OVERRIDE = "override"  # the bureau's own decision (a closure, an extra working day)
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,13 +138,17 @@ class OverrideSource:
 
 def _check_count(n: int) -> None:
     if not 0 <= n <= MAX_WORKDAYS:
-        raise InvalidInput(f"工作日数须在 0 到 {MAX_WORKDAYS} 之间，收到 {n}",
-                           f"the number of working days must be 0 to {MAX_WORKDAYS}, got {n}")
+        raise InvalidInput(
+            f"工作日数须在 0 到 {MAX_WORKDAYS} 之间，收到 {n}",
+            f"the number of working days must be 0 to {MAX_WORKDAYS}, got {n}",
+        )
 
 
 def _too_far(start: dt.date) -> InvalidInput:
-    return InvalidInput(f"自 {start} 起超过 {MAX_SPAN_DAYS} 天仍未得出结果",
-                        f"no result within {MAX_SPAN_DAYS} days after {start}")
+    return InvalidInput(
+        f"自 {start} 起超过 {MAX_SPAN_DAYS} 天仍未得出结果",
+        f"no result within {MAX_SPAN_DAYS} days after {start}",
+    )
 
 
 def _provenance(estimated: bool) -> Provenance:
@@ -194,8 +198,9 @@ class WorkdayCalendar:
         if until is None:
             raise _too_far(after)
 
-    def count_forward(self, start: dt.date, n: int,
-                      counts: Callable[[DayInfo], bool] | None = None) -> DueDate:
+    def count_forward(
+        self, start: dt.date, n: int, counts: Callable[[DayInfo], bool] | None = None
+    ) -> DueDate:
         """The day on which the n-th counted day after ``start`` falls (default: working days)."""
         _check_count(n)
         counted_day = counts or (lambda info: info.is_workday)
@@ -219,8 +224,9 @@ class WorkdayCalendar:
             due = self._dues[key] = self.count_forward(start, n)
         return due
 
-    def add_workdays_at(self, start: dt.datetime, n: int, tz: str = ZONE_NAME,
-                        closing: dt.time = dt.time(23, 59, 59)) -> DueMoment:
+    def add_workdays_at(
+        self, start: dt.datetime, n: int, tz: str = ZONE_NAME, closing: dt.time = dt.time(23, 59, 59)
+    ) -> DueMoment:
         """The end (``closing``, local time in ``tz``) of the n-th working day after ``start``."""
         if start.utcoffset() is None:
             raise InvalidInput("起算时间须带时区", "the start time must carry a time zone")
@@ -243,8 +249,9 @@ _KINDS = {"off": False, "休": False, "work": True, "班": True}
 
 
 def _line_error(number: int, zh: str, en: str) -> InvalidInput:
-    return InvalidInput(f"日程文件第 {number} 行：{zh}", f"schedule file, line {number}: {en}",
-                        details={"line": number})
+    return InvalidInput(
+        f"日程文件第 {number} 行：{zh}", f"schedule file, line {number}: {en}", details={"line": number}
+    )
 
 
 def _parse_year(number: int, words: list[str], years: set[int]) -> int:
@@ -263,8 +270,11 @@ def _parse_day(number: int, line: str) -> Override:
     except ValueError:
         on = None
     if on is None:
-        raise _line_error(number, f"无法识别的日期“{words[0]}”，应为 YYYY-MM-DD",
-                          f'cannot read the date "{words[0]}", expected YYYY-MM-DD')
+        raise _line_error(
+            number,
+            f"无法识别的日期“{words[0]}”，应为 YYYY-MM-DD",
+            f'cannot read the date "{words[0]}", expected YYYY-MM-DD',
+        )
     kind = words[1].lower() if len(words) > 1 else ""
     if kind not in _KINDS:
         raise _line_error(number, "日期后应为 off/休 或 work/班", "after the date: off/休 or work/班")

@@ -52,9 +52,12 @@ def log_event(ctx: AppContext, uow: UnitOfWork, event: SecurityEvent, now: datet
 def throttled(until: datetime, now: datetime) -> NotAllowed:
     seconds = max(1, int((until - now).total_seconds() + 0.999))
     wait_zh = f"{seconds // 60} 分 {seconds % 60} 秒" if seconds >= 60 else f"{seconds} 秒"
-    return NotAllowed(f"登录失败次数过多，请 {wait_zh}后再试",
-                      f"Too many failed logins: try again in {seconds} s",
-                      code="login-throttled", details={"retryAfter": seconds})
+    return NotAllowed(
+        f"登录失败次数过多，请 {wait_zh}后再试",
+        f"Too many failed logins: try again in {seconds} s",
+        code="login-throttled",
+        details={"retryAfter": seconds},
+    )
 
 
 def _failure_reason(uow: UnitOfWork, login_name: str, known: bool) -> str:
@@ -73,8 +76,13 @@ def login(ctx: AppContext, login_name: str, password: str, remote: str = "") -> 
         actor = uow.users.get(login_name)
         stored = uow.people.password_hash(login_name) if actor is not None else None
         if actor is None or not verify_password(ctx, stored, password):
-            failed = SecurityEvent("login-failed", login_name, client, remote,
-                                   {"reason": _failure_reason(uow, login_name, actor is not None)})
+            failed = SecurityEvent(
+                "login-failed",
+                login_name,
+                client,
+                remote,
+                {"reason": _failure_reason(uow, login_name, actor is not None)},
+            )
             log_event(ctx, uow, failed, now)
             uow.commit()
             raise NotAllowed("用户名或密码错误", "Wrong user name or password", code="login-failed")

@@ -117,8 +117,14 @@ def add_user(ctx: AppContext, new: NewUser, by: str = "admin") -> StaffEntry:
         if hashed is not None:
             uow.people.set_password(new.user_id, hashed, now)
         token_id = uow.users.add_token(new.user_id, new.token, "cli", now) if new.token is not None else None
-        saved = {"user": new.user_id, "groups": groups, "password": hashed is not None,
-                 "token": new.token is not None, "tokenId": token_id, "certificate": new.certificate_no}
+        saved = {
+            "user": new.user_id,
+            "groups": groups,
+            "password": hashed is not None,
+            "token": new.token is not None,
+            "tokenId": token_id,
+            "certificate": new.certificate_no,
+        }
         record(ctx, uow, RecordDraft(action="user.saved", actor=by, payload=saved), now)
         entry: StaffEntry | None = uow.people.staff(new.user_id)
         uow.commit()

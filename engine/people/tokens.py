@@ -22,21 +22,23 @@ from engine.record.append import record
 
 DURATION = re.compile(r"^(\d{1,5})([hdw])$")
 UNITS = {"h": timedelta(hours=1), "d": timedelta(days=1), "w": timedelta(weeks=1)}
-LONGEST = timedelta(days=3660)   # ten years: a longer "expiry" is a typing mistake
+LONGEST = timedelta(days=3660)  # ten years: a longer "expiry" is a typing mistake
 
 
 @dataclass(frozen=True)
 class IssuedToken:
     id: str
     user_id: str
-    token: str   # shown once, never stored
+    token: str  # shown once, never stored
     expires_at: datetime | None
 
 
 def _bad_expiry(text: str) -> InvalidInput:
-    return InvalidInput(f"有效期无效：{text}（例如 90d、12h、2w 或日期 2027-03-31）",
-                        f"Invalid expiry: {text} (e.g. 90d, 12h, 2w or a date 2027-03-31)",
-                        code="invalid-expiry")
+    return InvalidInput(
+        f"有效期无效：{text}（例如 90d、12h、2w 或日期 2027-03-31）",
+        f"Invalid expiry: {text} (e.g. 90d, 12h, 2w or a date 2027-03-31)",
+        code="invalid-expiry",
+    )
 
 
 def expiry_from(text: str, now: datetime) -> datetime:
@@ -60,15 +62,25 @@ def new_token() -> str:
     return f"sx-{secrets.token_urlsafe(24)}"
 
 
-def issue_token(ctx: AppContext, user_id: str, expires_at: datetime | None = None, *, label: str = "cli",
-                by: str = "admin") -> IssuedToken:
+def issue_token(
+    ctx: AppContext,
+    user_id: str,
+    expires_at: datetime | None = None,
+    *,
+    label: str = "cli",
+    by: str = "admin",
+) -> IssuedToken:
     token, now = new_token(), ctx.clock()
     with ctx.uow() as uow:
         if not uow.users.exists(user_id):
             raise NotFound(f"没有用户 {user_id}", f"No user {user_id}", code="user-not-found")
         token_id = uow.users.add_token(user_id, token, label, now, expires_at)
-        payload = {"user": user_id, "tokenId": token_id, "label": label,
-                   "expiresAt": expires_at.isoformat() if expires_at else None}
+        payload = {
+            "user": user_id,
+            "tokenId": token_id,
+            "label": label,
+            "expiresAt": expires_at.isoformat() if expires_at else None,
+        }
         record(ctx, uow, RecordDraft(action="token.issued", actor=by, payload=payload), now)
         uow.commit()
     return IssuedToken(token_id, user_id, token, expires_at)
@@ -88,6 +100,7 @@ def revoke_token(ctx: AppContext, token_id: str, by: str = "admin") -> TokenEntr
             entry = replace(entry, revoked_at=now)
         uow.commit()
     return entry
+
 
 def token_register(ctx: AppContext, user_id: str | None = None) -> list[TokenEntry]:
     with ctx.uow(readonly=True) as uow:

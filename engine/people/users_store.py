@@ -32,8 +32,9 @@ class UserRepository:
         row = self.conn.execute(select(t.users).where(t.users.c.id == user_id, t.users.c.active)).first()
         if row is None:
             return None
-        groups = self.conn.execute(select(t.user_groups.c.group_name)
-                                   .where(t.user_groups.c.user_id == user_id)).scalars()
+        groups = self.conn.execute(
+            select(t.user_groups.c.group_name).where(t.user_groups.c.user_id == user_id)
+        ).scalars()
         return Actor(row.id, frozenset(groups), row.display_name)
 
     def exists(self, user_id: str) -> bool:
@@ -42,11 +43,13 @@ class UserRepository:
     def upsert(self, user_id: str, display_name: str, groups: list[str], now: datetime) -> None:
         """Create (active) or update name and groups; never changes whether the user is disabled."""
         if not self.exists(user_id):
-            self.conn.execute(insert(t.users).values(id=user_id, display_name=display_name, active=True,
-                                                     created_at=now))
+            self.conn.execute(
+                insert(t.users).values(id=user_id, display_name=display_name, active=True, created_at=now)
+            )
         else:
-            self.conn.execute(t.users.update().where(t.users.c.id == user_id)
-                              .values(display_name=display_name))
+            self.conn.execute(
+                t.users.update().where(t.users.c.id == user_id).values(display_name=display_name)
+            )
         self.conn.execute(delete(t.user_groups).where(t.user_groups.c.user_id == user_id))
         if groups:
             self.conn.execute(insert(t.user_groups), [{"user_id": user_id, "group_name": g} for g in groups])
@@ -61,12 +64,20 @@ class UserRepository:
         return [a for a in (self.get(i) for i in ids) if a is not None]
 
     # -- API tokens ------------------------------------------------------------------------------
-    def add_token(self, user_id: str, token: str, label: str, now: datetime,
-                  expires_at: datetime | None = None) -> str:
+    def add_token(
+        self, user_id: str, token: str, label: str, now: datetime, expires_at: datetime | None = None
+    ) -> str:
         """Keep the token's hash; return its public id."""
-        self.conn.execute(insert(t.api_tokens).values(
-            token_hash=token_hash(token), id=token_id(token), user_id=user_id, label=label, created_at=now,
-            expires_at=expires_at))
+        self.conn.execute(
+            insert(t.api_tokens).values(
+                token_hash=token_hash(token),
+                id=token_id(token),
+                user_id=user_id,
+                label=label,
+                created_at=now,
+                expires_at=expires_at,
+            )
+        )
         return token_id(token)
 
     def token(self, token: str) -> TokenEntry | None:
@@ -81,7 +92,8 @@ class UserRepository:
             select(t.api_tokens, t.users.c.display_name, t.users.c.active, t.user_groups.c.group_name)
             .join(t.users, t.users.c.id == t.api_tokens.c.user_id)
             .outerjoin(t.user_groups, t.user_groups.c.user_id == t.api_tokens.c.user_id)
-            .where(t.api_tokens.c.token_hash == token_hash(token))).all()
+            .where(t.api_tokens.c.token_hash == token_hash(token))
+        ).all()
         if not rows:
             return None
         first = rows[0]
@@ -100,8 +112,11 @@ class UserRepository:
         return _token_entry(row) if row is not None else None
 
     def revoke_token(self, public_id: str, now: datetime) -> None:
-        self.conn.execute(update(t.api_tokens).where(t.api_tokens.c.id == public_id,
-                                                     t.api_tokens.c.revoked_at.is_(None)).values(revoked_at=now))
+        self.conn.execute(
+            update(t.api_tokens)
+            .where(t.api_tokens.c.id == public_id, t.api_tokens.c.revoked_at.is_(None))
+            .values(revoked_at=now)
+        )
 
 
 def _token_entry(row: Any) -> TokenEntry:

@@ -19,11 +19,11 @@ FORM_SUFFIXES = (".form",)
 
 @dataclass(frozen=True)
 class DeployedItem:
-    kind: str            # "process" | "form"
+    kind: str  # "process" | "form"
     key: str
     version: int
     id: int
-    created: bool        # False when an identical version already existed (duplicate filtering)
+    created: bool  # False when an identical version already existed (duplicate filtering)
     name: str = ""
 
 
@@ -47,8 +47,11 @@ def _is_form(name: str) -> bool:
 def _refuse_if_errors(findings: list[Any], name: str) -> None:
     errors = [f for f in findings if getattr(getattr(f, "severity", None), "value", "error") == "error"]
     if errors:
-        raise InvalidDiagram(f"{name} 未通过检查，共 {len(errors)} 处问题",
-                             f"{name} was refused with {len(errors)} finding(s)", findings=findings)
+        raise InvalidDiagram(
+            f"{name} 未通过检查，共 {len(errors)} 处问题",
+            f"{name} was refused with {len(errors)} finding(s)",
+            findings=findings,
+        )
 
 
 def _deploy_form(ctx: AppContext, uow: UnitOfWork, name: str, data: bytes, actor: Actor) -> DeployedItem:
@@ -58,8 +61,9 @@ def _deploy_form(ctx: AppContext, uow: UnitOfWork, name: str, data: bytes, actor
     latest: FormRow | None = uow.forms.latest(form_id)
     if latest is not None and latest.sha256 == sha:
         return DeployedItem("form", form_id, latest.version, latest.id, False, name)
-    row = uow.forms.add(form_id=form_id, sha256=sha, body=data.decode("utf-8"), now=ctx.clock(),
-                        actor=actor.user_id)
+    row = uow.forms.add(
+        form_id=form_id, sha256=sha, body=data.decode("utf-8"), now=ctx.clock(), actor=actor.user_id
+    )
     return DeployedItem("form", form_id, row.version, row.id, True, name)
 
 
@@ -76,20 +80,27 @@ def _form_bindings(uow: UnitOfWork, parsed: Any, name: str) -> dict[str, int]:
         else:
             bindings[form_id] = row.id
     if missing:
-        raise InvalidDiagram(f"{name} 引用了未部署的表单：{'；'.join(missing)}",
-                             f"{name} refers to forms that are not deployed: {'; '.join(missing)}",
-                             findings=[])
+        raise InvalidDiagram(
+            f"{name} 引用了未部署的表单：{'；'.join(missing)}",
+            f"{name} refers to forms that are not deployed: {'; '.join(missing)}",
+            findings=[],
+        )
     return bindings
 
 
 def _check_handlers(ctx: AppContext, parsed: Any, name: str) -> None:
-    unknown = [f"{e.element_id} ({e.topic or e.delegate})" for e in parsed.elements.values()
-               if e.tag == "serviceTask" and (e.topic or e.delegate) not in ctx.runner.handlers]
+    unknown = [
+        f"{e.element_id} ({e.topic or e.delegate})"
+        for e in parsed.elements.values()
+        if e.tag == "serviceTask" and (e.topic or e.delegate) not in ctx.runner.handlers
+    ]
     if unknown:
         raise InvalidDiagram(
             f"{name}：服务任务的处理程序未注册：{'；'.join(unknown)}",
             f"{name}: no handler is registered for service task(s) {', '.join(unknown)}; known: "
-            f"{', '.join(sorted(ctx.runner.handlers)) or 'none'}", findings=[])
+            f"{', '.join(sorted(ctx.runner.handlers)) or 'none'}",
+            findings=[],
+        )
 
 
 def _deploy_process(ctx: AppContext, uow: UnitOfWork, name: str, data: bytes, actor: Actor) -> DeployedItem:
@@ -104,9 +115,16 @@ def _deploy_process(ctx: AppContext, uow: UnitOfWork, name: str, data: bytes, ac
     if latest is not None and latest.sha256 == sha:
         return DeployedItem("process", latest.key, latest.version, latest.id, False, latest.name)
     title = parsed.properties.get("sanxiang.itemName") or parsed.spec.description or parsed.process_id
-    row = uow.processes.add(key=parsed.process_id, name=title, sha256=sha, xml=data.decode("utf-8"),
-                            properties=dict(parsed.properties), forms=bindings, now=ctx.clock(),
-                            actor=actor.user_id)
+    row = uow.processes.add(
+        key=parsed.process_id,
+        name=title,
+        sha256=sha,
+        xml=data.decode("utf-8"),
+        properties=dict(parsed.properties),
+        forms=bindings,
+        now=ctx.clock(),
+        actor=actor.user_id,
+    )
     return DeployedItem("process", row.key, row.version, row.id, True, row.name)
 
 
@@ -115,13 +133,23 @@ def deploy(ctx: AppContext, files: Sequence[tuple[str, bytes]], actor: Actor) ->
     authorize(None, Permission.PROCESS_DEPLOY, actor)
     ordered = sorted(files, key=lambda f: not _is_form(f[0]))
     with ctx.uow() as uow:
-        items = [(_deploy_form if _is_form(n) else _deploy_process)(ctx, uow, n, d, actor)
-                 for n, d in ordered]
+        items = [
+            (_deploy_form if _is_form(n) else _deploy_process)(ctx, uow, n, d, actor) for n, d in ordered
+        ]
         created = [i for i in items if i.created]
         if created:
-            record(ctx, uow, RecordDraft(
-                action="process.deployed", actor=actor.user_id, actor_role="designer",
-                payload={"items": [{"kind": i.kind, "key": i.key, "version": i.version} for i in created]}),
-                ctx.clock())
+            record(
+                ctx,
+                uow,
+                RecordDraft(
+                    action="process.deployed",
+                    actor=actor.user_id,
+                    actor_role="designer",
+                    payload={
+                        "items": [{"kind": i.kind, "key": i.key, "version": i.version} for i in created]
+                    },
+                ),
+                ctx.clock(),
+            )
         uow.commit()
     return DeployOutcome(items)

@@ -42,6 +42,7 @@ _dumps = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=Fa
 @dataclass(frozen=True, slots=True)
 class Link:
     """A position in one chain: the sequence and the link hash there (a chain head)."""
+
     seq: int
     hash: str
 
@@ -49,6 +50,7 @@ class Link:
 @dataclass(frozen=True, slots=True)
 class Content:
     """What was recorded. ``payload`` is JSON-native; treat it as read-only."""
+
     action: str
     actor: str
     recorded_at: datetime
@@ -64,6 +66,7 @@ class Content:
 @dataclass(frozen=True, slots=True)
 class Entry:
     """One record: its content, its content hash, and its links in both chains."""
+
     content: Content
     content_hash: str
     global_seq: int
@@ -84,6 +87,7 @@ class Entry:
 @dataclass(frozen=True, slots=True)
 class VerifyResult:
     """``first_bad_sequence`` is a global sequence for scope "global", a case one for "case"."""
+
     ok: bool
     first_bad_sequence: int | None = None
     reason_zh: str = ""
@@ -135,10 +139,19 @@ def _check_json_native(value: Any, path: str, depth: int) -> None:
 
 
 def _content_document(content: Content) -> dict[str, Any]:
-    return {"format": FORMAT, "case_id": content.case_id, "task_id": content.task_id,
-            "element_id": content.element_id, "action": content.action, "actor": content.actor,
-            "actor_role": content.actor_role, "recorded_at": format_timestamp(content.recorded_at),
-            "payload": content.payload, "evidence": list(content.evidence), "corrects": content.corrects}
+    return {
+        "format": FORMAT,
+        "case_id": content.case_id,
+        "task_id": content.task_id,
+        "element_id": content.element_id,
+        "action": content.action,
+        "actor": content.actor,
+        "actor_role": content.actor_role,
+        "recorded_at": format_timestamp(content.recorded_at),
+        "payload": content.payload,
+        "evidence": list(content.evidence),
+        "corrects": content.corrects,
+    }
 
 
 def content_hash(content: Content) -> str:
@@ -162,8 +175,10 @@ def link_hash(chain: Scope, seq: int, prev: str, content_digest: str) -> str:
 def _validate_content(content: Content, next_global_seq: int) -> Content:
     if not all(isinstance(text, str) and text for text in (content.action, content.actor)):
         raise InvalidInput("记录须有动作和操作人", "a record needs a non-empty action and actor")
-    if not all(v is None or isinstance(v, str) for v in
-               (content.case_id, content.task_id, content.element_id, content.actor_role)):
+    if not all(
+        v is None or isinstance(v, str)
+        for v in (content.case_id, content.task_id, content.element_id, content.actor_role)
+    ):
         raise InvalidInput("标识须为字符串", "identifiers must be str or None")
     if not isinstance(content.payload, dict):
         raise InvalidInput("payload 必须是 JSON 对象", "payload must be a JSON object (dict)")
@@ -175,8 +190,12 @@ def _validate_content(content: Content, next_global_seq: int) -> Content:
         raise InvalidInput("更正记录必须指向更早的记录", "corrects must name an earlier global sequence")
     format_timestamp(content.recorded_at)
     payload = json.loads(canonical_json(content.payload))  # a private deep copy, JSON-native
-    return replace(content, recorded_at=content.recorded_at.astimezone(UTC), payload=payload,
-                   evidence=tuple(content.evidence))
+    return replace(
+        content,
+        recorded_at=content.recorded_at.astimezone(UTC),
+        payload=payload,
+        evidence=tuple(content.evidence),
+    )
 
 
 def chain_next(content: Content, *, global_head: Link | None, case_head: Link | None = None) -> Entry:
@@ -201,20 +220,33 @@ class _Problem:
     missing: int | None = None  # the sequence expected here, when the order broke
 
 
-def _check_link(chain: Scope, label: tuple[str, str], head: Link | None, link: tuple[Any, Any, Any],
-                entry: Entry, digest: str | None) -> _Problem | Link:
+def _check_link(
+    chain: Scope,
+    label: tuple[str, str],
+    head: Link | None,
+    link: tuple[Any, Any, Any],
+    entry: Entry,
+    digest: str | None,
+) -> _Problem | Link:
     """Check one (seq, prev, hash) link; ``digest``: recomputed content hash (None: checked elsewhere)."""
     (seq, prev, claimed), expected, (zh, en) = link, (1 if head is None else head.seq + 1), label
     if seq != expected:
-        return _Problem(expected, f"{zh}第 {expected} 条处顺序中断（发现第 {seq} 条）",
-                        f"{en}sequence breaks at {expected} (found {seq})", expected)
+        return _Problem(
+            expected,
+            f"{zh}第 {expected} 条处顺序中断（发现第 {seq} 条）",
+            f"{en}sequence breaks at {expected} (found {seq})",
+            expected,
+        )
     if digest is not None and digest != entry.content_hash:
         return _Problem(seq, f"{zh}第 {seq} 条记录的内容被改动", f"{en}entry {seq}: content changed")
     if head is None and prev != GENESIS:
         return _Problem(seq, f"{zh}第 {seq} 条的创世哈希错误", f"{en}entry {seq} has a wrong genesis")
     if head is not None and prev != head.hash:
-        return _Problem(seq, f"{zh}第 {seq} 条的前序哈希不符（前一条被删除、替换或调换）",
-                        f"{en}entry {seq} does not follow the one before (deleted, replaced or moved)")
+        return _Problem(
+            seq,
+            f"{zh}第 {seq} 条的前序哈希不符（前一条被删除、替换或调换）",
+            f"{en}entry {seq} does not follow the one before (deleted, replaced or moved)",
+        )
     if claimed != link_hash(chain, seq, prev, entry.content_hash):
         return _Problem(seq, f"{zh}第 {seq} 条的链哈希不符", f"{en}entry {seq} has a wrong link hash")
     return Link(seq, claimed)
@@ -251,8 +283,11 @@ class _Walk:
             return result
         corrects = entry.content.corrects
         if corrects is not None and not (isinstance(corrects, int) and 1 <= corrects < result.seq):
-            return _Problem(result.seq, f"第 {result.seq} 条更正记录未指向更早的记录",
-                            f"entry {result.seq} corrects no earlier entry")
+            return _Problem(
+                result.seq,
+                f"第 {result.seq} 条更正记录未指向更早的记录",
+                f"entry {result.seq} corrects no earlier entry",
+            )
         return result
 
     def _step_case(self, entry: Entry, digest: str | None, bad: int) -> _Problem | None:

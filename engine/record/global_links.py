@@ -29,13 +29,19 @@ def _global_problem(entry: Entry, head: Link | None) -> tuple[int, str, str] | N
     expected, prev = (1, GENESIS) if head is None else (head.seq + 1, head.hash)
     seq = entry.global_seq
     if seq != expected:
-        return expected, f"第 {expected} 条记录缺失或顺序中断（发现第 {seq} 条）", \
-            f"entry {expected} is missing or out of order (found {seq})"
+        return (
+            expected,
+            f"第 {expected} 条记录缺失或顺序中断（发现第 {seq} 条）",
+            f"entry {expected} is missing or out of order (found {seq})",
+        )
     if _content_changed(entry):
         return seq, f"第 {seq} 条记录的内容被改动", f"entry {seq}: content changed"
     if entry.global_prev != prev:
-        return seq, f"第 {seq} 条的前序哈希不符（之前的记录被改写）", \
-            f"entry {seq} does not follow the one before (an earlier entry was rewritten)"
+        return (
+            seq,
+            f"第 {seq} 条的前序哈希不符（之前的记录被改写）",
+            f"entry {seq} does not follow the one before (an earlier entry was rewritten)",
+        )
     if entry.global_hash != link_hash("global", seq, prev, entry.content_hash):
         return seq, f"第 {seq} 条的链哈希不符", f"entry {seq} has a wrong link hash"
     return None
@@ -57,7 +63,7 @@ class LinkProof:
     """``links``: the recomputed global link at each wanted sequence the proof reaches."""
 
     ok: bool
-    end: int = 0                                  # the last global sequence the proof reaches
+    end: int = 0  # the last global sequence the proof reaches
     links: dict[int, str] = field(default_factory=dict)
     bad_case_seq: int | None = None
     reason_zh: str = ""
@@ -66,9 +72,12 @@ class LinkProof:
 
 def _broken(entry: Entry, why_zh: str, why_en: str) -> LinkProof:
     seq = entry.case_seq
-    return LinkProof(False, bad_case_seq=seq,
-                     reason_zh=f"办件第 {seq} 条（全局第 {entry.global_seq} 条）{why_zh}",
-                     reason_en=f"case entry {seq} (global {entry.global_seq}) {why_en}")
+    return LinkProof(
+        False,
+        bad_case_seq=seq,
+        reason_zh=f"办件第 {seq} 条（全局第 {entry.global_seq} 条）{why_zh}",
+        reason_en=f"case entry {seq} (global {entry.global_seq}) {why_en}",
+    )
 
 
 def link_case_to_heads(entries: Sequence[Entry], hashes: Sequence[str], wanted: Collection[int]) -> LinkProof:
@@ -85,8 +94,9 @@ def link_case_to_heads(entries: Sequence[Entry], hashes: Sequence[str], wanted: 
         seq += 1
         entry = by_seq.get(seq)
         if entry is not None and (digest != entry.content_hash or entry.global_prev != link):
-            return _broken(entry, "不在签名链头所认可的记录链上",
-                           "is not on the chain the signed head vouches for")
+            return _broken(
+                entry, "不在签名链头所认可的记录链上", "is not on the chain the signed head vouches for"
+            )
         link = link_hash("global", seq, link, digest)
         if entry is not None and link != entry.global_hash:
             return _broken(entry, "的全局链哈希不符", "has a wrong global link hash")

@@ -23,7 +23,7 @@ from engine.errors import InvalidInput
 
 DEFAULT_EVERY_ENTRIES = 100
 DEFAULT_EVERY_MINUTES = 10
-GRACE = timedelta(minutes=1)        # a few scheduler checks (every few seconds) fit in it
+GRACE = timedelta(minutes=1)  # a few scheduler checks (every few seconds) fit in it
 Trigger = Literal["entries", "minutes"]
 
 
@@ -37,8 +37,10 @@ class HeadPolicy:
     def __post_init__(self) -> None:
         for value in (self.every_entries, self.every_minutes):
             if type(value) is not int or not 1 <= value <= 1_000_000:
-                raise InvalidInput("签名链头间隔须为 1 至 1000000 之间的整数",
-                                   "head intervals must be whole numbers from 1 to 1,000,000")
+                raise InvalidInput(
+                    "签名链头间隔须为 1 至 1000000 之间的整数",
+                    "head intervals must be whole numbers from 1 to 1,000,000",
+                )
 
     @property
     def window(self) -> timedelta:

@@ -50,11 +50,16 @@ class SignedHead:
 
     def statement(self) -> bytes:
         """The exact bytes that were signed."""
-        return canonical_json({
-            "purpose": PURPOSE, "algorithm": ALGORITHM, "global_seq": self.global_seq,
-            "head_hash": self.head_hash, "signed_at": format_timestamp(self.signed_at),
-            "key_fingerprint": self.key_fingerprint,
-        })
+        return canonical_json(
+            {
+                "purpose": PURPOSE,
+                "algorithm": ALGORITHM,
+                "global_seq": self.global_seq,
+                "head_hash": self.head_hash,
+                "signed_at": format_timestamp(self.signed_at),
+                "key_fingerprint": self.key_fingerprint,
+            }
+        )
 
     def to_json(self) -> str:
         document = json.loads(self.statement())
@@ -101,7 +106,8 @@ def _signed_head_from(document: dict[str, Any]) -> SignedHead:
 def generate_key() -> bytes:
     """A new Ed25519 private key as unencrypted PKCS#8 PEM (store it as a secret)."""
     return Ed25519PrivateKey.generate().private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
 
 
 def load_private_key(pem: bytes, password: bytes | None = None) -> Ed25519PrivateKey:
@@ -126,7 +132,8 @@ def load_public_key(pem: bytes) -> Ed25519PublicKey:
 
 def public_key_pem(private: Ed25519PrivateKey) -> bytes:
     return private.public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
 
 
 def key_fingerprint(public: Ed25519PublicKey) -> str:
@@ -134,8 +141,9 @@ def key_fingerprint(public: Ed25519PublicKey) -> str:
     return hashlib.sha256(raw).hexdigest()
 
 
-def sign_head(private: Ed25519PrivateKey, *, global_seq: int, head_hash: str,
-              signed_at: datetime) -> SignedHead:
+def sign_head(
+    private: Ed25519PrivateKey, *, global_seq: int, head_hash: str, signed_at: datetime
+) -> SignedHead:
     """Sign "the global chain's link at ``global_seq`` is ``head_hash``"."""
     if type(global_seq) is not int or global_seq < 1:
         raise InvalidInput("链头序号须为正整数", "global_seq must be a positive integer")
@@ -202,8 +210,9 @@ def _tap(entries: Iterable[Entry], wanted: dict[int, str], seen: dict[int, str])
         yield entry
 
 
-def check_chain_against_head(entries: Iterable[Entry], signed: SignedHead, *,
-                             public_pem: bytes) -> VerifyResult:
+def check_chain_against_head(
+    entries: Iterable[Entry], signed: SignedHead, *, public_pem: bytes
+) -> VerifyResult:
     """Verify the global chain, then that its link at the signed sequence is the signed one.
 
     Catches what ``verify_chain`` cannot: a consistent rewrite of the whole chain, and
@@ -212,16 +221,21 @@ def check_chain_against_head(entries: Iterable[Entry], signed: SignedHead, *,
     return check_chain_against_heads(entries, [signed], public_pem=public_pem)
 
 
-def check_chain_against_heads(entries: Iterable[Entry], heads: Sequence[SignedHead], *,
-                              public_pem: bytes) -> VerifyResult:
+def check_chain_against_heads(
+    entries: Iterable[Entry], heads: Sequence[SignedHead], *, public_pem: bytes
+) -> VerifyResult:
     """:func:`check_chain_against_head` for several heads in one walk (e.g. the newest kept head
     and a head file); the first head that does not hold is named."""
     public = load_public_key(public_pem)
     for signed in heads:
         if not head_is_signed_by(public, signed):
             seq = signed.global_seq
-            return VerifyResult(False, seq, f"链头签名无效（第 {seq} 条处的链头）",
-                                f"the head signature is invalid (the head at entry {seq})")
+            return VerifyResult(
+                False,
+                seq,
+                f"链头签名无效（第 {seq} 条处的链头）",
+                f"the head signature is invalid (the head at entry {seq})",
+            )
     seen: dict[int, str] = {}
     result = verify_chain(_tap(entries, {h.global_seq: h.head_hash for h in heads}, seen))
     if not result.ok:
@@ -235,14 +249,20 @@ def check_chain_against_heads(entries: Iterable[Entry], heads: Sequence[SignedHe
     return result
 
 
-def _head_problem(signed: SignedHead, found: str | None, result: VerifyResult,
-                  holding: SignedHead | None) -> VerifyResult | None:
+def _head_problem(
+    signed: SignedHead, found: str | None, result: VerifyResult, holding: SignedHead | None
+) -> VerifyResult | None:
     """``holding``: the nearest earlier head that still matches (it narrows down where)."""
     seq = signed.global_seq
     if found is None:
-        return VerifyResult(False, seq, f"记录链在第 {result.checked} 条结束，缺少已签名的第 {seq} 条",
-                            f"the chain ends at {result.checked}; signed entry {seq} is missing",
-                            result.checked, result.head)
+        return VerifyResult(
+            False,
+            seq,
+            f"记录链在第 {result.checked} 条结束，缺少已签名的第 {seq} 条",
+            f"the chain ends at {result.checked}; signed entry {seq} is missing",
+            result.checked,
+            result.head,
+        )
     if found == signed.head_hash:
         return None
     zh, en = "", ""
@@ -250,6 +270,11 @@ def _head_problem(signed: SignedHead, found: str | None, result: VerifyResult,
         after = holding.global_seq
         zh = f"（第 {after} 条处的链头仍相符：改写在第 {after + 1}–{seq} 条之间）"
         en = f" (the head at entry {after} still holds: the rewrite lies in entries {after + 1}–{seq})"
-    return VerifyResult(False, seq, f"记录链在第 {seq} 条或之前被改写，与签名链头不符{zh}",
-                        f"the chain was rewritten at or before entry {seq}: it no longer matches "
-                        f"the signed head{en}", result.checked, result.head)
+    return VerifyResult(
+        False,
+        seq,
+        f"记录链在第 {seq} 条或之前被改写，与签名链头不符{zh}",
+        f"the chain was rewritten at or before entry {seq}: it no longer matches the signed head{en}",
+        result.checked,
+        result.head,
+    )

@@ -28,7 +28,7 @@ from engine.record.head_policy import Coverage, HeadPolicy, head_due
 from engine.record.head_signature import SignedHead, head_is_signed_by, key_fingerprint, sign_head
 from engine.record.signing_key import signing_key
 
-CHECK_SECONDS = 5   # how often the scheduler asks whether a head is due
+CHECK_SECONDS = 5  # how often the scheduler asks whether a head is due
 
 
 def head_policy(settings: Settings) -> HeadPolicy:
@@ -61,9 +61,11 @@ def _start(public: Ed25519PublicKey, previous: SignedHead | None) -> Link | None
     if previous is None:
         return None
     if not head_is_signed_by(public, previous):
-        raise _refuse(f"保存的第 {previous.global_seq} 条处的链头签名无效（链头表被改动）",
-                      f"the kept head at entry {previous.global_seq} has an invalid signature "
-                      "(the heads table was altered)")
+        raise _refuse(
+            f"保存的第 {previous.global_seq} 条处的链头签名无效（链头表被改动）",
+            f"the kept head at entry {previous.global_seq} has an invalid signature "
+            "(the heads table was altered)",
+        )
     return Link(previous.global_seq, previous.head_hash)
 
 
@@ -88,8 +90,10 @@ def sign_head_now(ctx: AppContext, reason: str) -> SignedHead | None:
     if tip is None or isinstance(tip, SignedHead):
         return tip
     if not tip.ok or tip.head is None:
-        raise _refuse(f"记录链在第 {tip.first_bad_sequence} 条校验失败：{tip.reason_zh}",
-                      f"the record chain fails at entry {tip.first_bad_sequence}: {tip.reason_en}")
+        raise _refuse(
+            f"记录链在第 {tip.first_bad_sequence} 条校验失败：{tip.reason_zh}",
+            f"the record chain fails at entry {tip.first_bad_sequence}: {tip.reason_en}",
+        )
     head = sign_head(key, global_seq=tip.head.seq, head_hash=tip.head.hash, signed_at=ctx.clock())
     with ctx.uow() as uow:
         kept: SignedHead = uow.heads.add(head, reason)

@@ -27,8 +27,14 @@ class HeadRepository:
     def add(self, head: SignedHead, reason: str) -> SignedHead:
         """Keep ``head``; if a head at its position is already kept, that one is returned."""
         dialect = postgresql if self.conn.dialect.name == "postgresql" else sqlite
-        values = {"global_seq": head.global_seq, "head_hash": head.head_hash, "signed_at": head.signed_at,
-                  "key_fingerprint": head.key_fingerprint, "signature": head.signature, "reason": reason}
+        values = {
+            "global_seq": head.global_seq,
+            "head_hash": head.head_hash,
+            "signed_at": head.signed_at,
+            "key_fingerprint": head.key_fingerprint,
+            "signature": head.signature,
+            "reason": reason,
+        }
         self.conn.execute(dialect.insert(table).values(**values).on_conflict_do_nothing())
         kept = self.at(head.global_seq)
         assert kept is not None
@@ -73,9 +79,12 @@ class HeadRepository:
     def content_hashes(self, after: int, upto: int, batch: int = 20000) -> Iterator[str]:
         """The content hash of every entry with ``after < seq <= upto``, in order."""
         while after < upto:
-            query = (select(t.records.c.seq, t.records.c.content_hash)
-                     .where(t.records.c.seq > after, t.records.c.seq <= upto)
-                     .order_by(t.records.c.seq).limit(batch))
+            query = (
+                select(t.records.c.seq, t.records.c.content_hash)
+                .where(t.records.c.seq > after, t.records.c.seq <= upto)
+                .order_by(t.records.c.seq)
+                .limit(batch)
+            )
             rows = self.conn.execute(query).all()
             if not rows:
                 return
@@ -89,15 +98,26 @@ class HeadRepository:
         upload's, of the same case, listing the file) and webhook events ("outbox", entry, stream:
         the entry must exist, of the same case)."""
         r = t.records
-        files = (select(evidence.c.record_seq, evidence.c.sha256)
-                 .select_from(evidence.outerjoin(r, r.c.seq == evidence.c.record_seq))
-                 .where(evidence.c.record_seq > global_seq,
-                        or_(r.c.seq.is_(None), func.coalesce(r.c.case_id, "-") != evidence.c.case_id,
-                            r.c.evidence.not_like(literal("%") + evidence.c.sha256 + literal("%")))))
-        events = (select(outbox.c.record_seq, outbox.c.stream)
-                  .select_from(outbox.outerjoin(r, r.c.seq == outbox.c.record_seq))
-                  .where(outbox.c.record_seq > global_seq,
-                         or_(r.c.seq.is_(None), func.coalesce(r.c.case_id, "-") != outbox.c.stream)))
+        files = (
+            select(evidence.c.record_seq, evidence.c.sha256)
+            .select_from(evidence.outerjoin(r, r.c.seq == evidence.c.record_seq))
+            .where(
+                evidence.c.record_seq > global_seq,
+                or_(
+                    r.c.seq.is_(None),
+                    func.coalesce(r.c.case_id, "-") != evidence.c.case_id,
+                    r.c.evidence.not_like(literal("%") + evidence.c.sha256 + literal("%")),
+                ),
+            )
+        )
+        events = (
+            select(outbox.c.record_seq, outbox.c.stream)
+            .select_from(outbox.outerjoin(r, r.c.seq == outbox.c.record_seq))
+            .where(
+                outbox.c.record_seq > global_seq,
+                or_(r.c.seq.is_(None), func.coalesce(r.c.case_id, "-") != outbox.c.stream),
+            )
+        )
         found = {("evidence", row.record_seq, row.sha256) for row in self.conn.execute(files)}
         found |= {("outbox", row.record_seq, row.stream) for row in self.conn.execute(events)}
         return sorted(found, key=lambda item: (item[1], item[0], item[2]))

@@ -26,7 +26,7 @@ def signing_key(settings: Settings, *, create: bool = True) -> Ed25519PrivateKey
         try:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         except FileExistsError:
-            pass                                  # another process made it just now
+            pass  # another process made it just now
         else:
             with os.fdopen(fd, "wb") as out:
                 out.write(generate_key())

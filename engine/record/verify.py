@@ -39,8 +39,17 @@ from engine.record.head_signature import (
 from engine.record.heads import head_coverage, head_policy, sign_head_now
 from engine.record.signing_key import own_public_pem, signing_key
 
-__all__ = ["ZONE", "HeadExport", "RecordAudit", "audit_record", "export_signed_head", "read_head_file",
-           "signing_key", "verify_against_head", "verify_records"]
+__all__ = [
+    "ZONE",
+    "HeadExport",
+    "RecordAudit",
+    "audit_record",
+    "export_signed_head",
+    "read_head_file",
+    "signing_key",
+    "verify_against_head",
+    "verify_records",
+]
 
 PUBLIC_KEY_NAME = "records-ed25519.pub.pem"
 
@@ -49,7 +58,7 @@ PUBLIC_KEY_NAME = "records-ed25519.pub.pem"
 class HeadExport:
     path: Path
     head: SignedHead
-    record_seq: int          # the audit.head-exported entry
+    record_seq: int  # the audit.head-exported entry
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,9 +87,11 @@ def verify_records(ctx: AppContext, case_id: str | None = None) -> VerifyResult:
 def _verifying_pem(ctx: AppContext, uow: UnitOfWork, public_pem: bytes | None) -> bytes | None:
     pem = public_pem or own_public_pem(ctx.settings)
     if pem is None and uow.heads.latest() is not None:
-        raise NotFound("有已签名的链头，但没有验签公钥（请用 --public-key 指定）",
-                       "Signed heads are kept but there is no verifying key (give --public-key)",
-                       code="signing-key-missing")
+        raise NotFound(
+            "有已签名的链头，但没有验签公钥（请用 --public-key 指定）",
+            "Signed heads are kept but there is no verifying key (give --public-key)",
+            code="signing-key-missing",
+        )
     return pem
 
 
@@ -89,13 +100,19 @@ def _witness_problems(uow: UnitOfWork, after: int) -> list[tuple[int, str, str]]
     for kind, seq, value in uow.heads.witnesses_after(after):
         evidence = kind == "evidence"
         what_zh, what_en = ("证据文件", "evidence file") if evidence else ("推送事件", "webhook event")
-        problems.append((seq, f"第 {seq} 条记录缺失或被改写：{what_zh} {value[:16]} 指向它",
-                         f"entry {seq} is missing or was rewritten: {what_en} {value[:16]} points at it"))
+        problems.append(
+            (
+                seq,
+                f"第 {seq} 条记录缺失或被改写：{what_zh} {value[:16]} 指向它",
+                f"entry {seq} is missing or was rewritten: {what_en} {value[:16]} points at it",
+            )
+        )
     return sorted(problems)
 
 
-def audit_record(ctx: AppContext, head_json: bytes | None = None,
-                 public_pem: bytes | None = None) -> RecordAudit:
+def audit_record(
+    ctx: AppContext, head_json: bytes | None = None, public_pem: bytes | None = None
+) -> RecordAudit:
     """The whole record against every kept head of the key (the newest says how far they cover)
     and ``head_json``, a head file, when given."""
     external = SignedHead.from_json(head_json) if head_json is not None else None
@@ -103,13 +120,19 @@ def audit_record(ctx: AppContext, head_json: bytes | None = None,
     with ctx.uow(readonly=True) as uow:
         pem = _verifying_pem(ctx, uow, public_pem)
         if pem is None and external is not None:
-            raise NotFound("没有验签公钥（请用 --public-key 指定）", "No verifying key (give --public-key)",
-                           code="signing-key-missing")
+            raise NotFound(
+                "没有验签公钥（请用 --public-key 指定）",
+                "No verifying key (give --public-key)",
+                code="signing-key-missing",
+            )
         kept: list[SignedHead] = uow.heads.signed_by(key_fingerprint(load_public_key(pem))) if pem else []
         latest = kept[-1] if kept else None
         heads = kept + ([external] if external is not None else [])
-        result = check_chain_against_heads(uow.records.all(), heads, public_pem=pem) if pem and heads \
+        result = (
+            check_chain_against_heads(uow.records.all(), heads, public_pem=pem)
+            if pem and heads
             else verify_chain(uow.records.all())
+        )
         coverage = head_coverage(uow, latest, policy)
         witnesses = _witness_problems(uow, coverage.head_seq)
     return RecordAudit(result, latest, coverage, heads_overdue(policy, coverage, ctx.clock()), witnesses)
@@ -139,9 +162,12 @@ def export_signed_head(ctx: AppContext) -> HeadExport | None:
     key = signing_key(ctx.settings)
     result = verify_records(ctx)
     if not result.ok:
-        raise StepFailed(f"记录链在第 {result.first_bad_sequence} 条校验失败，拒绝签名：{result.reason_zh}",
-                         f"The record chain fails at entry {result.first_bad_sequence}; not signing it: "
-                         f"{result.reason_en}", code="record-chain-broken")
+        raise StepFailed(
+            f"记录链在第 {result.first_bad_sequence} 条校验失败，拒绝签名：{result.reason_zh}",
+            f"The record chain fails at entry {result.first_bad_sequence}; not signing it: "
+            f"{result.reason_en}",
+            code="record-chain-broken",
+        )
     signed = sign_head_now(ctx, "export")
     if signed is None:
         return None
@@ -150,9 +176,17 @@ def export_signed_head(ctx: AppContext) -> HeadExport | None:
     _write_atomically(path, signed.to_json().encode("utf-8") + b"\n")
     _write_atomically(path.with_name(PUBLIC_KEY_NAME), public_key_pem(key))
     with ctx.uow() as uow:
-        entry = record(ctx, uow, RecordDraft(
-            action="audit.head-exported", actor=SYSTEM.user_id, actor_role="system",
-            payload={"file": path.name, "head": json.loads(signed.to_json())}), now)
+        entry = record(
+            ctx,
+            uow,
+            RecordDraft(
+                action="audit.head-exported",
+                actor=SYSTEM.user_id,
+                actor_role="system",
+                payload={"file": path.name, "head": json.loads(signed.to_json())},
+            ),
+            now,
+        )
         uow.commit()
     return HeadExport(path, signed, entry.global_seq)
 
@@ -161,5 +195,6 @@ def read_head_file(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except OSError as exc:
-        raise InvalidInput(f"无法读取签名链头文件：{path}",
-                           f"Cannot read the signed head file {path}") from exc
+        raise InvalidInput(
+            f"无法读取签名链头文件：{path}", f"Cannot read the signed head file {path}"
+        ) from exc

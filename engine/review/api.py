@@ -26,20 +26,28 @@ def _ctx() -> AppContext:
 
 
 class CorrectionIn(Schema):
-    facts = Dict(keys=String(), required=True,
-                 metadata={"description": "fact name -> corrected value, e.g. {\"hearingHeld\": false}"})
-    reason = String(required=True, validate=Length(2, 500),
-                    metadata={"description": "why the recorded fact was wrong (recorded)"})
+    facts = Dict(
+        keys=String(),
+        required=True,
+        metadata={"description": 'fact name -> corrected value, e.g. {"hearingHeld": false}'},
+    )
+    reason = String(
+        required=True,
+        validate=Length(2, 500),
+        metadata={"description": "why the recorded fact was wrong (recorded)"},
+    )
 
 
 class CorrectionOut(Schema):
     case_id = String()
     seq = Integer(metadata={"description": "the case's record entry fact.corrected"})
     facts = Dict(keys=String(), metadata={"description": "fact -> {from, to}"})
-    lowered = List(String(), metadata={"description": "requirements the correction lowered "
-                                                      "(legal-review, whole-video)"})
-    sent_to_review = String(allow_none=True, metadata={"description": "the legal-review element the case "
-                                                                      "was moved to, if it was"})
+    lowered = List(
+        String(), metadata={"description": "requirements the correction lowered (legal-review, whole-video)"}
+    )
+    sent_to_review = String(
+        allow_none=True, metadata={"description": "the legal-review element the case was moved to, if it was"}
+    )
     tasks = List(Nested(TaskOut))
 
 
@@ -50,12 +58,22 @@ class CorrectionOut(Schema):
 @corrections_api.output(CorrectionOut)
 @corrections_api.doc(
     summary="事实更正: an approver corrects facts of a running case, with a reason; the case then needs a "
-            "legal review (recorded as fact.corrected)",
-    responses={200: "corrected; the case now needs a legal review",
-               400: "no fact, not a fact (a review or decision field), no reason, or nothing changes",
-               403: "not an approver, or the decision is made (recorded on the case)",
-               404: "no such case", 409: "the case is not running, or changed meanwhile"})
+    "legal review (recorded as fact.corrected)",
+    responses={
+        200: "corrected; the case now needs a legal review",
+        400: "no fact, not a fact (a review or decision field), no reason, or nothing changes",
+        403: "not an approver, or the decision is made (recorded on the case)",
+        404: "no such case",
+        409: "the case is not running, or changed meanwhile",
+    },
+)
 def correct(case_id: str, body: dict[str, Any]) -> Any:
     done = fact_corrections.correct_facts(_ctx(), case_id, body["facts"], body["reason"], current_actor())
-    return {"case_id": done.case_id, "seq": done.seq, "facts": done.facts, "lowered": done.lowered,
-            "sent_to_review": done.sent_to_review, "tasks": [_task(t) for t in done.tasks]}
+    return {
+        "case_id": done.case_id,
+        "seq": done.seq,
+        "facts": done.facts,
+        "lowered": done.lowered,
+        "sent_to_review": done.sent_to_review,
+        "tasks": [_task(t) for t in done.tasks],
+    }

@@ -20,14 +20,14 @@ from typing import Any
 from engine.compliance import parse_model
 from engine.errors import InvalidInput
 
-ConditionEvaluator = Callable[[str, Mapping[str, Any]], bool]   # (condition source, variables) -> holds?
+ConditionEvaluator = Callable[[str, Mapping[str, Any]], bool]  # (condition source, variables) -> holds?
 
 
 @dataclass(frozen=True)
 class MajorCheck:
     gateway: str
-    major: tuple[str, ...]          # conditions of the sanxiang.major=true flows
-    other: tuple[str, ...]          # conditions of the gateway's other flows
+    major: tuple[str, ...]  # conditions of the sanxiang.major=true flows
+    other: tuple[str, ...]  # conditions of the gateway's other flows
     default_is_major: bool
 
 
@@ -52,7 +52,7 @@ class Catalogue:
 def _true(source: str, variables: Mapping[str, Any], evaluate: ConditionEvaluator) -> bool:
     try:
         return evaluate(source, variables) is True
-    except InvalidInput:        # an expression error (InvalidExpression): fail closed, the case is major
+    except InvalidInput:  # an expression error (InvalidExpression): fail closed, the case is major
         return True
 
 
@@ -89,16 +89,19 @@ def evaluate_quietly(source: str, variables: Mapping[str, Any], evaluate: Condit
 
 def read_catalogue(xml: bytes) -> Catalogue:
     model = parse_model(xml)
-    if isinstance(model, list):          # deployed diagrams always parse; an unreadable one has no catalogue
+    if isinstance(model, list):  # deployed diagrams always parse; an unreadable one has no catalogue
         return Catalogue(())
     checks = []
     for gateway in model.with_role("major-check"):
         flows = [model.flows[f] for f in gateway.outgoing if f in model.flows]
         major = [f for f in flows if f.properties.get("sanxiang.major") == "true"]
         major_ids = {f.id for f in major}
-        checks.append(MajorCheck(
-            gateway=gateway.id,
-            major=tuple(f.condition for f in major if f.condition),
-            other=tuple(f.condition for f in flows if f.id not in major_ids and f.condition),
-            default_is_major=any(f.id == gateway.default_flow or not f.condition for f in major)))
+        checks.append(
+            MajorCheck(
+                gateway=gateway.id,
+                major=tuple(f.condition for f in major if f.condition),
+                other=tuple(f.condition for f in flows if f.id not in major_ids and f.condition),
+                default_is_major=any(f.id == gateway.default_flow or not f.condition for f in major),
+            )
+        )
     return Catalogue(tuple(checks))

@@ -56,11 +56,11 @@ NOT_FACTS = frozenset({*REVIEW_KEYS, *COORDINATION_FIELDS, "minutes"})
 @dataclass(frozen=True)
 class Corrected:
     case_id: str
-    seq: int                                  # the case's record entry ``fact.corrected``
-    facts: dict[str, dict[str, Any]]          # fact -> {"from": old, "to": new}
-    lowered: list[str]                        # requirements the correction lowered
-    sent_to_review: str | None                # the legal-review element the case was moved to
-    tasks: list[TaskRow]                      # the tasks that appeared
+    seq: int  # the case's record entry ``fact.corrected``
+    facts: dict[str, dict[str, Any]]  # fact -> {"from": old, "to": new}
+    lowered: list[str]  # requirements the correction lowered
+    sent_to_review: str | None  # the legal-review element the case was moved to
+    tasks: list[TaskRow]  # the tasks that appeared
 
 
 def _refuse(code: str, zh: str, en: str, **details: Any) -> ProcedureViolation:
@@ -76,18 +76,26 @@ def _check_request(values: Mapping[str, Any]) -> dict[str, Any]:
 
 def _check_case(uow: UnitOfWork, case: CaseRow, values: Mapping[str, Any], forbidden: frozenset[str]) -> None:
     if case.status != "running":
-        raise Conflict(f"只能更正在办办件的事实（当前状态：{case.status}）",
-                       f"Only a running case's facts can be corrected (this one is {case.status})",
-                       code="case-not-running")
+        raise Conflict(
+            f"只能更正在办办件的事实（当前状态：{case.status}）",
+            f"Only a running case's facts can be corrected (this one is {case.status})",
+            code="case-not-running",
+        )
     if any(t.role == "decision" and t.status == "completed" for t in uow.tasks.for_case(case.id)):
-        raise _refuse("correction-after-decision", "已作出决定的办件不能更正事实（须依法撤销或变更决定）",
-                      "The decision is made: its facts can no longer be corrected (the decision itself "
-                      "must be revoked or changed by law)")
+        raise _refuse(
+            "correction-after-decision",
+            "已作出决定的办件不能更正事实（须依法撤销或变更决定）",
+            "The decision is made: its facts can no longer be corrected (the decision itself "
+            "must be revoked or changed by law)",
+        )
     procedure = sorted(k for k in values if k in forbidden)
     if procedure:
-        raise InvalidInput(f"{'、'.join(procedure)} 是审核或决定程序本身的内容，不是可更正的事实",
-                           f"{', '.join(procedure)}: part of the review or decision procedure, not a fact "
-                           "to correct", code="correction-not-a-fact", details={"fields": procedure})
+        raise InvalidInput(
+            f"{'、'.join(procedure)} 是审核或决定程序本身的内容，不是可更正的事实",
+            f"{', '.join(procedure)}: part of the review or decision procedure, not a fact to correct",
+            code="correction-not-a-fact",
+            details={"fields": procedure},
+        )
 
 
 def _review_target(xml: str, here: list[str]) -> str | None:
@@ -96,8 +104,11 @@ def _review_target(xml: str, here: list[str]) -> str | None:
     reviews: list[str] = [e.id for e in model.with_role("legal-review")]
     decisions: set[str] = {e.id for e in model.with_role("decision")}
     if not reviews:
-        raise _refuse("correction-without-review", "该流程没有法制审核环节，更正后无法送审",
-                      "The process has no legal review to send the corrected case to")
+        raise _refuse(
+            "correction-without-review",
+            "该流程没有法制审核环节，更正后无法送审",
+            "The process has no legal review to send the corrected case to",
+        )
     if set(here) & set(reviews) or not decisions & reachable(graph, here, blocked=reviews):
         return None
     return next((r for r in reviews if decisions & reachable(graph, [r])), reviews[0])
@@ -135,10 +146,14 @@ def _correct(ctx: Any, case_id: str, values: dict[str, Any], reason: str, actor:
         before, ready = workflow.variables, {t.task_id for t in workflow.ready_tasks()}
         changes = {k: {"from": before.get(k), "to": v} for k, v in values.items() if before.get(k) != v}
         if not changes:
-            raise InvalidInput("更正的事实与现有记录相同", "The correction changes nothing",
-                               code="correction-changes-nothing")
-        target = _review_target(uow.processes.get(case.process_id).xml,
-                                sorted({w.element_id for w in workflow.waiting_at()}))
+            raise InvalidInput(
+                "更正的事实与现有记录相同",
+                "The correction changes nothing",
+                code="correction-changes-nothing",
+            )
+        target = _review_target(
+            uow.processes.get(case.process_id).xml, sorted({w.element_id for w in workflow.waiting_at()})
+        )
         workflow.hold_routes(ctx.catalogues.get(uow, case.process_id).major_routes())
         result = workflow.set_variables(values, now)
         if target is not None:
@@ -152,10 +167,27 @@ def _correct(ctx: Any, case_id: str, values: dict[str, Any], reason: str, actor:
         new = sync_tasks(step, workflow, ready, None)
         apply_effects(step, result)
         points, corrects = _corrects(uow, case.id, set(changes))
-        entry = record_step(step, workflow, RecordDraft(
-            action=rule.CORRECTION, actor=actor.user_id, actor_role="approver", case_id=case.id,
-            element_id=target, corrects=corrects, payload=step_payload(
-                result, new, facts=jsonable(changes), reason=reason, lowered=lowered, corrects=points,
-                sentToReview=target)), may_lower=True)
+        entry = record_step(
+            step,
+            workflow,
+            RecordDraft(
+                action=rule.CORRECTION,
+                actor=actor.user_id,
+                actor_role="approver",
+                case_id=case.id,
+                element_id=target,
+                corrects=corrects,
+                payload=step_payload(
+                    result,
+                    new,
+                    facts=jsonable(changes),
+                    reason=reason,
+                    lowered=lowered,
+                    corrects=points,
+                    sentToReview=target,
+                ),
+            ),
+            may_lower=True,
+        )
         uow.commit()
     return Corrected(case_id, entry.case_seq or 0, jsonable(changes), lowered, target, new)

@@ -32,14 +32,16 @@ LEGAL_REVIEW = "legal-review"
 WHOLE_VIDEO = "whole-video"
 REQUIREMENTS: dict[str, tuple[str, str]] = {
     LEGAL_REVIEW: ("须经法制审核（重大执法决定）", "a legal review before the decision (a major decision)"),
-    WHOLE_VIDEO: ("现场核查须全程录像（涉及生命健康或重大财产权益）",
-                  "a video of the whole on-site verification (life and health or major property)"),
+    WHOLE_VIDEO: (
+        "现场核查须全程录像（涉及生命健康或重大财产权益）",
+        "a video of the whole on-site verification (life and health or major property)",
+    ),
 }
 SITE_FLAGS: dict[str, tuple[str, str]] = {
     "lifeHealth": ("涉及生命健康", "life and health"),
     "majorProperty": ("涉及重大财产权益", "major property interests"),
 }
-CORRECTION = "fact.corrected"       # the record action of a correction
+CORRECTION = "fact.corrected"  # the record action of a correction
 _TRUE = frozenset({"true", "yes", "1", "是"})
 
 
@@ -77,9 +79,9 @@ class Mark:
     """What the record established after one step — each step's entry carries the whole fold, so the
     latest mark alone answers (the cost of a step does not grow with the case's history)."""
 
-    raised: frozenset[str]                  # what the step's facts raise
-    established: Mapping[str, Origin]       # in force: requirement -> the step that established it
-    review_for_good: bool                   # the case needs a legal review, whatever happens next
+    raised: frozenset[str]  # what the step's facts raise
+    established: Mapping[str, Origin]  # in force: requirement -> the step that established it
+    review_for_good: bool  # the case needs a legal review, whatever happens next
 
     @property
     def in_force(self) -> frozenset[str]:
@@ -89,8 +91,14 @@ class Mark:
 NO_MARK = Mark(frozenset(), {}, False)
 
 
-def next_mark(previous: Mark, step: Origin, holding: frozenset[str], *, correction: bool = False,
-              review_opened: bool = False) -> Mark:
+def next_mark(
+    previous: Mark,
+    step: Origin,
+    holding: frozenset[str],
+    *,
+    correction: bool = False,
+    review_opened: bool = False,
+) -> Mark:
     """The mark after ``step``, whose facts raise ``holding``.
 
     An ordinary step keeps everything in force and adds what it raises; a correction keeps in force only
@@ -109,18 +117,26 @@ def lowered(previous: Mark, holding: frozenset[str]) -> frozenset[str]:
 
 def mark_payload(mark: Mark) -> dict[str, Any]:
     """The mark as its record entry carries it (JSON)."""
-    return {"raised": sorted(mark.raised), "reviewForGood": mark.review_for_good,
-            "established": {r: {"seq": o.seq, "action": o.action, "actor": o.actor, "element": o.element}
-                            for r, o in sorted(mark.established.items())}}
+    return {
+        "raised": sorted(mark.raised),
+        "reviewForGood": mark.review_for_good,
+        "established": {
+            r: {"seq": o.seq, "action": o.action, "actor": o.actor, "element": o.element}
+            for r, o in sorted(mark.established.items())
+        },
+    }
 
 
 def _origin(value: Any, seq: int) -> Origin | None:
     if not isinstance(value, Mapping):
         return None
     at = value.get("seq")
-    return Origin(at if isinstance(at, int) else seq, str(value.get("action") or ""),
-                  str(value.get("actor") or ""), value.get("element") if isinstance(value.get("element"), str)
-                  else None)
+    return Origin(
+        at if isinstance(at, int) else seq,
+        str(value.get("action") or ""),
+        str(value.get("actor") or ""),
+        value.get("element") if isinstance(value.get("element"), str) else None,
+    )
 
 
 def mark_of(seq: int, payload: Mapping[str, Any]) -> Mark | None:
@@ -129,5 +145,6 @@ def mark_of(seq: int, payload: Mapping[str, Any]) -> Mark | None:
     if not isinstance(raised, list) or not isinstance(established, Mapping):
         return None
     origins = {r: o for r, o in ((r, _origin(v, seq)) for r, v in established.items()) if o is not None}
-    return Mark(frozenset(r for r in raised if isinstance(r, str)), origins,
-                payload.get("reviewForGood") is True)
+    return Mark(
+        frozenset(r for r in raised if isinstance(r, str)), origins, payload.get("reviewForGood") is True
+    )

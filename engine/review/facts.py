@@ -24,8 +24,15 @@ from engine.review.fact_rules import NO_MARK, Mark, Origin, mark_of
 
 REVIEW_ROLE = "legal-review"
 # the actions whose entries carry a mark: every step (``steps.record_step``) and the migration
-MARK_ACTIONS = ("case.started", "task.completed", "message.received", "timer.fired", "case.moved",
-                "case.migrated", rule.CORRECTION)
+MARK_ACTIONS = (
+    "case.started",
+    "task.completed",
+    "message.received",
+    "timer.fired",
+    "case.moved",
+    "case.migrated",
+    rule.CORRECTION,
+)
 
 
 def holding(ctx: Any, uow: UnitOfWork, process_id: int, facts: Mapping[str, Any]) -> frozenset[str]:
@@ -40,8 +47,9 @@ def latest_mark(uow: UnitOfWork, case_id: str) -> Mark | None:
     return mark_of(entry.case_seq or 0, entry.content.payload) if entry is not None else None
 
 
-def refuse_lowering(mark: Mark, lowered: frozenset[str], changed: list[str],
-                    names: Mapping[str, str]) -> ProcedureViolation:
+def refuse_lowering(
+    mark: Mark, lowered: frozenset[str], changed: list[str], names: Mapping[str, str]
+) -> ProcedureViolation:
     """The refusal of a step that would lower ``lowered``; ``names``: element id -> its name."""
     names_zh = "；".join(rule.REQUIREMENTS[r][0] for r in sorted(lowered))
     names_en = "; ".join(rule.REQUIREMENTS[r][1] for r in sorted(lowered))
@@ -56,8 +64,12 @@ def refuse_lowering(mark: Mark, lowered: frozenset[str], changed: list[str],
         f"{' (' + ', '.join(changed) + ')' if changed else ''} may not unset it. A wrong fact is corrected "
         "only by an approver's reasoned fact correction, which then goes to legal review",
         code="established-fact-lowered",
-        details={"lowered": sorted(lowered), "changed": changed,
-                 "establishedBy": [{"seq": o.seq, "element": o.element, "actor": o.actor} for o in origins]})
+        details={
+            "lowered": sorted(lowered),
+            "changed": changed,
+            "establishedBy": [{"seq": o.seq, "element": o.element, "actor": o.actor} for o in origins],
+        },
+    )
 
 
 def _name(origin: Origin, names: Mapping[str, str]) -> str:
@@ -69,8 +81,16 @@ def _names(ctx: Any, uow: UnitOfWork, process_id: int) -> dict[str, str]:
     return {e.element_id: e.name or e.element_id for e in elements}
 
 
-def mark_step(ctx: Any, uow: UnitOfWork, case: CaseRow, workflow: Any, draft: RecordDraft,
-              *, may_lower: bool = False, process_id: int | None = None) -> RecordDraft:
+def mark_step(
+    ctx: Any,
+    uow: UnitOfWork,
+    case: CaseRow,
+    workflow: Any,
+    draft: RecordDraft,
+    *,
+    may_lower: bool = False,
+    process_id: int | None = None,
+) -> RecordDraft:
     """``draft`` with its mark; refuses an ordinary step that lowers what the previous step raised.
 
     ``may_lower``: a correction (``fact.corrected``: lowers on purpose, and the case needs a review for
@@ -83,15 +103,29 @@ def mark_step(ctx: Any, uow: UnitOfWork, case: CaseRow, workflow: Any, draft: Re
     if lowered and not may_lower:
         raise refuse_lowering(previous, lowered, [], _names(ctx, uow, case.process_id))
     opened = any(t.element.role == REVIEW_ROLE for t in workflow.ready_tasks())
-    mark = rule.next_mark(previous, Origin(None, draft.action, draft.actor, draft.element_id), held,
-                          correction=draft.action == rule.CORRECTION, review_opened=opened)
-    return RecordDraft(draft.action, draft.actor, draft.actor_role, draft.case_id, draft.task_id,
-                       draft.element_id, {**draft.payload, **rule.mark_payload(mark)}, draft.evidence,
-                       draft.corrects)
+    mark = rule.next_mark(
+        previous,
+        Origin(None, draft.action, draft.actor, draft.element_id),
+        held,
+        correction=draft.action == rule.CORRECTION,
+        review_opened=opened,
+    )
+    return RecordDraft(
+        draft.action,
+        draft.actor,
+        draft.actor_role,
+        draft.case_id,
+        draft.task_id,
+        draft.element_id,
+        {**draft.payload, **rule.mark_payload(mark)},
+        draft.evidence,
+        draft.corrects,
+    )
 
 
 def lowering_guard(ctx: Any) -> Any:
     """A completion guard: refuse before running a step whose submitted facts lower an established one."""
+
     def guard(c: Any) -> None:
         variables = c.variables
         facts = {**variables, **c.data}
@@ -99,10 +133,18 @@ def lowering_guard(ctx: Any) -> Any:
         lowered = rule.lowered(previous, holding(ctx, c.uow, c.case.process_id, facts))
         if lowered:
             changed = [k for k, v in c.data.items() if variables.get(k) != v]
-            culprits = [k for k in changed if lowered - rule.lowered(previous, holding(
-                ctx, c.uow, c.case.process_id, {**facts, k: variables.get(k)}))]
-            raise refuse_lowering(previous, lowered, sorted(culprits or changed),
-                                  _names(ctx, c.uow, c.case.process_id))
+            culprits = [
+                k
+                for k in changed
+                if lowered
+                - rule.lowered(
+                    previous, holding(ctx, c.uow, c.case.process_id, {**facts, k: variables.get(k)})
+                )
+            ]
+            raise refuse_lowering(
+                previous, lowered, sorted(culprits or changed), _names(ctx, c.uow, c.case.process_id)
+            )
+
     return guard
 
 

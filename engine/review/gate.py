@@ -38,9 +38,9 @@ from engine.review.handlers import case_handlers
 from engine.review.rules import CONCLUSION_ZH, FactsDigest, check_review_form, facts_digest
 from engine.review.separation_of_duties import Touch, describe
 
-Guard = Callable[[Any], None]     # given an engine.tasks.claim_and_complete.Completion
+Guard = Callable[[Any], None]  # given an engine.tasks.claim_and_complete.Completion
 REVIEWER_GROUP = "legal-reviewer"
-PROCEDURE_ROLES = ("legal-review", "decision")      # their forms' fields are not facts
+PROCEDURE_ROLES = ("legal-review", "decision")  # their forms' fields are not facts
 COORDINATION_FIELDS = ("meetingAt", "attendees", "coordinationDecision")
 
 
@@ -109,9 +109,20 @@ class LegalReviewGate:
         return facts_digest({**c.variables, **c.data}, self.rules(c).procedure_fields)
 
     def _record(self, c: Any, action: str, payload: dict[str, Any]) -> None:
-        record(self.ctx, c.uow, RecordDraft(
-            action=action, actor=c.actor.user_id, actor_role=c.element.role or "", case_id=c.case.id,
-            task_id=c.task.id, element_id=c.task.element_id, payload=payload), self.ctx.clock())
+        record(
+            self.ctx,
+            c.uow,
+            RecordDraft(
+                action=action,
+                actor=c.actor.user_id,
+                actor_role=c.element.role or "",
+                case_id=c.case.id,
+                task_id=c.task.id,
+                element_id=c.task.element_id,
+                payload=payload,
+            ),
+            self.ctx.clock(),
+        )
 
     # -- the legal review ------------------------------------------------------------------------
     def review(self, c: Any) -> None:
@@ -119,13 +130,19 @@ class LegalReviewGate:
             return
         user = c.actor.user_id
         if REVIEWER_GROUP not in c.actor.groups:
-            raise _refuse("reviewer-not-legal-staff", f"用户 {user} 不是法制审核人员，不能作出法制审核",
-                          f"User {user} is not legal review staff and may not complete a legal review")
+            raise _refuse(
+                "reviewer-not-legal-staff",
+                f"用户 {user} 不是法制审核人员，不能作出法制审核",
+                f"User {user} is not legal review staff and may not complete a legal review",
+            )
         _refuse_handler(user, case_handlers(c.uow, c.case, c.process).get(user, ()))
         form = check_review_form(c.data)
         digest = self.facts(c)
-        self._record(c, "review.completed", {**form.as_payload(), "reviewer": user, "dataHash": digest.hash,
-                                             "facts": digest.facts})
+        self._record(
+            c,
+            "review.completed",
+            {**form.as_payload(), "reviewer": user, "dataHash": digest.hash, "facts": digest.facts},
+        )
 
     # -- the collective decision ---------------------------------------------------------------
     def coordination(self, c: Any) -> None:
@@ -133,14 +150,24 @@ class LegalReviewGate:
             return
         minutes = _text(c.data.get("minutes"))
         if not minutes:
-            raise InvalidInput("集体讨论须附会议纪要", "A collective decision needs its minutes attached",
-                               code="coordination-without-minutes")
+            raise InvalidInput(
+                "集体讨论须附会议纪要",
+                "A collective decision needs its minutes attached",
+                code="coordination-without-minutes",
+            )
         review = _latest(c.uow.records.for_case(c.case.id), "review.completed")
         digest = self.facts(c)
-        self._record(c, "coordination.completed", {
-            "minutes": minutes, **jsonable({k: c.data[k] for k in COORDINATION_FIELDS if k in c.data}),
-            "review": review.case_seq if review is not None else None,
-            "dataHash": digest.hash, "facts": digest.facts})
+        self._record(
+            c,
+            "coordination.completed",
+            {
+                "minutes": minutes,
+                **jsonable({k: c.data[k] for k in COORDINATION_FIELDS if k in c.data}),
+                "review": review.case_seq if review is not None else None,
+                "dataHash": digest.hash,
+                "facts": digest.facts,
+            },
+        )
 
     # -- the decision --------------------------------------------------------------------------
     def is_major(self, c: Any) -> bool:
@@ -152,17 +179,23 @@ class LegalReviewGate:
         entries = c.uow.records.for_case(c.case.id)
         review = _latest(entries, "review.completed")
         if review is None:
-            raise _refuse("decision-without-review", "重大执法决定未经法制审核，不得作出决定",
-                          "A major decision may not be made before a legal review")
+            raise _refuse(
+                "decision-without-review",
+                "重大执法决定未经法制审核，不得作出决定",
+                "A major decision may not be made before a legal review",
+            )
         basis = _basis(review, entries)
         digest = self.facts(c)
         if digest.hash != basis.content.payload.get("dataHash"):
             changed = digest.changed_since(basis.content.payload.get("facts") or {})
-            raise _refuse("review-outdated",
-                          f"法制审核（或集体讨论）后案件事实已变更（{'、'.join(changed)}），须重新审核",
-                          f"The facts changed after the legal review or collective decision "
-                          f"({', '.join(changed)}); the case must be reviewed again",
-                          changed=changed, review=review.case_seq)
+            raise _refuse(
+                "review-outdated",
+                f"法制审核（或集体讨论）后案件事实已变更（{'、'.join(changed)}），须重新审核",
+                f"The facts changed after the legal review or collective decision "
+                f"({', '.join(changed)}); the case must be reviewed again",
+                changed=changed,
+                review=review.case_seq,
+            )
         _refuse_review_by_handler(c, review)
 
 
@@ -170,10 +203,13 @@ def _refuse_handler(user: str, touches: tuple[Touch, ...]) -> None:
     if not touches:
         return
     how_zh, how_en = describe(touches)
-    raise _refuse("reviewer-handled-case", f"用户 {user} 办理过本案（{how_zh}），不得担任法制审核人员",
-                  f"User {user} handled this case ({how_en}) and may not review it (separation of duties)",
-                  handled=sorted({t.element for t in touches if t.element}),
-                  how=[{"how": t.how, "element": t.element, "seq": t.seq} for t in touches])
+    raise _refuse(
+        "reviewer-handled-case",
+        f"用户 {user} 办理过本案（{how_zh}），不得担任法制审核人员",
+        f"User {user} handled this case ({how_en}) and may not review it (separation of duties)",
+        handled=sorted({t.element for t in touches if t.element}),
+        how=[{"how": t.how, "element": t.element, "seq": t.seq} for t in touches],
+    )
 
 
 def _refuse_review_by_handler(c: Any, review: Any) -> None:
@@ -185,12 +221,15 @@ def _refuse_review_by_handler(c: Any, review: Any) -> None:
     if not touches:
         return
     how_zh, how_en = describe(touches)
-    raise _refuse("review-by-handler",
-                  f"法制审核人员 {reviewer} 办理过本案（{how_zh}），其审核不能作为决定的依据；"
-                  "须由未办理本案的法制审核人员重新审核",
-                  f"The legal reviewer {reviewer} handled this case ({how_en}): their review cannot "
-                  "ground the decision; a reviewer who did not handle the case must review it again",
-                  reviewer=reviewer, review=review.case_seq)
+    raise _refuse(
+        "review-by-handler",
+        f"法制审核人员 {reviewer} 办理过本案（{how_zh}），其审核不能作为决定的依据；"
+        "须由未办理本案的法制审核人员重新审核",
+        f"The legal reviewer {reviewer} handled this case ({how_en}): their review cannot "
+        "ground the decision; a reviewer who did not handle the case must review it again",
+        reviewer=reviewer,
+        review=review.case_seq,
+    )
 
 
 def _latest(entries: list[Any], action: str) -> Any:
@@ -201,22 +240,27 @@ def _basis(review: Any, entries: list[Any]) -> Any:
     """The record a decision rests on: a passed review, or the coordination after a rejecting one."""
     conclusion = review.content.payload.get("conclusion")
     if conclusion == "reject":
-        after = [e for e in entries if e.content.action == "coordination.completed"
-                 and (e.case_seq or 0) > (review.case_seq or 0)]
+        after = [
+            e
+            for e in entries
+            if e.content.action == "coordination.completed" and (e.case_seq or 0) > (review.case_seq or 0)
+        ]
         if after:
             return after[-1]
     if conclusion != "pass":
         label = CONCLUSION_ZH.get(str(conclusion), str(conclusion))
         rejected = conclusion == "reject"
-        raise _refuse("decision-after-failed-review",
-                      f"法制审核结论为“{label}”，不得作出决定" + ("（须经集体讨论）" if rejected else ""),
-                      f"The legal review concluded '{conclusion}': no decision may be made"
-                      + (" without a collective decision" if rejected else ""),
-                      conclusion=conclusion, review=review.case_seq)
+        raise _refuse(
+            "decision-after-failed-review",
+            f"法制审核结论为“{label}”，不得作出决定" + ("（须经集体讨论）" if rejected else ""),
+            f"The legal review concluded '{conclusion}': no decision may be made"
+            + (" without a collective decision" if rejected else ""),
+            conclusion=conclusion,
+            review=review.case_seq,
+        )
     return review
 
 
 def legal_review_guards(ctx: Any) -> tuple[Guard, ...]:
     """The guards for ``ctx`` (they record through it; the catalogue is read through ``ctx.catalogues``)."""
     return LegalReviewGate(ctx).guards()
-

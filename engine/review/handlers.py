@@ -21,9 +21,16 @@ def review_elements(process: Any) -> frozenset[str]:
 
 def case_handlers(uow: UnitOfWork, case: CaseRow, process: Any) -> dict[str, tuple[Touch, ...]]:
     """Everyone who handled ``case`` (``process``: its parsed process), with how they did."""
-    acts = [RecordedAct(e.case_seq or 0, e.content.action, e.content.actor, e.content.element_id,
-                        e.content.payload) for e in uow.records.for_case(case.id)]
+    acts = [
+        RecordedAct(
+            e.case_seq or 0, e.content.action, e.content.actor, e.content.element_id, e.content.payload
+        )
+        for e in uow.records.for_case(case.id)
+    ]
     reviews = review_elements(process)
-    tasks = [TaskHolder(t.element_id, t.assignee, t.completed_by) for t in uow.tasks.for_case(case.id)
-             if t.role != REVIEW_ROLE]
+    tasks = [
+        TaskHolder(t.element_id, t.assignee, t.completed_by)
+        for t in uow.tasks.for_case(case.id)
+        if t.role != REVIEW_ROLE
+    ]
     return who_handled(acts, tasks, case.started_by, reviews)

@@ -22,7 +22,7 @@ from typing import Any
 
 from engine.errors import InvalidInput
 
-CHECKLIST: tuple[tuple[str, str], ...] = (      # the seed's order (DOMAIN.md, "Legal review")
+CHECKLIST: tuple[tuple[str, str], ...] = (  # the seed's order (DOMAIN.md, "Legal review")
     ("主体合法", "the approving body is lawful"),
     ("事实清楚", "the main facts are clear"),
     ("证据确凿充分", "the evidence is conclusive and sufficient"),
@@ -44,13 +44,16 @@ REVIEW_KEYS = frozenset({*CHECK_KEYS, *NOTE_KEYS, "reviewConclusion", "reviewOpi
 
 @dataclass(frozen=True)
 class ReviewForm:
-    items: tuple[dict[str, Any], ...]      # {"item": 1, "label": "主体合法", "result": "pass", "note": ""}
+    items: tuple[dict[str, Any], ...]  # {"item": 1, "label": "主体合法", "result": "pass", "note": ""}
     conclusion: str
     opinion: str
 
     def as_payload(self) -> dict[str, Any]:
-        return {"checklist": [dict(i) for i in self.items], "conclusion": self.conclusion,
-                "opinion": self.opinion}
+        return {
+            "checklist": [dict(i) for i in self.items],
+            "conclusion": self.conclusion,
+            "opinion": self.opinion,
+        }
 
 
 def _text(value: Any) -> str:
@@ -64,18 +67,29 @@ def _refuse(code: str, zh: str, en: str, **details: Any) -> InvalidInput:
 def _items(data: Mapping[str, Any]) -> tuple[dict[str, Any], ...]:
     unanswered = [i + 1 for i, key in enumerate(CHECK_KEYS) if data.get(key) not in ITEM_RESULTS]
     if unanswered:
-        raise _refuse("review-checklist-incomplete",
-                      f"审核清单第 {'、'.join(map(str, unanswered))} 项未作答（通过 / 不通过 / 不适用）",
-                      f"checklist item(s) {', '.join(map(str, unanswered))} unanswered (pass / fail / na)",
-                      items=unanswered)
-    items = tuple({"item": i + 1, "label": CHECKLIST[i][0], "result": data[CHECK_KEYS[i]],
-                   "note": _text(data.get(NOTE_KEYS[i]))} for i in range(len(CHECKLIST)))
+        raise _refuse(
+            "review-checklist-incomplete",
+            f"审核清单第 {'、'.join(map(str, unanswered))} 项未作答（通过 / 不通过 / 不适用）",
+            f"checklist item(s) {', '.join(map(str, unanswered))} unanswered (pass / fail / na)",
+            items=unanswered,
+        )
+    items = tuple(
+        {
+            "item": i + 1,
+            "label": CHECKLIST[i][0],
+            "result": data[CHECK_KEYS[i]],
+            "note": _text(data.get(NOTE_KEYS[i])),
+        }
+        for i in range(len(CHECKLIST))
+    )
     silent = [i["item"] for i in items if i["result"] == "fail" and not i["note"]]
     if silent:
-        raise _refuse("review-fail-without-note",
-                      f"审核清单第 {'、'.join(map(str, silent))} 项不通过，须写明理由",
-                      f"checklist item(s) {', '.join(map(str, silent))} failed: a note must say why",
-                      items=silent)
+        raise _refuse(
+            "review-fail-without-note",
+            f"审核清单第 {'、'.join(map(str, silent))} 项不通过，须写明理由",
+            f"checklist item(s) {', '.join(map(str, silent))} failed: a note must say why",
+            items=silent,
+        )
     return items
 
 
@@ -84,15 +98,19 @@ def check_review_form(data: Mapping[str, Any]) -> ReviewForm:
     items = _items(data)
     conclusion = data.get("reviewConclusion")
     if conclusion not in CONCLUSIONS:
-        raise _refuse("review-conclusion-invalid", "审核结论须为“通过”“退回补充”或“不通过”",
-                      "the review conclusion must be pass, return or reject")
+        raise _refuse(
+            "review-conclusion-invalid",
+            "审核结论须为“通过”“退回补充”或“不通过”",
+            "the review conclusion must be pass, return or reject",
+        )
     failed = [i["item"] for i in items if i["result"] == "fail"]
     if conclusion == "pass" and failed:
-        raise _refuse("review-pass-with-failed-item",
-                      f"审核清单第 {'、'.join(map(str, failed))} 项不通过，审核结论不能为“通过”",
-                      f"checklist item(s) {', '.join(map(str, failed))} failed: the conclusion cannot "
-                      "be pass",
-                      items=failed)
+        raise _refuse(
+            "review-pass-with-failed-item",
+            f"审核清单第 {'、'.join(map(str, failed))} 项不通过，审核结论不能为“通过”",
+            f"checklist item(s) {', '.join(map(str, failed))} failed: the conclusion cannot be pass",
+            items=failed,
+        )
     opinion = _text(data.get("reviewOpinion"))
     if not opinion:
         raise _refuse("review-opinion-missing", "须填写审核意见", "the review opinion is required")
@@ -100,8 +118,9 @@ def check_review_form(data: Mapping[str, Any]) -> ReviewForm:
 
 
 def _canonical(value: Any) -> bytes:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                      default=str).encode("utf-8")
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str).encode(
+        "utf-8"
+    )
 
 
 @dataclass(frozen=True)
@@ -118,5 +137,7 @@ class FactsDigest:
 
 def facts_digest(variables: Mapping[str, Any], procedure_fields: frozenset[str]) -> FactsDigest:
     facts = {k: v for k, v in variables.items() if k not in procedure_fields and k not in REVIEW_KEYS}
-    return FactsDigest(hashlib.sha256(_canonical(facts)).hexdigest(),
-                       {k: hashlib.sha256(_canonical(v)).hexdigest()[:16] for k, v in sorted(facts.items())})
+    return FactsDigest(
+        hashlib.sha256(_canonical(facts)).hexdigest(),
+        {k: hashlib.sha256(_canonical(v)).hexdigest()[:16] for k, v in sorted(facts.items())},
+    )

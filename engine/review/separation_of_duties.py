@@ -50,9 +50,9 @@ class TaskHolder:
 @dataclass(frozen=True)
 class Touch:
     user: str
-    how: str                 # a key of HOW
+    how: str  # a key of HOW
     element: str | None
-    seq: int | None = None   # the record entry, when it came from one
+    seq: int | None = None  # the record entry, when it came from one
 
 
 def _text(value: Any) -> str | None:
@@ -95,8 +95,12 @@ def _from_tasks(tasks: Iterable[TaskHolder], review_elements: frozenset[str]) ->
             yield Touch(task.completed_by, "completed", task.element)
 
 
-def who_handled(acts: Iterable[RecordedAct], tasks: Iterable[TaskHolder], opener: str | None,
-                review_elements: frozenset[str]) -> dict[str, tuple[Touch, ...]]:
+def who_handled(
+    acts: Iterable[RecordedAct],
+    tasks: Iterable[TaskHolder],
+    opener: str | None,
+    review_elements: frozenset[str],
+) -> dict[str, tuple[Touch, ...]]:
     """Everyone who handled the case, with how: user -> touches (record order, then tasks)."""
     found: dict[str, list[Touch]] = {}
     touches = [*_from_record(acts, review_elements), *_from_tasks(tasks, review_elements)]

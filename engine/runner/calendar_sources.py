@@ -49,8 +49,9 @@ class HolidaysEstimateSource:
         return DayInfo(on, is_workday, Provenance.ESTIMATED, self._china.get(on))
 
 
-def default_calendar(overrides: OverrideSource | None = None,
-                     schedule: OverrideSource | None = None) -> WorkdayCalendar:
+def default_calendar(
+    overrides: OverrideSource | None = None, schedule: OverrideSource | None = None
+) -> WorkdayCalendar:
     """Bureau overrides first, then a loaded official schedule, official data, the estimate."""
     layers: list[DaySource] = [s for s in (overrides, schedule) if s is not None]
     return WorkdayCalendar([*layers, ChineseCalendarSource(), HolidaysEstimateSource()])

@@ -10,20 +10,40 @@ from engine.runner.types import ElementInfo
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
-ACTIVITI_NS = "http://activiti.org/bpmn"   # old exports; Camunda 7 accepts it as its own
+ACTIVITI_NS = "http://activiti.org/bpmn"  # old exports; Camunda 7 accepts it as its own
 _DELEGATE = re.compile(r"^\s*[$#]\{\s*([A-Za-z_][\w.-]*)\s*\}\s*$")
 
-FLOW_NODE_TAGS = frozenset({
-    "userTask", "manualTask", "task", "serviceTask", "scriptTask", "sendTask", "receiveTask",
-    "businessRuleTask", "callActivity", "subProcess", "transaction", "startEvent", "endEvent",
-    "intermediateCatchEvent", "intermediateThrowEvent", "boundaryEvent", "exclusiveGateway",
-    "parallelGateway", "inclusiveGateway", "eventBasedGateway", "complexGateway",
-})
+FLOW_NODE_TAGS = frozenset(
+    {
+        "userTask",
+        "manualTask",
+        "task",
+        "serviceTask",
+        "scriptTask",
+        "sendTask",
+        "receiveTask",
+        "businessRuleTask",
+        "callActivity",
+        "subProcess",
+        "transaction",
+        "startEvent",
+        "endEvent",
+        "intermediateCatchEvent",
+        "intermediateThrowEvent",
+        "boundaryEvent",
+        "exclusiveGateway",
+        "parallelGateway",
+        "inclusiveGateway",
+        "eventBasedGateway",
+        "complexGateway",
+    }
+)
 
 
 def hardened_parser() -> etree.XMLParser:
-    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
-                           huge_tree=False, remove_comments=True)
+    return etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, remove_comments=True
+    )
 
 
 def _camunda(node: etree._Element, name: str) -> str | None:
@@ -93,7 +113,5 @@ def read_elements(xml: bytes) -> tuple[dict[str, ElementInfo], dict[str, dict[st
     for node in root.iter(f"{{{BPMN_NS}}}*"):
         if etree.QName(node).localname in FLOW_NODE_TAGS and node.get("id"):
             elements[node.get("id", "")] = element_info(node, lanes.get(node.get("id", "")))
-    processes = {
-        proc.get("id", ""): _properties(proc) for proc in root.iter(f"{{{BPMN_NS}}}process")
-    }
+    processes = {proc.get("id", ""): _properties(proc) for proc in root.iter(f"{{{BPMN_NS}}}process")}
     return elements, processes

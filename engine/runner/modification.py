@@ -24,9 +24,20 @@ from SpiffWorkflow.util.task import TaskState
 from engine.errors import Conflict, InvalidInput
 
 ACTIVE = TaskState.READY | TaskState.WAITING | TaskState.STARTED
-TARGET_TAGS = frozenset({"userTask", "manualTask", "task", "serviceTask", "sendTask", "receiveTask",
-                         "businessRuleTask", "scriptTask", "intermediateCatchEvent",
-                         "intermediateThrowEvent"})
+TARGET_TAGS = frozenset(
+    {
+        "userTask",
+        "manualTask",
+        "task",
+        "serviceTask",
+        "sendTask",
+        "receiveTask",
+        "businessRuleTask",
+        "scriptTask",
+        "intermediateCatchEvent",
+        "intermediateThrowEvent",
+    }
+)
 SPLIT_SUFFIX = ".BoundaryEventSplit"
 
 
@@ -44,8 +55,11 @@ def _kind(task: Any) -> str:
     if task.has_state(TaskState.READY) and spec.manual:
         return "task"
     definition = getattr(spec, "event_definition", None)
-    for cls, name in ((TimerEventDefinition, "timer"), (MessageEventDefinition, "message"),
-                      (SignalEventDefinition, "signal")):
+    for cls, name in (
+        (TimerEventDefinition, "timer"),
+        (MessageEventDefinition, "message"),
+        (SignalEventDefinition, "signal"),
+    ):
         if isinstance(definition, cls):
             return name
     return "other"
@@ -80,12 +94,17 @@ def _target_spec(wf: Any, elements: Any, element_id: str) -> Any:
     info = elements.get(element_id)
     spec = wf.spec.task_specs.get(element_id)
     if info is None or spec is None:
-        raise InvalidInput(f"流程中没有可移动到的环节 {element_id}",
-                           f"No element {element_id} to move to in this process", code="move-target-unknown")
+        raise InvalidInput(
+            f"流程中没有可移动到的环节 {element_id}",
+            f"No element {element_id} to move to in this process",
+            code="move-target-unknown",
+        )
     if info.tag not in TARGET_TAGS:
-        raise InvalidInput(f"环节 {element_id}（{info.tag}）不能作为移动目标：只能移动到任务或中间事件",
-                           f"Element {element_id} ({info.tag}) cannot be a target: only tasks and "
-                           "intermediate events", code="move-target-kind")
+        raise InvalidInput(
+            f"环节 {element_id}（{info.tag}）不能作为移动目标：只能移动到任务或中间事件",
+            f"Element {element_id} ({info.tag}) cannot be a target: only tasks and intermediate events",
+            code="move-target-kind",
+        )
     split = wf.spec.task_specs.get(element_id + SPLIT_SUFFIX)
     return split if split is not None else spec
 
@@ -94,13 +113,18 @@ def graft(wf: Any, elements: Any, element_id: str) -> str:
     """Move the workflow from the one element it waits at to ``element_id``; returns the element left."""
     active = _active(wf)
     if any(t.workflow is not wf for t in active):
-        raise _refuse("move-in-subprocess", "办件正在子流程中等待，不能移动",
-                      "The case waits inside a sub-process; it cannot be moved")
+        raise _refuse(
+            "move-in-subprocess",
+            "办件正在子流程中等待，不能移动",
+            "The case waits inside a sub-process; it cannot be moved",
+        )
     anchors = {_anchor(t).id: _anchor(t) for t in active}
     if len(anchors) != 1:
-        raise _refuse("move-parallel", f"办件同时在 {len(anchors)} 处等待（并行分支），不能移动",
-                      f"The case waits at {len(anchors)} places at once (parallel branches); "
-                      "it cannot be moved")
+        raise _refuse(
+            "move-parallel",
+            f"办件同时在 {len(anchors)} 处等待（并行分支），不能移动",
+            f"The case waits at {len(anchors)} places at once (parallel branches); it cannot be moved",
+        )
     anchor = next(iter(anchors.values()))
     left = next(t for t in active if _anchor(t) is anchor).task_spec.bpmn_id
     if left == element_id:
@@ -127,4 +151,3 @@ def predict(wf: Any) -> None:
     """Predict again below every waiting task, from the spec the workflow now runs on."""
     for task in _active(wf):
         task.task_spec._predict(task, mask=ACTIVE | TaskState.FUTURE | TaskState.PREDICTED_MASK)
-

@@ -62,12 +62,15 @@ def _timer_kind(definition: TimerEventDefinition) -> str:
 
 
 def _script_lines(script: str, functions: frozenset[str]) -> tuple[tuple[str, Any], ...]:
-    return tuple((name, compile_expression(source, allowed_functions=functions))
-                 for name, source in split_script(script))
+    return tuple(
+        (name, compile_expression(source, allowed_functions=functions))
+        for name, source in split_script(script)
+    )
 
 
-def _compile_spec(spec: Any, functions: frozenset[str], table: dict[str, Any],
-                  scripts: dict[str, Any]) -> None:
+def _compile_spec(
+    spec: Any, functions: frozenset[str], table: dict[str, Any], scripts: dict[str, Any]
+) -> None:
     for task_spec in spec.task_specs.values():
         for condition, _target in getattr(task_spec, "cond_task_specs", ()):
             source = getattr(condition, "args", [condition])[0] if condition is not None else None
@@ -76,27 +79,31 @@ def _compile_spec(spec: Any, functions: frozenset[str], table: dict[str, Any],
         definition = getattr(task_spec, "event_definition", None)
         if isinstance(definition, TimerEventDefinition) and definition.expression:
             table[definition.expression] = compile_timer(
-                definition.expression, _timer_kind(definition), allowed_functions=functions)
+                definition.expression, _timer_kind(definition), allowed_functions=functions
+            )
         script = getattr(task_spec, "script", None)
         if isinstance(script, str) and script not in scripts:
             scripts[script] = _script_lines(script, functions)
 
 
-def _compile_expressions(specs: list[Any], functions: frozenset[str], element_of: Mapping[str, Any]
-                         ) -> ExpressionTable:
+def _compile_expressions(
+    specs: list[Any], functions: frozenset[str], element_of: Mapping[str, Any]
+) -> ExpressionTable:
     table: dict[str, Any] = {}
     scripts: dict[str, Any] = {}
     for spec in specs:
         try:
             _compile_spec(spec, functions, table, scripts)
         except ExpressionError as exc:
-            raise InvalidDiagram(f"表达式不合规：{exc.message_zh}", f"Unsafe expression: {exc.message_en}",
-                                 findings=[exc]) from exc
+            raise InvalidDiagram(
+                f"表达式不合规：{exc.message_zh}", f"Unsafe expression: {exc.message_en}", findings=[exc]
+            ) from exc
     return ExpressionTable(by_source=table, scripts=scripts)
 
 
-def parse_process(xml: bytes, process_id: str | None = None,
-                  functions: frozenset[str] = frozenset()) -> ParsedProcess:
+def parse_process(
+    xml: bytes, process_id: str | None = None, functions: frozenset[str] = frozenset()
+) -> ParsedProcess:
     """Parse and compile; raise ``InvalidDiagram`` with a clear message on anything wrong."""
     try:
         root = etree.fromstring(xml, hardened_parser())
@@ -105,13 +112,17 @@ def parse_process(xml: bytes, process_id: str | None = None,
         ids = parser.get_process_ids()
         pid = process_id or (ids[0] if len(ids) == 1 else None)
         if pid is None or pid not in ids:
-            raise InvalidDiagram("图中应恰有一个可执行流程", "The diagram must hold exactly one executable "
-                                 f"process (found: {', '.join(ids) or 'none'})", findings=[])
+            raise InvalidDiagram(
+                "图中应恰有一个可执行流程",
+                f"The diagram must hold exactly one executable process (found: {', '.join(ids) or 'none'})",
+                findings=[],
+            )
         spec = parser.get_spec(pid)
         subprocess_specs = parser.get_subprocess_specs(pid)
     except (ValidationException, etree.XMLSyntaxError) as exc:
-        raise InvalidDiagram(f"流程图无法解析：{exc}", f"The diagram cannot be parsed: {exc}",
-                             findings=[]) from exc
+        raise InvalidDiagram(
+            f"流程图无法解析：{exc}", f"The diagram cannot be parsed: {exc}", findings=[]
+        ) from exc
     elements, process_properties = read_elements(xml)
     table = _compile_expressions([spec, *subprocess_specs.values()], functions, elements)
     return ParsedProcess(pid, spec, subprocess_specs, elements, process_properties.get(pid, {}), table)

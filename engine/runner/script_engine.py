@@ -43,17 +43,22 @@ class ExpressionTable:
 
 
 class SafeScriptEngine(PythonScriptEngine):
-    def __init__(self, table: ExpressionTable, functions: Mapping[str, Callable[..., Any]],
-                 handlers: Mapping[str, Handler], elements: Mapping[str, ElementInfo],
-                 budget: EvaluationBudget | None) -> None:
+    def __init__(
+        self,
+        table: ExpressionTable,
+        functions: Mapping[str, Callable[..., Any]],
+        handlers: Mapping[str, Handler],
+        elements: Mapping[str, ElementInfo],
+        budget: EvaluationBudget | None,
+    ) -> None:
         super().__init__()
         self.table = table
         self.functions = functions
         self.handlers = handlers
         self.elements = elements
-        self.budget = budget          # None: unmetered (only to measure what the budget costs)
-        self.step_deadline: float | None = None   # set by the step: no evaluation runs past its time
-        self.scripts_ran = False      # a script may have aliased large values: measure before saving
+        self.budget = budget  # None: unmetered (only to measure what the budget costs)
+        self.step_deadline: float | None = None  # set by the step: no evaluation runs past its time
+        self.scripts_ran = False  # a script may have aliased large values: measure before saving
         self.effects: list[Effect] = []
         self.held_routes: Mapping[str, frozenset[str]] = {}
 
@@ -67,7 +72,7 @@ class SafeScriptEngine(PythonScriptEngine):
         if held is not None:
             return expression in held
         compiled = self.table.by_source.get(expression)
-        if compiled is None:   # never deployed: compile now, still in the safe language
+        if compiled is None:  # never deployed: compile now, still in the safe language
             compiled = compile_condition(expression, allowed_functions=frozenset(self.functions))
         variables = dict(task.data)
         if external_context:
@@ -75,7 +80,7 @@ class SafeScriptEngine(PythonScriptEngine):
         return self._run(compiled, variables, task.task_spec.bpmn_id)
 
     def execute(self, task, script, external_context=None):  # type: ignore[no-untyped-def]
-        meter = self._meter()   # a script is one evaluation: its lines share one budget
+        meter = self._meter()  # a script is one evaluation: its lines share one budget
         self.scripts_ran = True
         for name, compiled in self.table.scripts.get(script, ()):
             task.data[name] = self._run(compiled, task.data, task.task_spec.bpmn_id, meter)
@@ -88,10 +93,12 @@ class SafeScriptEngine(PythonScriptEngine):
         try:
             result = self.handlers[name](call)
         except Exception as exc:
-            raise StepFailed(f"服务任务 {element.element_id} 的处理程序 {name} 失败：{exc}",
-                             f"Handler {name} of service task {element.element_id} failed: {exc}",
-                             code="handler-failed",
-                             details={"element_id": element.element_id}) from exc
+            raise StepFailed(
+                f"服务任务 {element.element_id} 的处理程序 {name} 失败：{exc}",
+                f"Handler {name} of service task {element.element_id} failed: {exc}",
+                code="handler-failed",
+                details={"element_id": element.element_id},
+            ) from exc
         if result:
             task.data.update(result)
         self.effects.extend(call.effects)
@@ -99,15 +106,20 @@ class SafeScriptEngine(PythonScriptEngine):
     def _meter(self) -> Meter:
         return new_meter(self.budget, self.step_deadline)
 
-    def _run(self, compiled: CompiledExpression, variables: Mapping[str, Any], element_id: str,
-             meter: Meter | None = None) -> Any:
+    def _run(
+        self,
+        compiled: CompiledExpression,
+        variables: Mapping[str, Any],
+        element_id: str,
+        meter: Meter | None = None,
+    ) -> Any:
         meter = meter or self._meter()
         try:
-            meter.spend(1)   # every evaluation (every script line) is an operation: the time is checked
+            meter.spend(1)  # every evaluation (every script line) is an operation: the time is checked
             value = compiled.evaluate(variables, self.functions, meter=meter)
         except ExpressionError as exc:
             raise step_failure(exc, compiled.source, element_id) from exc
-        for was, now in meter.capped:   # a cycle of a version deployed before the budget
+        for was, now in meter.capped:  # a cycle of a version deployed before the budget
             self.effects.append(Effect("timer.capped", element_id, {"was": was, "now": now}))
         meter.capped.clear()
         return value
@@ -124,16 +136,26 @@ def step_failure(exc: ExpressionError, source: str, element_id: str | None) -> S
     where_en = f" on {element_id}" if element_id else ""
     details: dict[str, Any] = {"element_id": element_id} if element_id else {}
     if isinstance(exc, BudgetExceeded):
-        return StepFailed(f"{where_zh}表达式 {source[:200]} 超出求值预算：{exc.message_zh}",
-                          f"Expression {source[:200]}{where_en} went over its budget: {exc.message_en}",
-                          code="budget-exceeded", details={**details, "budget": exc.budget})
-    return StepFailed(f"{where_zh}表达式 {source[:200]} 求值失败：{exc.message_zh}",
-                      f"Expression {source[:200]}{where_en} failed: {exc.message_en}",
-                      code="expression-failed", details=details)
+        return StepFailed(
+            f"{where_zh}表达式 {source[:200]} 超出求值预算：{exc.message_zh}",
+            f"Expression {source[:200]}{where_en} went over its budget: {exc.message_en}",
+            code="budget-exceeded",
+            details={**details, "budget": exc.budget},
+        )
+    return StepFailed(
+        f"{where_zh}表达式 {source[:200]} 求值失败：{exc.message_zh}",
+        f"Expression {source[:200]}{where_en} failed: {exc.message_en}",
+        code="expression-failed",
+        details=details,
+    )
 
 
-def evaluate_condition(source: str, variables: Mapping[str, Any], functions: Mapping[str, Callable[..., Any]],
-                       budget: EvaluationBudget | None) -> bool:
+def evaluate_condition(
+    source: str,
+    variables: Mapping[str, Any],
+    functions: Mapping[str, Callable[..., Any]],
+    budget: EvaluationBudget | None,
+) -> bool:
     """A condition outside a diagram step (catalogue, legal-review gate) against ``variables``, unset facts
     reading null; an expression outside the language raises ``ExpressionError``, a budget that runs out
     ``StepFailed`` (``budget-exceeded``)."""

@@ -81,14 +81,14 @@ def dump_state(workflow: BpmnWorkflow, max_bytes: int | None = None, *, scripts_
     if max_bytes is not None and scripts_ran:
         _check_size(_data_size(workflow, max_bytes), max_bytes)
     serializer = _serializer()
-    serializer.registry._encoder_mode = True   # dates, decimals… are converted by the encoder
+    serializer.registry._encoder_mode = True  # dates, decimals… are converted by the encoder
     try:
         dct = serializer.to_dict(workflow)
         dct["format"] = STATE_FORMAT
         text = json.dumps(dct, cls=serializer._encoder_cls, separators=(",", ":"), ensure_ascii=False)
     finally:
         serializer.registry._encoder_mode = False
-    if max_bytes is not None and len(text) * 4 > max_bytes:   # UTF-8: at most 4 bytes a character
+    if max_bytes is not None and len(text) * 4 > max_bytes:  # UTF-8: at most 4 bytes a character
         _check_size(len(text.encode()), max_bytes)
     return text
 
@@ -106,12 +106,14 @@ def _data_size(workflow: Any, limit: int) -> int:
 
 def _check_size(size: int, limit: int) -> None:
     if size > limit:
-        raise StepFailed(f"办件状态超出预算（约 {size} 字节，上限 {limit}），本步骤未保存；"
-                         "请检查流程图中的脚本是否构造了大数据",
-                         f"The case state is over its budget (about {size} bytes, limit {limit}); nothing of "
-                         "this step was saved; check the diagram's scripts for large data",
-                         code="budget-exceeded",
-                         details={"budget": "state-size", "size": size, "limit": limit})
+        raise StepFailed(
+            f"办件状态超出预算（约 {size} 字节，上限 {limit}），本步骤未保存；"
+            "请检查流程图中的脚本是否构造了大数据",
+            f"The case state is over its budget (about {size} bytes, limit {limit}); nothing of "
+            "this step was saved; check the diagram's scripts for large data",
+            code="budget-exceeded",
+            details={"budget": "state-size", "size": size, "limit": limit},
+        )
 
 
 def load_state(text: str, spec: Any, subprocess_specs: Any) -> BpmnWorkflow:
@@ -124,6 +126,7 @@ def load_state(text: str, spec: Any, subprocess_specs: Any) -> BpmnWorkflow:
 
 
 # -- compaction ---------------------------------------------------------------------------------
+
 
 def _live(workflow: Any) -> list[Any]:
     return [t for t in workflow.tasks.values() if not t.has_state(TaskState.FINISHED_MASK)]

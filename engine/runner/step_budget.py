@@ -35,13 +35,20 @@ class StepGuard:
         self.tasks += 1
         most = self.budget.step_tasks
         if self.tasks > most:
-            raise _over(task, "step-tasks", f"一步之内自动执行的环节超过 {most} 个"
-                                            "（流程可能在网关与脚本之间无限循环）",
-                        f"the step ran more than {most} automatic elements (the diagram may loop between "
-                        "gateways and scripts without end)")
+            raise _over(
+                task,
+                "step-tasks",
+                f"一步之内自动执行的环节超过 {most} 个（流程可能在网关与脚本之间无限循环）",
+                f"the step ran more than {most} automatic elements (the diagram may loop between "
+                "gateways and scripts without end)",
+            )
         if time.monotonic() > self.deadline:
-            raise _over(task, "step-time", f"一步的自动执行超过 {self.budget.step_seconds:g} 秒",
-                        f"the step's automatic part ran longer than {self.budget.step_seconds:g} s")
+            raise _over(
+                task,
+                "step-time",
+                f"一步的自动执行超过 {self.budget.step_seconds:g} 秒",
+                f"the step's automatic part ran longer than {self.budget.step_seconds:g} s",
+            )
 
 
 def _over(task: Any, budget: str, zh: str, en: str) -> StepFailed:
@@ -49,9 +56,12 @@ def _over(task: Any, budget: str, zh: str, en: str) -> StepFailed:
     details: dict[str, Any] = {"budget": budget}
     if element:
         details["element_id"] = element
-    return StepFailed(f"流程步骤超出预算：{zh}；该步骤已撤销，请检查流程图",
-                      f"The step went over its budget: {en}; the step was rolled back, check the diagram",
-                      code="budget-exceeded", details=details)
+    return StepFailed(
+        f"流程步骤超出预算：{zh}；该步骤已撤销，请检查流程图",
+        f"The step went over its budget: {en}; the step was rolled back, check the diagram",
+        code="budget-exceeded",
+        details=details,
+    )
 
 
 def cap_waiting_cycles(tasks: list[Any], budget: EvaluationBudget) -> list[Effect]:
@@ -61,9 +71,11 @@ def cap_waiting_cycles(tasks: list[Any], budget: EvaluationBudget) -> list[Effec
     for task in tasks:
         spec = task.task_spec
         value = task.internal_data.get("event_value")
-        if not (task.has_state(TaskState.WAITING) and isinstance(getattr(spec, "event_definition", None),
-                                                                   CycleTimerEventDefinition)
-                and isinstance(value, dict)):
+        if not (
+            task.has_state(TaskState.WAITING)
+            and isinstance(getattr(spec, "event_definition", None), CycleTimerEventDefinition)
+            and isinstance(value, dict)
+        ):
             continue
         was = dict(value)
         if value.get("cycles", 0) < 0 or value.get("cycles", 0) > budget.timer_max_cycles:
@@ -71,8 +83,11 @@ def cap_waiting_cycles(tasks: list[Any], budget: EvaluationBudget) -> list[Effec
         if 0 <= value.get("duration", 0) < budget.timer_min_cycle_seconds:
             value["duration"] = float(budget.timer_min_cycle_seconds)
         if value != was:
-            effects.append(Effect("timer.capped", spec.bpmn_id or "", {
-                "was": _cycle_text(was), "now": _cycle_text(value)}))
+            effects.append(
+                Effect(
+                    "timer.capped", spec.bpmn_id or "", {"was": _cycle_text(was), "now": _cycle_text(value)}
+                )
+            )
     return effects
 
 

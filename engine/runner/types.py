@@ -24,8 +24,8 @@ class ElementInfo:
     form_ref_version: str | None = None
     form_key: str | None = None
     properties: dict[str, str] = field(default_factory=dict)
-    topic: str | None = None            # serviceTask camunda:type="external"
-    delegate: str | None = None         # serviceTask camunda:delegateExpression="${name}"
+    topic: str | None = None  # serviceTask camunda:type="external"
+    delegate: str | None = None  # serviceTask camunda:delegateExpression="${name}"
     lane: str | None = None
 
     @property
@@ -40,7 +40,7 @@ class ElementInfo:
         key = self.form_key or ""
         for prefix in ("camunda-forms:deployment:", "camunda-forms:app:"):
             if key.startswith(prefix):
-                name = key[len(prefix):]
+                name = key[len(prefix) :]
                 return name[:-5] if name.endswith(".form") else name
         return key or None
 

@@ -19,15 +19,17 @@ from engine.runner.clock import step_now
 from engine.runner.expressions.errors import ExpressionError, describe
 
 
-def workday_functions(calendar: Callable[[], WorkdayCalendar], zone: str = ZONE_NAME
-                      ) -> dict[str, Callable[..., Any]]:
+def workday_functions(
+    calendar: Callable[[], WorkdayCalendar], zone: str = ZONE_NAME
+) -> dict[str, Callable[..., Any]]:
     """The functions diagrams may call, over the calendar ``calendar()`` returns when called."""
 
     def workdays(n: Any) -> str:
         if type(n) is not int or not 0 <= n <= MAX_WORKDAYS:
             raise ExpressionError(
                 f"workdays() 需要 0 到 {MAX_WORKDAYS} 的整数，却得到 {describe(n)}",
-                f"workdays() needs a whole number from 0 to {MAX_WORKDAYS}, got {describe(n)}")
+                f"workdays() needs a whole number from 0 to {MAX_WORKDAYS}, got {describe(n)}",
+            )
         now = step_now() or datetime.now(UTC)
         return calendar().add_workdays_at(now, n, zone).at.isoformat()
 

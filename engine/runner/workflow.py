@@ -57,7 +57,9 @@ class Workflow:
 
     def ready_tasks(self) -> list[ReadyTask]:
         return [
-            ReadyTask(task_id=str(t.id), element=self.process.elements[t.task_spec.bpmn_id], data=dict(t.data))
+            ReadyTask(
+                task_id=str(t.id), element=self.process.elements[t.task_spec.bpmn_id], data=dict(t.data)
+            )
             for t in self._wf.get_tasks(state=TaskState.READY, manual=True)
             if t.task_spec.bpmn_id in self.process.elements
         ]
@@ -69,8 +71,9 @@ class Workflow:
             if isinstance(value, dict):
                 value = value.get("next")
             if isinstance(value, str) and task.task_spec.bpmn_id:
-                timers.append(PendingTimer(str(task.id), task.task_spec.bpmn_id,
-                                           datetime.fromisoformat(value)))
+                timers.append(
+                    PendingTimer(str(task.id), task.task_spec.bpmn_id, datetime.fromisoformat(value))
+                )
         return timers
 
     def waiting_at(self) -> list[Waiting]:
@@ -79,8 +82,11 @@ class Workflow:
 
     def dump(self) -> str:
         """The state to save; ``StepFailed`` (``budget-exceeded``) when it is over the budget's size."""
-        return dump_state(self._wf, self._budget.state_bytes if self._budget is not None else None,
-                          scripts_ran=self._engine.scripts_ran)
+        return dump_state(
+            self._wf,
+            self._budget.state_bytes if self._budget is not None else None,
+            scripts_ran=self._engine.scripts_ran,
+        )
 
     # -- stepping -------------------------------------------------------------------------------
     def hold_routes(self, routes: Mapping[str, frozenset[str]]) -> None:
@@ -91,6 +97,7 @@ class Workflow:
     def set_variables(self, values: Mapping[str, Any], now: datetime) -> StepResult:
         """Change case variables where the case waits (a recorded correction of facts): the next steps
         see the new values. Nothing else moves."""
+
         def update() -> None:
             for task in self._all_tasks():
                 if task.has_state(TaskState.READY | TaskState.WAITING | TaskState.STARTED):
@@ -113,24 +120,36 @@ class Workflow:
         correlation); SpiffWorkflow also keeps the whole payload in the catch event's
         ``camunda:resultVariable`` (default ``<element id>_Response``). Raises ``Conflict`` when
         nothing in the case waits for this message."""
-        waiting = [t for t in self._all_tasks() if t.has_state(TaskState.WAITING)
-                   and isinstance(getattr(t.task_spec, "event_definition", None), MessageEventDefinition)
-                   and t.task_spec.event_definition.name == name]
+        waiting = [
+            t
+            for t in self._all_tasks()
+            if t.has_state(TaskState.WAITING)
+            and isinstance(getattr(t.task_spec, "event_definition", None), MessageEventDefinition)
+            and t.task_spec.event_definition.name == name
+        ]
         if not waiting:
-            raise Conflict(f"办件当前不在等待消息 {name}", f"The case is not waiting for message {name}",
-                           code="message-not-awaited")
+            raise Conflict(
+                f"办件当前不在等待消息 {name}",
+                f"The case is not waiting for message {name}",
+                code="message-not-awaited",
+            )
         definition = waiting[0].task_spec.event_definition
 
         def deliver() -> None:
             for task in waiting:
                 task.data.update(payload)
-            self._wf.send_event(BpmnEvent(definition, payload={
-                "payload": dict(payload), "result_var": getattr(definition, "result_var", None)}))
+            self._wf.send_event(
+                BpmnEvent(
+                    definition,
+                    payload={"payload": dict(payload), "result_var": getattr(definition, "result_var", None)},
+                )
+            )
 
         return self._step(now, deliver)
 
     def move_to(self, element_id: str, now: datetime) -> StepResult:
         """A supervisor's modification: wait at ``element_id`` instead (``engine.runner.modification``)."""
+
         def move() -> None:
             graft(self._wf, self.process.elements, element_id)
 
@@ -144,7 +163,7 @@ class Workflow:
         before = {t.id for t in self._all_tasks() if t.has_state(TaskState.COMPLETED)}
         self._engine.effects = []
         guard = StepGuard(self._budget) if self._budget is not None else None
-        if guard is not None:   # every evaluation of the step stops at the step's time too
+        if guard is not None:  # every evaluation of the step stops at the step's time too
             self._engine.step_deadline = guard.deadline
             self._engine.effects.extend(cap_waiting_cycles(self._all_tasks(), guard.budget))
         try:
@@ -161,12 +180,17 @@ class Workflow:
             inner = _unwrap(exc)
             if inner is not None:
                 raise inner from exc
-            raise StepFailed(f"流程引擎执行失败：{exc}", f"The engine failed while running the step: {exc}",
-                             code="engine-failed") from exc
+            raise StepFailed(
+                f"流程引擎执行失败：{exc}",
+                f"The engine failed while running the step: {exc}",
+                code="engine-failed",
+            ) from exc
         done = [t for t in self._all_tasks() if t.has_state(TaskState.COMPLETED) and t.id not in before]
         done.sort(key=lambda t: t.last_state_change)
-        return StepResult(completed_elements=[t.task_spec.bpmn_id for t in done if t.task_spec.bpmn_id],
-                          effects=list(self._engine.effects))
+        return StepResult(
+            completed_elements=[t.task_spec.bpmn_id for t in done if t.task_spec.bpmn_id],
+            effects=list(self._engine.effects),
+        )
 
     def _ready_user_task(self, task_id: str) -> Any:
         try:
@@ -176,8 +200,11 @@ class Workflow:
         if task is None:
             raise NotFound("任务不存在", f"No task {task_id} in this case", code="task-not-found")
         if not task.has_state(TaskState.READY) or not task.task_spec.manual:
-            raise Conflict("任务已不是待办状态（可能已被他人办理）",
-                           f"Task {task_id} is not waiting for a person any more", code="task-not-ready")
+            raise Conflict(
+                "任务已不是待办状态（可能已被他人办理）",
+                f"Task {task_id} is not waiting for a person any more",
+                code="task-not-ready",
+            )
         return task
 
     def _all_tasks(self) -> list[Any]:
@@ -202,20 +229,25 @@ def _unwrap(exc: BaseException) -> SanxiangError | None:
 class Runner:
     """Makes ``Workflow`` objects for parsed processes, with the handlers and functions of this node."""
 
-    def __init__(self, handlers: Mapping[str, Handler] | None = None,
-                 functions: Mapping[str, Callable[..., Any]] | None = None,
-                 budget: EvaluationBudget | None = DEFAULT_BUDGET) -> None:
+    def __init__(
+        self,
+        handlers: Mapping[str, Handler] | None = None,
+        functions: Mapping[str, Callable[..., Any]] | None = None,
+        budget: EvaluationBudget | None = DEFAULT_BUDGET,
+    ) -> None:
         """``budget`` None runs unmetered: only to measure what the budget costs (``bench/``)."""
         self.handlers = dict(handlers or {})
         self.functions = dict(functions or {})
         self.budget = budget
 
     def _engine(self, process: ParsedProcess) -> SafeScriptEngine:
-        return SafeScriptEngine(process.expressions, self.functions, self.handlers, process.elements,
-                                self.budget)
+        return SafeScriptEngine(
+            process.expressions, self.functions, self.handlers, process.elements, self.budget
+        )
 
-    def start(self, process: ParsedProcess, variables: Mapping[str, Any], now: datetime
-              ) -> tuple[Workflow, StepResult]:
+    def start(
+        self, process: ParsedProcess, variables: Mapping[str, Any], now: datetime
+    ) -> tuple[Workflow, StepResult]:
         wf = BpmnWorkflow(process.spec, dict(process.subprocess_specs))
         workflow = Workflow(process, wf, self._engine(process))
         wf.task_tree.data.update(variables)
@@ -240,8 +272,10 @@ class Runner:
         try:
             moved = self.restore(process, workflow.dump())
         except (KeyError, ValueError, TypeError, AttributeError) as exc:
-            raise Conflict(f"办件状态与新版本不符：{exc}",
-                           f"The case's state does not fit the new version: {exc}",
-                           code="migration-misfit") from exc
+            raise Conflict(
+                f"办件状态与新版本不符：{exc}",
+                f"The case's state does not fit the new version: {exc}",
+                code="migration-misfit",
+            ) from exc
         predict(moved._wf)
         return moved

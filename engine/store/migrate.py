@@ -29,6 +29,7 @@ def upgrade(engine: Engine, revision: str = "heads") -> None:
 
 def current(engine: Engine) -> str | None:
     from alembic.runtime.migration import MigrationContext
+
     with engine.connect() as conn:
         heads = MigrationContext.configure(conn).get_current_heads()
     return ",".join(sorted(heads)) or None

@@ -20,13 +20,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.types import TypeDecorator
 
-metadata = MetaData(naming_convention={
-    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-})
-
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -52,7 +53,8 @@ class UtcDateTime(TypeDecorator[datetime]):
 TS = UtcDateTime()
 
 users = Table(
-    "users", metadata,
+    "users",
+    metadata,
     Column("id", String(64), primary_key=True),
     Column("display_name", String(200), nullable=False),
     Column("active", Boolean, nullable=False, default=True),
@@ -60,15 +62,17 @@ users = Table(
 )
 
 user_groups = Table(
-    "user_groups", metadata,
+    "user_groups",
+    metadata,
     Column("user_id", String(64), ForeignKey("users.id"), primary_key=True),
     Column("group_name", String(64), primary_key=True),
 )
 
 api_tokens = Table(
-    "api_tokens", metadata,
-    Column("token_hash", String(64), primary_key=True),   # SHA-256 of the token (the token is never kept)
-    Column("id", String(12), nullable=False, unique=True),   # public id (the hash's first 12 hex digits)
+    "api_tokens",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),  # SHA-256 of the token (the token is never kept)
+    Column("id", String(12), nullable=False, unique=True),  # public id (the hash's first 12 hex digits)
     Column("user_id", String(64), ForeignKey("users.id"), nullable=False, index=True),
     Column("label", String(200), nullable=False, default=""),
     Column("created_at", TS, nullable=False),
@@ -77,13 +81,15 @@ api_tokens = Table(
 )
 
 counters = Table(
-    "counters", metadata,
+    "counters",
+    metadata,
     Column("name", String(64), primary_key=True),
     Column("value", Integer, nullable=False),
 )
 
 processes = Table(
-    "processes", metadata,
+    "processes",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("key", String(200), nullable=False),
     Column("version", Integer, nullable=False),
@@ -99,7 +105,8 @@ processes = Table(
 )
 
 forms = Table(
-    "forms", metadata,
+    "forms",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("form_id", String(200), nullable=False),
     Column("version", Integer, nullable=False),
@@ -111,7 +118,8 @@ forms = Table(
 )
 
 cases = Table(
-    "cases", metadata,
+    "cases",
+    metadata,
     Column("id", String(32), primary_key=True),
     Column("process_id", Integer, ForeignKey("processes.id"), nullable=False),
     Column("process_key", String(200), nullable=False),
@@ -127,7 +135,8 @@ cases = Table(
 )
 
 tasks = Table(
-    "tasks", metadata,
+    "tasks",
+    metadata,
     Column("id", String(36), primary_key=True),
     Column("case_id", String(32), ForeignKey("cases.id"), nullable=False, index=True),
     Column("process_key", String(200), nullable=False),
@@ -147,16 +156,18 @@ tasks = Table(
 )
 
 task_candidates = Table(
-    "task_candidates", metadata,
+    "task_candidates",
+    metadata,
     Column("task_id", String(36), ForeignKey("tasks.id"), primary_key=True),
-    Column("kind", String(5), primary_key=True),     # "group" | "user"
+    Column("kind", String(5), primary_key=True),  # "group" | "user"
     Column("value", String(64), primary_key=True),
     Index("ix_task_candidates_kind_value", "kind", "value"),
 )
 
 records = Table(
-    "records", metadata,
-    Column("seq", Integer, primary_key=True, autoincrement=False),   # global chain position
+    "records",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=False),  # global chain position
     Column("case_id", String(32), nullable=True),
     Column("case_seq", Integer, nullable=True),
     Column("task_id", String(36), nullable=True),

@@ -12,21 +12,22 @@ from sqlalchemy import Boolean, Column, Date, ForeignKey, Index, Integer, String
 from engine.store.tables import TS, metadata
 
 disclosures = Table(
-    "disclosures", metadata,
+    "disclosures",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("case_id", String(32), ForeignKey("cases.id"), nullable=False, index=True),
     Column("process_key", String(200), nullable=False),
     Column("item_name", String(500), nullable=False),
     Column("item_code", String(100), nullable=False, default=""),
-    Column("decision", String(20), nullable=False),          # "grant" | "deny" | what the form said
+    Column("decision", String(20), nullable=False),  # "grant" | "deny" | what the form said
     Column("decision_no", String(100), nullable=False, default=""),
     Column("decided_at", TS, nullable=False),
-    Column("decided_on", Date, nullable=False),              # the local (Asia/Shanghai) day of the decision
-    Column("due_on", Date, nullable=False),                  # publish at the latest on this working day
-    Column("due_provenance", String(10), nullable=False),    # "official" | "estimated"
-    Column("status", String(12), nullable=False),            # "pending" | "published" | "withdrawn"
-    Column("draft_text", Text, nullable=False),              # unredacted: staff only, never public
-    Column("preview_text", Text, nullable=False),            # the draft, redacted: what the clerk confirms
+    Column("decided_on", Date, nullable=False),  # the local (Asia/Shanghai) day of the decision
+    Column("due_on", Date, nullable=False),  # publish at the latest on this working day
+    Column("due_provenance", String(10), nullable=False),  # "official" | "estimated"
+    Column("status", String(12), nullable=False),  # "pending" | "published" | "withdrawn"
+    Column("draft_text", Text, nullable=False),  # unredacted: staff only, never public
+    Column("preview_text", Text, nullable=False),  # the draft, redacted: what the clerk confirms
     Column("preview_rules", Text, nullable=False, default="[]"),
     Column("published_text", Text, nullable=True),
     Column("published_rules", Text, nullable=False, default="[]"),
@@ -34,13 +35,13 @@ disclosures = Table(
     Column("published_by", String(64), nullable=True),
     Column("withdrawn_at", TS, nullable=True),
     Column("withdrawn_by", String(64), nullable=True),
-    Column("withdrawal_kind", String(20), nullable=True),    # "revoked" | "unlawful" | "redo"
-    Column("withdrawal_reason", Text, nullable=True),        # redacted
+    Column("withdrawal_kind", String(20), nullable=True),  # "revoked" | "unlawful" | "redo"
+    Column("withdrawal_reason", Text, nullable=True),  # redacted
     Column("withdrawal_due_on", Date, nullable=True),
     Column("withdrawal_late", Boolean, nullable=True),
-    Column("accepted_on", Date, nullable=True),              # statistics: the day counting started
-    Column("working_days", Integer, nullable=True),          # statistics: working days acceptance → decision
-    Column("limit_days", Integer, nullable=True),            # the promised (else statutory) limit
+    Column("accepted_on", Date, nullable=True),  # statistics: the day counting started
+    Column("working_days", Integer, nullable=True),  # statistics: working days acceptance → decision
+    Column("limit_days", Integer, nullable=True),  # the promised (else statutory) limit
     Column("on_time", Boolean, nullable=True),
     Column("created_at", TS, nullable=False),
     Index("ix_disclosures_status_due_on", "status", "due_on"),
@@ -50,7 +51,8 @@ disclosures = Table(
 
 # One code per case, kept as a salted hash; the plain code is shown once, when it is issued.
 query_codes = Table(
-    "query_codes", metadata,
+    "query_codes",
+    metadata,
     Column("case_id", String(32), ForeignKey("cases.id"), primary_key=True),
     Column("salt", String(32), nullable=False),
     Column("code_hash", String(64), nullable=False),

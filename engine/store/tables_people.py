@@ -29,16 +29,16 @@ passwords = Table(
     Column("changed_at", TS, nullable=False),
 )
 
-security_log = Table(   # accounts and access, never cases; bounded by age and rows (store.security_log)
+security_log = Table(  # accounts and access, never cases; bounded by age and rows (store.security_log)
     "security_log",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("at", TS, nullable=False, index=True),
-    Column("kind", String(20), nullable=False),   # "login" | "login-failed" | "logout"
-    Column("login", String(64), nullable=False, default=""),   # what was typed: not necessarily a user
+    Column("kind", String(20), nullable=False),  # "login" | "login-failed" | "logout"
+    Column("login", String(64), nullable=False, default=""),  # what was typed: not necessarily a user
     Column("client", String(64), nullable=False, default=""),  # the address it counts by (IPv6: its /64)
     Column("remote", String(64), nullable=False, default=""),  # the address as seen
-    Column("detail", Text, nullable=False, default="{}"),      # JSON: why a login failed
+    Column("detail", Text, nullable=False, default="{}"),  # JSON: why a login failed
     Index("ix_security_log_login_client_at", "login", "client", "at"),
     Index("ix_security_log_client_at", "client", "at"),
 )

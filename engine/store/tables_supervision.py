@@ -7,5 +7,6 @@ from sqlalchemy import Index
 
 from engine.store.tables import records
 
-ix_records_action_recorded_at = Index("ix_records_action_recorded_at", records.c.action,
-                                      records.c.recorded_at)
+ix_records_action_recorded_at = Index(
+    "ix_records_action_recorded_at", records.c.action, records.c.recorded_at
+)

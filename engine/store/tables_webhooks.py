@@ -8,11 +8,12 @@ from sqlalchemy import Boolean, Column, Float, ForeignKey, Index, Integer, Strin
 from engine.store.tables import TS, metadata
 
 webhook_subscriptions = Table(
-    "webhook_subscriptions", metadata,
+    "webhook_subscriptions",
+    metadata,
     Column("id", String(40), primary_key=True),
     Column("url", String(2048), nullable=False),
-    Column("event_types", Text, nullable=False),            # JSON list; ["*"] = every event type
-    Column("secret", String(200), nullable=False),          # whsec_…, needed to sign: shown once
+    Column("event_types", Text, nullable=False),  # JSON list; ["*"] = every event type
+    Column("secret", String(200), nullable=False),  # whsec_…, needed to sign: shown once
     Column("description", String(200), nullable=False, default=""),
     Column("active", Boolean, nullable=False),
     Column("created_by", String(64), nullable=False),
@@ -21,15 +22,16 @@ webhook_subscriptions = Table(
 )
 
 webhook_outbox = Table(
-    "webhook_outbox", metadata,
-    Column("id", String(40), primary_key=True),             # the webhook-id, the same on every retry
+    "webhook_outbox",
+    metadata,
+    Column("id", String(40), primary_key=True),  # the webhook-id, the same on every retry
     Column("subscription_id", String(40), ForeignKey("webhook_subscriptions.id"), nullable=False),
     Column("event_type", String(64), nullable=False),
-    Column("stream", String(64), nullable=False),           # the case id ("-" for events of no case)
-    Column("sequence", Integer, nullable=False),            # order of the event within its stream
-    Column("record_seq", Integer, nullable=False),          # the record entry that caused it
-    Column("payload", Text, nullable=False),                # the envelope (webhooks.make_event), JSON
-    Column("status", String(12), nullable=False),           # pending | delivered | dead
+    Column("stream", String(64), nullable=False),  # the case id ("-" for events of no case)
+    Column("sequence", Integer, nullable=False),  # order of the event within its stream
+    Column("record_seq", Integer, nullable=False),  # the record entry that caused it
+    Column("payload", Text, nullable=False),  # the envelope (webhooks.make_event), JSON
+    Column("status", String(12), nullable=False),  # pending | delivered | dead
     Column("attempts", Integer, nullable=False),
     Column("next_attempt_at", TS, nullable=False),
     Column("lease_owner", String(120), nullable=True),
@@ -45,7 +47,8 @@ webhook_outbox = Table(
 )
 
 webhook_attempts = Table(
-    "webhook_attempts", metadata,
+    "webhook_attempts",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("event_id", String(40), ForeignKey("webhook_outbox.id"), nullable=False, index=True),
     Column("number", Integer, nullable=False),
@@ -58,7 +61,8 @@ webhook_attempts = Table(
 )
 
 inbound_applications = Table(
-    "inbound_applications", metadata,
+    "inbound_applications",
+    metadata,
     Column("application_id", String(64), primary_key=True),
     Column("case_id", String(32), ForeignKey("cases.id"), nullable=False),
     Column("item_code", String(64), nullable=False),

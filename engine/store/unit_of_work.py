@@ -35,7 +35,7 @@ REPOSITORIES: dict[str, type] = {
     "records": RecordRepository,
     "heads": HeadRepository,
     "engine_rest": EngineRestQueries,
-    **TIMER_REPOSITORIES,   # due, calendar, deadlines
+    **TIMER_REPOSITORIES,  # due, calendar, deadlines
     "people": PeopleRepository,
     "security_log": SecurityLogRepository,
     "work": WorkRepository,
@@ -62,7 +62,7 @@ class SqlUnitOfWork:
             setattr(self, name, repository(self.conn))
         return self
 
-    def __getattr__(self, name: str) -> Any:   # for type checkers: repositories are set in __enter__
+    def __getattr__(self, name: str) -> Any:  # for type checkers: repositories are set in __enter__
         raise AttributeError(name)
 
     def commit(self) -> None:
@@ -82,8 +82,9 @@ class SqlUnitOfWork:
 def _translate(exc: DBAPIError) -> Exception:
     text = str(exc.orig).lower()
     if "could not serialize" in text or "deadlock" in text or "unique" in text or "duplicate" in text:
-        return Conflict("数据已被并发修改，请重试", "The data changed concurrently; try again",
-                        code="concurrent-change")
+        return Conflict(
+            "数据已被并发修改，请重试", "The data changed concurrently; try again", code="concurrent-change"
+        )
     return exc
 
 

@@ -22,13 +22,17 @@ def require_reason(reason: object) -> str:
     """Every action of the console states why: 2 to 500 characters."""
     text = reason.strip() if isinstance(reason, str) else ""
     if len(text) < 2:
-        raise InvalidInput("请填写操作理由（至少 2 个字）",
-                           "Give a reason for this action (at least 2 characters)",
-                           code="reason-required")
+        raise InvalidInput(
+            "请填写操作理由（至少 2 个字）",
+            "Give a reason for this action (at least 2 characters)",
+            code="reason-required",
+        )
     if len(text) > MAX_REASON:
-        raise InvalidInput(f"理由过长（最多 {MAX_REASON} 字）",
-                           f"The reason is too long (at most {MAX_REASON})",
-                           code="reason-too-long")
+        raise InvalidInput(
+            f"理由过长（最多 {MAX_REASON} 字）",
+            f"The reason is too long (at most {MAX_REASON})",
+            code="reason-too-long",
+        )
     return text
 
 

@@ -37,31 +37,48 @@ from engine.supervision.access import load_case, require_reason, require_supervi
 LIVE = ("running", "suspended")
 
 
-def _note(ctx: Any, uow: UnitOfWork, action: str, actor: Actor, case_id: str | None, now: datetime,
-          **payload: Any) -> None:
-    record(ctx, uow, RecordDraft(action=action, actor=actor.user_id, actor_role="supervisor", case_id=case_id,
-                                 task_id=payload.pop("task_id", None), element_id=payload.pop("element_id",
-                                                                                              None),
-                                 payload=payload), now)
+def _note(
+    ctx: Any, uow: UnitOfWork, action: str, actor: Actor, case_id: str | None, now: datetime, **payload: Any
+) -> None:
+    record(
+        ctx,
+        uow,
+        RecordDraft(
+            action=action,
+            actor=actor.user_id,
+            actor_role="supervisor",
+            case_id=case_id,
+            task_id=payload.pop("task_id", None),
+            element_id=payload.pop("element_id", None),
+            payload=payload,
+        ),
+        now,
+    )
 
 
 def _version_clash() -> Conflict:
-    return Conflict("办件已被同时修改，请刷新后重试",
-                    "The case changed at the same time; reload and try again",
-                    code="case-version-conflict")
+    return Conflict(
+        "办件已被同时修改，请刷新后重试",
+        "The case changed at the same time; reload and try again",
+        code="case-version-conflict",
+    )
 
 
 # -- the guard: nothing is completed in a suspended case -----------------------------------------------
 
+
 def case_is_not_suspended(completion: Any) -> None:
     """A guard (``AppContext.guards``): completing a task of a suspended case is refused."""
     if completion.case.status == "suspended":
-        raise Conflict("办件已被督查暂停，恢复前不能办理",
-                       "The case is suspended by a supervisor; resume it first",
-                       code="case-suspended")
+        raise Conflict(
+            "办件已被督查暂停，恢复前不能办理",
+            "The case is suspended by a supervisor; resume it first",
+            code="case-suspended",
+        )
 
 
 # -- tasks ---------------------------------------------------------------------------------------------
+
 
 @refusals_on_record("task.reassign", keep={"to": "assignee", "reason": "reason"})
 def reassign_task(ctx: Any, task_id: str, assignee: str, actor: Actor, reason: str) -> TaskRow:
@@ -77,16 +94,29 @@ def reassign_task(ctx: Any, task_id: str, assignee: str, actor: Actor, reason: s
             raise NotFound(f"用户 {assignee} 不存在", f"No user {assignee}", code="user-not-found")
         candidates = bool(task.candidate_groups or task.candidate_users)
         if candidates and not (user.in_any(task.candidate_groups) or assignee in task.candidate_users):
-            raise NotAllowed(f"用户 {assignee} 不是该任务的候选人，不能改派给他",
-                             f"User {assignee} is not a candidate of this task",
-                             code="assignee-not-candidate")
+            raise NotAllowed(
+                f"用户 {assignee} 不是该任务的候选人，不能改派给他",
+                f"User {assignee} is not a candidate of this task",
+                code="assignee-not-candidate",
+            )
         if not uow.tasks.set_assignee(task_id, assignee, expected=task.assignee):
-            raise Conflict("任务已被同时认领或改派，请刷新后重试",
-                           "The task changed at the same time; reload",
-                           code="task-claimed")
-        _note(ctx, uow, "task.reassigned", actor, task.case_id, now, task_id=task.id,
-              element_id=task.element_id,
-              reason=reason, **{"from": task.assignee, "to": assignee})
+            raise Conflict(
+                "任务已被同时认领或改派，请刷新后重试",
+                "The task changed at the same time; reload",
+                code="task-claimed",
+            )
+        _note(
+            ctx,
+            uow,
+            "task.reassigned",
+            actor,
+            task.case_id,
+            now,
+            task_id=task.id,
+            element_id=task.element_id,
+            reason=reason,
+            **{"from": task.assignee, "to": assignee},
+        )
         reassigned: TaskRow = uow.tasks.get(task_id)
         uow.commit()
     return reassigned
@@ -94,17 +124,21 @@ def reassign_task(ctx: Any, task_id: str, assignee: str, actor: Actor, reason: s
 
 # -- suspend, resume, cancel -----------------------------------------------------------------------------
 
+
 def _set_status(uow: UnitOfWork, case: CaseRow, status: str, ended_at: datetime | None = None) -> None:
-    if not uow.supervision.set_status(case.id, expected_version=case.version, status=status,
-                                      ended_at=ended_at):
+    if not uow.supervision.set_status(
+        case.id, expected_version=case.version, status=status, ended_at=ended_at
+    ):
         raise _version_clash()
 
 
 def _require_status(case: CaseRow, allowed: tuple[str, ...], doing_zh: str, doing_en: str) -> None:
     if case.status not in allowed:
-        raise Conflict(f"办件状态为 {case.status}，不能{doing_zh}",
-                       f"The case is {case.status}; it cannot be {doing_en}",
-                       code="case-status")
+        raise Conflict(
+            f"办件状态为 {case.status}，不能{doing_zh}",
+            f"The case is {case.status}; it cannot be {doing_en}",
+            code="case-status",
+        )
 
 
 @refusals_on_record("case.suspend", keep={"reason": "reason"})
@@ -132,7 +166,7 @@ def resume_case(ctx: Any, case_id: str, actor: Actor, reason: str) -> CaseRow:
         _set_status(uow, case, "running")
         workflow = ctx.runner.restore(ctx.processes.get(uow, case.process_id), case.state)
         timers = workflow.waiting_timers()
-        uow.due.sync_timers(case_id, timers, now)   # timers that came due while suspended fire now
+        uow.due.sync_timers(case_id, timers, now)  # timers that came due while suspended fire now
         _note(ctx, uow, "case.resumed", actor, case_id, now, reason=reason, timers=len(timers))
         uow.commit()
     return _reload(ctx, case_id)
@@ -165,6 +199,7 @@ def _reload(ctx: Any, case_id: str) -> CaseRow:
 
 # -- retries -------------------------------------------------------------------------------------------
 
+
 def _due_item_case(uow: UnitOfWork, args: Mapping[str, Any]) -> tuple[str, TaskRow | None] | None:
     item: DueItem | None = uow.due.get(int(args["item_id"]))
     return (item.case_id, None) if item is not None and item.case_id else None
@@ -179,27 +214,55 @@ def retry_due_item(ctx: Any, item_id: int, actor: Actor, reason: str) -> DueItem
     with ctx.uow() as uow:
         item = uow.supervision.lease_due(item_id, owner, now + LEASE, now)
         if item is None:
-            raise Conflict("该到期事项不存在、已触发或正在被调度器触发",
-                           "The due item is gone, fired, or being fired now",
-                           code="due-item-busy")
+            raise Conflict(
+                "该到期事项不存在、已触发或正在被调度器触发",
+                "The due item is gone, fired, or being fired now",
+                code="due-item-busy",
+            )
         uow.commit()
     try:
         with ctx.uow() as uow:
             if not uow.due.mark_fired(item.id, owner, now):
                 raise Conflict("该到期事项已被触发", "The due item was fired meanwhile", code="due-item-busy")
             FIRERS[item.kind](ctx, uow, item, now)
-            _note(ctx, uow, "timer.retried", actor, item.case_id, now, reason=reason, dueItem=item.id,
-                  kind=item.kind, previousError=item.last_error, outcome="fired")
+            _note(
+                ctx,
+                uow,
+                "timer.retried",
+                actor,
+                item.case_id,
+                now,
+                reason=reason,
+                dueItem=item.id,
+                kind=item.kind,
+                previousError=item.last_error,
+                outcome="fired",
+            )
             uow.commit()
-    except Exception as error:   # kept on the row (the scheduler retries it too), on record, and raised
+    except Exception as error:  # kept on the row (the scheduler retries it too), on record, and raised
         _release_failed(ctx, item, owner, error)
         failure = as_step_failure(error)
         with ctx.uow() as uow:
-            _note(ctx, uow, "timer.retried", actor, item.case_id, ctx.clock(), reason=reason, dueItem=item.id,
-                  kind=item.kind, outcome="failed", error=failure.message_en)
+            _note(
+                ctx,
+                uow,
+                "timer.retried",
+                actor,
+                item.case_id,
+                ctx.clock(),
+                reason=reason,
+                dueItem=item.id,
+                kind=item.kind,
+                outcome="failed",
+                error=failure.message_en,
+            )
             uow.commit()
-        raise StepFailed(f"重试失败：{failure.message_zh}", f"The retry failed: {failure.message_en}",
-                         code=failure.code, details=failure.details) from error
+        raise StepFailed(
+            f"重试失败：{failure.message_zh}",
+            f"The retry failed: {failure.message_en}",
+            code=failure.code,
+            details=failure.details,
+        ) from error
     with ctx.uow(readonly=True) as uow:
         fired: DueItem = uow.due.get(item.id)
     return fired
@@ -217,8 +280,9 @@ def retry_failed_step(ctx: Any, seq: int, actor: Actor, reason: str) -> Any:
     with ctx.uow(readonly=True) as uow:
         failed = next((s for s in uow.supervision.failed_steps() if s.seq == seq), None)
     if failed is None:
-        raise NotFound("没有该失败步骤（或办件已继续推进）", f"No open failed step {seq}",
-                       code="failure-not-found")
+        raise NotFound(
+            "没有该失败步骤（或办件已继续推进）", f"No open failed step {seq}", code="failure-not-found"
+        )
     if failed.payload.get("source") == "timer" and failed.payload.get("dueItem") is not None:
         return retry_due_item(ctx, int(failed.payload["dueItem"]), actor, reason)
     raise Conflict(
@@ -228,4 +292,6 @@ def retry_failed_step(ctx: Any, seq: int, actor: Actor, reason: str) -> Any:
         "to retry on the server. Ask the person to submit again once the cause is fixed; if the diagram "
         "itself is wrong (an "
         "expression), move the case to another element or migrate it to a corrected version.",
-        code="nothing-to-retry", details={"task": failed.task_id, "element": failed.element_id})
+        code="nothing-to-retry",
+        details={"task": failed.task_id, "element": failed.element_id},
+    )

@@ -61,18 +61,35 @@ class MigrateIn(Schema):
 
 
 def finding_json(finding: Finding, now: datetime) -> dict[str, Any]:
-    return {"caseId": finding.case_id, "processKey": finding.process_key, "status": finding.status,
-            "code": finding.code, "reason_zh": finding.reason_zh, "reason_en": finding.reason_en,
-            "elementId": finding.element_id, "elementName": finding.element_name, "message": finding.message,
-            "since": finding.since.isoformat(), "ageSeconds": int(finding.age(now).total_seconds()),
-            "ref": finding.ref, "assignee": finding.assignee, "groups": list(finding.groups),
-            "lane": finding.lane,
-            "subject": finding.subject}
+    return {
+        "caseId": finding.case_id,
+        "processKey": finding.process_key,
+        "status": finding.status,
+        "code": finding.code,
+        "reason_zh": finding.reason_zh,
+        "reason_en": finding.reason_en,
+        "elementId": finding.element_id,
+        "elementName": finding.element_name,
+        "message": finding.message,
+        "since": finding.since.isoformat(),
+        "ageSeconds": int(finding.age(now).total_seconds()),
+        "ref": finding.ref,
+        "assignee": finding.assignee,
+        "groups": list(finding.groups),
+        "lane": finding.lane,
+        "subject": finding.subject,
+    }
 
 
 def migration_json(report: MigrationReport) -> dict[str, Any]:
-    return {"process": report.process_key, "toVersion": report.to_version, "dryRun": report.dry_run,
-            "cases": [asdict(c) for c in report.cases], "movable": report.movable, "moved": report.moved}
+    return {
+        "process": report.process_key,
+        "toVersion": report.to_version,
+        "dryRun": report.dry_run,
+        "cases": [asdict(c) for c in report.cases],
+        "movable": report.movable,
+        "moved": report.moved,
+    }
 
 
 @console_api.get("")
@@ -81,13 +98,27 @@ def migration_json(report: MigrationReport) -> dict[str, Any]:
 @console_api.input(QueryIn, location="query", arg_name="query")
 @console_api.doc(summary="督查台: counts; overdue, near-due, stuck and failed cases with their reasons")
 def board(query: dict[str, Any]) -> dict[str, Any]:
-    found = dashboard(_ctx(), current_actor(), SupervisionFilter(
-        process_key=query["item"], department=query["department"], assignee=query["assignee"],
-        min_age_days=query["minAgeDays"], status=query["status"], case_id=query["case"]))
-    return {"now": found.now.isoformat(), "casesByStatus": found.cases_by_status,
-            "casesByItem": found.cases_by_item,
-            "findingsByStatus": found.findings_by_status, "findingsByItem": found.findings_by_item,
-            "items": found.items, "findings": [finding_json(f, found.now) for f in found.findings]}
+    found = dashboard(
+        _ctx(),
+        current_actor(),
+        SupervisionFilter(
+            process_key=query["item"],
+            department=query["department"],
+            assignee=query["assignee"],
+            min_age_days=query["minAgeDays"],
+            status=query["status"],
+            case_id=query["case"],
+        ),
+    )
+    return {
+        "now": found.now.isoformat(),
+        "casesByStatus": found.cases_by_status,
+        "casesByItem": found.cases_by_item,
+        "findingsByStatus": found.findings_by_status,
+        "findingsByItem": found.findings_by_item,
+        "items": found.items,
+        "findings": [finding_json(f, found.now) for f in found.findings],
+    }
 
 
 @console_api.get("/cases/<case_id>")
@@ -97,20 +128,48 @@ def board(query: dict[str, Any]) -> dict[str, Any]:
 def case_view(case_id: str) -> dict[str, Any]:
     view = case_console(_ctx(), case_id, current_actor())
     now = _ctx().clock()
-    return {"id": view.case.id, "status": view.case.status, "processKey": view.case.process_key,
-            "processVersion": view.process_version, "path": view.path, "failed": view.failed,
-            "waiting": [{"elementId": w.element_id, "name": w.name, "kind": w.kind,
-                         "since": w.since.isoformat(),
-                         "taskId": w.task.id if w.task else None} for w in view.waiting],
-            "secondsAt": view.seconds, "findings": [finding_json(f, now) for f in view.findings],
-            "timeline": [{"seq": t.seq, "at": t.at.isoformat(), "action": t.action, "actor": t.actor,
-                          "elementId": t.element_id, "summary": t.summary} for t in view.timeline],
-            "variables": view.variables, "redacted": view.redacted}
+    return {
+        "id": view.case.id,
+        "status": view.case.status,
+        "processKey": view.case.process_key,
+        "processVersion": view.process_version,
+        "path": view.path,
+        "failed": view.failed,
+        "waiting": [
+            {
+                "elementId": w.element_id,
+                "name": w.name,
+                "kind": w.kind,
+                "since": w.since.isoformat(),
+                "taskId": w.task.id if w.task else None,
+            }
+            for w in view.waiting
+        ],
+        "secondsAt": view.seconds,
+        "findings": [finding_json(f, now) for f in view.findings],
+        "timeline": [
+            {
+                "seq": t.seq,
+                "at": t.at.isoformat(),
+                "action": t.action,
+                "actor": t.actor,
+                "elementId": t.element_id,
+                "summary": t.summary,
+            }
+            for t in view.timeline
+        ],
+        "variables": view.variables,
+        "redacted": view.redacted,
+    }
 
 
 def _case(case: Any) -> dict[str, Any]:
-    return {"id": case.id, "status": case.status, "version": case.version,
-            "endedAt": case.ended_at.isoformat() if case.ended_at else None}
+    return {
+        "id": case.id,
+        "status": case.status,
+        "version": case.version,
+        "endedAt": case.ended_at.isoformat() if case.ended_at else None,
+    }
 
 
 @console_api.post("/cases/<case_id>/<any(suspend, resume, cancel):verb>")
@@ -119,8 +178,9 @@ def _case(case: Any) -> dict[str, Any]:
 @console_api.input(ReasonIn, arg_name="body")
 @console_api.doc(summary="Suspend, resume or cancel (terminate) a case, with a reason (recorded)")
 def case_action(case_id: str, verb: str, body: dict[str, Any]) -> dict[str, Any]:
-    act = {"suspend": actions.suspend_case, "resume": actions.resume_case,
-           "cancel": actions.cancel_case}[verb]
+    act = {"suspend": actions.suspend_case, "resume": actions.resume_case, "cancel": actions.cancel_case}[
+        verb
+    ]
     return _case(act(_ctx(), case_id, current_actor(), body["reason"]))
 
 
@@ -128,12 +188,17 @@ def case_action(case_id: str, verb: str, body: dict[str, Any]) -> dict[str, Any]
 @requires(Permission.CASE_SUPERVISE)
 @console_api.auth_required(token_auth)
 @console_api.input(MoveIn, arg_name="body")
-@console_api.doc(summary="Move a case to another element (never past a major case's legal review or "
-                         "records capture)")
+@console_api.doc(
+    summary="Move a case to another element (never past a major case's legal review or records capture)"
+)
 def move(case_id: str, body: dict[str, Any]) -> dict[str, Any]:
     moved = move_case(_ctx(), case_id, body["to"], current_actor(), body["reason"])
-    return {"caseId": moved.case_id, "left": moved.left, "to": moved.target,
-            "tasks": [{"id": t.id, "elementId": t.element_id, "name": t.name} for t in moved.tasks]}
+    return {
+        "caseId": moved.case_id,
+        "left": moved.left,
+        "to": moved.target,
+        "tasks": [{"id": t.id, "elementId": t.element_id, "name": t.name} for t in moved.tasks],
+    }
 
 
 @console_api.post("/tasks/<task_id>/reassign")
@@ -176,8 +241,14 @@ def _number(ref: str) -> int:
 @console_api.input(MigrateIn, arg_name="body")
 @console_api.doc(summary="Migrate live cases to the latest version (dryRun: which can move and why not)")
 def migrate(body: dict[str, Any]) -> dict[str, Any]:
-    report = migrate_cases(_ctx(), body["process"], current_actor(), body["reason"], dry_run=body["dryRun"],
-                           case_ids=body["cases"])
+    report = migrate_cases(
+        _ctx(),
+        body["process"],
+        current_actor(),
+        body["reason"],
+        dry_run=body["dryRun"],
+        case_ids=body["cases"],
+    )
     return migration_json(report)
 
 

@@ -19,19 +19,32 @@ from engine.supervision.access import load_case, require_supervisor
 from engine.supervision.detect import Detection
 from engine.supervision.rows import FAILED, Finding
 
-PERSONAL_DATA_GROUPS = frozenset({"supervisor"})     # who sees personal data unmasked on the console
+PERSONAL_DATA_GROUPS = frozenset({"supervisor"})  # who sees personal data unmasked on the console
 PERSONAL_KEY = re.compile(
-    r"(?i)(phone|mobile|tel|idnumber|idcard|identity|applicantid|address|bank|account|身份证|电话|住址)")
+    r"(?i)(phone|mobile|tel|idnumber|idcard|identity|applicantid|address|bank|account|身份证|电话|住址)"
+)
 SUMMARY_KEYS = ("reason", "reason_zh", "code", "to", "left", "message", "outcome", "fromVersion", "toVersion")
-MOVE_TAGS = frozenset({"userTask", "manualTask", "task", "serviceTask", "sendTask", "receiveTask",
-                       "businessRuleTask", "scriptTask", "intermediateCatchEvent", "intermediateThrowEvent"})
+MOVE_TAGS = frozenset(
+    {
+        "userTask",
+        "manualTask",
+        "task",
+        "serviceTask",
+        "sendTask",
+        "receiveTask",
+        "businessRuleTask",
+        "scriptTask",
+        "intermediateCatchEvent",
+        "intermediateThrowEvent",
+    }
+)
 
 
 @dataclass(frozen=True)
 class Waiting:
     element_id: str
     name: str
-    kind: str                 # task | timer | message | signal | other
+    kind: str  # task | timer | message | signal | other
     since: datetime
     task: TaskRow | None = None
 
@@ -55,12 +68,12 @@ class CaseConsole:
     path: list[str]
     waiting: list[Waiting]
     failed: list[str]
-    seconds: dict[str, float]             # element id -> time spent there (tasks; waits so far)
+    seconds: dict[str, float]  # element id -> time spent there (tasks; waits so far)
     findings: list[Finding]
     timeline: list[TimelineEntry]
     variables: dict[str, Any]
     redacted: bool
-    targets: list[tuple[str, str]] = field(default_factory=list)   # elements a move may aim at
+    targets: list[tuple[str, str]] = field(default_factory=list)  # elements a move may aim at
 
 
 def may_see_personal_data(actor: Actor) -> bool:
@@ -99,16 +112,24 @@ def _seconds(tasks: list[TaskRow], now: datetime) -> dict[str, float]:
     spent: dict[str, float] = {}
     for task in tasks:
         end = task.completed_at or (now if task.status == "ready" else task.created_at)
-        spent[task.element_id] = spent.get(task.element_id,
-                                           0.0) + max((end - task.created_at).total_seconds(), 0.0)
+        spent[task.element_id] = spent.get(task.element_id, 0.0) + max(
+            (end - task.created_at).total_seconds(), 0.0
+        )
     return spent
 
 
 def _timeline(entries: list[Any]) -> list[TimelineEntry]:
-    return [TimelineEntry(e.case_seq, e.content.recorded_at, e.content.action, e.content.actor,
-                          e.content.element_id,
-                          {k: e.content.payload[k] for k in SUMMARY_KEYS if k in e.content.payload})
-            for e in entries]
+    return [
+        TimelineEntry(
+            e.case_seq,
+            e.content.recorded_at,
+            e.content.action,
+            e.content.actor,
+            e.content.element_id,
+            {k: e.content.payload[k] for k in SUMMARY_KEYS if k in e.content.payload},
+        )
+        for e in entries
+    ]
 
 
 def case_console(ctx: Any, case_id: str, actor: Actor) -> CaseConsole:
@@ -124,22 +145,44 @@ def case_console(ctx: Any, case_id: str, actor: Actor) -> CaseConsole:
         detection = Detection(ctx, uow, now, ctx.calendar.refresh(uow, max_age=CALENDAR_MAX_AGE), case_id)
         found = [f for f in detection.all() if f.case_id == case_id]
     ready = {t.id: t for t in tasks if t.status == "ready"}
-    waiting = [Waiting(w.element_id, _name(parsed, w.element_id), w.kind,
-                       ready[w.task_id].created_at if w.task_id in ready else case.updated_at,
-                       ready.get(w.task_id))
-               for w in workflow.waiting_at()] if case.status in ("running", "suspended") else []
+    waiting = (
+        [
+            Waiting(
+                w.element_id,
+                _name(parsed, w.element_id),
+                w.kind,
+                ready[w.task_id].created_at if w.task_id in ready else case.updated_at,
+                ready.get(w.task_id),
+            )
+            for w in workflow.waiting_at()
+        ]
+        if case.status in ("running", "suspended")
+        else []
+    )
     seconds = _seconds(tasks, now)
     for wait in waiting:
         if wait.task is None:
             seconds[wait.element_id] = (now - wait.since).total_seconds()
     variables = workflow.variables
     shown = variables if may_see_personal_data(actor) else masked_variables(variables)
-    targets = sorted((e.element_id,
-                      e.name or e.element_id) for e in parsed.elements.values() if e.tag in MOVE_TAGS)
-    return CaseConsole(case, row.name or row.key, row.version, row.xml, _path(entries), waiting,
-                       sorted({f.element_id for f in found if f.status == FAILED and f.element_id}), seconds,
-                       found,
-                       _timeline(entries), shown, shown is not variables, targets)
+    targets = sorted(
+        (e.element_id, e.name or e.element_id) for e in parsed.elements.values() if e.tag in MOVE_TAGS
+    )
+    return CaseConsole(
+        case,
+        row.name or row.key,
+        row.version,
+        row.xml,
+        _path(entries),
+        waiting,
+        sorted({f.element_id for f in found if f.status == FAILED and f.element_id}),
+        seconds,
+        found,
+        _timeline(entries),
+        shown,
+        shown is not variables,
+        targets,
+    )
 
 
 def _name(parsed: Any, element_id: str) -> str:

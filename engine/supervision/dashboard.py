@@ -63,8 +63,10 @@ def dashboard(ctx: Any, actor: Actor, query: SupervisionFilter | None = None) ->
         findings = Detection(ctx, uow, now, calendar).all()
         counts = uow.supervision.case_counts()
         items = {row.key: row.name or row.key for row in uow.processes.list_latest()}
-    shown = sorted((f for f in findings if keep(f, query, now)),
-                   key=lambda f: (ORDER.get(f.status, 9), f.since, f.case_id or ""))
+    shown = sorted(
+        (f for f in findings if keep(f, query, now)),
+        key=lambda f: (ORDER.get(f.status, 9), f.since, f.case_id or ""),
+    )
     by_status: Counter[str] = Counter()
     by_item: dict[str, dict[str, int]] = defaultdict(dict)
     for key, status, number in counts:
@@ -90,23 +92,36 @@ def scan_for_alerts(ctx: Any) -> int:
     A condition is new when no alert record of its case has the same key (code + task / due item /
     event) since the condition began — so a task that is reassigned and later stuck again alerts again."""
     now = ctx.clock()
-    findings = [f for f in detect(ctx, now) if f.status in ALERTS and f.case_id is not None
-                and f.subject not in ALERTS.values()]   # a dead alert webhook raises no new alert (no loop)
+    findings = [
+        f
+        for f in detect(ctx, now)
+        if f.status in ALERTS and f.case_id is not None and f.subject not in ALERTS.values()
+    ]  # a dead alert webhook raises no new alert (no loop)
     if not findings:
         return 0
     recorded = 0
     with ctx.uow() as uow:
         seen: dict[tuple[str, str], datetime] = {}
-        for case_id, key, at in uow.supervision.alerts_since({f.case_id for f in findings},
-                                                             tuple(ALERTS.values())):
+        for case_id, key, at in uow.supervision.alerts_since(
+            {f.case_id for f in findings}, tuple(ALERTS.values())
+        ):
             seen[(case_id, key)] = max(at, seen.get((case_id, key), at))
         for finding in findings:
             last = seen.get((finding.case_id or "", finding.key))
             if last is not None and last >= finding.since:
                 continue
-            record(ctx, uow, RecordDraft(
-                action=ALERTS[finding.status], actor=SYSTEM.user_id, case_id=finding.case_id,
-                element_id=finding.element_id, payload=alert_payload(finding)), now)
+            record(
+                ctx,
+                uow,
+                RecordDraft(
+                    action=ALERTS[finding.status],
+                    actor=SYSTEM.user_id,
+                    case_id=finding.case_id,
+                    element_id=finding.element_id,
+                    payload=alert_payload(finding),
+                ),
+                now,
+            )
             seen[(finding.case_id or "", finding.key)] = now
             recorded += 1
         uow.commit()
@@ -116,9 +131,16 @@ def scan_for_alerts(ctx: Any) -> int:
 
 
 def alert_payload(finding: Finding) -> dict[str, Any]:
-    return {"key": finding.key, "code": finding.code, "status": finding.status,
-            "reason_zh": finding.reason_zh,
-            "reason_en": finding.reason_en, "element": finding.element_id,
-            "elementName": finding.element_name,
-            "since": finding.since.isoformat(), "ref": finding.ref, "message": finding.message,
-            "processKey": finding.process_key}
+    return {
+        "key": finding.key,
+        "code": finding.code,
+        "status": finding.status,
+        "reason_zh": finding.reason_zh,
+        "reason_en": finding.reason_en,
+        "element": finding.element_id,
+        "elementName": finding.element_name,
+        "since": finding.since.isoformat(),
+        "ref": finding.ref,
+        "message": finding.message,
+        "processKey": finding.process_key,
+    }

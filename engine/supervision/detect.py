@@ -27,12 +27,15 @@ from engine.kernel.workdays import WorkdayCalendar
 from engine.supervision.expected_time import expected_of, parse_expected, waited_text
 from engine.supervision.rows import REASONS, Finding, WaitingTask
 
-KIND_WORDS = {"acceptance-notice": ("受理告知时限", "Acceptance notice"), "decision": ("决定时限",
-                                                                                 "Decision limit"),
-              "delivery": ("送达时限", "Delivery limit"), "disclosure": ("公示时限", "Disclosure limit"),
-              "legal-review": ("法制审核时限", "Legal review limit")}
+KIND_WORDS = {
+    "acceptance-notice": ("受理告知时限", "Acceptance notice"),
+    "decision": ("决定时限", "Decision limit"),
+    "delivery": ("送达时限", "Delivery limit"),
+    "disclosure": ("公示时限", "Disclosure limit"),
+    "legal-review": ("法制审核时限", "Legal review limit"),
+}
 EXTERNAL = frozenset({"message", "signal"})
-MIN_IDLE = timedelta(hours=1)   # a case quiet for less than this is never restored to look
+MIN_IDLE = timedelta(hours=1)  # a case quiet for less than this is never restored to look
 
 
 def local_text(moment: datetime) -> str:
@@ -42,11 +45,12 @@ def local_text(moment: datetime) -> str:
 class Detection:
     """One reading of the whole bureau at ``now``, inside one read-only unit of work."""
 
-    def __init__(self, ctx: Any, uow: UnitOfWork, now: datetime, calendar: WorkdayCalendar,
-                 case_id: str | None = None) -> None:
+    def __init__(
+        self, ctx: Any, uow: UnitOfWork, now: datetime, calendar: WorkdayCalendar, case_id: str | None = None
+    ) -> None:
         self.ctx, self.uow, self.now, self.calendar = ctx, uow, now, calendar
         self.settings = ctx.settings
-        self.only = case_id          # one case's findings (the case view): others are skipped early
+        self.only = case_id  # one case's findings (the case view): others are skipped early
         self.tasks: list[WaitingTask] = uow.supervision.waiting_tasks(case_id=case_id)
         self.current: dict[str, WaitingTask] = {}
         for waiting in self.tasks:
@@ -57,27 +61,55 @@ class Detection:
             return None
         return self.ctx.processes.get(self.uow, process_id).elements.get(element_id)
 
-    def finding(self, code: str, case_id: str | None, process_key: str | None, since: datetime,
-                zh: str, en: str, *, process_id: int | None = None, element_id: str | None = None,
-                **extra: Any) -> Finding:
+    def finding(
+        self,
+        code: str,
+        case_id: str | None,
+        process_key: str | None,
+        since: datetime,
+        zh: str,
+        en: str,
+        *,
+        process_id: int | None = None,
+        element_id: str | None = None,
+        **extra: Any,
+    ) -> Finding:
         """A finding, with the element's name and lane and the case's current task (assignee, groups)."""
         info = self.element(process_id, element_id)
         task = self.current.get(case_id or "")
-        values: dict[str, Any] = {"assignee": task.task.assignee if task else None,
-                                  "groups": task.task.candidate_groups if task else (),
-                                  "lane": getattr(info, "lane", None)}
+        values: dict[str, Any] = {
+            "assignee": task.task.assignee if task else None,
+            "groups": task.task.candidate_groups if task else (),
+            "lane": getattr(info, "lane", None),
+        }
         values.update(extra)
         status, _, _ = REASONS[code]
-        return Finding(case_id, process_key, status, code, zh, en, since, element_id,
-                       (getattr(info, "name", None) or element_id), **values)
+        return Finding(
+            case_id,
+            process_key,
+            status,
+            code,
+            zh,
+            en,
+            since,
+            element_id,
+            (getattr(info, "name", None) or element_id),
+            **values,
+        )
 
     def skip(self, case_id: str | None) -> bool:
         return self.only is not None and case_id != self.only
 
     def all(self) -> list[Finding]:
         found: list[Finding] = []
-        for detector in (self.deadlines, self.waiting_tasks, self.timers, self.idle_cases,
-                         self.failed_steps, self.dead_webhooks):
+        for detector in (
+            self.deadlines,
+            self.waiting_tasks,
+            self.timers,
+            self.idle_cases,
+            self.failed_steps,
+            self.dead_webhooks,
+        ):
             found += detector()
         return found
 
@@ -97,18 +129,35 @@ class Detection:
             element = task.element_id if task is not None else None
             if reading.level is WarningLevel.RED:
                 late = max(-reading.remaining, 0)
-                found.append(self.finding(
-                    "deadline-overdue", deadline.case_id, row.process_key, _day_end(reading.due.date),
-                    f"{zh_kind}已超期：应于 {due} 前办结，已超过 {late} 个工作日",
-                    f"{en_kind} overdue: due {due}, {late} working day(s) late", process_id=row.process_id,
-                    element_id=element, ref=str(deadline.id), message=deadline.basis))
+                found.append(
+                    self.finding(
+                        "deadline-overdue",
+                        deadline.case_id,
+                        row.process_key,
+                        _day_end(reading.due.date),
+                        f"{zh_kind}已超期：应于 {due} 前办结，已超过 {late} 个工作日",
+                        f"{en_kind} overdue: due {due}, {late} working day(s) late",
+                        process_id=row.process_id,
+                        element_id=element,
+                        ref=str(deadline.id),
+                        message=deadline.basis,
+                    )
+                )
             else:
-                found.append(self.finding(
-                    "deadline-near", deadline.case_id, row.process_key, deadline.opened_at,
-                    f"{zh_kind}将于 {due} 到期，剩余 {reading.remaining} 个工作日",
-                    f"{en_kind} due {due}: {reading.remaining} working day(s) left",
-                    process_id=row.process_id,
-                    element_id=element, ref=str(deadline.id), message=deadline.basis))
+                found.append(
+                    self.finding(
+                        "deadline-near",
+                        deadline.case_id,
+                        row.process_key,
+                        deadline.opened_at,
+                        f"{zh_kind}将于 {due} 到期，剩余 {reading.remaining} 个工作日",
+                        f"{en_kind} due {due}: {reading.remaining} working day(s) left",
+                        process_id=row.process_id,
+                        element_id=element,
+                        ref=str(deadline.id),
+                        message=deadline.basis,
+                    )
+                )
         return found
 
     # -- tasks: unclaimed, or over their expected time -------------------------------------------------
@@ -118,36 +167,57 @@ class Detection:
         for waiting in self.tasks:
             task = waiting.task
             if waiting.case_status != "running":
-                continue       # a suspended case is paused on purpose
+                continue  # a suspended case is paused on purpose
             since = max(task.created_at, waiting.last_assigned_at or task.created_at)
             waited_zh, waited_en = waited_text(since, self.now, self.calendar)
             groups = "、".join(task.candidate_groups) or "-"
             if task.assignee is None and self.now > unclaimed_limit.limit(since, self.calendar):
-                found.append(self._task_finding("task-unclaimed", waiting, since,
-                             f"任务“{task.name}”已 {waited_zh}无人认领"
-                             f"（上限 {unclaimed_limit.text_zh}；候选：{groups}）",
-                             f"Task '{task.name}' unclaimed for {waited_en} "
-                             f"(limit {unclaimed_limit.text_en}; "
-                             f"candidates: {', '.join(task.candidate_groups) or '-'})"))
+                found.append(
+                    self._task_finding(
+                        "task-unclaimed",
+                        waiting,
+                        since,
+                        f"任务“{task.name}”已 {waited_zh}无人认领"
+                        f"（上限 {unclaimed_limit.text_zh}；候选：{groups}）",
+                        f"Task '{task.name}' unclaimed for {waited_en} "
+                        f"(limit {unclaimed_limit.text_en}; "
+                        f"candidates: {', '.join(task.candidate_groups) or '-'})",
+                    )
+                )
                 continue
-            expected = expected_of(self.element(waiting.process_id, task.element_id),
-                                   self.settings.expected_default)
+            expected = expected_of(
+                self.element(waiting.process_id, task.element_id), self.settings.expected_default
+            )
             if self.now > expected.limit(since, self.calendar):
                 who = task.assignee or "-"
-                found.append(self._task_finding("task-over-expected", waiting, since,
-                             f"任务“{task.name}”已等待 {waited_zh}，"
-                             f"超过预期 {expected.text_zh}（办理人：{who}）",
-                             f"Task '{task.name}' has waited {waited_en}, "
-                             f"over its expected {expected.text_en} "
-                             f"(assignee: {who})"))
+                found.append(
+                    self._task_finding(
+                        "task-over-expected",
+                        waiting,
+                        since,
+                        f"任务“{task.name}”已等待 {waited_zh}，超过预期 {expected.text_zh}（办理人：{who}）",
+                        f"Task '{task.name}' has waited {waited_en}, "
+                        f"over its expected {expected.text_en} "
+                        f"(assignee: {who})",
+                    )
+                )
         return found
 
     def _task_finding(self, code: str, waiting: WaitingTask, since: datetime, zh: str, en: str) -> Finding:
         task = waiting.task
-        return self.finding(code, task.case_id, task.process_key, since, zh, en,
-                            process_id=waiting.process_id,
-                            element_id=task.element_id, ref=task.id, assignee=task.assignee,
-                            groups=task.candidate_groups)
+        return self.finding(
+            code,
+            task.case_id,
+            task.process_key,
+            since,
+            zh,
+            en,
+            process_id=waiting.process_id,
+            element_id=task.element_id,
+            ref=task.id,
+            assignee=task.assignee,
+            groups=task.candidate_groups,
+        )
 
     # -- timers: late, failed ---------------------------------------------------------------------------
     def timers(self) -> list[Finding]:
@@ -157,12 +227,21 @@ class Detection:
         found = []
         for row in [r for r in failed if not self.skip(r.item.case_id)]:
             item = row.item
-            found.append(self.finding(
-                "timer-failed", item.case_id, row.process_key, item.due_at,
-                f"到期事项（{item.kind}）触发失败，已尝试 {item.attempts} 次：{item.last_error}",
-                f"Due item ({item.kind}) failed to fire after {item.attempts} attempt(s): {item.last_error}",
-                process_id=row.process_id, element_id=self._timer_element(row), ref=str(item.id),
-                message=item.last_error or "", subject=item.kind))
+            found.append(
+                self.finding(
+                    "timer-failed",
+                    item.case_id,
+                    row.process_key,
+                    item.due_at,
+                    f"到期事项（{item.kind}）触发失败，已尝试 {item.attempts} 次：{item.last_error}",
+                    f"Due item ({item.kind}) failed to fire after {item.attempts} attempt(s): {item.last_error}",
+                    process_id=row.process_id,
+                    element_id=self._timer_element(row),
+                    ref=str(item.id),
+                    message=item.last_error or "",
+                    subject=item.kind,
+                )
+            )
         for row in self.uow.supervision.late_due(self.now - lag):
             if self.skip(row.item.case_id):
                 continue
@@ -170,12 +249,20 @@ class Detection:
             if item.id in failed_ids:
                 continue
             minutes = int((self.now - item.due_at).total_seconds() // 60)
-            found.append(self.finding(
-                "timer-late", item.case_id, row.process_key, item.due_at,
-                f"到期事项（{item.kind}）应于 {local_text(item.due_at)} 触发，已晚 {minutes} 分钟仍未触发",
-                f"Due item ({item.kind}) was due at {local_text(item.due_at)} and is {minutes} min late",
-                process_id=row.process_id, element_id=self._timer_element(row), ref=str(item.id),
-                subject=item.kind))
+            found.append(
+                self.finding(
+                    "timer-late",
+                    item.case_id,
+                    row.process_key,
+                    item.due_at,
+                    f"到期事项（{item.kind}）应于 {local_text(item.due_at)} 触发，已晚 {minutes} 分钟仍未触发",
+                    f"Due item ({item.kind}) was due at {local_text(item.due_at)} and is {minutes} min late",
+                    process_id=row.process_id,
+                    element_id=self._timer_element(row),
+                    ref=str(item.id),
+                    subject=item.kind,
+                )
+            )
         return found
 
     def _timer_element(self, row: Any) -> str | None:
@@ -211,17 +298,30 @@ class Detection:
         name = getattr(info, "name", None) or element_id or "-"
         waited_zh, waited_en = waited_text(idle.updated_at, self.now, self.calendar)
         if waiting is not None and waiting.kind in EXTERNAL:
-            return self.finding("external-no-answer", idle.case_id, idle.process_key, idle.updated_at,
-                                f"等待外部答复“{name}”已 {waited_zh}，超过预期 {expected.text_zh}",
-                                f"Waiting for an external answer at '{name}' for {waited_en}, over its "
-                                f"expected {expected.text_en}", process_id=idle.process_id,
-                                element_id=element_id,
-                                ref=waiting.task_id, message=waiting.kind)
-        return self.finding("no-progress", idle.case_id, idle.process_key, idle.updated_at,
-                            f"办件停在“{name}”已 {waited_zh}，没有任何待办、定时器或消息可推进",
-                            f"The case has stood at '{name}' for {waited_en} with no task, timer or message "
-                            "to move it", process_id=idle.process_id, element_id=element_id,
-                            ref=waiting.task_id if waiting is not None else None)
+            return self.finding(
+                "external-no-answer",
+                idle.case_id,
+                idle.process_key,
+                idle.updated_at,
+                f"等待外部答复“{name}”已 {waited_zh}，超过预期 {expected.text_zh}",
+                f"Waiting for an external answer at '{name}' for {waited_en}, over its "
+                f"expected {expected.text_en}",
+                process_id=idle.process_id,
+                element_id=element_id,
+                ref=waiting.task_id,
+                message=waiting.kind,
+            )
+        return self.finding(
+            "no-progress",
+            idle.case_id,
+            idle.process_key,
+            idle.updated_at,
+            f"办件停在“{name}”已 {waited_zh}，没有任何待办、定时器或消息可推进",
+            f"The case has stood at '{name}' for {waited_en} with no task, timer or message to move it",
+            process_id=idle.process_id,
+            element_id=element_id,
+            ref=waiting.task_id if waiting is not None else None,
+        )
 
     # -- failures -------------------------------------------------------------------------------------------
     def failed_steps(self) -> list[Finding]:
@@ -230,15 +330,23 @@ class Detection:
             if self.skip(step.case_id):
                 continue
             if step.payload.get("source") == "timer":
-                continue        # the due row carries it (timer-failed) until it fires
+                continue  # the due row carries it (timer-failed) until it fires
             case = self.uow.cases.get(step.case_id)
             zh, en = str(step.payload.get("reason_zh", "")), str(step.payload.get("reason_en", ""))
-            found.append(self.finding(
-                "step-failed", step.case_id, step.process_key, step.recorded_at,
-                f"步骤执行失败（{step.payload.get('actor', '-')} 提交时）：{zh}",
-                f"A step failed (submitted by {step.payload.get('actor', '-')}): {en}",
-                process_id=case.process_id if case else None, element_id=step.element_id, ref=str(step.seq),
-                message=en))
+            found.append(
+                self.finding(
+                    "step-failed",
+                    step.case_id,
+                    step.process_key,
+                    step.recorded_at,
+                    f"步骤执行失败（{step.payload.get('actor', '-')} 提交时）：{zh}",
+                    f"A step failed (submitted by {step.payload.get('actor', '-')}): {en}",
+                    process_id=case.process_id if case else None,
+                    element_id=step.element_id,
+                    ref=str(step.seq),
+                    message=en,
+                )
+            )
         return found
 
     def dead_webhooks(self) -> list[Finding]:
@@ -249,11 +357,19 @@ class Detection:
             if case is not None and case.status not in ("running", "suspended", "completed"):
                 continue
             error = event.last_error or "-"
-            found.append(self.finding(
-                "webhook-dead", event.case_id, case.process_key if case else None, event.next_attempt_at,
-                f"推送事件 {event.event_type} 在 {event.attempts} 次尝试后放弃：{error}",
-                f"Webhook event {event.event_type} given up after {event.attempts} attempt(s): {error}",
-                ref=event.id, message=error, subject=event.event_type))
+            found.append(
+                self.finding(
+                    "webhook-dead",
+                    event.case_id,
+                    case.process_key if case else None,
+                    event.next_attempt_at,
+                    f"推送事件 {event.event_type} 在 {event.attempts} 次尝试后放弃：{error}",
+                    f"Webhook event {event.event_type} given up after {event.attempts} attempt(s): {error}",
+                    ref=event.id,
+                    message=error,
+                    subject=event.event_type,
+                )
+            )
         return found
 
 

@@ -24,8 +24,8 @@ FALLBACK = "3"
 @dataclass(frozen=True, slots=True)
 class Expected:
     amount: int
-    hours: bool           # False: working days
-    source: str           # "element" | "default"
+    hours: bool  # False: working days
+    source: str  # "element" | "default"
 
     @property
     def text_zh(self) -> str:
@@ -44,7 +44,7 @@ class Expected:
 
 
 def parse_expected(text: Any, source: str = "element") -> Expected | None:
-    """"2", "2d" (working days) or "4h" (hours), at least 1; anything else is None."""
+    """ "2", "2d" (working days) or "4h" (hours), at least 1; anything else is None."""
     match = _FORMAT.match(str(text)) if text is not None else None
     if match is None or int(match.group(1)) < 1:
         return None

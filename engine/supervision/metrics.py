@@ -15,12 +15,11 @@ from engine.supervision.detect import Detection
 @dataclass(frozen=True)
 class MetricsSnapshot:
     now: datetime
-    cases: list[tuple[str, str, int]]                       # process key, status, count
-    task_waits: dict[str,
-                     list[float]]                      # process key -> seconds each ready task has waited
-    timer_lag: dict[str, list[float]]                       # due-item kind -> seconds past due (pending rows)
-    outbox: dict[str, tuple[int, float]]                    # status -> (events, age in s of the oldest)
-    findings: Counter[tuple[str, str]] = field(default_factory=Counter)   # (status, code) -> count
+    cases: list[tuple[str, str, int]]  # process key, status, count
+    task_waits: dict[str, list[float]]  # process key -> seconds each ready task has waited
+    timer_lag: dict[str, list[float]]  # due-item kind -> seconds past due (pending rows)
+    outbox: dict[str, tuple[int, float]]  # status -> (events, age in s of the oldest)
+    findings: Counter[tuple[str, str]] = field(default_factory=Counter)  # (status, code) -> count
 
 
 def collect_metrics(ctx: Any) -> MetricsSnapshot:
@@ -33,8 +32,10 @@ def collect_metrics(ctx: Any) -> MetricsSnapshot:
         lag: dict[str, list[float]] = {}
         for kind, due in board.pending_due_times(now):
             lag.setdefault(kind, []).append((now - due).total_seconds())
-        outbox = {status: (count, max((now - oldest).total_seconds(), 0.0) if oldest else 0.0)
-                  for status, (count, oldest) in board.outbox_by_status().items()}
+        outbox = {
+            status: (count, max((now - oldest).total_seconds(), 0.0) if oldest else 0.0)
+            for status, (count, oldest) in board.outbox_by_status().items()
+        }
         calendar = ctx.calendar.refresh(uow, max_age=CALENDAR_MAX_AGE)
         found = Counter((f.status, f.code) for f in Detection(ctx, uow, now, calendar).all())
         return MetricsSnapshot(now, board.case_counts(), waits, lag, outbox, found)

@@ -34,7 +34,7 @@ from engine.kernel.context import AppContext
 from engine.supervision.metrics import MetricsSnapshot, collect_metrics
 from engine.web.problems import problem
 
-metrics = APIBlueprint("metrics", __name__, enable_openapi=False)   # Prometheus text, not the JSON API
+metrics = APIBlueprint("metrics", __name__, enable_openapi=False)  # Prometheus text, not the JSON API
 LOOPBACK = frozenset({"127.0.0.1", "::1", "::ffff:127.0.0.1"})
 WAIT_BUCKETS = (3600.0, 4 * 3600.0, 86400.0, 3 * 86400.0, 7 * 86400.0, 30 * 86400.0)
 
@@ -45,41 +45,51 @@ class SnapshotCollector:
 
     def collect(self) -> Iterator[Metric]:
         s = self.snapshot
-        cases = GaugeMetricFamily("sanxiang_cases", "Cases by approval item and status", labels=["process",
-                                                                                                 "status"])
+        cases = GaugeMetricFamily(
+            "sanxiang_cases", "Cases by approval item and status", labels=["process", "status"]
+        )
         for key, status, count in s.cases:
             cases.add_metric([key, status], count)
         yield cases
         yield from self._waits()
-        overdue = GaugeMetricFamily("sanxiang_timers_overdue", "Pending due rows past their time",
-                                    labels=["kind"])
-        lag = GaugeMetricFamily("sanxiang_timer_lag_seconds", "Lateness of the most overdue pending row",
-                                labels=["kind"])
+        overdue = GaugeMetricFamily(
+            "sanxiang_timers_overdue", "Pending due rows past their time", labels=["kind"]
+        )
+        lag = GaugeMetricFamily(
+            "sanxiang_timer_lag_seconds", "Lateness of the most overdue pending row", labels=["kind"]
+        )
         for kind, lags in sorted(s.timer_lag.items()):
             overdue.add_metric([kind], len(lags))
             lag.add_metric([kind], max(lags))
         yield overdue
         yield lag
-        events = GaugeMetricFamily("sanxiang_webhook_events", "Webhook outbox events by status",
-                                   labels=["status"])
+        events = GaugeMetricFamily(
+            "sanxiang_webhook_events", "Webhook outbox events by status", labels=["status"]
+        )
         for status in ("pending", "delivered", "dead"):
             events.add_metric([status], s.outbox.get(status, (0, 0.0))[0])
         yield events
-        yield GaugeMetricFamily("sanxiang_webhook_oldest_pending_seconds",
-                                "Age of the oldest undelivered event",
-                                value=s.outbox.get("pending", (0, 0.0))[1])
-        found = GaugeMetricFamily("sanxiang_findings", "Console findings by status and reason",
-                                  labels=["status", "code"])
+        yield GaugeMetricFamily(
+            "sanxiang_webhook_oldest_pending_seconds",
+            "Age of the oldest undelivered event",
+            value=s.outbox.get("pending", (0, 0.0))[1],
+        )
+        found = GaugeMetricFamily(
+            "sanxiang_findings", "Console findings by status and reason", labels=["status", "code"]
+        )
         for (status, code), count in sorted(s.findings.items()):
             found.add_metric([status, code], count)
         yield found
 
     def _waits(self) -> Iterator[Metric]:
-        waits = HistogramMetricFamily("sanxiang_task_waiting_seconds", "Current waiting times of ready tasks",
-                                      labels=["process"])
-        longest = GaugeMetricFamily("sanxiang_task_waiting_seconds_max",
-                                    "The longest current wait of a ready task",
-                                    labels=["process"])
+        waits = HistogramMetricFamily(
+            "sanxiang_task_waiting_seconds", "Current waiting times of ready tasks", labels=["process"]
+        )
+        longest = GaugeMetricFamily(
+            "sanxiang_task_waiting_seconds_max",
+            "The longest current wait of a ready task",
+            labels=["process"],
+        )
         for key, ages in sorted(self.snapshot.task_waits.items()):
             buckets = [(_bound(b), float(sum(1 for a in ages if a <= b))) for b in WAIT_BUCKETS]
             waits.add_metric([key], buckets + [("+Inf", float(len(ages)))], sum_value=sum(ages))
@@ -104,9 +114,18 @@ def _allowed(ctx: AppContext) -> bool:
 def scrape() -> Any:
     ctx: AppContext = current_app.extensions["sanxiang"]
     if not _allowed(ctx):
-        return problem(403, "metrics-forbidden", "无权读取监控指标", "Not allowed to read the metrics",
-                       "需要监控令牌，或从本机访问", "A metrics token is required, or ask from this machine")
+        return problem(
+            403,
+            "metrics-forbidden",
+            "无权读取监控指标",
+            "Not allowed to read the metrics",
+            "需要监控令牌，或从本机访问",
+            "A metrics token is required, or ask from this machine",
+        )
     registry = CollectorRegistry(auto_describe=False)
     registry.register(SnapshotCollector(collect_metrics(ctx)))
-    return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST.split(";")[0],
-                    headers={"Content-Type": CONTENT_TYPE_LATEST, "Cache-Control": "no-store"})
+    return Response(
+        generate_latest(registry),
+        mimetype=CONTENT_TYPE_LATEST.split(";")[0],
+        headers={"Content-Type": CONTENT_TYPE_LATEST, "Cache-Control": "no-store"},
+    )

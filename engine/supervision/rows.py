@@ -19,8 +19,11 @@ STATUSES = (OVERDUE, NEAR_DUE, STUCK, FAILED)
 REASONS: dict[str, tuple[str, str, str]] = {
     "deadline-overdue": (OVERDUE, "办理时限已超期（红牌）", "The deadline has passed (red)"),
     "deadline-near": (NEAR_DUE, "办理时限即将到期（黄牌）", "The deadline is near (yellow)"),
-    "task-over-expected": (STUCK, "任务停留超过该环节的预期时长",
-                           "A task has waited longer than its step should take"),
+    "task-over-expected": (
+        STUCK,
+        "任务停留超过该环节的预期时长",
+        "A task has waited longer than its step should take",
+    ),
     "task-unclaimed": (STUCK, "任务长时间无人认领", "Nobody has claimed a task for too long"),
     "timer-late": (STUCK, "定时器已到期但未触发", "A timer is past due and has not fired"),
     "external-no-answer": (STUCK, "等待外部系统答复超时", "An external system has not answered in time"),
@@ -39,15 +42,15 @@ class Finding:
     code: str
     reason_zh: str
     reason_en: str
-    since: datetime                  # when the condition began (task created, due time, failure…)
+    since: datetime  # when the condition began (task created, due time, failure…)
     element_id: str | None = None
     element_name: str | None = None
-    message: str = ""                # the error text, the event type…: as the system gave it
-    ref: str | None = None           # what an action acts on: task id, due item id, event id, record seq
+    message: str = ""  # the error text, the event type…: as the system gave it
+    ref: str | None = None  # what an action acts on: task id, due item id, event id, record seq
     assignee: str | None = None
     groups: tuple[str, ...] = ()
     lane: str | None = None
-    subject: str | None = None       # the event type of a webhook, the kind of a due item
+    subject: str | None = None  # the event type of a webhook, the kind of a due item
 
     def age(self, now: datetime) -> timedelta:
         return max(now - self.since, timedelta(0))
@@ -61,10 +64,10 @@ class Finding:
 @dataclass(frozen=True, slots=True)
 class SupervisionFilter:
     process_key: str | None = None
-    department: str | None = None    # a lane name or a candidate group
-    assignee: str | None = None      # a user id; "-" = unassigned
+    department: str | None = None  # a lane name or a candidate group
+    assignee: str | None = None  # a user id; "-" = unassigned
     min_age_days: float | None = None
-    status: str | None = None        # one of STATUSES
+    status: str | None = None  # one of STATUSES
     case_id: str | None = None
 
 
@@ -73,19 +76,20 @@ class Dashboard:
     now: datetime
     findings: list[Finding]
     cases_by_status: dict[str, int]
-    cases_by_item: dict[str, dict[str, int]]          # process key -> status -> count
+    cases_by_item: dict[str, dict[str, int]]  # process key -> status -> count
     findings_by_status: dict[str, int]
-    findings_by_item: dict[str, dict[str, int]]       # process key -> finding status -> count
-    items: dict[str, str] = field(default_factory=dict)   # process key -> item name
+    findings_by_item: dict[str, dict[str, int]]  # process key -> finding status -> count
+    items: dict[str, str] = field(default_factory=dict)  # process key -> item name
 
 
 # -- what the store returns ------------------------------------------------------------------------
+
 
 @dataclass(frozen=True, slots=True)
 class WaitingTask:
     """A ready task of a running or suspended case, with its case's process version."""
 
-    task: Any                        # engine.kernel.ports.TaskRow
+    task: Any  # engine.kernel.ports.TaskRow
     process_id: int
     case_status: str
     last_assigned_at: datetime | None = None
@@ -93,14 +97,14 @@ class WaitingTask:
 
 @dataclass(frozen=True, slots=True)
 class OpenDeadline:
-    deadline: Any                    # engine.deadlines.rows.DeadlineRow
+    deadline: Any  # engine.deadlines.rows.DeadlineRow
     process_key: str
     process_id: int
 
 
 @dataclass(frozen=True, slots=True)
 class DueOfCase:
-    item: Any                        # engine.deadlines.rows.DueItem
+    item: Any  # engine.deadlines.rows.DueItem
     process_key: str | None
     process_id: int | None
 

@@ -19,23 +19,35 @@ MAX_REASON = 1000
 # code -> (error class, Chinese, English); {who} is filled in
 REFUSALS: dict[str, tuple[type[SanxiangError], str, str]] = {
     "reason-required": (InvalidInput, "请填写理由", "A reason is required"),
-    "reason-too-long": (InvalidInput, f"理由不能超过 {MAX_REASON} 字",
-                        f"A reason has at most {MAX_REASON} characters"),
+    "reason-too-long": (
+        InvalidInput,
+        f"理由不能超过 {MAX_REASON} 字",
+        f"A reason has at most {MAX_REASON} characters",
+    ),
     "task-not-found": (NotFound, "任务不存在", "No such task"),
     "task-not-ready": (Conflict, "任务已办结或已取消", "The task is no longer waiting"),
     "user-not-found": (NotFound, "用户 {who} 不存在或已停用", "No active user {who}"),
     "task-claimed": (Conflict, "任务已被他人变更，请刷新", "The task changed meanwhile; reload"),
     "task-delegated": (Conflict, "任务处于委派中，请先交还", "The task is delegated; get it back first"),
     "task-not-delegated": (Conflict, "任务未处于委派中", "The task is not delegated"),
-    "transfer-target-not-candidate": (NotAllowed, "{who} 不是该任务的候选办理人",
-                                      "{who} is not a candidate for this task"),
+    "transfer-target-not-candidate": (
+        NotAllowed,
+        "{who} 不是该任务的候选办理人",
+        "{who} is not a candidate for this task",
+    ),
     "delegate-self": (InvalidInput, "不能委派给自己", "You cannot delegate to yourself"),
     "case-not-found": (NotFound, "办件不存在", "No such case"),
     "case-not-running": (Conflict, "办件已办结或已撤回", "The case is no longer running"),
-    "withdraw-after-decision": (ProcedureViolation, "已作出决定的办件不能撤回申请",
-                                "The decision is made: the application can no longer be withdrawn"),
-    "case-version-conflict": (Conflict, "办件已被他人同时处理，请刷新后重试",
-                              "The case changed meanwhile; reload"),
+    "withdraw-after-decision": (
+        ProcedureViolation,
+        "已作出决定的办件不能撤回申请",
+        "The decision is made: the application can no longer be withdrawn",
+    ),
+    "case-version-conflict": (
+        Conflict,
+        "办件已被他人同时处理，请刷新后重试",
+        "The case changed meanwhile; reload",
+    ),
 }
 
 
@@ -47,8 +59,14 @@ def refusal(code: str, who: str = "", **details: Any) -> SanxiangError:
 def _reason(text: str, *, required: bool = True) -> str:
     text = (text or "").strip()
     if required and not text:
-        raise refusal("reason-required", fields={"reason": [{"code": "required", "message_zh": "请填写理由",
-                                                              "message_en": "A reason is required"}]})
+        raise refusal(
+            "reason-required",
+            fields={
+                "reason": [
+                    {"code": "required", "message_zh": "请填写理由", "message_en": "A reason is required"}
+                ]
+            },
+        )
     if len(text) > MAX_REASON:
         raise refusal("reason-too-long")
     return text
@@ -86,16 +104,45 @@ def _assign(uow: UnitOfWork, task: TaskRow, user_id: str) -> None:
         raise refusal("task-claimed")
 
 
-def _tell(ctx: AppContext, uow: UnitOfWork, task: TaskRow, kind: str, actor: Actor, message: str, *,
-          user_id: str | None = None, group: str | None = None) -> None:
-    _work(uow).notify(kind=kind, actor=actor.user_id, now=ctx.clock(), message=message, user_id=user_id,
-                      group_name=group, case_id=task.case_id, task_id=task.id)
+def _tell(
+    ctx: AppContext,
+    uow: UnitOfWork,
+    task: TaskRow,
+    kind: str,
+    actor: Actor,
+    message: str,
+    *,
+    user_id: str | None = None,
+    group: str | None = None,
+) -> None:
+    _work(uow).notify(
+        kind=kind,
+        actor=actor.user_id,
+        now=ctx.clock(),
+        message=message,
+        user_id=user_id,
+        group_name=group,
+        case_id=task.case_id,
+        task_id=task.id,
+    )
 
 
-def _note(ctx: AppContext, uow: UnitOfWork, task: TaskRow, action: str, actor: Actor,
-          **payload: Any) -> TaskRow:
-    record(ctx, uow, RecordDraft(action=action, actor=actor.user_id, case_id=task.case_id, task_id=task.id,
-                                 element_id=task.element_id, payload=payload), ctx.clock())
+def _note(
+    ctx: AppContext, uow: UnitOfWork, task: TaskRow, action: str, actor: Actor, **payload: Any
+) -> TaskRow:
+    record(
+        ctx,
+        uow,
+        RecordDraft(
+            action=action,
+            actor=actor.user_id,
+            case_id=task.case_id,
+            task_id=task.id,
+            element_id=task.element_id,
+            payload=payload,
+        ),
+        ctx.clock(),
+    )
     updated: TaskRow = uow.tasks.get(task.id)
     uow.commit()
     return updated
@@ -134,8 +181,16 @@ def delegate_task(ctx: AppContext, task_id: str, to_user: str, reason: str, acto
         _work(uow).put_delegation(lent)
         _assign(uow, task, target.user_id)
         _tell(ctx, uow, task, "delegate", actor, reason, user_id=target.user_id)
-        return _note(ctx, uow, task, "task.delegated", actor, owner=actor.user_id, delegate=target.user_id,
-                     reason=reason)
+        return _note(
+            ctx,
+            uow,
+            task,
+            "task.delegated",
+            actor,
+            owner=actor.user_id,
+            delegate=target.user_id,
+            reason=reason,
+        )
 
 
 @refusals_on_record("task.resolve")
@@ -151,8 +206,9 @@ def resolve_task(ctx: AppContext, task_id: str, note: str, actor: Actor) -> Task
         _work(uow).put_delegation(back)
         _assign(uow, task, pending.owner)
         _tell(ctx, uow, task, "resolve", actor, note, user_id=pending.owner)
-        return _note(ctx, uow, task, "task.resolved", actor, owner=pending.owner, delegate=pending.delegate,
-                     note=note)
+        return _note(
+            ctx, uow, task, "task.resolved", actor, owner=pending.owner, delegate=pending.delegate, note=note
+        )
 
 
 @refusals_on_record("task.urge")
@@ -165,8 +221,15 @@ def urge_task(ctx: AppContext, task_id: str, message: str, actor: Actor) -> Task
             _tell(ctx, uow, task, "urge", actor, message, user_id=task.assignee)
         for group in () if task.assignee else task.candidate_groups:
             _tell(ctx, uow, task, "urge", actor, message, group=group)
-        return _note(ctx, uow, task, "task.urged", actor, to=task.assignee or list(task.candidate_groups),
-                     message=message)
+        return _note(
+            ctx,
+            uow,
+            task,
+            "task.urged",
+            actor,
+            to=task.assignee or list(task.candidate_groups),
+            message=message,
+        )
 
 
 @refusals_on_record("case.withdraw", keep={"reason": "reason"})
@@ -187,11 +250,26 @@ def withdraw_case(ctx: AppContext, case_id: str, reason: str, actor: Actor) -> C
             raise refusal("withdraw-after-decision")
         waiting = [t.id for t in tasks if t.status == "ready"]
         uow.tasks.close(waiting, status="cancelled", now=now, actor=None)
-        if not uow.cases.save_state(case_id, expected_version=case.version, state=case.state,
-                                    status="withdrawn", now=now, ended_at=now):
+        if not uow.cases.save_state(
+            case_id,
+            expected_version=case.version,
+            state=case.state,
+            status="withdrawn",
+            now=now,
+            ended_at=now,
+        ):
             raise refusal("case-version-conflict")
-        record(ctx, uow, RecordDraft(action="case.withdrawn", actor=actor.user_id, case_id=case_id,
-                                     payload={"reason": reason, "cancelledTasks": waiting}), now)
+        record(
+            ctx,
+            uow,
+            RecordDraft(
+                action="case.withdrawn",
+                actor=actor.user_id,
+                case_id=case_id,
+                payload={"reason": reason, "cancelledTasks": waiting},
+            ),
+            now,
+        )
         withdrawn: CaseRow = uow.cases.get(case_id)
         uow.commit()
     return withdrawn
@@ -201,6 +279,8 @@ def delegated_task_is_given_back_first(completion: Any) -> None:
     """Guard for ``ctx.guards``: a delegated task is completed by its owner, once given back."""
     pending = _pending(completion.uow, completion.task.id)
     if pending is not None:
-        raise NotAllowed(f"该任务由 {pending.owner} 委派，请先交还委派人，由其办理",
-                         f"This task was delegated by {pending.owner}: give it back for them to complete",
-                         code="task-delegated")
+        raise NotAllowed(
+            f"该任务由 {pending.owner} 委派，请先交还委派人，由其办理",
+            f"This task was delegated by {pending.owner}: give it back for them to complete",
+            code="task-delegated",
+        )

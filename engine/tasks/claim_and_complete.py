@@ -32,12 +32,21 @@ class Completion:
     case, the submitted data, the actor, the records. A guard refuses by raising (ProcedureViolation,
     NotAllowed, InvalidInput): the legal-review gate, separation of duties, certificates, forms…"""
 
-    def __init__(self, uow: UnitOfWork, task: TaskRow, case: Any, process: Any, element: Any,
-                 data: dict[str, Any], actor: Actor, variables: Callable[[], dict[str, Any]]) -> None:
+    def __init__(
+        self,
+        uow: UnitOfWork,
+        task: TaskRow,
+        case: Any,
+        process: Any,
+        element: Any,
+        data: dict[str, Any],
+        actor: Actor,
+        variables: Callable[[], dict[str, Any]],
+    ) -> None:
         self.uow, self.task, self.case, self.process = uow, task, case, process
         self.element, self.data, self.actor = element, data, actor
         self._variables = variables
-        self.evidence: list[str] = []   # guards add evidence hashes; the completion's record names them
+        self.evidence: list[str] = []  # guards add evidence hashes; the completion's record names them
 
     @property
     def variables(self) -> dict[str, Any]:
@@ -56,8 +65,9 @@ def _open_task(uow: UnitOfWork, task_id: str, actor: Actor, permission: Permissi
         raise NotFound("任务不存在", f"No task {task_id}", code="task-not-found")
     authorize(uow, permission, actor, task=task)
     if task.status != "ready":
-        raise Conflict("任务已办结或已取消", f"Task {task_id} is {task.status}, no longer waiting",
-                       code="task-not-ready")
+        raise Conflict(
+            "任务已办结或已取消", f"Task {task_id} is {task.status}, no longer waiting", code="task-not-ready"
+        )
     return task
 
 
@@ -67,15 +77,27 @@ def claim_task(ctx: AppContext, task_id: str, actor: Actor, *, for_user: str | N
     with ctx.uow() as uow:
         task = _open_task(uow, task_id, actor, Permission.TASK_CLAIM)
         if for_user not in (None, "", actor.user_id):
-            raise NotAllowed(f"只能为自己认领任务，不能代 {for_user} 认领",
-                             f"You can only claim a task for yourself, not for {for_user}",
-                             code="claim-for-other")
+            raise NotAllowed(
+                f"只能为自己认领任务，不能代 {for_user} 认领",
+                f"You can only claim a task for yourself, not for {for_user}",
+                code="claim-for-other",
+            )
         if task.assignee == actor.user_id:
             return task
         if not uow.tasks.set_assignee(task_id, actor.user_id, expected=None):
             raise Conflict("任务已被他人认领", "The task was claimed by someone else", code="task-claimed")
-        record(ctx, uow, RecordDraft(action="task.claimed", actor=actor.user_id, case_id=task.case_id,
-                                       task_id=task.id, element_id=task.element_id), ctx.clock())
+        record(
+            ctx,
+            uow,
+            RecordDraft(
+                action="task.claimed",
+                actor=actor.user_id,
+                case_id=task.case_id,
+                task_id=task.id,
+                element_id=task.element_id,
+            ),
+            ctx.clock(),
+        )
         uow.commit()
     return replace(task, assignee=actor.user_id)
 
@@ -86,8 +108,18 @@ def unclaim_task(ctx: AppContext, task_id: str, actor: Actor) -> TaskRow:
         task = _open_task(uow, task_id, actor, Permission.TASK_UNCLAIM)
         if task.assignee is not None:
             uow.tasks.set_assignee(task_id, None, expected=task.assignee)
-            record(ctx, uow, RecordDraft(action="task.unclaimed", actor=actor.user_id, case_id=task.case_id,
-                                           task_id=task.id, element_id=task.element_id), ctx.clock())
+            record(
+                ctx,
+                uow,
+                RecordDraft(
+                    action="task.unclaimed",
+                    actor=actor.user_id,
+                    case_id=task.case_id,
+                    task_id=task.id,
+                    element_id=task.element_id,
+                ),
+                ctx.clock(),
+            )
         uow.commit()
     return replace(task, assignee=None)
 
@@ -100,7 +132,7 @@ def complete_task(ctx: AppContext, task_id: str, data: Mapping[str, Any], actor:
     data = check_variables(data)
     try:
         return _complete_task(ctx, task_id, data, actor)
-    except StepFailed as failure:   # the engine failed: the step rolled back, its failure stays on record
+    except StepFailed as failure:  # the engine failed: the step rolled back, its failure stays on record
         record_failed_completion(ctx, task_id, actor, failure, list(data))
         raise
 
@@ -114,8 +146,9 @@ def _complete_task(ctx: AppContext, task_id: str, data: dict[str, Any], actor: A
         parsed = ctx.processes.get(uow, case.process_id)
         workflow = restore_case(ctx, uow, case)
         before = {t.task_id for t in workflow.ready_tasks()}
-        completion = Completion(uow, task, case, parsed, parsed.elements[task.element_id], data, actor,
-                                lambda: workflow.variables)
+        completion = Completion(
+            uow, task, case, parsed, parsed.elements[task.element_id], data, actor, lambda: workflow.variables
+        )
         for guard in ctx.guards:
             guard(completion)
         result = workflow.complete_task(task_id, data, now)
@@ -123,9 +156,19 @@ def _complete_task(ctx: AppContext, task_id: str, data: dict[str, Any], actor: A
         save_case(step, workflow)
         new = sync_tasks(step, workflow, before, task_id)
         apply_effects(step, result)
-        record_step(step, workflow, RecordDraft(
-            action="task.completed", actor=actor.user_id, actor_role=task.role or "", case_id=case.id,
-            task_id=task_id, element_id=task.element_id,
-            payload=step_payload(result, new, data=jsonable(data)), evidence=tuple(completion.evidence)))
+        record_step(
+            step,
+            workflow,
+            RecordDraft(
+                action="task.completed",
+                actor=actor.user_id,
+                actor_role=task.role or "",
+                case_id=case.id,
+                task_id=task_id,
+                element_id=task.element_id,
+                payload=step_payload(result, new, data=jsonable(data)),
+                evidence=tuple(completion.evidence),
+            ),
+        )
         uow.commit()
     return replace(task, status="completed", completed_at=now, completed_by=actor.user_id)

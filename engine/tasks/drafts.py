@@ -59,8 +59,9 @@ def _workable_task(uow: UnitOfWork, task_id: str, actor: Actor) -> TaskRow:
         raise NotFound("任务不存在", f"No task {task_id}", code="task-not-found")
     authorize(uow, Permission.TASK_DRAFT, actor, task=task)
     if task.status != "ready":
-        raise Conflict("任务已办结或已取消", f"Task {task_id} is {task.status}, no longer waiting",
-                       code="task-not-ready")
+        raise Conflict(
+            "任务已办结或已取消", f"Task {task_id} is {task.status}, no longer waiting", code="task-not-ready"
+        )
     return task
 
 
@@ -71,13 +72,17 @@ def draft_json(data: Any) -> str:
     try:
         text = json.dumps(dict(data), ensure_ascii=False, allow_nan=False)
     except (TypeError, ValueError, RecursionError) as exc:
-        raise InvalidInput("草稿只能包含 JSON 数据（文本、数字、是否、列表、对象）",
-                           "A draft may hold only JSON values (text, numbers, booleans, lists, objects): "
-                           f"{exc}",
-                           code="invalid-draft") from exc
+        raise InvalidInput(
+            "草稿只能包含 JSON 数据（文本、数字、是否、列表、对象）",
+            f"A draft may hold only JSON values (text, numbers, booleans, lists, objects): {exc}",
+            code="invalid-draft",
+        ) from exc
     if len(text.encode("utf-8")) > MAX_DRAFT_BYTES:
-        raise InvalidInput(f"草稿超过 {MAX_DRAFT_BYTES // 1024} KB", f"The draft is larger than "
-                           f"{MAX_DRAFT_BYTES // 1024} KB", code="draft-too-large")
+        raise InvalidInput(
+            f"草稿超过 {MAX_DRAFT_BYTES // 1024} KB",
+            f"The draft is larger than {MAX_DRAFT_BYTES // 1024} KB",
+            code="draft-too-large",
+        )
     return text
 
 
@@ -95,12 +100,24 @@ def save_draft(ctx: AppContext, task_id: str, data: Mapping[str, Any], actor: Ac
 
 def _record_author(ctx: AppContext, uow: UnitOfWork, task: TaskRow, actor: Actor) -> None:
     authored = ("draft.authored", task.id, actor.user_id)
-    if any((e.content.action, e.content.task_id, e.content.actor) == authored
-           for e in uow.records.for_case(task.case_id)):
+    if any(
+        (e.content.action, e.content.task_id, e.content.actor) == authored
+        for e in uow.records.for_case(task.case_id)
+    ):
         return
-    record(ctx, uow, RecordDraft(action="draft.authored", actor=actor.user_id, actor_role=task.role or "",
-                                 case_id=task.case_id, task_id=task.id, element_id=task.element_id),
-           ctx.clock())
+    record(
+        ctx,
+        uow,
+        RecordDraft(
+            action="draft.authored",
+            actor=actor.user_id,
+            actor_role=task.role or "",
+            case_id=task.case_id,
+            task_id=task.id,
+            element_id=task.element_id,
+        ),
+        ctx.clock(),
+    )
 
 
 def get_draft(ctx: AppContext, task_id: str, actor: Actor) -> DraftRow | None:

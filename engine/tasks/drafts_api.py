@@ -81,6 +81,9 @@ def get_draft(task_id: str) -> Any:
 @drafts.doc(summary="The task's form (the deployed version submissions are validated against) and its draft")
 def get_form(task_id: str) -> Any:
     view = draft_service.get_task_form(_ctx(), task_id, current_actor())
-    form = None if view.form is None else {"id": view.form.form_id, "version": view.form.version,
-                                            "definition": view.definition}
+    form = (
+        None
+        if view.form is None
+        else {"id": view.form.form_id, "version": view.form.version, "definition": view.definition}
+    )
     return {"task_id": view.task.id, "form": form, "draft": _draft(view.draft)}

@@ -19,14 +19,18 @@ class TokenOrSessionAuth(HTTPTokenAuth):
         if getattr(auth, "token", None):
             return super().authenticate(auth, stored_password)
         from engine.web.sessions import check_csrf, session_actor
+
         actor = session_actor()
         if actor is not None:
             check_csrf()
         return actor
 
 
-token_auth = TokenOrSessionAuth(scheme="Bearer", description="API token (`sanxiang users add … --token`); "
-                                "the pages' login session is accepted too, with the X-CSRFToken header")
+token_auth = TokenOrSessionAuth(
+    scheme="Bearer",
+    description="API token (`sanxiang users add … --token`); "
+    "the pages' login session is accepted too, with the X-CSRFToken header",
+)
 
 
 @token_auth.verify_token
@@ -39,9 +43,15 @@ def _verify(token: str) -> Actor | None:
 @token_auth.error_processor
 def _unauthorised(error):  # type: ignore[no-untyped-def]
     from engine.web.problems import problem
-    return problem(401, "unauthenticated", "未认证", "Unauthenticated",
-                   "请提供有效的 API 令牌（Authorization: Bearer …）",
-                   "Send a valid API token (Authorization: Bearer …)")
+
+    return problem(
+        401,
+        "unauthenticated",
+        "未认证",
+        "Unauthenticated",
+        "请提供有效的 API 令牌（Authorization: Bearer …）",
+        "Send a valid API token (Authorization: Bearer …)",
+    )
 
 
 def current_actor() -> Actor:

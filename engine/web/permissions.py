@@ -27,17 +27,27 @@ ATTRIBUTE = "sanxiang_requires"
 F = TypeVar("F", bound=Callable[..., Any])
 
 PROBLEM_SCHEMA = {
-    "type": "object", "required": ["type", "title", "status", "detail", "code"],
-    "properties": {"type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"},
-                   "detail": {"type": "string"}, "code": {"type": "string"}, "detail_zh": {"type": "string"},
-                   "detail_en": {"type": "string"}, "details": {"type": "object"}},
+    "type": "object",
+    "required": ["type", "title", "status", "detail", "code"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "code": {"type": "string"},
+        "detail_zh": {"type": "string"},
+        "detail_en": {"type": "string"},
+        "details": {"type": "object"},
+    },
 }
 
 
 def forbidden_response(permission: Permission) -> dict[str, Any]:
-    return {"description": f"Refused (recorded on the case when it acts on one): needs `{permission.value}`; "
-                           "the problem's `code` says why (docs/permissions.md)",
-            "content": {"application/problem+json": {"schema": PROBLEM_SCHEMA}}}
+    return {
+        "description": f"Refused (recorded on the case when it acts on one): needs `{permission.value}`; "
+        "the problem's `code` says why (docs/permissions.md)",
+        "content": {"application/problem+json": {"schema": PROBLEM_SCHEMA}},
+    }
 
 
 def _document(view: Any, permission: Permission) -> None:
@@ -48,7 +58,7 @@ def _document(view: Any, permission: Permission) -> None:
         responses = {code: "" for code in responses}
     responses = dict(responses)
     if not spec.get("response") and not responses:
-        responses[200] = "Successful response"    # apiflask adds it only when no response is declared
+        responses[200] = "Successful response"  # apiflask adds it only when no response is declared
     responses[403] = forbidden_response(permission)
     spec["responses"] = responses
 
@@ -65,6 +75,7 @@ def requires(what: Permission | str) -> Callable[[F], F]:
         if isinstance(what, Permission):
             _document(view, what)
         return view
+
     return mark
 
 

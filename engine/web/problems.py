@@ -33,8 +33,9 @@ def wants_english() -> bool:
     return (best or "zh").startswith("en")
 
 
-def problem(status: int, code: str, title_zh: str, title_en: str, detail_zh: str, detail_en: str,
-            **extra: Any) -> Response:
+def problem(
+    status: int, code: str, title_zh: str, title_en: str, detail_zh: str, detail_en: str, **extra: Any
+) -> Response:
     english = wants_english()
     body = {
         "type": f"https://sanxiang.example/problems/{code}",
@@ -60,7 +61,9 @@ def from_error(error: SanxiangError) -> Response:
         status, title_zh = 500, "内部错误"
     extra: dict[str, Any] = {}
     if isinstance(error, InvalidDiagram):
-        extra["findings"] = [f.to_json() if hasattr(f, "to_json") else {"message": str(f)} for f in error.findings]
+        extra["findings"] = [
+            f.to_json() if hasattr(f, "to_json") else {"message": str(f)} for f in error.findings
+        ]
     if error.details:
         extra["details"] = error.details
     title_en = type(error).__name__

@@ -50,8 +50,9 @@ class _Parts:
     def on(self, event: Field | File | Data) -> None:
         if isinstance(event, File):
             if self.writer is not None:
-                raise InvalidInput("每次只能上传一个文件", "Upload one file per request",
-                                   code="evidence-one-file")
+                raise InvalidInput(
+                    "每次只能上传一个文件", "Upload one file per request", code="evidence-one-file"
+                )
             self.received.filename, self._field = event.filename, None
             self.received.content_type = event.headers.get("Content-Type")
             self.writer = self.new_writer()
@@ -61,8 +62,9 @@ class _Parts:
             name, value = self._field
             value += event.data
             if len(value) > FIELD_LIMIT:
-                raise InvalidInput("表单字段过大", "A form field is too large",
-                                   code="evidence-field-too-large")
+                raise InvalidInput(
+                    "表单字段过大", "A form field is too large", code="evidence-field-too-large"
+                )
             if not event.more_data:
                 self.received.fields[name] = value.decode("utf-8", "replace")
         elif self.writer is not None:
@@ -76,7 +78,7 @@ class _Parts:
 
 
 def read_multipart(stream: IO[bytes], boundary: bytes, new_writer: Callable[[], StagingWriter]) -> Received:
-    decoder = MultipartDecoder(boundary)          # fields are bounded by _Parts; file data is never buffered
+    decoder = MultipartDecoder(boundary)  # fields are bounded by _Parts; file data is never buffered
     parts = _Parts(new_writer)
     try:
         while True:
@@ -84,7 +86,7 @@ def read_multipart(stream: IO[bytes], boundary: bytes, new_writer: Callable[[], 
             decoder.receive_data(chunk or None)
             event = decoder.next_event()
             while not isinstance(event, NeedData | Epilogue):
-                if isinstance(event, Field | File | Data):      # a Preamble carries nothing of ours
+                if isinstance(event, Field | File | Data):  # a Preamble carries nothing of ours
                     parts.on(event)
                 event = decoder.next_event()
             if not chunk or isinstance(event, Epilogue):
@@ -93,8 +95,9 @@ def read_multipart(stream: IO[bytes], boundary: bytes, new_writer: Callable[[], 
     except ValueError as exc:
         if parts.writer is not None:
             parts.writer.abort()
-        raise InvalidInput("multipart 请求格式错误", f"Malformed multipart body: {exc}",
-                           code="evidence-bad-body") from exc
+        raise InvalidInput(
+            "multipart 请求格式错误", f"Malformed multipart body: {exc}", code="evidence-bad-body"
+        ) from exc
     except BaseException:
         if parts.writer is not None:
             parts.writer.abort()

@@ -24,13 +24,16 @@ from engine.people import login
 from tests.integration.live_http import serving
 from tests.support import ROOT
 
-SANXIANG = Path(sys.executable).with_name("sanxiang")   # the installed command, as a person runs it
+SANXIANG = Path(sys.executable).with_name("sanxiang")  # the installed command, as a person runs it
 
 
 @pytest.fixture
 def env(database_url: str, tmp_path: Path) -> dict[str, str]:
-    return {"SANXIANG_DATABASE_URL": database_url, "SANXIANG_VAR_DIR": str(tmp_path / "var"),
-            "SANXIANG_PASSWORD_HASH_PROFILE": "test"}
+    return {
+        "SANXIANG_DATABASE_URL": database_url,
+        "SANXIANG_VAR_DIR": str(tmp_path / "var"),
+        "SANXIANG_PASSWORD_HASH_PROFILE": "test",
+    }
 
 
 def clean_env(**settings: str) -> dict[str, str]:
@@ -92,20 +95,21 @@ NO_SETTINGS: dict[str, str | None] = {name: None for name in ("SANXIANG_VAR_DIR"
 
 
 def run(*args: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(SANXIANG), *args], cwd=cwd, env=env, capture_output=True, text=True,
-                          timeout=120)
+    return subprocess.run(
+        [str(SANXIANG), *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_outside_the_project_the_command_says_there_is_no_database_and_creates_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    result = run("users", "list", cwd=tmp_path, env=clean_env())   # the installed command, from elsewhere
+    result = run("users", "list", cwd=tmp_path, env=clean_env())  # the installed command, from elsewhere
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "SANXIANG_VAR_DIR" in result.stderr and "Not inside a Sanxiang project" in result.stderr
     monkeypatch.chdir(tmp_path)
     runner = CliRunner(env=NO_SETTINGS)
     assert runner.invoke(main, ["db", "upgrade"]).exit_code == 2
-    assert runner.invoke(main, ["lint", str(ROOT / "forms")]).exit_code == 0   # needs no database
+    assert runner.invoke(main, ["lint", str(ROOT / "forms")]).exit_code == 0  # needs no database
     assert list(tmp_path.iterdir()) == []
 
 
@@ -135,12 +139,18 @@ def test_inside_a_project_any_subfolder_finds_the_project_var(
 @contextmanager
 def running(*args: str, env: dict[str, str], cwd: Path) -> Iterator[tuple[str, list[str]]]:
     """Start ``sanxiang <args>`` (gunicorn on a free port); yield its URL and what it printed until then."""
-    process = subprocess.Popen([str(SANXIANG), *args, "--port", "0"], cwd=cwd, env=env, text=True,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        [str(SANXIANG), *args, "--port", "0"],
+        cwd=cwd,
+        env=env,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     assert process.stdout is not None
     printed: list[str] = []
     try:
-        for line in process.stdout:   # blocks until gunicorn says where it listens (or the command ends)
+        for line in process.stdout:  # blocks until gunicorn says where it listens (or the command ends)
             printed.append(line)
             found = re.search(r"Listening at: (http://\S+)", line)
             if found:
@@ -154,8 +164,9 @@ def running(*args: str, env: dict[str, str], cwd: Path) -> Iterator[tuple[str, l
 
 
 def _server_env(tmp_path: Path) -> dict[str, str]:
-    return clean_env(SANXIANG_VAR_DIR=str(tmp_path / "var"), SANXIANG_SCHEDULER="0",
-                     SANXIANG_PASSWORD_HASH_PROFILE="test")
+    return clean_env(
+        SANXIANG_VAR_DIR=str(tmp_path / "var"), SANXIANG_SCHEDULER="0", SANXIANG_PASSWORD_HASH_PROFILE="test"
+    )
 
 
 def test_serve_never_creates_the_demo_users(tmp_path: Path) -> None:
@@ -172,14 +183,18 @@ def test_serve_never_creates_the_demo_users(tmp_path: Path) -> None:
 def test_up_warns_loudly_with_the_passwords_and_serve_warns_until_they_are_disabled(tmp_path: Path) -> None:
     env = _server_env(tmp_path)
     with running("up", env=env, cwd=ROOT) as (url, printed):
-        assert requests.get(f"{url}/api/v1/processes", headers={"Authorization": "Bearer demo-wang"},
-                            timeout=30).status_code == 200
+        assert (
+            requests.get(
+                f"{url}/api/v1/processes", headers={"Authorization": "Bearer demo-wang"}, timeout=30
+            ).status_code
+            == 200
+        )
     warning = "".join(printed)
     assert "WARNING: demo users can still get in" in warning and "password=wang-demo" in warning
     with running("serve", env=env, cwd=tmp_path) as (_, printed):
         assert "WARNING: demo users can still get in" in "".join(printed)
-        assert "wang-demo" not in "".join(printed)   # serve names them, without their secrets
-    disable = re.search(r"sanxiang users disable ([a-z ]+)", warning).group(1).split()   # as the warning says
+        assert "wang-demo" not in "".join(printed)  # serve names them, without their secrets
+    disable = re.search(r"sanxiang users disable ([a-z ]+)", warning).group(1).split()  # as the warning says
     assert CliRunner(env=env).invoke(main, ["users", "disable", *disable]).exit_code == 0
     with running("serve", env=env, cwd=tmp_path) as (_, printed):
         assert "WARNING" not in "".join(printed)
@@ -191,6 +206,8 @@ def test_users_log_shows_the_security_log_newest_first(ctx: AppContext, env: dic
     login.login(ctx, "wang", "wang-demo", remote="192.0.2.44")
     login.login(ctx, "qian", "qian-demo", remote="192.0.2.45")
     shown = CliRunner(env=env).invoke(main, ["users", "log", "--login", "wang"]).output.splitlines()
-    assert [line.split()[1:4] for line in shown] == [["login", "wang", "192.0.2.44"],
-                                                     ["login-failed", "wang", "192.0.2.44"]]
+    assert [line.split()[1:4] for line in shown] == [
+        ["login", "wang", "192.0.2.44"],
+        ["login-failed", "wang", "192.0.2.44"],
+    ]
     assert "wrong-password" in shown[1]

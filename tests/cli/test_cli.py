@@ -64,7 +64,10 @@ def test_deploy_refuses_a_non_compliant_diagram_listing_every_finding(env: dict[
 
 def test_render_writes_an_svg_of_a_shipped_diagram(tmp_path: Path) -> None:
     out = tmp_path / "x.svg"
-    result = CliRunner().invoke(main, ["render", str(ROOT / "processes" / "outdoor_advertising.bpmn"),
-                                       "--out", str(out)])
+    result = CliRunner().invoke(
+        main, ["render", str(ROOT / "processes" / "outdoor_advertising.bpmn"), "--out", str(out)]
+    )
     assert result.exit_code == 0, result.output
-    assert out.read_text(encoding="utf-8").startswith("<svg") and "法制审核" in out.read_text(encoding="utf-8")
+    assert out.read_text(encoding="utf-8").startswith("<svg") and "法制审核" in out.read_text(
+        encoding="utf-8"
+    )

@@ -35,8 +35,14 @@ def _step(ctx: AppContext, case_id: str, element: str, user: str, data: dict[str
 
 def _major_case_at_review(ctx: AppContext) -> str:
     files = [(p.name, p.read_bytes()) for p in sorted((ROOT / "forms").glob("*.form"))]
-    deploy(ctx, [*files, ("outdoor_advertising.bpmn",
-                          (ROOT / "processes" / "outdoor_advertising.bpmn").read_bytes())], _user(ctx, "li"))
+    deploy(
+        ctx,
+        [
+            *files,
+            ("outdoor_advertising.bpmn", (ROOT / "processes" / "outdoor_advertising.bpmn").read_bytes()),
+        ],
+        _user(ctx, "li"),
+    )
     case_id: str = open_case(ctx, "outdoor_advertising", {}, _user(ctx, "wang")).case.id
     _step(ctx, case_id, "Task_Acceptance", "wang", form_data("acceptance"))
     _step(ctx, case_id, "Task_Review", "zhao", form_data("material-review"))
@@ -49,12 +55,20 @@ def _actions(ctx: AppContext, case_id: str) -> list[str]:
         return [e.content.action for e in uow.records.for_case(case_id)]
 
 
-def test_an_approver_corrects_a_fact_and_the_case_still_needs_its_review(ctx: AppContext,
-                                                                          env: dict[str, str]) -> None:
+def test_an_approver_corrects_a_fact_and_the_case_still_needs_its_review(
+    ctx: AppContext, env: dict[str, str]
+) -> None:
     case_id = _major_case_at_review(ctx)
     runner = CliRunner(env=env)
-    args = ["case", "correct", case_id, "--set", "publicInterest=false",
-            "--reason", "经核实不涉及重大公共利益"]
+    args = [
+        "case",
+        "correct",
+        case_id,
+        "--set",
+        "publicInterest=false",
+        "--reason",
+        "经核实不涉及重大公共利益",
+    ]
     refused = runner.invoke(main, [*args, "--as-user", "zhao"])
     assert refused.exit_code == 1 and "correction-forbidden" in refused.output
     done = runner.invoke(main, [*args, "--as-user", "sun"])
@@ -70,12 +84,25 @@ def test_an_approver_corrects_a_fact_and_the_case_still_needs_its_review(ctx: Ap
     _step(ctx, case_id, "Task_Decision", "sun", form_data("decision"))
 
 
-def test_a_correction_after_the_decision_is_refused_and_the_refusal_recorded(ctx: AppContext,
-                                                                             env: dict[str, str]) -> None:
+def test_a_correction_after_the_decision_is_refused_and_the_refusal_recorded(
+    ctx: AppContext, env: dict[str, str]
+) -> None:
     case_id = _major_case_at_review(ctx)
     _step(ctx, case_id, "Task_LegalReview", "qian", review("pass"))
     _step(ctx, case_id, "Task_Decision", "sun", form_data("decision"))
-    result = CliRunner(env=env).invoke(main, ["case", "correct", case_id, "--set", "investment=0",
-                                              "--reason", "投资额填写有误", "--as-user", "sun"])
+    result = CliRunner(env=env).invoke(
+        main,
+        [
+            "case",
+            "correct",
+            case_id,
+            "--set",
+            "investment=0",
+            "--reason",
+            "投资额填写有误",
+            "--as-user",
+            "sun",
+        ],
+    )
     assert result.exit_code == 1 and "correction-after-decision" in result.output
     assert _actions(ctx, case_id)[-1] == "fact.correction-refused"

@@ -13,11 +13,17 @@ REVIEW_FILES = ("c7_review.bpmn", "test-acceptance.form", "test-review.form")
 
 def deploy(client: Any, *names: str, user: str = "li", folder: Path = FIXTURES) -> Any:
     data = {f"file{i}": (io.BytesIO((folder / n).read_bytes()), n) for i, n in enumerate(names)}
-    return client.post("/api/v1/deployments", data=data, headers=auth(user), content_type="multipart/form-data")
+    return client.post(
+        "/api/v1/deployments", data=data, headers=auth(user), content_type="multipart/form-data"
+    )
 
 
-def open_case(client: Any, process: str = "c7_review", user: str = "wang", **variables: Any) -> dict[str, Any]:
-    response = client.post("/api/v1/cases", json={"process": process, "variables": variables}, headers=auth(user))
+def open_case(
+    client: Any, process: str = "c7_review", user: str = "wang", **variables: Any
+) -> dict[str, Any]:
+    response = client.post(
+        "/api/v1/cases", json={"process": process, "variables": variables}, headers=auth(user)
+    )
     assert response.status_code == 201, response.get_json()
     return response.get_json()
 
@@ -29,4 +35,6 @@ def waiting(client: Any, case_id: str, user: str = "zhou") -> list[dict[str, Any
 
 def complete(client: Any, case_id: str, element: str, user: str, **variables: Any) -> Any:
     task = next(t for t in waiting(client, case_id) if t["element_id"] == element)
-    return client.post(f"/api/v1/tasks/{task['id']}/complete", json={"variables": variables}, headers=auth(user))
+    return client.post(
+        f"/api/v1/tasks/{task['id']}/complete", json={"variables": variables}, headers=auth(user)
+    )

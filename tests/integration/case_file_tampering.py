@@ -62,8 +62,9 @@ def resigned_by_another_key(document: dict[str, Any]) -> dict[str, Any]:
     return forged
 
 
-def tampered(source: Path, target: Path, document: dict[str, Any],
-             members: dict[str, bytes | None] | None = None) -> Path:
+def tampered(
+    source: Path, target: Path, document: dict[str, Any], members: dict[str, bytes | None] | None = None
+) -> Path:
     """``source`` with ``members`` replaced (None: dropped) and the manifest replaced by ``document``."""
     change = dict(members or {})
     change["manifest.json"] = json.dumps(document, ensure_ascii=False).encode("utf-8")

@@ -39,8 +39,11 @@ def at(moment: str, hour: int = 9) -> datetime:
 class DeadlineCase:
     def __init__(self, ctx: AppContext, clock: MovableClock, opened: str, **variables: Any) -> None:
         self.ctx, self.clock = ctx, clock
-        files = [FIXTURES / "deadline_case.bpmn", ROOT / "forms" / "legal-review.form",
-                 ROOT / "forms" / "decision.form"]
+        files = [
+            FIXTURES / "deadline_case.bpmn",
+            ROOT / "forms" / "legal-review.form",
+            ROOT / "forms" / "decision.form",
+        ]
         deploy(ctx, [(f.name, f.read_bytes()) for f in files], PEOPLE["li"])
         clock.now = at(opened)
         self.id = open_case(ctx, "deadline_case", variables, PEOPLE["wang"]).case.id

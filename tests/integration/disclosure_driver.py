@@ -18,8 +18,9 @@ def deploy_shipped(client: Any, *processes: str) -> None:
     files = [ROOT / "processes" / f"{p}.bpmn" for p in processes or (PROCESS,)]
     files += sorted((ROOT / "forms").glob("*.form"))
     data = {f"file{i}": (io.BytesIO(p.read_bytes()), p.name) for i, p in enumerate(files)}
-    response = client.post("/api/v1/deployments", data=data, headers=auth("li"),
-                           content_type="multipart/form-data")
+    response = client.post(
+        "/api/v1/deployments", data=data, headers=auth("li"), content_type="multipart/form-data"
+    )
     assert response.status_code == 201, response.get_json()
 
 
@@ -29,8 +30,9 @@ def _task(client: Any, case_id: str, element: str) -> dict[str, Any]:
 
 def complete(client: Any, case_id: str, element: str, user: str, data: dict[str, Any]) -> None:
     task = _task(client, case_id, element)
-    response = client.post(f"/api/v1/tasks/{task['id']}/complete", json={"variables": data},
-                           headers=auth(user))
+    response = client.post(
+        f"/api/v1/tasks/{task['id']}/complete", json={"variables": data}, headers=auth(user)
+    )
     assert response.status_code == 200, response.get_json()
 
 
@@ -38,9 +40,16 @@ def record_video(client: Any, case_id: str, element: str, user: str) -> None:
     """The delivery is filmed (执法全过程记录): a video on the task, uploaded through the API."""
     task = _task(client, case_id, element)
     body = _MP4 + task["id"].encode("ascii")[:32].ljust(32, b"0")
-    response = client.post(f"/api/v1/cases/{case_id}/evidence", data=body,
-                           headers={**auth(user), "X-Filename": "delivery.mp4", "X-Task-Id": task["id"],
-                                    "Content-Type": "video/mp4"})
+    response = client.post(
+        f"/api/v1/cases/{case_id}/evidence",
+        data=body,
+        headers={
+            **auth(user),
+            "X-Filename": "delivery.mp4",
+            "X-Task-Id": task["id"],
+            "Content-Type": "video/mp4",
+        },
+    )
     assert response.status_code == 201, response.get_json()
 
 
@@ -60,7 +69,7 @@ def review_and_propose(client: Any, case_id: str) -> None:
 
 
 def decide(client: Any, case_id: str, *, grant: bool = True, **decision: Any) -> None:
-    grant_data = {"licenceValidUntil": "2031-11-26", **decision}       # the form's field is a date
+    grant_data = {"licenceValidUntil": "2031-11-26", **decision}  # the form's field is a date
     chosen = grant_data if grant else {**DENIED, **decision}
     data = form_data("decision", **chosen)
     complete(client, case_id, "Task_Decision", "sun", data)
@@ -72,8 +81,9 @@ def deliver(client: Any, case_id: str, *, grant: bool = True) -> None:
     complete(client, case_id, element, "wang", form_data("delivery"))
 
 
-def case_to_disclosure(client: Any, *, grant: bool = True, applicant: dict[str, Any] | None = None,
-                       **decision: Any) -> str:
+def case_to_disclosure(
+    client: Any, *, grant: bool = True, applicant: dict[str, Any] | None = None, **decision: Any
+) -> str:
     """A case of outdoor_advertising from application to its 公示 task (now past it, at 归档)."""
     case_id = open_case(client)
     accept(client, case_id, **(applicant or {}))
@@ -106,5 +116,6 @@ def issue_code(client: Any, case_id: str, user: str = "wang") -> str:
 
 
 def query(client: Any, case_id: str, code: str, ip: str = "203.0.113.7", **params: Any) -> Any:
-    return client.post("/query", data={"case": case_id, "code": code}, query_string=params,
-                       environ_base={"REMOTE_ADDR": ip})
+    return client.post(
+        "/query", data={"case": case_id, "code": code}, query_string=params, environ_base={"REMOTE_ADDR": ip}
+    )

@@ -14,16 +14,32 @@ from tests.support import ROOT
 
 PROCESS = "food_business_licence"
 AT = "2026-11-27T10:00+08:00"
-ACCEPTANCE = {"applicantName": "济南泉城餐饮管理有限公司", "applicantType": "organisation",
-              "applicantId": "91370102MA3C8G2K1X", "applicantPhone": "0531-86001234",
-              "applicantAddress": "济南市历下区泉城路188号", "materialsComplete": True, "accepted": True,
-              "acceptanceNote": "材料齐全，当场受理"}
-REVIEW = {"materialsAuthentic": True, "conditionsMet": "met",
-          "reviewFindings": "申请材料真实、齐全，符合法定形式"}
-ON_SITE = {"inspectedAt": AT, "siteAddress": "济南市历下区泉城路188号", "inspectors": "赵承办、刘执法",
-           "certificateNumbers": "鲁济执0102001、鲁济执0102002", "certificateShown": True,
-           "presentParty": "申请人法定代表人", "findings": "经营场所布局合理，设施设备齐全，符合要求",
-           "inspectionResult": "conform", "videoRecorded": True}
+ACCEPTANCE = {
+    "applicantName": "济南泉城餐饮管理有限公司",
+    "applicantType": "organisation",
+    "applicantId": "91370102MA3C8G2K1X",
+    "applicantPhone": "0531-86001234",
+    "applicantAddress": "济南市历下区泉城路188号",
+    "materialsComplete": True,
+    "accepted": True,
+    "acceptanceNote": "材料齐全，当场受理",
+}
+REVIEW = {
+    "materialsAuthentic": True,
+    "conditionsMet": "met",
+    "reviewFindings": "申请材料真实、齐全，符合法定形式",
+}
+ON_SITE = {
+    "inspectedAt": AT,
+    "siteAddress": "济南市历下区泉城路188号",
+    "inspectors": "赵承办、刘执法",
+    "certificateNumbers": "鲁济执0102001、鲁济执0102002",
+    "certificateShown": True,
+    "presentParty": "申请人法定代表人",
+    "findings": "经营场所布局合理，设施设备齐全，符合要求",
+    "inspectionResult": "conform",
+    "videoRecorded": True,
+}
 
 
 def actor(ctx: AppContext, user: str) -> Actor:
@@ -49,8 +65,13 @@ def waiting(ctx: AppContext, case_id: str, element: str) -> TaskRow:
 def case_at_on_site(ctx: AppContext, **variables: Any) -> tuple[str, TaskRow]:
     """A case whose on-site inspection waits (deploys the process first)."""
     deploy_food(ctx)
-    view = cases.open_case(ctx, PROCESS, variables, actor(ctx, "wang"),
-                           applicant={"name": "济南泉城餐饮管理有限公司", "creditCode": "91370102MA3C8G2K1X"})
+    view = cases.open_case(
+        ctx,
+        PROCESS,
+        variables,
+        actor(ctx, "wang"),
+        applicant={"name": "济南泉城餐饮管理有限公司", "creditCode": "91370102MA3C8G2K1X"},
+    )
     case_id = view.case.id
     tasks.complete_task(ctx, waiting(ctx, case_id, "Task_Acceptance").id, ACCEPTANCE, actor(ctx, "wang"))
     tasks.complete_task(ctx, waiting(ctx, case_id, "Task_Review").id, REVIEW, actor(ctx, "zhao"))

@@ -49,12 +49,21 @@ def browser_at(address: str = "127.0.0.1") -> requests.Session:
     return session
 
 
-def page_login(client: requests.Session, url: str, user: str, password: str | None = None,
-               headers: dict[str, str] | None = None) -> requests.Response:
+def page_login(
+    client: requests.Session,
+    url: str,
+    user: str,
+    password: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> requests.Response:
     """Log in on the login page as a person does: fetch the form, post it with its CSRF token."""
     page = client.get(f"{url}/login", headers=headers, timeout=30).text
     token = CSRF.search(page)
     assert token, "no CSRF token on the login page"
-    form = {"login": user, "password": password or f"{user}-demo", "csrf_token": token.group(1),
-            "next": "/tasks"}
+    form = {
+        "login": user,
+        "password": password or f"{user}-demo",
+        "csrf_token": token.group(1),
+        "next": "/tasks",
+    }
     return client.post(f"{url}/login", data=form, headers=headers, allow_redirects=False, timeout=30)

@@ -51,8 +51,9 @@ class Http:
 
     def deploy(self, paths: list[Any], user: str = "li") -> None:
         files = [(f"file{i}", (p.name, p.read_bytes())) for i, p in enumerate(paths)]
-        response = self.session.post(self.base + "/api/v1/deployments", files=files, headers=auth(user),
-                                     timeout=120)
+        response = self.session.post(
+            self.base + "/api/v1/deployments", files=files, headers=auth(user), timeout=120
+        )
         assert response.status_code == 201, response.text
 
     def upload(self, path: str, user: str, files: dict[str, bytes]) -> tuple[int, Any]:

@@ -34,11 +34,22 @@ def write_entries(ctx: AppContext, clock: MovableClock, count: int = 6) -> None:
     for i in range(count):
         clock.advance(minutes=7)
         with ctx.uow() as uow:
-            record(ctx, uow, RecordDraft(
-                action="task.completed", actor=("zhao", "qian")[i % 2], actor_role="handler",
-                case_id=CASES[i % 2], task_id=f"task-{i}", element_id=f"Task_{i}",
-                payload={"path": [f"Task_{i}"], "created": [], "data": {"n": i, "意见": "同意"}},
-                evidence=(EVIDENCE,) if i == 2 else (), corrects=1 if i == 4 else None), clock())
+            record(
+                ctx,
+                uow,
+                RecordDraft(
+                    action="task.completed",
+                    actor=("zhao", "qian")[i % 2],
+                    actor_role="handler",
+                    case_id=CASES[i % 2],
+                    task_id=f"task-{i}",
+                    element_id=f"Task_{i}",
+                    payload={"path": [f"Task_{i}"], "created": [], "data": {"n": i, "意见": "同意"}},
+                    evidence=(EVIDENCE,) if i == 2 else (),
+                    corrects=1 if i == 4 else None,
+                ),
+                clock(),
+            )
             uow.commit()
 
 
@@ -101,9 +112,17 @@ def sanxiang(settings: Settings, *args: str, env: dict[str, str] | None = None) 
 
 
 def _draft(content: Content) -> RecordDraft:
-    return RecordDraft(action=content.action, actor=content.actor, actor_role=content.actor_role or "",
-                       case_id=content.case_id, task_id=content.task_id, element_id=content.element_id,
-                       payload=content.payload, evidence=content.evidence, corrects=content.corrects)
+    return RecordDraft(
+        action=content.action,
+        actor=content.actor,
+        actor_role=content.actor_role or "",
+        case_id=content.case_id,
+        task_id=content.task_id,
+        element_id=content.element_id,
+        payload=content.payload,
+        evidence=content.evidence,
+        corrects=content.corrects,
+    )
 
 
 def rewrite_consistently(ctx: AppContext, forge_seq: int) -> None:

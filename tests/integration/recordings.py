@@ -20,5 +20,10 @@ def attach_recording(ctx: Any, case_id: str, task_id: str, user: str) -> None:
         actor = uow.users.get(user)
     writer = receive(ctx)
     writer.write(_MP4_HEAD + b"\x00\x00\x00\x28mdat" + task_id.encode("ascii")[:32].ljust(32, b"0"))
-    add_evidence(ctx, case_id, writer.finish(),
-                 UploadInfo(f"{task_id}.mp4", "video/mp4", task_id, covers_whole=True), actor)
+    add_evidence(
+        ctx,
+        case_id,
+        writer.finish(),
+        UploadInfo(f"{task_id}.mp4", "video/mp4", task_id, covers_whole=True),
+        actor,
+    )

@@ -28,7 +28,10 @@ def test_every_api_call_needs_a_token(client: Any) -> None:
 def test_deploying_the_same_files_twice_changes_nothing(deployed: Any) -> None:
     again = deploy(deployed, *REVIEW_FILES).get_json()["items"]
     assert {(i["key"], i["version"], i["created"]) for i in again} == {
-        ("c7_review", 1, False), ("test-acceptance", 1, False), ("test-review", 1, False)}
+        ("c7_review", 1, False),
+        ("test-acceptance", 1, False),
+        ("test-review", 1, False),
+    }
 
 
 def test_only_designers_may_deploy(client: Any) -> None:
@@ -49,7 +52,10 @@ def test_a_case_opens_with_its_first_task_offered_to_the_window(deployed: Any) -
     assert case["status"] == "running" and case["id"].startswith("2026-")
     [task] = case["tasks"]
     assert (task["element_id"], task["candidate_groups"], task["form_id"]) == (
-        "Task_Apply", ["window-clerk"], "test-acceptance")
+        "Task_Apply",
+        ["window-clerk"],
+        "test-acceptance",
+    )
     inbox = deployed.get("/api/v1/tasks?scope=groups", headers=auth("wang")).get_json()
     assert [t["id"] for t in inbox] == [task["id"]]
     assert deployed.get("/api/v1/tasks", headers=auth("qian")).get_json() == []
@@ -85,7 +91,9 @@ def test_completing_a_finished_task_is_a_conflict(deployed: Any) -> None:
     case = open_case(deployed)
     task_id = case["tasks"][0]["id"]
     body = {"variables": {"amount": 1, "major": False}}
-    assert deployed.post(f"/api/v1/tasks/{task_id}/complete", json=body, headers=auth("wang")).status_code == 200
+    assert (
+        deployed.post(f"/api/v1/tasks/{task_id}/complete", json=body, headers=auth("wang")).status_code == 200
+    )
     again = deployed.post(f"/api/v1/tasks/{task_id}/complete", json=body, headers=auth("wang"))
     assert again.status_code == 409
     assert again.get_json()["code"] == "task-not-ready"
@@ -94,12 +102,20 @@ def test_completing_a_finished_task_is_a_conflict(deployed: Any) -> None:
 def test_bad_variables_are_refused_with_a_problem_document(deployed: Any) -> None:
     case = open_case(deployed)
     task_id = case["tasks"][0]["id"]
-    response = deployed.post(f"/api/v1/tasks/{task_id}/complete", json={"variables": {"__class__": 1}},
-                             headers=auth("wang", ), )
+    response = deployed.post(
+        f"/api/v1/tasks/{task_id}/complete",
+        json={"variables": {"__class__": 1}},
+        headers=auth(
+            "wang",
+        ),
+    )
     assert response.status_code == 400
     assert response.get_json()["code"] == "invalid-variables"
-    english = deployed.post(f"/api/v1/tasks/{task_id}/complete", json={"variables": []},
-                            headers={**auth("wang"), "Accept-Language": "en"})
+    english = deployed.post(
+        f"/api/v1/tasks/{task_id}/complete",
+        json={"variables": []},
+        headers={**auth("wang"), "Accept-Language": "en"},
+    )
     assert english.status_code == 400
 
 
@@ -111,8 +127,11 @@ def test_unknown_process_and_case_are_404(deployed: Any) -> None:
 
 def test_running_cases_stay_on_their_version_after_a_redeploy(deployed: Any, tmp_path: Any) -> None:
     from tests.support import FIXTURES
+
     case = open_case(deployed)
-    changed = (FIXTURES / "c7_review.bpmn").read_text(encoding="utf-8").replace('name="决定"', 'name="作出决定"')
+    changed = (
+        (FIXTURES / "c7_review.bpmn").read_text(encoding="utf-8").replace('name="决定"', 'name="作出决定"')
+    )
     (tmp_path / "c7_review.bpmn").write_text(changed, encoding="utf-8")
     items = deploy(deployed, "c7_review.bpmn", folder=tmp_path).get_json()["items"]
     assert items[0]["version"] == 2 and items[0]["created"]

@@ -27,15 +27,19 @@ def sanxiang(ctx, database_url: str, tmp_path: Path):  # type: ignore[no-untyped
 
     def run(*args: str) -> Result:
         return runner.invoke(main, list(args), env=env, catch_exceptions=False)
+
     return run
 
 
-@pytest.mark.parametrize(("start", "n", "printed"), [
-    ("2026-09-30", "5", "2026-10-13 official"),      # over the National Day, Sat 10 Oct is a working day
-    ("2026-09-24", "1", "2026-09-28 official"),      # 中秋 25–27 Sep
-    ("2026-12-31", "0", "2026-12-31 official"),
-    ("2026-12-25", "10", "2027-01-11 estimated"),    # into a year without an official schedule
-])
+@pytest.mark.parametrize(
+    ("start", "n", "printed"),
+    [
+        ("2026-09-30", "5", "2026-10-13 official"),  # over the National Day, Sat 10 Oct is a working day
+        ("2026-09-24", "1", "2026-09-28 official"),  # 中秋 25–27 Sep
+        ("2026-12-31", "0", "2026-12-31 official"),
+        ("2026-12-25", "10", "2027-01-11 estimated"),  # into a year without an official schedule
+    ],
+)
 def test_add_workdays_prints_the_due_day_then_its_provenance(sanxiang, start, n, printed) -> None:  # type: ignore[no-untyped-def]
     result = sanxiang("calendar", "add-workdays", start, n)
     assert (result.exit_code, result.output) == (0, f"{printed}\n")

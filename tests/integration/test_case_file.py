@@ -58,17 +58,29 @@ def exported(case_id: str, head_file: Path, settings: Settings, tmp_path: Path) 
     return out
 
 
-def test_the_exported_case_file_opens_with_a_chinese_index(exported: Path, case_id: str,
-                                                           ctx: AppContext) -> None:
+def test_the_exported_case_file_opens_with_a_chinese_index(
+    exported: Path, case_id: str, ctx: AppContext
+) -> None:
     with zipfile.ZipFile(exported) as archive:
         names = set(archive.namelist())
         manifest = json.loads(archive.read("manifest.json"))
         text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(archive.read("index.pdf"))).pages)
         records = json.loads(archive.read("records.json"))
         evidence = {n: archive.read(n) for n in names if n.startswith("evidence/")}
-    for words in ("电子卷宗", "食品经营许可", case_id, "济南泉城餐饮管理有限公司", "办理路径",
-                  "全过程记录时间线",
-                  "现场核查", "法制审核", "办理时限", "公示", "证据清单", "现场核查录像.mp4"):
+    for words in (
+        "电子卷宗",
+        "食品经营许可",
+        case_id,
+        "济南泉城餐饮管理有限公司",
+        "办理路径",
+        "全过程记录时间线",
+        "现场核查",
+        "法制审核",
+        "办理时限",
+        "公示",
+        "证据清单",
+        "现场核查录像.mp4",
+    ):
         assert words in text, words
     assert names == {"index.pdf", "records.json", "chain-proof.json", "manifest.json", *evidence}
     assert len(evidence) == 2 and {Path(n).suffix for n in evidence} == {".mp4", ".pdf"}
@@ -82,21 +94,23 @@ def test_the_exported_case_file_opens_with_a_chinese_index(exported: Path, case_
     assert manifest["case_head"] == {"seq": entries[-2].case_seq, "hash": entries[-2].case_hash}
 
 
-def test_an_untouched_case_file_verifies_offline(exported: Path, settings: Settings, case_id: str,
-                                                 head_file: Path) -> None:
+def test_an_untouched_case_file_verifies_offline(
+    exported: Path, settings: Settings, case_id: str, head_file: Path
+) -> None:
     result = sanxiang(settings, "case", "verify-export", str(exported), "--head", str(head_file))
     assert result.exit_code == 0, result.output
     assert f"办件 {case_id} 记录链" in result.output and "均由你持有的链头" in result.output
     assert "every entry is vouched for by the head you hold" in result.output
 
 
-def test_altering_one_byte_is_caught(exported: Path, settings: Settings, tmp_path: Path,
-                                     head_file: Path) -> None:
+def test_altering_one_byte_is_caught(
+    exported: Path, settings: Settings, tmp_path: Path, head_file: Path
+) -> None:
     with zipfile.ZipFile(exported) as archive:
         member = next(i for i in archive.infolist() if i.filename.endswith(".mp4"))
     data = bytearray(exported.read_bytes())
     offset = member.header_offset + 30 + len(member.filename.encode()) + len(member.extra) + 100
-    data[offset] ^= 0x01                                    # one bit of one byte of the video
+    data[offset] ^= 0x01  # one bit of one byte of the video
     altered = tmp_path / "altered.zip"
     altered.write_bytes(bytes(data))
     result = sanxiang(settings, "case", "verify-export", str(altered), "--head", str(head_file))
@@ -105,8 +119,9 @@ def test_altering_one_byte_is_caught(exported: Path, settings: Settings, tmp_pat
 
 
 @pytest.mark.parametrize("target", ["index.pdf", "evidence"])
-def test_a_file_replaced_inside_a_well_formed_zip_is_named(exported: Path, tmp_path: Path, anchor: Anchor,
-                                                           target: str) -> None:
+def test_a_file_replaced_inside_a_well_formed_zip_is_named(
+    exported: Path, tmp_path: Path, anchor: Anchor, target: str
+) -> None:
     with zipfile.ZipFile(exported) as archive:
         name = next(n for n in archive.namelist() if n.startswith(target))
         content = bytearray(archive.read(name))
@@ -114,8 +129,9 @@ def test_a_file_replaced_inside_a_well_formed_zip_is_named(exported: Path, tmp_p
     altered = tmp_path / "altered.zip"
     rewrite_zip(exported, altered, {name: bytes(content)})
     report = verify_case_file(altered, anchor)
-    assert [(p.name, p.en) for p in report.problems] == [(name,
-                                                          "altered (SHA-256 differs from the manifest)")]
+    assert [(p.name, p.en) for p in report.problems] == [
+        (name, "altered (SHA-256 differs from the manifest)")
+    ]
 
 
 def test_a_missing_evidence_file_is_named(exported: Path, tmp_path: Path, anchor: Anchor) -> None:
@@ -128,8 +144,9 @@ def test_a_missing_evidence_file_is_named(exported: Path, tmp_path: Path, anchor
     assert any("evidence of entry" in en for _, en in problems)
 
 
-def test_records_rewritten_with_a_matching_manifest_fail_the_chain(exported: Path, tmp_path: Path,
-                                                                   anchor: Anchor) -> None:
+def test_records_rewritten_with_a_matching_manifest_fail_the_chain(
+    exported: Path, tmp_path: Path, anchor: Anchor
+) -> None:
     with zipfile.ZipFile(exported) as archive:
         records = json.loads(archive.read("records.json"))
         manifest = json.loads(archive.read("manifest.json"))
@@ -141,8 +158,11 @@ def test_records_rewritten_with_a_matching_manifest_fail_the_chain(exported: Pat
     altered = tmp_path / "forged.zip"
     rewrite_zip(exported, altered, {"records.json": forged, "manifest.json": json.dumps(manifest).encode()})
     problems = verify_case_file(altered, anchor).problems
-    assert [(p.name, p.kind) for p in problems] == [("manifest.json", "altered"), ("records.json", "altered"),
-                                                    ("records.json", "altered")]
+    assert [(p.name, p.kind) for p in problems] == [
+        ("manifest.json", "altered"),
+        ("records.json", "altered"),
+        ("records.json", "altered"),
+    ]
     assert "signature does not verify" in problems[0].en and "manifest entry was altered" in problems[1].en
     assert "fails at entry 3" in problems[2].en
 

@@ -71,11 +71,13 @@ def verify(settings: Settings, path: Path, *options: str) -> tuple[int, str]:
 
 
 def test_an_index_pdf_edited_and_rehashed_in_the_manifest_is_named(
-        exported: Path, held: Path, settings: Settings, tmp_path: Path) -> None:
+    exported: Path, held: Path, settings: Settings, tmp_path: Path
+) -> None:
     """The attack of item 9: before, verify-export said intact."""
     pdf = edited_pdf(exported)
-    forged = tampered(exported, tmp_path / "forged.zip", rehash(manifest(exported), "index.pdf", pdf),
-                      {"index.pdf": pdf})
+    forged = tampered(
+        exported, tmp_path / "forged.zip", rehash(manifest(exported), "index.pdf", pdf), {"index.pdf": pdf}
+    )
     code, output = verify(settings, forged, "--head", str(held))
     assert code == 1, output
     assert "index.pdf：清单中此文件的条目被改动或加入（签名不符）" in output
@@ -85,8 +87,9 @@ def test_an_index_pdf_edited_and_rehashed_in_the_manifest_is_named(
     assert "records.json" not in output, "the records still verify against the head"
 
 
-def test_a_manifest_signed_again_with_another_key_is_refused(exported: Path, held: Path, settings: Settings,
-                                                             tmp_path: Path) -> None:
+def test_a_manifest_signed_again_with_another_key_is_refused(
+    exported: Path, held: Path, settings: Settings, tmp_path: Path
+) -> None:
     pdf = edited_pdf(exported)
     document = resigned_by_another_key(rehash(manifest(exported), "index.pdf", pdf))
     forged = tampered(exported, tmp_path / "forged.zip", document, {"index.pdf": pdf})
@@ -98,8 +101,9 @@ def test_a_manifest_signed_again_with_another_key_is_refused(exported: Path, hel
     assert report.held_seq is not None, "the records themselves still link to the head the inspector holds"
 
 
-def test_a_manifest_stripped_of_its_signatures_is_refused(exported: Path, held: Path, settings: Settings,
-                                                          tmp_path: Path) -> None:
+def test_a_manifest_stripped_of_its_signatures_is_refused(
+    exported: Path, held: Path, settings: Settings, tmp_path: Path
+) -> None:
     document = {k: v for k, v in manifest(exported).items() if k not in ("signature", "key")}
     document["files"] = [{k: v for k, v in item.items() if k != "signature"} for item in document["files"]]
     code, output = verify(settings, tampered(exported, tmp_path / "bare.zip", document), "--head", str(held))
@@ -107,8 +111,9 @@ def test_a_manifest_stripped_of_its_signatures_is_refused(exported: Path, held: 
     assert "清单未签名" in output and "the manifest is not signed" in output
 
 
-def test_a_forged_signature_is_refused(exported: Path, held: Path, settings: Settings,
-                                       tmp_path: Path) -> None:
+def test_a_forged_signature_is_refused(
+    exported: Path, held: Path, settings: Settings, tmp_path: Path
+) -> None:
     document = manifest(exported)
     document["signature"] = base64.b64encode(bytes(64)).decode()
     forged = tampered(exported, tmp_path / "forged.zip", document)
@@ -118,11 +123,13 @@ def test_a_forged_signature_is_refused(exported: Path, held: Path, settings: Set
 
 
 def test_added_and_removed_files_are_named_even_when_the_manifest_lists_them(
-        exported: Path, held: Path, settings: Settings, tmp_path: Path) -> None:
+    exported: Path, held: Path, settings: Settings, tmp_path: Path
+) -> None:
     extra = b"%PDF-1.4 a document slipped in"
     document = rehash(rehash(manifest(exported), "evidence/extra.pdf", extra), "index.pdf", None)
-    forged = tampered(exported, tmp_path / "forged.zip", document,
-                      {"evidence/extra.pdf": extra, "index.pdf": None})
+    forged = tampered(
+        exported, tmp_path / "forged.zip", document, {"evidence/extra.pdf": extra, "index.pdf": None}
+    )
     code, output = verify(settings, forged, "--head", str(held))
     assert code == 1, output
     assert "evidence/extra.pdf：清单中此文件的条目被改动或加入" in output
@@ -137,8 +144,9 @@ def test_without_an_anchor_a_case_file_is_not_called_authentic(exported: Path, s
     assert manifest(exported)["key"]["fingerprint"] in output
 
 
-def test_the_published_key_fingerprint_is_an_anchor(exported: Path, settings: Settings,
-                                                    tmp_path: Path) -> None:
+def test_the_published_key_fingerprint_is_an_anchor(
+    exported: Path, settings: Settings, tmp_path: Path
+) -> None:
     published = sanxiang(settings, "audit", "public-key", "--out", str(tmp_path / "key.pem"))
     fingerprint = published.output.split(": ")[1].split()[0]
     assert len(fingerprint) == 64 and fingerprint in published.output
@@ -149,8 +157,9 @@ def test_the_published_key_fingerprint_is_an_anchor(exported: Path, settings: Se
 
 
 def test_a_head_from_before_the_last_entry_does_not_cover_the_case(
-        ctx: AppContext, case_id: str, settings: Settings, tmp_path: Path) -> None:
-    early = export_head(settings)                      # then the case goes on
+    ctx: AppContext, case_id: str, settings: Settings, tmp_path: Path
+) -> None:
+    early = export_head(settings)  # then the case goes on
     upload(ctx, case_id, mp4_bytes(b"\x09" * 512), "补充录像.mp4", None)
     out = tmp_path / "case.zip"
     assert sanxiang(settings, "case", "export", case_id, "--out", str(out)).exit_code == 0
@@ -160,8 +169,9 @@ def test_a_head_from_before_the_last_entry_does_not_cover_the_case(
 
 
 def test_a_head_newer_than_the_export_is_linked_by_exporting_against_it(
-        exported: Path, case_id: str, settings: Settings, tmp_path: Path) -> None:
-    later = export_head(settings)                      # the next day's head, signed after the export
+    exported: Path, case_id: str, settings: Settings, tmp_path: Path
+) -> None:
+    later = export_head(settings)  # the next day's head, signed after the export
     code, output = verify(settings, exported, "--head", str(later))
     assert code == 4, output
     assert "离线无法连接" in output and "cannot be linked offline" in output
@@ -172,12 +182,13 @@ def test_a_head_newer_than_the_export_is_linked_by_exporting_against_it(
 
 
 def test_an_insider_who_rewrites_the_record_and_exports_again_does_not_match_the_held_head(
-        ctx: AppContext, held: Path, case_id: str, settings: Settings, tmp_path: Path) -> None:
+    ctx: AppContext, held: Path, case_id: str, settings: Settings, tmp_path: Path
+) -> None:
     with ctx.uow(readonly=True) as uow:
         [*_, decisive] = [e for e in uow.records.for_case(case_id) if e.content.action == "task.completed"]
-    rewrite_consistently(ctx, forge_seq=decisive.global_seq)   # every link recomputed ...
+    rewrite_consistently(ctx, forge_seq=decisive.global_seq)  # every link recomputed ...
     with tamperer(ctx) as conn:
-        conn.execute(record_heads.delete())                    # ... and the kept heads thrown away
+        conn.execute(record_heads.delete())  # ... and the kept heads thrown away
     out = tmp_path / "case.zip"
     assert sanxiang(settings, "case", "export", case_id, "--out", str(out)).exit_code == 0
     fingerprint = SignedHead.from_json(held.read_bytes()).key_fingerprint
@@ -198,7 +209,8 @@ def server(ctx: AppContext) -> Iterator[str]:
 
 
 def test_a_case_file_downloaded_over_http_verifies_and_its_alteration_is_named(
-        server: str, held: Path, case_id: str, settings: Settings, tmp_path: Path) -> None:
+    server: str, held: Path, case_id: str, settings: Settings, tmp_path: Path
+) -> None:
     request = urllib.request.Request(f"{server}/api/v1/cases/{case_id}/export", headers=auth("zhou"))
     with urllib.request.urlopen(request, timeout=60) as response:
         assert response.status == 200 and response.headers["Content-Type"] == "application/zip"
@@ -208,7 +220,11 @@ def test_a_case_file_downloaded_over_http_verifies_and_its_alteration_is_named(
     assert code == 0, output
     assert json.loads(member(downloaded, "manifest.json"))["exported_by"] == "zhou"
     pdf = edited_pdf(downloaded)
-    forged = tampered(downloaded, tmp_path / "forged.zip", rehash(manifest(downloaded), "index.pdf", pdf),
-                      {"index.pdf": pdf})
+    forged = tampered(
+        downloaded,
+        tmp_path / "forged.zip",
+        rehash(manifest(downloaded), "index.pdf", pdf),
+        {"index.pdf": pdf},
+    )
     code, output = verify(settings, forged, "--head", str(held))
     assert code == 1 and "index.pdf：" in output and "manifest.json：" in output, output

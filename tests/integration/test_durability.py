@@ -31,8 +31,12 @@ def server(ctx: AppContext) -> Iterator[str]:
 
 
 def _post(url: str, body: dict[str, Any], user: str) -> int:
-    request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
-                                     headers={"Content-Type": "application/json", **auth(user)})
+    request = urllib.request.Request(
+        url,
+        data=json.dumps(body).encode(),
+        method="POST",
+        headers={"Content-Type": "application/json", **auth(user)},
+    )
     try:
         with urllib.request.urlopen(request, timeout=60) as response:
             return int(response.status)
@@ -49,8 +53,13 @@ def test_twenty_concurrent_completions_of_one_task_give_one_success(client: Any,
 
     def attempt() -> None:
         barrier.wait()
-        statuses.append(_post(f"{server}/api/v1/tasks/{task_id}/complete",
-                              {"variables": {"amount": 1, "major": False}}, "wang"))
+        statuses.append(
+            _post(
+                f"{server}/api/v1/tasks/{task_id}/complete",
+                {"variables": {"amount": 1, "major": False}},
+                "wang",
+            )
+        )
 
     threads = [threading.Thread(target=attempt) for _ in range(20)]
     for thread in threads:
@@ -89,7 +98,7 @@ def test_an_exception_mid_step_leaves_the_case_exactly_as_before(faulty_client: 
     assert "Task_Notify" in response.get_json()["detail_en"]
     after = client.get(f"/api/v1/cases/{case['id']}", headers=auth("zhou")).get_json()
     failures = [h for h in after["history"] if h["action"] == "step.failed"]
-    assert len(failures) == 1 and failures[0]["element"] == "Task_Notify"   # the failing element is on record
+    assert len(failures) == 1 and failures[0]["element"] == "Task_Notify"  # the failing element is on record
     after["history"] = [h for h in after["history"] if h["action"] != "step.failed"]
     assert after == before
     assert complete(client, case["id"], "Task_A", "wang", explode=False, note="ok").status_code == 200

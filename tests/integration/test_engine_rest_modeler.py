@@ -33,8 +33,19 @@ from tests.conftest import make_context
 from tests.support import ROOT, MovableClock
 
 PROCESS = "outdoor_advertising"
-FORMS = ("acceptance", "supplement", "material-review", "handler-review", "legal-review", "contest",
-         "proposal-revision", "coordination", "decision", "delivery", "archive")
+FORMS = (
+    "acceptance",
+    "supplement",
+    "material-review",
+    "handler-review",
+    "legal-review",
+    "contest",
+    "proposal-revision",
+    "coordination",
+    "decision",
+    "delivery",
+    "archive",
+)
 BOUNDARY = "----WebKitFormBoundaryq3Xz7LmN2pRtK8vW"
 LEGAL_REVIEW_ROLE = '<camunda:property name="sanxiang.role" value="legal-review" />'
 
@@ -50,6 +61,7 @@ def full_ctx(settings: Settings, clock: MovableClock) -> Iterator[AppContext]:
 @pytest.fixture
 def modeler(full_ctx: AppContext) -> Any:
     from engine.app import create_app
+
     app = create_app(full_ctx)
     app.config["TESTING"] = True
     return app.test_client()
@@ -62,16 +74,22 @@ def basic(user: str, secret: str | None = None) -> dict[str, str]:
 
 def modeler_body(diagram: bytes, attachments: list[tuple[str, bytes]], tenant: str | None = None) -> bytes:
     """What Chromium's FormData serialises for CamundaAPI.deployDiagram."""
+
     def text(name: str, value: str) -> bytes:
         return f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
 
     def blob(name: str, content: bytes, content_type: str) -> bytes:
-        head = (f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="{name}"; filename="{name}"\r\n'
-                f"Content-Type: {content_type}\r\n\r\n")
+        head = (
+            f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="{name}"; filename="{name}"\r\n'
+            f"Content-Type: {content_type}\r\n\r\n"
+        )
         return head.encode() + content + b"\r\n"
 
-    parts = [text("deployment-name", PROCESS), text("deployment-source", "Camunda Modeler"),
-             text("enable-duplicate-filtering", "true")]
+    parts = [
+        text("deployment-name", PROCESS),
+        text("deployment-source", "Camunda Modeler"),
+        text("enable-duplicate-filtering", "true"),
+    ]
     if tenant:
         parts.append(text("tenant-id", tenant))
     parts.append(blob(f"{PROCESS}.bpmn", diagram, "text/xml"))
@@ -88,8 +106,11 @@ def shipped_diagram() -> bytes:
 
 
 def deploy(client: Any, body: bytes, headers: dict[str, str]) -> Any:
-    return client.post("/engine-rest/deployment/create", data=body,
-                       headers={**headers, "content-type": f"multipart/form-data; boundary={BOUNDARY}"})
+    return client.post(
+        "/engine-rest/deployment/create",
+        data=body,
+        headers={**headers, "content-type": f"multipart/form-data; boundary={BOUNDARY}"},
+    )
 
 
 def test_the_modeler_connection_check_and_version_answer_like_camunda(modeler: Any) -> None:
@@ -105,7 +126,7 @@ def test_wrong_or_missing_credentials_are_refused_as_the_modeler_expects(modeler
     bearer = {"accept": "application/json", "authorization": "Bearer demo-li"}
     assert modeler.get("/engine-rest/deployment?maxResults=0", headers=bearer).status_code == 200
     refused = deploy(modeler, modeler_body(shipped_diagram(), forms()), basic("wang"))
-    assert refused.status_code == 403          # the Modeler shows "not permitted to deploy"
+    assert refused.status_code == 403  # the Modeler shows "not permitted to deploy"
     assert refused.get_json()["type"] == "AuthorizationException"
     assert "只有流程设计人员可以部署" in refused.get_json()["message"]
 
@@ -116,9 +137,10 @@ def test_a_modeler_deployment_answers_camundas_json(modeler: Any) -> None:
     body = response.get_json()
     assert body["name"] == PROCESS and body["source"] == "Camunda Modeler" and body["tenantId"] is None
     assert body["deploymentTime"] == "2026-11-27T09:00:00.000+0800"
-    assert body["links"] == [{"method": "GET", "href": f"http://localhost/engine-rest/deployment/{body['id']}",
-                              "rel": "self"}]
-    (definition_id, definition), = body["deployedProcessDefinitions"].items()
+    assert body["links"] == [
+        {"method": "GET", "href": f"http://localhost/engine-rest/deployment/{body['id']}", "rel": "self"}
+    ]
+    ((definition_id, definition),) = body["deployedProcessDefinitions"].items()
     key, version, uuid = definition_id.split(":")
     assert (key, version, len(uuid)) == (PROCESS, "1", 36)
     assert definition["deploymentId"] == body["id"] and definition["version"] == 1
@@ -137,12 +159,13 @@ def test_deploying_the_same_files_again_answers_the_existing_deployment(modeler:
     again = deploy(modeler, body, basic("li"))
     assert again.status_code == 200
     assert again.get_json()["id"] == first["id"]
-    assert again.get_json()["deployedProcessDefinitions"] is None     # Camunda: nothing new deployed
+    assert again.get_json()["deployedProcessDefinitions"] is None  # Camunda: nothing new deployed
     assert modeler.get("/engine-rest/deployment/count", headers=basic("li")).get_json() == {"count": 1}
 
 
 def test_a_refused_diagram_lists_every_violation_in_camundas_parse_error_shape(
-        modeler: Any, full_ctx: AppContext) -> None:
+    modeler: Any, full_ctx: AppContext
+) -> None:
     diagram = shipped_diagram().decode().replace(LEGAL_REVIEW_ROLE, "").encode()
     expected = [f for f in full_ctx.lint(diagram, f"{PROCESS}.bpmn") if f.severity.value == "error"]
     assert len(expected) >= 2

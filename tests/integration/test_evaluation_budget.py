@@ -73,15 +73,16 @@ def failure_records(ctx: AppContext, case_id: str) -> list[dict[str, Any]]:
     return [dict(entry.payload) for entry in entries if entry.action == "step.failed"]
 
 
-def assert_failed_within_budget(ctx: AppContext, http: Http, case_id: str, task_id: str,
-                                answer: Answer, budget: str) -> None:
+def assert_failed_within_budget(
+    ctx: AppContext, http: Http, case_id: str, task_id: str, answer: Answer, budget: str
+) -> None:
     """422 ``budget-exceeded`` naming ``budget``; nothing of the step saved; on the record; in the console."""
     assert answer.status == 422 and answer.code == "budget-exceeded", answer.body
     assert answer.body["details"]["budget"] == budget
     assert "预算" in answer.body["detail_zh"] and "budget" in answer.body["detail_en"]
     after = case(http, case_id)
     assert after["status"] == "running"
-    assert [(t["id"], t["status"]) for t in after["tasks"]] == [(task_id, "ready")]   # the step rolled back
+    assert [(t["id"], t["status"]) for t in after["tasks"]] == [(task_id, "ready")]  # the step rolled back
     assert [h["action"] for h in after["history"]][-1] == "step.failed"
     [record, *_] = failure_records(ctx, case_id)
     assert record["code"] == "budget-exceeded" and record["source"] == "task"
@@ -108,15 +109,23 @@ def attack_while_serving_another(http: Http, task_id: str, **variables: Any) -> 
     return answers["attack"]
 
 
-@pytest.mark.parametrize(("condition", "variables", "budget"), [
-    (NESTED, {"n": 1, "k": 100_000}, "value-size"),                       # 10^15 comparisons before
-    (" and ".join(["big == copy"] * 12), {"big": ["x"] * 20_000, "copy": ["x"] * 20_000},
-     "operations"),                                                       # each list within its limits
-    ("2 ** k > 0", {"k": 99_999_999}, "value-size"),
-    ("text * k != ''", {"text": "x" * 1000, "k": 10**9}, "value-size"),
-], ids=["nested-repetition", "repeated-comparison", "huge-power", "string-repetition"])
+@pytest.mark.parametrize(
+    ("condition", "variables", "budget"),
+    [
+        (NESTED, {"n": 1, "k": 100_000}, "value-size"),  # 10^15 comparisons before
+        (
+            " and ".join(["big == copy"] * 12),
+            {"big": ["x"] * 20_000, "copy": ["x"] * 20_000},
+            "operations",
+        ),  # each list within its limits
+        ("2 ** k > 0", {"k": 99_999_999}, "value-size"),
+        ("text * k != ''", {"text": "x" * 1000, "k": 10**9}, "value-size"),
+    ],
+    ids=["nested-repetition", "repeated-comparison", "huge-power", "string-repetition"],
+)
 def test_a_condition_over_its_budget_fails_the_step_cleanly_and_again_on_retry(
-        ctx: AppContext, http: Http, condition: str, variables: dict[str, Any], budget: str) -> None:
+    ctx: AppContext, http: Http, condition: str, variables: dict[str, Any], budget: str
+) -> None:
     assert deploy(http, "condition_attack", gateway_condition("condition_attack", condition)).status == 201
     case_id, task_id = open_case(http, "condition_attack", **variables)
     answer = attack_while_serving_another(http, task_id, amount=1)
@@ -126,13 +135,18 @@ def test_a_condition_over_its_budget_fails_the_step_cleanly_and_again_on_retry(
     assert len(failure_records(ctx, case_id)) == 2
 
 
-@pytest.mark.parametrize(("condition", "fragment"), [
-    ("[[[1] * 1000] * 1000] * 1000 == [[[1] * 1000] * 1000] * 1000", "too large"),
-    ("amount > 10 ** 10 ** 10", "too large"),
-    ("note == 'x' * 100000 * 100000", "too long"),
-], ids=["nested-repetition", "power-of-a-power", "string-repetition"])
+@pytest.mark.parametrize(
+    ("condition", "fragment"),
+    [
+        ("[[[1] * 1000] * 1000] * 1000 == [[[1] * 1000] * 1000] * 1000", "too large"),
+        ("amount > 10 ** 10 ** 10", "too large"),
+        ("note == 'x' * 100000 * 100000", "too long"),
+    ],
+    ids=["nested-repetition", "power-of-a-power", "string-repetition"],
+)
 def test_a_condition_known_to_fail_is_refused_at_deploy_with_its_code(
-        http: Http, condition: str, fragment: str) -> None:
+    http: Http, condition: str, fragment: str
+) -> None:
     answer = deploy(http, "constant_attack", gateway_condition("constant_attack", condition))
     assert answer.status == 400 and answer.code == "invalid-diagram"
     [found] = [f for f in answer.body["findings"] if f["code"] == "SX-D132"]
@@ -143,13 +157,13 @@ def test_a_condition_known_to_fail_is_refused_at_deploy_with_its_code(
 
 def test_a_script_building_a_huge_list_fails_before_building_it(ctx: AppContext, http: Http) -> None:
     assert deploy(http, "script_list", script("script_list", ["big = [text] * 100000"])).status == 201
-    case_id, task_id = open_case(http, "script_list", text="x" * 2000)   # was: a 200 MB case state
+    case_id, task_id = open_case(http, "script_list", text="x" * 2000)  # was: a 200 MB case state
     answer = attack_while_serving_another(http, task_id, amount=1)
     assert_failed_within_budget(ctx, http, case_id, task_id, answer, "value-size")
 
 
 def test_a_script_growing_the_state_past_its_size_saves_nothing(ctx: AppContext, http: Http) -> None:
-    lines = ["page = [text] * 9", *(f"copy{i} = page" for i in range(6))]   # each value within its budget
+    lines = ["page = [text] * 9", *(f"copy{i} = page" for i in range(6))]  # each value within its budget
     assert deploy(http, "script_state", script("script_state", lines)).status == 201
     case_id, task_id = open_case(http, "script_state", text="x" * 100_000)
     with ctx.uow(readonly=True) as uow:
@@ -164,20 +178,26 @@ def test_a_script_growing_the_state_past_its_size_saves_nothing(ctx: AppContext,
 
 
 def test_an_endless_automatic_loop_stops_at_the_steps_budget_instead_of_completing_the_case(
-        ctx: AppContext, http: Http) -> None:
+    ctx: AppContext, http: Http
+) -> None:
     assert deploy(http, "loop", endless_loop("loop")).status == 201
     case_id, task_id = open_case(http, "loop", turns=0)
-    answer = attack_while_serving_another(http, task_id, amount=1)   # was: 200, and the case "completed"
+    answer = attack_while_serving_another(http, task_id, amount=1)  # was: 200, and the case "completed"
     assert_failed_within_budget(ctx, http, case_id, task_id, answer, "step-tasks")
     assert answer.body["details"]["element_id"] in {"Task_Count", "Gateway_Loop"}
 
 
-@pytest.mark.parametrize(("source", "fragment"), [
-    ("[" * 70 + "amount" + "]" * 70 + " != 1", "nests too deeply"),
-    ("amount > 1 and " + " and ".join(["amount > 1"] * 200), "longer than 2000 characters"),
-], ids=["deep-nesting", "very-long"])
+@pytest.mark.parametrize(
+    ("source", "fragment"),
+    [
+        ("[" * 70 + "amount" + "]" * 70 + " != 1", "nests too deeply"),
+        ("amount > 1 and " + " and ".join(["amount > 1"] * 200), "longer than 2000 characters"),
+    ],
+    ids=["deep-nesting", "very-long"],
+)
 def test_deeply_nested_or_very_long_conditions_are_refused_at_deploy(
-        http: Http, source: str, fragment: str) -> None:
+    http: Http, source: str, fragment: str
+) -> None:
     answer = deploy(http, "shape_attack", gateway_condition("shape_attack", source))
     assert answer.status == 400 and answer.code == "invalid-diagram"
     messages = [f.get("message_en") or f.get("message") or "" for f in answer.body["findings"]]

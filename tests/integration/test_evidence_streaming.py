@@ -32,11 +32,19 @@ BUDGET = 50 * 1024 * 1024
 
 @pytest.fixture
 def server(ctx: AppContext, settings: Settings) -> Iterator[tuple[int, int]]:
-    env = {**os.environ, "SANXIANG_DATABASE_URL": settings.database_url,
-           "SANXIANG_VAR_DIR": str(settings.var_dir),
-           "SANXIANG_SCHEDULER": "0"}
-    process = subprocess.Popen([sys.executable, "-m", "tests.integration.evidence_server"], cwd=ROOT, env=env,
-                               stdout=subprocess.PIPE, text=True)
+    env = {
+        **os.environ,
+        "SANXIANG_DATABASE_URL": settings.database_url,
+        "SANXIANG_VAR_DIR": str(settings.var_dir),
+        "SANXIANG_SCHEDULER": "0",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tests.integration.evidence_server"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert process.stdout is not None
         port = int(process.stdout.readline())
@@ -44,7 +52,7 @@ def server(ctx: AppContext, settings: Settings) -> Iterator[tuple[int, int]]:
     finally:
         process.terminate()
         process.wait(timeout=30)
-        shutil.rmtree(settings.evidence_root, ignore_errors=True)   # 500 MB of test data, not evidence
+        shutil.rmtree(settings.evidence_root, ignore_errors=True)  # 500 MB of test data, not evidence
 
 
 def peak_rss(pid: int) -> int:
@@ -56,13 +64,14 @@ def peak_rss(pid: int) -> int:
 
 
 def video_stream(size: int, digest: Any) -> Iterator[bytes]:
-    header = struct.pack(">I", 24) + b"ftypisom\x00\x00\x02\x00isommp41" + struct.pack(">I",
-                                                                                       size - 24) + b"mdat"
+    header = (
+        struct.pack(">I", 24) + b"ftypisom\x00\x00\x02\x00isommp41" + struct.pack(">I", size - 24) + b"mdat"
+    )
     digest.update(header)
     yield header
     left, zeros = size - len(header), bytes(CHUNK)
     while left:
-        chunk = zeros[:min(CHUNK, left)]
+        chunk = zeros[: min(CHUNK, left)]
         digest.update(chunk)
         left -= len(chunk)
         yield chunk
@@ -75,9 +84,11 @@ def framed(size: int, digest: Any, multipart: bool) -> tuple[dict[str, str], int
     """Headers, body length and body chunks: the raw file, or the file as one multipart part."""
     if not multipart:
         return {"Content-Type": "video/mp4", "X-Filename": "site.mp4"}, size, video_stream(size, digest)
-    opening = (f"--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"coversWhole\"\r\n\r\ntrue\r\n"
-               f"--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"site.mp4\"\r\n"
-               "Content-Type: video/mp4\r\n\r\n").encode()
+    opening = (
+        f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="coversWhole"\r\n\r\ntrue\r\n'
+        f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="site.mp4"\r\n'
+        "Content-Type: video/mp4\r\n\r\n"
+    ).encode()
     closing = f"\r\n--{BOUNDARY}--\r\n".encode()
 
     def chunks() -> Iterator[bytes]:
@@ -89,14 +100,18 @@ def framed(size: int, digest: Any, multipart: bool) -> tuple[dict[str, str], int
     return headers, len(opening) + size + len(closing), chunks()
 
 
-def upload(port: int, case_id: str, task_id: str, size: int, multipart: bool) -> tuple[int, dict[str, Any],
-                                                                                       str]:
+def upload(
+    port: int, case_id: str, task_id: str, size: int, multipart: bool
+) -> tuple[int, dict[str, Any], str]:
     digest = hashlib.sha256()
     headers, length, body = framed(size, digest, multipart)
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
     connection.putrequest("POST", f"/api/v1/cases/{case_id}/evidence?task={task_id}")
-    for name, value in {**headers, "Authorization": "Bearer demo-zhao",
-                        "Content-Length": str(length)}.items():
+    for name, value in {
+        **headers,
+        "Authorization": "Bearer demo-zhao",
+        "Content-Length": str(length),
+    }.items():
         connection.putheader(name, value)
     connection.endheaders()
     for chunk in body:
@@ -108,19 +123,26 @@ def upload(port: int, case_id: str, task_id: str, size: int, multipart: bool) ->
 
 
 @pytest.mark.parametrize("multipart", [False, True], ids=["raw-body", "multipart"])
-def test_a_500_mb_upload_raises_peak_memory_by_less_than_50_mb(ctx: AppContext, server: tuple[int, int],
-                                                               multipart: bool) -> None:
+def test_a_500_mb_upload_raises_peak_memory_by_less_than_50_mb(
+    ctx: AppContext, server: tuple[int, int], multipart: bool
+) -> None:
     pid, port = server
     case_id, task = case_at_on_site(ctx)
-    status, _, _ = upload(port, case_id, task.id, 64 * 1024, multipart)    # warm-up: every module loaded
+    status, _, _ = upload(port, case_id, task.id, 64 * 1024, multipart)  # warm-up: every module loaded
     assert status == 201
     before = peak_rss(pid)
     status, body, sha = upload(port, case_id, task.id, SIZE, multipart)
     after = peak_rss(pid)
     assert status == 201, body
-    assert (body["sha256"], body["size"], body["kind"], body["covers_whole"]) == (sha, SIZE, "video",
-                                                                                  multipart)
-    print(f"\n{'multipart' if multipart else 'raw body'}: peak RSS before {before / 2**20:.1f} MiB, after "
-          f"{after / 2**20:.1f} MiB, increase {(after - before) / 2**20:.1f} MiB "
-          f"for a {SIZE / 2**20:.0f} MiB upload")
+    assert (body["sha256"], body["size"], body["kind"], body["covers_whole"]) == (
+        sha,
+        SIZE,
+        "video",
+        multipart,
+    )
+    print(
+        f"\n{'multipart' if multipart else 'raw body'}: peak RSS before {before / 2**20:.1f} MiB, after "
+        f"{after / 2**20:.1f} MiB, increase {(after - before) / 2**20:.1f} MiB "
+        f"for a {SIZE / 2**20:.0f} MiB upload"
+    )
     assert after - before < BUDGET

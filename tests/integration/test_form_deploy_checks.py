@@ -16,12 +16,17 @@ def _form(*components: dict[str, Any]) -> bytes:
     return json.dumps({"id": "weird", "type": "default", "components": list(components)}).encode()
 
 
-@pytest.mark.parametrize(("component", "code"), [
-    ({"type": "signaturepad", "key": "sig", "label": "签名"}, "SX-F308"),
-    ({"type": "textfield", "key": "t", "validate": {"pattern": "(a+)+$"}}, "SX-F309"),
-    ({"type": "textfield", "key": "t", "conditional": {"hide": "=some.function(x) > 3"}}, "SX-F310"),
-])
-def test_a_form_the_server_cannot_fully_check_is_reported_at_lint(component: dict[str, Any], code: str) -> None:
+@pytest.mark.parametrize(
+    ("component", "code"),
+    [
+        ({"type": "signaturepad", "key": "sig", "label": "签名"}, "SX-F308"),
+        ({"type": "textfield", "key": "t", "validate": {"pattern": "(a+)+$"}}, "SX-F309"),
+        ({"type": "textfield", "key": "t", "conditional": {"hide": "=some.function(x) > 3"}}, "SX-F310"),
+    ],
+)
+def test_a_form_the_server_cannot_fully_check_is_reported_at_lint(
+    component: dict[str, Any], code: str
+) -> None:
     assert code in {f.code for f in lint_form(_form(component), filename="weird.form")}
 
 
@@ -34,6 +39,8 @@ def test_shipped_and_corpus_forms_have_nothing_the_server_cannot_check() -> None
 
 def test_deploying_a_form_with_an_unknown_component_is_refused(client: Any) -> None:
     data = {"file0": (io.BytesIO(_form({"type": "signaturepad", "key": "sig"})), "weird.form")}
-    response = client.post("/api/v1/deployments", data=data, headers=auth("li"), content_type="multipart/form-data")
+    response = client.post(
+        "/api/v1/deployments", data=data, headers=auth("li"), content_type="multipart/form-data"
+    )
     assert response.status_code == 400
     assert [f["code"] for f in response.get_json()["findings"]] == ["SX-F308"]

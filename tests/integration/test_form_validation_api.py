@@ -15,9 +15,14 @@ from tests.unit.form_submissions import SHIPPED
 
 FORMS = ROOT / "forms"
 GOOD_ACCEPTANCE = SHIPPED["acceptance"][0]
-GOOD_ITEMS = {"caseRef": "C-1", "site": {"address": "建国路 1 号", "area": 120.5},
-              "items": [{"name": "消防通道", "result": "ok"},
-                        {"name": "排烟", "result": "bad", "remedy": "十日内整改"}]}
+GOOD_ITEMS = {
+    "caseRef": "C-1",
+    "site": {"address": "建国路 1 号", "area": 120.5},
+    "items": [
+        {"name": "消防通道", "result": "ok"},
+        {"name": "排烟", "result": "bad", "remedy": "十日内整改"},
+    ],
+}
 
 
 def _deploy_form_checks(client: Any) -> None:
@@ -37,8 +42,9 @@ def _task(client: Any, case_id: str, element: str) -> str:
 
 
 def _complete(client: Any, task_id: str, user: str, variables: Any, **headers: str) -> Any:
-    return client.post(f"/api/v1/tasks/{task_id}/complete", json={"variables": variables},
-                       headers={**auth(user), **headers})
+    return client.post(
+        f"/api/v1/tasks/{task_id}/complete", json={"variables": variables}, headers={**auth(user), **headers}
+    )
 
 
 def _accept(client: Any, case_id: str) -> None:
@@ -51,7 +57,8 @@ def _case(client: Any, case_id: str) -> Any:
 
 
 def test_bad_data_is_refused_with_every_field_error_in_chinese_and_english_and_nothing_changes(
-        deployed: Any) -> None:
+    deployed: Any,
+) -> None:
     case = open_case(deployed, process="form_checks")
     task = _task(deployed, case["id"], "Task_Accept")
     before = _case(deployed, case["id"])
@@ -64,8 +71,11 @@ def test_bad_data_is_refused_with_every_field_error_in_chinese_and_english_and_n
     assert "4 error" in problem["detail"] and "4 处错误" in problem["detail_zh"]
     fields = problem["details"]["fields"]
     assert {k: [e["code"] for e in v] for k, v in fields.items()} == {
-        "applicantName": ["required"], "applicantType": ["not-an-option"],
-        "applicantPhone": ["pattern-mismatch"], "accepted": ["not-a-boolean"]}
+        "applicantName": ["required"],
+        "applicantType": ["not-an-option"],
+        "applicantPhone": ["pattern-mismatch"],
+        "accepted": ["not-a-boolean"],
+    }
     assert fields["applicantName"][0]["message_zh"] == "此项为必填项"
     assert fields["applicantName"][0]["message_en"] == "This field is required"
     assert (problem["details"]["form"], problem["details"]["formVersion"]) == ("acceptance", 1)
@@ -83,25 +93,34 @@ def test_good_data_completes_the_task(deployed: Any) -> None:
 
 def test_keys_the_form_does_not_have_are_refused(deployed: Any) -> None:
     case = open_case(deployed, process="form_checks")
-    response = _complete(deployed, _task(deployed, case["id"], "Task_Accept"), "wang",
-                         {**GOOD_ACCEPTANCE, "approved": True})
+    response = _complete(
+        deployed, _task(deployed, case["id"], "Task_Accept"), "wang", {**GOOD_ACCEPTANCE, "approved": True}
+    )
     assert response.status_code == 400
     assert response.get_json()["details"]["fields"]["approved"][0]["code"] == "unknown-field"
 
 
 def test_groups_dynamic_lists_conditions_and_read_only_fields_are_checked_on_the_server(
-        deployed: Any) -> None:
+    deployed: Any,
+) -> None:
     case = open_case(deployed, process="form_checks", caseRef="C-1")
     _accept(deployed, case["id"])
     task = _task(deployed, case["id"], "Task_Inspect")
-    bad = {"caseRef": "C-2", "site": {"address": "", "area": 1.234},
-           "items": [{"name": "排烟", "result": "bad"}, {"name": "照明", "result": "ok", "extra": 1}]}
+    bad = {
+        "caseRef": "C-2",
+        "site": {"address": "", "area": 1.234},
+        "items": [{"name": "排烟", "result": "bad"}, {"name": "照明", "result": "ok", "extra": 1}],
+    }
     response = _complete(deployed, task, "zhao", bad)
     assert response.status_code == 400
     fields = response.get_json()["details"]["fields"]
     assert {k: [e["code"] for e in v] for k, v in fields.items()} == {
-        "caseRef": ["readonly-field"], "site.address": ["required"], "site.area": ["too-many-decimals"],
-        "items[0].remedy": ["required"], "items[1].extra": ["unknown-field"]}
+        "caseRef": ["readonly-field"],
+        "site.address": ["required"],
+        "site.area": ["too-many-decimals"],
+        "items[0].remedy": ["required"],
+        "items[1].extra": ["unknown-field"],
+    }
     assert _complete(deployed, task, "zhao", GOOD_ITEMS).status_code == 200
 
 
@@ -121,12 +140,14 @@ def test_a_task_without_a_form_accepts_any_json_variables(deployed: Any) -> None
 def test_a_running_case_keeps_the_form_version_bound_when_its_process_was_deployed(deployed: Any) -> None:
     case = open_case(deployed, process="form_checks")
     stricter = json.loads((FORMS / "acceptance.form").read_text(encoding="utf-8"))
-    stricter["components"].append({"type": "textfield", "key": "newField", "label": "新字段",
-                                   "validate": {"required": True}})
+    stricter["components"].append(
+        {"type": "textfield", "key": "newField", "label": "新字段", "validate": {"required": True}}
+    )
     body = json.dumps(stricter, ensure_ascii=False).encode("utf-8")
     upload = {"file": (io.BytesIO(body), "acceptance.form")}
-    response = deployed.post("/api/v1/deployments", data=upload, headers=auth("li"),
-                             content_type="multipart/form-data")
+    response = deployed.post(
+        "/api/v1/deployments", data=upload, headers=auth("li"), content_type="multipart/form-data"
+    )
     assert response.status_code == 201 and response.get_json()["items"][0]["version"] == 2
     task = _task(deployed, case["id"], "Task_Accept")
     shown = deployed.get(f"/api/v1/tasks/{task}/form", headers=auth("wang")).get_json()
@@ -138,7 +159,7 @@ def test_a_running_case_keeps_the_form_version_bound_when_its_process_was_deploy
 def test_a_draft_is_saved_and_loaded_by_the_tasks_candidates_without_form_validation(deployed: Any) -> None:
     case = open_case(deployed, process="form_checks")
     task = _task(deployed, case["id"], "Task_Accept")
-    half = {"applicantName": "某某", "applicantPhone": "1"}          # invalid for submission, fine as a draft
+    half = {"applicantName": "某某", "applicantPhone": "1"}  # invalid for submission, fine as a draft
     none_yet = deployed.get(f"/api/v1/tasks/{task}/draft", headers=auth("wang"))
     assert (none_yet.status_code, none_yet.get_json()["code"]) == (404, "draft-not-found")
     saved = deployed.put(f"/api/v1/tasks/{task}/draft", json={"data": half}, headers=auth("wang"))
@@ -148,11 +169,13 @@ def test_a_draft_is_saved_and_loaded_by_the_tasks_candidates_without_form_valida
     assert loaded["data"] == half and loaded["saved_at"].startswith("2026-11-27T01:00")
     shown = deployed.get(f"/api/v1/tasks/{task}/form", headers=auth("wang")).get_json()
     assert shown["form"]["schema"]["id"] == "acceptance" and shown["draft"]["data"] == half
-    again = deployed.put(f"/api/v1/tasks/{task}/draft", json={"data": {"applicantName": "另一家"}},
-                         headers=auth("wang"))
+    again = deployed.put(
+        f"/api/v1/tasks/{task}/draft", json={"data": {"applicantName": "另一家"}}, headers=auth("wang")
+    )
     assert again.status_code == 200
     assert deployed.get(f"/api/v1/tasks/{task}/draft", headers=auth("wang")).get_json()["data"] == {
-        "applicantName": "另一家"}
+        "applicantName": "另一家"
+    }
     assert all(h["action"] != "draft.saved" for h in _case(deployed, case["id"])["history"])
 
 
@@ -178,12 +201,17 @@ def test_a_draft_must_be_a_json_object_of_bounded_size(deployed: Any, data: Any,
     assert code == 400 or response.get_json()["code"] == code
 
 
-def test_the_draft_survives_a_refused_submission_and_is_gone_after_completion(deployed: Any,
-                                                                              ctx: AppContext) -> None:
+def test_the_draft_survives_a_refused_submission_and_is_gone_after_completion(
+    deployed: Any, ctx: AppContext
+) -> None:
     case = open_case(deployed, process="form_checks")
     task = _task(deployed, case["id"], "Task_Accept")
-    assert deployed.put(f"/api/v1/tasks/{task}/draft", json={"data": {"applicantName": "某某"}},
-                        headers=auth("wang")).status_code == 200
+    assert (
+        deployed.put(
+            f"/api/v1/tasks/{task}/draft", json={"data": {"applicantName": "某某"}}, headers=auth("wang")
+        ).status_code
+        == 200
+    )
     assert _complete(deployed, task, "wang", {"applicantName": "某某"}).status_code == 400
     assert deployed.get(f"/api/v1/tasks/{task}/draft", headers=auth("wang")).status_code == 200
     assert _complete(deployed, task, "wang", GOOD_ACCEPTANCE).status_code == 200
@@ -194,7 +222,7 @@ def test_the_draft_survives_a_refused_submission_and_is_gone_after_completion(de
 
 
 def test_once_claimed_only_the_assignee_may_save_the_draft(deployed: Any, ctx: AppContext) -> None:
-    with ctx.uow() as uow:                       # a second handler: a candidate of the same task
+    with ctx.uow() as uow:  # a second handler: a candidate of the same task
         uow.users.upsert("ma", "马承办（承办人）", ["handler"], ctx.clock())
         uow.users.add_token("ma", "demo-ma", "test", ctx.clock())
         uow.commit()

@@ -58,8 +58,9 @@ def _case_json(client: Any, case_id: str) -> dict[str, Any]:
     return body
 
 
-def _refused(client: Any, case_id: str, who: tuple[str, str], data: dict[str, Any],
-             code: str) -> dict[str, Any]:
+def _refused(
+    client: Any, case_id: str, who: tuple[str, str], data: dict[str, Any], code: str
+) -> dict[str, Any]:
     """Assert a 403 with ``code``, nothing changed, and the refusal on record; return the refusal record."""
     element, user = who
     before = _case_json(client, case_id)
@@ -95,8 +96,8 @@ def test_an_ordinary_case_is_decided_without_review(bypass: Any) -> None:
 
 
 def test_the_catalogue_reads_the_current_facts_not_the_path_taken(bypass: Any) -> None:
-    case_id = _case(bypass, skip_review=True)           # not major when the gateway was passed …
-    _amend(bypass, case_id, investment=80_000_000)      # … but major by the facts at the decision
+    case_id = _case(bypass, skip_review=True)  # not major when the gateway was passed …
+    _amend(bypass, case_id, investment=80_000_000)  # … but major by the facts at the decision
     _refused(bypass, case_id, DECIDE, form_data("decision"), "decision-without-review")
 
 
@@ -131,7 +132,7 @@ def test_a_review_does_not_cover_facts_changed_after_it(bypass: Any) -> None:
 
 def test_the_reviewer_who_handled_the_case_may_not_review_it(bypass: Any) -> None:
     ctx: AppContext = bypass.application.extensions["sanxiang"]
-    with ctx.uow() as uow:      # a member of staff who is both handler and legal reviewer
+    with ctx.uow() as uow:  # a member of staff who is both handler and legal reviewer
         uow.users.upsert("zheng", "郑双岗", ["handler", "legal-reviewer"], ctx.clock())
         uow.users.add_token("zheng", "demo-zheng", "test", ctx.clock())
         uow.commit()
@@ -147,13 +148,17 @@ def test_only_legal_staff_may_review_even_when_the_diagram_offers_the_review_to_
     _refused(bypass, case_id, ("Task_LegalReview", "sun"), review("pass"), "reviewer-not-legal-staff")
 
 
-@pytest.mark.parametrize(("change", "code"), [        # what the form itself cannot say (the rest: unit tests)
-    ({"check5": "fail", "note5": " "}, "review-fail-without-note"),
-    ({"check5": "fail", "note5": "裁量明显不当"}, "review-pass-with-failed-item"),
-    ({"check5": "fail", "note5": "裁量明显不当", "check9": "fail"}, "review-fail-without-note"),
-])
-def test_a_failed_checklist_item_needs_a_note_and_forbids_a_pass(bypass: Any, change: dict[str, Any],
-                                                                code: str) -> None:
+@pytest.mark.parametrize(
+    ("change", "code"),
+    [  # what the form itself cannot say (the rest: unit tests)
+        ({"check5": "fail", "note5": " "}, "review-fail-without-note"),
+        ({"check5": "fail", "note5": "裁量明显不当"}, "review-pass-with-failed-item"),
+        ({"check5": "fail", "note5": "裁量明显不当", "check9": "fail"}, "review-fail-without-note"),
+    ],
+)
+def test_a_failed_checklist_item_needs_a_note_and_forbids_a_pass(
+    bypass: Any, change: dict[str, Any], code: str
+) -> None:
     case_id = _case(bypass, skip_review=False, **MAJOR)
     data = {k: v for k, v in (review("pass") | change).items() if v is not None}
     response = _complete(bypass, case_id, "Task_LegalReview", "qian", data)
@@ -164,7 +169,7 @@ def test_a_failed_checklist_item_needs_a_note_and_forbids_a_pass(bypass: Any, ch
 def test_a_passed_review_of_the_current_facts_allows_the_decision(bypass: Any) -> None:
     case_id = _case(bypass, skip_review=False, **MAJOR)
     _ok(_complete(bypass, case_id, "Task_LegalReview", "qian", review("pass", note1="主体为本局，合法")))
-    _amend(bypass, case_id, **MAJOR)                   # the same facts again
+    _amend(bypass, case_id, **MAJOR)  # the same facts again
     _ok(_complete(bypass, case_id, "Task_Decision", "sun", form_data("decision")))
     case = bypass.get(f"/api/v1/cases/{case_id}", headers=auth("sun")).get_json()
     assert case["status"] == "completed"
@@ -184,11 +189,13 @@ def test_a_contested_rejection_taken_to_a_collective_decision_allows_the_decisio
     assert deploy(client, *ALL_FORMS, folder=ROOT / "forms").status_code == 201
     assert deploy(client, "outdoor_advertising.bpmn", folder=ROOT / "processes").status_code == 201
     case_id = open_case(client, "outdoor_advertising")["id"]
-    for element, user, data in [("Task_Acceptance", "wang", form_data("acceptance")),
-                                ("Task_Review", "zhao", form_data("material-review")),
-                                ("Task_Proposal", "zhao", form_data("handler-review", **MAJOR)),
-                                ("Task_LegalReview", "qian", review("reject")),
-                                ("Task_Contest", "zhao", form_data("contest", **CONTESTED))]:
+    for element, user, data in [
+        ("Task_Acceptance", "wang", form_data("acceptance")),
+        ("Task_Review", "zhao", form_data("material-review")),
+        ("Task_Proposal", "zhao", form_data("handler-review", **MAJOR)),
+        ("Task_LegalReview", "qian", review("reject")),
+        ("Task_Contest", "zhao", form_data("contest", **CONTESTED)),
+    ]:
         _ok(_complete(client, case_id, element, user, data))
     _ok(_complete(client, case_id, "Task_Coordination", "sun", form_data("coordination")))
     _ok(_complete(client, case_id, "Task_Decision", "sun", form_data("decision")))

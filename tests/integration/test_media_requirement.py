@@ -14,12 +14,14 @@ from tests.integration.evidence_cases import ON_SITE, actor, case_at_on_site, mp
 MP3 = b"ID3\x04\x00\x00\x00\x00\x00\x00" + b"\xff\xfb\x90\x00" + b"\x00" * 400
 
 
-def upload(ctx: AppContext, case_id: str, content: bytes, name: str, task_id: str | None,
-           covers_whole: bool = False) -> str:
+def upload(
+    ctx: AppContext, case_id: str, content: bytes, name: str, task_id: str | None, covers_whole: bool = False
+) -> str:
     writer = receive(ctx)
     writer.write(content)
-    row = add_evidence(ctx, case_id, writer.finish(), UploadInfo(name, None, task_id, covers_whole),
-                       actor(ctx, "zhao"))
+    row = add_evidence(
+        ctx, case_id, writer.finish(), UploadInfo(name, None, task_id, covers_whole), actor(ctx, "zhao")
+    )
     return row.sha256
 
 
@@ -29,8 +31,11 @@ def complete(ctx: AppContext, task: TaskRow) -> None:
 
 def completion_entry(ctx: AppContext, case_id: str, task: TaskRow):  # type: ignore[no-untyped-def]
     with ctx.uow(readonly=True) as uow:
-        return [e for e in uow.records.for_case(case_id)
-                if e.content.action == "task.completed" and e.content.task_id == task.id]
+        return [
+            e
+            for e in uow.records.for_case(case_id)
+            if e.content.action == "task.completed" and e.content.task_id == task.id
+        ]
 
 
 def test_an_on_site_task_cannot_complete_without_video(ctx: AppContext) -> None:
@@ -39,7 +44,7 @@ def test_an_on_site_task_cannot_complete_without_video(ctx: AppContext) -> None:
         complete(ctx, task)
     assert refused.value.code == "media-required"
     assert "录像" in refused.value.message_zh and "without a video" in refused.value.message_en
-    upload(ctx, case_id, MP3, "录音.mp3", task.id)                 # audio is not enough: requiresMedia=video
+    upload(ctx, case_id, MP3, "录音.mp3", task.id)  # audio is not enough: requiresMedia=video
     upload(ctx, case_id, mp4_bytes(b"elsewhere"), "其他.mp4", None)  # a video not recorded on the task
     with pytest.raises(ProcedureViolation):
         complete(ctx, task)
@@ -68,7 +73,9 @@ def test_a_life_health_site_needs_a_video_covering_the_whole_verification(ctx: A
     with ctx.uow(readonly=True) as uow:
         rows = uow.evidence.for_task(task.id)
     assert [(r.name, r.covers_whole, r.flags) for r in rows] == [
-        ("片段.mp4", False, {"coversWhole": False}), ("全程.mp4", True, {"coversWhole": True})]
+        ("片段.mp4", False, {"coversWhole": False}),
+        ("全程.mp4", True, {"coversWhole": True}),
+    ]
 
 
 def test_a_major_property_site_needs_the_whole_video_too(ctx: AppContext) -> None:

@@ -19,6 +19,7 @@ def test_the_migrations_end_in_one_head_and_the_database_is_at_it(ctx: AppContex
 
 def test_the_migrated_schema_has_every_declared_table(ctx: AppContext) -> None:
     import engine.store.unit_of_work  # noqa: F401  (imports every area's tables onto the metadata)
+
     with ctx.database.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), metadata)
     missing = [d for d in diff if d[0] in ("add_table", "add_column")]

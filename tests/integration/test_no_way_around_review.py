@@ -21,9 +21,13 @@ from tests.integration.live_server import Http, serving
 from tests.integration.recordings import attach_recording
 from tests.support import ROOT, MovableClock
 
-HEARING_HELD = {"hearingHeld": True, "hearingAt": AT, "hearingHost": "法制科科长",
-                "hearingParticipants": "申请人、周边居民代表三名",
-                "hearingRecord": "听证会依法举行，听取了各方意见"}
+HEARING_HELD = {
+    "hearingHeld": True,
+    "hearingAt": AT,
+    "hearingHost": "法制科科长",
+    "hearingParticipants": "申请人、周边居民代表三名",
+    "hearingRecord": "听证会依法举行，听取了各方意见",
+}
 PERMIT = "construction_planning_permit"
 ADVERTISING = "outdoor_advertising"
 
@@ -70,8 +74,9 @@ def walk(http: Http, ctx: AppContext, case_id: str, steps: list[tuple[str, str, 
         assert status == 200, (element, answer)
 
 
-def refused(http: Http, case_id: str, element: str, user: str, data: dict[str, Any],
-            code: str) -> dict[str, Any]:
+def refused(
+    http: Http, case_id: str, element: str, user: str, data: dict[str, Any], code: str
+) -> dict[str, Any]:
     """A 403 with ``code``, the case unchanged, the refusal the case's latest record; returns its payload."""
     before = case_json(http, case_id)
     status, problem = complete(http, case_id, element, user, data)
@@ -93,15 +98,23 @@ def record_payload(ctx: AppContext, case_id: str, seq: int) -> dict[str, Any]:
 def permit_after_hearing(http: Http, ctx: AppContext) -> str:
     """A construction planning permit whose 听证 recorded hearingHeld=true; it waits at 拟办意见."""
     case_id: str = http.ok("POST", "/api/v1/cases", "wang", {"process": PERMIT})["id"]
-    walk(http, ctx, case_id, [("Task_Acceptance", "wang", form_data("acceptance")),
-                              ("Task_Review", "zhao", form_data("material-review")),
-                              ("Task_Hearing", "zhao", form_data("hearing", **HEARING_HELD)),
-                              ("Task_ExpertReview", "zhao", form_data("expert-review"))])
+    walk(
+        http,
+        ctx,
+        case_id,
+        [
+            ("Task_Acceptance", "wang", form_data("acceptance")),
+            ("Task_Review", "zhao", form_data("material-review")),
+            ("Task_Hearing", "zhao", form_data("hearing", **HEARING_HELD)),
+            ("Task_ExpertReview", "zhao", form_data("expert-review")),
+        ],
+    )
     return case_id
 
 
 def test_a_hearing_held_cannot_be_unset_by_the_proposal_to_skip_the_review(
-        live: tuple[Http, AppContext]) -> None:
+    live: tuple[Http, AppContext],
+) -> None:
     http, ctx = live
     case_id = permit_after_hearing(http, ctx)
     attack = form_data("handler-review", hearingHeld=False)
@@ -113,7 +126,7 @@ def test_a_hearing_held_cannot_be_unset_by_the_proposal_to_skip_the_review(
     assert "“听证”" in payload["reason_zh"] and "Task_Hearing" not in payload["reason_zh"]
     assert payload["data"]["hearingHeld"] is False, "the attempted submission is on record"
     walk(http, ctx, case_id, [("Task_Proposal", "zhao", form_data("handler-review", hearingHeld=True))])
-    task_at(http, case_id, "Task_LegalReview")          # the major path: the review comes before the decision
+    task_at(http, case_id, "Task_LegalReview")  # the major path: the review comes before the decision
 
 
 def test_a_corrected_hearing_still_goes_to_legal_review(live: tuple[Http, AppContext]) -> None:
@@ -121,7 +134,7 @@ def test_a_corrected_hearing_still_goes_to_legal_review(live: tuple[Http, AppCon
     case_id = permit_after_hearing(http, ctx)
     wrong = {"facts": {"hearingHeld": False}, "reason": "当事人放弃听证，听证环节误勾选“已举行听证”"}
     status, problem = http.call("POST", f"/api/v1/cases/{case_id}/corrections", "zhao", wrong)
-    assert status == 403 and problem["code"] == "correction-forbidden"     # a handler may not correct
+    assert status == 403 and problem["code"] == "correction-forbidden"  # a handler may not correct
     done = http.ok("POST", f"/api/v1/cases/{case_id}/corrections", "sun", wrong)
     assert done["facts"] == {"hearingHeld": {"from": True, "to": False}}
     assert done["lowered"] == ["legal-review"]
@@ -129,27 +142,43 @@ def test_a_corrected_hearing_still_goes_to_legal_review(live: tuple[Http, AppCon
     correction = record_payload(ctx, case_id, done["seq"])
     assert correction["reason"] == wrong["reason"] and correction["corrects"]["hearingHeld"] > 0
     walk(http, ctx, case_id, [("Task_Proposal", "zhao", form_data("handler-review"))])  # no major fact now …
-    task_at(http, case_id, "Task_LegalReview")      # … but the correction itself goes to review
-    walk(http, ctx, case_id, [("Task_LegalReview", "qian", review("pass")),
-                              ("Task_Decision", "sun", form_data("decision"))])
+    task_at(http, case_id, "Task_LegalReview")  # … but the correction itself goes to review
+    walk(
+        http,
+        ctx,
+        case_id,
+        [("Task_LegalReview", "qian", review("pass")), ("Task_Decision", "sun", form_data("decision"))],
+    )
 
 
 def test_a_correction_at_the_decision_sends_the_case_back_to_legal_review(
-        live: tuple[Http, AppContext]) -> None:
+    live: tuple[Http, AppContext],
+) -> None:
     http, ctx = live
     case_id: str = http.ok("POST", "/api/v1/cases", "wang", {"process": ADVERTISING})["id"]
-    walk(http, ctx, case_id, [("Task_Acceptance", "wang", form_data("acceptance")),
-                              ("Task_Review", "zhao", form_data("material-review")),
-                              ("Task_Proposal", "zhao", form_data("handler-review", investment=20_000))])
-    task_at(http, case_id, "Task_Decision")                              # a minor case, at its decision
+    walk(
+        http,
+        ctx,
+        case_id,
+        [
+            ("Task_Acceptance", "wang", form_data("acceptance")),
+            ("Task_Review", "zhao", form_data("material-review")),
+            ("Task_Proposal", "zhao", form_data("handler-review", investment=20_000)),
+        ],
+    )
+    task_at(http, case_id, "Task_Decision")  # a minor case, at its decision
     fix = {"facts": {"investment": 200_000}, "reason": "投资额漏填一位，依据项目备案证明更正"}
     done = http.ok("POST", f"/api/v1/cases/{case_id}/corrections", "sun", fix)
     assert done["sent_to_review"] == "Task_LegalReview" and done["lowered"] == []
     assert [t["element_id"] for t in done["tasks"]] == ["Task_LegalReview"]
     history = [h["action"] for h in case_json(http, case_id)["history"]]
     assert history[-1] == "fact.corrected"
-    walk(http, ctx, case_id, [("Task_LegalReview", "qian", review("pass")),
-                              ("Task_Decision", "sun", form_data("decision"))])
+    walk(
+        http,
+        ctx,
+        case_id,
+        [("Task_LegalReview", "qian", review("pass")), ("Task_Decision", "sun", form_data("decision"))],
+    )
 
 
 def delegate_then_draft(http: Http, task_id: str, owner: str, delegate: str) -> None:
@@ -162,8 +191,15 @@ def delegate_then_draft(http: Http, task_id: str, owner: str, delegate: str) -> 
 def test_a_delegate_who_drafted_the_proposal_may_not_review_it(live: tuple[Http, AppContext]) -> None:
     http, ctx = live
     case_id: str = http.ok("POST", "/api/v1/cases", "wang", {"process": ADVERTISING})["id"]
-    walk(http, ctx, case_id, [("Task_Acceptance", "wang", form_data("acceptance")),
-                              ("Task_Review", "zhao", form_data("material-review"))])
+    walk(
+        http,
+        ctx,
+        case_id,
+        [
+            ("Task_Acceptance", "wang", form_data("acceptance")),
+            ("Task_Review", "zhao", form_data("material-review")),
+        ],
+    )
     delegate_then_draft(http, task_at(http, case_id, "Task_Proposal")["id"], "zhao", "xu")
     walk(http, ctx, case_id, [("Task_Proposal", "zhao", form_data("handler-review", publicInterest=True))])
     entry = refused(http, case_id, "Task_LegalReview", "xu", review("pass"), "reviewer-handled-case")
@@ -171,22 +207,34 @@ def test_a_delegate_who_drafted_the_proposal_may_not_review_it(live: tuple[Http,
     assert entry["action"] == "review.refused"
     assert {h["how"] for h in payload["details"]["how"]} == {"delegated", "drafted"}
     assert "受委派办理" in payload["reason_zh"] and "wrote a draft" in payload["reason_en"]
-    walk(http, ctx, case_id, [("Task_LegalReview", "qian", review("pass")),
-                              ("Task_Decision", "sun", form_data("decision"))])
+    walk(
+        http,
+        ctx,
+        case_id,
+        [("Task_LegalReview", "qian", review("pass")), ("Task_Decision", "sun", form_data("decision"))],
+    )
 
 
 def test_a_decision_cannot_rest_on_a_review_by_someone_who_then_handled_the_case(
-        live: tuple[Http, AppContext]) -> None:
+    live: tuple[Http, AppContext],
+) -> None:
     http, ctx = live
-    with ctx.uow() as uow:       # zheng: a legal reviewer who is also an approver
+    with ctx.uow() as uow:  # zheng: a legal reviewer who is also an approver
         uow.users.upsert("zheng", "郑双岗", ["approver", "legal-reviewer"], ctx.clock())
         uow.users.add_token("zheng", "demo-zheng", "test", ctx.clock())
         uow.commit()
     case_id: str = http.ok("POST", "/api/v1/cases", "wang", {"process": ADVERTISING})["id"]
-    walk(http, ctx, case_id, [("Task_Acceptance", "wang", form_data("acceptance")),
-                              ("Task_Review", "zhao", form_data("material-review")),
-                              ("Task_Proposal", "zhao", form_data("handler-review", publicInterest=True)),
-                              ("Task_LegalReview", "zheng", review("pass"))])
+    walk(
+        http,
+        ctx,
+        case_id,
+        [
+            ("Task_Acceptance", "wang", form_data("acceptance")),
+            ("Task_Review", "zhao", form_data("material-review")),
+            ("Task_Proposal", "zhao", form_data("handler-review", publicInterest=True)),
+            ("Task_LegalReview", "zheng", review("pass")),
+        ],
+    )
     delegate_then_draft(http, task_at(http, case_id, "Task_Decision")["id"], "sun", "zheng")
     entry = refused(http, case_id, "Task_Decision", "sun", form_data("decision"), "review-by-handler")
     assert entry["action"] == "decision.refused"

@@ -39,7 +39,7 @@ def test_demo_users_log_in_with_their_demo_password_and_argon2_keeps_only_a_hash
     assert stored.startswith("$argon2id$") and "wang-demo" not in stored
     entry = security_log(ctx)[-1]
     assert (entry.kind, entry.login, entry.remote) == ("login", "wang", "127.0.0.1")
-    assert records(ctx, "user.login") == []   # the whole-process record is for cases, not for logins
+    assert records(ctx, "user.login") == []  # the whole-process record is for cases, not for logins
 
 
 def test_a_wrong_password_an_unknown_or_a_disabled_user_are_refused_alike_and_logged(ctx: AppContext) -> None:
@@ -50,8 +50,11 @@ def test_a_wrong_password_an_unknown_or_a_disabled_user_are_refused_alike_and_lo
         assert refused.value.code == "login-failed"
         assert refused.value.message_en == "Wrong user name or password"
     failed = [(e.kind, e.login, e.detail["reason"]) for e in security_log(ctx)]
-    assert failed == [("login-failed", "wang", "wrong-password"), ("login-failed", "nobody", "unknown-user"),
-                      ("login-failed", "qian", "disabled")]
+    assert failed == [
+        ("login-failed", "wang", "wrong-password"),
+        ("login-failed", "nobody", "unknown-user"),
+        ("login-failed", "qian", "disabled"),
+    ]
 
 
 def test_five_failures_make_the_pair_wait_doubling_while_other_addresses_log_in(
@@ -72,7 +75,7 @@ def test_five_failures_make_the_pair_wait_doubling_while_other_addresses_log_in(
     with pytest.raises(NotAllowed) as longer:
         login.login(ctx, "zhao", "zhao-demo", remote="10.0.0.66")
     assert longer.value.details == {"retryAfter": 120}
-    assert len(security_log(ctx)) == rows + 1   # a refusal while waiting writes nothing
+    assert len(security_log(ctx)) == rows + 1  # a refusal while waiting writes nothing
     clock.advance(seconds=120)
     assert login.login(ctx, "zhao", "zhao-demo", remote="10.0.0.66").actor.user_id == "zhao"
 
@@ -83,7 +86,7 @@ def test_one_address_spraying_many_accounts_waits_for_the_window(
     for i in range(ADDRESS_FAILURES):
         with pytest.raises(NotAllowed):
             login.login(ctx, f"user{i}", "spray-spray", remote="2001:db8:1:2::10")
-    with pytest.raises(NotAllowed) as refused:   # same /64: same client
+    with pytest.raises(NotAllowed) as refused:  # same /64: same client
         login.login(ctx, "sun", "sun-demo", remote="2001:db8:1:2::99")
     assert refused.value.code == "login-throttled"
     assert login.login(ctx, "sun", "sun-demo", remote="2001:db8:1:3::1").actor.user_id == "sun"

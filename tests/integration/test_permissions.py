@@ -93,17 +93,23 @@ def other_case(ctx: AppContext) -> str:
     with ctx.uow(readonly=True) as uow:
         deployed = uow.processes.latest("bypass_review") is not None
     if not deployed:
-        files = [(n, (ROOT / "forms" / n).read_bytes()) for n in ("handler-review.form", "legal-review.form",
-                                                                  "decision.form")]
-        deploy.deploy(ctx, [*files, ("bypass_review.bpmn", (FIXTURES / "bypass_review.bpmn").read_bytes())],
-                      actor(ctx, "li"))
+        files = [
+            (n, (ROOT / "forms" / n).read_bytes())
+            for n in ("handler-review.form", "legal-review.form", "decision.form")
+        ]
+        deploy.deploy(
+            ctx,
+            [*files, ("bypass_review.bpmn", (FIXTURES / "bypass_review.bpmn").read_bytes())],
+            actor(ctx, "li"),
+        )
     return cases.open_case(ctx, "bypass_review", {"skipReview": False}, actor(ctx, "zhou")).case.id
 
 
 def case_at_review(ctx: AppContext) -> str:
     case_id: str = food_case(ctx).case.id
-    tasks.complete_task(ctx, waiting_task(ctx, case_id, "Task_Acceptance").id, form_data("acceptance"),
-                        actor(ctx, "wang"))
+    tasks.complete_task(
+        ctx, waiting_task(ctx, case_id, "Task_Acceptance").id, form_data("acceptance"), actor(ctx, "wang")
+    )
     return case_id
 
 
@@ -123,8 +129,11 @@ def claim(ctx: AppContext, c: Caller) -> bool:
 def complete(ctx: AppContext, c: Caller) -> bool:
     task = _acceptance(ctx)
     token = page_token(c.pages) if c.pages.get("/tasks").status_code == 200 else "x"
-    response = c.pages.post(f"/tasks/{task.id}/complete", json={"variables": form_data("acceptance")},
-                            headers={"X-CSRFToken": token})
+    response = c.pages.post(
+        f"/tasks/{task.id}/complete",
+        json={"variables": form_data("acceptance")},
+        headers={"X-CSRFToken": token},
+    )
     return response.status_code == 200 and response.get_json() == {"ok": True, "redirect": "/tasks"}
 
 
@@ -149,8 +158,9 @@ def on_site(ctx: AppContext, c: Caller) -> bool:
     if c.user:
         attach_recording(ctx, case_id, task.id, "zhao")
     token = page_token(c.pages) if c.user else "x"
-    response = c.pages.post(f"/tasks/{task.id}/complete", json={"variables": ON_SITE},
-                            headers={"X-CSRFToken": token})
+    response = c.pages.post(
+        f"/tasks/{task.id}/complete", json={"variables": ON_SITE}, headers={"X-CSRFToken": token}
+    )
     return response.status_code == 200
 
 
@@ -164,8 +174,9 @@ def api_claim(ctx: AppContext, c: Caller) -> bool:
 
 
 def api_complete(ctx: AppContext, c: Caller) -> bool:
-    return c.api_ok("POST", f"/api/v1/tasks/{_acceptance(ctx).id}/complete",
-                    json={"variables": form_data("acceptance")})
+    return c.api_ok(
+        "POST", f"/api/v1/tasks/{_acceptance(ctx).id}/complete", json={"variables": form_data("acceptance")}
+    )
 
 
 def api_draft(ctx: AppContext, c: Caller) -> bool:
@@ -189,8 +200,13 @@ def api_withdraw_other(ctx: AppContext, c: Caller) -> bool:
 
 
 def api_evidence(ctx: AppContext, c: Caller) -> bool:
-    return c.api_ok("POST", f"/api/v1/cases/{food_case(ctx).case.id}/evidence", data=pdf_bytes(),
-                    content_type="application/pdf", headers={"X-Filename": "materials.pdf"})
+    return c.api_ok(
+        "POST",
+        f"/api/v1/cases/{food_case(ctx).case.id}/evidence",
+        data=pdf_bytes(),
+        content_type="application/pdf",
+        headers={"X-Filename": "materials.pdf"},
+    )
 
 
 def api_query_code(ctx: AppContext, c: Caller) -> bool:
@@ -203,8 +219,11 @@ def api_extension(ctx: AppContext, c: Caller) -> bool:
 
 # -- the console ---------------------------------------------------------------------------------------
 def console_move(ctx: AppContext, c: Caller) -> bool:
-    return _post(c.pages, f"/console/cases/{food_case(ctx).case.id}/move", {"to": "Task_Review",
-                                                                             "reason": "材料已齐，直接审查"})
+    return _post(
+        c.pages,
+        f"/console/cases/{food_case(ctx).case.id}/move",
+        {"to": "Task_Review", "reason": "材料已齐，直接审查"},
+    )
 
 
 def console_suspend(ctx: AppContext, c: Caller) -> bool:
@@ -212,8 +231,11 @@ def console_suspend(ctx: AppContext, c: Caller) -> bool:
 
 
 def api_console_move(ctx: AppContext, c: Caller) -> bool:
-    return c.api_ok("POST", f"/api/v1/console/cases/{food_case(ctx).case.id}/move",
-                    json={"to": "Task_Review", "reason": "材料已齐，直接审查"})
+    return c.api_ok(
+        "POST",
+        f"/api/v1/console/cases/{food_case(ctx).case.id}/move",
+        json={"to": "Task_Review", "reason": "材料已齐，直接审查"},
+    )
 
 
 # -- /engine-rest --------------------------------------------------------------------------------------
@@ -230,18 +252,38 @@ def rest_claim(ctx: AppContext, c: Caller) -> bool:
 
 
 def rest_complete(ctx: AppContext, c: Caller) -> bool:
-    return c.api_ok("POST", f"/engine-rest/task/{_acceptance(ctx).id}/complete",
-                    json={"variables": typed(form_data("acceptance"))})
+    return c.api_ok(
+        "POST",
+        f"/engine-rest/task/{_acceptance(ctx).id}/complete",
+        json={"variables": typed(form_data("acceptance"))},
+    )
 
 
 CHECKS: dict[str, Callable[[AppContext, Caller], bool]] = {
-    "task-list": task_list, "task-page": task_page, "claim": claim, "complete": complete,
-    "transfer": transfer, "urge": urge, "withdraw": withdraw, "on-site": on_site,
-    "api-read": api_read, "api-claim": api_claim, "api-complete": api_complete, "api-draft": api_draft,
-    "api-urge": api_urge, "api-withdraw": api_withdraw, "api-read-other": api_read_other,
-    "api-withdraw-other": api_withdraw_other, "api-evidence": api_evidence, "api-query-code": api_query_code,
-    "api-extension": api_extension, "console-move": console_move, "console-suspend": console_suspend,
-    "api-console-move": api_console_move, "rest-start": rest_start, "rest-claim": rest_claim,
+    "task-list": task_list,
+    "task-page": task_page,
+    "claim": claim,
+    "complete": complete,
+    "transfer": transfer,
+    "urge": urge,
+    "withdraw": withdraw,
+    "on-site": on_site,
+    "api-read": api_read,
+    "api-claim": api_claim,
+    "api-complete": api_complete,
+    "api-draft": api_draft,
+    "api-urge": api_urge,
+    "api-withdraw": api_withdraw,
+    "api-read-other": api_read_other,
+    "api-withdraw-other": api_withdraw_other,
+    "api-evidence": api_evidence,
+    "api-query-code": api_query_code,
+    "api-extension": api_extension,
+    "console-move": console_move,
+    "console-suspend": console_suspend,
+    "api-console-move": api_console_move,
+    "rest-start": rest_start,
+    "rest-claim": rest_claim,
     "rest-complete": rest_complete,
 }
 

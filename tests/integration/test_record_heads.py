@@ -41,8 +41,18 @@ def append(ctx: AppContext, clock: MovableClock, count: int, *, seconds: float =
     for n in range(count):
         clock.advance(seconds=seconds)
         with ctx.uow() as uow:
-            record(ctx, uow, RecordDraft(action="task.completed", actor="zhao", actor_role="handler",
-                                         case_id="2026-000101", payload={"data": {"n": n}}), clock())
+            record(
+                ctx,
+                uow,
+                RecordDraft(
+                    action="task.completed",
+                    actor="zhao",
+                    actor_role="handler",
+                    case_id="2026-000101",
+                    payload={"data": {"n": n}},
+                ),
+                clock(),
+            )
             uow.commit()
 
 
@@ -64,15 +74,16 @@ def test_a_head_is_signed_as_soon_as_n_entries_are_uncovered(small: AppContext, 
     assert kept(small) == [(5, "entries"), (10, "entries")]
 
 
-def test_a_head_is_signed_m_minutes_after_the_oldest_uncovered_entry(small: AppContext,
-                                                                     clock: MovableClock) -> None:
+def test_a_head_is_signed_m_minutes_after_the_oldest_uncovered_entry(
+    small: AppContext, clock: MovableClock
+) -> None:
     append(small, clock, 2)
-    clock.advance(minutes=10, seconds=-2)        # the first entry is 9 min 59 s old
+    clock.advance(minutes=10, seconds=-2)  # the first entry is 9 min 59 s old
     assert sign_head_when_due(small) is None
     clock.advance(seconds=1)
     head = sign_head_when_due(small)
     assert head is not None and head.global_seq == 2 and head.signed_at == clock()
-    clock.advance(hours=5)                       # nothing new: no new head
+    clock.advance(hours=5)  # nothing new: no new head
     assert sign_head_when_due(small) is None
     assert kept(small) == [(2, "minutes")]
 
@@ -84,8 +95,9 @@ def test_the_default_policy_is_at_most_100_entries_or_10_minutes_checked_every_f
     assert job.trigger == "interval" and job.options == {"seconds": CHECK_SECONDS} and CHECK_SECONDS <= 10
 
 
-def test_a_head_on_demand_is_kept_and_reused_while_nothing_new_is_recorded(small: AppContext,
-                                                                          clock: MovableClock) -> None:
+def test_a_head_on_demand_is_kept_and_reused_while_nothing_new_is_recorded(
+    small: AppContext, clock: MovableClock
+) -> None:
     append(small, clock, 3)
     first = sign_head_now(small, "demand")
     assert first is not None and first.global_seq == 3
@@ -103,8 +115,9 @@ def test_kept_heads_cannot_be_changed_or_deleted(small: AppContext, clock: Movab
     assert kept(small) == [(5, "entries")]
 
 
-def test_no_head_is_signed_over_a_chain_that_no_longer_follows_the_kept_head(small: AppContext,
-                                                                            clock: MovableClock) -> None:
+def test_no_head_is_signed_over_a_chain_that_no_longer_follows_the_kept_head(
+    small: AppContext, clock: MovableClock
+) -> None:
     append(small, clock, 5)
     assert sign_head_when_due(small) is not None
     rewrite_consistently(small, forge_seq=3)
@@ -123,10 +136,17 @@ def test_a_kept_head_forged_without_the_key_is_refused(small: AppContext, clock:
     append(small, clock, 5)
     with small.uow(readonly=True) as uow:
         [*_, tenth] = uow.records.all()
-    with small.database.begin() as conn:        # a plausible head at entry 10, but signed by nobody
-        conn.execute(insert(record_heads).values(
-            global_seq=10, head_hash=tenth.global_hash, signed_at=clock(), reason="entries",
-            key_fingerprint=real.key_fingerprint, signature=real.signature))
+    with small.database.begin() as conn:  # a plausible head at entry 10, but signed by nobody
+        conn.execute(
+            insert(record_heads).values(
+                global_seq=10,
+                head_hash=tenth.global_hash,
+                signed_at=clock(),
+                reason="entries",
+                key_fingerprint=real.key_fingerprint,
+                signature=real.signature,
+            )
+        )
     with pytest.raises(StepFailed) as refused:
         sign_head_now(small, "demand")
     assert "the kept head at entry 10 has an invalid signature" in refused.value.message_en
@@ -136,14 +156,15 @@ def test_a_kept_head_forged_without_the_key_is_refused(small: AppContext, clock:
 
 
 def test_an_entry_rewritten_after_the_daily_head_is_caught_by_the_next_head(
-        small: AppContext, settings: Settings, clock: MovableClock) -> None:
+    small: AppContext, settings: Settings, clock: MovableClock
+) -> None:
     """The attack of item 10: the daily head pinned entries 1–6; entries after it could be rewritten
     unnoticed for up to a day. Now a head follows within 5 entries and names the stretch."""
     append(small, clock, 6)
-    daily = audit.export_signed_head(small)                       # head at 6, records entry 7
+    daily = audit.export_signed_head(small)  # head at 6, records entry 7
     assert daily is not None and daily.head.global_seq == 6
     append(small, clock, 4)
-    assert sign_head_when_due(small) is not None                  # entries 7–11 uncovered: head at 11
+    assert sign_head_when_due(small) is not None  # entries 7–11 uncovered: head at 11
     rewrite_consistently(small, forge_seq=9)
     assert audit.verify_records(small).ok, "the rewrite recomputed every link"
     assert audit.verify_against_head(small, daily.path.read_bytes()).ok, "the daily head alone misses it"
@@ -154,11 +175,12 @@ def test_an_entry_rewritten_after_the_daily_head_is_caught_by_the_next_head(
 
 
 def test_entries_removed_after_the_daily_head_are_caught_by_the_next_head(
-        small: AppContext, settings: Settings, clock: MovableClock) -> None:
+    small: AppContext, settings: Settings, clock: MovableClock
+) -> None:
     append(small, clock, 6)
     assert audit.export_signed_head(small) is not None
     append(small, clock, 4)
-    assert sign_head_when_due(small) is not None                  # head at 11
+    assert sign_head_when_due(small) is not None  # head at 11
     with tamperer(small) as conn:
         remove(conn, 11)
         remove(conn, 10)
@@ -168,9 +190,10 @@ def test_entries_removed_after_the_daily_head_are_caught_by_the_next_head(
 
 
 def test_deleting_the_newest_heads_to_widen_the_window_shows_as_an_overdue_head(
-        small: AppContext, settings: Settings, clock: MovableClock) -> None:
+    small: AppContext, settings: Settings, clock: MovableClock
+) -> None:
     append(small, clock, 12)
-    assert sign_head_when_due(small) is not None                  # head at 12
+    assert sign_head_when_due(small) is not None  # head at 12
     with tamperer(small) as conn:
         conn.execute(delete(record_heads))
     clock.advance(minutes=11, seconds=1)
@@ -182,7 +205,7 @@ def test_deleting_the_newest_heads_to_widen_the_window_shows_as_an_overdue_head(
 
 
 def test_audit_verify_says_how_far_the_newest_head_covers(settings: Settings) -> None:
-    now = MovableClock(datetime.now(UTC) - timedelta(minutes=1))    # the CLI's clock is the real one
+    now = MovableClock(datetime.now(UTC) - timedelta(minutes=1))  # the CLI's clock is the real one
     ctx = make_context(settings, now, rules="dialect")
     try:
         append(ctx, now, 3)
@@ -202,14 +225,15 @@ def test_audit_verify_says_how_far_the_newest_head_covers(settings: Settings) ->
 
 
 def test_an_uncovered_entry_cut_off_the_end_is_named_by_the_evidence_row_that_points_at_it(
-        ctx: AppContext, settings: Settings) -> None:
+    ctx: AppContext, settings: Settings
+) -> None:
     case_id, task = case_at_on_site(ctx)
     assert sign_head_now(ctx, "demand") is not None
     sha = upload(ctx, case_id, pdf_bytes("现场笔录"), "现场笔录.pdf", task.id)
     with ctx.uow(readonly=True) as uow:
         [*_, last] = uow.records.all()
     assert last.content.action == "evidence.added"
-    with tamperer(ctx) as conn:                  # the newest entry, not yet under a head, is cut off
+    with tamperer(ctx) as conn:  # the newest entry, not yet under a head, is cut off
         remove(conn, last.global_seq)
     found = audit.audit_record(ctx)
     assert found.result.ok, "a chain cut at its end is consistent"

@@ -33,15 +33,16 @@ def written(ctx: AppContext, clock: MovableClock) -> AppContext:
 
 
 def test_an_untouched_record_verifies(written: AppContext, settings: Settings) -> None:
-    assert sign_head_now(written, "demand") is not None    # as the scheduler does every N entries / M minutes
+    assert sign_head_now(written, "demand") is not None  # as the scheduler does every N entries / M minutes
     result = sanxiang(settings, "audit", "verify")
     assert result.exit_code == 0, result.output
     assert "完整：已校验 6 条" in result.output and "intact: 6 entries checked" in result.output
     assert audit.verify_records(written, CASES[0]).ok
 
 
-@pytest.mark.parametrize("statement", ["UPDATE records SET actor = 'mallory' WHERE seq = 2",
-                                       "DELETE FROM records WHERE seq = 2"])
+@pytest.mark.parametrize(
+    "statement", ["UPDATE records SET actor = 'mallory' WHERE seq = 2", "DELETE FROM records WHERE seq = 2"]
+)
 def test_the_database_itself_refuses_update_and_delete(written: AppContext, statement: str) -> None:
     with pytest.raises(DBAPIError) as refused, written.database.begin() as conn:
         conn.execute(text(statement))
@@ -51,8 +52,9 @@ def test_the_database_itself_refuses_update_and_delete(written: AppContext, stat
 
 
 @pytest.mark.parametrize("column", COLUMNS)
-def test_changing_any_field_of_any_entry_fails_at_that_entry(written: AppContext, settings: Settings,
-                                                             column: str) -> None:
+def test_changing_any_field_of_any_entry_fails_at_that_entry(
+    written: AppContext, settings: Settings, column: str
+) -> None:
     for seq in (1, 3, 6):
         with tamperer(written) as conn:
             original = row(conn, seq)
@@ -71,9 +73,10 @@ def test_changing_any_field_of_any_entry_fails_at_that_entry(written: AppContext
         assert audit.verify_records(written).ok
 
 
-def test_changing_an_entry_fails_its_case_chain_at_its_case_sequence(written: AppContext,
-                                                                     settings: Settings) -> None:
-    with tamperer(written) as conn:       # global entry 3 is the second entry of the first case
+def test_changing_an_entry_fails_its_case_chain_at_its_case_sequence(
+    written: AppContext, settings: Settings
+) -> None:
+    with tamperer(written) as conn:  # global entry 3 is the second entry of the first case
         change(conn, 3, "payload", '{"data":{"n":0}}')
     result = sanxiang(settings, "audit", "verify", "--case", CASES[0])
     assert result.exit_code == 1

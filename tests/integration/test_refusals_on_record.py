@@ -87,44 +87,70 @@ def unreadable(ctx: AppContext) -> str:
 
 
 def test_a_window_clerk_cannot_withdraw_a_case_she_may_not_read_on_any_channel(
-        ctx: AppContext, settings: Settings, server: str, unreadable: str) -> None:
+    ctx: AppContext, settings: Settings, server: str, unreadable: str
+) -> None:
     case_id, before = unreadable, len(entries(ctx, unreadable))
     read = requests.get(f"{server}/api/v1/cases/{case_id}", headers=auth("wang"), timeout=30)
     assert (read.status_code, read.json()["code"]) == (403, "case-forbidden")
-    api = requests.post(f"{server}/api/v1/cases/{case_id}/withdraw", json={"reason": "申请人撤回"},
-                        headers=auth("wang"), timeout=30)
+    api = requests.post(
+        f"{server}/api/v1/cases/{case_id}/withdraw",
+        json={"reason": "申请人撤回"},
+        headers=auth("wang"),
+        timeout=30,
+    )
     assert api.status_code == 403 and api.headers["Content-Type"].startswith("application/problem+json")
     assert api.json()["code"] == "case-forbidden" and api.json()["detail_en"] == read.json()["detail_en"]
     session, token = signed_in(server, "wang")
-    page = session.post(f"{server}/tasks/{task_at(ctx, case_id, 'Task_Proposal').id}/withdraw",
-                        data={"case_id": case_id, "reason": "申请人撤回", "csrf_token": token}, timeout=30)
+    page = session.post(
+        f"{server}/tasks/{task_at(ctx, case_id, 'Task_Proposal').id}/withdraw",
+        data={"case_id": case_id, "reason": "申请人撤回", "csrf_token": token},
+        timeout=30,
+    )
     assert page.status_code == 403 and "无权查看该办件" in page.text
     case = requests.get(f"{server}/api/v1/cases/{case_id}", headers=auth("zhou"), timeout=30).json()
     assert case["status"] == "running" and [t["element_id"] for t in case["tasks"]] == ["Task_Proposal"]
     recorded = refusals(ctx, case_id)
     assert len(entries(ctx, case_id)) == before + 2
-    assert [(r.action, r.actor, r.payload["channel"], r.payload["attempt"], r.payload["code"])
-            for r in recorded] == [
+    assert [
+        (r.action, r.actor, r.payload["channel"], r.payload["attempt"], r.payload["code"]) for r in recorded
+    ] == [
         ("case.withdraw-refused", "wang", "api", "case.withdraw", "case-forbidden"),
-        ("case.withdraw-refused", "wang", "pages", "case.withdraw", "case-forbidden")]
+        ("case.withdraw-refused", "wang", "pages", "case.withdraw", "case-forbidden"),
+    ]
     said = recorded[0].payload
-    assert (said["reason"], said["reason_zh"], said["details"]) == ("申请人撤回", "无权查看该办件",
-                                                                    {"permission": "case.withdraw"})
+    assert (said["reason"], said["reason_zh"], said["details"]) == (
+        "申请人撤回",
+        "无权查看该办件",
+        {"permission": "case.withdraw"},
+    )
     audit_verifies(ctx, settings, case_id)
-    done = requests.post(f"{server}/api/v1/cases/{case_id}/withdraw", json={"reason": "申请人书面撤回"},
-                         headers=auth("zhou"), timeout=30)
+    done = requests.post(
+        f"{server}/api/v1/cases/{case_id}/withdraw",
+        json={"reason": "申请人书面撤回"},
+        headers=auth("zhou"),
+        timeout=30,
+    )
     assert done.status_code == 200 and done.json()["status"] == "withdrawn"
 
 
-def test_nothing_is_recorded_for_a_case_that_does_not_exist(ctx: AppContext, server: str,
-                                                            unreadable: str) -> None:
+def test_nothing_is_recorded_for_a_case_that_does_not_exist(
+    ctx: AppContext, server: str, unreadable: str
+) -> None:
     before = all_entries(ctx)
     for user in ("wang", "zhou"):
-        missing = requests.post(f"{server}/api/v1/cases/2026-999999/withdraw", json={"reason": "撤回"},
-                                headers=auth(user), timeout=30)
+        missing = requests.post(
+            f"{server}/api/v1/cases/2026-999999/withdraw",
+            json={"reason": "撤回"},
+            headers=auth(user),
+            timeout=30,
+        )
         assert (missing.status_code, missing.json()["code"]) == (404, "case-not-found")
-    gone = requests.post(f"{server}/api/v1/tasks/no-such-task/complete", json={"variables": {}},
-                         headers=auth("sun"), timeout=30)
+    gone = requests.post(
+        f"{server}/api/v1/tasks/no-such-task/complete",
+        json={"variables": {}},
+        headers=auth("sun"),
+        timeout=30,
+    )
     assert gone.status_code == 404
     assert all_entries(ctx) == before
 
@@ -140,38 +166,62 @@ def at_legal_review(ctx: AppContext) -> str:
 
 
 def test_an_approvers_early_attempts_to_decide_are_refused_and_on_the_record(
-        ctx: AppContext, settings: Settings, server: str, at_legal_review: str) -> None:
+    ctx: AppContext, settings: Settings, server: str, at_legal_review: str
+) -> None:
     case_id = at_legal_review
     review = task_at(ctx, case_id, "Task_LegalReview")
     version = requests.get(f"{server}/api/v1/cases/{case_id}", headers=auth("sun"), timeout=30).json()[
-        "version"]
+        "version"
+    ]
     decide = form_data("decision")
-    api = requests.post(f"{server}/api/v1/tasks/{review.id}/complete", json={"variables": decide},
-                        headers=auth("sun"), timeout=30)
+    api = requests.post(
+        f"{server}/api/v1/tasks/{review.id}/complete",
+        json={"variables": decide},
+        headers=auth("sun"),
+        timeout=30,
+    )
     assert (api.status_code, api.json()["code"]) == (403, "task-forbidden")
-    rest = requests.post(f"{server}/engine-rest/task/{review.id}/complete", headers=auth("sun"), timeout=30,
-                         json={"variables": {k: {"value": v} for k, v in decide.items()}})
+    rest = requests.post(
+        f"{server}/engine-rest/task/{review.id}/complete",
+        headers=auth("sun"),
+        timeout=30,
+        json={"variables": {k: {"value": v} for k, v in decide.items()}},
+    )
     assert rest.status_code == 403 and rest.json()["type"] == "AuthorizationException"
     session, token = signed_in(server, "sun")
-    console = session.post(f"{server}/console/cases/{case_id}/move", timeout=30,
-                           data={"to": "Task_Decision", "reason": "直接决定", "csrf_token": token})
+    console = session.post(
+        f"{server}/console/cases/{case_id}/move",
+        timeout=30,
+        data={"to": "Task_Decision", "reason": "直接决定", "csrf_token": token},
+    )
     assert console.status_code == 403 and "只有督查人员或管理员" in console.text
-    moved = requests.post(f"{server}/api/v1/console/cases/{case_id}/move", headers=auth("sun"), timeout=30,
-                          json={"to": "Task_Decision", "reason": "直接决定"})
+    moved = requests.post(
+        f"{server}/api/v1/console/cases/{case_id}/move",
+        headers=auth("sun"),
+        timeout=30,
+        json={"to": "Task_Decision", "reason": "直接决定"},
+    )
     assert (moved.status_code, moved.json()["code"]) == (403, "supervisor-only")
     after = requests.get(f"{server}/api/v1/cases/{case_id}", headers=auth("sun"), timeout=30).json()
     assert after["version"] == version, "every refused step rolled back"
     assert [t["element_id"] for t in after["tasks"] if t["status"] == "ready"] == ["Task_LegalReview"]
-    seen = [(r.action, r.actor, r.payload["channel"], r.payload["attempt"], r.payload["code"])
-            for r in refusals(ctx, case_id)]
-    assert seen == [("review.refused", "sun", "api", "task.complete", "task-forbidden"),
-                    ("review.refused", "sun", "engine-rest", "task.complete", "task-forbidden"),
-                    ("case.move-refused", "sun", "console", "case.move", "supervisor-only"),
-                    ("case.move-refused", "sun", "api", "case.move", "supervisor-only")]
+    seen = [
+        (r.action, r.actor, r.payload["channel"], r.payload["attempt"], r.payload["code"])
+        for r in refusals(ctx, case_id)
+    ]
+    assert seen == [
+        ("review.refused", "sun", "api", "task.complete", "task-forbidden"),
+        ("review.refused", "sun", "engine-rest", "task.complete", "task-forbidden"),
+        ("case.move-refused", "sun", "console", "case.move", "supervisor-only"),
+        ("case.move-refused", "sun", "api", "case.move", "supervisor-only"),
+    ]
     first, _, third, _ = refusals(ctx, case_id)
     assert first.payload["data"]["decision"] == "grant", "the attempted decision is on record"
-    assert (first.task_id, first.element_id, first.actor_role) == (review.id, "Task_LegalReview",
-                                                                   "legal-review")
+    assert (first.task_id, first.element_id, first.actor_role) == (
+        review.id,
+        "Task_LegalReview",
+        "legal-review",
+    )
     assert third.payload["to"] == "Task_Decision" and third.payload["reason"] == "直接决定"
     history = [h["action"] for h in after["history"]]
     assert history[-4:] == ["review.refused", "review.refused", "case.move-refused", "case.move-refused"]
@@ -182,15 +232,24 @@ ATTEMPTS = 200
 
 
 def test_two_hundred_refused_attempts_add_a_bounded_number_of_entries(
-        ctx: AppContext, settings: Settings, clock: MovableClock, server: str, at_legal_review: str) -> None:
+    ctx: AppContext, settings: Settings, clock: MovableClock, server: str, at_legal_review: str
+) -> None:
     case_id, limit = at_legal_review, ctx.settings.refusals_per_window
     review = task_at(ctx, case_id, "Task_LegalReview")
     before = len(entries(ctx, case_id))
     with requests.Session() as http:
-        answers = [http.post(f"{server}/api/v1/tasks/{review.id}/complete", headers=auth("sun"), timeout=30,
-                             json={"variables": form_data("decision")}) for _ in range(ATTEMPTS)]
+        answers = [
+            http.post(
+                f"{server}/api/v1/tasks/{review.id}/complete",
+                headers=auth("sun"),
+                timeout=30,
+                json={"variables": form_data("decision")},
+            )
+            for _ in range(ATTEMPTS)
+        ]
     assert {(a.status_code, a.json()["code"], a.json()["detail_en"]) for a in answers} == {
-        (403, "task-forbidden", answers[0].json()["detail_en"])}, "recorded or counted: the same answer"
+        (403, "task-forbidden", answers[0].json()["detail_en"])
+    }, "recorded or counted: the same answer"
     assert len(entries(ctx, case_id)) == before + limit
     assert close_refusal_windows(ctx) == 0, "the window is still open"
     clock.advance(seconds=ctx.settings.refusal_window_seconds)
@@ -206,8 +265,9 @@ def test_two_hundred_refused_attempts_add_a_bounded_number_of_entries(
     audit_verifies(ctx, settings, case_id)
 
 
-def test_the_bound_holds_when_refusals_arrive_at_once(ctx: AppContext, server: str,
-                                                      at_legal_review: str) -> None:
+def test_the_bound_holds_when_refusals_arrive_at_once(
+    ctx: AppContext, server: str, at_legal_review: str
+) -> None:
     case_id, limit = at_legal_review, ctx.settings.refusals_per_window
     review = task_at(ctx, case_id, "Task_LegalReview")
     before = len(entries(ctx, case_id))
@@ -215,8 +275,11 @@ def test_the_bound_holds_when_refusals_arrive_at_once(ctx: AppContext, server: s
 
     def attempt() -> None:
         barrier.wait()
-        statuses.append(requests.post(f"{server}/api/v1/tasks/{review.id}/claim", headers=auth("sun"),
-                                      timeout=60).status_code)
+        statuses.append(
+            requests.post(
+                f"{server}/api/v1/tasks/{review.id}/claim", headers=auth("sun"), timeout=60
+            ).status_code
+        )
 
     threads = [threading.Thread(target=attempt) for _ in range(3 * limit)]
     for thread in threads:
@@ -230,8 +293,9 @@ def test_the_bound_holds_when_refusals_arrive_at_once(ctx: AppContext, server: s
     assert window is not None and (window.recorded, window.suppressed) == (limit, 2 * limit)
 
 
-def test_the_next_refusal_after_a_window_writes_its_summary_first(ctx: AppContext, clock: MovableClock,
-                                                                   at_legal_review: str) -> None:
+def test_the_next_refusal_after_a_window_writes_its_summary_first(
+    ctx: AppContext, clock: MovableClock, at_legal_review: str
+) -> None:
     case_id, limit = at_legal_review, ctx.settings.refusals_per_window
     review, sun = task_at(ctx, case_id, "Task_LegalReview"), PEOPLE["sun"]
     for _ in range(limit + 2):
@@ -242,20 +306,30 @@ def test_the_next_refusal_after_a_window_writes_its_summary_first(ctx: AppContex
         claim_task(ctx, review.id, sun)
     tail = [e.content for e in entries(ctx, case_id)[-2:]]
     assert [(c.action, c.payload.get("suppressed")) for c in tail] == [
-        ("refusals.suppressed", 2), ("task.claim-refused", None)]
+        ("refusals.suppressed", 2),
+        ("task.claim-refused", None),
+    ]
     assert tail[1].payload["channel"] == "direct"
     assert close_refusal_windows(ctx) == 0
 
 
 def test_a_supervisors_move_past_the_legal_review_is_shown_on_the_case_page_and_recorded(
-        ctx: AppContext, server: str, at_legal_review: str) -> None:
+    ctx: AppContext, server: str, at_legal_review: str
+) -> None:
     case_id = at_legal_review
     session, token = signed_in(server, "zhou")
-    moved = session.post(f"{server}/console/cases/{case_id}/move", timeout=30,
-                         data={"to": "Task_Decision", "reason": "加快办理", "csrf_token": token})
+    moved = session.post(
+        f"{server}/console/cases/{case_id}/move",
+        timeout=30,
+        data={"to": "Task_Decision", "reason": "加快办理", "csrf_token": token},
+    )
     assert moved.status_code == 200 and moved.url.endswith(f"/console/cases/{case_id}")
     assert "法制审核" in moved.text and "flash-error" in moved.text
     [refusal] = refusals(ctx, case_id)
     assert (refusal.action, refusal.actor, refusal.payload["channel"], refusal.payload["code"]) == (
-        "case.move-refused", "zhou", "console", "move-past-legal-review")
+        "case.move-refused",
+        "zhou",
+        "console",
+        "move-past-legal-review",
+    )
     assert task_at(ctx, case_id, "Task_LegalReview")

@@ -50,7 +50,7 @@ def test_the_documented_route_table_is_the_route_table(app: Any) -> None:
 
 def test_every_permission_has_its_one_check_and_its_line_in_the_documentation() -> None:
     assert set(RULES) == set(Permission)
-    table = DOC[DOC.index("## 权限"):DOC.index("## 拒绝")]
+    table = DOC[DOC.index("## 权限") : DOC.index("## 拒绝")]
     assert {p.value for p in Permission} <= set(re.findall(r"`([a-z]+\.[a-z.-]+)`", table))
 
 
@@ -66,8 +66,11 @@ def test_the_openapi_document_declares_the_403_of_the_api_routes_that_need_a_per
     assert ("POST", "/api/v1/cases/{case_id}/withdraw") in declared_403
     assert ("POST", "/api/v1/tasks/{task_id}/complete") in declared_403
     assert ("GET", "/api/v1/cases/{case_id}") in declared_403
-    api_routes = [(m, r) for (m, r), what in mutating_routes(client.application).items()
-                  if r.startswith("/api/v1") and what not in MARKERS]
+    api_routes = [
+        (m, r)
+        for (m, r), what in mutating_routes(client.application).items()
+        if r.startswith("/api/v1") and what not in MARKERS
+    ]
     assert len(declared_403) >= len(api_routes)
     withdraw = spec["paths"]["/api/v1/cases/{case_id}/withdraw"]["post"]["responses"]
     assert {"200", "401", "403"} <= set(withdraw)

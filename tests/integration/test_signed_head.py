@@ -22,8 +22,9 @@ def written(ctx: AppContext, clock: MovableClock) -> AppContext:
     return ctx
 
 
-def test_export_signs_the_head_writes_the_day_file_and_records_the_export(written: AppContext,
-                                                                         settings: Settings) -> None:
+def test_export_signs_the_head_writes_the_day_file_and_records_the_export(
+    written: AppContext, settings: Settings
+) -> None:
     exported = audit.export_signed_head(written)
     assert exported is not None
     assert exported.path == settings.var_dir / "heads" / "2026-11-27.json"
@@ -34,26 +35,31 @@ def test_export_signs_the_head_writes_the_day_file_and_records_the_export(writte
     assert stat.S_IMODE(key.stat().st_mode) == 0o600
     with written.uow(readonly=True) as uow:
         last = list(uow.records.all())[-1]
-    assert (last.global_seq, last.content.action) == (exported.record_seq, "audit.head-exported") == (7,
-                                                                                                      last.content.action)
+    assert (
+        (last.global_seq, last.content.action)
+        == (exported.record_seq, "audit.head-exported")
+        == (7, last.content.action)
+    )
     assert last.content.payload["head"]["head_hash"] == head.head_hash
     assert json.loads(exported.path.read_text())["signature"] == head.signature
 
 
-def test_the_cli_exports_the_head_and_verifies_against_it(written: AppContext, settings: Settings,
-                                                          clock: MovableClock) -> None:
+def test_the_cli_exports_the_head_and_verifies_against_it(
+    written: AppContext, settings: Settings, clock: MovableClock
+) -> None:
     result = sanxiang(settings, "audit", "export-head")
     assert result.exit_code == 0, result.output
-    [head_file] = (settings.var_dir / "heads").glob("*.json")   # named by today's date (the CLI's clock)
+    [head_file] = (settings.var_dir / "heads").glob("*.json")  # named by today's date (the CLI's clock)
     assert str(head_file) in result.output
-    write_entries(written, clock, count=2)           # the chain grows after the export: still fine
-    assert sign_head_now(written, "minutes") is not None    # and the scheduler's next head covers it
+    write_entries(written, clock, count=2)  # the chain grows after the export: still fine
+    assert sign_head_now(written, "minutes") is not None  # and the scheduler's next head covers it
     verified = sanxiang(settings, "audit", "verify", "--head", str(head_file))
     assert verified.exit_code == 0, verified.output
 
 
-def test_a_consistent_rewrite_passes_the_chain_but_not_the_signed_head(written: AppContext,
-                                                                       settings: Settings) -> None:
+def test_a_consistent_rewrite_passes_the_chain_but_not_the_signed_head(
+    written: AppContext, settings: Settings
+) -> None:
     exported = audit.export_signed_head(written)
     assert exported is not None
     rewrite_consistently(written, forge_seq=3)
@@ -81,7 +87,7 @@ def test_a_head_signed_by_another_key_is_refused(written: AppContext, settings: 
     exported = audit.export_signed_head(written)
     assert exported is not None
     settings.signing_key_file.unlink()
-    audit.signing_key(settings)                       # a new key, as a forger would make
+    audit.signing_key(settings)  # a new key, as a forger would make
     result = audit.verify_against_head(written, exported.path.read_bytes())
     assert not result.ok and "signature is invalid" in result.reason_en
 

@@ -225,23 +225,26 @@ def test_a_dead_webhook_is_listed_as_failed_and_a_retry_queues_it_again(dead_let
 
 
 def test_overdue_and_near_due_cases_are_listed_red_and_yellow_from_their_deadlines(
-        ctx: AppContext, clock: MovableClock) -> None:
+    ctx: AppContext, clock: MovableClock
+) -> None:
     deploy_shipped(ctx)
     case_id = drive_major_case_to_proposal(ctx)
     finish(ctx, case_id, "Task_Proposal", "zhao", "handler-review", publicInterest=True)  # review: 3 days
-    advance(ctx, clock, days=4)                                  # Tuesday: one working day of the review left
+    advance(ctx, clock, days=4)  # Tuesday: one working day of the review left
     assert ("near-due", "deadline-near", "Task_LegalReview") in reasons(ctx, case_id)
-    advance(ctx, clock, days=2)                                  # Thursday: the review is a day late
+    advance(ctx, clock, days=2)  # Thursday: the review is a day late
     overdue = [f for f in findings(ctx, case_id=case_id) if f.status == "overdue"]
     assert [(f.code, f.element_id) for f in overdue] == [("deadline-overdue", "Task_LegalReview")]
     assert "已超期" in overdue[0].reason_zh and "1 working day(s) late" in overdue[0].reason_en
-    assert "第四十二条" not in overdue[0].message                 # the review round's own legal basis
+    assert "第四十二条" not in overdue[0].message  # the review round's own legal basis
     assert [f.code for f in findings(ctx, case_id=case_id, status="near-due")] == ["deadline-near"]
 
 
-def test_a_new_stuck_case_is_recorded_once_and_sent_as_a_webhook(dead_letter_ctx: AppContext,
-                                                                  clock: MovableClock) -> None:
+def test_a_new_stuck_case_is_recorded_once_and_sent_as_a_webhook(
+    dead_letter_ctx: AppContext, clock: MovableClock
+) -> None:
     from engine.integration.subscriptions import add_subscription
+
     ctx = dead_letter_ctx
     add_subscription(ctx, "http://127.0.0.1:9/hook", ["case.stuck"], PEOPLE["admin"])
     deploy_shipped(ctx)

@@ -68,8 +68,13 @@ def test_delegate_then_the_delegate_gives_it_back_and_only_the_owner_completes(
         task_actions.delegate_task(ctx, acceptance.id, "sun", "again", zhao)
     back = task_actions.resolve_task(ctx, acceptance.id, "材料已核对，无误", zhao)
     assert back.assignee == "wang"
-    assert actions(ctx, acceptance.case_id)[-5:] == [     # the refusals are on record too
-        "task.delegate-refused", "task.claimed", "task.delegated", "task.refused", "task.resolved"]
+    assert actions(ctx, acceptance.case_id)[-5:] == [  # the refusals are on record too
+        "task.delegate-refused",
+        "task.claimed",
+        "task.delegated",
+        "task.refused",
+        "task.resolved",
+    ]
     with ctx.uow(readonly=True) as uow:
         assert uow.work.delegation(acceptance.id).state == "resolved"
 
@@ -98,7 +103,7 @@ def test_the_applicant_withdraws_before_the_decision_and_the_waiting_tasks_are_c
     assert case.status == "withdrawn" and case.ended_at is not None
     with ctx.uow(readonly=True) as uow:
         assert uow.tasks.get(acceptance.id).status == "cancelled"
-    assert "case.withdrawn" in actions(ctx, acceptance.case_id)   # (other areas react to it after)
+    assert "case.withdrawn" in actions(ctx, acceptance.case_id)  # (other areas react to it after)
     with pytest.raises(Conflict):
         task_actions.withdraw_case(ctx, acceptance.case_id, "again", actor(ctx, "wang"))
     with pytest.raises(Conflict):

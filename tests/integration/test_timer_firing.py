@@ -46,7 +46,7 @@ def test_a_waiting_timer_is_a_due_row_that_fires_exactly_once(ctx, clock) -> Non
     with ctx.uow(readonly=True) as uow:
         pending = uow.due.pending(case_id)
     assert [(r.kind, r.due_at, r.fired_at) for r in pending] == [("bpmn-timer", due, None)]
-    assert fire_due_timers(ctx, "node-a").claimed == 0              # not yet due
+    assert fire_due_timers(ctx, "node-a").claimed == 0  # not yet due
     clock.advance(hours=1, seconds=1)
     assert fire_due_timers(ctx, "node-a").fired == 1
     assert fire_due_timers(ctx, "node-b").claimed == 0
@@ -60,7 +60,10 @@ def test_a_waiting_timer_is_a_due_row_that_fires_exactly_once(ctx, clock) -> Non
     assert history == ["case.started", "timer.fired", "case.completed"]
     fired = _fired_records(ctx)[0].content
     assert (fired.element_id, fired.payload["path"], fired.payload["lateMs"]) == (
-        "Event_Wait", ["Event_Wait", "End_Done"], 1000)
+        "Event_Wait",
+        ["Event_Wait", "End_Done"],
+        1000,
+    )
 
 
 def test_two_claimers_racing_in_threads_fire_every_timer_once(ctx, clock) -> None:  # type: ignore[no-untyped-def]
@@ -109,8 +112,8 @@ def test_concurrent_claims_never_share_a_row(ctx, clock) -> None:  # type: ignor
     for thread in threads:
         thread.join(timeout=60)
     sets = list(claimed.values())
-    assert sorted(len(s) for s in sets) == [6, 12, 12]             # each claim takes at most its limit
-    assert len(set().union(*sets)) == 30                            # and no row twice
+    assert sorted(len(s) for s in sets) == [6, 12, 12]  # each claim takes at most its limit
+    assert len(set().union(*sets)) == 30  # and no row twice
 
 
 def test_a_node_that_died_holding_a_lease_is_taken_over_and_cannot_fire_late(ctx, clock) -> None:  # type: ignore[no-untyped-def]
@@ -120,11 +123,11 @@ def test_a_node_that_died_holding_a_lease_is_taken_over_and_cannot_fire_late(ctx
     with ctx.uow() as uow:
         (held,) = claim_due(uow, clock.now, "node-dead", timedelta(seconds=30), 10)
         uow.commit()
-    assert fire_due_timers(ctx, "node-b", lease=timedelta(seconds=30)).claimed == 0   # leased
+    assert fire_due_timers(ctx, "node-b", lease=timedelta(seconds=30)).claimed == 0  # leased
     clock.advance(seconds=31)
     assert fire_due_timers(ctx, "node-b", lease=timedelta(seconds=30)).fired == 1
     with ctx.uow() as uow:
-        assert uow.due.mark_fired(held.id, "node-dead", clock.now) is False   # the late node: already fired
+        assert uow.due.mark_fired(held.id, "node-dead", clock.now) is False  # the late node: already fired
         assert uow.due.get(held.id).lease_owner == "node-b"
     assert [r.content.case_id for r in _fired_records(ctx)] == [case_id]
 
@@ -148,7 +151,7 @@ def test_a_failing_timer_keeps_its_error_and_is_retried_after_a_back_off(setting
             assert uow.cases.get(case_id).status == "running"
         assert (row.attempts, row.lease_owner, row.lease_until) == (1, None, clock.now + timedelta(seconds=2))
         assert "test.flaky" in row.last_error and "unavailable" in row.last_error
-        assert fire_due_timers(ctx, "node-a").claimed == 0             # backing off
+        assert fire_due_timers(ctx, "node-a").claimed == 0  # backing off
         clock.advance(seconds=3)
         assert fire_due_timers(ctx, "node-b").fired == 1
         assert [r.content.case_id for r in _fired_records(ctx)] == [case_id]
@@ -160,7 +163,7 @@ def test_due_moments_missed_while_down_fire_once_when_the_claimer_starts(ctx, cl
     _deploy(ctx, "timer_wait.bpmn")
     missed = [_open(ctx, "timer_wait", clock.now + timedelta(hours=h)) for h in (1, 2, 3)]
     later = _open(ctx, "timer_wait", clock.now + timedelta(days=30))
-    clock.advance(days=3)                                    # everything was down for three days
+    clock.advance(days=3)  # everything was down for three days
     claimer = Claimer(ctx, "node-boot", batch=2)
     run_claimer(claimer)
     run_claimer(claimer)
@@ -173,10 +176,18 @@ def test_due_moments_missed_while_down_fire_once_when_the_claimer_starts(ctx, cl
 def test_a_workdays_timer_is_due_at_the_close_of_the_nth_working_day(ctx, clock) -> None:  # type: ignore[no-untyped-def]
     # The linter (SX-D122) does not accept function calls in timers yet: store the version directly.
     xml = (FIXTURES / "workday_timer.bpmn").read_text(encoding="utf-8")
-    clock.now = datetime(2026, 9, 29, 2, 0, tzinfo=UTC)               # Tue 29 Sep, 10:00 in Shanghai
+    clock.now = datetime(2026, 9, 29, 2, 0, tzinfo=UTC)  # Tue 29 Sep, 10:00 in Shanghai
     with ctx.uow() as uow:
-        uow.processes.add(key="workday_timer", name="工作日定时测试流程", sha256="0" * 64, xml=xml,
-                          properties={}, forms={}, now=clock.now, actor="li")
+        uow.processes.add(
+            key="workday_timer",
+            name="工作日定时测试流程",
+            sha256="0" * 64,
+            xml=xml,
+            properties={},
+            forms={},
+            now=clock.now,
+            actor="li",
+        )
         uow.commit()
     case_id = open_case(ctx, "workday_timer", {}, WANG).case.id
     with ctx.uow(readonly=True) as uow:
@@ -195,7 +206,7 @@ def test_workdays_takes_a_whole_number_of_days_only() -> None:
     workdays = workday_functions(lambda: calendar)["workdays"]
     with frozen_now(datetime(2026, 12, 30, 1, 0, tzinfo=UTC)):
         assert workdays(0) == "2026-12-30T23:59:59+08:00"
-        assert workdays(3) == "2027-01-05T23:59:59+08:00"       # 31 Dec, (1 Jan off), 4, 5 Jan
+        assert workdays(3) == "2027-01-05T23:59:59+08:00"  # 31 Dec, (1 Jan off), 4, 5 Jan
     for bad in (-1, 2.5, "3", True, None, 10**6):
         with pytest.raises(ExpressionError, match="whole number"):
             workdays(bad)
@@ -206,10 +217,11 @@ def count_the_call(ctx: AppContext) -> None:
 
 
 def test_the_scheduler_runs_the_claimer_and_every_registered_job(  # type: ignore[no-untyped-def]
-        ctx, settings, monkeypatch) -> None:
+    ctx, settings, monkeypatch
+) -> None:
     monkeypatch.setattr(scheduler, "JOBS", [])
     scheduler.register_job(count_the_call, seconds=3600)
-    scheduler.register_job(count_the_call, seconds=60)                # once per function
+    scheduler.register_job(count_the_call, seconds=60)  # once per function
     background, claimer = scheduler.start(ctx, owner="node-test", interval=3600)
     try:
         jobs = {job.id: job for job in background.get_jobs()}

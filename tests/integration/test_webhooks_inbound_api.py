@@ -43,17 +43,34 @@ def api(inbound_ctx: AppContext) -> Any:
 
 
 def application(application_id: str = "SD-2026-0001", **changes: Any) -> bytes:
-    body = {"applicationId": application_id, "itemCode": ITEM, "submittedAt": "2026-11-27T08:30:00+08:00",
-            "applicant": {"type": "organisation", "name": "济南某某餐饮有限公司",
-                          "idNumber": "91350100M000100Y43"},
-            "materials": [{"name": "营业执照"}], "formData": {"amount": 12, "note": "网上申请"}, **changes}
+    body = {
+        "applicationId": application_id,
+        "itemCode": ITEM,
+        "submittedAt": "2026-11-27T08:30:00+08:00",
+        "applicant": {
+            "type": "organisation",
+            "name": "济南某某餐饮有限公司",
+            "idNumber": "91350100M000100Y43",
+        },
+        "materials": [{"name": "营业执照"}],
+        "formData": {"amount": 12, "note": "网上申请"},
+        **changes,
+    }
     return json.dumps(body, ensure_ascii=False).encode("utf-8")
 
 
-def signed(body: bytes, clock: MovableClock, *, secret: str = SECRET, message_id: str = "msg_platform_1",
-           age: timedelta = timedelta(0)) -> dict[str, str]:
-    return {"Content-Type": "application/json",
-            **sign(body, secret, message_id=message_id, timestamp=clock() - age)}
+def signed(
+    body: bytes,
+    clock: MovableClock,
+    *,
+    secret: str = SECRET,
+    message_id: str = "msg_platform_1",
+    age: timedelta = timedelta(0),
+) -> dict[str, str]:
+    return {
+        "Content-Type": "application/json",
+        **sign(body, secret, message_id=message_id, timestamp=clock() - age),
+    }
 
 
 def counts(ctx: AppContext) -> tuple[int, int]:
@@ -64,37 +81,46 @@ def counts(ctx: AppContext) -> tuple[int, int]:
 
 
 def test_a_signed_application_opens_a_case_and_a_replay_creates_nothing(
-        inbound_ctx: AppContext, api: Any, clock: MovableClock) -> None:
+    inbound_ctx: AppContext, api: Any, clock: MovableClock
+) -> None:
     body = application()
     first = api.post("/webhooks/applications", data=body, headers=signed(body, clock))
     assert first.status_code == 201, first.get_json()
     case_id = first.get_json()["caseId"]
     assert first.get_json() == {"applicationId": "SD-2026-0001", "caseId": case_id, "created": True}
     case = api.get(f"/api/v1/cases/{case_id}", headers=auth("zhou")).get_json()
-    assert (case["business_key"], case["started_by"], case["process_key"]) == ("SD-2026-0001", "platform",
-                                                                                "c7_message")
+    assert (case["business_key"], case["started_by"], case["process_key"]) == (
+        "SD-2026-0001",
+        "platform",
+        "c7_message",
+    )
     assert case["applicant"]["idNumber"] == "91350100M000100Y43" and case["variables"]["amount"] == 12
     assert [t["element_id"] for t in case["tasks"]] == ["Task_Apply"]
     before = counts(inbound_ctx)
     replay = api.post("/webhooks/applications", data=body, headers=signed(body, clock))
     clock.advance(minutes=2)
-    resent = api.post("/webhooks/applications", data=body,
-                      headers=signed(body, clock, message_id="msg_platform_2"))
+    resent = api.post(
+        "/webhooks/applications", data=body, headers=signed(body, clock, message_id="msg_platform_2")
+    )
     for response in (replay, resent):
         assert response.status_code == 200
         assert response.get_json() == {"applicationId": "SD-2026-0001", "caseId": case_id, "created": False}
     assert counts(inbound_ctx) == before
 
 
-@pytest.mark.parametrize(("headers", "reason"), [
-    (lambda body, clock: signed(body, clock, secret=new_secret()), "bad_signature"),
-    (lambda body, clock: signed(body, clock, age=timedelta(minutes=6)), "timestamp_too_old"),
-    (lambda body, clock: signed(body, clock, age=-timedelta(minutes=6)), "timestamp_too_new"),
-    (lambda body, clock: {"Content-Type": "application/json"}, "missing_header"),
-    (lambda body, clock: {**signed(body, clock), "webhook-signature": "v1"}, "malformed_header"),
-])
+@pytest.mark.parametrize(
+    ("headers", "reason"),
+    [
+        (lambda body, clock: signed(body, clock, secret=new_secret()), "bad_signature"),
+        (lambda body, clock: signed(body, clock, age=timedelta(minutes=6)), "timestamp_too_old"),
+        (lambda body, clock: signed(body, clock, age=-timedelta(minutes=6)), "timestamp_too_new"),
+        (lambda body, clock: {"Content-Type": "application/json"}, "missing_header"),
+        (lambda body, clock: {**signed(body, clock), "webhook-signature": "v1"}, "malformed_header"),
+    ],
+)
 def test_a_forged_expired_or_missing_signature_is_refused_401_and_creates_nothing(
-        inbound_ctx: AppContext, api: Any, clock: MovableClock, headers: Any, reason: str) -> None:
+    inbound_ctx: AppContext, api: Any, clock: MovableClock, headers: Any, reason: str
+) -> None:
     body = application()
     before = counts(inbound_ctx)
     response = api.post("/webhooks/applications", data=body, headers=headers(body, clock))
@@ -113,9 +139,13 @@ def test_a_tampered_body_is_refused(inbound_ctx: AppContext, api: Any, clock: Mo
 
 
 def test_an_application_outside_the_schema_is_refused_400_with_every_error(
-        inbound_ctx: AppContext, api: Any, clock: MovableClock) -> None:
-    body = application(applicant={"type": "person", "name": "张三", "idNumber": "11010519491231002X"},
-                       materials=[{"url": "ftp://x"}], extra=1)
+    inbound_ctx: AppContext, api: Any, clock: MovableClock
+) -> None:
+    body = application(
+        applicant={"type": "person", "name": "张三", "idNumber": "11010519491231002X"},
+        materials=[{"url": "ftp://x"}],
+        extra=1,
+    )
     response = api.post("/webhooks/applications", data=body, headers=signed(body, clock))
     assert response.status_code == 400
     problem = response.get_json()
@@ -138,7 +168,8 @@ def _post(url: str, body: bytes, headers: dict[str, str]) -> tuple[int, dict[str
 
 
 def test_concurrent_duplicates_of_one_application_open_exactly_one_case(
-        inbound_ctx: AppContext, api: Any, clock: MovableClock) -> None:
+    inbound_ctx: AppContext, api: Any, clock: MovableClock
+) -> None:
     # Not the year's first case: CaseRepository.next_number races on creating the year's counter row
     # (PostgreSQL: two first cases of a year at once -> UniqueViolation), reported to the lead.
     earlier = application("SD-2026-0776")
@@ -166,13 +197,17 @@ def test_concurrent_duplicates_of_one_application_open_exactly_one_case(
 
 
 def test_a_signed_message_wakes_the_case_waiting_for_it_by_business_key(
-        inbound_ctx: AppContext, api: Any, clock: MovableClock) -> None:
+    inbound_ctx: AppContext, api: Any, clock: MovableClock
+) -> None:
     body = application("SD-2026-0042")
     case_id = api.post("/webhooks/applications", data=body, headers=signed(body, clock)).get_json()["caseId"]
     assert complete(api, case_id, "Task_Apply", "wang", amount=12, major=False).status_code == 200
     message = json.dumps({"businessKey": "SD-2026-0042", "variables": {"expertOpinion": "pass"}}).encode()
-    forged = api.post("/webhooks/messages/expert-review-done", data=message,
-                      headers=signed(message, clock, secret=new_secret()))
+    forged = api.post(
+        "/webhooks/messages/expert-review-done",
+        data=message,
+        headers=signed(message, clock, secret=new_secret()),
+    )
     assert forged.status_code == 401
     woken = api.post("/webhooks/messages/expert-review-done", data=message, headers=signed(message, clock))
     assert woken.status_code == 200, woken.get_json()
@@ -184,8 +219,12 @@ def test_a_signed_message_wakes_the_case_waiting_for_it_by_business_key(
     again = api.post("/webhooks/messages/expert-review-done", data=message, headers=signed(message, clock))
     assert again.status_code == 409 and again.get_json()["code"] == "message-not-awaited"
     stranger = json.dumps({"businessKey": "SD-404", "variables": {}}).encode()
-    assert api.post("/webhooks/messages/expert-review-done", data=stranger,
-                    headers=signed(stranger, clock)).status_code == 404
+    assert (
+        api.post(
+            "/webhooks/messages/expert-review-done", data=stranger, headers=signed(stranger, clock)
+        ).status_code
+        == 404
+    )
 
 
 def test_without_a_configured_secret_inbound_pushes_are_refused(client: Any) -> None:
@@ -194,7 +233,8 @@ def test_without_a_configured_secret_inbound_pushes_are_refused(client: Any) -> 
 
 
 def test_the_store_remembers_an_application_once(
-        inbound_ctx: AppContext, api: Any, clock: MovableClock) -> None:
+    inbound_ctx: AppContext, api: Any, clock: MovableClock
+) -> None:
     body = application("SD-2026-0500")
     case_id = api.post("/webhooks/applications", data=body, headers=signed(body, clock)).get_json()["caseId"]
     with inbound_ctx.uow() as uow:

@@ -48,8 +48,11 @@ def receiver(clock: MovableClock) -> Iterator[Receiver]:
 
 
 def subscribe(api: Any, receiver: Receiver, *types: str) -> dict[str, Any]:
-    response = api.post("/api/v1/webhooks/subscriptions", headers=auth("admin"),
-                        json={"url": receiver.url, "eventTypes": list(types or ["*"])})
+    response = api.post(
+        "/api/v1/webhooks/subscriptions",
+        headers=auth("admin"),
+        json={"url": receiver.url, "eventTypes": list(types or ["*"])},
+    )
     assert response.status_code == 201, response.get_json()
     receiver.secret = response.get_json()["secret"]
     return dict(response.get_json())
@@ -68,14 +71,15 @@ def outbox(ctx: AppContext) -> list[Any]:
 
 
 def test_receiver_down_then_back_gets_every_event_once_in_order_per_case(
-        webhook_ctx: AppContext, api: Any, receiver: Receiver, clock: MovableClock) -> None:
+    webhook_ctx: AppContext, api: Any, receiver: Receiver, clock: MovableClock
+) -> None:
     assert deploy(api, *REVIEW_FILES).status_code == 201
     subscribe(api, receiver)
     receiver.stop()
     cases = [run_case(api) for _ in range(3)]
     for _ in range(2):
         report = deliver_due_events(webhook_ctx, "node-a", limit=100)
-        assert (report.delivered, report.retrying, report.dead) == (0, 3, 0)   # only the head of each case
+        assert (report.delivered, report.retrying, report.dead) == (0, 3, 0)  # only the head of each case
         clock.advance(hours=2)
     receiver.start()
     report = deliver_due_events(webhook_ctx, "node-a", limit=100)
@@ -83,7 +87,7 @@ def test_receiver_down_then_back_gets_every_event_once_in_order_per_case(
 
     rows = outbox(webhook_ctx)
     assert {r.status for r in rows} == {"delivered"} and len(rows) == 15
-    assert receiver.ids() == {r.id: 1 for r in rows}                      # each exactly once by webhook-id
+    assert receiver.ids() == {r.id: 1 for r in rows}  # each exactly once by webhook-id
     assert all(d.signature_ok for d in receiver.deliveries)
     arrived: dict[str, list[tuple[int, str]]] = defaultdict(list)
     for delivery in receiver.deliveries:
@@ -97,7 +101,8 @@ def test_receiver_down_then_back_gets_every_event_once_in_order_per_case(
 
 
 def test_every_attempt_is_logged_with_status_latency_and_error(
-        webhook_ctx: AppContext, api: Any, receiver: Receiver, clock: MovableClock) -> None:
+    webhook_ctx: AppContext, api: Any, receiver: Receiver, clock: MovableClock
+) -> None:
     assert deploy(api, *REVIEW_FILES).status_code == 201
     subscribe(api, receiver, "case.started")
     receiver.stop()
@@ -105,7 +110,7 @@ def test_every_attempt_is_logged_with_status_latency_and_error(
     deliver_due_events(webhook_ctx, "node-a")
     clock.advance(hours=2)
     receiver.start()
-    deliver_outbox(webhook_ctx)                 # the scheduler's job: this process's own lease name
+    deliver_outbox(webhook_ctx)  # the scheduler's job: this process's own lease name
     (event,) = outbox(webhook_ctx)
     detail = api.get(f"/api/v1/webhooks/events/{event.id}", headers=auth("zhou")).get_json()
     log = detail["attemptLog"]
@@ -118,7 +123,8 @@ def test_every_attempt_is_logged_with_status_latency_and_error(
 
 
 def test_dead_event_lets_the_next_one_go_and_a_supervisor_replays_it_with_the_same_id(
-        webhook_ctx: AppContext, api: Any, receiver: Receiver, clock: MovableClock) -> None:
+    webhook_ctx: AppContext, api: Any, receiver: Receiver, clock: MovableClock
+) -> None:
     assert deploy(api, *REVIEW_FILES).status_code == 201
     subscribe(api, receiver, "case.started", "task.created")
     receiver.stop()
@@ -134,10 +140,17 @@ def test_dead_event_lets_the_next_one_go_and_a_supervisor_replays_it_with_the_sa
     receiver.start()
     deliver_due_events(webhook_ctx, "node-a")
     assert [d.webhook_id for d in receiver.deliveries] == [second.id]
-    assert api.post(f"/api/v1/webhooks/events/{head.id}/replay", headers=auth("wang"),
-                    json={"reason": "x"}).status_code == 403
-    replay = api.post(f"/api/v1/webhooks/events/{head.id}/replay", headers=auth("zhou"),
-                      json={"reason": "平台恢复 / platform is back"})
+    assert (
+        api.post(
+            f"/api/v1/webhooks/events/{head.id}/replay", headers=auth("wang"), json={"reason": "x"}
+        ).status_code
+        == 403
+    )
+    replay = api.post(
+        f"/api/v1/webhooks/events/{head.id}/replay",
+        headers=auth("zhou"),
+        json={"reason": "平台恢复 / platform is back"},
+    )
     assert replay.status_code == 200 and replay.get_json()["status"] == "pending"
     deliver_due_events(webhook_ctx, "node-a")
     assert [d.webhook_id for d in receiver.deliveries] == [second.id, head.id]
@@ -150,11 +163,15 @@ def test_dead_event_lets_the_next_one_go_and_a_supervisor_replays_it_with_the_sa
 def test_a_rolled_back_change_sends_nothing(webhook_ctx: AppContext, api: Any, receiver: Receiver) -> None:
     subscribe(api, receiver)
     with webhook_ctx.uow() as uow:
-        draft = RecordDraft(action="case.started", actor="wang", case_id="2026-000099",
-                            payload={"process": "c7_review", "version": 1})
+        draft = RecordDraft(
+            action="case.started",
+            actor="wang",
+            case_id="2026-000099",
+            payload={"process": "c7_review", "version": 1},
+        )
         record(webhook_ctx, uow, draft, webhook_ctx.clock())
-        assert uow.outbox.count() == 1          # written in the change's own transaction …
-    assert outbox(webhook_ctx) == []            # … and gone with it
+        assert uow.outbox.count() == 1  # written in the change's own transaction …
+    assert outbox(webhook_ctx) == []  # … and gone with it
     assert deliver_due_events(webhook_ctx, "node-a").attempted == 0
     assert receiver.deliveries == []
 
@@ -164,24 +181,29 @@ def test_a_step_that_fails_queues_nothing(webhook_ctx: AppContext, api: Any, rec
     subscribe(api, receiver)
     case = open_case(api)
     before = {r.id for r in outbox(webhook_ctx)}
-    refused = complete(api, case["id"], "Task_Apply", "zhao", amount=1, major=False)   # not a window clerk
+    refused = complete(api, case["id"], "Task_Apply", "zhao", amount=1, major=False)  # not a window clerk
     assert refused.status_code == 403
     assert {r.id for r in outbox(webhook_ctx)} == before
 
 
 def test_a_claimed_event_is_leased_to_one_node_until_the_lease_expires(
-        webhook_ctx: AppContext, api: Any, receiver: Receiver, clock: MovableClock) -> None:
+    webhook_ctx: AppContext, api: Any, receiver: Receiver, clock: MovableClock
+) -> None:
     subscribe(api, receiver)
     with webhook_ctx.uow() as uow:
-        record(webhook_ctx, uow, RecordDraft(action="audit.head-exported", actor="admin",
-                                             payload={"seq": 7}), clock())
+        record(
+            webhook_ctx,
+            uow,
+            RecordDraft(action="audit.head-exported", actor="admin", payload={"seq": 7}),
+            clock(),
+        )
         uow.commit()
     with webhook_ctx.uow() as uow:
         first = uow.outbox.claim_due("node-a", clock(), clock() + timedelta(minutes=2), 10)
         uow.commit()
     with webhook_ctx.uow() as uow:
         assert uow.outbox.claim_due("node-b", clock(), clock() + timedelta(minutes=2), 10) == []
-    clock.advance(minutes=3)                    # node-a died: its lease runs out
+    clock.advance(minutes=3)  # node-a died: its lease runs out
     with webhook_ctx.uow() as uow:
         second = uow.outbox.claim_due("node-b", clock(), clock() + timedelta(minutes=2), 10)
         uow.commit()
@@ -190,7 +212,8 @@ def test_a_claimed_event_is_leased_to_one_node_until_the_lease_expires(
 
 
 def test_a_target_refused_at_send_time_is_dead_at_once_without_a_request(
-        webhook_ctx: AppContext, api: Any, receiver: Receiver, clock: MovableClock) -> None:
+    webhook_ctx: AppContext, api: Any, receiver: Receiver, clock: MovableClock
+) -> None:
     subscribe(api, receiver, "audit.head-exported")
     with webhook_ctx.uow() as uow:
         record(webhook_ctx, uow, RecordDraft(action="audit.head-exported", actor="admin"), clock())
@@ -202,6 +225,7 @@ def test_a_target_refused_at_send_time_is_dead_at_once_without_a_request(
         strict.database.dispose()
     (event,) = outbox(webhook_ctx)
     assert (report.dead, event.status, event.attempts) == (1, "dead", 1)
-    assert event.last_error == ("target refused: target address 127.0.0.1 is a loopback address "
-                                "and may not be called")
+    assert event.last_error == (
+        "target refused: target address 127.0.0.1 is a loopback address and may not be called"
+    )
     assert receiver.deliveries == []

@@ -11,21 +11,28 @@ from engine.cli import main
 from engine.config import Settings
 from tests.support import auth
 
-PUBLIC = "https://93.184.215.14/hooks"     # a literal public address: nothing is resolved, nothing is called
+PUBLIC = "https://93.184.215.14/hooks"  # a literal public address: nothing is resolved, nothing is called
 
 
-@pytest.mark.parametrize(("url", "zh", "en"), [
-    ("http://127.0.0.1:8080/hook", "回环地址", "a loopback address"),
-    ("http://10.1.2.3/hook", "私有地址", "a private address"),
-    ("http://192.168.1.20/hook", "私有地址", "a private address"),
-    ("http://169.254.169.254/latest/meta-data", "云元数据地址", "a cloud metadata address"),
-    ("http://[::1]/hook", "回环地址", "a loopback address"),
-    ("ftp://example.com/hook", "只允许 http 或 https 网址", "only http and https URLs are allowed"),
-])
+@pytest.mark.parametrize(
+    ("url", "zh", "en"),
+    [
+        ("http://127.0.0.1:8080/hook", "回环地址", "a loopback address"),
+        ("http://10.1.2.3/hook", "私有地址", "a private address"),
+        ("http://192.168.1.20/hook", "私有地址", "a private address"),
+        ("http://169.254.169.254/latest/meta-data", "云元数据地址", "a cloud metadata address"),
+        ("http://[::1]/hook", "回环地址", "a loopback address"),
+        ("ftp://example.com/hook", "只允许 http 或 https 网址", "only http and https URLs are allowed"),
+    ],
+)
 def test_a_subscription_to_a_private_address_is_refused_with_a_clear_message(
-        client: Any, url: str, zh: str, en: str) -> None:
-    response = client.post("/api/v1/webhooks/subscriptions", headers=auth("admin"),
-                           json={"url": url, "eventTypes": ["decision.made"]})
+    client: Any, url: str, zh: str, en: str
+) -> None:
+    response = client.post(
+        "/api/v1/webhooks/subscriptions",
+        headers=auth("admin"),
+        json={"url": url, "eventTypes": ["decision.made"]},
+    )
     assert response.status_code == 400
     problem = response.get_json()
     assert problem["code"] == "webhook-target-refused"
@@ -35,16 +42,23 @@ def test_a_subscription_to_a_private_address_is_refused_with_a_clear_message(
 
 
 def test_the_secret_is_shown_once_and_only_managers_may_subscribe(client: Any) -> None:
-    denied = client.post("/api/v1/webhooks/subscriptions", headers=auth("wang"),
-                         json={"url": PUBLIC, "eventTypes": ["*"]})
+    denied = client.post(
+        "/api/v1/webhooks/subscriptions", headers=auth("wang"), json={"url": PUBLIC, "eventTypes": ["*"]}
+    )
     assert denied.status_code == 403
-    made = client.post("/api/v1/webhooks/subscriptions", headers=auth("zhou"),
-                       json={"url": PUBLIC, "eventTypes": ["decision.made", "case.started"]}).get_json()
+    made = client.post(
+        "/api/v1/webhooks/subscriptions",
+        headers=auth("zhou"),
+        json={"url": PUBLIC, "eventTypes": ["decision.made", "case.started"]},
+    ).get_json()
     assert made["secret"].startswith("whsec_") and made["eventTypes"] == ["case.started", "decision.made"]
     listed = client.get("/api/v1/webhooks/subscriptions", headers=auth("admin")).get_json()
     assert [s["id"] for s in listed] == [made["id"]] and "secret" not in listed[0]
-    unknown = client.post("/api/v1/webhooks/subscriptions", headers=auth("admin"),
-                          json={"url": PUBLIC, "eventTypes": ["case.exploded"]})
+    unknown = client.post(
+        "/api/v1/webhooks/subscriptions",
+        headers=auth("admin"),
+        json={"url": PUBLIC, "eventTypes": ["case.exploded"]},
+    )
     assert unknown.status_code == 400 and "case.exploded" in unknown.get_json()["detail_en"]
     removed = client.delete(f"/api/v1/webhooks/subscriptions/{made['id']}", headers=auth("admin"))
     assert removed.status_code == 200 and removed.get_json()["active"] is False

@@ -24,16 +24,30 @@ TICK = "test.tick"
 
 
 def fire_tick(ctx: object, uow: UnitOfWork, item: DueItem, now: object) -> None:
-    record(ctx, uow, RecordDraft(action=TICK, actor=SYSTEM.user_id, payload={
-        "item": item.id, "node": sys.argv[1], "dueAt": item.due_at.isoformat()}), now)  # type: ignore[arg-type]
+    record(
+        ctx,
+        uow,
+        RecordDraft(
+            action=TICK,
+            actor=SYSTEM.user_id,
+            payload={"item": item.id, "node": sys.argv[1], "dueAt": item.due_at.isoformat()},
+        ),
+        now,
+    )  # type: ignore[arg-type]
 
 
 def main() -> None:
-    logging.getLogger("apscheduler").setLevel(logging.ERROR)   # "skipped: already running" is expected
+    logging.getLogger("apscheduler").setLevel(logging.ERROR)  # "skipped: already running" is expected
     FIRERS[TICK] = fire_tick  # type: ignore[assignment]
     ctx = bootstrap(from_env())
-    run_forever(ctx, owner=sys.argv[1], interval=0.5, batch=5, lease=timedelta(seconds=5),
-                started=lambda claimer: print(f"{claimer.owner} started", flush=True))
+    run_forever(
+        ctx,
+        owner=sys.argv[1],
+        interval=0.5,
+        batch=5,
+        lease=timedelta(seconds=5),
+        started=lambda claimer: print(f"{claimer.owner} started", flush=True),
+    )
 
 
 if __name__ == "__main__":

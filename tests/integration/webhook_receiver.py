@@ -32,7 +32,7 @@ class Receiver:
         self.secret = ""
         self.port = 0
         self.deliveries: list[Delivery] = []
-        self.hold_request: int | None = None      # hold the n-th request (1-based) until released
+        self.hold_request: int | None = None  # hold the n-th request (1-based) until released
         self.holding = threading.Event()
         self.release = threading.Event()
         self._lock = threading.Lock()
@@ -71,8 +71,9 @@ class Receiver:
         body = json.loads(raw)
         data = body["data"]
         with self._lock:
-            self.deliveries.append(Delivery(headers["webhook-id"], body["type"], data.get("caseId"),
-                                            data["sequence"], body, ok))
+            self.deliveries.append(
+                Delivery(headers["webhook-id"], body["type"], data.get("caseId"), data["sequence"], body, ok)
+            )
             return self.hold_request is not None and len(self.deliveries) == self.hold_request
 
     def ids(self) -> Counter[str]:
@@ -91,7 +92,7 @@ def _handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
                 self.send_response(204)
                 self.end_headers()
             except OSError:
-                pass     # the sender is gone (killed mid-delivery)
+                pass  # the sender is gone (killed mid-delivery)
 
         def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
             return

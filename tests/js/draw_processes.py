@@ -34,12 +34,17 @@ PLATFORM_VERSION = "7.21.0"
 BODY = "济南市历下区行政审批服务局"
 HOURS = "法定工作日 上午9:00—12:00，下午13:30—17:00（法定节假日除外）"
 PHONE = "0531-12345（12345政务服务便民热线，可转本局窗口）"
-SUPERVISION = ("济南市历下区行政审批服务局督查室；12345政务服务便民热线；"
-               "山东政务服务网“好差评”；历下区司法局行政执法监督")
-REMEDY = ("申请人对行政许可决定不服的，可以自知道该决定之日起60日内向济南市历下区人民政府申请行政复议，"
-          "或者自知道该决定之日起6个月内依法向有管辖权的人民法院提起行政诉讼")
-CATALOGUE_COMMON = ("已举行听证的；涉及重大公共利益或者众多当事人切身利益的；"
-                    "首次办理的新类型或者案情疑难复杂的")
+SUPERVISION = (
+    "济南市历下区行政审批服务局督查室；12345政务服务便民热线；"
+    "山东政务服务网“好差评”；历下区司法局行政执法监督"
+)
+REMEDY = (
+    "申请人对行政许可决定不服的，可以自知道该决定之日起60日内向济南市历下区人民政府申请行政复议，"
+    "或者自知道该决定之日起6个月内依法向有管辖权的人民法院提起行政诉讼"
+)
+CATALOGUE_COMMON = (
+    "已举行听证的；涉及重大公共利益或者众多当事人切身利益的；首次办理的新类型或者案情疑难复杂的"
+)
 
 
 @dataclass(frozen=True)
@@ -47,15 +52,18 @@ class Item:
     process_id: str
     name: str
     camel: str
-    steps: tuple[str, ...]          # handler steps between 审查 and 拟办意见
-    major_condition: str            # JUEL, reads the catalogue facts set by form handler-review
-    review_days: str                # expected working days of the legal review (the engine warns on it)
+    steps: tuple[str, ...]  # handler steps between 审查 and 拟办意见
+    major_condition: str  # JUEL, reads the catalogue facts set by form handler-review
+    review_days: str  # expected working days of the legal review (the engine warns on it)
     guide: dict[str, str] = field(default_factory=dict)
 
 
 ITEMS: list[Item] = [
     Item(
-        "food_business_licence", "食品经营许可", "FoodBusinessLicence", ("on-site",),
+        "food_business_licence",
+        "食品经营许可",
+        "FoodBusinessLicence",
+        ("on-site",),
         "${hearingHeld || publicInterest || investment > 10000000 || firstOfKind}",
         "3",
         {
@@ -69,24 +77,31 @@ ITEMS: list[Item] = [
                 "保持场所环境整洁，并与有毒、有害场所以及其他污染源保持规定的距离；"
                 "具有与经营的食品品种、数量相适应的经营设备或者设施；"
                 "有专职或者兼职的食品安全管理人员和保证食品安全的规章制度；"
-                "具有合理的设备布局和工艺流程，防止交叉污染；法律、法规规定的其他条件"),
+                "具有合理的设备布局和工艺流程，防止交叉污染；法律、法规规定的其他条件"
+            ),
             "sanxiang.materials": (
                 "食品经营许可申请书；营业执照或者其他主体资格证明文件；"
                 "与食品经营相适应的主要设备设施、经营布局、操作流程等文件；"
                 "食品安全管理人员、从业人员健康管理、进货查验记录、食品安全自查等保证食品安全的规章制度目录；"
-                "法定代表人（负责人）身份证明；委托他人办理的，提交授权委托书及代理人身份证明"),
+                "法定代表人（负责人）身份证明；委托他人办理的，提交授权委托书及代理人身份证明"
+            ),
             "sanxiang.statutoryDays": "10",
             "sanxiang.promisedDays": "5",
             "sanxiang.fees": "不收费",
             "sanxiang.office": "济南市历下区政务服务中心 市场准入和食品药品审批窗口",
-            "sanxiang.onSite": ("需要对申请材料的实质内容进行核实的，"
-                                "由两名以上持行政执法证件的工作人员进行现场核查，全程录像"),
-            "sanxiang.majorCatalogue": (CATALOGUE_COMMON + "；"
-                                        "项目投资额1000万元以上的（集体用餐配送、中央厨房等）"),
+            "sanxiang.onSite": (
+                "需要对申请材料的实质内容进行核实的，由两名以上持行政执法证件的工作人员进行现场核查，全程录像"
+            ),
+            "sanxiang.majorCatalogue": (
+                CATALOGUE_COMMON + "；项目投资额1000万元以上的（集体用餐配送、中央厨房等）"
+            ),
         },
     ),
     Item(
-        "public_place_hygiene", "公共场所卫生许可", "PublicPlaceHygiene", ("on-site",),
+        "public_place_hygiene",
+        "公共场所卫生许可",
+        "PublicPlaceHygiene",
+        ("on-site",),
         "${hearingHeld || publicInterest || investment > 10000000 || firstOfKind}",
         "3",
         {
@@ -94,17 +109,20 @@ ITEMS: list[Item] = [
             "sanxiang.itemCode": "370102-XK-002",
             "sanxiang.itemType": "行政许可",
             "sanxiang.body": BODY,
-            "sanxiang.legalBasis": ("《公共场所卫生管理条例》第八条；"
-                                    "《公共场所卫生管理条例实施细则》第二十二条"),
+            "sanxiang.legalBasis": (
+                "《公共场所卫生管理条例》第八条；《公共场所卫生管理条例实施细则》第二十二条"
+            ),
             "sanxiang.conditions": (
                 "经营场所的选址、设计、卫生设施符合国家卫生标准和卫生规范；"
                 "建立卫生管理制度，配备专职或者兼职卫生管理人员；"
-                "从业人员取得有效健康合格证明；公共场所卫生检测或者评价合格"),
+                "从业人员取得有效健康合格证明；公共场所卫生检测或者评价合格"
+            ),
             "sanxiang.materials": (
                 "公共场所卫生许可申请表；营业执照或者其他主体资格证明文件；"
                 "公共场所地址方位示意图、平面图和卫生设施平面布局图；"
                 "公共场所卫生检测或者评价报告；公共场所卫生管理制度；"
-                "从业人员健康合格证明；委托他人办理的，提交授权委托书及代理人身份证明"),
+                "从业人员健康合格证明；委托他人办理的，提交授权委托书及代理人身份证明"
+            ),
             "sanxiang.statutoryDays": "20",
             "sanxiang.promisedDays": "5",
             "sanxiang.fees": "不收费",
@@ -114,7 +132,9 @@ ITEMS: list[Item] = [
         },
     ),
     Item(
-        "construction_planning_permit", "建设工程规划许可证核发", "ConstructionPlanningPermit",
+        "construction_planning_permit",
+        "建设工程规划许可证核发",
+        "ConstructionPlanningPermit",
         ("hearing", "expert-review"),
         "${hearingHeld || publicInterest || investment > 50000000 || firstOfKind}",
         "5",
@@ -123,27 +143,34 @@ ITEMS: list[Item] = [
             "sanxiang.itemCode": "370102-XK-003",
             "sanxiang.itemType": "行政许可",
             "sanxiang.body": BODY,
-            "sanxiang.legalBasis": ("《中华人民共和国城乡规划法》第四十条；"
-                                    "《中华人民共和国行政许可法》第四十六条至第四十八条"),
+            "sanxiang.legalBasis": (
+                "《中华人民共和国城乡规划法》第四十条；《中华人民共和国行政许可法》第四十六条至第四十八条"
+            ),
             "sanxiang.conditions": (
                 "建设项目已取得合法的土地使用权证明文件；建设工程设计方案符合控制性详细规划和规划条件；"
-                "需要编制修建性详细规划的，修建性详细规划已经审定；符合国家和地方有关技术规范和标准"),
+                "需要编制修建性详细规划的，修建性详细规划已经审定；符合国家和地方有关技术规范和标准"
+            ),
             "sanxiang.materials": (
                 "建设工程规划许可证申请表；使用土地的有关证明文件；"
                 "建设工程设计方案（总平面图、建筑单体平立剖面图等）；"
                 "需要建设单位编制修建性详细规划的，提交修建性详细规划；"
-                "涉及相关部门意见的，提交相关部门意见；委托他人办理的，提交授权委托书及代理人身份证明"),
+                "涉及相关部门意见的，提交相关部门意见；委托他人办理的，提交授权委托书及代理人身份证明"
+            ),
             "sanxiang.statutoryDays": "20",
             "sanxiang.promisedDays": "10",
             "sanxiang.fees": "不收费",
             "sanxiang.office": "济南市历下区政务服务中心 投资建设审批窗口",
-            "sanxiang.specialProcedures": ("听证、专家评审所需时间不计入办理时限"
-                                           "（《中华人民共和国行政许可法》第四十五条），并书面告知申请人"),
+            "sanxiang.specialProcedures": (
+                "听证、专家评审所需时间不计入办理时限"
+                "（《中华人民共和国行政许可法》第四十五条），并书面告知申请人"
+            ),
             "sanxiang.majorCatalogue": CATALOGUE_COMMON + "；项目总投资5000万元以上的",
         },
     ),
     Item(
-        "private_school_establishment", "民办学校设立许可", "PrivateSchoolEstablishment",
+        "private_school_establishment",
+        "民办学校设立许可",
+        "PrivateSchoolEstablishment",
         ("on-site", "expert-review"),
         "${hearingHeld || publicInterest || investment > 5000000 || firstOfKind}",
         "5",
@@ -152,34 +179,44 @@ ITEMS: list[Item] = [
             "sanxiang.itemCode": "370102-XK-004",
             "sanxiang.itemType": "行政许可",
             "sanxiang.body": BODY,
-            "sanxiang.legalBasis": ("《中华人民共和国民办教育促进法》；"
-                                    "《中华人民共和国民办教育促进法实施条例》"),
+            "sanxiang.legalBasis": (
+                "《中华人民共和国民办教育促进法》；《中华人民共和国民办教育促进法实施条例》"
+            ),
             "sanxiang.conditions": (
                 "举办者符合法定条件；有规范的名称、章程和决策机构；"
                 "有合格的校长、教师和财会人员；有符合安全和办学标准的校舍、场地和教育教学设施设备；"
-                "有必备的办学资金和稳定的经费来源；符合当地教育发展规划"),
+                "有必备的办学资金和稳定的经费来源；符合当地教育发展规划"
+            ),
             "sanxiang.materials": (
                 "正式设立申请报告；筹设批准书；筹设情况报告；"
                 "学校章程、首届理事会（董事会）或者其他决策机构组成人员名单；"
                 "学校资产的有效证明文件；校长、教师、财会人员的资格证明文件；"
-                "校舍安全和消防安全证明材料；委托他人办理的，提交授权委托书及代理人身份证明"),
+                "校舍安全和消防安全证明材料；委托他人办理的，提交授权委托书及代理人身份证明"
+            ),
             "sanxiang.statutoryDays": "60",
-            "sanxiang.specialLaw": ("《中华人民共和国民办教育促进法》："
-                                    "审批机关自受理正式设立申请之日起三个月内"
-                                    "以书面形式作出是否准予的决定（本指南按60个工作日计）"),
+            "sanxiang.specialLaw": (
+                "《中华人民共和国民办教育促进法》："
+                "审批机关自受理正式设立申请之日起三个月内"
+                "以书面形式作出是否准予的决定（本指南按60个工作日计）"
+            ),
             "sanxiang.promisedDays": "20",
             "sanxiang.fees": "不收费",
             "sanxiang.office": "济南市历下区政务服务中心 社会事务审批窗口",
             "sanxiang.onSite": "对校舍、场地和教育教学设施进行实地考察，出示行政执法证件，全程录像",
-            "sanxiang.specialProcedures": ("专家评审所需时间不计入办理时限"
-                                           "（《中华人民共和国行政许可法》第四十五条），并书面告知申请人"),
+            "sanxiang.specialProcedures": (
+                "专家评审所需时间不计入办理时限（《中华人民共和国行政许可法》第四十五条），并书面告知申请人"
+            ),
             "sanxiang.majorCatalogue": (
                 CATALOGUE_COMMON + "；开办资金500万元以上的。民办学校设立涉及众多受教育者切身利益，"
-                "承办人一般应当勾选“涉及重大公共利益”"),
+                "承办人一般应当勾选“涉及重大公共利益”"
+            ),
         },
     ),
     Item(
-        "outdoor_advertising", "户外广告设施设置审批", "OutdoorAdvertising", (),
+        "outdoor_advertising",
+        "户外广告设施设置审批",
+        "OutdoorAdvertising",
+        (),
         "${hearingHeld || publicInterest || investment > 1000000 || firstOfKind}",
         "3",
         {
@@ -187,15 +224,18 @@ ITEMS: list[Item] = [
             "sanxiang.itemCode": "370102-XK-005",
             "sanxiang.itemType": "行政许可",
             "sanxiang.body": BODY,
-            "sanxiang.legalBasis": ("《城市市容和环境卫生管理条例》第十一条；"
-                                    "《中华人民共和国广告法》第四十一条"),
+            "sanxiang.legalBasis": (
+                "《城市市容和环境卫生管理条例》第十一条；《中华人民共和国广告法》第四十一条"
+            ),
             "sanxiang.conditions": (
                 "符合户外广告设置规划和安全要求；不影响市容市貌、交通安全和相邻权益；"
-                "设施结构安全，有相应的安全责任人和维护管理措施"),
+                "设施结构安全，有相应的安全责任人和维护管理措施"
+            ),
             "sanxiang.materials": (
                 "户外广告设施设置申请表；营业执照或者其他主体资格证明文件；"
                 "设置场所的使用权证明或者产权人同意设置的证明；"
-                "户外广告设施设计效果图、结构图及安全说明；委托他人办理的，提交授权委托书及代理人身份证明"),
+                "户外广告设施设计效果图、结构图及安全说明；委托他人办理的，提交授权委托书及代理人身份证明"
+            ),
             "sanxiang.statutoryDays": "20",
             "sanxiang.promisedDays": "5",
             "sanxiang.fees": "不收费",
@@ -215,12 +255,27 @@ COMMON_GUIDE = {
 }
 
 GUIDE_ORDER = [
-    "sanxiang.itemName", "sanxiang.itemCode", "sanxiang.itemType", "sanxiang.body", "sanxiang.legalBasis",
-    "sanxiang.conditions", "sanxiang.materials", "sanxiang.statutoryDays", "sanxiang.specialLaw",
-    "sanxiang.promisedDays", "sanxiang.specialProcedures", "sanxiang.onSite", "sanxiang.fees",
+    "sanxiang.itemName",
+    "sanxiang.itemCode",
+    "sanxiang.itemType",
+    "sanxiang.body",
+    "sanxiang.legalBasis",
+    "sanxiang.conditions",
+    "sanxiang.materials",
+    "sanxiang.statutoryDays",
+    "sanxiang.specialLaw",
+    "sanxiang.promisedDays",
+    "sanxiang.specialProcedures",
+    "sanxiang.onSite",
+    "sanxiang.fees",
     "sanxiang.office",
-    "sanxiang.hours", "sanxiang.phone", "sanxiang.supervision", "sanxiang.remedy",
-    "sanxiang.disclosureDays", "sanxiang.majorCatalogue", "sanxiang.maxReturns",
+    "sanxiang.hours",
+    "sanxiang.phone",
+    "sanxiang.supervision",
+    "sanxiang.remedy",
+    "sanxiang.disclosureDays",
+    "sanxiang.majorCatalogue",
+    "sanxiang.maxReturns",
 ]
 
 # ---------------------------------------------------------------------------------------------
@@ -235,10 +290,10 @@ EV = 36
 @dataclass
 class Node:
     id: str
-    kind: str                      # startEvent, endEvent, userTask, serviceTask, exclusiveGateway
+    kind: str  # startEvent, endEvent, userTask, serviceTask, exclusiveGateway
     name: str
-    lane: str                      # window, handler, legal, approver
-    row: str                       # up, main
+    lane: str  # window, handler, legal, approver
+    row: str  # up, main
     role: str | None = None
     group: str | None = None
     form: str | None = None
@@ -288,18 +343,33 @@ class Flow:
 
 STEP_NODES = {
     "on-site": dict(
-        id="Task_OnSite", name="现场核查", role="on-site", form="on-site-inspection",
-        props={"sanxiang.requiresMedia": "video", "sanxiang.requiresCertificate": "true",
-               "sanxiang.expected": "2"},
-        doc="两名以上持有效行政执法证件的工作人员现场核查，主动出示证件，全程录像"),
+        id="Task_OnSite",
+        name="现场核查",
+        role="on-site",
+        form="on-site-inspection",
+        props={
+            "sanxiang.requiresMedia": "video",
+            "sanxiang.requiresCertificate": "true",
+            "sanxiang.expected": "2",
+        },
+        doc="两名以上持有效行政执法证件的工作人员现场核查，主动出示证件，全程录像",
+    ),
     "hearing": dict(
-        id="Task_Hearing", name="听证", role="hearing", form="hearing",
+        id="Task_Hearing",
+        name="听证",
+        role="hearing",
+        form="hearing",
         props={"sanxiang.requiresMedia": "audio-video", "sanxiang.expected": "20"},
-        doc="告知听证权利；申请人、利害关系人5日内申请的，20日内组织听证；听证期间不计入办理时限"),
+        doc="告知听证权利；申请人、利害关系人5日内申请的，20日内组织听证；听证期间不计入办理时限",
+    ),
     "expert-review": dict(
-        id="Task_ExpertReview", name="专家评审", role="expert-review", form="expert-review",
+        id="Task_ExpertReview",
+        name="专家评审",
+        role="expert-review",
+        form="expert-review",
         props={"sanxiang.expected": "10"},
-        doc="组织专家评审；评审所需时间不计入办理时限，书面告知申请人"),
+        doc="组织专家评审；评审所需时间不计入办理时限，书面告知申请人",
+    ),
 }
 
 LANES = [
@@ -324,62 +394,196 @@ GAP = 60
 def _nodes(item: Item) -> list[Node]:
     n: list[Node] = [
         Node("StartEvent_Applied", "startEvent", "收到申请", "window", "main"),
-        Node("Task_Acceptance", "userTask", "受理审查", "window", "main", role="acceptance",
-             group="window-clerk", form="acceptance", props={"sanxiang.expected": "1"},
-             doc="审查申请材料是否齐全、是否符合法定形式；材料不全的，当场或者5日内一次性告知需要补正的全部内容"),
-        Node("Gateway_MaterialsComplete", "exclusiveGateway", "材料是否齐全？", "window", "main",
-             default="Flow_MaterialsComplete"),
-        Node("Task_Supplement", "userTask", "补正材料登记", "window", "up", role="supplement",
-             group="window-clerk", form="supplement",
-             doc="一次性告知补正内容；补正期间不计入办理时限，申请人补正后重新受理审查"),
-        Node("Task_Review", "userTask", "审查", "handler", "main", group="handler",
-             form="material-review", props={"sanxiang.expected": "1"}),
+        Node(
+            "Task_Acceptance",
+            "userTask",
+            "受理审查",
+            "window",
+            "main",
+            role="acceptance",
+            group="window-clerk",
+            form="acceptance",
+            props={"sanxiang.expected": "1"},
+            doc="审查申请材料是否齐全、是否符合法定形式；材料不全的，当场或者5日内一次性告知需要补正的全部内容",
+        ),
+        Node(
+            "Gateway_MaterialsComplete",
+            "exclusiveGateway",
+            "材料是否齐全？",
+            "window",
+            "main",
+            default="Flow_MaterialsComplete",
+        ),
+        Node(
+            "Task_Supplement",
+            "userTask",
+            "补正材料登记",
+            "window",
+            "up",
+            role="supplement",
+            group="window-clerk",
+            form="supplement",
+            doc="一次性告知补正内容；补正期间不计入办理时限，申请人补正后重新受理审查",
+        ),
+        Node(
+            "Task_Review",
+            "userTask",
+            "审查",
+            "handler",
+            "main",
+            group="handler",
+            form="material-review",
+            props={"sanxiang.expected": "1"},
+        ),
     ]
     for step in item.steps:
         spec = dict(STEP_NODES[step])
-        n.append(Node(spec.pop("id"), "userTask", spec.pop("name"), "handler", "main", group="handler",
-                      **spec))
+        n.append(
+            Node(spec.pop("id"), "userTask", spec.pop("name"), "handler", "main", group="handler", **spec)
+        )
     n += [
-        Node("Task_Proposal", "userTask", "拟办意见", "handler", "main", group="handler",
-             form="handler-review", props={"sanxiang.expected": "1"},
-             doc="认定事实、提出拟办意见，并按《重大执法决定法制审核目录清单》填写目录事实"),
-        Node("Gateway_MajorCheck", "exclusiveGateway", "是否重大执法决定？", "handler", "main",
-             role="major-check", default="Flow_NotMajor"),
-        Node("Task_LegalReview", "userTask", "法制审核", "legal", "main", role="legal-review",
-             group="legal-reviewer", form="legal-review", props={"sanxiang.expected": item.review_days},
-             doc="法制审核人员逐项审核十项内容；审核时限由系统按工作日计算并预警，不在图中设置计时器"),
-        Node("Gateway_ReviewOutcome", "exclusiveGateway", "审核结论", "legal", "main",
-             role="review-outcome", default="Flow_ReviewReturn"),
-        Node("Task_Contest", "userTask", "承办人意见", "handler", "main", group="handler",
-             form="contest", doc="审核不通过时，承办人决定是否提出异议、提请集体讨论"),
-        Node("Gateway_Contest", "exclusiveGateway", "承办人是否异议？", "handler", "main",
-             default="Flow_NoContest"),
-        Node("Task_ProposalRevision", "userTask", "补充完善拟办意见", "handler", "up", group="handler",
-             form="proposal-revision",
-             doc="法制审核退回补充，或者审核不通过且承办人无异议的，承办人补充材料、修改拟办意见后重新提交法制审核；"
-                 "不再经过重大判断，重大案件始终须经审核通过（或者集体讨论）后方可作出决定"),
-        Node("Task_Coordination", "userTask", "集体讨论", "approver", "up", role="coordination",
-             group="approver", form="coordination",
-             doc="法制审核意见与拟办意见不一致的，提请局务会议集体讨论决定，形成会议纪要"),
-        Node("Task_Decision", "userTask", "审批决定", "approver", "main", role="decision", group="approver",
-             form="decision", props={"sanxiang.expected": "1"},
-             doc="重大执法决定未经法制审核或者审核未通过的，不得作出决定（集体讨论决定的除外）"),
-        Node("Gateway_Decision", "exclusiveGateway", "是否准予许可？", "approver", "main",
-             default="Flow_Deny"),
-        Node("Task_DeliverLicence", "userTask", "制证送达", "window", "main", role="delivery",
-             group="window-clerk", form="delivery",
-             props={"sanxiang.requiresMedia": "audio-video", "sanxiang.expected": "1"},
-             doc="作出准予许可决定之日起10日内颁发、送达许可证件"),
-        Node("Task_DeliverDenial", "userTask", "送达不予许可决定书", "window", "up", role="delivery",
-             group="window-clerk", form="delivery",
-             props={"sanxiang.requiresMedia": "audio-video", "sanxiang.expected": "1"},
-             doc="书面说明理由，告知申请复议或者提起诉讼的权利"),
-        Node("Task_Disclosure", "serviceTask", "决定公示", "window", "main", role="disclosure",
-             attrs={"camunda:type": "external", "camunda:topic": "disclosure.schedule"},
-             doc="自决定作出之日起7个工作日内公示（个人信息脱敏）"),
-        Node("Task_Archive", "userTask", "归档", "handler", "main", role="records-capture", group="handler",
-             form="archive", props={"sanxiang.expected": "1"},
-             doc="核对全过程记录（文字、音像），电子案卷归档"),
+        Node(
+            "Task_Proposal",
+            "userTask",
+            "拟办意见",
+            "handler",
+            "main",
+            group="handler",
+            form="handler-review",
+            props={"sanxiang.expected": "1"},
+            doc="认定事实、提出拟办意见，并按《重大执法决定法制审核目录清单》填写目录事实",
+        ),
+        Node(
+            "Gateway_MajorCheck",
+            "exclusiveGateway",
+            "是否重大执法决定？",
+            "handler",
+            "main",
+            role="major-check",
+            default="Flow_NotMajor",
+        ),
+        Node(
+            "Task_LegalReview",
+            "userTask",
+            "法制审核",
+            "legal",
+            "main",
+            role="legal-review",
+            group="legal-reviewer",
+            form="legal-review",
+            props={"sanxiang.expected": item.review_days},
+            doc="法制审核人员逐项审核十项内容；审核时限由系统按工作日计算并预警，不在图中设置计时器",
+        ),
+        Node(
+            "Gateway_ReviewOutcome",
+            "exclusiveGateway",
+            "审核结论",
+            "legal",
+            "main",
+            role="review-outcome",
+            default="Flow_ReviewReturn",
+        ),
+        Node(
+            "Task_Contest",
+            "userTask",
+            "承办人意见",
+            "handler",
+            "main",
+            group="handler",
+            form="contest",
+            doc="审核不通过时，承办人决定是否提出异议、提请集体讨论",
+        ),
+        Node(
+            "Gateway_Contest",
+            "exclusiveGateway",
+            "承办人是否异议？",
+            "handler",
+            "main",
+            default="Flow_NoContest",
+        ),
+        Node(
+            "Task_ProposalRevision",
+            "userTask",
+            "补充完善拟办意见",
+            "handler",
+            "up",
+            group="handler",
+            form="proposal-revision",
+            doc="法制审核退回补充，或者审核不通过且承办人无异议的，承办人补充材料、修改拟办意见后重新提交法制审核；"
+            "不再经过重大判断，重大案件始终须经审核通过（或者集体讨论）后方可作出决定",
+        ),
+        Node(
+            "Task_Coordination",
+            "userTask",
+            "集体讨论",
+            "approver",
+            "up",
+            role="coordination",
+            group="approver",
+            form="coordination",
+            doc="法制审核意见与拟办意见不一致的，提请局务会议集体讨论决定，形成会议纪要",
+        ),
+        Node(
+            "Task_Decision",
+            "userTask",
+            "审批决定",
+            "approver",
+            "main",
+            role="decision",
+            group="approver",
+            form="decision",
+            props={"sanxiang.expected": "1"},
+            doc="重大执法决定未经法制审核或者审核未通过的，不得作出决定（集体讨论决定的除外）",
+        ),
+        Node(
+            "Gateway_Decision", "exclusiveGateway", "是否准予许可？", "approver", "main", default="Flow_Deny"
+        ),
+        Node(
+            "Task_DeliverLicence",
+            "userTask",
+            "制证送达",
+            "window",
+            "main",
+            role="delivery",
+            group="window-clerk",
+            form="delivery",
+            props={"sanxiang.requiresMedia": "audio-video", "sanxiang.expected": "1"},
+            doc="作出准予许可决定之日起10日内颁发、送达许可证件",
+        ),
+        Node(
+            "Task_DeliverDenial",
+            "userTask",
+            "送达不予许可决定书",
+            "window",
+            "up",
+            role="delivery",
+            group="window-clerk",
+            form="delivery",
+            props={"sanxiang.requiresMedia": "audio-video", "sanxiang.expected": "1"},
+            doc="书面说明理由，告知申请复议或者提起诉讼的权利",
+        ),
+        Node(
+            "Task_Disclosure",
+            "serviceTask",
+            "决定公示",
+            "window",
+            "main",
+            role="disclosure",
+            attrs={"camunda:type": "external", "camunda:topic": "disclosure.schedule"},
+            doc="自决定作出之日起7个工作日内公示（个人信息脱敏）",
+        ),
+        Node(
+            "Task_Archive",
+            "userTask",
+            "归档",
+            "handler",
+            "main",
+            role="records-capture",
+            group="handler",
+            form="archive",
+            props={"sanxiang.expected": "1"},
+            doc="核对全过程记录（文字、音像），电子案卷归档",
+        ),
         Node("EndEvent_Closed", "endEvent", "办结", "handler", "main"),
     ]
     return n
@@ -390,8 +594,13 @@ def _flows(item: Item) -> list[Flow]:
     f = [
         Flow("Flow_Applied", "StartEvent_Applied", "Task_Acceptance"),
         Flow("Flow_AcceptanceChecked", "Task_Acceptance", "Gateway_MaterialsComplete"),
-        Flow("Flow_MaterialsIncomplete", "Gateway_MaterialsComplete", "Task_Supplement", "材料不全",
-             "${!materialsComplete}"),
+        Flow(
+            "Flow_MaterialsIncomplete",
+            "Gateway_MaterialsComplete",
+            "Task_Supplement",
+            "材料不全",
+            "${!materialsComplete}",
+        ),
         Flow("Flow_Supplemented", "Task_Supplement", "Task_Acceptance"),
         Flow("Flow_MaterialsComplete", "Gateway_MaterialsComplete", "Task_Review", "材料齐全，受理"),
     ]
@@ -399,17 +608,47 @@ def _flows(item: Item) -> list[Flow]:
         f.append(Flow(f"Flow_{a.removeprefix('Task_')}Done", a, b))
     f += [
         Flow("Flow_Proposed", "Task_Proposal", "Gateway_MajorCheck"),
-        Flow("Flow_Major", "Gateway_MajorCheck", "Task_LegalReview", "重大", item.major_condition,
-             {"sanxiang.major": "true"}),
-        Flow("Flow_NotMajor", "Gateway_MajorCheck", "Task_Decision", "非重大", None,
-             {"sanxiang.major": "false"}),
+        Flow(
+            "Flow_Major",
+            "Gateway_MajorCheck",
+            "Task_LegalReview",
+            "重大",
+            item.major_condition,
+            {"sanxiang.major": "true"},
+        ),
+        Flow(
+            "Flow_NotMajor",
+            "Gateway_MajorCheck",
+            "Task_Decision",
+            "非重大",
+            None,
+            {"sanxiang.major": "false"},
+        ),
         Flow("Flow_Reviewed", "Task_LegalReview", "Gateway_ReviewOutcome"),
-        Flow("Flow_ReviewPass", "Gateway_ReviewOutcome", "Task_Decision", "通过",
-             "${reviewConclusion == 'pass'}", {"sanxiang.outcome": "pass"}),
-        Flow("Flow_ReviewReturn", "Gateway_ReviewOutcome", "Task_ProposalRevision", "退回补充", None,
-             {"sanxiang.outcome": "return"}),
-        Flow("Flow_ReviewReject", "Gateway_ReviewOutcome", "Task_Contest", "不通过",
-             "${reviewConclusion == 'reject'}", {"sanxiang.outcome": "reject"}),
+        Flow(
+            "Flow_ReviewPass",
+            "Gateway_ReviewOutcome",
+            "Task_Decision",
+            "通过",
+            "${reviewConclusion == 'pass'}",
+            {"sanxiang.outcome": "pass"},
+        ),
+        Flow(
+            "Flow_ReviewReturn",
+            "Gateway_ReviewOutcome",
+            "Task_ProposalRevision",
+            "退回补充",
+            None,
+            {"sanxiang.outcome": "return"},
+        ),
+        Flow(
+            "Flow_ReviewReject",
+            "Gateway_ReviewOutcome",
+            "Task_Contest",
+            "不通过",
+            "${reviewConclusion == 'reject'}",
+            {"sanxiang.outcome": "reject"},
+        ),
         Flow("Flow_ContestAnswered", "Task_Contest", "Gateway_Contest"),
         Flow("Flow_Contest", "Gateway_Contest", "Task_Coordination", "提出异议", "${contest}"),
         Flow("Flow_NoContest", "Gateway_Contest", "Task_ProposalRevision", "无异议"),
@@ -433,12 +672,15 @@ def _flows(item: Item) -> list[Flow]:
 # Columns: one per node, in this order (supplement shares the acceptance column, one row up;
 # the denial delivery shares the licence delivery column, one row up; the proposal revision sits
 # in the handler lane above the legal review).
-SHARED_COLUMN = {"Task_Supplement": "Task_Acceptance", "Task_DeliverDenial": "Task_DeliverLicence",
-                 "Task_ProposalRevision": "Task_LegalReview"}
+SHARED_COLUMN = {
+    "Task_Supplement": "Task_Acceptance",
+    "Task_DeliverDenial": "Task_DeliverLicence",
+    "Task_ProposalRevision": "Task_LegalReview",
+}
 
 
 def _place(nodes: list[Node]) -> None:
-    x = LANE_X + 30 + 12          # first shape's left edge
+    x = LANE_X + 30 + 12  # first shape's left edge
     by_id = {n.id: n for n in nodes}
     for node in nodes:
         if node.id in SHARED_COLUMN:
@@ -460,8 +702,12 @@ ROUTES: dict[str, Callable[[Node, Node], list[Point]]] = {
     "Flow_MaterialsIncomplete": lambda s, t: [(s.cx, s.top), (s.cx, t.cy), (t.right, t.cy)],
     "Flow_Supplemented": lambda s, t: [(t.cx, s.bottom), (t.cx, t.top)],
     # non-major: down to the approver lane's low row, into the decision from below
-    "Flow_NotMajor": lambda s, t: [(s.cx, s.bottom), (s.cx, ROW["approver"]["low"]),
-                                   (t.cx, ROW["approver"]["low"]), (t.cx, t.bottom)],
+    "Flow_NotMajor": lambda s, t: [
+        (s.cx, s.bottom),
+        (s.cx, ROW["approver"]["low"]),
+        (t.cx, ROW["approver"]["low"]),
+        (t.cx, t.bottom),
+    ],
     "Flow_ReviewPass": lambda s, t: [(s.cx, s.bottom), (s.cx, t.cy), (t.left, t.cy)],
     # the legal review is entered from above twice: major (left dock) and revised (right dock)
     "Flow_Major": lambda s, t: [(s.right, s.cy), (t.cx - 20, s.cy), (t.cx - 20, t.top)],
@@ -470,16 +716,20 @@ ROUTES: dict[str, Callable[[Node, Node], list[Point]]] = {
     "Flow_ReviewReject": lambda s, t: [(s.right, s.cy), (t.cx, s.cy), (t.cx, t.bottom)],
     "Flow_Contest": lambda s, t: [(s.cx, s.bottom), (s.cx, t.cy), (t.left, t.cy)],
     # no contest: up over the handler lane, left, down into the revision
-    "Flow_NoContest": lambda s, t: [(s.cx, s.top), (s.cx, ROW["handler"]["top"]),
-                                    (t.cx, ROW["handler"]["top"]), (t.cx, t.top)],
+    "Flow_NoContest": lambda s, t: [
+        (s.cx, s.top),
+        (s.cx, ROW["handler"]["top"]),
+        (t.cx, ROW["handler"]["top"]),
+        (t.cx, t.top),
+    ],
     "Flow_Deny": lambda s, t: [(s.cx, s.top), (s.cx, t.cy), (t.left, t.cy)],
 }
 
 
 def _default_route(s: Node, t: Node) -> list[Point]:
-    if s.cy == t.cy:                                   # same row: straight
+    if s.cy == t.cy:  # same row: straight
         return [(s.right, s.cy), (t.left, t.cy)]
-    dock = t.top if t.cy > s.cy else t.bottom          # right, then down (up) into the target
+    dock = t.top if t.cy > s.cy else t.bottom  # right, then down (up) into the target
     return [(s.right, s.cy), (t.cx, s.cy), (t.cx, dock)]
 
 
@@ -498,11 +748,11 @@ def _text_size(text: str, max_w: int = 90) -> tuple[int, int]:
 def _flow_label(f: Flow) -> tuple[float, float, int, int]:
     w, h = _text_size(f.name or "", 80)
     (x0, y0), (_, y1) = f.waypoints[0], f.waypoints[1]
-    if y0 == y1:                                  # horizontal first segment: above the line
+    if y0 == y1:  # horizontal first segment: above the line
         return (x0 + 8, y0 - h - 4, w, h)
-    if y1 < y0:                                   # going up: right of the line
+    if y1 < y0:  # going up: right of the line
         return (x0 + 6, y0 - h - 14, w, h)
-    return (x0 + 6, y0 + 12, w, h)                # going down: right of the line
+    return (x0 + 6, y0 + 12, w, h)  # going down: right of the line
 
 
 def _node_label(n: Node) -> tuple[float, float, int, int] | None:
@@ -526,6 +776,7 @@ def _node_label(n: Node) -> tuple[float, float, int, int] | None:
 # XML
 # ---------------------------------------------------------------------------------------------
 
+
 def _fmt(v: float) -> str:
     return str(int(v)) if float(v).is_integer() else f"{v:.1f}"
 
@@ -540,10 +791,27 @@ def _properties(props: dict[str, str], indent: str) -> list[str]:
 
 # Elements drawn from the bureau's building blocks carry the template reference the Modeler writes
 # when a template is applied (processes/.camunda/element-templates/sanxiang.json).
-TEMPLATED_ROLES = {"acceptance", "on-site", "hearing", "expert-review", "legal-review", "coordination",
-                   "decision", "delivery", "records-capture", "disclosure", "major-check", "review-outcome"}
-TEMPLATED_FLOWS = {"Flow_Major": "major", "Flow_NotMajor": "not-major", "Flow_ReviewPass": "review-pass",
-                   "Flow_ReviewReturn": "review-return", "Flow_ReviewReject": "review-reject"}
+TEMPLATED_ROLES = {
+    "acceptance",
+    "on-site",
+    "hearing",
+    "expert-review",
+    "legal-review",
+    "coordination",
+    "decision",
+    "delivery",
+    "records-capture",
+    "disclosure",
+    "major-check",
+    "review-outcome",
+}
+TEMPLATED_FLOWS = {
+    "Flow_Major": "major",
+    "Flow_NotMajor": "not-major",
+    "Flow_ReviewPass": "review-pass",
+    "Flow_ReviewReturn": "review-return",
+    "Flow_ReviewReject": "review-reject",
+}
 
 
 def _template_attrs(template_id: str | None) -> list[str]:
@@ -556,8 +824,11 @@ def _node_xml(n: Node, incoming: list[str], outgoing: list[str]) -> list[str]:
     attrs = [f"id={quoteattr(n.id)}", f"name={quoteattr(n.name)}"]
     attrs += _template_attrs(f"sanxiang.{n.role}" if n.role in TEMPLATED_ROLES else None)
     if n.kind == "userTask":
-        attrs += [f'camunda:formRef="{n.form}"', 'camunda:formRefBinding="latest"',
-                  f'camunda:candidateGroups="{n.group}"']
+        attrs += [
+            f'camunda:formRef="{n.form}"',
+            'camunda:formRefBinding="latest"',
+            f'camunda:candidateGroups="{n.group}"',
+        ]
     for k, v in n.attrs.items():
         attrs.append(f"{k}={quoteattr(v)}")
     if n.default:
@@ -590,8 +861,10 @@ def _flow_xml(f: Flow) -> list[str]:
         out += _properties(f.props, "        ")
         out.append("      </bpmn:extensionElements>")
     if f.condition:
-        out.append(f'      <bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">{escape(f.condition)}'
-                   "</bpmn:conditionExpression>")
+        out.append(
+            f'      <bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">{escape(f.condition)}'
+            "</bpmn:conditionExpression>"
+        )
     out.append("    </bpmn:sequenceFlow>")
     return out
 
@@ -672,15 +945,21 @@ def render(item: Item) -> str:
         out.append(f"        {_bounds(n.left, n.top, n.w, n.h)}")
         label = _node_label(n)
         if label:
-            out += ["        <bpmndi:BPMNLabel>", f"          {_bounds(*label)}",
-                    "        </bpmndi:BPMNLabel>"]
+            out += [
+                "        <bpmndi:BPMNLabel>",
+                f"          {_bounds(*label)}",
+                "        </bpmndi:BPMNLabel>",
+            ]
         out.append("      </bpmndi:BPMNShape>")
     for f in flows:
         out.append(f'      <bpmndi:BPMNEdge id="{f.id}_di" bpmnElement="{f.id}">')
         out += [f'        <di:waypoint x="{_fmt(x)}" y="{_fmt(y)}" />' for x, y in f.waypoints]
         if f.name:
-            out += ["        <bpmndi:BPMNLabel>", f"          {_bounds(*_flow_label(f))}",
-                    "        </bpmndi:BPMNLabel>"]
+            out += [
+                "        <bpmndi:BPMNLabel>",
+                f"          {_bounds(*_flow_label(f))}",
+                "        </bpmndi:BPMNLabel>",
+            ]
         out.append("      </bpmndi:BPMNEdge>")
     out += ["    </bpmndi:BPMNPlane>", "  </bpmndi:BPMNDiagram>", "</bpmn:definitions>", ""]
     return "\n".join(out)

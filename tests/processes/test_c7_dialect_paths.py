@@ -65,7 +65,7 @@ def test_camunda_attributes_that_camunda_parser_drops_are_on_each_ready_task(pro
     assert task.element.role == "acceptance"
     case.complete("Task_Apply", amount=5000, major=True)
     review = case.load().ready_tasks()[0].element
-    assert review.form_id == "test-review"          # from camunda-forms:deployment:test-review.form
+    assert review.form_id == "test-review"  # from camunda-forms:deployment:test-review.form
     assert review.candidate_groups == ("legal-reviewer",)
 
 
@@ -133,7 +133,7 @@ def test_a_condition_on_a_missing_variable_fails_the_step_clearly(process) -> No
     with pytest.raises(StepFailed) as raised:
         case.complete("Task_Apply", note="no amount given")
     assert "amount" in raised.value.message_en
-    assert case.waiting == ["Task_Apply"]      # the saved state did not move
+    assert case.waiting == ["Task_Apply"]  # the saved state did not move
 
 
 def test_dates_decimals_and_datetimes_survive_save_and_restore(process) -> None:  # type: ignore[no-untyped-def]
@@ -144,7 +144,7 @@ def test_dates_decimals_and_datetimes_survive_save_and_restore(process) -> None:
     assert variables["received"] == date(2026, 11, 30)
     assert variables["fee"] == Decimal("12.50") and isinstance(variables["fee"], Decimal)
     assert variables["at"] == moment
-    assert case.waiting == ["Task_Review"]      # Decimal compared with 1000 by the JUEL condition
+    assert case.waiting == ["Task_Review"]  # Decimal compared with 1000 by the JUEL condition
 
 
 def test_state_stays_flat_through_500_correction_loops(process) -> None:  # type: ignore[no-untyped-def]

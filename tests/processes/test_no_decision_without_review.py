@@ -36,15 +36,26 @@ from tests.integration.recordings import MEDIA_ROLES, attach_recording
 from tests.support import ROOT, MovableClock
 
 PROCESSES = sorted(p.stem for p in (ROOT / "processes").glob("*.bpmn"))
-STAFF = {"wang": ("window-clerk",), "zhao": ("handler",), "xu": ("handler", "legal-reviewer"),
-         "qian": ("legal-reviewer",), "sun": ("approver",), "zheng": ("approver", "legal-reviewer"),
-         "zhou": ("supervisor",)}
+STAFF = {
+    "wang": ("window-clerk",),
+    "zhao": ("handler",),
+    "xu": ("handler", "legal-reviewer"),
+    "qian": ("legal-reviewer",),
+    "sun": ("approver",),
+    "zheng": ("approver", "legal-reviewer"),
+    "zhou": ("supervisor",),
+}
 FACT_KEYS = ("hearingHeld", "publicInterest", "investment", "firstOfKind")
 REVIEW_ROLE, DECISION_ROLE = "legal-review", "decision"
-MAX_ACTIONS = 18      # actions per case
-EXAMPLES = 3          # examples; each walks one case of every process
-HEARING_HELD = {"hearingHeld": True, "hearingAt": AT, "hearingHost": "法制科科长",
-                "hearingParticipants": "申请人、周边居民代表", "hearingRecord": "听证会依法举行"}
+MAX_ACTIONS = 18  # actions per case
+EXAMPLES = 3  # examples; each walks one case of every process
+HEARING_HELD = {
+    "hearingHeld": True,
+    "hearingAt": AT,
+    "hearingHost": "法制科科长",
+    "hearingParticipants": "申请人、周边居民代表",
+    "hearingRecord": "听证会依法举行",
+}
 SUPPLEMENT = {"materialsComplete": False, "accepted": False, "missingMaterials": "营业场所平面布局图"}
 CONTESTED = {"contest": True, "contestReason": "承办人认为适用条款正确，提请集体讨论"}
 
@@ -72,8 +83,12 @@ class Oracle:
         self.facts.update(values)
         f = self.facts
         inv = f.get("investment")
-        major = bool(f.get("hearingHeld") or f.get("publicInterest") or f.get("firstOfKind")
-                     or (isinstance(inv, int | float) and inv > self.limit))
+        major = bool(
+            f.get("hearingHeld")
+            or f.get("publicInterest")
+            or f.get("firstOfKind")
+            or (isinstance(inv, int | float) and inv > self.limit)
+        )
         self.major_ever = self.major_ever or major or corrected
 
     def snapshot(self) -> dict[str, Any]:
@@ -170,8 +185,11 @@ class Walk:
     def correct(self, task: Any) -> None:
         user = self.draw(st.sampled_from(["sun", "zheng", "zhao"]))
         fact = self.draw(st.sampled_from(FACT_KEYS))
-        value: Any = self.draw(st.integers(0, 2 * self.oracle.limit)) if fact == "investment" else \
-            self.draw(st.booleans())
+        value: Any = (
+            self.draw(st.integers(0, 2 * self.oracle.limit))
+            if fact == "investment"
+            else self.draw(st.booleans())
+        )
         reason = "原记录有误，依据补充材料更正"
         if self.attempt(correct_facts, self.case_id, {fact: value}, reason, actor(user)):
             self.oracle.handlers.add(user)
@@ -180,8 +198,11 @@ class Walk:
     def move(self, task: Any) -> None:
         with self.ctx.uow(readonly=True) as uow:
             case = uow.cases.get(self.case_id)
-            elements = sorted(e for e, info in self.ctx.processes.get(uow, case.process_id).elements.items()
-                              if info.tag == "userTask")
+            elements = sorted(
+                e
+                for e, info in self.ctx.processes.get(uow, case.process_id).elements.items()
+                if info.tag == "userTask"
+            )
         target = self.draw(st.sampled_from(elements))
         if self.attempt(move_case, self.case_id, target, actor("zhou"), "督查调整办理环节"):
             self.oracle.handlers.add("zhou")
@@ -191,11 +212,18 @@ class Walk:
         (an attempt to make an established major case minor), or each at random."""
         limit, mode = self.oracle.limit, self.draw(st.sampled_from(["raise", "lower", "random"]))
         if mode != "random":
-            return {"hearingHeld": False, "publicInterest": mode == "raise", "firstOfKind": False,
-                    "investment": 0}
-        return {"hearingHeld": self.draw(st.booleans()), "publicInterest": self.draw(st.booleans()),
-                "firstOfKind": self.draw(st.booleans()),
-                "investment": self.draw(st.sampled_from([0, limit, limit + 1]))}
+            return {
+                "hearingHeld": False,
+                "publicInterest": mode == "raise",
+                "firstOfKind": False,
+                "investment": 0,
+            }
+        return {
+            "hearingHeld": self.draw(st.booleans()),
+            "publicInterest": self.draw(st.booleans()),
+            "firstOfKind": self.draw(st.booleans()),
+            "investment": self.draw(st.sampled_from([0, limit, limit + 1])),
+        }
 
     def form(self, task: Any) -> dict[str, Any]:
         draw = self.draw
@@ -204,8 +232,12 @@ class Walk:
         if task.form_id == "handler-review":
             proposal = draw(st.sampled_from(["grant", "deny"]))
             return form_data("handler-review", **self.facts(), proposal=proposal)
-        choices = {"acceptance": [{}, SUPPLEMENT], "hearing": [HEARING_HELD, {}], "contest": [{}, CONTESTED],
-                   "decision": [{}, DENIED]}.get(task.form_id or "", [{}])
+        choices = {
+            "acceptance": [{}, SUPPLEMENT],
+            "hearing": [HEARING_HELD, {}],
+            "contest": [{}, CONTESTED],
+            "decision": [{}, DENIED],
+        }.get(task.form_id or "", [{}])
         return form_data(task.form_id, **draw(st.sampled_from(choices))) if task.form_id else {}
 
 
@@ -220,11 +252,13 @@ def eligible(task: Any) -> list[str]:
 
 def task_actions_claim(ctx: AppContext, task_id: str, user: str) -> None:
     from engine.tasks.claim_and_complete import claim_task
+
     claim_task(ctx, task_id, actor(user))
 
 
 def test_no_major_decision_without_a_passed_review_by_someone_who_did_not_handle_the_case(
-        settings: Settings, clock: MovableClock) -> None:
+    settings: Settings, clock: MovableClock
+) -> None:
     """Each example walks one case of every shipped process; derandomized, so every run walks the same
     cases (bounded time, no flakes), and the run must have reached major decisions (not vacuous)."""
     ctx = make_context(settings, clock)
@@ -233,12 +267,20 @@ def test_no_major_decision_without_a_passed_review_by_someone_who_did_not_handle
             uow.users.upsert(user, user, list(groups), ctx.clock())
         uow.commit()
     files = [(p.name, p.read_bytes()) for p in sorted((ROOT / "forms").glob("*.form"))]
-    deploy(ctx, [*files, *((p.name, p.read_bytes()) for p in sorted((ROOT / "processes").glob("*.bpmn")))],
-           Actor("li", frozenset({"designer"})))
+    deploy(
+        ctx,
+        [*files, *((p.name, p.read_bytes()) for p in sorted((ROOT / "processes").glob("*.bpmn")))],
+        Actor("li", frozenset({"designer"})),
+    )
     decided: list[tuple[str, bool]] = []
 
-    @hypothesis_settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,
-                         suppress_health_check=[HealthCheck.too_slow])
+    @hypothesis_settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
     @given(st.data())
     def walk(data: Any) -> None:
         for process in PROCESSES:

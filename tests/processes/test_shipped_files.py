@@ -43,8 +43,11 @@ CHECK_SCRIPT = ROOT / "tests" / "js" / "check_bpmn.mjs"
 PROCESS_FILES = sorted(PROCESS_DIR.glob("*.bpmn"))
 FORM_FILES = sorted(FORM_DIR.glob("*.form"))
 SHIPPED_PROCESSES = {
-    "food_business_licence", "public_place_hygiene", "construction_planning_permit",
-    "private_school_establishment", "outdoor_advertising",
+    "food_business_licence",
+    "public_place_hygiene",
+    "construction_planning_permit",
+    "private_school_establishment",
+    "outdoor_advertising",
 }
 
 NS = {
@@ -59,13 +62,26 @@ CAMUNDA = "{" + NS["camunda"] + "}"
 
 CANDIDATE_GROUPS = {"window-clerk", "handler", "legal-reviewer", "approver"}
 FLOW_NODE_TAGS = {
-    "startEvent", "endEvent", "userTask", "serviceTask", "exclusiveGateway", "parallelGateway",
-    "intermediateCatchEvent", "boundaryEvent",
+    "startEvent",
+    "endEvent",
+    "userTask",
+    "serviceTask",
+    "exclusiveGateway",
+    "parallelGateway",
+    "intermediateCatchEvent",
+    "boundaryEvent",
 }
 PROCESS_CHILD_TAGS = FLOW_NODE_TAGS | {"sequenceFlow", "laneSet", "documentation", "extensionElements"}
-SIZES = {"userTask": (100, 80), "serviceTask": (100, 80), "exclusiveGateway": (50, 50),
-         "parallelGateway": (50, 50), "startEvent": (36, 36), "endEvent": (36, 36),
-         "intermediateCatchEvent": (36, 36), "boundaryEvent": (36, 36)}
+SIZES = {
+    "userTask": (100, 80),
+    "serviceTask": (100, 80),
+    "exclusiveGateway": (50, 50),
+    "parallelGateway": (50, 50),
+    "startEvent": (36, 36),
+    "endEvent": (36, 36),
+    "intermediateCatchEvent": (36, 36),
+    "boundaryEvent": (36, 36),
+}
 # role → (element tag, candidate group or None) that the convention demands
 ROLE_SHAPES = {
     "acceptance": ("userTask", "window-clerk"),
@@ -82,9 +98,19 @@ ROLE_SHAPES = {
     "delivery": ("userTask", None),
     "disclosure": ("serviceTask", None),
 }
-ROLES_IN_EVERY_PROCESS = ["acceptance", "supplement", "major-check", "legal-review", "review-outcome",
-                          "coordination", "decision", "delivery", "disclosure", "records-capture"]
-ROLES_PER_PROCESS = {    # the handler's steps between 审查 and 拟办意见, in order
+ROLES_IN_EVERY_PROCESS = [
+    "acceptance",
+    "supplement",
+    "major-check",
+    "legal-review",
+    "review-outcome",
+    "coordination",
+    "decision",
+    "delivery",
+    "disclosure",
+    "records-capture",
+]
+ROLES_PER_PROCESS = {  # the handler's steps between 审查 and 拟办意见, in order
     "food_business_licence": ("on-site",),
     "public_place_hygiene": ("on-site",),
     "construction_planning_permit": ("hearing", "expert-review"),
@@ -92,24 +118,62 @@ ROLES_PER_PROCESS = {    # the handler's steps between 审查 and 拟办意见, 
     "outdoor_advertising": (),
 }
 GUIDE_KEYS = [
-    "sanxiang.itemName", "sanxiang.itemCode", "sanxiang.body", "sanxiang.legalBasis", "sanxiang.conditions",
-    "sanxiang.materials", "sanxiang.statutoryDays", "sanxiang.promisedDays", "sanxiang.fees",
-    "sanxiang.office", "sanxiang.hours", "sanxiang.phone", "sanxiang.supervision", "sanxiang.remedy",
-    "sanxiang.disclosureDays", "sanxiang.majorCatalogue", "sanxiang.maxReturns",
+    "sanxiang.itemName",
+    "sanxiang.itemCode",
+    "sanxiang.body",
+    "sanxiang.legalBasis",
+    "sanxiang.conditions",
+    "sanxiang.materials",
+    "sanxiang.statutoryDays",
+    "sanxiang.promisedDays",
+    "sanxiang.fees",
+    "sanxiang.office",
+    "sanxiang.hours",
+    "sanxiang.phone",
+    "sanxiang.supervision",
+    "sanxiang.remedy",
+    "sanxiang.disclosureDays",
+    "sanxiang.majorCatalogue",
+    "sanxiang.maxReturns",
 ]
 LEGAL_REVIEW_CHECKLIST = [
-    "主体合法", "事实清楚", "证据确凿充分", "适用法律准确", "裁量基准适当", "程序合法",
-    "未超越职权、未滥用职权", "文书规范齐备", "涉嫌犯罪需移送司法机关", "其他",
+    "主体合法",
+    "事实清楚",
+    "证据确凿充分",
+    "适用法律准确",
+    "裁量基准适当",
+    "程序合法",
+    "未超越职权、未滥用职权",
+    "文书规范齐备",
+    "涉嫌犯罪需移送司法机关",
+    "其他",
 ]
 VALIDATE_KEYS = {"required", "min", "max", "minLength", "maxLength", "pattern"}
 CATALOGUE_FACTS = {"hearingHeld", "publicInterest", "investment", "firstOfKind"}
-JUEL_WORDS = {"and", "or", "not", "eq", "ne", "lt", "gt", "le", "ge", "true", "false", "null", "empty",
-              "div", "mod", "instanceof"}
+JUEL_WORDS = {
+    "and",
+    "or",
+    "not",
+    "eq",
+    "ne",
+    "lt",
+    "gt",
+    "le",
+    "ge",
+    "true",
+    "false",
+    "null",
+    "empty",
+    "div",
+    "mod",
+    "instanceof",
+}
 
 
 # ---------------------------------------------------------------------------------------------
 # Reading the files (hardened XML parsing, never executing anything)
 # ---------------------------------------------------------------------------------------------
+
 
 def _xml(path: Path) -> etree._ElementTree:
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
@@ -160,7 +224,7 @@ class Process:
     props: dict[str, str]
     nodes: dict[str, Node] = field(default_factory=dict)
     flows: dict[str, Flow] = field(default_factory=dict)
-    lanes: dict[str, tuple[str, list[str]]] = field(default_factory=dict)   # id → (name, node ids)
+    lanes: dict[str, tuple[str, list[str]]] = field(default_factory=dict)  # id → (name, node ids)
     children: list[str] = field(default_factory=list)
     tree: etree._ElementTree | None = None
 
@@ -177,12 +241,13 @@ class Process:
         for f in self.outgoing(node_id):
             if f.id not in skip_flows:
                 yield f.target
-        for n in self.nodes.values():                      # boundary events hang on their task
+        for n in self.nodes.values():  # boundary events hang on their task
             if n.tag == "boundaryEvent" and n.attrs.get("attachedToRef") == node_id:
                 yield n.id
 
-    def reachable(self, start: Iterable[str], removed: set[str] = frozenset(),
-                  skip_flows: set[str] = frozenset()) -> set[str]:
+    def reachable(
+        self, start: Iterable[str], removed: set[str] = frozenset(), skip_flows: set[str] = frozenset()
+    ) -> set[str]:
         seen = {s for s in start if s not in removed}
         queue = deque(seen)
         while queue:
@@ -216,12 +281,18 @@ def load_process(path: Path) -> Process:
         if tag == "sequenceFlow":
             cond = child.find("bpmn:conditionExpression", NS)
             proc.flows[child.get("id")] = Flow(
-                child.get("id"), child.get("sourceRef"), child.get("targetRef"), child.get("name"),
+                child.get("id"),
+                child.get("sourceRef"),
+                child.get("targetRef"),
+                child.get("name"),
                 cond.text.strip() if cond is not None and cond.text else None,
-                _properties(child), dict(child.attrib))
+                _properties(child),
+                dict(child.attrib),
+            )
         elif tag in FLOW_NODE_TAGS:
-            proc.nodes[child.get("id")] = Node(child.get("id"), tag, child.get("name"), dict(child.attrib),
-                                               _properties(child), child)
+            proc.nodes[child.get("id")] = Node(
+                child.get("id"), tag, child.get("name"), dict(child.attrib), _properties(child), child
+            )
     for lane in proc_el.iterfind("bpmn:laneSet/bpmn:lane", NS):
         refs = [r.text for r in lane.findall("bpmn:flowNodeRef", NS)]
         proc.lanes[lane.get("id")] = (lane.get("name"), refs)
@@ -273,15 +344,20 @@ def test_the_five_approval_items_are_shipped() -> None:
 # (a) Camunda Modeler's model reads them without warnings; DI is complete and clean
 # ---------------------------------------------------------------------------------------------
 
+
 def _require_node_modules() -> str:
     node = shutil.which("node")
     if node is None:
         pytest.fail("Node.js is not installed: install Node 20, then run `npm ci` at the repository root")
-    missing = [p for p in ("bpmn-moddle", "camunda-bpmn-moddle", "@camunda/element-templates-json-schema")
-               if not (NODE_MODULES / p / "package.json").is_file()]
+    missing = [
+        p
+        for p in ("bpmn-moddle", "camunda-bpmn-moddle", "@camunda/element-templates-json-schema")
+        if not (NODE_MODULES / p / "package.json").is_file()
+    ]
     if missing:
-        pytest.fail(f"node_modules is missing {', '.join(missing)}: "
-                    f"run `npm ci` at the repository root ({ROOT})")
+        pytest.fail(
+            f"node_modules is missing {', '.join(missing)}: run `npm ci` at the repository root ({ROOT})"
+        )
     return node
 
 
@@ -290,7 +366,11 @@ def moddle_reports() -> dict[str, dict[str, Any]]:
     node = _require_node_modules()
     result = subprocess.run(
         [node, str(CHECK_SCRIPT), *[str(p) for p in PROCESS_FILES]],
-        cwd=ROOT, capture_output=True, text=True, timeout=120, check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     try:
         reports = json.loads(result.stdout)
@@ -299,8 +379,9 @@ def moddle_reports() -> dict[str, dict[str, Any]]:
     return {Path(r["file"]).stem: r for r in reports}
 
 
-def test_every_process_loads_in_bpmn_moddle_without_warnings(moddle_reports: dict[str, Any],
-                                                             process: Process) -> None:
+def test_every_process_loads_in_bpmn_moddle_without_warnings(
+    moddle_reports: dict[str, Any], process: Process
+) -> None:
     report = moddle_reports[process.path.stem]
     assert report["error"] is None
     assert report["warnings"] == []
@@ -326,8 +407,12 @@ def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
 
 
 def _inside(inner: tuple[float, ...], outer: tuple[float, ...]) -> bool:
-    return (outer[0] <= inner[0] and inner[0] + inner[2] <= outer[0] + outer[2]
-            and outer[1] <= inner[1] and inner[1] + inner[3] <= outer[1] + outer[3])
+    return (
+        outer[0] <= inner[0]
+        and inner[0] + inner[2] <= outer[0] + outer[2]
+        and outer[1] <= inner[1]
+        and inner[1] + inner[3] <= outer[1] + outer[3]
+    )
 
 
 def _on_border(point: tuple[float, float], box: tuple[float, ...]) -> bool:
@@ -346,7 +431,7 @@ def test_layout_is_left_to_right_in_lanes_with_modeler_sizes_and_no_overlaps(pro
         assert shapes[node.id][2:] == SIZES[node.tag], f"{node.id}: Modeler size"
     flow_nodes = [n for n in process.nodes if process.nodes[n].tag != "boundaryEvent"]
     for i, a in enumerate(flow_nodes):
-        for b in flow_nodes[i + 1:]:
+        for b in flow_nodes[i + 1 :]:
             assert not _overlap(shapes[a], shapes[b]), f"{a} overlaps {b}"
     lane_ids = list(process.lanes)
     for i, lane_id in enumerate(lane_ids):
@@ -354,7 +439,7 @@ def test_layout_is_left_to_right_in_lanes_with_modeler_sizes_and_no_overlaps(pro
         assert name, f"{lane_id}: lanes are named"
         for ref in refs:
             assert _inside(shapes[ref], shapes[lane_id]), f"{ref} is drawn outside its lane {name}"
-        for other in lane_ids[i + 1:]:
+        for other in lane_ids[i + 1 :]:
             assert not _overlap(shapes[lane_id], shapes[other])
     assert sorted(ref for _, refs in process.lanes.values() for ref in refs) == sorted(process.nodes)
     assert [name for name, _ in process.lanes.values()] == ["窗口受理", "承办人", "法制审核", "负责人"]
@@ -390,11 +475,14 @@ def _span_overlap(a0: float, a1: float, b0: float, b1: float) -> bool:
 
 def test_edges_neither_overlap_each_other_nor_run_through_shapes(process: Process) -> None:
     plane = process.tree.getroot().find("bpmndi:BPMNDiagram/bpmndi:BPMNPlane", NS)
-    shapes = {s.get("bpmnElement"): _bounds(s) for s in plane.iterfind("bpmndi:BPMNShape", NS)
-              if s.get("bpmnElement") in process.nodes}
+    shapes = {
+        s.get("bpmnElement"): _bounds(s)
+        for s in plane.iterfind("bpmndi:BPMNShape", NS)
+        if s.get("bpmnElement") in process.nodes
+    }
     segments = _segments(process)
     for i, (flow_a, a0, a1) in enumerate(segments):
-        for flow_b, b0, b1 in segments[i + 1:]:
+        for flow_b, b0, b1 in segments[i + 1 :]:
             if flow_a == flow_b:
                 continue
             same_row = a0[1] == a1[1] == b0[1] == b1[1] and _span_overlap(a0[0], a1[0], b0[0], b1[0])
@@ -414,6 +502,7 @@ def test_edges_neither_overlap_each_other_nor_run_through_shapes(process: Proces
 # ---------------------------------------------------------------------------------------------
 # (b) SpiffWorkflow's CamundaParser parses every process (with BPMN schema validation)
 # ---------------------------------------------------------------------------------------------
+
 
 def _parse_spec(process: Process) -> Any:
     from SpiffWorkflow.bpmn.parser.BpmnParser import BpmnValidator
@@ -458,6 +547,7 @@ def test_only_the_runtime_subset_of_bpmn_is_used(process: Process) -> None:
 # ---------------------------------------------------------------------------------------------
 # (c) forms: every formRef resolves, forms are Camunda Forms JSON with unique keys
 # ---------------------------------------------------------------------------------------------
+
 
 def test_every_form_ref_points_at_an_existing_form_with_that_id(process: Process) -> None:
     forms = load_forms()
@@ -504,6 +594,7 @@ def test_every_form_is_used_by_some_task() -> None:
 # (d) the legal-review form is the seed's checklist, in order
 # ---------------------------------------------------------------------------------------------
 
+
 def test_legal_review_form_has_the_ten_checklist_items_in_the_seed_order() -> None:
     components = list(_walk(load_forms()["legal-review"]["components"]))
     checks = [c for c in components if re.fullmatch(r"check\d+", c.get("key", ""))]
@@ -512,14 +603,20 @@ def test_legal_review_form_has_the_ten_checklist_items_in_the_seed_order() -> No
     for check in checks:
         assert check["type"] == "radio" and check["validate"]["required"] is True
         assert [(v["value"], v["label"]) for v in check["values"]] == [
-            ("pass", "通过"), ("fail", "不通过"), ("na", "不适用")]
+            ("pass", "通过"),
+            ("fail", "不通过"),
+            ("na", "不适用"),
+        ]
     keys = [c.get("key") for c in components if c.get("key")]
     for i in range(1, 11):
         assert keys.index(f"note{i}") == keys.index(f"check{i}") + 1, f"note{i} follows check{i}"
     conclusion = next(c for c in components if c.get("key") == "reviewConclusion")
     assert conclusion["type"] == "radio" and conclusion["validate"]["required"] is True
     assert [(v["value"], v["label"]) for v in conclusion["values"]] == [
-        ("pass", "通过"), ("return", "退回补充"), ("reject", "不通过")]
+        ("pass", "通过"),
+        ("return", "退回补充"),
+        ("reject", "不通过"),
+    ]
     opinion = next(c for c in components if c.get("key") == "reviewOpinion")
     assert opinion["type"] == "textarea" and opinion["validate"]["required"] is True
     assert keys.index("reviewConclusion") > keys.index("note10")
@@ -528,6 +625,7 @@ def test_legal_review_form_has_the_ten_checklist_items_in_the_seed_order() -> No
 # ---------------------------------------------------------------------------------------------
 # (e) element templates
 # ---------------------------------------------------------------------------------------------
+
 
 @cache
 def load_templates() -> list[dict[str, Any]]:
@@ -552,8 +650,20 @@ def test_element_templates_validate_against_the_camunda_schema() -> None:
 
 def test_element_templates_offer_every_building_block() -> None:
     by_name = {t["name"]: t for t in load_templates()}
-    for name in ["法制审核", "重大判断", "审核结论", "集体讨论", "决定", "归档记录", "现场核查", "听证",
-                 "专家评审", "送达", "公示", "受理"]:
+    for name in [
+        "法制审核",
+        "重大判断",
+        "审核结论",
+        "集体讨论",
+        "决定",
+        "归档记录",
+        "现场核查",
+        "听证",
+        "专家评审",
+        "送达",
+        "公示",
+        "受理",
+    ]:
         template = by_name[name]
         assert template["$schema"].endswith("/resources/schema.json")
         roles = [p for p in template["properties"] if p["binding"].get("name") == "sanxiang.role"]
@@ -605,6 +715,7 @@ def test_templated_elements_agree_with_their_template(process: Process) -> None:
 # (f) conventions: roles, groups, forms, gateways, the guide, and the three systems on every path
 # ---------------------------------------------------------------------------------------------
 
+
 def test_every_user_task_has_a_candidate_group_and_a_form(process: Process) -> None:
     for task in process.of_tag("userTask"):
         assert task.camunda("candidateGroups") in CANDIDATE_GROUPS, task.id
@@ -626,8 +737,9 @@ def test_roles_sit_on_the_right_elements(process: Process) -> None:
         assert node.props.get("sanxiang.requiresCertificate") == "true"
         assert node.props.get("sanxiang.requiresMedia") in ("video", "audio-video")
     if process.id in ("food_business_licence", "public_place_hygiene"):
-        assert all(n.props["sanxiang.requiresMedia"] == "video" for n in process.with_role("on-site")), \
+        assert all(n.props["sanxiang.requiresMedia"] == "video" for n in process.with_role("on-site")), (
             "life and health: the whole on-site inspection on video"
+        )
     for node in process.with_role("hearing") + process.with_role("delivery"):
         assert node.props.get("sanxiang.requiresMedia") in ("video", "audio-video"), node.id
     for node in process.with_role("disclosure"):
@@ -691,10 +803,12 @@ def test_review_outcome_flows_carry_sanxiang_outcome(process: Process) -> None:
     coordination = {n.id for n in process.with_role("coordination")}
     (major_check,) = process.with_role("major-check")
     revision = process.nodes[out["return"].target]
-    assert revision.tag == "userTask" and revision.camunda("candidateGroups") == "handler", \
+    assert revision.tag == "userTask" and revision.camunda("candidateGroups") == "handler", (
         "a return goes back to the handler's proposal"
-    assert [f.target for f in process.outgoing(revision.id)] == [review.id], \
+    )
+    assert [f.target for f in process.outgoing(revision.id)] == [review.id], (
         "the revised proposal goes straight back to the legal review (not through the major-check again)"
+    )
     contest = process.nodes[out["reject"].target]
     assert contest.camunda("candidateGroups") == "handler", "the handler says whether he contests"
     (contest_gateway,) = [f.target for f in process.outgoing(contest.id)]
@@ -753,6 +867,7 @@ KNOWN_LINTER_GAPS = {("SX-C209", "Task_Supplement")}
 
 def test_the_compliance_linter_accepts_every_shipped_process_and_form() -> None:
     from engine.compliance import lint_path as lint
+
     problems = []
     for path in [*PROCESS_FILES, *FORM_FILES]:
         for found in lint(path):
@@ -764,6 +879,7 @@ def test_the_compliance_linter_accepts_every_shipped_process_and_form() -> None:
 # ---------------------------------------------------------------------------------------------
 # npm: pinned, private, nothing downloads browsers
 # ---------------------------------------------------------------------------------------------
+
 
 def test_npm_devdependencies_are_pinned_and_locked() -> None:
     package = json.loads((ROOT / "package.json").read_text(encoding="utf-8"))

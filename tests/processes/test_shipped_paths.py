@@ -26,18 +26,26 @@ from tests.support import ROOT, MovableClock, auth
 PROCESSES = sorted(p.stem for p in (ROOT / "processes").glob("*.bpmn"))
 FORM_FILES = sorted(p.name for p in (ROOT / "forms").glob("*.form"))
 WORKER = {"window-clerk": "wang", "handler": "zhao", "legal-reviewer": "qian", "approver": "sun"}
-BETWEEN_REVIEW_AND_PROPOSAL = {     # the handler's own steps, in order
+BETWEEN_REVIEW_AND_PROPOSAL = {  # the handler's own steps, in order
     "food_business_licence": ("Task_OnSite",),
     "public_place_hygiene": ("Task_OnSite",),
     "construction_planning_permit": ("Task_Hearing", "Task_ExpertReview"),
     "private_school_establishment": ("Task_OnSite", "Task_ExpertReview"),
     "outdoor_advertising": (),
 }
-HEARING_HELD = {"hearingHeld": True, "hearingAt": AT, "hearingHost": "法制科科长",
-                "hearingParticipants": "申请人、周边居民代表三名",
-                "hearingRecord": "听证会依法举行，听取了各方意见"}
-SUPPLEMENT = {"materialsComplete": False, "accepted": False, "missingMaterials": "营业场所平面布局图",
-              "acceptanceNote": "一次性告知补正"}
+HEARING_HELD = {
+    "hearingHeld": True,
+    "hearingAt": AT,
+    "hearingHost": "法制科科长",
+    "hearingParticipants": "申请人、周边居民代表三名",
+    "hearingRecord": "听证会依法举行，听取了各方意见",
+}
+SUPPLEMENT = {
+    "materialsComplete": False,
+    "accepted": False,
+    "missingMaterials": "营业场所平面布局图",
+    "acceptanceNote": "一次性告知补正",
+}
 CONTESTED = {"contest": True, "contestReason": "承办人认为适用条款正确，提请集体讨论"}
 Step = tuple[str, dict[str, Any]]
 
@@ -46,9 +54,11 @@ def head(process: str, *, major: bool = False, supplement: bool = False) -> list
     """From the application to the handler's proposal; a major case by the catalogue's facts."""
     steps: list[Step] = [("Task_Acceptance", SUPPLEMENT), ("Task_Supplement", {})] if supplement else []
     steps += [("Task_Acceptance", {}), ("Task_Review", {})]
-    hearing = major and process == "construction_planning_permit"        # 已举行听证: major
-    steps += [(s, HEARING_HELD if hearing and s == "Task_Hearing" else {})
-              for s in BETWEEN_REVIEW_AND_PROPOSAL[process]]
+    hearing = major and process == "construction_planning_permit"  # 已举行听证: major
+    steps += [
+        (s, HEARING_HELD if hearing and s == "Task_Hearing" else {})
+        for s in BETWEEN_REVIEW_AND_PROPOSAL[process]
+    ]
     facts: dict[str, Any] = {}
     if major:
         facts = {"hearingHeld": True} if hearing else {"publicInterest": True, "firstOfKind": True}
@@ -63,13 +73,28 @@ JOURNEYS: dict[str, Any] = {
     "grant": lambda p: [*head(p), *GRANT],
     "deny": lambda p: [*head(p), *DENY],
     "supplement_loop": lambda p: [*head(p, supplement=True), *GRANT],
-    "return_then_pass": lambda p: [*head(p, major=True), (REVIEW, {"reviewConclusion": "return"}),
-                                   ("Task_ProposalRevision", {}), (REVIEW, {}), *GRANT],
-    "reject_contested_coordination": lambda p: [*head(p, major=True), REJECT, ("Task_Contest", CONTESTED),
-                                                ("Task_Coordination", {}), *GRANT],
+    "return_then_pass": lambda p: [
+        *head(p, major=True),
+        (REVIEW, {"reviewConclusion": "return"}),
+        ("Task_ProposalRevision", {}),
+        (REVIEW, {}),
+        *GRANT,
+    ],
+    "reject_contested_coordination": lambda p: [
+        *head(p, major=True),
+        REJECT,
+        ("Task_Contest", CONTESTED),
+        ("Task_Coordination", {}),
+        *GRANT,
+    ],
     "reject_accepted_revised_reviewed_again": lambda p: [
-        *head(p, major=True), REJECT, ("Task_Contest", {}),
-        ("Task_ProposalRevision", {"proposal": "deny"}), (REVIEW, {}), *DENY],
+        *head(p, major=True),
+        REJECT,
+        ("Task_Contest", {}),
+        ("Task_ProposalRevision", {"proposal": "deny"}),
+        (REVIEW, {}),
+        *DENY,
+    ],
 }
 
 
@@ -113,8 +138,9 @@ class Walk:
         self.clock.advance(hours=2)
         if task["role"] in MEDIA_ROLES:
             attach_recording(self.ctx, self.case_id, task["id"], user)
-        response = self.client.post(f"/api/v1/tasks/{task['id']}/complete", json={"variables": data},
-                                    headers=auth(user))
+        response = self.client.post(
+            f"/api/v1/tasks/{task['id']}/complete", json={"variables": data}, headers=auth(user)
+        )
         assert response.status_code == 200, (element, response.get_json())
         self.done.append(element)
 
@@ -122,7 +148,8 @@ class Walk:
 @pytest.mark.parametrize("journey", list(JOURNEYS))
 @pytest.mark.parametrize("process", PROCESSES)
 def test_every_shipped_process_runs_every_path_through_the_api(
-        compliant: tuple[Any, Any], clock: MovableClock, process: str, journey: str) -> None:
+    compliant: tuple[Any, Any], clock: MovableClock, process: str, journey: str
+) -> None:
     client, ctx = compliant
     steps = JOURNEYS[journey](process)
     walk = Walk(client, ctx, clock, process)

@@ -187,11 +187,13 @@ def retarget(flow: str, target: str) -> Mutation:
 def drop(ident: str, attribute: str) -> Mutation:
     def mutate(root: etree._Element) -> None:
         del node(root, ident).attrib[attribute]
+
     return mutate
 
 
 def set_prop(ident: str | None, name: str, value: str | None) -> Mutation:
     """Set (or with None remove) a camunda property of an element, or of the process when ident is None."""
+
     def mutate(root: etree._Element) -> None:
         owner = node(root, ident) if ident else root.find(f"{{{BPMN}}}process")
         assert owner is not None
@@ -204,6 +206,7 @@ def set_prop(ident: str | None, name: str, value: str | None) -> Mutation:
             props.remove(prop)
         if value is not None:
             etree.SubElement(props, f"{{{CAMUNDA}}}property", name=name, value=value)
+
     return mutate
 
 
@@ -211,6 +214,7 @@ def both(*mutations: Mutation) -> Mutation:
     def mutate(root: etree._Element) -> None:
         for mutation in mutations:
             mutation(root)
+
     return mutate
 
 
@@ -240,8 +244,11 @@ CASES: list[tuple[str, str, Mutation]] = [
     ("SX-C217", "user task without performer", drop("accept", f"{{{CAMUNDA}}}candidateGroups")),
     ("SX-C218", "user task without a form", drop("accept", f"{{{CAMUNDA}}}formRef")),
     ("SX-C219", "no decision at all", set_prop("decide", "sanxiang.role", None)),
-    ("SX-D118", "a gateway flow without a condition", lambda root: node(root, "f_major").remove(
-        node(root, "f_major")[-1])),  # its conditionExpression
+    (
+        "SX-D118",
+        "a gateway flow without a condition",
+        lambda root: node(root, "f_major").remove(node(root, "f_major")[-1]),
+    ),  # its conditionExpression
 ]
 
 
@@ -265,15 +272,25 @@ def test_every_compliance_rule_has_a_breaking_case() -> None:
     assert {code for code, info in RULES.items() if info.family == "compliance"} <= covered
 
 
-@pytest.mark.parametrize("mutate", [
-    pytest.param(both(set_prop("f_pass", "sanxiang.outcome", None),
-                      set_prop("f_return", "sanxiang.outcome", None)),
-                 id="review outcomes given by reviewConclusion conditions"),
-    pytest.param(both(set_prop(None, "sanxiang.statutoryDays", "45"),
-                      set_prop(None, "sanxiang.specialLaw", "《城乡规划法》第四十条")),
-                 id="statutory days over 20 with a special law"),
-    pytest.param(set_prop(None, "sanxiang.maxReturns", None), id="maxReturns defaults to 3"),
-])
+@pytest.mark.parametrize(
+    "mutate",
+    [
+        pytest.param(
+            both(
+                set_prop("f_pass", "sanxiang.outcome", None), set_prop("f_return", "sanxiang.outcome", None)
+            ),
+            id="review outcomes given by reviewConclusion conditions",
+        ),
+        pytest.param(
+            both(
+                set_prop(None, "sanxiang.statutoryDays", "45"),
+                set_prop(None, "sanxiang.specialLaw", "《城乡规划法》第四十条"),
+            ),
+            id="statutory days over 20 with a special law",
+        ),
+        pytest.param(set_prop(None, "sanxiang.maxReturns", None), id="maxReturns defaults to 3"),
+    ],
+)
 def test_lawful_variants_stay_compliant(mutate: Mutation) -> None:
     assert errors(lint_mutated(mutate)) == []
 

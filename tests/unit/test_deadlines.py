@@ -48,21 +48,25 @@ def due_on(case_clock: CaseClock, calendar: WorkdayCalendar) -> dt.date:
 
 
 def test_the_acceptance_notice_is_due_5_working_days_after_receipt_across_national_day(
-        calendar: WorkdayCalendar) -> None:
+    calendar: WorkdayCalendar,
+) -> None:
     deadline = acceptance_notice_deadline(calendar, D(2025, 9, 26))
     assert (deadline.kind, deadline.due.date) == (DeadlineKind.ACCEPTANCE_NOTICE, D(2025, 10, 10))
     assert "第三十二条" in deadline.basis
 
 
-@pytest.mark.parametrize(("accepted_on", "limit_days", "due", "provenance"), [
-    (NOV_3, 20, D(2025, 12, 1), Provenance.OFFICIAL),
-    (NOV_3, 5, D(2025, 11, 10), Provenance.OFFICIAL),         # a promised shorter limit
-    (D(2025, 9, 26), 20, D(2025, 10, 30), Provenance.OFFICIAL),  # across National Day
-    (D(2026, 12, 15), 20, D(2027, 1, 13), Provenance.ESTIMATED),  # into 2027
-])
+@pytest.mark.parametrize(
+    ("accepted_on", "limit_days", "due", "provenance"),
+    [
+        (NOV_3, 20, D(2025, 12, 1), Provenance.OFFICIAL),
+        (NOV_3, 5, D(2025, 11, 10), Provenance.OFFICIAL),  # a promised shorter limit
+        (D(2025, 9, 26), 20, D(2025, 10, 30), Provenance.OFFICIAL),  # across National Day
+        (D(2026, 12, 15), 20, D(2027, 1, 13), Provenance.ESTIMATED),  # into 2027
+    ],
+)
 def test_the_decision_is_due_the_limit_in_working_days_after_acceptance(
-        calendar: WorkdayCalendar, accepted_on: dt.date, limit_days: int, due: dt.date,
-        provenance: Provenance) -> None:
+    calendar: WorkdayCalendar, accepted_on: dt.date, limit_days: int, due: dt.date, provenance: Provenance
+) -> None:
     started, event = CaseClock.start(accepted_on, limit_days)
     assert event == ClockStarted(accepted_on, limit_days)
     result = started.due(calendar)
@@ -94,18 +98,24 @@ def test_an_extension_longer_than_the_law_allows_is_refused(days: int) -> None:
         clock().extend(days)
 
 
-@pytest.mark.parametrize(("stopped_on", "resumed_on", "due"), [
-    (D(2025, 11, 12), D(2025, 11, 14), D(2025, 12, 4)),   # Wed-Fri: 3 working days stopped
-    (D(2025, 11, 12), D(2025, 11, 12), D(2025, 12, 2)),   # part of one working day still counts as stopped
-    (D(2025, 11, 15), D(2025, 11, 16), D(2025, 12, 1)),   # a weekend stop moves nothing
-    (D(2025, 11, 14), D(2025, 11, 17), D(2025, 12, 3)),   # Fri-Mon: 2 working days stopped
-])
+@pytest.mark.parametrize(
+    ("stopped_on", "resumed_on", "due"),
+    [
+        (D(2025, 11, 12), D(2025, 11, 14), D(2025, 12, 4)),  # Wed-Fri: 3 working days stopped
+        (D(2025, 11, 12), D(2025, 11, 12), D(2025, 12, 2)),  # part of one working day still counts as stopped
+        (D(2025, 11, 15), D(2025, 11, 16), D(2025, 12, 1)),  # a weekend stop moves nothing
+        (D(2025, 11, 14), D(2025, 11, 17), D(2025, 12, 3)),  # Fri-Mon: 2 working days stopped
+    ],
+)
 def test_a_stop_and_resume_pushes_the_due_date_by_the_working_days_stopped(
-        calendar: WorkdayCalendar, stopped_on: dt.date, resumed_on: dt.date, due: dt.date) -> None:
+    calendar: WorkdayCalendar, stopped_on: dt.date, resumed_on: dt.date, due: dt.date
+) -> None:
     stopped, stop_event = clock().stop(stopped_on, StopReason.EXPERT_REVIEW)
     resumed, resume_event = stopped.resume(resumed_on)
     assert (stop_event, resume_event) == (
-        ClockStopped(stopped_on, StopReason.EXPERT_REVIEW), ClockResumed(resumed_on))
+        ClockStopped(stopped_on, StopReason.EXPERT_REVIEW),
+        ClockResumed(resumed_on),
+    )
     assert due_on(resumed, calendar) == due
 
 
@@ -115,8 +125,7 @@ def test_a_stop_across_national_day_counts_only_its_working_days(calendar: Workd
     assert due_on(resumed, calendar) == D(2025, 11, 3)  # 30 October + 2 working days
 
 
-def test_a_stopped_clock_has_no_due_date_and_its_remaining_days_freeze(
-        calendar: WorkdayCalendar) -> None:
+def test_a_stopped_clock_has_no_due_date_and_its_remaining_days_freeze(calendar: WorkdayCalendar) -> None:
     stopped = clock().stop(D(2025, 11, 12), StopReason.SUPPLEMENT)[0]
     assert stopped.is_stopped and stopped.due(calendar) is None
     assert decision_deadline(calendar, stopped) is None
@@ -125,23 +134,26 @@ def test_a_stopped_clock_has_no_due_date_and_its_remaining_days_freeze(
     assert stopped.level(D(2026, 3, 2), calendar) is GREEN
 
 
-@pytest.mark.parametrize(("today", "remaining", "level"), [
-    (D(2025, 11, 1), 20, GREEN),    # before acceptance
-    (NOV_3, 20, GREEN),             # the acceptance day is not counted
-    (D(2025, 11, 25), 4, GREEN),
-    (D(2025, 11, 26), 3, YELLOW),
-    (D(2025, 11, 29), 1, YELLOW),   # a Saturday
-    (D(2025, 12, 1), 0, YELLOW),    # due today
-    (D(2025, 12, 2), -1, RED),
-])
+@pytest.mark.parametrize(
+    ("today", "remaining", "level"),
+    [
+        (D(2025, 11, 1), 20, GREEN),  # before acceptance
+        (NOV_3, 20, GREEN),  # the acceptance day is not counted
+        (D(2025, 11, 25), 4, GREEN),
+        (D(2025, 11, 26), 3, YELLOW),
+        (D(2025, 11, 29), 1, YELLOW),  # a Saturday
+        (D(2025, 12, 1), 0, YELLOW),  # due today
+        (D(2025, 12, 2), -1, RED),
+    ],
+)
 def test_remaining_days_and_warning_level_follow_the_thresholds(
-        calendar: WorkdayCalendar, today: dt.date, remaining: int, level: WarningLevel) -> None:
+    calendar: WorkdayCalendar, today: dt.date, remaining: int, level: WarningLevel
+) -> None:
     assert clock().remaining(today, calendar) == remaining
     assert clock().level(today, calendar) is level
 
 
-def test_a_case_is_red_on_the_weekend_right_after_a_friday_due_day(
-        calendar: WorkdayCalendar) -> None:
+def test_a_case_is_red_on_the_weekend_right_after_a_friday_due_day(calendar: WorkdayCalendar) -> None:
     friday_due = clock(NOV_3, 14)
     assert due_on(friday_due, calendar) == D(2025, 11, 21)
     assert friday_due.remaining(D(2025, 11, 22), calendar) == 0
@@ -150,38 +162,47 @@ def test_a_case_is_red_on_the_weekend_right_after_a_friday_due_day(
 
 @pytest.mark.parametrize(("yellow_days", "level"), [(3, GREEN), (4, YELLOW), (5, YELLOW)])
 def test_the_yellow_threshold_is_configurable(
-        calendar: WorkdayCalendar, yellow_days: int, level: WarningLevel) -> None:
+    calendar: WorkdayCalendar, yellow_days: int, level: WarningLevel
+) -> None:
     assert clock().level(D(2025, 11, 25), calendar, yellow_days=yellow_days) is level
 
 
-@pytest.mark.parametrize(("decided_on", "due"), [
-    (D(2025, 9, 30), D(2025, 10, 16)),   # across National Day, with the adjusted Saturday
-    (D(2026, 2, 12), D(2026, 2, 28)),    # across Spring Festival 2026
-])
+@pytest.mark.parametrize(
+    ("decided_on", "due"),
+    [
+        (D(2025, 9, 30), D(2025, 10, 16)),  # across National Day, with the adjusted Saturday
+        (D(2026, 2, 12), D(2026, 2, 28)),  # across Spring Festival 2026
+    ],
+)
 def test_disclosure_is_due_7_working_days_after_the_decision_day(
-        calendar: WorkdayCalendar, decided_on: dt.date, due: dt.date) -> None:
+    calendar: WorkdayCalendar, decided_on: dt.date, due: dt.date
+) -> None:
     deadline = disclosure_deadline(calendar, decided_on)
     assert (deadline.kind, deadline.due.date) == (DeadlineKind.DISCLOSURE, due)
 
 
-def test_delivery_is_due_10_working_days_after_a_grant_across_labour_day(
-        calendar: WorkdayCalendar) -> None:
+def test_delivery_is_due_10_working_days_after_a_grant_across_labour_day(calendar: WorkdayCalendar) -> None:
     assert delivery_deadline(calendar, D(2026, 4, 30)).due.date == D(2026, 5, 18)
 
 
-def test_the_legal_review_limit_comes_from_the_item_and_must_be_positive(
-        calendar: WorkdayCalendar) -> None:
+def test_the_legal_review_limit_comes_from_the_item_and_must_be_positive(calendar: WorkdayCalendar) -> None:
     assert legal_review_deadline(calendar, NOV_3, 3).due.date == D(2025, 11, 6)
     with pytest.raises(InvalidInput):
         legal_review_deadline(calendar, NOV_3, 0)
 
 
-@pytest.mark.parametrize(("today", "level"), [
-    (D(2025, 10, 9), GREEN), (D(2025, 10, 13), YELLOW), (D(2025, 10, 16), YELLOW),
-    (D(2025, 10, 17), RED),
-])
+@pytest.mark.parametrize(
+    ("today", "level"),
+    [
+        (D(2025, 10, 9), GREEN),
+        (D(2025, 10, 13), YELLOW),
+        (D(2025, 10, 16), YELLOW),
+        (D(2025, 10, 17), RED),
+    ],
+)
 def test_a_plain_deadline_warns_like_the_case_clock(
-        calendar: WorkdayCalendar, today: dt.date, level: WarningLevel) -> None:
+    calendar: WorkdayCalendar, today: dt.date, level: WarningLevel
+) -> None:
     due = disclosure_deadline(calendar, D(2025, 9, 30)).due  # 16 October 2025
     assert warning_level(today, due, calendar) is level
 
@@ -194,18 +215,32 @@ def test_replaying_the_recorded_events_rebuilds_the_clock() -> None:
     assert CaseClock.replay([e1, e2, e3, e4]) == extended
 
 
-@pytest.mark.parametrize(("operation", "error"), [
-    (lambda c: c.stop(D(2025, 11, 1), StopReason.HEARING), InvalidInput),   # before acceptance
-    (lambda c: c.resume(D(2025, 11, 5)), Conflict),                         # not stopped
-    (lambda c: c.stop(D(2025, 11, 5), StopReason.HEARING)[0]
-        .stop(D(2025, 11, 6), StopReason.HEARING), Conflict),               # already stopped
-    (lambda c: c.stop(D(2025, 11, 5), StopReason.HEARING)[0]
-        .resume(D(2025, 11, 4)), InvalidInput),                             # resumed before stopped
-    (lambda c: c.stop(D(2025, 11, 5), StopReason.HEARING)[0].resume(D(2025, 11, 7))[0]
-        .stop(D(2025, 11, 6), StopReason.HEARING), InvalidInput),           # overlaps the last stop
-])
+@pytest.mark.parametrize(
+    ("operation", "error"),
+    [
+        (lambda c: c.stop(D(2025, 11, 1), StopReason.HEARING), InvalidInput),  # before acceptance
+        (lambda c: c.resume(D(2025, 11, 5)), Conflict),  # not stopped
+        (
+            lambda c: c.stop(D(2025, 11, 5), StopReason.HEARING)[0].stop(D(2025, 11, 6), StopReason.HEARING),
+            Conflict,
+        ),  # already stopped
+        (
+            lambda c: c.stop(D(2025, 11, 5), StopReason.HEARING)[0].resume(D(2025, 11, 4)),
+            InvalidInput,
+        ),  # resumed before stopped
+        (
+            lambda c: (
+                c.stop(D(2025, 11, 5), StopReason.HEARING)[0]
+                .resume(D(2025, 11, 7))[0]
+                .stop(D(2025, 11, 6), StopReason.HEARING)
+            ),
+            InvalidInput,
+        ),  # overlaps the last stop
+    ],
+)
 def test_clock_operations_out_of_order_are_refused(
-        operation: Callable[[CaseClock], object], error: type[Exception]) -> None:
+    operation: Callable[[CaseClock], object], error: type[Exception]
+) -> None:
     with pytest.raises(error):
         operation(clock())
 

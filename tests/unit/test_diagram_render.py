@@ -16,8 +16,9 @@ BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 SVG = "http://www.w3.org/2000/svg"
 NS = {"s": SVG}
 FONT = "'Noto Sans CJK SC','Microsoft YaHei','PingFang SC',sans-serif"
-WITH_DI = sorted(p for p in [*CORPUS.glob("miwg/*.bpmn"), *CORPUS.glob("c7/*.bpmn")]
-                 if b"BPMNShape" in p.read_bytes())
+WITH_DI = sorted(
+    p for p in [*CORPUS.glob("miwg/*.bpmn"), *CORPUS.glob("c7/*.bpmn")] if b"BPMNShape" in p.read_bytes()
+)
 
 
 def _svg(text: str) -> etree._Element:
@@ -46,8 +47,11 @@ def _expected(path: Path, tag: str, index: int = 0) -> dict[str, str]:
 
 
 def _groups(svg: etree._Element, cls: str) -> dict[str, etree._Element]:
-    return {g.get("data-element-id") or "": g for g in svg.iter(f"{{{SVG}}}g")
-            if cls in (g.get("class") or "").split()}
+    return {
+        g.get("data-element-id") or "": g
+        for g in svg.iter(f"{{{SVG}}}g")
+        if cls in (g.get("class") or "").split()
+    }
 
 
 def _text(group: etree._Element) -> str:
@@ -99,19 +103,26 @@ def test_a_chosen_process_draws_its_own_diagram_and_an_unknown_one_is_not_found(
 
 def test_overlays_put_state_classes_and_badges_on_the_right_elements() -> None:
     path = CORPUS / "c7" / "exclusive_test.bpmn"
-    overlays = Overlays(completed=frozenset({"StartEvent_1", "Activity_16zxyvt", "Flow_0jzlgt4"}),
-                        current=frozenset({"Activity_07urao8"}), failed=frozenset({"Activity_0sqpfbh"}),
-                        badges={"Activity_07urao8": "2.5 工作日"})
+    overlays = Overlays(
+        completed=frozenset({"StartEvent_1", "Activity_16zxyvt", "Flow_0jzlgt4"}),
+        current=frozenset({"Activity_07urao8"}),
+        failed=frozenset({"Activity_0sqpfbh"}),
+        badges={"Activity_07urao8": "2.5 工作日"},
+    )
     svg = _svg(render_svg(path.read_bytes(), overlays=overlays))
     shapes, edges = _groups(svg, "bpmn-shape"), _groups(svg, "bpmn-edge")
     assert "completed" in shapes["StartEvent_1"].get("class", "").split()
     assert "completed" in shapes["Activity_16zxyvt"].get("class", "").split()
     assert "current" in shapes["Activity_07urao8"].get("class", "").split()
     assert "failed" in shapes["Activity_0sqpfbh"].get("class", "").split()
-    untouched = [g for i, g in {**shapes, **edges}.items() if i not in overlays.completed | overlays.current
-                 | overlays.failed]
-    assert untouched and all(not {"completed", "current", "failed"} & set(g.get("class", "").split())
-                             for g in untouched)
+    untouched = [
+        g
+        for i, g in {**shapes, **edges}.items()
+        if i not in overlays.completed | overlays.current | overlays.failed
+    ]
+    assert untouched and all(
+        not {"completed", "current", "failed"} & set(g.get("class", "").split()) for g in untouched
+    )
     badges = {i: _text(g) for i, g in _groups(svg, "bpmn-badge").items()}
     assert badges == {"Activity_07urao8": "2.5 工作日", "Activity_0sqpfbh": "失败"}
 
@@ -160,14 +171,14 @@ def _sample(task_name: str, badge_target: str = "t1") -> bytes:
 
 
 def test_chinese_labels_wrap_inside_the_task_and_are_escaped() -> None:
-    name = "法制审核<重大>&\"复核\"：核对申请材料与法律依据"
+    name = '法制审核<重大>&"复核"：核对申请材料与法律依据'
     text = render_svg(_sample(name))
     svg = _svg(text)
     task = _groups(svg, "bpmn-shape")["t1"]
     lines = _lines(task)
     assert len(lines) > 1
     assert "".join(lines) == name
-    assert all(text_width(line, 12) <= 90 + 12 for line in lines)   # a closing mark may hang
+    assert all(text_width(line, 12) <= 90 + 12 for line in lines)  # a closing mark may hang
     assert "<重大>" not in text and "&lt;重大&gt;" in text
     assert _title(task) == name
 
@@ -176,7 +187,7 @@ def test_elements_without_di_are_left_out_and_a_process_without_di_draws_a_note(
     svg = _svg(render_svg(_sample("受理")))
     assert "hidden" not in _groups(svg, "bpmn-shape")
     assert set(_groups(svg, "bpmn-shape")) == {"s", "t1"}
-    assert _title(_groups(svg, "bpmn-shape")["s"]) == "开始事件"   # unnamed: its type, in Chinese
+    assert _title(_groups(svg, "bpmn-shape")["s"]) == "开始事件"  # unnamed: its type, in Chinese
     empty = _svg(render_svg(_sample("受理"), process_id="p2"))
     assert not _groups(empty, "bpmn-shape")
     assert "没有图形布局" in _text(empty)
@@ -187,17 +198,21 @@ def test_badges_from_callers_are_escaped_and_stripped_of_control_characters() ->
     assert _text(_groups(_svg(text), "bpmn-badge")["t1"]) == "<b>&2天"
 
 
-@pytest.mark.parametrize("hostile", [
-    b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
-    b'<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" name="&x;"/>',
-    b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;&a;">]>'
-    b'<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" name="&b;"/>',
-    b'<!DOCTYPE definitions SYSTEM "http://example.invalid/x.dtd">'
-    b'<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"/>',
-    b"<definitions",
-    b"",
-    b"<svg xmlns='http://www.w3.org/2000/svg'/>",
-], ids=["external-entity", "entity-expansion", "external-dtd", "truncated", "empty", "not-bpmn"])
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+        b'<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" name="&x;"/>',
+        b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;&a;">]>'
+        b'<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" name="&b;"/>',
+        b'<!DOCTYPE definitions SYSTEM "http://example.invalid/x.dtd">'
+        b'<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"/>',
+        b"<definitions",
+        b"",
+        b"<svg xmlns='http://www.w3.org/2000/svg'/>",
+    ],
+    ids=["external-entity", "entity-expansion", "external-dtd", "truncated", "empty", "not-bpmn"],
+)
 def test_hostile_or_broken_input_is_refused_as_an_invalid_diagram(hostile: bytes) -> None:
     with pytest.raises(InvalidDiagram) as caught:
         render_svg(hostile)

@@ -16,12 +16,26 @@ from engine.disclosure.rules import DISCLOSURE_DAYS, disclosure_days, disclosure
 from engine.runner.calendar_sources import default_calendar
 
 
-@pytest.mark.parametrize(("value", "days"), [
-    (None, 7), ("", 7), ("  ", 7), ("7", 7), ("5", 5), (" 3 ", 3), ("0", 0), ("-1", 7), ("2.5", 7),
-    ("七", 7), ("１", 7), ("12345", 7),
-])
-def test_the_days_a_process_gives_are_its_whole_number_else_the_laws_seven(value: str | None,
-                                                                          days: int) -> None:
+@pytest.mark.parametrize(
+    ("value", "days"),
+    [
+        (None, 7),
+        ("", 7),
+        ("  ", 7),
+        ("7", 7),
+        ("5", 5),
+        (" 3 ", 3),
+        ("0", 0),
+        ("-1", 7),
+        ("2.5", 7),
+        ("七", 7),
+        ("１", 7),
+        ("12345", 7),
+    ],
+)
+def test_the_days_a_process_gives_are_its_whole_number_else_the_laws_seven(
+    value: str | None, days: int
+) -> None:
     assert disclosure_days(value) == days
 
 
@@ -29,7 +43,7 @@ def test_zero_days_means_the_decision_day_itself_not_the_default() -> None:
     calendar = default_calendar()
     decided_on = dt.date(2025, 9, 30)
     assert disclosure_due(calendar, decided_on, disclosure_days("0")).date == decided_on
-    assert disclosure_due(calendar, decided_on).date == dt.date(2025, 10, 16)   # National Day week skipped
+    assert disclosure_due(calendar, decided_on).date == dt.date(2025, 10, 16)  # National Day week skipped
     assert disclosure_deadline(calendar, decided_on).due == disclosure_due(calendar, decided_on)
 
 

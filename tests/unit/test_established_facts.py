@@ -51,8 +51,11 @@ def test_a_mark_is_read_back_from_the_record_payload_it_wrote() -> None:
     mark = next_mark(NO_MARK, Origin(None, "task.completed", "zhao", "Task_Hearing"), MAJOR)
     payload = mark_payload(mark)
     origin = {"seq": None, "action": "task.completed", "actor": "zhao", "element": "Task_Hearing"}
-    assert payload == {"raised": ["legal-review"], "reviewForGood": True,
-                       "established": {"legal-review": origin}}
+    assert payload == {
+        "raised": ["legal-review"],
+        "reviewForGood": True,
+        "established": {"legal-review": origin},
+    }
     read = mark_of(9, payload)
     assert read is not None and read.established[LEGAL_REVIEW].seq == 9, "the entry itself established it"
     assert read.raised == MAJOR and read.review_for_good

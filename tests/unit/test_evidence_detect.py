@@ -17,16 +17,23 @@ def ebml(element_id: bytes, body: bytes) -> bytes:
 
 def webm(*track_types: int) -> bytes:
     header = ebml(b"\x1a\x45\xdf\xa3", ebml(b"\x42\x82", b"webm"))
-    entries = b"".join(ebml(b"\xae", ebml(b"\xd7", bytes([n])) + ebml(b"\x83", bytes([kind])))
-                       for n, kind in enumerate(track_types, 1))
-    segment = b"\x18\x53\x80\x67" + b"\x01\xff\xff\xff\xff\xff\xff\xff"   # unknown size, as recorders write
-    return header + segment + ebml(b"\x16\x54\xae\x6b",
-                                   entries) + b"\x1f\x43\xb6\x75\x01\xff\xff\xff\xff\xff\xff\xff"
+    entries = b"".join(
+        ebml(b"\xae", ebml(b"\xd7", bytes([n])) + ebml(b"\x83", bytes([kind])))
+        for n, kind in enumerate(track_types, 1)
+    )
+    segment = b"\x18\x53\x80\x67" + b"\x01\xff\xff\xff\xff\xff\xff\xff"  # unknown size, as recorders write
+    return (
+        header
+        + segment
+        + ebml(b"\x16\x54\xae\x6b", entries)
+        + b"\x1f\x43\xb6\x75\x01\xff\xff\xff\xff\xff\xff\xff"
+    )
 
 
 def mp4_with_tracks(*handlers: bytes) -> bytes:
-    hdlr = b"".join(struct.pack(">I",
-                                32) + b"hdlr" + b"\x00" * 8 + handler + b"\x00" * 12 for handler in handlers)
+    hdlr = b"".join(
+        struct.pack(">I", 32) + b"hdlr" + b"\x00" * 8 + handler + b"\x00" * 12 for handler in handlers
+    )
     moov = struct.pack(">I", 8 + len(hdlr)) + b"moov" + hdlr
     return mp4_bytes()[:24] + moov + struct.pack(">I", 8) + b"mdat"
 
@@ -62,9 +69,17 @@ def test_claims_come_from_the_name_and_a_specific_content_type() -> None:
 
 
 def test_the_default_allowed_types_are_documents_images_audio_and_video() -> None:
-    for media_type in ("application/pdf", "image/jpeg", "image/png", "audio/mpeg", "audio/webm", "video/mp4",
-                       "video/quicktime", "application/msword",
-                       "application/vnd.openxmlformats-officedocument.wordprocessingml.document"):
+    for media_type in (
+        "application/pdf",
+        "image/jpeg",
+        "image/png",
+        "audio/mpeg",
+        "audio/webm",
+        "video/mp4",
+        "video/quicktime",
+        "application/msword",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ):
         assert is_allowed(media_type, DEFAULT_EVIDENCE_TYPES), media_type
     for media_type in ("application/zip", "application/x-msdownload", "application/gzip", "image/vnd.dwg"):
         assert not is_allowed(media_type, DEFAULT_EVIDENCE_TYPES), media_type

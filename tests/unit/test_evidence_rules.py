@@ -13,11 +13,20 @@ def element(role: str | None = None, media: str | None = None) -> ElementInfo:
     return ElementInfo("Task_X", "userTask", "任务", properties=properties)
 
 
-@pytest.mark.parametrize(("role", "media", "needed"), [
-    ("on-site", None, "audio-video"), ("hearing", None, "audio-video"), ("delivery", None, "audio-video"),
-    ("on-site", "video", "video"), (None, "video", "video"), (None, "audio-video", "audio-video"),
-    ("decision", None, None), (None, None, None), ("acceptance", "none", None),
-])
+@pytest.mark.parametrize(
+    ("role", "media", "needed"),
+    [
+        ("on-site", None, "audio-video"),
+        ("hearing", None, "audio-video"),
+        ("delivery", None, "audio-video"),
+        ("on-site", "video", "video"),
+        (None, "video", "video"),
+        (None, "audio-video", "audio-video"),
+        ("decision", None, None),
+        (None, None, None),
+        ("acceptance", "none", None),
+    ],
+)
 def test_media_needed_by_role_and_property(role: str | None, media: str | None, needed: str | None) -> None:
     assert media_needed(element(role, media)) == needed
 

@@ -20,10 +20,22 @@ from engine.runner.expressions import (
 )
 
 CASE: dict[str, Any] = {
-    "approved": True, "ok": False, "major": True, "amount": 1500, "small": 200,
-    "result": "pass", "comment": "", "note": "see attachment", "list": [], "items": [10, 20, 30],
-    "data": {"key": "value", "nested": {"deep": 7}}, "applicant": {"type": "company", "name": "三湘公司"},
-    "nothing": None, "count": 3, "ratio": 0.5, "flags": {"urgent": True},
+    "approved": True,
+    "ok": False,
+    "major": True,
+    "amount": 1500,
+    "small": 200,
+    "result": "pass",
+    "comment": "",
+    "note": "see attachment",
+    "list": [],
+    "items": [10, 20, 30],
+    "data": {"key": "value", "nested": {"deep": 7}},
+    "applicant": {"type": "company", "name": "三湘公司"},
+    "nothing": None,
+    "count": 3,
+    "ratio": 0.5,
+    "flags": {"urgent": True},
 }
 FUNCTIONS = {"workdays": lambda days: f"P{days}D", "len": len, "upper": str.upper}
 ALLOWED = frozenset(FUNCTIONS)
@@ -140,7 +152,8 @@ PYTHON_CASES = [
 
 @pytest.mark.parametrize(("source", "expected"), PYTHON_CASES)
 def test_python_form_as_spiffworkflow_users_write_it_evaluates_to_the_expected_value(
-        source: str, expected: Any) -> None:
+    source: str, expected: Any
+) -> None:
     assert evaluate(source) == expected
 
 
@@ -220,7 +233,8 @@ REFUSED_AT_COMPILE = [
 
 @pytest.mark.parametrize(("source", "fragment"), REFUSED_AT_COMPILE)
 def test_expressions_outside_the_safe_language_are_refused_at_compile_time_in_two_languages(
-        source: str, fragment: str) -> None:
+    source: str, fragment: str
+) -> None:
     with pytest.raises(ExpressionError) as caught:
         compile_expression(source, allowed_functions=ALLOWED)
     assert fragment in caught.value.message_en
@@ -265,7 +279,8 @@ FAILING_AT_EVALUATION = [
 
 @pytest.mark.parametrize(("source", "variables", "fragment"), FAILING_AT_EVALUATION)
 def test_evaluation_failures_raise_expression_error_not_raw_python_errors(
-        source: str, variables: dict[str, Any], fragment: str) -> None:
+    source: str, variables: dict[str, Any], fragment: str
+) -> None:
     compiled = compile_condition(source, allowed_functions=ALLOWED)
     with pytest.raises(ExpressionError) as caught:
         compiled.evaluate(variables, FUNCTIONS)
@@ -291,8 +306,9 @@ def test_an_allowed_function_missing_at_evaluation_is_an_expression_error() -> N
 
 
 def test_missing_none_reads_unknown_variables_and_keys_as_null() -> None:
-    compiled = compile_condition("${empty comment && applicant.kind == null && nobody.name == null}",
-                                 missing="none")
+    compiled = compile_condition(
+        "${empty comment && applicant.kind == null && nobody.name == null}", missing="none"
+    )
     assert compiled.evaluate({"applicant": {}}) is True
 
 
@@ -302,8 +318,9 @@ def test_missing_error_is_the_default_and_names_the_variable_in_both_languages()
 
 
 def test_the_compiled_expression_lists_the_variables_and_functions_it_references() -> None:
-    compiled = compile_expression("${applicant.type == 'x' && workdays(count) != len(items)}",
-                                  allowed_functions=ALLOWED)
+    compiled = compile_expression(
+        "${applicant.type == 'x' && workdays(count) != len(items)}", allowed_functions=ALLOWED
+    )
     assert compiled.names == frozenset({"applicant", "count", "items"})
     assert compiled.functions == frozenset({"workdays", "len"})
     assert isinstance(compiled, CompiledExpression)
@@ -336,10 +353,20 @@ def test_evaluating_a_simple_comparison_takes_well_under_twenty_microseconds() -
     assert (time.perf_counter() - started) / runs < 20e-6
 
 
-@pytest.mark.parametrize(("source", "expected"), [
-    ("${a}", True), ("#{a}", True), ("  ${a}  ", True), ("${a} and ${b}", True),
-    ("a", False), ("$a", False), ("{a}", False), ("${", False), ("'${a}'", False),
-])
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("${a}", True),
+        ("#{a}", True),
+        ("  ${a}  ", True),
+        ("${a} and ${b}", True),
+        ("a", False),
+        ("$a", False),
+        ("{a}", False),
+        ("${", False),
+        ("'${a}'", False),
+    ],
+)
 def test_is_expression_syntax_recognises_wrapped_juel_only(source: str, expected: bool) -> None:
     assert is_expression_syntax(source) is expected
 
@@ -353,7 +380,7 @@ VALID_TIMERS = [
     ("'PT1H'", "timeDuration", "PT1H"),
     ("  PT1H\n", "timeDuration", "PT1H"),
     ("R3/PT1H", "timeCycle", "R3/PT1H"),
-    ("R/P1D", "timeCycle", "R100/P1D"),   # written without a count: capped (engine.kernel.budgets)
+    ("R/P1D", "timeCycle", "R100/P1D"),  # written without a count: capped (engine.kernel.budgets)
     ("R2/2026-12-01T09:00:00+08:00/P1D", "timeCycle", "R2/2026-12-01T09:00:00+08:00/P1D"),
     ("2026-12-01T09:00:00+08:00", "timeDate", "2026-12-01T09:00:00+08:00"),
     ("2026-12-01T01:00:00Z", "timeDate", "2026-12-01T01:00:00Z"),
@@ -391,7 +418,8 @@ INVALID_TIMERS = [
 
 @pytest.mark.parametrize(("source", "kind", "fragment"), INVALID_TIMERS)
 def test_invalid_timer_literals_are_refused_at_deploy_time_in_two_languages(
-        source: str, kind: str, fragment: str) -> None:
+    source: str, kind: str, fragment: str
+) -> None:
     with pytest.raises(ExpressionError) as caught:
         compile_timer(source, kind)
     assert fragment in caught.value.message_en
@@ -404,27 +432,39 @@ def test_a_naive_time_date_tells_the_designer_to_add_an_offset() -> None:
     assert "+08:00" in caught.value.message_zh and "+08:00" in caught.value.message_en
 
 
-@pytest.mark.parametrize(("source", "kind", "variables", "expected"), [
-    ("${workdays(7)}", "timeDuration", {}, "P7D"),
-    ("${deadline}", "timeDate", {"deadline": "2026-12-01T09:00:00+08:00"}, "2026-12-01T09:00:00+08:00"),
-    ("#{'R' + count + '/PT1H'}", "timeCycle", {"count": "3"}, "R3/PT1H"),
-    ("deadline", "timeDate", {"deadline": datetime(2026, 12, 1, 1, tzinfo=UTC)},
-     "2026-12-01T01:00:00+00:00"),
-    ("wait", "timeDuration", {"wait": timedelta(days=2, seconds=30)}, "P2DT30S"),
-])
+@pytest.mark.parametrize(
+    ("source", "kind", "variables", "expected"),
+    [
+        ("${workdays(7)}", "timeDuration", {}, "P7D"),
+        ("${deadline}", "timeDate", {"deadline": "2026-12-01T09:00:00+08:00"}, "2026-12-01T09:00:00+08:00"),
+        ("#{'R' + count + '/PT1H'}", "timeCycle", {"count": "3"}, "R3/PT1H"),
+        (
+            "deadline",
+            "timeDate",
+            {"deadline": datetime(2026, 12, 1, 1, tzinfo=UTC)},
+            "2026-12-01T01:00:00+00:00",
+        ),
+        ("wait", "timeDuration", {"wait": timedelta(days=2, seconds=30)}, "P2DT30S"),
+    ],
+)
 def test_timer_expressions_are_evaluated_and_their_result_checked(
-        source: str, kind: str, variables: dict[str, Any], expected: str) -> None:
+    source: str, kind: str, variables: dict[str, Any], expected: str
+) -> None:
     assert compile_timer(source, kind, allowed_functions=ALLOWED).evaluate(variables, FUNCTIONS) == expected
 
 
-@pytest.mark.parametrize(("source", "kind", "variables", "fragment"), [
-    ("${deadline}", "timeDate", {"deadline": "2026-12-01T09:00:00"}, "add +08:00"),
-    ("${wait}", "timeDuration", {"wait": "7 days"}, "not a valid ISO 8601 duration"),
-    ("${wait}", "timeDuration", {"wait": 7}, "must yield ISO 8601 text"),
-    ("deadline", "timeDate", {"deadline": datetime(2026, 12, 1, 9)}, "add +08:00"),
-])
+@pytest.mark.parametrize(
+    ("source", "kind", "variables", "fragment"),
+    [
+        ("${deadline}", "timeDate", {"deadline": "2026-12-01T09:00:00"}, "add +08:00"),
+        ("${wait}", "timeDuration", {"wait": "7 days"}, "not a valid ISO 8601 duration"),
+        ("${wait}", "timeDuration", {"wait": 7}, "must yield ISO 8601 text"),
+        ("deadline", "timeDate", {"deadline": datetime(2026, 12, 1, 9)}, "add +08:00"),
+    ],
+)
 def test_timer_expression_results_that_are_not_valid_iso_are_refused_at_evaluation(
-        source: str, kind: str, variables: dict[str, Any], fragment: str) -> None:
+    source: str, kind: str, variables: dict[str, Any], fragment: str
+) -> None:
     compiled = compile_timer(source, kind)
     with pytest.raises(ExpressionError) as caught:
         compiled.evaluate(variables)

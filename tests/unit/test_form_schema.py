@@ -53,32 +53,60 @@ RULES: list[tuple[str, dict[str, Any], Any, list[str]]] = [
     ("minLength ignores surrounding blanks", {**TEXT, "validate": {"minLength": 2}}, " a ", ["too-short"]),
     ("minLength met", {**TEXT, "validate": {"minLength": 2}}, "ab", []),
     ("maxLength exceeded", {**TEXT, "validate": {"maxLength": 3}}, "abcd", ["too-long"]),
-    ("maxLength counts blanks", {"type": "textarea", "key": "f", "validate": {"maxLength": 3}}, "a   ",
-     ["too-long"]),
+    (
+        "maxLength counts blanks",
+        {"type": "textarea", "key": "f", "validate": {"maxLength": 3}},
+        "a   ",
+        ["too-long"],
+    ),
     ("maxLength met in Chinese", {**TEXT, "validate": {"maxLength": 3}}, "三个字", []),
     ("pattern met", {**TEXT, "validate": {"pattern": "^C-[0-9]+$"}}, "C-12", []),
     ("pattern missed", {**TEXT, "validate": {"pattern": "^C-[0-9]+$"}}, "C-1x", ["pattern-mismatch"]),
-    ("$ is the end of input as in JavaScript", {**TEXT, "validate": {"pattern": "^C-[0-9]+$"}}, "C-12\n",
-     ["pattern-mismatch"]),
-    ("\\d is ASCII as in JavaScript", {**TEXT, "validate": {"pattern": "^\\d+$"}}, "１２",
-     ["pattern-mismatch"]),
+    (
+        "$ is the end of input as in JavaScript",
+        {**TEXT, "validate": {"pattern": "^C-[0-9]+$"}},
+        "C-12\n",
+        ["pattern-mismatch"],
+    ),
+    (
+        "\\d is ASCII as in JavaScript",
+        {**TEXT, "validate": {"pattern": "^\\d+$"}},
+        "１２",
+        ["pattern-mismatch"],
+    ),
     ("unanchored pattern searches", {**TEXT, "validate": {"pattern": "[0-9]"}}, "ab1", []),
-    ("catastrophic pattern is refused", {**TEXT, "validate": {"pattern": "^(a+)+$"}}, "aaa",
-     ["pattern-unsafe"]),
-    ("too long for a polynomial pattern", {**TEXT, "validate": {"pattern": "\\S+@\\S+\\.\\S+"}}, "a" * 100,
-     ["pattern-subject-too-long"]),
+    (
+        "catastrophic pattern is refused",
+        {**TEXT, "validate": {"pattern": "^(a+)+$"}},
+        "aaa",
+        ["pattern-unsafe"],
+    ),
+    (
+        "too long for a polynomial pattern",
+        {**TEXT, "validate": {"pattern": "\\S+@\\S+\\.\\S+"}},
+        "a" * 100,
+        ["pattern-subject-too-long"],
+    ),
     ("empty optional text skips the pattern", {**TEXT, "validate": {"pattern": "^x$"}}, "", []),
     ("email", {**TEXT, "validate": {"validationType": "email"}}, "wang@bureau.gov.cn", []),
     ("not an email", {**TEXT, "validate": {"validationType": "email"}}, "wang@bureau", ["invalid-email"]),
     ("phone", {**TEXT, "validate": {"validationType": "phone"}}, "+8613800138000", []),
-    ("phone without country code", {**TEXT, "validate": {"validationType": "phone"}}, "13800138000",
-     ["invalid-phone"]),
+    (
+        "phone without country code",
+        {**TEXT, "validate": {"validationType": "phone"}},
+        "13800138000",
+        ["invalid-phone"],
+    ),
     ("number", {"type": "number", "key": "f"}, 1.5, []),
     ("decimal number", {"type": "number", "key": "f"}, Decimal("12.50"), []),
     ("boolean is not a number", {"type": "number", "key": "f"}, True, ["not-a-number"]),
     ("text is not a number", {"type": "number", "key": "f"}, "1", ["not-a-number"]),
-    ("text number when serialized to string", {"type": "number", "key": "f", "serializeToString": True},
-     "12.5", []),
+    (
+        "text number when serialized to string",
+        {"type": "number", "key": "f", "serializeToString": True},
+        "12.5",
+        [],
+    ),
     ("NaN is not a number", {"type": "number", "key": "f"}, float("nan"), ["not-a-number"]),
     ("optional number left empty", {"type": "number", "key": "f"}, None, []),
     ("below min", {"type": "number", "key": "f", "validate": {"min": 0}}, -1, ["too-small"]),
@@ -91,28 +119,52 @@ RULES: list[tuple[str, dict[str, Any], Any, list[str]]] = [
     ("increment met", {"type": "number", "key": "f", "increment": "0.5"}, 1.5, []),
     ("checkbox", {"type": "checkbox", "key": "f"}, True, []),
     ("optional checkbox unticked", {"type": "checkbox", "key": "f"}, False, []),
-    ("required checkbox must be ticked", {"type": "checkbox", "key": "f", "validate": {"required": True}},
-     False, ["required-box"]),
+    (
+        "required checkbox must be ticked",
+        {"type": "checkbox", "key": "f", "validate": {"required": True}},
+        False,
+        ["required-box"],
+    ),
     ("checkbox text", {"type": "checkbox", "key": "f"}, "true", ["not-a-boolean"]),
     ("checkbox number", {"type": "checkbox", "key": "f"}, 1, ["not-a-boolean"]),
     ("checkbox empty text", {"type": "checkbox", "key": "f"}, "", ["not-a-boolean"]),
     ("radio option", {"type": "radio", "key": "f", "values": OPTIONS}, "pass", []),
     ("radio unknown option", {"type": "radio", "key": "f", "values": OPTIONS}, "PASS", ["not-an-option"]),
-    ("radio required", {"type": "radio", "key": "f", "values": OPTIONS, "validate": {"required": True}},
-     ABSENT, ["required"]),
+    (
+        "radio required",
+        {"type": "radio", "key": "f", "values": OPTIONS, "validate": {"required": True}},
+        ABSENT,
+        ["required"],
+    ),
     ("select option", {"type": "select", "key": "f", "values": OPTIONS}, "fail", []),
     ("select list", {"type": "select", "key": "f", "values": OPTIONS}, ["fail"], ["not-an-option"]),
-    ("boolean is not the option 1", {"type": "select", "key": "f", "values": [{"label": "一", "value": 1}]},
-     True, ["not-an-option"]),
+    (
+        "boolean is not the option 1",
+        {"type": "select", "key": "f", "values": [{"label": "一", "value": 1}]},
+        True,
+        ["not-an-option"],
+    ),
     ("options from data accept any scalar", {"type": "select", "key": "f", "valuesKey": "choices"}, "x", []),
-    ("options from data refuse objects", {"type": "select", "key": "f", "valuesKey": "choices"}, {"a": 1},
-     ["not-an-option"]),
+    (
+        "options from data refuse objects",
+        {"type": "select", "key": "f", "valuesKey": "choices"},
+        {"a": 1},
+        ["not-an-option"],
+    ),
     ("checklist", {"type": "checklist", "key": "f", "values": OPTIONS}, ["pass", "fail"], []),
     ("checklist not a list", {"type": "checklist", "key": "f", "values": OPTIONS}, "pass", ["not-a-list"]),
-    ("checklist unknown item", {"type": "checklist", "key": "f", "values": OPTIONS}, ["pass", "x"],
-     ["not-an-option"]),
-    ("checklist required and empty", {"type": "checklist", "key": "f", "values": OPTIONS,
-                                      "validate": {"required": True}}, [], ["required"]),
+    (
+        "checklist unknown item",
+        {"type": "checklist", "key": "f", "values": OPTIONS},
+        ["pass", "x"],
+        ["not-an-option"],
+    ),
+    (
+        "checklist required and empty",
+        {"type": "checklist", "key": "f", "values": OPTIONS, "validate": {"required": True}},
+        [],
+        ["required"],
+    ),
     ("taglist", {"type": "taglist", "key": "f", "values": OPTIONS}, ["fail"], []),
     ("date", moment("date"), "2026-12-01", []),
     ("date object", moment("date"), date(2026, 12, 1), []),
@@ -120,17 +172,33 @@ RULES: list[tuple[str, dict[str, Any], Any, list[str]]] = [
     ("a datetime is not a date", moment("date"), "2026-12-01T09:00", ["invalid-date"]),
     ("datetime with offset", moment("datetime", "utc_offset"), "2026-12-01T09:30+08:00", []),
     ("datetime with seconds", moment("datetime", "utc_offset"), "2026-12-01T09:30:15.5+08:00", []),
-    ("datetime without the offset it needs", moment("datetime", "utc_offset"), "2026-12-01T09:30",
-     ["invalid-datetime"]),
-    ("datetime with a space", moment("datetime", "utc_offset"), "2026-12-01 09:30+08:00",
-     ["invalid-datetime"]),
+    (
+        "datetime without the offset it needs",
+        moment("datetime", "utc_offset"),
+        "2026-12-01T09:30",
+        ["invalid-datetime"],
+    ),
+    (
+        "datetime with a space",
+        moment("datetime", "utc_offset"),
+        "2026-12-01 09:30+08:00",
+        ["invalid-datetime"],
+    ),
     ("aware datetime object", moment("datetime", "utc_offset"), datetime(2026, 12, 1, 1, 30, tzinfo=UTC), []),
     ("utc normalized", moment("datetime", "utc_normalized"), "2026-12-01T01:30Z", []),
-    ("utc normalized refuses other offsets", moment("datetime", "utc_normalized"), "2026-12-01T09:30+08:00",
-     ["invalid-datetime"]),
+    (
+        "utc normalized refuses other offsets",
+        moment("datetime", "utc_normalized"),
+        "2026-12-01T09:30+08:00",
+        ["invalid-datetime"],
+    ),
     ("no time zone", moment("datetime", "no_timezone"), "2026-12-01T09:30", []),
-    ("no time zone refuses one", moment("datetime", "no_timezone"), "2026-12-01T09:30Z",
-     ["invalid-datetime"]),
+    (
+        "no time zone refuses one",
+        moment("datetime", "no_timezone"),
+        "2026-12-01T09:30Z",
+        ["invalid-datetime"],
+    ),
     ("time", moment("time", "utc_offset"), "09:30+08:00", []),
     ("no such time", moment("time", "utc_offset"), "25:00+08:00", ["invalid-time"]),
     ("short time", moment("time"), "9:30", ["invalid-time"]),
@@ -142,10 +210,12 @@ RULES: list[tuple[str, dict[str, Any], Any, list[str]]] = [
 ]
 
 
-@pytest.mark.parametrize(("component", "value", "expected"), [r[1:] for r in RULES],
-                         ids=[r[0] for r in RULES])
-def test_each_rule_accepts_or_refuses_one_value(component: dict[str, Any], value: Any,
-                                                expected: list[str]) -> None:
+@pytest.mark.parametrize(
+    ("component", "value", "expected"), [r[1:] for r in RULES], ids=[r[0] for r in RULES]
+)
+def test_each_rule_accepts_or_refuses_one_value(
+    component: dict[str, Any], value: Any, expected: list[str]
+) -> None:
     assert codes(component, value) == expected
 
 
@@ -156,42 +226,73 @@ LOCKED: list[tuple[str, dict[str, Any], Any, dict[str, Any], list[str]]] = [
     ("readonly empty stays empty", {**TEXT, "readonly": True}, "", {}, []),
     ("readonly required is not asked for", {**REQUIRED, "readonly": True}, ABSENT, {}, []),
     ("disabled default repeated", {**TEXT, "disabled": True, "defaultValue": "d"}, "d", {}, []),
-    ("disabled default changed", {**TEXT, "disabled": True, "defaultValue": "d"}, "x", {},
-     ["readonly-field"]),
-    ("readonly true is not 1", {"type": "number", "key": "f", "readonly": True}, True, {"f": 1},
-     ["readonly-field"]),
-    ("readonly by a FEEL condition", {**TEXT, "readonly": "=locked"}, "x", {"locked": True},
-     ["readonly-field"]),
+    (
+        "disabled default changed",
+        {**TEXT, "disabled": True, "defaultValue": "d"},
+        "x",
+        {},
+        ["readonly-field"],
+    ),
+    (
+        "readonly true is not 1",
+        {"type": "number", "key": "f", "readonly": True},
+        True,
+        {"f": 1},
+        ["readonly-field"],
+    ),
+    (
+        "readonly by a FEEL condition",
+        {**TEXT, "readonly": "=locked"},
+        "x",
+        {"locked": True},
+        ["readonly-field"],
+    ),
     ("FEEL readonly that does not hold", {**TEXT, "readonly": "=locked"}, "x", {"locked": False}, []),
 ]
 
 
-@pytest.mark.parametrize(("component", "value", "current", "expected"), [r[1:] for r in LOCKED],
-                         ids=[r[0] for r in LOCKED])
-def test_read_only_fields_keep_their_current_value(component: dict[str, Any], value: Any,
-                                                     current: dict[str, Any], expected: list[str]) -> None:
+@pytest.mark.parametrize(
+    ("component", "value", "current", "expected"), [r[1:] for r in LOCKED], ids=[r[0] for r in LOCKED]
+)
+def test_read_only_fields_keep_their_current_value(
+    component: dict[str, Any], value: Any, current: dict[str, Any], expected: list[str]
+) -> None:
     assert codes(component, value, current) == expected
 
 
 def test_a_hidden_field_is_not_required_but_a_value_sent_for_it_is_still_checked() -> None:
-    definition = form({"type": "checkbox", "key": "complete"},
-                      {"type": "textarea", "key": "missing", "validate": {"required": True, "maxLength": 5},
-                       "conditional": {"hide": "=complete"}})
+    definition = form(
+        {"type": "checkbox", "key": "complete"},
+        {
+            "type": "textarea",
+            "key": "missing",
+            "validate": {"required": True, "maxLength": 5},
+            "conditional": {"hide": "=complete"},
+        },
+    )
     assert validate(definition, {"complete": True}) == []
     assert [e.code for e in validate(definition, {"complete": False})] == ["required"]
     assert [e.code for e in validate(definition, {"complete": True, "missing": "x" * 6})] == ["too-long"]
 
 
 def test_conditions_see_the_case_variables_under_the_submission() -> None:
-    definition = form({"type": "textfield", "key": "licenceNo", "validate": {"required": True},
-                       "conditional": {"hide": '=decision != "grant"'}})
+    definition = form(
+        {
+            "type": "textfield",
+            "key": "licenceNo",
+            "validate": {"required": True},
+            "conditional": {"hide": '=decision != "grant"'},
+        }
+    )
     assert validate(definition, {}, current={"decision": "deny"}) == []
     assert [e.key for e in validate(definition, {}, current={"decision": "grant"})] == ["licenceNo"]
 
 
 def test_a_hidden_group_hides_what_it_holds() -> None:
-    definition = form({"type": "checkbox", "key": "ok"},
-                      {"type": "group", "conditional": {"hide": "=ok"}, "components": [REQUIRED]})
+    definition = form(
+        {"type": "checkbox", "key": "ok"},
+        {"type": "group", "conditional": {"hide": "=ok"}, "components": [REQUIRED]},
+    )
     assert validate(definition, {"ok": True}) == []
     assert [e.key for e in validate(definition, {"ok": False})] == ["f"]
 
@@ -203,41 +304,77 @@ def test_a_condition_that_is_not_understood_counts_as_visible_and_is_reported() 
 
 
 def test_keys_the_form_does_not_define_are_refused_at_every_depth() -> None:
-    definition = form({"type": "group", "path": "site", "components": [TEXT]},
-                      {"type": "button", "key": "submit1", "action": "submit"},
-                      {"type": "text", "text": "说明"})
+    definition = form(
+        {"type": "group", "path": "site", "components": [TEXT]},
+        {"type": "button", "key": "submit1", "action": "submit"},
+        {"type": "text", "text": "说明"},
+    )
     found = validate(definition, {"site": {"f": "x", "g": 1}, "extra": 2, "submit1": "x"})
-    assert [(e.key, e.code) for e in found] == [("site.g", "unknown-field"), ("extra", "unknown-field"),
-                                                ("submit1", "unknown-field")]
+    assert [(e.key, e.code) for e in found] == [
+        ("site.g", "unknown-field"),
+        ("extra", "unknown-field"),
+        ("submit1", "unknown-field"),
+    ]
     assert [(e.key, e.code) for e in validate(definition, {"site": "x"})] == [("site", "not-an-object")]
 
 
 def test_dotted_keys_and_group_paths_nest_the_data() -> None:
-    definition = form({"type": "group", "path": "loan", "components": [
-        {"type": "number", "key": "terms.months", "validate": {"required": True, "min": 1}}]})
+    definition = form(
+        {
+            "type": "group",
+            "path": "loan",
+            "components": [
+                {"type": "number", "key": "terms.months", "validate": {"required": True, "min": 1}}
+            ],
+        }
+    )
     assert validate(definition, {"loan": {"terms": {"months": 12}}}) == []
     assert [(e.key, e.code) for e in validate(definition, {"loan": {"terms": {"months": 0}}})] == [
-        ("loan.terms.months", "too-small")]
+        ("loan.terms.months", "too-small")
+    ]
     assert [(e.key, e.code) for e in validate(definition, {})] == [("loan.terms.months", "required")]
 
 
-DYNAMIC = form({"type": "dynamiclist", "path": "items", "isRepeating": True, "components": [
-    {"type": "textfield", "key": "name", "validate": {"required": True}},
-    {"type": "select", "key": "result",
-     "values": [{"label": "合格", "value": "ok"}, {"label": "不合格", "value": "bad"}]},
-    {"type": "textarea", "key": "remedy", "validate": {"required": True},
-     "conditional": {"hide": '=result != "bad"'}}]})
+DYNAMIC = form(
+    {
+        "type": "dynamiclist",
+        "path": "items",
+        "isRepeating": True,
+        "components": [
+            {"type": "textfield", "key": "name", "validate": {"required": True}},
+            {
+                "type": "select",
+                "key": "result",
+                "values": [{"label": "合格", "value": "ok"}, {"label": "不合格", "value": "bad"}],
+            },
+            {
+                "type": "textarea",
+                "key": "remedy",
+                "validate": {"required": True},
+                "conditional": {"hide": '=result != "bad"'},
+            },
+        ],
+    }
+)
 
 
 def test_each_item_of_a_dynamic_list_is_validated_with_its_own_conditions() -> None:
-    good = {"items": [{"name": "消防通道", "result": "ok"},
-                      {"name": "排烟", "result": "bad", "remedy": "十日内整改"}]}
+    good = {
+        "items": [
+            {"name": "消防通道", "result": "ok"},
+            {"name": "排烟", "result": "bad", "remedy": "十日内整改"},
+        ]
+    }
     assert validate(DYNAMIC, good) == []
-    bad = {"items": [{"name": "", "result": "ok"}, {"name": "排烟", "result": "bad"},
-                     {"name": "x", "zz": 1}, 7]}
+    bad = {
+        "items": [{"name": "", "result": "ok"}, {"name": "排烟", "result": "bad"}, {"name": "x", "zz": 1}, 7]
+    }
     assert [(e.key, e.code) for e in validate(DYNAMIC, bad)] == [
-        ("items[0].name", "required"), ("items[1].remedy", "required"), ("items[2].zz", "unknown-field"),
-        ("items[3]", "not-an-object")]
+        ("items[0].name", "required"),
+        ("items[1].remedy", "required"),
+        ("items[2].zz", "unknown-field"),
+        ("items[3]", "not-an-object"),
+    ]
     assert [(e.key, e.code) for e in validate(DYNAMIC, {"items": {"name": "x"}})] == [("items", "not-a-list")]
     assert [e.code for e in validate(DYNAMIC, {"items": [{"name": "x"}] * 1001})] == ["too-many-items"]
 
@@ -247,8 +384,12 @@ def test_data_that_is_not_an_object_is_refused_whole() -> None:
 
 
 def test_unknown_component_types_are_listed_for_deployment() -> None:
-    rules = read_form(form({"type": "signature", "key": "sig"}, {"type": "textfield", "key": "a",
-                                                                  "validate": {"pattern": "(a|ab)+$"}}))
+    rules = read_form(
+        form(
+            {"type": "signature", "key": "sig"},
+            {"type": "textfield", "key": "a", "validate": {"pattern": "(a|ab)+$"}},
+        )
+    )
     assert rules.unknown_types == ("signature",)
     assert [key for key, _ in rules.unsafe_patterns] == ["a"]
 

@@ -52,12 +52,20 @@ def test_the_sample_number_of_the_standard_is_valid() -> None:
     assert resident_id_check_char("11010519491231002") == "X"
 
 
-@pytest.mark.parametrize(("region", "born", "sequence"), [
-    ("370102", "19900307", "123"), ("110105", "20000229", "001"), ("650102", "18991231", "999"),
-    ("440305", "20231231", "458"), ("810000", "19750101", "012"), ("830000", "19800615", "020"),
-])
-def test_numbers_with_a_correct_check_character_and_birth_date_are_valid(region: str, born: str,
-                                                                         sequence: str) -> None:
+@pytest.mark.parametrize(
+    ("region", "born", "sequence"),
+    [
+        ("370102", "19900307", "123"),
+        ("110105", "20000229", "001"),
+        ("650102", "18991231", "999"),
+        ("440305", "20231231", "458"),
+        ("810000", "19750101", "012"),
+        ("830000", "19800615", "020"),
+    ],
+)
+def test_numbers_with_a_correct_check_character_and_birth_date_are_valid(
+    region: str, born: str, sequence: str
+) -> None:
     number = resident_id(region, born, sequence)
     assert is_valid_resident_id(number), number
     assert resident_id_birth_date(number) == date(int(born[:4]), int(born[4:6]), int(born[6:]))

@@ -14,27 +14,43 @@ from tests.support import FIXTURES, ROOT
 
 EVALUATE = condition_evaluator({})
 FACTS = {"hearingHeld": False, "publicInterest": False, "investment": 0, "firstOfKind": False}
-PASSED: dict[str, Any] = {**{f"check{i}": "pass" for i in range(1, 11)}, "reviewConclusion": "pass",
-                          "reviewOpinion": "同意"}
+PASSED: dict[str, Any] = {
+    **{f"check{i}": "pass" for i in range(1, 11)},
+    "reviewConclusion": "pass",
+    "reviewOpinion": "同意",
+}
 
 
 def test_the_checklist_is_the_seeds_ten_items_in_order() -> None:
     assert [zh for zh, _ in CHECKLIST] == [
-        "主体合法", "事实清楚", "证据确凿充分", "适用法律准确", "裁量基准适当", "程序合法",
-        "未超越职权、未滥用职权", "文书规范齐备", "涉嫌犯罪需移送司法机关", "其他"]
+        "主体合法",
+        "事实清楚",
+        "证据确凿充分",
+        "适用法律准确",
+        "裁量基准适当",
+        "程序合法",
+        "未超越职权、未滥用职权",
+        "文书规范齐备",
+        "涉嫌犯罪需移送司法机关",
+        "其他",
+    ]
     assert {"check1", "note10", "reviewConclusion", "reviewOpinion"} <= REVIEW_KEYS
 
 
-@pytest.mark.parametrize(("change", "code"), [
-    ({"check7": None}, "review-checklist-incomplete"),
-    ({"check2": "maybe"}, "review-checklist-incomplete"),
-    ({"check3": "fail"}, "review-fail-without-note"),
-    ({"check3": "fail", "note3": "证据不足"}, "review-pass-with-failed-item"),
-    ({"reviewConclusion": "approve"}, "review-conclusion-invalid"),
-    ({"reviewOpinion": "  "}, "review-opinion-missing"),
-])
-def test_a_review_is_refused_unless_every_item_is_answered_consistently(change: dict[str, Any],
-                                                                         code: str) -> None:
+@pytest.mark.parametrize(
+    ("change", "code"),
+    [
+        ({"check7": None}, "review-checklist-incomplete"),
+        ({"check2": "maybe"}, "review-checklist-incomplete"),
+        ({"check3": "fail"}, "review-fail-without-note"),
+        ({"check3": "fail", "note3": "证据不足"}, "review-pass-with-failed-item"),
+        ({"reviewConclusion": "approve"}, "review-conclusion-invalid"),
+        ({"reviewOpinion": "  "}, "review-opinion-missing"),
+    ],
+)
+def test_a_review_is_refused_unless_every_item_is_answered_consistently(
+    change: dict[str, Any], code: str
+) -> None:
     data = {k: v for k, v in (PASSED | change).items() if v is not None}
     with pytest.raises(InvalidInput) as refused:
         check_review_form(data)
@@ -42,8 +58,9 @@ def test_a_review_is_refused_unless_every_item_is_answered_consistently(change: 
 
 
 def test_a_rejecting_review_records_every_item_with_its_note() -> None:
-    form = check_review_form(PASSED | {"check4": "fail", "note4": " 条款不适用 ", "check9": "na",
-                                       "reviewConclusion": "reject"})
+    form = check_review_form(
+        PASSED | {"check4": "fail", "note4": " 条款不适用 ", "check9": "na", "reviewConclusion": "reject"}
+    )
     payload = form.as_payload()
     assert payload["conclusion"] == "reject" and payload["opinion"] == "同意"
     results = ["pass"] * 3 + ["fail"] + ["pass"] * 4 + ["na", "pass"]
@@ -84,10 +101,12 @@ def test_a_catalogue_that_cannot_be_evaluated_counts_as_major() -> None:
 
 def test_a_major_default_flow_is_major_unless_another_flow_holds() -> None:
     xml = (FIXTURES / "bypass_review.bpmn").read_text(encoding="utf-8")
-    swapped = (xml.replace('name="sanxiang.major" value="true"', 'name="sanxiang.major" value="TMP"')
-                  .replace('name="sanxiang.major" value="false"', 'name="sanxiang.major" value="true"')
-                  .replace('name="sanxiang.major" value="TMP"', 'name="sanxiang.major" value="false"'))
-    catalogue = read_catalogue(swapped.encode("utf-8"))       # now the default flow is marked major
+    swapped = (
+        xml.replace('name="sanxiang.major" value="true"', 'name="sanxiang.major" value="TMP"')
+        .replace('name="sanxiang.major" value="false"', 'name="sanxiang.major" value="true"')
+        .replace('name="sanxiang.major" value="TMP"', 'name="sanxiang.major" value="false"')
+    )
+    catalogue = read_catalogue(swapped.encode("utf-8"))  # now the default flow is marked major
     assert catalogue.checks[0].default_is_major
     assert catalogue.is_major(FACTS, EVALUATE)
     assert not catalogue.is_major({**FACTS, "publicInterest": True}, EVALUATE)
@@ -104,9 +123,11 @@ def test_only_facts_that_hold_beyond_doubt_establish_a_major_case() -> None:
 
 def test_a_major_default_flow_is_established_only_when_every_other_flow_is_false() -> None:
     xml = (FIXTURES / "bypass_review.bpmn").read_text(encoding="utf-8")
-    swapped = (xml.replace('name="sanxiang.major" value="true"', 'name="sanxiang.major" value="TMP"')
-                  .replace('name="sanxiang.major" value="false"', 'name="sanxiang.major" value="true"')
-                  .replace('name="sanxiang.major" value="TMP"', 'name="sanxiang.major" value="false"'))
+    swapped = (
+        xml.replace('name="sanxiang.major" value="true"', 'name="sanxiang.major" value="TMP"')
+        .replace('name="sanxiang.major" value="false"', 'name="sanxiang.major" value="true"')
+        .replace('name="sanxiang.major" value="TMP"', 'name="sanxiang.major" value="false"')
+    )
     catalogue = read_catalogue(swapped.encode("utf-8"))
     assert catalogue.establishes_major(FACTS, EVALUATE)
     assert not catalogue.establishes_major({**FACTS, "publicInterest": True}, EVALUATE)

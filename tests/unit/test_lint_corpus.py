@@ -18,7 +18,7 @@ CAMUNDA_8 = {"miwg/C.8.0.bpmn", "miwg/C.8.1.bpmn", "miwg/C.9.0.bpmn", "miwg/C.9.
 # Exact dialect codes for files whose defects are known (see MANIFEST.tsv for what each exercises).
 DIALECT = {
     "c7/camunda-bpm-examples_parse-bpmn_process.bpmn":  # Groovy script, camunda:expression, async
-        {"SX-D109", "SX-D111", "SX-D115", "SX-D119", "SX-D127"},
+    {"SX-D109", "SX-D111", "SX-D115", "SX-D119", "SX-D127"},
     "c7/camunda-bpm-examples_json-variables_process.bpmn": {"SX-D110", "SX-D119"},  # camunda:class
     "c7/invokeRestService.bpmn": {"SX-D112", "SX-D119"},  # connector
     "c7/timer_start_event_test.bpmn": {"SX-D105", "SX-D129"},  # a timer starts the case, every 5 s
@@ -66,8 +66,9 @@ def test_no_corpus_diagram_meets_the_three_systems(path: Path) -> None:
     findings = lint_path(path, rules="compliance")
     errors = {f.code for f in findings if f.severity is Severity.ERROR}
     assert {code for code in errors if code.startswith("SX-C")}, errors
-    assert not {code for code in codes(findings) if code.startswith("SX-D1") and code not in (
-        "SX-D118", "SX-D119")}, "a compliance run reports no dialect findings but the shared gateway rules"
+    assert not {
+        code for code in codes(findings) if code.startswith("SX-D1") and code not in ("SX-D118", "SX-D119")
+    }, "a compliance run reports no dialect findings but the shared gateway rules"
 
 
 @pytest.mark.parametrize("path", BPMN_FILES, ids=rel)
@@ -83,8 +84,9 @@ def test_known_dialect_defects_get_exact_codes(name: str, expected: set[str]) ->
 
 def test_every_finding_says_what_to_change() -> None:
     findings = [f for path in BPMN_FILES for f in lint_path(path, rules="dialect")]
-    assert findings and all("；" in f.message_zh and ";" in f.message_en for f in findings
-                            if f.code not in ("SX-D117", "SX-D116"))
+    assert findings and all(
+        "；" in f.message_zh and ";" in f.message_en for f in findings if f.code not in ("SX-D117", "SX-D116")
+    )
 
 
 @pytest.mark.parametrize("path", FORM_FILES, ids=rel)

@@ -59,8 +59,10 @@ def with_layout(root: etree._Element) -> None:
     diagram = etree.SubElement(root, f"{{{BPMNDI}}}BPMNDiagram", id="d")
     plane = etree.SubElement(diagram, f"{{{BPMNDI}}}BPMNPlane", id="plane")
     for item in root.iter(f"{{{BPMN}}}*"):
-        if item.get("id") not in (None, "undrawn") and etree.QName(item).localname not in ("definitions",
-                                                                                           "process"):
+        if item.get("id") not in (None, "undrawn") and etree.QName(item).localname not in (
+            "definitions",
+            "process",
+        ):
             kind = "BPMNEdge" if etree.QName(item).localname == "sequenceFlow" else "BPMNShape"
             ident = str(item.get("id"))
             etree.SubElement(plane, f"{{{BPMNDI}}}{kind}", id=f"{ident}_di", bpmnElement=ident)
@@ -72,8 +74,12 @@ def lint(mutate: Mutation | None = None, *, layout: bool = True) -> list[Finding
         mutate(root)
     if layout:
         with_layout(root)
-    return lint_bpmn(etree.tostring(root), filename="p.bpmn", rules="dialect",
-                     constant_check=partial(constant_failures, budget=DEFAULT_BUDGET))
+    return lint_bpmn(
+        etree.tostring(root),
+        filename="p.bpmn",
+        rules="dialect",
+        constant_check=partial(constant_failures, budget=DEFAULT_BUDGET),
+    )
 
 
 def put(ident: str, name: str, value: str | None) -> Mutation:
@@ -86,18 +92,23 @@ def put(ident: str, name: str, value: str | None) -> Mutation:
             element.attrib.pop(qualified, "")
         else:
             element.set(qualified, value)
+
     return mutate
 
 
 def xml(ident: str, fragment: str, *, replace: bool = False) -> Mutation:
     """Append a BPMN/Camunda XML fragment to an element (or replace the element's children)."""
+
     def mutate(root: etree._Element) -> None:
         element = node(root, ident)
         if replace:
             element[:] = []
-        wrapper = etree.fromstring(f'<w xmlns:bpmn="{BPMN}" xmlns:camunda="{CAMUNDA}" '
-                                   f'xmlns:zeebe="http://camunda.org/schema/zeebe/1.0">{fragment}</w>')
+        wrapper = etree.fromstring(
+            f'<w xmlns:bpmn="{BPMN}" xmlns:camunda="{CAMUNDA}" '
+            f'xmlns:zeebe="http://camunda.org/schema/zeebe/1.0">{fragment}</w>'
+        )
         element.extend(list(wrapper))
+
     return mutate
 
 
@@ -106,6 +117,7 @@ def text(ident: str, path: str, value: str) -> Mutation:
         found = node(root, ident).find(path.replace("bpmn:", f"{{{BPMN}}}"))
         assert found is not None
         found.text = value
+
     return mutate
 
 
@@ -115,6 +127,7 @@ def rename(old: str, new: str) -> Mutation:
             for attribute in ("id", "sourceRef", "targetRef", "attachedToRef", "bpmnElement"):
                 if element.get(attribute) == old:
                     element.set(attribute, new)
+
     return mutate
 
 
@@ -126,6 +139,7 @@ def both(*mutations: Mutation) -> Mutation:
     def mutate(root: etree._Element) -> None:
         for mutation in mutations:
             mutation(root)
+
     return mutate
 
 
@@ -160,11 +174,22 @@ CASES: list[tuple[str, str, Mutation]] = [
     ("SX-D101", "modeler says Camunda Cloud", put("defs", MODELER, "Camunda Cloud")),
     ("SX-D101", "a zeebe extension", ext("task", "<zeebe:userTask/>")),
     ("SX-D102", "not executable", put("p", "isExecutable", "false")),
-    ("SX-D103", "two executable processes", lambda root: root.append(etree.fromstring(
-        f'<process xmlns="{BPMN}" id="p2"><startEvent id="s2"/></process>'))),
+    (
+        "SX-D103",
+        "two executable processes",
+        lambda root: root.append(
+            etree.fromstring(f'<process xmlns="{BPMN}" id="p2"><startEvent id="s2"/></process>')
+        ),
+    ),
     ("SX-D104", "no start event", both(drop("start"), drop("f_start"))),
-    ("SX-D105", "timer start", xml("start", "<bpmn:timerEventDefinition><bpmn:timeCycle>R3/P1D"
-                                   "</bpmn:timeCycle></bpmn:timerEventDefinition>")),
+    (
+        "SX-D105",
+        "timer start",
+        xml(
+            "start",
+            "<bpmn:timerEventDefinition><bpmn:timeCycle>R3/P1D</bpmn:timeCycle></bpmn:timerEventDefinition>",
+        ),
+    ),
     ("SX-D106", "id Start", rename("task", "Start")),
     ("SX-D106", "id *.EndJoin", rename("end", "p.EndJoin")),
     ("SX-D107", "duplicate id", xml("p", '<bpmn:textAnnotation id="task"/>')),
@@ -174,23 +199,47 @@ CASES: list[tuple[str, str, Mutation]] = [
     ("SX-D109", "script task without a format", AS_SCRIPT),
     ("SX-D110", "camunda:class", both(NOT_EXTERNAL, put("notify", "camunda:class", "a.B"))),
     ("SX-D111", "camunda:expression", both(NOT_EXTERNAL, put("notify", "camunda:expression", "${b.run()}"))),
-    ("SX-D112", "connector", ext("notify", "<camunda:connector><camunda:connectorId>http-connector"
-                                 "</camunda:connectorId></camunda:connector>")),
+    (
+        "SX-D112",
+        "connector",
+        ext(
+            "notify",
+            "<camunda:connector><camunda:connectorId>http-connector"
+            "</camunda:connectorId></camunda:connector>",
+        ),
+    ),
     ("SX-D113", "external task without a topic", put("notify", "camunda:topic", None)),
-    ("SX-D113", "delegateExpression with #{}", both(NOT_EXTERNAL,
-                                                    put("notify", "camunda:delegateExpression", "#{bean}"))),
+    (
+        "SX-D113",
+        "delegateExpression with #{}",
+        both(NOT_EXTERNAL, put("notify", "camunda:delegateExpression", "#{bean}")),
+    ),
     ("SX-D114", "listener class", listener("taskListener", attr='class="a.B"')),
-    ("SX-D114", "listener script", listener("executionListener", body="<camunda:script scriptFormat="
-                                            '"groovy">println 1</camunda:script>')),
+    (
+        "SX-D114",
+        "listener script",
+        listener(
+            "executionListener", body='<camunda:script scriptFormat="groovy">println 1</camunda:script>'
+        ),
+    ),
     ("SX-D115", "expression listener", listener("taskListener", attr='expression="${x}"')),
     ("SX-D116", "business rule task", retag("remind", "businessRuleTask")),
     ("SX-D116", "event subprocess", xml("p", '<bpmn:subProcess id="esp" triggeredByEvent="true"/>')),
     ("SX-D117", "signal end event", xml("end", '<bpmn:signalEventDefinition id="sig"/>')),
     ("SX-D117", "escalation boundary", xml("timeout", "<bpmn:escalationEventDefinition/>", replace=True)),
-    ("SX-D118", "gateway flow without condition", lambda root: node(root, "f_cond").remove(
-        node(root, "f_cond")[0])),
-    ("SX-D119", "gateway without default", both(put("gw", "default", None), xml(
-        "f_default", "<bpmn:conditionExpression>${amount &lt;= 1000}</bpmn:conditionExpression>"))),
+    (
+        "SX-D118",
+        "gateway flow without condition",
+        lambda root: node(root, "f_cond").remove(node(root, "f_cond")[0]),
+    ),
+    (
+        "SX-D119",
+        "gateway without default",
+        both(
+            put("gw", "default", None),
+            xml("f_default", "<bpmn:conditionExpression>${amount &lt;= 1000}</bpmn:conditionExpression>"),
+        ),
+    ),
     ("SX-D120", "empty timer", xml("timeout", "<bpmn:timerEventDefinition/>", replace=True)),
     ("SX-D121", "naive timeDate", timer("timeDate", "2026-05-01T09:00:00")),
     ("SX-D121", "naive start of a cycle", timer("timeCycle", "R3/2026-05-01T09:00:00/P1D")),
@@ -205,8 +254,11 @@ CASES: list[tuple[str, str, Mutation]] = [
     ("SX-D125", "an element without a shape", rename("remind", "undrawn")),
     ("SX-D126", "inputOutput", ext("task", "<camunda:inputOutput/>")),
     ("SX-D127", "asyncBefore", put("task", "camunda:asyncBefore", "true")),
-    ("SX-D128", "two none start events", lambda root: node(root, "p").append(etree.fromstring(
-        f'<startEvent xmlns="{BPMN}" id="start2"/>'))),
+    (
+        "SX-D128",
+        "two none start events",
+        lambda root: node(root, "p").append(etree.fromstring(f'<startEvent xmlns="{BPMN}" id="start2"/>')),
+    ),
     ("SX-D129", "a cycle every second", timer("timeCycle", "R3/PT1S")),
     ("SX-D129", "a cycle every millisecond", timer("timeCycle", "R5/PT0.001S")),
     ("SX-D129", "a cycle from a start date", timer("timeCycle", "R3/2026-05-01T09:00:00+08:00/PT30S")),
@@ -214,18 +266,29 @@ CASES: list[tuple[str, str, Mutation]] = [
     ("SX-D130", "a billion repeats", timer("timeCycle", "R999999999/P1D")),
     ("SX-D131", "a duration of 99999999 years", timer("timeDuration", "P99999999Y")),
     ("SX-D131", "a cycle of 200 years", timer("timeCycle", "R2/P200Y")),
-    ("SX-D132", "nested list repetition", text("f_cond", CONDITION,
-                                               "amount > 1 and [[[1]*1000]*1000]*1000 == [[[1]*1000]*1000]")),
+    (
+        "SX-D132",
+        "nested list repetition",
+        text("f_cond", CONDITION, "amount > 1 and [[[1]*1000]*1000]*1000 == [[[1]*1000]*1000]"),
+    ),
     ("SX-D132", "a power of a power", text("f_cond", CONDITION, "amount > 10**10**10")),
-    ("SX-D132", "string repetition in a script", both(
-        AS_SCRIPT, put("notify", "scriptFormat", "sanxiang-expression"),
-        xml("notify", "<bpmn:script>x = 'a' * 100000 * 100000</bpmn:script>"))),
+    (
+        "SX-D132",
+        "string repetition in a script",
+        both(
+            AS_SCRIPT,
+            put("notify", "scriptFormat", "sanxiang-expression"),
+            xml("notify", "<bpmn:script>x = 'a' * 100000 * 100000</bpmn:script>"),
+        ),
+    ),
     ("SX-D133", "a dueDate expression", put("task", "camunda:dueDate", "${dateTime().plusDays(3).toDate()}")),
     ("SX-D133", "a dueDate without an offset", put("task", "camunda:dueDate", "2026-12-01T17:00:00")),
 ]
 RUNNABLE_VARIANTS: list[tuple[str, Mutation]] = [
-    ("delegateExpression ${bean}", both(NOT_EXTERNAL, put("notify", "camunda:delegateExpression",
-                                                          "${bean}"))),
+    (
+        "delegateExpression ${bean}",
+        both(NOT_EXTERNAL, put("notify", "camunda:delegateExpression", "${bean}")),
+    ),
     ("sanxiang-expression script", both(AS_SCRIPT, put("notify", "scriptFormat", "sanxiang-expression"))),
     ("JUEL with method calls", text("f_cond", CONDITION, '${customer.prop("age").numberValue() >= 21}')),
     ("Python condition", text("f_cond", CONDITION, "amount > 1000 and not urgent")),
@@ -240,8 +303,16 @@ RUNNABLE_VARIANTS: list[tuple[str, Mutation]] = [
     ("message boundary", xml("timeout", '<bpmn:messageEventDefinition messageRef="m"/>', replace=True)),
     ("terminate end", xml("end", "<bpmn:terminateEventDefinition/>")),
     ("call activity", both(retag("remind", "callActivity"), put("remind", "calledElement", "other"))),
-    ("legacy activiti namespace", both(NOT_EXTERNAL, put("notify", "camunda:topic", None), lambda root: node(
-        root, "notify").attrib.update({f"{{{ACTIVITI}}}type": "external", f"{{{ACTIVITI}}}topic": "n"}))),
+    (
+        "legacy activiti namespace",
+        both(
+            NOT_EXTERNAL,
+            put("notify", "camunda:topic", None),
+            lambda root: node(root, "notify").attrib.update(
+                {f"{{{ACTIVITI}}}type": "external", f"{{{ACTIVITI}}}topic": "n"}
+            ),
+        ),
+    ),
 ]
 
 

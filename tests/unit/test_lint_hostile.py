@@ -10,18 +10,26 @@ import pytest
 from engine.compliance import Finding, lint_bpmn, lint_form, lint_path, parse_model
 
 DEFS = '<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d">'
-BILLION_LAUGHS = ('<?xml version="1.0"?>\n<!DOCTYPE lolz [\n <!ENTITY lol "lol">\n'
-                  + "".join(f' <!ENTITY lol{i} "{f"&lol{i - 1};" * 10 if i > 1 else "&lol;" * 10}">\n'
-                            for i in range(1, 10))
-                  + f']>\n{DEFS}<process id="p" name="&lol9;"/></definitions>').encode()
-XXE = (f'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>{DEFS}'
-       '<process id="p"><documentation>&x;</documentation></process></definitions>').encode()
+BILLION_LAUGHS = (
+    '<?xml version="1.0"?>\n<!DOCTYPE lolz [\n <!ENTITY lol "lol">\n'
+    + "".join(
+        f' <!ENTITY lol{i} "{f"&lol{i - 1};" * 10 if i > 1 else "&lol;" * 10}">\n' for i in range(1, 10)
+    )
+    + f']>\n{DEFS}<process id="p" name="&lol9;"/></definitions>'
+).encode()
+XXE = (
+    f'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>{DEFS}'
+    '<process id="p"><documentation>&x;</documentation></process></definitions>'
+).encode()
 EXTERNAL_DTD = f'<!DOCTYPE d SYSTEM "http://127.0.0.1:9/evil.dtd">{DEFS}</definitions>'.encode()
-PARAMETER_ENTITY = (f'<!DOCTYPE d [<!ENTITY % p SYSTEM "file:///etc/passwd"> %p;]>{DEFS}'
-                    "</definitions>").encode()
-INTERNAL_DTD = f'<!DOCTYPE definitions [<!ELEMENT definitions ANY>]>{DEFS}</definitions>'.encode()
-HIDDEN_XXE = (b'<?xml version="1.0"?><!--' + b"x" * (1 << 20) + b'--><!DOCTYPE d [<!ENTITY x SYSTEM '
-              b'"file:///etc/passwd">]>' + DEFS.encode() + b'<process id="p">&x;</process></definitions>')
+PARAMETER_ENTITY = (
+    f'<!DOCTYPE d [<!ENTITY % p SYSTEM "file:///etc/passwd"> %p;]>{DEFS}</definitions>'
+).encode()
+INTERNAL_DTD = f"<!DOCTYPE definitions [<!ELEMENT definitions ANY>]>{DEFS}</definitions>".encode()
+HIDDEN_XXE = (
+    b'<?xml version="1.0"?><!--' + b"x" * (1 << 20) + b"--><!DOCTYPE d [<!ENTITY x SYSTEM "
+    b'"file:///etc/passwd">]>' + DEFS.encode() + b'<process id="p">&x;</process></definitions>'
+)
 UTF16_DTD = '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE d [<!ENTITY a "b">]><d/>'.encode("utf-16")
 
 HOSTILE: dict[str, tuple[bytes, str]] = {
@@ -65,19 +73,24 @@ def test_hostile_forms_get_findings(data: bytes) -> None:
     assert "SX-X009" not in {f.code for f in findings}
 
 
-@pytest.mark.parametrize(("data", "code"), [
-    (b'{"id": "f", "components": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", "SX-F301"),
-    (b"[1, 2]", "SX-F302"),
-    (b'{"components": []}', "SX-F303"),
-    (b'{"id": "f"}', "SX-F304"),
-    (b'{"id": "f", "components": [{"type": "textfield", "label": "no key", "id": "c1"}]}', "SX-F305"),
-    (b'{"id": "f", "components": [42]}', "SX-F306"),
-    (b'{"id": "f", "components": [{"type": "number", "key": "a"}, {"type": "textfield", "key": "a"}]}',
-     "SX-F307"),
-    (b'{"id": "f", "components": [' + b'{"type": "text"},' * 20_001 + b'{"type": "text"}]}', "SX-F306"),
-    (b'{"id": 1, "components": []}', "SX-F303"),
-    (b'{"id": "f", "components": [], "big": ' + b"9" * 5000 + b"}", "SX-F301"),
-])
+@pytest.mark.parametrize(
+    ("data", "code"),
+    [
+        (b'{"id": "f", "components": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", "SX-F301"),
+        (b"[1, 2]", "SX-F302"),
+        (b'{"components": []}', "SX-F303"),
+        (b'{"id": "f"}', "SX-F304"),
+        (b'{"id": "f", "components": [{"type": "textfield", "label": "no key", "id": "c1"}]}', "SX-F305"),
+        (b'{"id": "f", "components": [42]}', "SX-F306"),
+        (
+            b'{"id": "f", "components": [{"type": "number", "key": "a"}, {"type": "textfield", "key": "a"}]}',
+            "SX-F307",
+        ),
+        (b'{"id": "f", "components": [' + b'{"type": "text"},' * 20_001 + b'{"type": "text"}]}', "SX-F306"),
+        (b'{"id": 1, "components": []}', "SX-F303"),
+        (b'{"id": "f", "components": [], "big": ' + b"9" * 5000 + b"}", "SX-F301"),
+    ],
+)
 def test_form_defects_get_their_code(data: bytes, code: str) -> None:
     assert code in {f.code for f in lint_form(data)}
 
@@ -93,8 +106,10 @@ def test_size_cap_is_configurable() -> None:
 
 
 def test_declared_non_utf8_encoding_is_read() -> None:
-    data = (f'<?xml version="1.0" encoding="GBK"?>{DEFS}<process id="p" name="户外广告审批">'
-            '<startEvent id="s"/></process></definitions>').encode("gbk")
+    data = (
+        f'<?xml version="1.0" encoding="GBK"?>{DEFS}<process id="p" name="户外广告审批">'
+        '<startEvent id="s"/></process></definitions>'
+    ).encode("gbk")
     model = parse_model(data)
     assert not isinstance(model, list) and model.name == "户外广告审批"
 

@@ -25,8 +25,8 @@ def at(seconds: float) -> datetime:
 def test_the_first_failures_are_free_then_the_wait_doubles_up_to_its_ceiling() -> None:
     waits = [pair_delay(n) for n in range(FREE_FAILURES + 8)]
     assert waits[:FREE_FAILURES] == [timedelta(0)] * FREE_FAILURES
-    assert waits[FREE_FAILURES:FREE_FAILURES + 4] == [timedelta(minutes=m) for m in (1, 2, 4, 8)]
-    assert waits[-1] == MAX_DELAY and pair_delay(10**9) == MAX_DELAY   # a huge count is no overflow
+    assert waits[FREE_FAILURES : FREE_FAILURES + 4] == [timedelta(minutes=m) for m in (1, 2, 4, 8)]
+    assert waits[-1] == MAX_DELAY and pair_delay(10**9) == MAX_DELAY  # a huge count is no overflow
 
 
 def test_a_success_forgets_the_failures_before_it() -> None:

@@ -41,9 +41,13 @@ PUBLIC = public_key_pem(load_private_key(KEY))
 
 def content(index: int, case_id: str | None, **changes: Any) -> Content:
     base = Content(
-        action=ACTIONS[index % len(ACTIONS)], actor=f"staff-{index % 3}",
-        recorded_at=T0 + timedelta(seconds=index), case_id=case_id, actor_role="handler",
-        task_id=None if case_id is None else f"task-{index}", element_id="Activity_review",
+        action=ACTIONS[index % len(ACTIONS)],
+        actor=f"staff-{index % 3}",
+        recorded_at=T0 + timedelta(seconds=index),
+        case_id=case_id,
+        actor_role="handler",
+        task_id=None if case_id is None else f"task-{index}",
+        element_id="Activity_review",
         payload={"意见": "材料齐全，同意受理", "index": index, "items": [1, 2.5, None, True]},
         evidence=(f"{index:064x}",),
     )
@@ -119,7 +123,7 @@ def test_one_entry_carries_one_content_hash_and_a_link_in_each_chain() -> None:
 def test_changing_any_field_of_any_entry_fails_global_verification_naming_that_entry(name: str) -> None:
     entries = build_chain()
     for position, entry in enumerate(entries):
-        forged = [*entries[:position], forge(entry, name), *entries[position + 1:]]
+        forged = [*entries[:position], forge(entry, name), *entries[position + 1 :]]
         result = verify_chain(forged)
         assert not result.ok, (name, position)
         assert result.first_bad_sequence == entry.global_seq, (name, position, result.reason_en)
@@ -129,7 +133,7 @@ def test_changing_any_field_of_any_entry_fails_global_verification_naming_that_e
 def test_changing_any_field_of_a_case_entry_fails_the_case_verification(name: str) -> None:
     mine = case_entries(build_chain(), "2024-0002")
     for position, entry in enumerate(mine):
-        forged = [*mine[:position], forge(entry, name), *mine[position + 1:]]
+        forged = [*mine[:position], forge(entry, name), *mine[position + 1 :]]
         result = verify_chain(forged, scope="case")
         assert not result.ok, (name, position)
         assert result.first_bad_sequence == entry.case_seq, (name, position, result.reason_en)
@@ -138,14 +142,14 @@ def test_changing_any_field_of_a_case_entry_fails_the_case_verification(name: st
 @pytest.mark.parametrize("position", [0, 1, 5, 10])
 def test_a_deleted_entry_is_named_as_missing(position: int) -> None:
     entries = build_chain()
-    result = verify_chain(entries[:position] + entries[position + 1:])
+    result = verify_chain(entries[:position] + entries[position + 1 :])
     assert not result.ok
     assert result.first_bad_sequence == position + 1
     assert "missing" in result.reason_en and "缺失" in result.reason_zh
     mine, at = case_entries(build_chain(), "2024-0002"), position % 2  # a cut tail needs a signed head
-    in_case = verify_chain(mine[:at] + mine[at + 1:], scope="case")
+    in_case = verify_chain(mine[:at] + mine[at + 1 :], scope="case")
     assert not in_case.ok and in_case.first_bad_sequence == at + 1 and "missing" in in_case.reason_en
-    rest = [dataclasses.replace(e, global_seq=e.global_seq - 1) for e in entries[position + 1:]]
+    rest = [dataclasses.replace(e, global_seq=e.global_seq - 1) for e in entries[position + 1 :]]
     renumbered = verify_chain(entries[:position] + rest)  # deleted, and the rest renumbered
     assert not renumbered.ok and renumbered.first_bad_sequence == position + 1
 
@@ -186,8 +190,13 @@ def test_a_case_export_with_a_foreign_entry_is_refused() -> None:
 def test_a_correction_is_a_new_entry_that_points_at_the_old_one() -> None:
     entries = build_chain()
     old = entries[2]
-    fix = content(99, old.content.case_id, action="record.corrected", corrects=old.global_seq,
-                  payload={"reason": "笔误：申请日期应为5月20日"})
+    fix = content(
+        99,
+        old.content.case_id,
+        action="record.corrected",
+        corrects=old.global_seq,
+        payload={"reason": "笔误：申请日期应为5月20日"},
+    )
     correction = append(entries, fix)
     assert correction.content.corrects == old.global_seq
     assert entries[2] is old and verify_chain(entries).ok
@@ -204,16 +213,21 @@ def test_canonical_json_sorts_keys_without_whitespace_in_utf8_and_times_in_utc()
     assert content_hash(utc) == content_hash(beijing)
 
 
-@pytest.mark.parametrize("value", [math.nan, math.inf, {"t": datetime.now(UTC)}, {1: "x"}, {"s": {1, 2}},
-                                   b"raw", "\ud800"])
+@pytest.mark.parametrize(
+    "value", [math.nan, math.inf, {"t": datetime.now(UTC)}, {1: "x"}, {"s": {1, 2}}, b"raw", "\ud800"]
+)
 def test_canonical_json_refuses_what_is_not_json(value: Any) -> None:
     with pytest.raises(InvalidInput):
         canonical_json(value)
 
 
 def test_chain_next_refuses_naive_times_bad_evidence_and_odd_payloads() -> None:
-    for bad in ({"recorded_at": datetime(2024, 5, 20)}, {"evidence": ("not-a-hash",)},
-                {"payload": {"amount": math.nan}}, {"actor": ""}):
+    for bad in (
+        {"recorded_at": datetime(2024, 5, 20)},
+        {"evidence": ("not-a-hash",)},
+        {"payload": {"amount": math.nan}},
+        {"actor": ""},
+    ):
         with pytest.raises(InvalidInput):
             chain_next(content(1, "c", **bad), global_head=None)
 
@@ -226,6 +240,7 @@ def test_entry_payload_is_a_private_copy() -> None:
 
 
 # --- the signed global head -----------------------------------------------------------
+
 
 def signed_head_of(entries: list[Entry], key_pem: bytes = KEY) -> SignedHead:
     head = entries[-1].global_head()
@@ -290,11 +305,10 @@ def test_a_malformed_signed_head_is_invalid_input(text: str) -> None:
 
 def test_only_ed25519_keys_are_accepted() -> None:
     ec_pem = ec.generate_private_key(ec.SECP256R1()).private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
     for pem in (ec_pem, b"-----BEGIN PRIVATE KEY-----\nnope\n-----END PRIVATE KEY-----\n"):
         with pytest.raises(InvalidInput):
             load_private_key(pem)
     with pytest.raises(InvalidInput):
         sign_head(load_private_key(generate_key()), global_seq=0, head_hash=GENESIS, signed_at=T0)
-
-

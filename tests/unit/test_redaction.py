@@ -85,21 +85,36 @@ def test_a_licensing_decision_keeps_the_company_and_masks_the_person() -> None:
     assert "13812345678" not in text and "138****5678" in text
     assert "住址：山东省济南市历下区****。" in text and "泉城路188号" not in text
     assert CARD not in text and f"{'*' * 15}{CARD[-4:]}" in text
-    for public in (COMPANY_CODE, "山东某某餐饮管理有限公司", "住所：山东省济南市历下区经十路9777号",
-                   "济历审批许字〔2024〕第0123号", "2024年5月20日", "JY13701020012345", "1000万元",
-                   "0531-86012345", "张某某", "60日"):
+    for public in (
+        COMPANY_CODE,
+        "山东某某餐饮管理有限公司",
+        "住所：山东省济南市历下区经十路9777号",
+        "济历审批许字〔2024〕第0123号",
+        "2024年5月20日",
+        "JY13701020012345",
+        "1000万元",
+        "0531-86012345",
+        "张某某",
+        "60日",
+    ):
         assert public in text, public
-    assert result.applied == [RuleHit("address", 1), RuleHit("resident_id", 1), RuleHit("bank_card", 1),
-                              RuleHit("mobile", 1)]
+    assert result.applied == [
+        RuleHit("address", 1),
+        RuleHit("resident_id", 1),
+        RuleHit("bank_card", 1),
+        RuleHit("mobile", 1),
+    ]
     assert result.changed
 
 
 def test_masking_touches_nothing_but_the_personal_spans() -> None:
     original = decision_text()
-    expected = (original.replace(PERSON_ID, f"{PERSON_ID[:6]}********{PERSON_ID[-4:]}")
-                .replace("13812345678", "138****5678")
-                .replace("泉城路188号3单元502室", "****")
-                .replace(CARD, "*" * 15 + CARD[-4:]))
+    expected = (
+        original.replace(PERSON_ID, f"{PERSON_ID[:6]}********{PERSON_ID[-4:]}")
+        .replace("13812345678", "138****5678")
+        .replace("泉城路188号3单元502室", "****")
+        .replace(CARD, "*" * 15 + CARD[-4:])
+    )
     assert redact(original).text == expected
 
 
@@ -133,7 +148,8 @@ def test_labelled_public_numbers_stay_even_if_they_pass_a_check() -> None:
 
 def test_a_digit_only_credit_code_that_also_passes_the_id_check_is_kept_when_labelled() -> None:
     both = next(
-        number for number in (resident_id("110105", "19900307", f"{n:03d}") for n in range(1000))
+        number
+        for number in (resident_id("110105", "19900307", f"{n:03d}") for n in range(1000))
         if number[-1] != "X" and credit_check(number[:17]) == number[-1]
     )
     assert redact(f"统一社会信用代码：{both}").text == f"统一社会信用代码：{both}"
@@ -141,13 +157,16 @@ def test_a_digit_only_credit_code_that_also_passes_the_id_check_is_kept_when_lab
     assert both not in redact(f"号码 {both}").text  # unlabelled: an ID leak costs more than hiding a code
 
 
-@pytest.mark.parametrize(("phone", "masked"), [
-    ("13812345678", "138****5678"),
-    ("138-1234-5678", "138****5678"),
-    ("138 1234 5678", "138****5678"),
-    ("+8619912345678", "+86199****5678"),
-    ("+86 15012345678", "+86 150****5678"),
-])
+@pytest.mark.parametrize(
+    ("phone", "masked"),
+    [
+        ("13812345678", "138****5678"),
+        ("138-1234-5678", "138****5678"),
+        ("138 1234 5678", "138****5678"),
+        ("+8619912345678", "+86199****5678"),
+        ("+86 15012345678", "+86 150****5678"),
+    ],
+)
 def test_mobile_numbers_in_their_usual_shapes_are_masked(phone: str, masked: str) -> None:
     result = redact(f"联系电话：{phone}。")
     assert result.text == f"联系电话：{masked}。"
@@ -155,25 +174,31 @@ def test_mobile_numbers_in_their_usual_shapes_are_masked(phone: str, masked: str
 
 
 def test_an_id_with_a_lowercase_x_is_masked() -> None:
-    number = next(resident_id(sequence=f"{n:03d}") for n in range(1000)
-                  if resident_id(sequence=f"{n:03d}").endswith("X"))
+    number = next(
+        resident_id(sequence=f"{n:03d}")
+        for n in range(1000)
+        if resident_id(sequence=f"{n:03d}").endswith("X")
+    )
     assert redact(f"身份证：{number.lower()}").text == f"身份证：{number[:6]}********{number[-4:].lower()}"
 
 
 def test_a_grouped_card_number_keeps_its_groups_and_last_four() -> None:
-    grouped = " ".join(CARD[i:i + 4] for i in range(0, len(CARD), 4))
+    grouped = " ".join(CARD[i : i + 4] for i in range(0, len(CARD), 4))
     assert redact(f"账号：{grouped}").text == "账号：**** **** **** ***" + f"{CARD[15]} {CARD[16:]}"
 
 
-@pytest.mark.parametrize(("address", "kept"), [
-    ("北京市朝阳区建国路88号院3号楼", "北京市朝阳区****"),
-    ("新疆维吾尔自治区乌鲁木齐市天山区解放北路1号", "新疆维吾尔自治区乌鲁木齐市天山区****"),
-    ("江苏省苏州市姑苏区人民路100号", "江苏省苏州市姑苏区****"),
-    ("济南市市中区经七路1号", "济南市市中区****"),
-    ("山东省寿光市圣城街道新区路3号", "山东省寿光市****"),
-    ("济南市泉城花园小区5号楼", "济南市****"),
-    ("泉城路188号", "****"),
-])
+@pytest.mark.parametrize(
+    ("address", "kept"),
+    [
+        ("北京市朝阳区建国路88号院3号楼", "北京市朝阳区****"),
+        ("新疆维吾尔自治区乌鲁木齐市天山区解放北路1号", "新疆维吾尔自治区乌鲁木齐市天山区****"),
+        ("江苏省苏州市姑苏区人民路100号", "江苏省苏州市姑苏区****"),
+        ("济南市市中区经七路1号", "济南市市中区****"),
+        ("山东省寿光市圣城街道新区路3号", "山东省寿光市****"),
+        ("济南市泉城花园小区5号楼", "济南市****"),
+        ("泉城路188号", "****"),
+    ],
+)
 def test_a_home_address_keeps_province_city_and_district(address: str, kept: str) -> None:
     assert redact(f"家庭住址：{address}；").text == f"家庭住址：{kept}；"
 
@@ -183,8 +208,10 @@ def test_an_address_without_detail_below_the_district_is_left_alone() -> None:
 
 
 def test_a_residence_of_a_natural_person_is_masked_but_not_a_company_seat() -> None:
-    text = (f"申请人：李某，男，1985年3月7日出生，公民身份号码：{PERSON_ID}，"
-            "住所：山东省济南市天桥区北园大街1号。\n被申请人：某某有限公司，住所：山东省济南市历下区经十路1号。")
+    text = (
+        f"申请人：李某，男，1985年3月7日出生，公民身份号码：{PERSON_ID}，"
+        "住所：山东省济南市天桥区北园大街1号。\n被申请人：某某有限公司，住所：山东省济南市历下区经十路1号。"
+    )
     result = redact(text).text
     assert "住所：山东省济南市天桥区****。" in result
     assert "住所：山东省济南市历下区经十路1号。" in result
@@ -203,8 +230,12 @@ def test_the_caller_chooses_the_rules() -> None:
 
 
 def test_a_rule_is_plain_data() -> None:
-    email = Rule("email", re.compile(r"[\w.]+@[\w.]+"), lambda match: not match.group().endswith(".gov.cn"),
-                 lambda match: "***@" + match.group().split("@")[1])
+    email = Rule(
+        "email",
+        re.compile(r"[\w.]+@[\w.]+"),
+        lambda match: not match.group().endswith(".gov.cn"),
+        lambda match: "***@" + match.group().split("@")[1],
+    )
     result = redact("邮箱：zhang.san@example.com，单位邮箱：office@lixia.gov.cn", rules=(email,))
     assert result.text == "邮箱：***@example.com，单位邮箱：office@lixia.gov.cn"
     assert result.applied == [RuleHit("email", 1)]

@@ -51,7 +51,7 @@ def test_a_window_without_counted_refusals_closes_without_a_summary() -> None:
 
 
 def test_at_most_limit_plus_one_entries_per_window_whatever_the_rate() -> None:
-    times = [T0 + timedelta(seconds=7 * i) for i in range(1000)]       # ~ 2 hours, one every 7 s
+    times = [T0 + timedelta(seconds=7 * i) for i in range(1000)]  # ~ 2 hours, one every 7 s
     seen = run(times)
     entries = sum(r for r, _ in seen) + sum(1 for _, closed in seen if closed)
     windows = (times[-1] - times[0]) // BOUND.span + 1
@@ -68,16 +68,20 @@ def test_the_summary_counts_each_kind() -> None:
     assert summary["windowEnd"] == (T0 + BOUND.span).isoformat()
 
 
-@pytest.mark.parametrize(("attempt", "role", "action"), [
-    ("task.complete", "decision", "decision.refused"),
-    ("task.complete", "legal-review", "review.refused"),
-    ("task.complete", "acceptance", "task.refused"),
-    ("task.complete", None, "task.refused"),
-    ("case.withdraw", None, "case.withdraw-refused"),
-    ("case.move", None, "case.move-refused"),
-])
-def test_a_refused_attempt_is_named_by_what_was_attempted(attempt: str, role: str | None,
-                                                          action: str) -> None:
+@pytest.mark.parametrize(
+    ("attempt", "role", "action"),
+    [
+        ("task.complete", "decision", "decision.refused"),
+        ("task.complete", "legal-review", "review.refused"),
+        ("task.complete", "acceptance", "task.refused"),
+        ("task.complete", None, "task.refused"),
+        ("case.withdraw", None, "case.withdraw-refused"),
+        ("case.move", None, "case.move-refused"),
+    ],
+)
+def test_a_refused_attempt_is_named_by_what_was_attempted(
+    attempt: str, role: str | None, action: str
+) -> None:
     assert refused_action(attempt, role) == action
     assert refused_attempt(action) == attempt
     assert refused_attempt("case.withdrawn") is None and refused_attempt("user.login-refused") is None

@@ -25,9 +25,12 @@ from webhooks import TargetRefused, UnknownEventType, encode_payload, make_event
 
 LOOPBACK = ("127.0.0.0/8",)
 SENT_AT = dt.datetime(2026, 3, 2, 8, 0, 5, tzinfo=dt.UTC)
-EVENT = make_event("decision.made", {"决定": "准予许可", "applicant": "张三"},
-                   occurred_at=dt.datetime(2026, 3, 2, 16, 0, tzinfo=dt.timezone(dt.timedelta(hours=8))),
-                   case_id="2026-0815")
+EVENT = make_event(
+    "decision.made",
+    {"决定": "准予许可", "applicant": "张三"},
+    occurred_at=dt.datetime(2026, 3, 2, 16, 0, tzinfo=dt.timezone(dt.timedelta(hours=8))),
+    case_id="2026-0815",
+)
 TLS_NAME = "receiver.sanxiang.test"
 
 
@@ -106,16 +109,25 @@ def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, TLS_NAME)])
     now = dt.datetime.now(dt.UTC)
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-            .serial_number(x509.random_serial_number())
-            .not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=1))
-            .add_extension(x509.SubjectAlternativeName([x509.DNSName(TLS_NAME)]), critical=False)
-            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-            .sign(key, hashes.SHA256()))
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName(TLS_NAME)]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
     folder = tmp_path_factory.mktemp("tls")
     (folder / "cert.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    (folder / "key.pem").write_bytes(key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    (folder / "key.pem").write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
     return folder / "cert.pem", folder / "key.pem"
 
 
@@ -143,8 +155,15 @@ def to_loopback(host: str, port: int) -> Sequence[str]:
 def test_a_2xx_answer_is_a_successful_attempt_with_a_verifiable_signature(receiver: Receiver) -> None:
     secret = new_secret()
 
-    attempt = send(receiver.url("/ok"), "decision.made", EVENT, message_id="msg_0001", secret=secret,
-                   allow=LOOPBACK, timestamp=SENT_AT)
+    attempt = send(
+        receiver.url("/ok"),
+        "decision.made",
+        EVENT,
+        message_id="msg_0001",
+        secret=secret,
+        allow=LOOPBACK,
+        timestamp=SENT_AT,
+    )
 
     assert (attempt.status, attempt.ok, attempt.error) == (200, True, None)
     assert attempt.latency_ms > 0
@@ -157,8 +176,15 @@ def test_a_2xx_answer_is_a_successful_attempt_with_a_verifiable_signature(receiv
 
 
 def test_the_body_is_compact_sorted_utf8_json(receiver: Receiver) -> None:
-    send(receiver.url("/ok"), "decision.made", EVENT, message_id="msg_0001", secret=new_secret(),
-         allow=LOOPBACK, timestamp=SENT_AT)
+    send(
+        receiver.url("/ok"),
+        "decision.made",
+        EVENT,
+        message_id="msg_0001",
+        secret=new_secret(),
+        allow=LOOPBACK,
+        timestamp=SENT_AT,
+    )
 
     body = receiver.requests[0].body
     assert body == encode_payload(EVENT)
@@ -167,23 +193,37 @@ def test_the_body_is_compact_sorted_utf8_json(receiver: Receiver) -> None:
 
 
 def test_a_204_answer_is_also_ok(receiver: Receiver) -> None:
-    attempt = send(receiver.url("/created"), "decision.made", EVENT, message_id="msg_1",
-                   secret=new_secret(), allow=LOOPBACK)
+    attempt = send(
+        receiver.url("/created"),
+        "decision.made",
+        EVENT,
+        message_id="msg_1",
+        secret=new_secret(),
+        allow=LOOPBACK,
+    )
 
     assert attempt.ok and attempt.status == 204
 
 
 def test_a_500_answer_is_a_failed_attempt_with_its_status(receiver: Receiver) -> None:
-    attempt = send(receiver.url("/fail"), "decision.made", EVENT, message_id="msg_1",
-                   secret=new_secret(), allow=LOOPBACK)
+    attempt = send(
+        receiver.url("/fail"), "decision.made", EVENT, message_id="msg_1", secret=new_secret(), allow=LOOPBACK
+    )
 
     assert (attempt.status, attempt.ok) == (500, False)
     assert attempt.error is not None and attempt.error.startswith("HTTP 500")
 
 
 def test_a_receiver_slower_than_the_timeout_is_a_failed_attempt_without_status(receiver: Receiver) -> None:
-    attempt = send(receiver.url("/slow"), "decision.made", EVENT, message_id="msg_1",
-                   secret=new_secret(), allow=LOOPBACK, timeout=0.3)
+    attempt = send(
+        receiver.url("/slow"),
+        "decision.made",
+        EVENT,
+        message_id="msg_1",
+        secret=new_secret(),
+        allow=LOOPBACK,
+        timeout=0.3,
+    )
 
     assert (attempt.status, attempt.ok) == (None, False)
     assert attempt.error == "timed out after 0.3 s"
@@ -195,15 +235,27 @@ def test_a_closed_port_is_a_failed_attempt_not_an_exception() -> None:
         probe.bind(("127.0.0.1", 0))
         closed_port = probe.getsockname()[1]
 
-    attempt = send(f"http://127.0.0.1:{closed_port}/hook", "decision.made", EVENT, message_id="msg_1",
-                   secret=new_secret(), allow=LOOPBACK)
+    attempt = send(
+        f"http://127.0.0.1:{closed_port}/hook",
+        "decision.made",
+        EVENT,
+        message_id="msg_1",
+        secret=new_secret(),
+        allow=LOOPBACK,
+    )
 
     assert (attempt.status, attempt.ok, attempt.error) == (None, False, "connection refused")
 
 
 def test_a_redirect_is_reported_and_not_followed(receiver: Receiver) -> None:
-    attempt = send(receiver.url("/moved"), "decision.made", EVENT, message_id="msg_1",
-                   secret=new_secret(), allow=LOOPBACK)
+    attempt = send(
+        receiver.url("/moved"),
+        "decision.made",
+        EVENT,
+        message_id="msg_1",
+        secret=new_secret(),
+        allow=LOOPBACK,
+    )
 
     assert (attempt.status, attempt.ok) == (302, False)
     assert attempt.error is not None and "not followed" in attempt.error
@@ -211,8 +263,14 @@ def test_a_redirect_is_reported_and_not_followed(receiver: Receiver) -> None:
 
 
 def test_a_name_that_does_not_resolve_is_a_failed_attempt() -> None:
-    attempt = send("http://gone.partner.test/hook", "decision.made", EVENT, message_id="msg_1",
-                   secret=new_secret(), resolver=to_loopback)
+    attempt = send(
+        "http://gone.partner.test/hook",
+        "decision.made",
+        EVENT,
+        message_id="msg_1",
+        secret=new_secret(),
+        resolver=to_loopback,
+    )
 
     assert (attempt.status, attempt.ok) == (None, False)
     assert attempt.error is not None and attempt.error.startswith("DNS failure")
@@ -227,15 +285,28 @@ def test_a_refused_target_raises_and_nothing_is_sent(receiver: Receiver) -> None
 
 def test_a_name_rebound_to_loopback_at_send_time_is_refused(receiver: Receiver) -> None:
     with pytest.raises(TargetRefused):
-        send(receiver.url("/ok", host="rebound.sanxiang.test"), "decision.made", EVENT,
-             message_id="msg_1", secret=new_secret(), resolver=to_loopback)
+        send(
+            receiver.url("/ok", host="rebound.sanxiang.test"),
+            "decision.made",
+            EVENT,
+            message_id="msg_1",
+            secret=new_secret(),
+            resolver=to_loopback,
+        )
 
     assert receiver.requests == []
 
 
 def test_the_sender_connects_to_the_checked_address_and_names_the_host(receiver: Receiver) -> None:
-    attempt = send(receiver.url("/ok", host="hooks.sanxiang.test"), "decision.made", EVENT,
-                   message_id="msg_1", secret=new_secret(), allow=LOOPBACK, resolver=to_loopback)
+    attempt = send(
+        receiver.url("/ok", host="hooks.sanxiang.test"),
+        "decision.made",
+        EVENT,
+        message_id="msg_1",
+        secret=new_secret(),
+        allow=LOOPBACK,
+        resolver=to_loopback,
+    )
 
     assert attempt.ok
     assert receiver.requests[0].headers["Host"] == f"hooks.sanxiang.test:{receiver.port}"
@@ -243,23 +314,44 @@ def test_the_sender_connects_to_the_checked_address_and_names_the_host(receiver:
 
 def test_the_event_type_must_be_known_and_match_the_payload(receiver: Receiver) -> None:
     with pytest.raises(UnknownEventType):
-        send(receiver.url("/ok"), "case.exploded", {**EVENT, "type": "case.exploded"},
-             message_id="msg_1", secret=new_secret(), allow=LOOPBACK)
+        send(
+            receiver.url("/ok"),
+            "case.exploded",
+            {**EVENT, "type": "case.exploded"},
+            message_id="msg_1",
+            secret=new_secret(),
+            allow=LOOPBACK,
+        )
     with pytest.raises(ValueError):
-        send(receiver.url("/ok"), "case.started", EVENT, message_id="msg_1", secret=new_secret(),
-             allow=LOOPBACK)
+        send(
+            receiver.url("/ok"),
+            "case.started",
+            EVENT,
+            message_id="msg_1",
+            secret=new_secret(),
+            allow=LOOPBACK,
+        )
 
     assert receiver.requests == []
 
 
 def test_tls_to_a_pinned_address_checks_the_certificate_for_the_host_name(
-    tls_receiver: Receiver, trusting: ssl.SSLContext,
+    tls_receiver: Receiver,
+    trusting: ssl.SSLContext,
 ) -> None:
     secret = new_secret()
 
-    attempt = send(tls_receiver.url("/ok", host=TLS_NAME), "decision.made", EVENT, message_id="msg_1",
-                   secret=secret, allow=LOOPBACK, resolver=to_loopback, tls_context=trusting,
-                   timestamp=SENT_AT)
+    attempt = send(
+        tls_receiver.url("/ok", host=TLS_NAME),
+        "decision.made",
+        EVENT,
+        message_id="msg_1",
+        secret=secret,
+        allow=LOOPBACK,
+        resolver=to_loopback,
+        tls_context=trusting,
+        timestamp=SENT_AT,
+    )
 
     assert (attempt.status, attempt.ok) == (200, True)
     [request] = tls_receiver.requests
@@ -268,8 +360,15 @@ def test_tls_to_a_pinned_address_checks_the_certificate_for_the_host_name(
 
 
 def test_tls_with_an_untrusted_certificate_is_a_failed_attempt(tls_receiver: Receiver) -> None:
-    attempt = send(tls_receiver.url("/ok", host=TLS_NAME), "decision.made", EVENT, message_id="msg_1",
-                   secret=new_secret(), allow=LOOPBACK, resolver=to_loopback)
+    attempt = send(
+        tls_receiver.url("/ok", host=TLS_NAME),
+        "decision.made",
+        EVENT,
+        message_id="msg_1",
+        secret=new_secret(),
+        allow=LOOPBACK,
+        resolver=to_loopback,
+    )
 
     assert (attempt.status, attempt.ok) == (None, False)
     assert attempt.error is not None and attempt.error.startswith("TLS certificate not trusted")
@@ -277,11 +376,19 @@ def test_tls_with_an_untrusted_certificate_is_a_failed_attempt(tls_receiver: Rec
 
 
 def test_tls_to_a_name_the_certificate_does_not_cover_is_a_failed_attempt(
-    tls_receiver: Receiver, trusting: ssl.SSLContext,
+    tls_receiver: Receiver,
+    trusting: ssl.SSLContext,
 ) -> None:
-    attempt = send(tls_receiver.url("/ok", host="other.sanxiang.test"), "decision.made", EVENT,
-                   message_id="msg_1", secret=new_secret(), allow=LOOPBACK, resolver=to_loopback,
-                   tls_context=trusting)
+    attempt = send(
+        tls_receiver.url("/ok", host="other.sanxiang.test"),
+        "decision.made",
+        EVENT,
+        message_id="msg_1",
+        secret=new_secret(),
+        allow=LOOPBACK,
+        resolver=to_loopback,
+        tls_context=trusting,
+    )
 
     assert (attempt.status, attempt.ok) == (None, False)
     assert attempt.error is not None and "TLS" in attempt.error
@@ -289,8 +396,15 @@ def test_tls_to_a_name_the_certificate_does_not_cover_is_a_failed_attempt(
 
 
 def test_https_to_a_plain_http_receiver_is_a_failed_attempt(receiver: Receiver) -> None:
-    attempt = send(f"https://127.0.0.1:{receiver.port}/ok", "decision.made", EVENT, message_id="msg_1",
-                   secret=new_secret(), allow=LOOPBACK, timeout=2.0)
+    attempt = send(
+        f"https://127.0.0.1:{receiver.port}/ok",
+        "decision.made",
+        EVENT,
+        message_id="msg_1",
+        secret=new_secret(),
+        allow=LOOPBACK,
+        timeout=2.0,
+    )
 
     assert (attempt.status, attempt.ok) == (None, False)
     assert attempt.error is not None

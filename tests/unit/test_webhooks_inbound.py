@@ -20,11 +20,18 @@ def application(**changes: Any) -> dict[str, Any]:
     base: dict[str, Any] = {
         "applicationId": "GD-2026-000123",
         "itemCode": "11440000007468637Q4440111002000",
-        "applicant": {"type": "person", "name": "张三", "idNumber": PERSON_ID, "phone": "13800138000",
-                      "address": "广州市天河区某路 1 号"},
+        "applicant": {
+            "type": "person",
+            "name": "张三",
+            "idNumber": PERSON_ID,
+            "phone": "13800138000",
+            "address": "广州市天河区某路 1 号",
+        },
         "submittedAt": "2026-03-02T15:55:00+08:00",
-        "materials": [{"name": "营业执照", "url": "https://platform.example/m/1.pdf", "sha256": "ab" * 32},
-                      {"name": "身份证复印件"}],
+        "materials": [
+            {"name": "营业执照", "url": "https://platform.example/m/1.pdf", "sha256": "ab" * 32},
+            {"name": "身份证复印件"},
+        ],
         "formData": {"shopName": "张记小吃", "area": 36.5},
     }
     base.update(changes)
@@ -57,8 +64,9 @@ def test_a_signed_valid_application_is_returned_as_parsed(secret: str) -> None:
 
 
 def test_an_organisation_applies_with_its_credit_code(secret: str) -> None:
-    organisation = application(applicant={"type": "organisation", "name": "某某餐饮有限公司",
-                                          "idNumber": CREDIT_CODE})
+    organisation = application(
+        applicant={"type": "organisation", "name": "某某餐饮有限公司", "idNumber": CREDIT_CODE}
+    )
 
     assert parse(organisation, secret)["applicant"]["idNumber"] == CREDIT_CODE
 
@@ -94,16 +102,21 @@ def test_an_unsigned_request_is_refused(secret: str) -> None:
     assert caught.value.reason_code == "missing_header"
 
 
-@pytest.mark.parametrize("raw, expected", [
-    (b"{not json", "$: not valid JSON"),
-    (b'{"applicationId": "A", "applicationId": "B", "itemCode": "X"}', "duplicate key"),
-    (b'{"applicationId": "A", "itemCode": "X", "formData": {"area": NaN}}', "NaN is not allowed"),
-    (b"[1, 2, 3]", "$: fails type"),
-    (b"\xef\xbb\xbf{}", "$: not valid JSON"),
-    (b"[" * 100_000 + b"]" * 100_000, "$: not valid JSON"),
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        (b"{not json", "$: not valid JSON"),
+        (b'{"applicationId": "A", "applicationId": "B", "itemCode": "X"}', "duplicate key"),
+        (b'{"applicationId": "A", "itemCode": "X", "formData": {"area": NaN}}', "NaN is not allowed"),
+        (b"[1, 2, 3]", "$: fails type"),
+        (b"\xef\xbb\xbf{}", "$: not valid JSON"),
+        (b"[" * 100_000 + b"]" * 100_000, "$: not valid JSON"),
+    ],
+)
 def test_a_signed_body_that_is_not_a_strict_json_object_is_invalid(
-    secret: str, raw: bytes, expected: str,
+    secret: str,
+    raw: bytes,
+    expected: str,
 ) -> None:
     body, headers = deliver_raw(raw, secret)
 
@@ -152,13 +165,18 @@ def test_an_organisation_must_carry_a_credit_code(secret: str) -> None:
     assert errors_of(resident_id, secret) == ["$.applicant.idNumber: wrong check digit or birth date"]
 
 
-@pytest.mark.parametrize("kind, number", [
-    ("person", "110105194912310021"),
-    ("person", "110105194902300024"),
-    ("organisation", "91350100M000100Y44"),
-])
+@pytest.mark.parametrize(
+    "kind, number",
+    [
+        ("person", "110105194912310021"),
+        ("person", "110105194902300024"),
+        ("organisation", "91350100M000100Y44"),
+    ],
+)
 def test_an_identity_number_with_a_wrong_check_digit_or_date_is_refused(
-    secret: str, kind: str, number: str,
+    secret: str,
+    kind: str,
+    number: str,
 ) -> None:
     errors = errors_of(application(applicant={"type": kind, "name": "张三", "idNumber": number}), secret)
 
@@ -173,26 +191,34 @@ def test_an_applicant_needs_type_name_and_id_number(secret: str) -> None:
     assert any(error.startswith("$.applicant.name: fails minLength") for error in errors)
 
 
-@pytest.mark.parametrize("submitted_at, expected", [
-    ("yesterday", "$.submittedAt: fails pattern"),
-    ("2026-03-02", "$.submittedAt: fails pattern"),
-    ("2026-03-02T15:55:00", "$.submittedAt: fails pattern"),
-    ("2026-02-30T15:55:00+08:00", "$.submittedAt: not a real date and time"),
-])
+@pytest.mark.parametrize(
+    "submitted_at, expected",
+    [
+        ("yesterday", "$.submittedAt: fails pattern"),
+        ("2026-03-02", "$.submittedAt: fails pattern"),
+        ("2026-03-02T15:55:00", "$.submittedAt: fails pattern"),
+        ("2026-02-30T15:55:00+08:00", "$.submittedAt: not a real date and time"),
+    ],
+)
 def test_the_submission_time_must_be_a_real_moment_with_an_offset(
-    secret: str, submitted_at: str, expected: str,
+    secret: str,
+    submitted_at: str,
+    expected: str,
 ) -> None:
     errors = errors_of(application(submittedAt=submitted_at), secret)
 
     assert len(errors) == 1 and errors[0].startswith(expected), errors
 
 
-@pytest.mark.parametrize("material, expected", [
-    ({"url": "https://platform.example/m/1.pdf"}, "$.materials[0]: 'name' is a required property"),
-    ({"name": "x", "url": "file:///etc/passwd"}, "$.materials[0].url: fails pattern"),
-    ({"name": "x", "sha256": "not-a-hash"}, "$.materials[0].sha256: fails pattern"),
-    ({"name": "x", "size": 10}, "$.materials[0]: Additional properties are not allowed"),
-])
+@pytest.mark.parametrize(
+    "material, expected",
+    [
+        ({"url": "https://platform.example/m/1.pdf"}, "$.materials[0]: 'name' is a required property"),
+        ({"name": "x", "url": "file:///etc/passwd"}, "$.materials[0].url: fails pattern"),
+        ({"name": "x", "sha256": "not-a-hash"}, "$.materials[0].sha256: fails pattern"),
+        ({"name": "x", "size": 10}, "$.materials[0]: Additional properties are not allowed"),
+    ],
+)
 def test_materials_are_checked(secret: str, material: dict[str, Any], expected: str) -> None:
     errors = errors_of(application(materials=[material]), secret)
 
@@ -201,9 +227,14 @@ def test_materials_are_checked(secret: str, material: dict[str, Any], expected: 
 
 def test_error_texts_never_quote_submitted_values(secret: str) -> None:
     secret_value = "13800138000-private"
-    errors = errors_of(application(applicationId=12345, itemCode=["x"],
-                                   applicant={"type": "person", "name": "张三", "idNumber": PERSON_ID,
-                                              "phone": secret_value}), secret)
+    errors = errors_of(
+        application(
+            applicationId=12345,
+            itemCode=["x"],
+            applicant={"type": "person", "name": "张三", "idNumber": PERSON_ID, "phone": secret_value},
+        ),
+        secret,
+    )
 
     assert len(errors) == 3
     assert not any(secret_value in error or "12345" in error for error in errors)
@@ -218,7 +249,8 @@ def test_the_schema_is_a_valid_draft_2020_12_schema() -> None:
 
 
 def test_a_resident_id_of_no_province_is_refused_as_the_engine_refuses_it(secret: str) -> None:
-    errors = errors_of(application(applicant={"type": "person", "name": "张三",
-                                              "idNumber": "107737196104226679"}), secret)
+    errors = errors_of(
+        application(applicant={"type": "person", "name": "张三", "idNumber": "107737196104226679"}), secret
+    )
 
     assert errors == ["$.applicant.idNumber: wrong check digit or birth date"]

@@ -13,9 +13,18 @@ BEIJING = timezone(timedelta(hours=8))
 
 def test_the_catalogue_holds_exactly_the_documented_event_types() -> None:
     documented = {
-        "case.started", "task.created", "task.completed", "review.completed", "decision.made",
-        "disclosure.published", "disclosure.withdrawn", "deadline.warning", "deadline.overdue",
-        "case.stuck", "case.failed", "audit.head-exported",
+        "case.started",
+        "task.created",
+        "task.completed",
+        "review.completed",
+        "decision.made",
+        "disclosure.published",
+        "disclosure.withdrawn",
+        "deadline.warning",
+        "deadline.overdue",
+        "case.stuck",
+        "case.failed",
+        "audit.head-exported",
     }
 
     assert documented == EVENT_TYPES
@@ -23,18 +32,25 @@ def test_the_catalogue_holds_exactly_the_documented_event_types() -> None:
 
 
 def test_an_event_has_type_utc_timestamp_and_data() -> None:
-    event = make_event("decision.made", {"decision": "granted"},
-                       occurred_at=datetime(2026, 3, 2, 16, 0, 0, 123456, tzinfo=BEIJING))
+    event = make_event(
+        "decision.made",
+        {"decision": "granted"},
+        occurred_at=datetime(2026, 3, 2, 16, 0, 0, 123456, tzinfo=BEIJING),
+    )
 
-    assert event == {"type": "decision.made", "timestamp": "2026-03-02T08:00:00.123Z",
-                     "data": {"decision": "granted"}}
+    assert event == {
+        "type": "decision.made",
+        "timestamp": "2026-03-02T08:00:00.123Z",
+        "data": {"decision": "granted"},
+    }
 
 
 def test_the_case_id_goes_into_the_data_without_changing_the_callers_dict() -> None:
     data = {"taskId": "t-1"}
 
-    event = make_event("task.created", data, occurred_at=datetime(2026, 3, 2, tzinfo=UTC),
-                       case_id="2026-0815")
+    event = make_event(
+        "task.created", data, occurred_at=datetime(2026, 3, 2, tzinfo=UTC), case_id="2026-0815"
+    )
 
     assert event["data"] == {"taskId": "t-1", "caseId": "2026-0815"}
     assert data == {"taskId": "t-1"}

@@ -56,8 +56,11 @@ def test_the_library_itself_accepts_what_we_sign(secret: str) -> None:
 
 def test_we_accept_what_the_library_signs(secret: str) -> None:
     signature = Webhook(secret).sign("msg_lib", SENT_AT, BODY.decode())
-    headers = {"webhook-id": "msg_lib", "webhook-timestamp": str(int(SENT_AT.timestamp())),
-               "webhook-signature": signature}
+    headers = {
+        "webhook-id": "msg_lib",
+        "webhook-timestamp": str(int(SENT_AT.timestamp())),
+        "webhook-signature": signature,
+    }
 
     verify(BODY, headers, secret, now=SENT_AT)
 
@@ -118,15 +121,18 @@ def test_an_empty_header_counts_as_missing(secret: str) -> None:
     assert reason_of(BODY, headers, secret) == "missing_header"
 
 
-@pytest.mark.parametrize("header, value", [
-    ("webhook-signature", "no-comma-here"),
-    ("webhook-signature", "v1,not*base64!"),
-    ("webhook-signature", "v1,"),
-    ("webhook-signature", "   "),
-    ("webhook-timestamp", "yesterday"),
-    ("webhook-timestamp", "1772438400.5"),
-    ("webhook-timestamp", "-1772438400"),
-])
+@pytest.mark.parametrize(
+    "header, value",
+    [
+        ("webhook-signature", "no-comma-here"),
+        ("webhook-signature", "v1,not*base64!"),
+        ("webhook-signature", "v1,"),
+        ("webhook-signature", "   "),
+        ("webhook-timestamp", "yesterday"),
+        ("webhook-timestamp", "1772438400.5"),
+        ("webhook-timestamp", "-1772438400"),
+    ],
+)
 def test_a_malformed_header_is_refused_not_crashed_on(secret: str, header: str, value: str) -> None:
     headers = {**signed_headers(secret), header: value}
 

@@ -13,38 +13,43 @@ from webhooks import TargetRefused, TargetUnresolved, check_target, resolve_targ
 
 def resolver_of(answers: dict[str, list[str]]) -> Callable[[str, int], Sequence[str]]:
     """A fake DNS: known names answer, any other name fails like a real lookup would."""
+
     def resolve(host: str, port: int) -> Sequence[str]:
         if host not in answers:
             raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
         return answers[host]
+
     return resolve
 
 
-@pytest.mark.parametrize("url", [
-    "http://10.0.0.1/hook",
-    "http://172.16.5.4/hook",
-    "http://192.168.1.1/hook",
-    "http://127.0.0.1:8080/hook",
-    "http://[::1]/hook",
-    "http://169.254.169.254/latest/meta-data/",
-    "http://[fe80::1]/hook",
-    "http://localhost/hook",
-    "http://0.0.0.0/hook",
-    "http://[::]/hook",
-    "http://[::ffff:127.0.0.1]/hook",
-    "http://[::ffff:169.254.169.254]/hook",
-    "http://224.0.0.1/hook",
-    "http://[ff02::1]/hook",
-    "http://240.0.0.1/hook",
-    "http://100.64.0.1/hook",
-    "http://100.100.100.200/latest/meta-data",
-    "http://[fc00::1]/hook",
-    "http://[fd00:ec2::254]/hook",
-    "http://[2002:a00:1::]/hook",
-    "http://[64:ff9b::a00:1]/hook",
-    "http://2130706433/hook",
-    "http://127.1/hook",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://10.0.0.1/hook",
+        "http://172.16.5.4/hook",
+        "http://192.168.1.1/hook",
+        "http://127.0.0.1:8080/hook",
+        "http://[::1]/hook",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://[fe80::1]/hook",
+        "http://localhost/hook",
+        "http://0.0.0.0/hook",
+        "http://[::]/hook",
+        "http://[::ffff:127.0.0.1]/hook",
+        "http://[::ffff:169.254.169.254]/hook",
+        "http://224.0.0.1/hook",
+        "http://[ff02::1]/hook",
+        "http://240.0.0.1/hook",
+        "http://100.64.0.1/hook",
+        "http://100.100.100.200/latest/meta-data",
+        "http://[fc00::1]/hook",
+        "http://[fd00:ec2::254]/hook",
+        "http://[2002:a00:1::]/hook",
+        "http://[64:ff9b::a00:1]/hook",
+        "http://2130706433/hook",
+        "http://127.1/hook",
+    ],
+)
 def test_internal_addresses_are_refused(url: str) -> None:
     with pytest.raises(TargetRefused) as caught:
         check_target(url)
@@ -52,18 +57,21 @@ def test_internal_addresses_are_refused(url: str) -> None:
     assert caught.value.message_zh and "may not be called" in caught.value.message_en
 
 
-@pytest.mark.parametrize("url", [
-    "file:///etc/passwd",
-    "ftp://8.8.8.8/pub",
-    "gopher://8.8.8.8:70/_",
-    "javascript:alert(1)",
-    "http:///no-host",
-    "http://user:secret@8.8.8.8/hook",
-    "http://8.8.8.8:0/hook",
-    "http://8.8.8.8:99999/hook",
-    "http://8.8.8.8/ho ok",
-    "http://8.8.8.8/hook\r\nX-Injected: 1",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "file:///etc/passwd",
+        "ftp://8.8.8.8/pub",
+        "gopher://8.8.8.8:70/_",
+        "javascript:alert(1)",
+        "http:///no-host",
+        "http://user:secret@8.8.8.8/hook",
+        "http://8.8.8.8:0/hook",
+        "http://8.8.8.8:99999/hook",
+        "http://8.8.8.8/ho ok",
+        "http://8.8.8.8/hook\r\nX-Injected: 1",
+    ],
+)
 def test_urls_that_are_not_plain_http_targets_are_refused(url: str) -> None:
     with pytest.raises(TargetRefused):
         check_target(url)

@@ -42,5 +42,5 @@ class RateLimiter:
     def _forget_idle(self, now: float) -> None:
         for client in [c for c, h in self._hits.items() if not h or h[-1] <= now - self.window]:
             del self._hits[client]
-        if len(self._hits) > MAX_CLIENTS:   # still full of active clients: start again rather than grow
+        if len(self._hits) > MAX_CLIENTS:  # still full of active clients: start again rather than grow
             self._hits.clear()

@@ -27,8 +27,22 @@ open_data = APIBlueprint("open_data", __name__, url_prefix="/open", enable_opena
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_ENTRIES = 50
 CSV_PAGE, CSV_MAX_PAGES = 500, 20
-CSV_COLUMNS = ("id", "case_id", "item_key", "item_code", "item_name", "decision", "decision_no", "decided_on",
-               "published_at", "status", "withdrawn_at", "withdrawal_kind", "withdrawal_reason", "text")
+CSV_COLUMNS = (
+    "id",
+    "case_id",
+    "item_key",
+    "item_code",
+    "item_name",
+    "decision",
+    "decision_no",
+    "decided_on",
+    "published_at",
+    "status",
+    "withdrawn_at",
+    "withdrawal_kind",
+    "withdrawal_reason",
+    "text",
+)
 
 
 def _ctx() -> AppContext:
@@ -45,23 +59,41 @@ def _json(body: Any, schema_endpoint: str | None = None) -> Response:
 
 
 def decision_json(d: PublicDecision) -> dict[str, Any]:
-    withdrawal = None if d.withdrawn_at is None else {
-        "at": d.withdrawn_at.isoformat(), "kind": d.withdrawal_kind, "reason": d.withdrawal_reason}
+    withdrawal = (
+        None
+        if d.withdrawn_at is None
+        else {"at": d.withdrawn_at.isoformat(), "kind": d.withdrawal_kind, "reason": d.withdrawal_reason}
+    )
     item = {"key": d.process_key, "name": d.item_name, "code": d.item_code}
-    return {"id": d.id, "caseId": d.case_id, "item": item,
-            "decision": d.decision, "decisionNo": d.decision_no, "decidedOn": d.decided_on.isoformat(),
-            "publishedAt": d.published_at.isoformat(), "status": "withdrawn" if d.withdrawn else "published",
-            "text": d.text, "withdrawal": withdrawal,
-            "url": url_for("portal.decision", disclosure_id=d.id, _external=True)}
+    return {
+        "id": d.id,
+        "caseId": d.case_id,
+        "item": item,
+        "decision": d.decision,
+        "decisionNo": d.decision_no,
+        "decidedOn": d.decided_on.isoformat(),
+        "publishedAt": d.published_at.isoformat(),
+        "status": "withdrawn" if d.withdrawn else "published",
+        "text": d.text,
+        "withdrawal": withdrawal,
+        "url": url_for("portal.decision", disclosure_id=d.id, _external=True),
+    }
 
 
 @open_data.get("/decisions.json")
 def decisions_json() -> Response:
     query, _ = decision_query(per_page=100, most=500)
     page: DecisionPage = portal_service.search_decisions(_ctx(), query)
-    return _json({"generatedAt": _ctx().clock().isoformat(), "page": page.page, "pages": page.pages,
-                  "total": page.total, "items": [decision_json(d) for d in page.items]},
-                 "open_data.decisions_schema")
+    return _json(
+        {
+            "generatedAt": _ctx().clock().isoformat(),
+            "page": page.page,
+            "pages": page.pages,
+            "total": page.total,
+            "items": [decision_json(d) for d in page.items],
+        },
+        "open_data.decisions_schema",
+    )
 
 
 @open_data.get("/decisions.schema.json")
@@ -76,11 +108,22 @@ def _csv_safe(value: Any) -> str:
 
 
 def _csv_row(d: PublicDecision) -> list[str]:
-    values = [d.id, d.case_id, d.process_key, d.item_code, d.item_name, d.decision, d.decision_no,
-              d.decided_on.isoformat(), d.published_at.isoformat(),
-              "withdrawn" if d.withdrawn else "published",
-              d.withdrawn_at.isoformat() if d.withdrawn_at else "", d.withdrawal_kind, d.withdrawal_reason,
-              d.text]
+    values = [
+        d.id,
+        d.case_id,
+        d.process_key,
+        d.item_code,
+        d.item_name,
+        d.decision,
+        d.decision_no,
+        d.decided_on.isoformat(),
+        d.published_at.isoformat(),
+        "withdrawn" if d.withdrawn else "published",
+        d.withdrawn_at.isoformat() if d.withdrawn_at else "",
+        d.withdrawal_kind,
+        d.withdrawal_reason,
+        d.text,
+    ]
     return [_csv_safe(v) for v in values]
 
 
@@ -129,8 +172,11 @@ def decisions_atom() -> Response:
     newest = max(((d.withdrawn_at or d.published_at) for d in page.items), default=_ctx().clock())
     ET.SubElement(feed, f"{{{ATOM}}}updated").text = newest.isoformat()
     ET.SubElement(feed, f"{{{ATOM}}}link", {"rel": "self", "type": "application/atom+xml", "href": self_url})
-    ET.SubElement(feed, f"{{{ATOM}}}link", {"rel": "alternate", "type": "text/html",
-                                              "href": url_for("portal.decisions", _external=True)})
+    ET.SubElement(
+        feed,
+        f"{{{ATOM}}}link",
+        {"rel": "alternate", "type": "text/html", "href": url_for("portal.decisions", _external=True)},
+    )
     ET.SubElement(ET.SubElement(feed, f"{{{ATOM}}}author"), f"{{{ATOM}}}name").text = "行政审批服务局"
     for d in page.items:
         _entry(feed, d)
@@ -139,19 +185,39 @@ def decisions_atom() -> Response:
 
 
 def _figures(f: Figures) -> dict[str, Any]:
-    return {"period": f.period, "applications": f.applications, "grants": f.grants, "denials": f.denials,
-            "decisions": f.decisions, "averageWorkingDays": f.average_days, "onTimeRate": f.on_time_rate}
+    return {
+        "period": f.period,
+        "applications": f.applications,
+        "grants": f.grants,
+        "denials": f.denials,
+        "decisions": f.decisions,
+        "averageWorkingDays": f.average_days,
+        "onTimeRate": f.on_time_rate,
+    }
 
 
 @open_data.get("/statistics.json")
 def statistics_json() -> Response:
     months = request.args.get("months", 12, type=int) or 12
     stats = compute_statistics(_ctx(), months, request.args.get("item") or None)
-    return _json({"generatedAt": stats.generated_at.isoformat(), "months": list(stats.months),
-                  "items": [{"key": i.key, "name": i.name, "months": [_figures(f) for f in i.months],
-                             "total": _figures(i.total)} for i in stats.items],
-                  "total": [_figures(f) for f in stats.total], "overall": _figures(stats.overall)},
-                 "open_data.statistics_schema")
+    return _json(
+        {
+            "generatedAt": stats.generated_at.isoformat(),
+            "months": list(stats.months),
+            "items": [
+                {
+                    "key": i.key,
+                    "name": i.name,
+                    "months": [_figures(f) for f in i.months],
+                    "total": _figures(i.total),
+                }
+                for i in stats.items
+            ],
+            "total": [_figures(f) for f in stats.total],
+            "overall": _figures(stats.overall),
+        },
+        "open_data.statistics_schema",
+    )
 
 
 @open_data.get("/statistics.schema.json")

@@ -1,13 +1,13 @@
 """The public portal (公示平台): server-rendered pages, no login, no script needed.
 
-    /                    the list of approval items (行政执法事项清单)
-    /items/<key>         an item's service guide with its flowchart (inline SVG)
-    /catalogue           the major-decision catalogue (重大执法决定法制审核目录清单)
-    /staff               staff on duty with post and certificate (事中公示)
-    /decisions           published decisions, searchable, paginated; /decisions/<id> one of them
-    /query               the result query by case number + query code (rate limited per client)
-    /statistics          执法数据网上统计, with bar charts
-    /open                the open-data formats (``engine.disclosure.portal.open_data``)
+/                    the list of approval items (行政执法事项清单)
+/items/<key>         an item's service guide with its flowchart (inline SVG)
+/catalogue           the major-decision catalogue (重大执法决定法制审核目录清单)
+/staff               staff on duty with post and certificate (事中公示)
+/decisions           published decisions, searchable, paginated; /decisions/<id> one of them
+/query               the result query by case number + query code (rate limited per client)
+/statistics          执法数据网上统计, with bar charts
+/open                the open-data formats (``engine.disclosure.portal.open_data``)
 """
 
 from __future__ import annotations
@@ -33,8 +33,14 @@ from engine.kernel.context import AppContext
 from engine.people.rules import client_key
 from engine.web.permissions import PUBLIC, requires
 
-portal = APIBlueprint("portal", __name__, template_folder="../templates", static_folder="../static/portal",
-                      static_url_path="/portal-assets", enable_openapi=False)
+portal = APIBlueprint(
+    "portal",
+    __name__,
+    template_folder="../templates",
+    static_folder="../static/portal",
+    static_url_path="/portal-assets",
+    enable_openapi=False,
+)
 
 QUERY_LIMIT, QUERY_WINDOW_SECONDS = 10, 60.0
 PER_PAGE = 20
@@ -69,8 +75,15 @@ def _day(value: dt.date | dt.datetime | None, lang: str) -> str:
 
 def render(template: str, status: int = 200, **values: Any) -> Response:
     lang = language()
-    html = render_template(f"portal/{template}", lang=lang, purl=purl, switch_url=_switch_url(lang),
-                           t=lambda key, **v: word(key, lang, **v), day=lambda v: _day(v, lang), **values)
+    html = render_template(
+        f"portal/{template}",
+        lang=lang,
+        purl=purl,
+        switch_url=_switch_url(lang),
+        t=lambda key, **v: word(key, lang, **v),
+        day=lambda v: _day(v, lang),
+        **values,
+    )
     response = Response(html, status=status, mimetype="text/html")
     response.headers["Content-Language"] = "zh-CN" if lang == "zh" else "en"
     response.headers["Vary"] = "Accept-Language"
@@ -92,8 +105,12 @@ def item(key: str) -> Response:
     guide = portal_service.item_guide(_ctx(), key)
     if guide is None:
         return render("message.html", status=404, message_key="item.notfound")
-    return render("item.html", guide=guide, flowchart=_flowchart(guide.xml, language()),
-                  day_fields=portal_service.DAY_FIELDS)
+    return render(
+        "item.html",
+        guide=guide,
+        flowchart=_flowchart(guide.xml, language()),
+        day_fields=portal_service.DAY_FIELDS,
+    )
 
 
 @portal.get("/items/<key>/flowchart.svg")
@@ -134,17 +151,26 @@ def decision_query(per_page: int = PER_PAGE, most: int = 100) -> tuple[DecisionQ
     decided_from, ok_from = _date_arg("from")
     decided_to, ok_to = _date_arg("to")
     page = request.args.get("page", "1")
-    return DecisionQuery(process_key=request.args.get("item") or None, decided_from=decided_from,
-                         decided_to=decided_to, text=request.args.get("q", "").strip()[:100],
-                         page=max(1, int(page)) if page.isdigit() and len(page) < 7 else 1,
-                         per_page=per_page), ok_from and ok_to
+    return DecisionQuery(
+        process_key=request.args.get("item") or None,
+        decided_from=decided_from,
+        decided_to=decided_to,
+        text=request.args.get("q", "").strip()[:100],
+        page=max(1, int(page)) if page.isdigit() and len(page) < 7 else 1,
+        per_page=per_page,
+    ), ok_from and ok_to
 
 
 @portal.get("/decisions")
 def decisions() -> Response:
     query, dates_ok = decision_query()
-    return render("decisions.html", page=portal_service.search_decisions(_ctx(), query), query=query,
-                  dates_ok=dates_ok, items=portal_service.list_items(_ctx()))
+    return render(
+        "decisions.html",
+        page=portal_service.search_decisions(_ctx(), query),
+        query=query,
+        dates_ok=dates_ok,
+        items=portal_service.list_items(_ctx()),
+    )
 
 
 @portal.get("/decisions/<int:disclosure_id>")
@@ -157,7 +183,8 @@ def decision(disclosure_id: int) -> Response:
 
 def _limiter() -> RateLimiter:
     limiter: RateLimiter = current_app.extensions.setdefault(
-        "sanxiang.portal.query_limiter", RateLimiter(QUERY_LIMIT, QUERY_WINDOW_SECONDS, _ctx().clock))
+        "sanxiang.portal.query_limiter", RateLimiter(QUERY_LIMIT, QUERY_WINDOW_SECONDS, _ctx().clock)
+    )
     return limiter
 
 
@@ -168,7 +195,7 @@ def query() -> Response:
         return render("query.html")
     case_id = request.form.get("case", "").strip()[:40]
     code = request.form.get("code", "")[:40]
-    wait = _limiter().hit(client_key(request.remote_addr or ""))   # IPv6: per /64, as the login throttle
+    wait = _limiter().hit(client_key(request.remote_addr or ""))  # IPv6: per /64, as the login throttle
     if wait is not None:
         response = render("query.html", status=429, case_id=case_id, error_key="query.limited", wait=wait)
         response.headers["Retry-After"] = str(wait)
@@ -185,18 +212,33 @@ def query() -> Response:
 def statistics() -> Response:
     lang = language()
     months = request.args.get("months", "12")
-    stats = compute_statistics(_ctx(), int(months) if months.isdigit() and len(months) < 3 else 12,
-                               request.args.get("item") or None)
+    stats = compute_statistics(
+        _ctx(), int(months) if months.isdigit() and len(months) < 3 else 12, request.args.get("item") or None
+    )
     labels = list(stats.months)
-    volume = bar_chart(labels, [
-        Series(word("stats.applications", lang), [f.applications for f in stats.total]),
-        Series(word("stats.grants", lang), [f.grants for f in stats.total]),
-        Series(word("stats.denials", lang), [f.denials for f in stats.total])],
-        title=word("stats.chart", lang))
-    on_time = bar_chart(labels, [Series(word("stats.ontime", lang), [f.on_time_rate for f in stats.total],
-                                        "#3c9a5f")], title=word("stats.chart_ontime", lang), percent=True)
-    return render("statistics.html", stats=stats, volume_chart=volume, on_time_chart=on_time,
-                  items=portal_service.list_items(_ctx()), item_key=request.args.get("item", ""))
+    volume = bar_chart(
+        labels,
+        [
+            Series(word("stats.applications", lang), [f.applications for f in stats.total]),
+            Series(word("stats.grants", lang), [f.grants for f in stats.total]),
+            Series(word("stats.denials", lang), [f.denials for f in stats.total]),
+        ],
+        title=word("stats.chart", lang),
+    )
+    on_time = bar_chart(
+        labels,
+        [Series(word("stats.ontime", lang), [f.on_time_rate for f in stats.total], "#3c9a5f")],
+        title=word("stats.chart_ontime", lang),
+        percent=True,
+    )
+    return render(
+        "statistics.html",
+        stats=stats,
+        volume_chart=volume,
+        on_time_chart=on_time,
+        items=portal_service.list_items(_ctx()),
+        item_key=request.args.get("item", ""),
+    )
 
 
 @portal.get("/open")

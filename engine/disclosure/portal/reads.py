@@ -35,8 +35,11 @@ GUIDE_FIELDS: tuple[tuple[str, str, str], ...] = (
     ("hours", "sanxiang.hours", ""),
     ("phone", "sanxiang.phone", ""),
     ("supervision", "sanxiang.supervision", ""),
-    ("accountability", "sanxiang.accountability",
-     "违法实施行政许可的，依照《中华人民共和国行政许可法》第七章“法律责任”的规定追究责任"),
+    (
+        "accountability",
+        "sanxiang.accountability",
+        "违法实施行政许可的，依照《中华人民共和国行政许可法》第七章“法律责任”的规定追究责任",
+    ),
     ("remedy", "sanxiang.remedy", ""),
     ("disclosureDays", "sanxiang.disclosureDays", "7"),
     ("majorCatalogue", "sanxiang.majorCatalogue", ""),
@@ -50,7 +53,7 @@ WORK_GROUPS = ("window-clerk", "handler", "legal-reviewer", "approver")
 class GuideField:
     name: str
     value: str
-    parts: tuple[str, ...]       # a list field split at 。/；/;
+    parts: tuple[str, ...]  # a list field split at 。/；/;
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,8 +95,16 @@ def _guide(row: ProcessRow) -> ItemGuide:
     for name, key, default in GUIDE_FIELDS:
         value = props.get(key, "").strip() or default or (body if name.endswith("Body") else "")
         fields.append(GuideField(name, value, _split(value) if name in LIST_FIELDS else ()))
-    return ItemGuide(row.key, row.version, props.get("sanxiang.itemName") or row.name or row.key,
-                     props.get("sanxiang.itemCode", ""), body, row.deployed_at, tuple(fields), row.xml)
+    return ItemGuide(
+        row.key,
+        row.version,
+        props.get("sanxiang.itemName") or row.name or row.key,
+        props.get("sanxiang.itemCode", ""),
+        body,
+        row.deployed_at,
+        tuple(fields),
+        row.xml,
+    )
 
 
 def list_items(ctx: AppContext) -> list[ItemGuide]:
@@ -113,20 +124,39 @@ def _register(uow: Any, today: dt.date) -> list[StaffOnDuty] | None:
     people = getattr(uow, "people", None)
     if people is None:
         return None
-    return [StaffOnDuty(e.name, tuple(g for g in e.groups if g in WORK_GROUPS), e.post, e.department,
-                        e.window, e.certificate_no, e.certificate_valid_on(today))
-            for e in people.register() if e.active and set(e.groups) & set(WORK_GROUPS)]
+    return [
+        StaffOnDuty(
+            e.name,
+            tuple(g for g in e.groups if g in WORK_GROUPS),
+            e.post,
+            e.department,
+            e.window,
+            e.certificate_no,
+            e.certificate_valid_on(today),
+        )
+        for e in people.register()
+        if e.active and set(e.groups) & set(WORK_GROUPS)
+    ]
 
 
 def staff_on_duty(ctx: AppContext) -> list[StaffOnDuty]:
     """事中公示: who works on the cases, with post and enforcement certificate (the staff register)."""
     with ctx.uow(readonly=True) as uow:
         staff = _register(uow, local_day(ctx.clock()))
-        if staff is None:   # no register: the user list, without posts or certificates
-            staff = [StaffOnDuty(a.display_name or a.user_id,
-                                 tuple(g for g in sorted(a.groups) if g in WORK_GROUPS),
-                                 "", "", "", "", False)
-                     for a in uow.users.list() if a.groups & set(WORK_GROUPS)]
+        if staff is None:  # no register: the user list, without posts or certificates
+            staff = [
+                StaffOnDuty(
+                    a.display_name or a.user_id,
+                    tuple(g for g in sorted(a.groups) if g in WORK_GROUPS),
+                    "",
+                    "",
+                    "",
+                    "",
+                    False,
+                )
+                for a in uow.users.list()
+                if a.groups & set(WORK_GROUPS)
+            ]
     return sorted(staff, key=lambda s: (WORK_GROUPS.index(s.groups[0]) if s.groups else 9, s.name))
 
 

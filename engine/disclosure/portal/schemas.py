@@ -11,24 +11,50 @@ _NULLABLE_TEXT = {"type": ["string", "null"]}
 
 DECISION: dict[str, Any] = {
     "type": "object",
-    "required": ["id", "caseId", "item", "decision", "decisionNo", "decidedOn", "publishedAt", "status",
-                 "text", "withdrawal", "url"],
+    "required": [
+        "id",
+        "caseId",
+        "item",
+        "decision",
+        "decisionNo",
+        "decidedOn",
+        "publishedAt",
+        "status",
+        "text",
+        "withdrawal",
+        "url",
+    ],
     "additionalProperties": False,
     "properties": {
         "id": {"type": "integer"},
         "caseId": {"type": "string"},
-        "item": {"type": "object", "required": ["key", "name", "code"], "additionalProperties": False,
-                 "properties": {name: {"type": "string"} for name in ("key", "name", "code")}},
+        "item": {
+            "type": "object",
+            "required": ["key", "name", "code"],
+            "additionalProperties": False,
+            "properties": {name: {"type": "string"} for name in ("key", "name", "code")},
+        },
         "decision": {"type": "string", "description": "grant | deny"},
         "decisionNo": {"type": "string"},
         "decidedOn": _DATE,
         "publishedAt": _MOMENT,
         "status": {"enum": ["published", "withdrawn"]},
         "text": {**_NULLABLE_TEXT, "description": "the redacted text; null once withdrawn"},
-        "withdrawal": {"oneOf": [{"type": "null"}, {
-            "type": "object", "required": ["at", "kind", "reason"], "additionalProperties": False,
-            "properties": {"at": _MOMENT, "kind": {"enum": ["revoked", "unlawful", "redo"]},
-                           "reason": _NULLABLE_TEXT}}]},
+        "withdrawal": {
+            "oneOf": [
+                {"type": "null"},
+                {
+                    "type": "object",
+                    "required": ["at", "kind", "reason"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "at": _MOMENT,
+                        "kind": {"enum": ["revoked", "unlawful", "redo"]},
+                        "reason": _NULLABLE_TEXT,
+                    },
+                },
+            ]
+        },
         "url": {"type": "string"},
     },
 }
@@ -51,8 +77,15 @@ DECISIONS_SCHEMA: dict[str, Any] = {
 
 _FIGURES: dict[str, Any] = {
     "type": "object",
-    "required": ["period", "applications", "grants", "denials", "decisions", "averageWorkingDays",
-                 "onTimeRate"],
+    "required": [
+        "period",
+        "applications",
+        "grants",
+        "denials",
+        "decisions",
+        "averageWorkingDays",
+        "onTimeRate",
+    ],
     "additionalProperties": False,
     "properties": {
         "period": {"type": "string"},
@@ -75,10 +108,19 @@ STATISTICS_SCHEMA: dict[str, Any] = {
         "$schema": {"type": "string"},
         "generatedAt": _MOMENT,
         "months": {"type": "array", "items": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"}},
-        "items": {"type": "array", "items": {
-            "type": "object", "required": ["key", "name", "months", "total"],
-            "properties": {"key": {"type": "string"}, "name": {"type": "string"},
-                           "months": {"type": "array", "items": _FIGURES}, "total": _FIGURES}}},
+        "items": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["key", "name", "months", "total"],
+                "properties": {
+                    "key": {"type": "string"},
+                    "name": {"type": "string"},
+                    "months": {"type": "array", "items": _FIGURES},
+                    "total": _FIGURES,
+                },
+            },
+        },
         "total": {"type": "array", "items": _FIGURES},
         "overall": _FIGURES,
     },

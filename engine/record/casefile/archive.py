@@ -52,8 +52,11 @@ def case_head(data: CaseFileData) -> Link | None:
 
 
 def _records_json(data: CaseFileData) -> bytes:
-    document = {"format": "sanxiang.case-records.v1", "case_id": data.case_id,
-                "entries": [entry_to_json(e) for e in data.entries]}
+    document = {
+        "format": "sanxiang.case-records.v1",
+        "case_id": data.case_id,
+        "entries": [entry_to_json(e) for e in data.entries],
+    }
     return json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
 
 
@@ -64,15 +67,17 @@ def _member(name: str, moment: datetime, compress: int) -> zipfile.ZipInfo:
     return info
 
 
-def _add_bytes(archive: zipfile.ZipFile, member: zipfile.ZipInfo, content: bytes,
-               files: list[dict[str, Any]]) -> None:
+def _add_bytes(
+    archive: zipfile.ZipFile, member: zipfile.ZipInfo, content: bytes, files: list[dict[str, Any]]
+) -> None:
     archive.writestr(member, content)
     name = member.filename
     files.append({"path": name, "sha256": hashlib.sha256(content).hexdigest(), "size": len(content)})
 
 
-def _add_file(archive: zipfile.ZipFile, member: zipfile.ZipInfo, source: Path,
-              files: list[dict[str, Any]]) -> None:
+def _add_file(
+    archive: zipfile.ZipFile, member: zipfile.ZipInfo, source: Path, files: list[dict[str, Any]]
+) -> None:
     digest, size, name = hashlib.sha256(), 0, member.filename
     with source.open("rb") as src, archive.open(member, "w", force_zip64=True) as dst:
         while chunk := src.read(CHUNK):
@@ -94,32 +99,52 @@ class _Counting:
         return self.out.write(chunk)
 
 
-def _add_proof(archive: zipfile.ZipFile, member: zipfile.ZipInfo, proof: ChainProof,
-               files: list[dict[str, Any]]) -> None:
+def _add_proof(
+    archive: zipfile.ZipFile, member: zipfile.ZipInfo, proof: ChainProof, files: list[dict[str, Any]]
+) -> None:
     with archive.open(member, "w", force_zip64=True) as dst:
         counting = _Counting(dst)
         write_proof(counting, proof)
     files.append({"path": member.filename, "sha256": counting.digest.hexdigest(), "size": counting.size})
 
 
-def _manifest(data: CaseFileData, head: Link | None, files: list[dict[str, Any]], signer: Signer,
-              signed_head: SignedHead) -> bytes:
+def _manifest(
+    data: CaseFileData,
+    head: Link | None,
+    files: list[dict[str, Any]],
+    signer: Signer,
+    signed_head: SignedHead,
+) -> bytes:
     last = data.entries[-1] if data.entries else None
     document = {
-        "format": FORMAT, "purpose": MANIFEST_PURPOSE, "case_id": data.case_id, "process": data.process_key,
-        "process_version": data.process_version, "exported_at": format_timestamp(data.exported_at),
-        "exported_by": data.exported_by, "entries": len(data.entries),
+        "format": FORMAT,
+        "purpose": MANIFEST_PURPOSE,
+        "case_id": data.case_id,
+        "process": data.process_key,
+        "process_version": data.process_version,
+        "exported_at": format_timestamp(data.exported_at),
+        "exported_by": data.exported_by,
+        "entries": len(data.entries),
         "case_head": {"seq": head.seq, "hash": head.hash} if head else None,
         "global_position": {"seq": last.global_seq, "hash": last.global_hash} if last else None,
-        "head": json.loads(signed_head.to_json()), "key": signer.key, "files": files,
+        "head": json.loads(signed_head.to_json()),
+        "key": signer.key,
+        "files": files,
     }
     signer.sign_files(document)
     signer.sign_manifest(document)
     return json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
 
 
-def write_case_file(data: CaseFileData, out: BinaryIO, evidence_path: Callable[[str], Path], *,
-                    signer: Signer, head: SignedHead, proof: ChainProof) -> Written:
+def write_case_file(
+    data: CaseFileData,
+    out: BinaryIO,
+    evidence_path: Callable[[str], Path],
+    *,
+    signer: Signer,
+    head: SignedHead,
+    proof: ChainProof,
+) -> Written:
     """Write the ZIP to ``out``, linked to the signed ``head`` by ``proof``; ``evidence_path`` finds the
     stored file of a SHA-256."""
     case_link, at = case_head(data), data.exported_at

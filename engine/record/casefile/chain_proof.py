@@ -20,7 +20,7 @@ from typing import Any, Protocol
 NAME = "chain-proof.json"
 FORMAT = "sanxiang.chain-proof.v1"
 _DIGEST = 32
-_LINE = 4096        # hashes per write
+_LINE = 4096  # hashes per write
 
 
 class Writable(Protocol):
@@ -45,8 +45,8 @@ def write_proof(out: Writable, proof: ChainProof) -> None:
     out.write(json.dumps(head)[:-1].encode("ascii") + b', "content_hashes": [')
     digests, step = proof.digests, _DIGEST * _LINE
     for start in range(0, len(digests), step):
-        chunk = digests[start:start + step]
-        hashes = (f'"{chunk[i:i + _DIGEST].hex()}"' for i in range(0, len(chunk), _DIGEST))
+        chunk = digests[start : start + step]
+        hashes = (f'"{chunk[i : i + _DIGEST].hex()}"' for i in range(0, len(chunk), _DIGEST))
         out.write((b"," if start else b"") + ",".join(hashes).encode("ascii"))
     out.write(b"]}")
 

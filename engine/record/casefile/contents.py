@@ -26,9 +26,9 @@ class CaseFileData:
     ended_at: datetime | None
     applicant: Mapping[str, Any]
     variables: Mapping[str, Any]
-    element_names: Mapping[str, str]      # element id -> name on the diagram
-    tasks: Sequence[Any]                  # TaskRow: name, element_id, due_at, completed_at, status
-    entries: Sequence[Entry]              # the case chain, from case sequence 1
+    element_names: Mapping[str, str]  # element id -> name on the diagram
+    tasks: Sequence[Any]  # TaskRow: name, element_id, due_at, completed_at, status
+    entries: Sequence[Entry]  # the case chain, from case sequence 1
     evidence: Sequence[EvidenceRow]
     exported_at: datetime
     exported_by: str

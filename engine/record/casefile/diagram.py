@@ -23,26 +23,37 @@ _FONT_FAMILY = re.compile(r'font-family="[^"]*"')
 
 def flows_taken(bpmn_xml: bytes, path: set[str]) -> set[str]:
     """Sequence flows whose source and target are both on the path."""
-    root = load_definitions(bpmn_xml)        # the diagram reader's hardened parse
-    return {flow.get("id", "") for flow in root.iter(f"{{{_BPMN}}}sequenceFlow")
-            if flow.get("sourceRef") in path and flow.get("targetRef") in path}
+    root = load_definitions(bpmn_xml)  # the diagram reader's hardened parse
+    return {
+        flow.get("id", "")
+        for flow in root.iter(f"{{{_BPMN}}}sequenceFlow")
+        if flow.get("sourceRef") in path and flow.get("targetRef") in path
+    }
 
 
 def _set_font(node: object, font: str) -> None:
     for child in getattr(node, "contents", ()):
         if isinstance(child, String):
             child.fontName = font
-            child.text = child.text.replace("\u00b7", " ")   # no middle dot in the CID font
+            child.text = child.text.replace("\u00b7", " ")  # no middle dot in the CID font
         else:
             _set_font(child, font)
 
 
-def path_drawing(bpmn_xml: bytes, process_key: str, path: set[str], waiting: Iterable[str], *,
-                 font: str, width: float, height: float) -> Drawing | None:
+def path_drawing(
+    bpmn_xml: bytes,
+    process_key: str,
+    path: set[str],
+    waiting: Iterable[str],
+    *,
+    font: str,
+    width: float,
+    height: float,
+) -> Drawing | None:
     """The diagram scaled to fit ``width`` × ``height`` points; None if it cannot be drawn."""
     overlays = Overlays(completed=frozenset(path | flows_taken(bpmn_xml, path)), current=frozenset(waiting))
     svg = render_svg(bpmn_xml, process_id=process_key, overlays=overlays, lang="zh")
-    svg = _FONT_FAMILY.sub('font-family="Helvetica"', svg, count=1)   # the real font is set below
+    svg = _FONT_FAMILY.sub('font-family="Helvetica"', svg, count=1)  # the real font is set below
     drawing = svg2rlg(io.BytesIO(svg.encode("utf-8")))
     if drawing is None or not drawing.width or not drawing.height:
         return None

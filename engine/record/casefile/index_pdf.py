@@ -39,8 +39,9 @@ class Styles:
         _ensure_font()
         base = {"fontName": FONT, "wordWrap": "CJK"}
         self.title = ParagraphStyle("title", fontSize=20, leading=26, spaceAfter=6, **base)
-        self.heading = ParagraphStyle("heading", fontSize=13, leading=18, spaceBefore=10, spaceAfter=4,
-                                      **base)
+        self.heading = ParagraphStyle(
+            "heading", fontSize=13, leading=18, spaceBefore=10, spaceAfter=4, **base
+        )
         self.body = ParagraphStyle("body", fontSize=9, leading=12, **base)
         self.cell = ParagraphStyle("cell", fontSize=7.5, leading=9.5, **base)
         self.small = ParagraphStyle("small", fontSize=6.5, leading=8, **base)
@@ -66,30 +67,46 @@ def para(value: Any, style: ParagraphStyle) -> Paragraph:
     return Paragraph(escape(text(value)).replace("\n", "<br/>"), style)
 
 
-def grid(styles: Styles, header: Sequence[str], rows: Sequence[Sequence[Any]], widths: Sequence[float],
-         *, style: ParagraphStyle | None = None) -> Table:
+def grid(
+    styles: Styles,
+    header: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    widths: Sequence[float],
+    *,
+    style: ParagraphStyle | None = None,
+) -> Table:
     """A table whose cells wrap (CJK), header row repeated on every page."""
     cell = style or styles.cell
     data = [[para(h, cell) for h in header]] + [[para(v, cell) for v in row] for row in rows]
     table = Table(data, colWidths=list(widths), repeatRows=1)
-    table.setStyle(TableStyle([
-        ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#9e9e9e")),
-        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eceff1")),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-    ]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#9e9e9e")),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eceff1")),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("TOPPADDING", (0, 0), (-1, -1), 2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+            ]
+        )
+    )
     return table
 
 
 def pairs(styles: Styles, rows: Sequence[tuple[str, Any]], width: float) -> Table:
     """A two-column table of label and value."""
-    table = Table([[para(k, styles.body), para(v, styles.body)] for k, v in rows],
-                  colWidths=[width * 0.2, width * 0.8])
-    table.setStyle(TableStyle([
-        ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#9e9e9e")),
-        ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#f5f5f5")),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-    ]))
+    table = Table(
+        [[para(k, styles.body), para(v, styles.body)] for k, v in rows], colWidths=[width * 0.2, width * 0.8]
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#9e9e9e")),
+                ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#f5f5f5")),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
     return table
 
 
@@ -100,6 +117,7 @@ def _footer(case_id: str) -> Any:
         canvas.drawString(MARGIN, 14, f"电子卷宗　办件 {case_id}")
         canvas.drawRightString(PAGE[0] - MARGIN, 14, f"第 {doc.page} 页")
         canvas.restoreState()
+
     return draw
 
 
@@ -109,14 +127,29 @@ def build_index_pdf(data: CaseFileData, case_head: Link | None) -> bytes:
 
     styles = Styles()
     out = io.BytesIO()
-    doc = SimpleDocTemplate(out, pagesize=PAGE, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
-                            bottomMargin=MARGIN + 8, title=f"电子卷宗 {data.case_id}",
-                            author=data.exported_by,
-                            subject=data.process_name, creator="Sanxiang 三项")
-    story: list[Flowable] = [Paragraph(escape(f"电子卷宗　{data.process_name}"), styles.title),
-                             Paragraph(escape(f"办件编号 {data.case_id}，导出时间 {when(data.exported_at)}"
-                                              f"（北京时间），导出人 {data.exported_by}"), styles.body),
-                             Spacer(1, 6)]
+    doc = SimpleDocTemplate(
+        out,
+        pagesize=PAGE,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN,
+        bottomMargin=MARGIN + 8,
+        title=f"电子卷宗 {data.case_id}",
+        author=data.exported_by,
+        subject=data.process_name,
+        creator="Sanxiang 三项",
+    )
+    story: list[Flowable] = [
+        Paragraph(escape(f"电子卷宗　{data.process_name}"), styles.title),
+        Paragraph(
+            escape(
+                f"办件编号 {data.case_id}，导出时间 {when(data.exported_at)}"
+                f"（北京时间），导出人 {data.exported_by}"
+            ),
+            styles.body,
+        ),
+        Spacer(1, 6),
+    ]
     for section in sections.SECTIONS:
         story += section(data, case_head, styles, doc.width, doc.height)
     doc.build(story, onFirstPage=_footer(data.case_id), onLaterPages=_footer(data.case_id))

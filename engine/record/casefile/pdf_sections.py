@@ -17,12 +17,20 @@ from engine.record.evidence.rows import KIND_ZH
 from engine.record.refusals.rules import ATTEMPTS, refused_attempt
 
 ACTIONS_ZH = {
-    "case.started": "办件开始", "case.completed": "办结", "task.completed": "环节办理完成",
-    "task.claimed": "认领任务", "task.unclaimed": "退回认领", "task.refused": "办理被拒（程序不合法）",
+    "case.started": "办件开始",
+    "case.completed": "办结",
+    "task.completed": "环节办理完成",
+    "task.claimed": "认领任务",
+    "task.unclaimed": "退回认领",
+    "task.refused": "办理被拒（程序不合法）",
     "decision.refused": "决定被拒（未经法制审核）",
-    "review.refused": "审核被拒", "deadline.opened": "开始计时", "deadline.met": "时限届满前办结",
-    "evidence.added": "上传证据", "case.exported": "导出电子卷宗",
-    "audit.head-exported": "导出签名链头", "refusals.suppressed": "重复被拒（仅计数）",
+    "review.refused": "审核被拒",
+    "deadline.opened": "开始计时",
+    "deadline.met": "时限届满前办结",
+    "evidence.added": "上传证据",
+    "case.exported": "导出电子卷宗",
+    "audit.head-exported": "导出签名链头",
+    "refusals.suppressed": "重复被拒（仅计数）",
 }
 
 
@@ -33,10 +41,25 @@ def action_zh(action: str) -> str:
 
 
 STATUS_ZH = {"running": "办理中", "completed": "已办结", "ready": "待办", "cancelled": "已取消"}
-REVIEW_ITEMS = ("主体合法", "事实清楚", "证据确凿充分", "适用法律准确", "裁量基准适当", "程序合法",
-                "未超越职权、未滥用职权", "文书规范齐备", "涉嫌犯罪需移送司法机关", "其他")
-VALUES_ZH = {"pass": "通过", "return": "退回补充", "reject": "不通过", "grant": "准予许可",
-             "deny": "不予许可"}
+REVIEW_ITEMS = (
+    "主体合法",
+    "事实清楚",
+    "证据确凿充分",
+    "适用法律准确",
+    "裁量基准适当",
+    "程序合法",
+    "未超越职权、未滥用职权",
+    "文书规范齐备",
+    "涉嫌犯罪需移送司法机关",
+    "其他",
+)
+VALUES_ZH = {
+    "pass": "通过",
+    "return": "退回补充",
+    "reject": "不通过",
+    "grant": "准予许可",
+    "deny": "不予许可",
+}
 Section = Callable[[CaseFileData, "Link | None", Styles, float, float], list[Flowable]]
 
 
@@ -59,33 +82,49 @@ def _value(value: Any) -> Any:
 
 def summary(data: CaseFileData, head: Link | None, styles: Styles, width: float, _h: float) -> list[Flowable]:
     props = data.process_properties
-    rows = [("办件编号", data.case_id), ("事项名称", data.process_name),
-            ("事项编码", props.get("sanxiang.itemCode")), ("实施主体", props.get("sanxiang.body")),
-            ("流程", f"{data.process_key} 第 {data.process_version} 版"),
-            ("状态", STATUS_ZH.get(data.status, data.status)), ("业务编号", data.business_key),
-            ("申请时间", when(data.started_at)), ("发起人", data.started_by), ("办结时间",
-                                                                        when(data.ended_at)),
-            ("设定依据", props.get("sanxiang.legalBasis")),
-            ("记录", f"{len(data.entries)} 条；证据文件 {len(data.evidence)} 个"),
-            ("办件记录链头", f"第 {head.seq} 条 {head.hash}" if head else "—")]
+    rows = [
+        ("办件编号", data.case_id),
+        ("事项名称", data.process_name),
+        ("事项编码", props.get("sanxiang.itemCode")),
+        ("实施主体", props.get("sanxiang.body")),
+        ("流程", f"{data.process_key} 第 {data.process_version} 版"),
+        ("状态", STATUS_ZH.get(data.status, data.status)),
+        ("业务编号", data.business_key),
+        ("申请时间", when(data.started_at)),
+        ("发起人", data.started_by),
+        ("办结时间", when(data.ended_at)),
+        ("设定依据", props.get("sanxiang.legalBasis")),
+        ("记录", f"{len(data.entries)} 条；证据文件 {len(data.evidence)} 个"),
+        ("办件记录链头", f"第 {head.seq} 条 {head.hash}" if head else "—"),
+    ]
     return [_heading("一、办件概况", styles), pairs(styles, rows, width)]
 
 
-def applicant(data: CaseFileData, _head: Link | None, styles: Styles, width: float,
-              _h: float) -> list[Flowable]:
+def applicant(
+    data: CaseFileData, _head: Link | None, styles: Styles, width: float, _h: float
+) -> list[Flowable]:
     rows = [(str(k), v) for k, v in data.applicant.items()]
     if not rows:
         rows = [(k, v) for k, v in data.variables.items() if "applicant" in k.lower() or k.lower() == "name"]
     return [_heading("二、申请人", styles), pairs(styles, rows or [("申请人", "（未登记）")], width)]
 
 
-def diagram(data: CaseFileData, _head: Link | None, styles: Styles, width: float,
-            height: float) -> list[Flowable]:
-    drawing = path_drawing(data.bpmn_xml, data.process_key, data.path_taken(), data.waiting_at(), font=FONT,
-                           width=width, height=height - 60)
+def diagram(
+    data: CaseFileData, _head: Link | None, styles: Styles, width: float, height: float
+) -> list[Flowable]:
+    drawing = path_drawing(
+        data.bpmn_xml,
+        data.process_key,
+        data.path_taken(),
+        data.waiting_at(),
+        font=FONT,
+        width=width,
+        height=height - 60,
+    )
     note = Paragraph("绿色为已经过的环节与连线，蓝色为当前等待的环节。", styles.body)
-    body: list[Flowable] = [drawing] if drawing is not None else [Paragraph("（流程图无法绘制）",
-                                                                            styles.body)]
+    body: list[Flowable] = (
+        [drawing] if drawing is not None else [Paragraph("（流程图无法绘制）", styles.body)]
+    )
     return [PageBreak(), _heading("三、办理路径（流程图）", styles), note, *body]
 
 
@@ -96,15 +135,24 @@ def _summary_of(entry: Entry) -> str:
     return text if len(text) <= 240 else text[:239] + "…"
 
 
-def timeline(data: CaseFileData, _head: Link | None, styles: Styles, width: float,
-             _h: float) -> list[Flowable]:
+def timeline(
+    data: CaseFileData, _head: Link | None, styles: Styles, width: float, _h: float
+) -> list[Flowable]:
     rows = []
     for e in data.entries:
         c = e.content
-        rows.append([e.case_seq, when(c.recorded_at), action_zh(c.action) + f"\n{c.action}",
-                     data.element_names.get(c.element_id or "", c.element_id or ""),
-                     c.actor + (f"（{c.actor_role}）" if c.actor_role else ""), _summary_of(e),
-                     len(c.evidence) or "", (e.case_hash or "")[:16]])
+        rows.append(
+            [
+                e.case_seq,
+                when(c.recorded_at),
+                action_zh(c.action) + f"\n{c.action}",
+                data.element_names.get(c.element_id or "", c.element_id or ""),
+                c.actor + (f"（{c.actor_role}）" if c.actor_role else ""),
+                _summary_of(e),
+                len(c.evidence) or "",
+                (e.case_hash or "")[:16],
+            ]
+        )
     widths = [w * width for w in (0.04, 0.1, 0.11, 0.1, 0.1, 0.4, 0.04, 0.11)]
     header = ["序号", "时间（北京）", "动作", "环节", "办理人（角色）", "内容", "证据", "链哈希"]
     return [PageBreak(), _heading("四、全过程记录时间线", styles), grid(styles, header, rows, widths)]
@@ -115,27 +163,43 @@ def review(data: CaseFileData, _head: Link | None, styles: Styles, width: float,
     reviews = [e for e in data.entries if e.content.actor_role == "legal-review" and _data(e)]
     for number, entry in enumerate(reviews, 1):
         values = _data(entry)
-        rows = [[i, label, _value(values.get(f"check{i}")), values.get(f"note{i}")]
-                for i, label in enumerate(REVIEW_ITEMS, 1)]
+        rows = [
+            [i, label, _value(values.get(f"check{i}")), values.get(f"note{i}")]
+            for i, label in enumerate(REVIEW_ITEMS, 1)
+        ]
         who = f"{entry.content.actor}，{when(entry.content.recorded_at)}"
-        out.append(Paragraph(escape(f"第 {number} 次审核：{who}"
-                                    f"；结论：{_value(values.get('reviewConclusion')) or '—'}"), styles.body))
-        out.append(grid(styles, ["项", "审核内容", "结果", "说明"], rows,
-                        [width * 0.05, width * 0.3, width * 0.15, width * 0.5]))
+        out.append(
+            Paragraph(
+                escape(f"第 {number} 次审核：{who}；结论：{_value(values.get('reviewConclusion')) or '—'}"),
+                styles.body,
+            )
+        )
+        out.append(
+            grid(
+                styles,
+                ["项", "审核内容", "结果", "说明"],
+                rows,
+                [width * 0.05, width * 0.3, width * 0.15, width * 0.5],
+            )
+        )
         out.append(Paragraph(escape(f"法制审核意见：{values.get('reviewOpinion') or '—'}"), styles.body))
     if not reviews:
         out.append(Paragraph("本案无法制审核记录（非重大执法决定或尚未审核）。", styles.body))
     return out
 
 
-def decision(data: CaseFileData, _head: Link | None, styles: Styles, width: float,
-             _h: float) -> list[Flowable]:
+def decision(
+    data: CaseFileData, _head: Link | None, styles: Styles, width: float, _h: float
+) -> list[Flowable]:
     out: list[Flowable] = [_heading("六、决定", styles)]
     decisions = [e for e in data.entries if e.content.actor_role == "decision" and _data(e)]
     for entry in decisions:
         values = _data(entry)
-        rows = [("决定人", entry.content.actor), ("决定时间", when(entry.content.recorded_at)),
-                *((str(k), _value(v)) for k, v in values.items())]
+        rows = [
+            ("决定人", entry.content.actor),
+            ("决定时间", when(entry.content.recorded_at)),
+            *((str(k), _value(v)) for k, v in values.items()),
+        ]
         out.append(pairs(styles, rows, width))
     if not decisions:
         out.append(Paragraph("尚未作出决定。", styles.body))
@@ -150,8 +214,17 @@ def _deadline_rows(data: CaseFileData) -> list[list[Any]]:
         p = entry.content.payload
         on_time = p.get("onTime")
         verdict = "" if on_time is None else ("按时" if on_time else "超期")
-        rows.append([when(entry.content.recorded_at), action_zh(entry.content.action),
-                     p.get("kind"), p.get("basis"), p.get("due"), p.get("on"), verdict])
+        rows.append(
+            [
+                when(entry.content.recorded_at),
+                action_zh(entry.content.action),
+                p.get("kind"),
+                p.get("basis"),
+                p.get("due"),
+                p.get("on"),
+                verdict,
+            ]
+        )
     return rows
 
 
@@ -165,18 +238,32 @@ def _task_rows(data: CaseFileData) -> list[list[Any]]:
     return rows
 
 
-def deadlines(data: CaseFileData, _head: Link | None, styles: Styles, width: float,
-              _h: float) -> list[Flowable]:
+def deadlines(
+    data: CaseFileData, _head: Link | None, styles: Styles, width: float, _h: float
+) -> list[Flowable]:
     props = data.process_properties
-    out: list[Flowable] = [_heading("七、办理时限", styles), Paragraph(escape(
-        f"法定时限：{props.get('sanxiang.statutoryDays', '—')} 个工作日；承诺时限："
-        f"{props.get('sanxiang.promisedDays', '—')} 个工作日；决定公示："
-        f"{props.get('sanxiang.disclosureDays', '—')}"
-        " 个工作日内。"), styles.body)]
+    out: list[Flowable] = [
+        _heading("七、办理时限", styles),
+        Paragraph(
+            escape(
+                f"法定时限：{props.get('sanxiang.statutoryDays', '—')} 个工作日；承诺时限："
+                f"{props.get('sanxiang.promisedDays', '—')} 个工作日；决定公示："
+                f"{props.get('sanxiang.disclosureDays', '—')}"
+                " 个工作日内。"
+            ),
+            styles.body,
+        ),
+    ]
     recorded, tasks = _deadline_rows(data), _task_rows(data)
     if recorded:
-        out.append(grid(styles, ["记录时间", "动作", "时限", "依据", "期限", "完成日", "是否按时"], recorded,
-                        [w * width for w in (0.13, 0.12, 0.12, 0.25, 0.13, 0.13, 0.12)]))
+        out.append(
+            grid(
+                styles,
+                ["记录时间", "动作", "时限", "依据", "期限", "完成日", "是否按时"],
+                recorded,
+                [w * width for w in (0.13, 0.12, 0.12, 0.25, 0.13, 0.13, 0.12)],
+            )
+        )
     if tasks:
         out.append(grid(styles, ["环节", "期限", "完成时间", "是否按时"], tasks, [width * 0.25] * 4))
     if not recorded and not tasks:
@@ -184,33 +271,73 @@ def deadlines(data: CaseFileData, _head: Link | None, styles: Styles, width: flo
     return out
 
 
-def publication(data: CaseFileData, _head: Link | None, styles: Styles, width: float,
-                _h: float) -> list[Flowable]:
-    found = [e for e in data.entries if e.content.action.startswith("disclosure")
-             or e.content.actor_role == "disclosure"]
-    rows = [[when(e.content.recorded_at), action_zh(e.content.action), e.content.actor,
-             _summary_of(e)] for e in found]
-    body: Flowable = (grid(styles, ["时间", "动作", "办理人", "内容"], rows,
-                           [width * 0.15, width * 0.15, width * 0.1, width * 0.6])
-                      if rows else Paragraph("尚无公示记录。", styles.body))
+def publication(
+    data: CaseFileData, _head: Link | None, styles: Styles, width: float, _h: float
+) -> list[Flowable]:
+    found = [
+        e
+        for e in data.entries
+        if e.content.action.startswith("disclosure") or e.content.actor_role == "disclosure"
+    ]
+    rows = [
+        [when(e.content.recorded_at), action_zh(e.content.action), e.content.actor, _summary_of(e)]
+        for e in found
+    ]
+    body: Flowable = (
+        grid(
+            styles,
+            ["时间", "动作", "办理人", "内容"],
+            rows,
+            [width * 0.15, width * 0.15, width * 0.1, width * 0.6],
+        )
+        if rows
+        else Paragraph("尚无公示记录。", styles.body)
+    )
     return [_heading("八、公示", styles), body]
 
 
-def evidence(data: CaseFileData, _head: Link | None, styles: Styles, width: float,
-             _h: float) -> list[Flowable]:
-    rows = [[row.name, KIND_ZH.get(row.kind, row.kind), row.media_type, f"{row.size:,}",
-             data.element_names.get(row.element_id or "", row.element_id or "—"),
-             "是" if row.covers_whole else "", row.added_by, when(row.added_at), row.sha256]
-            for row in data.evidence]
+def evidence(
+    data: CaseFileData, _head: Link | None, styles: Styles, width: float, _h: float
+) -> list[Flowable]:
+    rows = [
+        [
+            row.name,
+            KIND_ZH.get(row.kind, row.kind),
+            row.media_type,
+            f"{row.size:,}",
+            data.element_names.get(row.element_id or "", row.element_id or "—"),
+            "是" if row.covers_whole else "",
+            row.added_by,
+            when(row.added_at),
+            row.sha256,
+        ]
+        for row in data.evidence
+    ]
     widths = [w * width for w in (0.14, 0.05, 0.1, 0.08, 0.09, 0.05, 0.06, 0.1, 0.33)]
     header = ["文件名", "类别", "类型", "字节", "环节", "全程录像", "上传人", "上传时间", "SHA-256"]
-    body: Flowable = grid(styles, header, rows, widths, style=styles.small) if rows else Paragraph(
-        "本案无证据文件。", styles.body)
-    return [_heading("九、证据清单", styles), body,
-            Paragraph("证据文件见压缩包 evidence/ 目录，文件名即其 SHA-256；"
-                      "manifest.json 列出每个文件的哈希。",
-                      styles.body)]
+    body: Flowable = (
+        grid(styles, header, rows, widths, style=styles.small)
+        if rows
+        else Paragraph("本案无证据文件。", styles.body)
+    )
+    return [
+        _heading("九、证据清单", styles),
+        body,
+        Paragraph(
+            "证据文件见压缩包 evidence/ 目录，文件名即其 SHA-256；manifest.json 列出每个文件的哈希。",
+            styles.body,
+        ),
+    ]
 
 
-SECTIONS: tuple[Section, ...] = (summary, applicant, diagram, timeline, review, decision, deadlines,
-                                 publication, evidence)
+SECTIONS: tuple[Section, ...] = (
+    summary,
+    applicant,
+    diagram,
+    timeline,
+    review,
+    decision,
+    deadlines,
+    publication,
+    evidence,
+)

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 Kind = Literal["altered", "untrusted", "uncovered"]
-ALTERED: Kind = "altered"        # something changed, was added or removed since the bureau signed it
-UNTRUSTED: Kind = "untrusted"    # not signed by a key the verifier trusts (missing, another key, no anchor)
-UNCOVERED: Kind = "uncovered"    # intact, but the head the verifier holds does not vouch for every entry
+ALTERED: Kind = "altered"  # something changed, was added or removed since the bureau signed it
+UNTRUSTED: Kind = "untrusted"  # not signed by a key the verifier trusts (missing, another key, no anchor)
+UNCOVERED: Kind = "uncovered"  # intact, but the head the verifier holds does not vouch for every entry
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,9 +26,9 @@ class ExportReport:
     files: int = 0
     entries: int = 0
     problems: list[Problem] = field(default_factory=list)
-    fingerprint: str = ""            # the key the signatures verified with
-    head_seq: int | None = None      # the export's own signed head, when the case's entries link to it
-    held_seq: int | None = None      # the head the verifier holds, when the case's entries link to it
+    fingerprint: str = ""  # the key the signatures verified with
+    head_seq: int | None = None  # the export's own signed head, when the case's entries link to it
+    held_seq: int | None = None  # the head the verifier holds, when the case's entries link to it
 
     @property
     def ok(self) -> bool:

@@ -30,10 +30,17 @@ MEMBER_PURPOSE = "sanxiang.case-file-member"
 def member_statement(manifest: dict[str, Any], path: object, sha256: object, size: object) -> bytes:
     """The bytes signed for one file: which export (case, time, key) and which content (values as
     read from a manifest; InvalidInput if they are not JSON-native)."""
-    return canonical_json({"purpose": MEMBER_PURPOSE, "case_id": manifest.get("case_id"),
-                           "exported_at": manifest.get("exported_at"),
-                           "key_fingerprint": (manifest.get("key") or {}).get("fingerprint"),
-                           "path": path, "sha256": sha256, "size": size})
+    return canonical_json(
+        {
+            "purpose": MEMBER_PURPOSE,
+            "case_id": manifest.get("case_id"),
+            "exported_at": manifest.get("exported_at"),
+            "key_fingerprint": (manifest.get("key") or {}).get("fingerprint"),
+            "path": path,
+            "sha256": sha256,
+            "size": size,
+        }
+    )
 
 
 def manifest_statement(manifest: dict[str, Any]) -> bytes:
@@ -50,8 +57,11 @@ class Signer:
     @property
     def key(self) -> dict[str, str]:
         public = self.private.public_key()
-        return {"algorithm": ALGORITHM, "fingerprint": key_fingerprint(public),
-                "public_key": raw_public_key(public)}
+        return {
+            "algorithm": ALGORITHM,
+            "fingerprint": key_fingerprint(public),
+            "public_key": raw_public_key(public),
+        }
 
     def sign_files(self, manifest: dict[str, Any]) -> None:
         """Sign every file entry of ``manifest`` in place (its ``key`` set already)."""

@@ -47,8 +47,9 @@ def _check_file(archive: zipfile.ZipFile, name: str, item: dict[str, Any], repor
     if digest != item.get("sha256") or size != item.get("size"):
         report.add(name, "已被改动（SHA-256 与清单不符）", "altered (SHA-256 differs from the manifest)")
     elif name.startswith("evidence/") and not Path(name).name.startswith(digest):
-        report.add(name, "已被改动（内容与文件名中的哈希不符）",
-                   "altered (content differs from its named hash)")
+        report.add(
+            name, "已被改动（内容与文件名中的哈希不符）", "altered (content differs from its named hash)"
+        )
     else:
         report.files += 1
 
@@ -59,14 +60,16 @@ def _check_files(archive: zipfile.ZipFile, listed: dict[str, dict[str, Any]], re
         if name in present:
             _check_file(archive, name, item, report)
         else:
-            report.add(name, "缺失（清单中有，压缩包中没有）",
-                       "missing (listed in the manifest, not in the ZIP)")
+            report.add(
+                name, "缺失（清单中有，压缩包中没有）", "missing (listed in the manifest, not in the ZIP)"
+            )
     for name in sorted(present - set(listed)):
         report.add(name, "清单中没有此文件（被加入）", "not in the manifest (added)")
     for name in REQUIRED:
         if name not in present and name not in listed:
-            report.add(name, "缺失（压缩包与清单中都被删去）",
-                       "missing (removed from the ZIP and the manifest)")
+            report.add(
+                name, "缺失（压缩包与清单中都被删去）", "missing (removed from the ZIP and the manifest)"
+            )
 
 
 def _read_entries(archive: zipfile.ZipFile, report: ExportReport) -> list[Entry] | None:
@@ -74,30 +77,41 @@ def _read_entries(archive: zipfile.ZipFile, report: ExportReport) -> list[Entry]
         document = json.loads(archive.read(RECORDS))
         return [entry_from_json(item) for item in document["entries"]]
     except (*_READ_ERRORS, ValueError, TypeError) as exc:
-        report.add(RECORDS, f"无法读取记录：{type(exc).__name__}",
-                   f"cannot read the entries: {type(exc).__name__}")
+        report.add(
+            RECORDS, f"无法读取记录：{type(exc).__name__}", f"cannot read the entries: {type(exc).__name__}"
+        )
         return None
 
 
-def _check_chain(entries: list[Entry], manifest: dict[str, Any], stored: set[str],
-                 report: ExportReport) -> bool:
+def _check_chain(
+    entries: list[Entry], manifest: dict[str, Any], stored: set[str], report: ExportReport
+) -> bool:
     result = verify_chain(entries, scope="case")
     report.entries = result.checked
     if not result.ok:
-        report.add(RECORDS, f"办件记录链在第 {result.first_bad_sequence} 条校验失败：{result.reason_zh}",
-                   f"the case chain fails at entry {result.first_bad_sequence}: {result.reason_en}")
+        report.add(
+            RECORDS,
+            f"办件记录链在第 {result.first_bad_sequence} 条校验失败：{result.reason_zh}",
+            f"the case chain fails at entry {result.first_bad_sequence}: {result.reason_en}",
+        )
         return False
     head = manifest.get("case_head") or {}
     if result.head is None or (result.head.seq, result.head.hash) != (head.get("seq"), head.get("hash")):
-        report.add(RECORDS, "记录链头与清单不符（记录被截短或替换）",
-                   "the chain head differs from the manifest (entries cut off or replaced)")
+        report.add(
+            RECORDS,
+            "记录链头与清单不符（记录被截短或替换）",
+            "the chain head differs from the manifest (entries cut off or replaced)",
+        )
     if any(e.content.case_id != manifest.get("case_id") for e in entries):
         report.add(RECORDS, "记录属于其他办件", "entries belong to another case")
     for entry in entries:
         for sha in entry.content.evidence:
             if sha not in stored:
-                report.add(f"evidence/{sha}", f"第 {entry.case_seq} 条记录的证据文件缺失",
-                           f"the evidence of entry {entry.case_seq} is missing")
+                report.add(
+                    f"evidence/{sha}",
+                    f"第 {entry.case_seq} 条记录的证据文件缺失",
+                    f"the evidence of entry {entry.case_seq} is missing",
+                )
     return True
 
 
@@ -124,8 +138,11 @@ def _verify(archive: zipfile.ZipFile, anchor: Anchor, report: ExportReport) -> N
     _check_files(archive, listed, report)
     entries = _read_entries(archive, report)
     present = set(archive.namelist())
-    stored = {str(item.get("sha256")) for name, item in listed.items()
-              if name.startswith("evidence/") and name in present}
+    stored = {
+        str(item.get("sha256"))
+        for name, item in listed.items()
+        if name.startswith("evidence/") and name in present
+    }
     if entries is not None and _check_chain(entries, manifest, stored, report):
         check_heads(archive, manifest, entries, key, anchor.head, report)
 

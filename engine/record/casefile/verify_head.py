@@ -30,8 +30,9 @@ HELD = "--head"
 _READ_ERRORS = (zipfile.BadZipFile, zlib.error, OSError, EOFError, KeyError, ValueError)
 
 
-def _embedded_head(manifest: dict[str, Any], key: Ed25519PublicKey | None,
-                   report: ExportReport) -> SignedHead | None:
+def _embedded_head(
+    manifest: dict[str, Any], key: Ed25519PublicKey | None, report: ExportReport
+) -> SignedHead | None:
     try:
         head = SignedHead.from_json(json.dumps(manifest.get("head")))
     except InvalidInput:
@@ -58,44 +59,71 @@ def _uncovered(entries: list[Entry], seq: int, report: ExportReport, what: tuple
     after = [e.case_seq for e in entries if e.global_seq > seq]
     if after:
         name, zh, en = what
-        report.add(name, f"本办件第 {after[0]}–{after[-1]} 条记录在{zh}（全局第 {seq} 条）之后，未被它覆盖",
-                   f"case entries {after[0]}–{after[-1]} come after {en} (global {seq}), which does not "
-                   "vouch for them", UNCOVERED)
+        report.add(
+            name,
+            f"本办件第 {after[0]}–{after[-1]} 条记录在{zh}（全局第 {seq} 条）之后，未被它覆盖",
+            f"case entries {after[0]}–{after[-1]} come after {en} (global {seq}), which does not "
+            "vouch for them",
+            UNCOVERED,
+        )
 
 
-def _check_held(held: SignedHead, key: Ed25519PublicKey | None, linked: LinkProof, entries: list[Entry],
-                report: ExportReport) -> None:
+def _check_held(
+    held: SignedHead,
+    key: Ed25519PublicKey | None,
+    linked: LinkProof,
+    entries: list[Entry],
+    report: ExportReport,
+) -> None:
     seq = held.global_seq
     if key is not None and not head_is_signed_by(key, held):
-        report.add(HELD, "你持有的链头的签名不符", "the head you hold does not verify with the key",
-                   UNTRUSTED)
+        report.add(
+            HELD, "你持有的链头的签名不符", "the head you hold does not verify with the key", UNTRUSTED
+        )
     elif seq > linked.end:
-        report.add(HELD, f"你持有的链头（全局第 {seq} 条）晚于本卷宗所附链头（第 {linked.end} 条），"
-                   "离线无法连接；请以该链头重新导出（sanxiang case export … --head）",
-                   f"the head you hold (global {seq}) is newer than the export's own head ({linked.end}) and "
-                   "cannot be linked offline; export again against it (sanxiang case export … --head)",
-                   UNCOVERED)
+        report.add(
+            HELD,
+            f"你持有的链头（全局第 {seq} 条）晚于本卷宗所附链头（第 {linked.end} 条），"
+            "离线无法连接；请以该链头重新导出（sanxiang case export … --head）",
+            f"the head you hold (global {seq}) is newer than the export's own head ({linked.end}) and "
+            "cannot be linked offline; export again against it (sanxiang case export … --head)",
+            UNCOVERED,
+        )
     elif seq not in linked.links:
-        report.add(HELD, f"你持有的链头（全局第 {seq} 条）早于本办件的第一条记录",
-                   f"the head you hold (global {seq}) is older than the case's first entry", UNCOVERED)
+        report.add(
+            HELD,
+            f"你持有的链头（全局第 {seq} 条）早于本办件的第一条记录",
+            f"the head you hold (global {seq}) is older than the case's first entry",
+            UNCOVERED,
+        )
     elif linked.links[seq] != held.head_hash:
-        report.add(RECORDS, f"记录与你持有的签名链头（全局第 {seq} 条）不符：记录被改写",
-                   f"the entries do not match the head you hold (global {seq}): they were rewritten")
+        report.add(
+            RECORDS,
+            f"记录与你持有的签名链头（全局第 {seq} 条）不符：记录被改写",
+            f"the entries do not match the head you hold (global {seq}): they were rewritten",
+        )
     else:
         report.held_seq = seq
         _uncovered(entries, seq, report, (HELD, "你持有的链头", "the head you hold"))
 
 
-def check_heads(archive: zipfile.ZipFile, manifest: dict[str, Any], entries: list[Entry],
-                key: Ed25519PublicKey | None, held: SignedHead | None, report: ExportReport) -> None:
+def check_heads(
+    archive: zipfile.ZipFile,
+    manifest: dict[str, Any],
+    entries: list[Entry],
+    key: Ed25519PublicKey | None,
+    held: SignedHead | None,
+    report: ExportReport,
+) -> None:
     """Link ``entries`` (a verified case chain) to the export's head and to ``held``."""
     head, proof = _embedded_head(manifest, key, report), _proof(archive, report)
     if head is None or proof is None or not entries:
         return
     after, upto, hashes = proof
     if (after, upto) != (entries[0].global_seq, head.global_seq):
-        report.add(PROOF, "链证明的范围与记录或所附链头不符",
-                   "the chain proof does not span the entries to the head")
+        report.add(
+            PROOF, "链证明的范围与记录或所附链头不符", "the chain proof does not span the entries to the head"
+        )
         return
     linked = link_case_to_heads(entries, hashes, {head.global_seq} | ({held.global_seq} if held else set()))
     if not linked.ok:

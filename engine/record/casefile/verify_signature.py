@@ -48,26 +48,42 @@ class Anchor:
         if given is not None and (len(given) != 64 or not _HEX.issuperset(given)):
             raise InvalidInput("指纹须为 64 位小写十六进制", "a fingerprint is 64 lowercase hex digits")
         public = self.public_key()
-        found = {fp for fp in (self.fingerprint, self.head.key_fingerprint if self.head else None,
-                               key_fingerprint(public) if public else None) if fp is not None}
+        found = {
+            fp
+            for fp in (
+                self.fingerprint,
+                self.head.key_fingerprint if self.head else None,
+                key_fingerprint(public) if public else None,
+            )
+            if fp is not None
+        }
         if len(found) > 1:
-            raise InvalidInput("给出的链头、指纹与公钥不属于同一把密钥",
-                               "the head, fingerprint and public key given belong to different keys")
+            raise InvalidInput(
+                "给出的链头、指纹与公钥不属于同一把密钥",
+                "the head, fingerprint and public key given belong to different keys",
+            )
         return found.pop() if found else None
 
 
 def _embedded_key(manifest: dict[str, Any], report: ExportReport) -> Ed25519PublicKey | None:
     key = manifest.get("key")
     if not isinstance(key, dict) or "signature" not in manifest:
-        report.add(MANIFEST, "清单未签名（签名被去掉，或为启用签名之前的导出）：拒绝",
-                   "the manifest is not signed (its signature was removed, or it predates signing): refused",
-                   UNTRUSTED)
+        report.add(
+            MANIFEST,
+            "清单未签名（签名被去掉，或为启用签名之前的导出）：拒绝",
+            "the manifest is not signed (its signature was removed, or it predates signing): refused",
+            UNTRUSTED,
+        )
         return None
     try:
         return public_key_from_raw(key.get("public_key"))
     except InvalidInput:
-        report.add(MANIFEST, "清单所附公钥无法读取：拒绝", "the manifest's public key is unreadable: refused",
-                   UNTRUSTED)
+        report.add(
+            MANIFEST,
+            "清单所附公钥无法读取：拒绝",
+            "the manifest's public key is unreadable: refused",
+            UNTRUSTED,
+        )
         return None
 
 
@@ -78,17 +94,24 @@ def signing_key(manifest: dict[str, Any], anchor: Anchor, report: ExportReport) 
         return None
     report.fingerprint = key_fingerprint(embedded)
     if trusted is None:
-        report.add(MANIFEST, f"未给出可信依据：签名只对压缩包自带的公钥（指纹 {report.fingerprint}）成立，"
-                   "伪造者可替换它；请用 --head 指定你持有的链头，或用 --fingerprint 核对本局公布的指纹",
-                   f"no anchor given: the signatures hold only for the key inside the ZIP (fingerprint "
-                   f"{report.fingerprint}), which a forger can replace; give --head (a head you hold) or "
-                   "--fingerprint (the bureau's published one)", UNTRUSTED)
+        report.add(
+            MANIFEST,
+            f"未给出可信依据：签名只对压缩包自带的公钥（指纹 {report.fingerprint}）成立，"
+            "伪造者可替换它；请用 --head 指定你持有的链头，或用 --fingerprint 核对本局公布的指纹",
+            f"no anchor given: the signatures hold only for the key inside the ZIP (fingerprint "
+            f"{report.fingerprint}), which a forger can replace; give --head (a head you hold) or "
+            "--fingerprint (the bureau's published one)",
+            UNTRUSTED,
+        )
         return embedded
     if report.fingerprint != trusted:
-        report.add(MANIFEST, f"清单由其他密钥签名（指纹 {report.fingerprint[:16]}…，"
-                   f"可信指纹 {trusted[:16]}…）：拒绝",
-                   f"the manifest is signed with another key (fingerprint {report.fingerprint[:16]}…, "
-                   f"trusted {trusted[:16]}…): refused", UNTRUSTED)
+        report.add(
+            MANIFEST,
+            f"清单由其他密钥签名（指纹 {report.fingerprint[:16]}…，可信指纹 {trusted[:16]}…）：拒绝",
+            f"the manifest is signed with another key (fingerprint {report.fingerprint[:16]}…, "
+            f"trusted {trusted[:16]}…): refused",
+            UNTRUSTED,
+        )
         return None
     return anchor.public_key() or embedded
 
@@ -103,15 +126,22 @@ def _signed(key: Ed25519PublicKey, statement: Callable[[], bytes], signature: An
 def check_signatures(manifest: dict[str, Any], key: Ed25519PublicKey, report: ExportReport) -> None:
     """Name the manifest if its own signature fails, and every file whose entry's signature fails."""
     if not _signed(key, partial(manifest_statement, manifest), manifest.get("signature")):
-        report.add(MANIFEST, "清单签名不符：清单被改动，或签名是伪造的",
-                   "the manifest's signature does not verify: the manifest was altered or the signature "
-                   "forged")
+        report.add(
+            MANIFEST,
+            "清单签名不符：清单被改动，或签名是伪造的",
+            "the manifest's signature does not verify: the manifest was altered or the signature forged",
+        )
     for item in manifest.get("files") or []:
         if not isinstance(item, dict):
             continue
         path = str(item.get("path"))
-        statement = partial(member_statement, manifest, item.get("path"), item.get("sha256"),
-                            item.get("size"))
+        statement = partial(
+            member_statement, manifest, item.get("path"), item.get("sha256"), item.get("size")
+        )
         if not _signed(key, statement, item.get("signature")):
-            report.add(path, "清单中此文件的条目被改动或加入（签名不符）",
-                       "its manifest entry was altered or added (the signature does not verify)", ALTERED)
+            report.add(
+                path,
+                "清单中此文件的条目被改动或加入（签名不符）",
+                "its manifest entry was altered or added (the signature does not verify)",
+                ALTERED,
+            )

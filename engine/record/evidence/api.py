@@ -32,9 +32,13 @@ from engine.web.problems import from_error, problem
 from engine.web.uploads import read_multipart, read_raw
 
 evidence = APIBlueprint("evidence", __name__, url_prefix="/api/v1", tag="Evidence")
-MULTIPART_SLACK = 64 * 1024          # room for multipart headers and fields around the file
-_STATUS = {"evidence-too-large": 413, "evidence-type-mismatch": 415, "evidence-type-unknown": 415,
-           "evidence-type-not-allowed": 415}
+MULTIPART_SLACK = 64 * 1024  # room for multipart headers and fields around the file
+_STATUS = {
+    "evidence-too-large": 413,
+    "evidence-type-mismatch": 415,
+    "evidence-type-unknown": 415,
+    "evidence-type-not-allowed": 415,
+}
 _TRUE = ("1", "true", "yes", "on")
 
 
@@ -60,10 +64,21 @@ class EvidenceOut(Schema):
 
 
 def _out(row: EvidenceRow) -> dict[str, Any]:
-    return {"sha256": row.sha256, "name": row.name, "media_type": row.media_type, "kind": row.kind,
-            "size": row.size, "case_id": row.case_id, "task_id": row.task_id, "element_id": row.element_id,
-            "covers_whole": row.covers_whole, "record_seq": row.record_seq, "added_by": row.added_by,
-            "added_at": row.added_at, "href": f"/api/v1/cases/{row.case_id}/evidence/{row.sha256}"}
+    return {
+        "sha256": row.sha256,
+        "name": row.name,
+        "media_type": row.media_type,
+        "kind": row.kind,
+        "size": row.size,
+        "case_id": row.case_id,
+        "task_id": row.task_id,
+        "element_id": row.element_id,
+        "covers_whole": row.covers_whole,
+        "record_seq": row.record_seq,
+        "added_by": row.added_by,
+        "added_at": row.added_at,
+        "href": f"/api/v1/cases/{row.case_id}/evidence/{row.sha256}",
+    }
 
 
 @evidence.errorhandler(InvalidInput)
@@ -92,13 +107,18 @@ def _receive(ctx: AppContext) -> tuple[evidence_service.UploadInfo, Any]:
     else:
         name = unquote(_option("filename", "X-Filename") or "")
         if not name:
-            raise InvalidInput("请在 X-Filename 中给出文件名", "Give the file name in X-Filename",
-                               code="evidence-no-name")
+            raise InvalidInput(
+                "请在 X-Filename 中给出文件名", "Give the file name in X-Filename", code="evidence-no-name"
+            )
         covers = _option("coversWhole", "X-Covers-Whole")
         declared = request.mimetype
         staged = read_raw(request.stream, evidence_service.receive(ctx))
-    info = evidence_service.UploadInfo(filename=name or "upload", declared_type=declared, task_id=task_id,
-                                       covers_whole=(covers or "").lower() in _TRUE)
+    info = evidence_service.UploadInfo(
+        filename=name or "upload",
+        declared_type=declared,
+        task_id=task_id,
+        covers_whole=(covers or "").lower() in _TRUE,
+    )
     return info, staged
 
 
@@ -106,9 +126,10 @@ def _receive(ctx: AppContext) -> tuple[evidence_service.UploadInfo, Any]:
 @requires(Permission.EVIDENCE_ADD)
 @evidence.auth_required(token_auth)
 @evidence.output(EvidenceOut, status_code=201)
-@evidence.doc(summary="Upload an evidence file (raw body with X-Filename, or multipart); streamed to disk",
-              responses={413: "larger than the limit",
-                         415: "content not of an allowed or of the claimed type"})
+@evidence.doc(
+    summary="Upload an evidence file (raw body with X-Filename, or multipart); streamed to disk",
+    responses={413: "larger than the limit", 415: "content not of an allowed or of the claimed type"},
+)
 def upload(case_id: str) -> Any:
     ctx, actor = _ctx(), current_actor()
     limit = ctx.settings.max_upload_bytes
@@ -135,8 +156,14 @@ def list_evidence(case_id: str) -> Any:
 @evidence.doc(summary="Download one evidence file by its SHA-256")
 def download(case_id: str, sha256: str) -> Response:
     row, path = evidence_service.open_evidence(_ctx(), case_id, sha256, current_actor())
-    return send_file(path, mimetype=row.media_type, as_attachment=True, download_name=row.name,
-                     etag=row.sha256, conditional=True)
+    return send_file(
+        path,
+        mimetype=row.media_type,
+        as_attachment=True,
+        download_name=row.name,
+        etag=row.sha256,
+        conditional=True,
+    )
 
 
 @evidence.get("/cases/<case_id>/export")
@@ -153,5 +180,6 @@ def export(case_id: str) -> Response:
         spool.close()
         raise
     spool.seek(0)
-    return send_file(spool, mimetype="application/zip", as_attachment=True,
-                     download_name=f"case-{case_id}.zip")
+    return send_file(
+        spool, mimetype="application/zip", as_attachment=True, download_name=f"case-{case_id}.zip"
+    )

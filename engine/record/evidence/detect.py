@@ -27,8 +27,17 @@ TAIL_BYTES = 2048
 _STARTXREF = re.compile(rb"startxref\s+(\d+)\s+%%EOF\s*$")
 _GENERIC = frozenset({"", "application/octet-stream", "binary/octet-stream", "application/unknown"})
 _EQUIVALENT: tuple[frozenset[str], ...] = (
-    frozenset({"video/mp4", "audio/mp4", "video/x-m4v", "audio/x-m4a", "video/quicktime", "video/3gpp",
-               "audio/3gpp"}),
+    frozenset(
+        {
+            "video/mp4",
+            "audio/mp4",
+            "video/x-m4v",
+            "audio/x-m4a",
+            "video/quicktime",
+            "video/3gpp",
+            "audio/3gpp",
+        }
+    ),
     frozenset({"video/webm", "audio/webm", "video/x-matroska", "audio/x-matroska"}),
     frozenset({"audio/ogg", "video/ogg", "application/ogg", "audio/opus"}),
     frozenset({"audio/x-wav", "audio/wav", "audio/wave", "audio/vnd.wave"}),
@@ -40,14 +49,22 @@ _EQUIVALENT: tuple[frozenset[str], ...] = (
     frozenset({"application/msword", "application/vnd.ms-excel", "application/vnd.ms-powerpoint"}),
 )
 _OOXML = "application/vnd.openxmlformats-officedocument."
-_EXTENSIONS = {"image/heic": ".heic", "audio/webm": ".weba", "audio/x-m4a": ".m4a", "audio/amr": ".amr",
-               "audio/x-flac": ".flac", "image/jpeg": ".jpg", "audio/mp4": ".m4a", "image/tiff": ".tif"}
+_EXTENSIONS = {
+    "image/heic": ".heic",
+    "audio/webm": ".weba",
+    "audio/x-m4a": ".m4a",
+    "audio/amr": ".amr",
+    "audio/x-flac": ".flac",
+    "image/jpeg": ".jpg",
+    "audio/mp4": ".m4a",
+    "image/tiff": ".tif",
+}
 
 
 @dataclass(frozen=True, slots=True)
 class Detected:
     media_type: str
-    kind: str           # audio | video | image | document
+    kind: str  # audio | video | image | document
 
     @property
     def extension(self) -> str:
@@ -113,7 +130,7 @@ def _vint(data: bytes, pos: int, keep_marker: bool) -> tuple[int | None, int] | 
     length = 9 - data[pos].bit_length()
     if pos + length > len(data):
         return None
-    value = int.from_bytes(data[pos:pos + length], "big")
+    value = int.from_bytes(data[pos : pos + length], "big")
     if keep_marker:
         return value, pos + length
     value &= (1 << (7 * length)) - 1
@@ -129,7 +146,7 @@ def _track_types(data: bytes) -> set[int]:
             break
         size, body = parsed
         if element[0] == _TRACK_TYPE and size is not None and 0 < size <= 8:
-            types.add(int.from_bytes(data[body:body + size], "big"))
+            types.add(int.from_bytes(data[body : body + size], "big"))
         descend = element[0] in (_SEGMENT, _TRACKS, _TRACK_ENTRY) or size is None
         pos = body if descend else body + (size or 0)
     return types
@@ -141,5 +158,5 @@ def _webm_is_audio_only(head: bytes) -> bool:
 
 
 def _mp4_is_audio_only(head: bytes) -> bool:
-    handlers = {head[i + 12:i + 16] for i in (m.start() for m in re.finditer(rb"hdlr", head))}
+    handlers = {head[i + 12 : i + 16] for i in (m.start() for m in re.finditer(rb"hdlr", head))}
     return b"soun" in handlers and b"vide" not in handlers

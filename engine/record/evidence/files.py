@@ -24,14 +24,18 @@ _SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
 def too_large(limit: int) -> InvalidInput:
-    return InvalidInput(f"文件超过大小上限（{limit} 字节）",
-                        f"The file is larger than the limit of {limit} bytes",
-                        code="evidence-too-large", details={"limit": limit})
+    return InvalidInput(
+        f"文件超过大小上限（{limit} 字节）",
+        f"The file is larger than the limit of {limit} bytes",
+        code="evidence-too-large",
+        details={"limit": limit},
+    )
 
 
 @dataclass(frozen=True, slots=True)
 class Staged:
     """A received upload, not yet kept: its temporary path, hash, size, first and last bytes."""
+
     path: Path
     sha256: str
     size: int
@@ -59,7 +63,7 @@ class StagingWriter:
             raise too_large(self.limit)
         self._hash.update(chunk)
         if len(self._head) < HEAD_BYTES:
-            self._head += chunk[:HEAD_BYTES - len(self._head)]
+            self._head += chunk[: HEAD_BYTES - len(self._head)]
         self._tail = (self._tail + chunk[-TAIL_BYTES:])[-TAIL_BYTES:]
         self._file.write(chunk)
 

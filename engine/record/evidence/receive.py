@@ -25,6 +25,7 @@ from engine.record.refusals.record_refusal import refusals_on_record
 @dataclass(frozen=True, slots=True)
 class UploadInfo:
     """What the sender says about an upload; only ``task_id`` and ``covers_whole`` are believed as such."""
+
     filename: str
     declared_type: str | None = None
     task_id: str | None = None
@@ -58,9 +59,11 @@ def _task_for_upload(uow: UnitOfWork, case_id: str, task_id: str | None, actor: 
         raise NotFound("该办件没有此任务", f"Case {case_id} has no task {task_id}", code="task-not-found")
     authorize(uow, Permission.EVIDENCE_ADD, actor, case=case, task=task)
     if task is not None and task.status != "ready":
-        raise Conflict("任务已办结，不能再上传证据",
-                       f"Task {task_id} is {task.status}; evidence can no longer "
-                       "be added to it", code="task-not-ready")
+        raise Conflict(
+            "任务已办结，不能再上传证据",
+            f"Task {task_id} is {task.status}; evidence can no longer be added to it",
+            code="task-not-ready",
+        )
     return task
 
 
@@ -77,8 +80,12 @@ def receive(ctx: AppContext) -> StagingWriter:
 
 
 def _refused(info: UploadInfo, zh: str, en: str, code: str, **details: Any) -> InvalidInput:
-    return InvalidInput(f"文件“{info.filename}”被拒收：{zh}", f"File '{info.filename}' refused: {en}",
-                        code=code, details=details)
+    return InvalidInput(
+        f"文件“{info.filename}”被拒收：{zh}",
+        f"File '{info.filename}' refused: {en}",
+        code=code,
+        details=details,
+    )
 
 
 def identify(ctx: AppContext, staged: Staged, info: UploadInfo) -> Detected:
@@ -88,48 +95,105 @@ def identify(ctx: AppContext, staged: Staged, info: UploadInfo) -> Detected:
     if staged.size == 0:
         raise _refused(info, "文件为空", "the file is empty", "evidence-empty")
     if found is None:
-        raise _refused(info, "无法从文件内容识别其类型", "its content is of no known type",
-                       "evidence-type-unknown",
-                       claimed=claims)
+        raise _refused(
+            info,
+            "无法从文件内容识别其类型",
+            "its content is of no known type",
+            "evidence-type-unknown",
+            claimed=claims,
+        )
     if found.media_type == "application/pdf" and not pdf_is_whole(staged.head, staged.tail, staged.size):
-        raise _refused(info, "文件以 %PDF 开头，但不是完整的 PDF（缺少 startxref 与 %%EOF 结尾）",
-                       "it starts like a PDF but is not one (no startxref / %%EOF trailer)",
-                       "evidence-type-mismatch", detected="text/plain or broken PDF", claimed=claims)
+        raise _refused(
+            info,
+            "文件以 %PDF 开头，但不是完整的 PDF（缺少 startxref 与 %%EOF 结尾）",
+            "it starts like a PDF but is not one (no startxref / %%EOF trailer)",
+            "evidence-type-mismatch",
+            detected="text/plain or broken PDF",
+            claimed=claims,
+        )
     wrong = [c for c in claims if not same_type(c, found.media_type)]
     if wrong:
-        raise _refused(info, f"文件内容是 {found.media_type}，与声明的类型 {', '.join(wrong)} 不符",
-                       f"its content is {found.media_type}, not the claimed {', '.join(wrong)}",
-                       "evidence-type-mismatch", detected=found.media_type, claimed=claims)
+        raise _refused(
+            info,
+            f"文件内容是 {found.media_type}，与声明的类型 {', '.join(wrong)} 不符",
+            f"its content is {found.media_type}, not the claimed {', '.join(wrong)}",
+            "evidence-type-mismatch",
+            detected=found.media_type,
+            claimed=claims,
+        )
     if not is_allowed(found.media_type, ctx.settings.evidence_types):
-        raise _refused(info, f"不接受 {found.media_type} 类型的证据",
-                       f"{found.media_type} is not an allowed type",
-                       "evidence-type-not-allowed", detected=found.media_type)
+        raise _refused(
+            info,
+            f"不接受 {found.media_type} 类型的证据",
+            f"{found.media_type} is not an allowed type",
+            "evidence-type-not-allowed",
+            detected=found.media_type,
+        )
     return found
 
 
-def _append(ctx: AppContext, uow: UnitOfWork, staged: Staged, info: UploadInfo, found: Detected,
-            task: TaskRow | None, actor: Actor, case_id: str) -> EvidenceRow:
+def _append(
+    ctx: AppContext,
+    uow: UnitOfWork,
+    staged: Staged,
+    info: UploadInfo,
+    found: Detected,
+    task: TaskRow | None,
+    actor: Actor,
+    case_id: str,
+) -> EvidenceRow:
     now = ctx.clock()
     element_id = task.element_id if task else None
     flags = {"coversWhole": info.covers_whole}
-    payload = {"name": info.filename, "type": found.media_type, "size": staged.size, "kind": found.kind,
-               "task_id": info.task_id, "flags": flags}
-    entry = record(ctx, uow, RecordDraft(
-        action="evidence.added", actor=actor.user_id, actor_role=(task.role or "") if task else "",
-        case_id=case_id, task_id=info.task_id, element_id=element_id, payload=payload,
-        evidence=(staged.sha256,)), now)
-    row = _repo(uow).add(EvidenceRow(
-        id=0, case_id=case_id, task_id=info.task_id, element_id=element_id, sha256=staged.sha256,
-        name=info.filename, media_type=found.media_type, kind=found.kind, size=staged.size,
-        covers_whole=info.covers_whole, record_seq=entry.global_seq, added_by=actor.user_id, added_at=now,
-        flags=flags))
+    payload = {
+        "name": info.filename,
+        "type": found.media_type,
+        "size": staged.size,
+        "kind": found.kind,
+        "task_id": info.task_id,
+        "flags": flags,
+    }
+    entry = record(
+        ctx,
+        uow,
+        RecordDraft(
+            action="evidence.added",
+            actor=actor.user_id,
+            actor_role=(task.role or "") if task else "",
+            case_id=case_id,
+            task_id=info.task_id,
+            element_id=element_id,
+            payload=payload,
+            evidence=(staged.sha256,),
+        ),
+        now,
+    )
+    row = _repo(uow).add(
+        EvidenceRow(
+            id=0,
+            case_id=case_id,
+            task_id=info.task_id,
+            element_id=element_id,
+            sha256=staged.sha256,
+            name=info.filename,
+            media_type=found.media_type,
+            kind=found.kind,
+            size=staged.size,
+            covers_whole=info.covers_whole,
+            record_seq=entry.global_seq,
+            added_by=actor.user_id,
+            added_at=now,
+            flags=flags,
+        )
+    )
     assert isinstance(row, EvidenceRow)
     return row
 
 
 @refusals_on_record("evidence.add")
-def add_evidence(ctx: AppContext, case_id: str, staged: Staged, info: UploadInfo,
-                 actor: Actor) -> EvidenceRow:
+def add_evidence(
+    ctx: AppContext, case_id: str, staged: Staged, info: UploadInfo, actor: Actor
+) -> EvidenceRow:
     """Keep a received file under its hash and append ``evidence.added`` — or keep nothing."""
     try:
         found = identify(ctx, staged, info)

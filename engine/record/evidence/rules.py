@@ -29,7 +29,7 @@ SITE_FLAGS = {flag: names[0] for flag, names in established_facts.SITE_FLAGS.ite
 
 
 def media_needed(element: Any) -> str | None:
-    """"video", "audio-video" or None for a task's element."""
+    """ "video", "audio-video" or None for a task's element."""
     value = str(element.properties.get("sanxiang.requiresMedia", "")).strip().lower()
     if value in ("video", "audio-video"):
         return value
@@ -47,14 +47,20 @@ def _site_names(completion: Any) -> tuple[str, str] | None:
     if flags:
         return "、".join(SITE_FLAGS[f] for f in flags), f"flagged {', '.join(flags)}"
     if whole_video_in_force(completion.uow, completion.case.id):
-        return ("记录已确定该现场涉及生命健康或重大财产权益",
-                "established on the record as touching life and health or major property")
+        return (
+            "记录已确定该现场涉及生命健康或重大财产权益",
+            "established on the record as touching life and health or major property",
+        )
     return None
 
 
 def _violation(task: Any, zh: str, en: str, code: str) -> ProcedureViolation:
-    return ProcedureViolation(f"任务“{task.name}”{zh}", f"Task '{task.name}' {en}", code=code,
-                              details={"task": task.id, "element": task.element_id})
+    return ProcedureViolation(
+        f"任务“{task.name}”{zh}",
+        f"Task '{task.name}' {en}",
+        code=code,
+        details={"task": task.id, "element": task.element_id},
+    )
 
 
 def _check(completion: Any, rows: list[EvidenceRow]) -> None:
@@ -62,19 +68,30 @@ def _check(completion: Any, rows: list[EvidenceRow]) -> None:
     task = completion.task
     kinds = {row.kind for row in rows}
     if need == "video" and "video" not in kinds:
-        raise _violation(task, "须先在本任务上传录像，方可办结",
-                         "cannot complete without a video recorded on it",
-                         "media-required")
+        raise _violation(
+            task,
+            "须先在本任务上传录像，方可办结",
+            "cannot complete without a video recorded on it",
+            "media-required",
+        )
     if need == "audio-video" and not kinds & {"audio", "video"}:
-        raise _violation(task, "须先在本任务上传录音或录像，方可办结",
-                         "cannot complete without audio or video recorded on it", "media-required")
+        raise _violation(
+            task,
+            "须先在本任务上传录音或录像，方可办结",
+            "cannot complete without audio or video recorded on it",
+            "media-required",
+        )
     if completion.element.role != "on-site":
         return
     names = _site_names(completion)
     if names and not any(row.kind == "video" and row.covers_whole for row in rows):
-        raise _violation(task, f"{names[0]}，须上传全程录像（上传时标明 coversWhole=true）",
-                         f"is at a site {names[1]}: it needs a video covering the whole "
-                         "verification (upload with coversWhole=true)", "whole-video-required")
+        raise _violation(
+            task,
+            f"{names[0]}，须上传全程录像（上传时标明 coversWhole=true）",
+            f"is at a site {names[1]}: it needs a video covering the whole "
+            "verification (upload with coversWhole=true)",
+            "whole-video-required",
+        )
 
 
 def require_media(completion: Any) -> None:

@@ -31,15 +31,30 @@ class EvidenceRepository:
         return [_row(r) for r in self.conn.execute(query)]
 
     def find(self, case_id: str, sha256: str) -> EvidenceRow | None:
-        query = (select(table).where(table.c.case_id == case_id, table.c.sha256 == sha256)
-                 .order_by(table.c.id).limit(1))
+        query = (
+            select(table)
+            .where(table.c.case_id == case_id, table.c.sha256 == sha256)
+            .order_by(table.c.id)
+            .limit(1)
+        )
         found = self.conn.execute(query).first()
         return _row(found) if found else None
 
 
 def _row(r: Any) -> EvidenceRow:
-    return EvidenceRow(id=r.id, case_id=r.case_id, task_id=r.task_id, element_id=r.element_id,
-                       sha256=r.sha256,
-                       name=r.name, media_type=r.media_type, kind=r.kind, size=r.size,
-                       covers_whole=bool(r.covers_whole), record_seq=r.record_seq, added_by=r.added_by,
-                       added_at=r.added_at, flags=json.loads(r.flags or "{}"))
+    return EvidenceRow(
+        id=r.id,
+        case_id=r.case_id,
+        task_id=r.task_id,
+        element_id=r.element_id,
+        sha256=r.sha256,
+        name=r.name,
+        media_type=r.media_type,
+        kind=r.kind,
+        size=r.size,
+        covers_whole=bool(r.covers_whole),
+        record_seq=r.record_seq,
+        added_by=r.added_by,
+        added_at=r.added_at,
+        flags=json.loads(r.flags or "{}"),
+    )

@@ -65,8 +65,9 @@ def bound_of(ctx: Any) -> Bound:
     return Bound(limit=settings.refusals_per_window, span=timedelta(seconds=settings.refusal_window_seconds))
 
 
-def _locator(use_case: Callable[..., Any], attempt: str, locate: Locate | None,
-             keep: Mapping[str, str]) -> Locate:
+def _locator(
+    use_case: Callable[..., Any], attempt: str, locate: Locate | None, keep: Mapping[str, str]
+) -> Locate:
     """How to find the case the use case acts on; refuses at import a use case the mechanism cannot serve."""
     names = set(inspect.signature(use_case).parameters)
     where = locate or (by_task if "task_id" in names else by_case if "case_id" in names else None)
@@ -75,8 +76,9 @@ def _locator(use_case: Callable[..., Any], attempt: str, locate: Locate | None,
     return where
 
 
-def refusals_on_record(attempt: str, *, locate: Locate | None = None,
-                       keep: Mapping[str, str] | None = None) -> Callable[[Callable[P, R]], Callable[P, R]]:
+def refusals_on_record(
+    attempt: str, *, locate: Locate | None = None, keep: Mapping[str, str] | None = None
+) -> Callable[[Callable[P, R]], Callable[P, R]]:
     """Record every ``NotAllowed`` the use case raises on the case it acts on (see the module's text).
 
     The use case takes ``ctx`` and ``actor``, and ``task_id`` or ``case_id`` (else give ``locate``);
@@ -95,17 +97,25 @@ def refusals_on_record(attempt: str, *, locate: Locate | None = None,
                 given.apply_defaults()
                 values = given.arguments
                 kept = {key: values[name] for key, name in kept_names.items()}
-                record_refusal(values["ctx"], values["actor"], attempt, refusal,
-                               lambda uow: where(uow, values), kept)
+                record_refusal(
+                    values["ctx"], values["actor"], attempt, refusal, lambda uow: where(uow, values), kept
+                )
                 raise
+
         run.refusal_attempt = attempt  # type: ignore[attr-defined]
         return run
+
     return wrap
 
 
-def record_refusal(ctx: Any, actor: Actor, attempt: str, refusal: NotAllowed,
-                   locate: Callable[[UnitOfWork], tuple[str, TaskRow | None] | None],
-                   kept: Mapping[str, Any]) -> None:
+def record_refusal(
+    ctx: Any,
+    actor: Actor,
+    attempt: str,
+    refusal: NotAllowed,
+    locate: Callable[[UnitOfWork], tuple[str, TaskRow | None] | None],
+    kept: Mapping[str, Any],
+) -> None:
     """Append the refusal (or count it, past the bound) in a transaction of its own."""
     try:
         with ctx.uow() as uow:
@@ -114,32 +124,59 @@ def record_refusal(ctx: Any, actor: Actor, attempt: str, refusal: NotAllowed,
                 return
             case_id, task = found
             now = ctx.clock()
-            counted = count_refusal(uow.refusals.lock(case_id, actor.user_id, now), now, bound_of(ctx),
-                                    f"{attempt} {refusal.code}")
+            counted = count_refusal(
+                uow.refusals.lock(case_id, actor.user_id, now),
+                now,
+                bound_of(ctx),
+                f"{attempt} {refusal.code}",
+            )
             if counted.closed is not None:
                 _summarise(ctx, uow, case_id, actor.user_id, counted.closed)
             if counted.record:
                 record(ctx, uow, _entry(actor, attempt, refusal, case_id, task, kept), now)
             uow.refusals.save(case_id, actor.user_id, counted.window)
             uow.commit()
-    except Exception:   # never hide the refusal behind a failure to record it
+    except Exception:  # never hide the refusal behind a failure to record it
         log.exception("could not record the refusal %s of %s (%s)", refusal.code, actor.user_id, attempt)
 
 
-def _entry(actor: Actor, attempt: str, refusal: NotAllowed, case_id: str, task: TaskRow | None,
-           kept: Mapping[str, Any]) -> RecordDraft:
-    payload = jsonable({"attempt": attempt, "channel": actor.channel or "direct", "code": refusal.code,
-                        "reason_zh": refusal.message_zh, "reason_en": refusal.message_en,
-                        "details": refusal.details, **kept})
-    return RecordDraft(action=refused_action(attempt, task.role if task else None), actor=actor.user_id,
-                       actor_role=(task.role or "") if task else "", case_id=case_id,
-                       task_id=task.id if task else None, element_id=task.element_id if task else None,
-                       payload=payload)
+def _entry(
+    actor: Actor,
+    attempt: str,
+    refusal: NotAllowed,
+    case_id: str,
+    task: TaskRow | None,
+    kept: Mapping[str, Any],
+) -> RecordDraft:
+    payload = jsonable(
+        {
+            "attempt": attempt,
+            "channel": actor.channel or "direct",
+            "code": refusal.code,
+            "reason_zh": refusal.message_zh,
+            "reason_en": refusal.message_en,
+            "details": refusal.details,
+            **kept,
+        }
+    )
+    return RecordDraft(
+        action=refused_action(attempt, task.role if task else None),
+        actor=actor.user_id,
+        actor_role=(task.role or "") if task else "",
+        case_id=case_id,
+        task_id=task.id if task else None,
+        element_id=task.element_id if task else None,
+        payload=payload,
+    )
 
 
 def _summarise(ctx: Any, uow: UnitOfWork, case_id: str, actor: str, window: RefusalWindow) -> None:
-    record(ctx, uow, RecordDraft(action=SUMMARY, actor=actor, case_id=case_id,
-                                 payload=summary_of(window, bound_of(ctx))), ctx.clock())
+    record(
+        ctx,
+        uow,
+        RecordDraft(action=SUMMARY, actor=actor, case_id=case_id, payload=summary_of(window, bound_of(ctx))),
+        ctx.clock(),
+    )
 
 
 def close_refusal_windows(ctx: Any) -> int:

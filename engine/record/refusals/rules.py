@@ -70,24 +70,24 @@ def refused_attempt(action: str) -> str | None:
 
 @dataclass(frozen=True)
 class Bound:
-    limit: int = 10                              # refusals appended one by one per window
-    span: timedelta = timedelta(minutes=10)      # a window's length, from its first refusal
+    limit: int = 10  # refusals appended one by one per window
+    span: timedelta = timedelta(minutes=10)  # a window's length, from its first refusal
 
 
 @dataclass(frozen=True)
 class RefusalWindow:
     started_at: datetime
-    recorded: int = 0                            # refusals appended in this window
-    suppressed: int = 0                          # refusals only counted
-    last_at: datetime | None = None              # the last counted one
-    tally: Mapping[str, int] = field(default_factory=dict)   # "<attempt> <code>" -> how many counted
+    recorded: int = 0  # refusals appended in this window
+    suppressed: int = 0  # refusals only counted
+    last_at: datetime | None = None  # the last counted one
+    tally: Mapping[str, int] = field(default_factory=dict)  # "<attempt> <code>" -> how many counted
 
 
 @dataclass(frozen=True)
 class Counted:
-    window: RefusalWindow            # the window after this refusal
-    record: bool                     # append this refusal to the record
-    closed: RefusalWindow | None     # an ended window with counted refusals: append its summary first
+    window: RefusalWindow  # the window after this refusal
+    record: bool  # append this refusal to the record
+    closed: RefusalWindow | None  # an ended window with counted refusals: append its summary first
 
 
 def window_is_over(window: RefusalWindow, now: datetime, bound: Bound) -> bool:
@@ -107,8 +107,12 @@ def count_refusal(window: RefusalWindow | None, now: datetime, bound: Bound, kin
 
 def summary_of(window: RefusalWindow, bound: Bound) -> dict[str, object]:
     """The payload of the ``refusals.suppressed`` entry closing a window."""
-    return {"suppressed": window.suppressed, "recorded": window.recorded,
-            "windowStart": window.started_at.isoformat(),
-            "windowEnd": (window.started_at + bound.span).isoformat(),
-            "lastAt": window.last_at.isoformat() if window.last_at else None,
-            "limit": bound.limit, "tally": dict(sorted(window.tally.items()))}
+    return {
+        "suppressed": window.suppressed,
+        "recorded": window.recorded,
+        "windowStart": window.started_at.isoformat(),
+        "windowEnd": (window.started_at + bound.span).isoformat(),
+        "lastAt": window.last_at.isoformat() if window.last_at else None,
+        "limit": bound.limit,
+        "tally": dict(sorted(window.tally.items())),
+    }

@@ -22,8 +22,13 @@ _INSERTS: dict[str, Any] = {"postgresql": postgresql_insert, "sqlite": sqlite_in
 
 
 def _window(row: Any) -> RefusalWindow:
-    return RefusalWindow(started_at=row.started_at, recorded=row.recorded, suppressed=row.suppressed,
-                         last_at=row.last_at, tally=json.loads(row.tally or "{}"))
+    return RefusalWindow(
+        started_at=row.started_at,
+        recorded=row.recorded,
+        suppressed=row.suppressed,
+        last_at=row.last_at,
+        tally=json.loads(row.tally or "{}"),
+    )
 
 
 class RefusalWindowRepository:
@@ -33,7 +38,8 @@ class RefusalWindowRepository:
     def lock(self, case_id: str, actor: str, now: datetime) -> RefusalWindow | None:
         """The actor's window on the case, locked; None when there was none (a fresh empty one now exists)."""
         insert = _INSERTS[self.conn.dialect.name](w).values(
-            case_id=case_id, actor=actor, started_at=now, recorded=0, suppressed=0, tally="{}")
+            case_id=case_id, actor=actor, started_at=now, recorded=0, suppressed=0, tally="{}"
+        )
         created = self.conn.execute(insert.on_conflict_do_nothing(index_elements=[w.c.case_id, w.c.actor]))
         query = select(w).where(w.c.case_id == case_id, w.c.actor == actor)
         if self.conn.dialect.name != "sqlite":
@@ -42,9 +48,17 @@ class RefusalWindowRepository:
         return None if created.rowcount == 1 else _window(row)
 
     def save(self, case_id: str, actor: str, window: RefusalWindow) -> None:
-        self.conn.execute(update(w).where(w.c.case_id == case_id, w.c.actor == actor).values(
-            started_at=window.started_at, recorded=window.recorded, suppressed=window.suppressed,
-            last_at=window.last_at, tally=json.dumps(dict(window.tally), ensure_ascii=False, sort_keys=True)))
+        self.conn.execute(
+            update(w)
+            .where(w.c.case_id == case_id, w.c.actor == actor)
+            .values(
+                started_at=window.started_at,
+                recorded=window.recorded,
+                suppressed=window.suppressed,
+                last_at=window.last_at,
+                tally=json.dumps(dict(window.tally), ensure_ascii=False, sort_keys=True),
+            )
+        )
 
     def started_before(self, moment: datetime, limit: int = 500) -> list[tuple[str, str, RefusalWindow]]:
         """Windows that started before ``moment`` (over, for a span ending by then), locked, oldest first."""

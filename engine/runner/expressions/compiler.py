@@ -25,12 +25,13 @@ class CompiledExpression:
     """A checked expression, ready to evaluate many times."""
 
     source: str
-    names: frozenset[str]          # variables referenced
-    functions: frozenset[str]      # function names referenced
+    names: frozenset[str]  # variables referenced
+    functions: frozenset[str]  # function names referenced
     program: Program = field(repr=False, compare=False)
 
-    def evaluate(self, variables: Mapping[str, Any], functions: Functions | None = None, *,
-                 meter: Meter | None = None) -> Any:
+    def evaluate(
+        self, variables: Mapping[str, Any], functions: Functions | None = None, *, meter: Meter | None = None
+    ) -> Any:
         """Evaluate against case variables under ``meter`` (default: a new one on the default budget);
         any failure is an ``ExpressionError`` (``BudgetExceeded`` when a budget ran out)."""
         try:
@@ -41,8 +42,9 @@ class CompiledExpression:
         except SanxiangError:
             raise
         except Exception as exc:
-            raise ExpressionError(f"表达式求值失败：{exc}", f"The expression failed: {exc}",
-                                  source=self.source) from exc
+            raise ExpressionError(
+                f"表达式求值失败：{exc}", f"The expression failed: {exc}", source=self.source
+            ) from exc
 
 
 def is_expression_syntax(source: str) -> bool:
@@ -51,8 +53,9 @@ def is_expression_syntax(source: str) -> bool:
     return len(text) >= 3 and text[:2] in ("${", "#{") and text.endswith("}")
 
 
-def compile_expression(source: str, *, allowed_functions: frozenset[str] = frozenset(),
-                       missing: Missing = "error") -> CompiledExpression:
+def compile_expression(
+    source: str, *, allowed_functions: frozenset[str] = frozenset(), missing: Missing = "error"
+) -> CompiledExpression:
     """Compile JUEL (``${...}``) or the Python form; raise ``ExpressionError`` if outside the language.
 
     ``missing``: "error" (default) raises on an unknown variable or key, "none" reads it as None/null.
@@ -60,15 +63,17 @@ def compile_expression(source: str, *, allowed_functions: frozenset[str] = froze
     return _compile(source, frozenset(allowed_functions), missing, condition=False)
 
 
-def compile_condition(source: str, *, allowed_functions: frozenset[str] = frozenset(),
-                      missing: Missing = "error") -> CompiledExpression:
+def compile_condition(
+    source: str, *, allowed_functions: frozenset[str] = frozenset(), missing: Missing = "error"
+) -> CompiledExpression:
     """Like ``compile_expression``, but evaluation must yield a bool (``"false"`` is not truthy)."""
     return _compile(source, frozenset(allowed_functions), missing, condition=True)
 
 
 @lru_cache(maxsize=1024)
-def _compile(source: str, allowed_functions: frozenset[str], missing: str, *,
-             condition: bool) -> CompiledExpression:
+def _compile(
+    source: str, allowed_functions: frozenset[str], missing: str, *, condition: bool
+) -> CompiledExpression:
     if missing not in MISSING_MODES:
         raise ValueError(f"missing must be 'error' or 'none', not {missing!r}")
     tree, checker = _check(source, allowed_functions)
@@ -82,13 +87,19 @@ def _check(source: str, allowed_functions: frozenset[str]) -> tuple[ast.expr, Ch
     if not isinstance(source, str):
         raise ExpressionError("表达式必须是文本", f"An expression must be text, not {type(source).__name__}")
     if len(source) > MAX_SOURCE_LENGTH:
-        raise ExpressionError(f"表达式过长（{len(source)} 个字符，上限 {MAX_SOURCE_LENGTH}）；请拆分或简化",
-                              f"The expression is too long ({len(source)} characters, limit "
-                              f"{MAX_SOURCE_LENGTH}); split or simplify it", source=source)
+        raise ExpressionError(
+            f"表达式过长（{len(source)} 个字符，上限 {MAX_SOURCE_LENGTH}）；请拆分或简化",
+            f"The expression is too long ({len(source)} characters, limit "
+            f"{MAX_SOURCE_LENGTH}); split or simplify it",
+            source=source,
+        )
     text = source.strip()
     if not text:
-        raise ExpressionError("表达式为空；请写条件，例如 ${approved}",
-                              "The expression is empty; write a condition, e.g. ${approved}", source=source)
+        raise ExpressionError(
+            "表达式为空；请写条件，例如 ${approved}",
+            "The expression is empty; write a condition, e.g. ${approved}",
+            source=source,
+        )
     juel = is_expression_syntax(text)
     try:
         tree = parse_juel(text) if juel else parse_python(text)
@@ -96,7 +107,7 @@ def _check(source: str, allowed_functions: frozenset[str]) -> tuple[ast.expr, Ch
         checker = Checker(allowed_functions, locate, python_form=not juel)
         checker.check(tree)
     except ExpressionError as exc:
-        if exc.position is not None:   # positions were counted in the stripped text
+        if exc.position is not None:  # positions were counted in the stripped text
             exc.position += len(source) - len(source.lstrip())
             exc.details["position"] = exc.position
         raise exc.located(source) from None
@@ -107,9 +118,12 @@ def _must_be_bool(program: Program) -> Program:
     def condition(scope: Scope) -> bool:
         result = program(scope)
         if type(result) is not bool:
-            raise ExpressionError(f"条件的结果必须是 true/false，却得到 {describe(result)}；请写出比较，例如 "
-                                  "${status == 'pass'}",
-                                  f"A condition must yield true/false, got {describe(result)}; write a "
-                                  "comparison, e.g. ${status == 'pass'}")
+            raise ExpressionError(
+                f"条件的结果必须是 true/false，却得到 {describe(result)}；请写出比较，例如 "
+                "${status == 'pass'}",
+                f"A condition must yield true/false, got {describe(result)}; write a "
+                "comparison, e.g. ${status == 'pass'}",
+            )
         return result
+
     return condition

@@ -15,8 +15,9 @@ _SHORT.maxstring = _SHORT.maxother = _SHORT.maxlong = 44
 class ExpressionError(InvalidExpression):
     """A diagram expression outside the safe language, or one that failed while evaluating."""
 
-    def __init__(self, message_zh: str, message_en: str, *, source: str | None = None,
-                 position: int | None = None) -> None:
+    def __init__(
+        self, message_zh: str, message_en: str, *, source: str | None = None, position: int | None = None
+    ) -> None:
         details: dict[str, Any] = {}
         if source is not None:
             details["source"] = source

@@ -78,11 +78,12 @@ class _Builder:
                 return scope.variables[name]
             except KeyError:
                 raise ops.missing(f"流程变量 '{name}' ", f"Case variable '{name}'") from None
+
         return load
 
     def logic(self, node: ast.BoolOp) -> Program:
         parts = [self.build(value) for value in node.values]
-        stop_when = not isinstance(node.op, ast.And)   # and stops on a falsy value, or on a truthy one
+        stop_when = not isinstance(node.op, ast.And)  # and stops on a falsy value, or on a truthy one
 
         def run(scope: Scope) -> Any:
             result: Any = None
@@ -91,6 +92,7 @@ class _Builder:
                 if bool(result) is stop_when:
                     return result
             return result
+
         return run
 
     def binary(self, node: ast.BinOp) -> Program:
@@ -106,8 +108,10 @@ class _Builder:
 
     def compare(self, node: ast.Compare) -> Program:
         left = self.build(node.left)
-        steps = [(*ops.COMPARE[type(op)], self.build(right)) for op, right in zip(node.ops, node.comparators,
-                                                                                strict=True)]
+        steps = [
+            (*ops.COMPARE[type(op)], self.build(right))
+            for op, right in zip(node.ops, node.comparators, strict=True)
+        ]
 
         def run(scope: Scope) -> Any:
             current = left(scope)
@@ -123,6 +127,7 @@ class _Builder:
                     return result
                 current = other
             return result
+
         return run
 
     def choice(self, node: ast.IfExp) -> Program:
@@ -134,7 +139,7 @@ class _Builder:
         return lambda scope: ops.index(value(scope), key(scope), lenient)
 
     def call(self, node: ast.Call) -> Program:
-        assert isinstance(node.func, ast.Name)   # guaranteed by Checker
+        assert isinstance(node.func, ast.Name)  # guaranteed by Checker
         name = node.func.id
         args = [self.build(arg) for arg in node.args]
         keywords = [(keyword.arg or "", self.build(keyword.value)) for keyword in node.keywords]
@@ -145,20 +150,25 @@ class _Builder:
                 raise ExpressionError(f"函数 '{name}' 未提供", f"Function '{name}' was not provided")
             values = [arg(scope) for arg in args]
             named = {key: arg(scope) for key, arg in keywords}
-            scope.meter.spend(1)   # the time budget is checked before every call
+            scope.meter.spend(1)  # the time budget is checked before every call
             try:
                 return function(*values, **named)
             except SanxiangError:
                 raise
             except Exception as exc:
-                raise ExpressionError(f"函数 '{name}' 执行失败：{exc}",
-                                      f"Function '{name}' failed: {exc}") from exc
+                raise ExpressionError(
+                    f"函数 '{name}' 执行失败：{exc}", f"Function '{name}' failed: {exc}"
+                ) from exc
+
         return run
 
     def container(self, node: ast.List | ast.Tuple | ast.Dict) -> Program:
         if isinstance(node, ast.Dict):
-            pairs = [(self.build(key), self.build(value)) for key, value in zip(node.keys, node.values,
-                                                                              strict=True) if key is not None]
+            pairs = [
+                (self.build(key), self.build(value))
+                for key, value in zip(node.keys, node.values, strict=True)
+                if key is not None
+            ]
             made: Program = lambda scope: {key(scope): value(scope) for key, value in pairs}  # noqa: E731
         else:
             items = [self.build(item) for item in node.elts]
@@ -166,7 +176,7 @@ class _Builder:
             made = lambda scope: kind([item(scope) for item in items])  # noqa: E731
         parts = [*node.elts] if not isinstance(node, ast.Dict) else [*node.keys, *node.values]
         if all(isinstance(part, ast.Constant) for part in parts):
-            return made   # literals only: as large as its source text, which is bounded
+            return made  # literals only: as large as its source text, which is bounded
         return _admitted(made)
 
     def juel(self, node: EmptyTest | StrictBool) -> Program:
@@ -177,11 +187,13 @@ class _Builder:
 
 def _admitted(make: Program) -> Program:
     """A list, tuple or map literal: cheap to build (references), refused when what it holds is too large."""
+
     def run(scope: Scope) -> Any:
         value = make(scope)
         meter = scope.meter
         meter.admit(meter.size(value, meter.budget.value_size))
         return value
+
     return run
 
 

@@ -18,14 +18,41 @@ from engine.runner.expressions.nodes import EmptyTest, StrictBool
 Node = TypeVar("Node", bound=ast.expr)
 
 _TERNARY = 10
-_INFIX_POWER = {"?": _TERNARY, "||": 20, "&&": 30, "==": 40, "!=": 40,
-                "<": 50, ">": 50, "<=": 50, ">=": 50, "+": 60, "-": 60, "*": 70, "/": 70, "%": 70,
-                ".": 90, "[": 90, "(": 90}
+_INFIX_POWER = {
+    "?": _TERNARY,
+    "||": 20,
+    "&&": 30,
+    "==": 40,
+    "!=": 40,
+    "<": 50,
+    ">": 50,
+    "<=": 50,
+    ">=": 50,
+    "+": 60,
+    "-": 60,
+    "*": 70,
+    "/": 70,
+    "%": 70,
+    ".": 90,
+    "[": 90,
+    "(": 90,
+}
 _PREFIX_POWER = 80
-_COMPARE: dict[str, type[ast.cmpop]] = {"==": ast.Eq, "!=": ast.NotEq, "<": ast.Lt, ">": ast.Gt,
-                                         "<=": ast.LtE, ">=": ast.GtE}
-_ARITHMETIC: dict[str, type[ast.operator]] = {"+": ast.Add, "-": ast.Sub, "*": ast.Mult,
-                                               "/": ast.Div, "%": ast.Mod}
+_COMPARE: dict[str, type[ast.cmpop]] = {
+    "==": ast.Eq,
+    "!=": ast.NotEq,
+    "<": ast.Lt,
+    ">": ast.Gt,
+    "<=": ast.LtE,
+    ">=": ast.GtE,
+}
+_ARITHMETIC: dict[str, type[ast.operator]] = {
+    "+": ast.Add,
+    "-": ast.Sub,
+    "*": ast.Mult,
+    "/": ast.Div,
+    "%": ast.Mod,
+}
 
 
 def parse_juel(source: str) -> ast.expr:
@@ -47,9 +74,11 @@ class _Parser:
 
     def parse(self) -> ast.expr:
         if self.peek().kind == "end":
-            raise ExpressionError("表达式为空；请在 ${ } 中写条件，例如 ${approved}",
-                                  "The expression is empty; write a condition inside ${ }, e.g. ${approved}",
-                                  position=self.peek().position)
+            raise ExpressionError(
+                "表达式为空；请在 ${ } 中写条件，例如 ${approved}",
+                "The expression is empty; write a condition inside ${ }, e.g. ${approved}",
+                position=self.peek().position,
+            )
         node = self.expression(0)
         token = self.peek()
         if token.kind != "end":
@@ -73,16 +102,20 @@ class _Parser:
     def unexpected(self, token: Token, wanted_zh: str, wanted_en: str) -> ExpressionError:
         seen = token.text if token.kind != "end" else "结尾"
         seen_en = token.text if token.kind != "end" else "the end"
-        return ExpressionError(f"第 {token.position} 个字符处应为{wanted_zh}，却是 {seen}",
-                               f"Expected {wanted_en} at character {token.position}, found {seen_en}",
-                               position=token.position)
+        return ExpressionError(
+            f"第 {token.position} 个字符处应为{wanted_zh}，却是 {seen}",
+            f"Expected {wanted_en} at character {token.position}, found {seen_en}",
+            position=token.position,
+        )
 
     def expression(self, min_power: int) -> ast.expr:
         self.depth += 1
         if self.depth > MAX_DEPTH:
-            raise ExpressionError(f"表达式嵌套过深（上限 {MAX_DEPTH} 层）；请拆分条件",
-                                  f"The expression nests too deeply (limit {MAX_DEPTH}); split the condition",
-                                  position=self.peek().position)
+            raise ExpressionError(
+                f"表达式嵌套过深（上限 {MAX_DEPTH} 层）；请拆分条件",
+                f"The expression nests too deeply (limit {MAX_DEPTH}); split the condition",
+                position=self.peek().position,
+            )
         left = self.prefix(self.advance())
         while True:
             token = self.peek()
@@ -110,8 +143,9 @@ class _Parser:
             if token.text == "!":
                 return _at(ast.UnaryOp(op=ast.Not(), operand=_at(StrictBool(operand), token)), token)
             return _at(EmptyTest(operand), token)
-        raise self.unexpected(token, "一个值（变量、数字、字符串或括号）",
-                              "a value (variable, number, string or parenthesis)")
+        raise self.unexpected(
+            token, "一个值（变量、数字、字符串或括号）", "a value (variable, number, string or parenthesis)"
+        )
 
     def infix(self, token: Token, left: ast.expr, power: int) -> ast.expr:
         symbol = token.text
@@ -144,9 +178,11 @@ class _Parser:
 
     def call(self, token: Token, callee: ast.expr) -> ast.expr:
         if not isinstance(callee, ast.Name):
-            raise ExpressionError("只能调用允许的函数，例如 workdays(7)；不支持方法调用",
-                                  "Only allow-listed functions can be called, e.g. workdays(7); "
-                                  "method calls are not allowed", position=token.position)
+            raise ExpressionError(
+                "只能调用允许的函数，例如 workdays(7)；不支持方法调用",
+                "Only allow-listed functions can be called, e.g. workdays(7); method calls are not allowed",
+                position=token.position,
+            )
         args: list[ast.expr] = []
         if not (self.peek().kind == "op" and self.peek().text == ")"):
             args.append(self.expression(0))

@@ -9,17 +9,53 @@ from typing import Any
 from engine.runner.expressions.errors import ExpressionError
 
 # Word operators are read as their symbol, so the parser sees one spelling.
-WORD_OPERATORS = {"eq": "==", "ne": "!=", "lt": "<", "gt": ">", "le": "<=", "ge": ">=",
-                  "and": "&&", "or": "||", "not": "!", "div": "/", "mod": "%", "empty": "empty"}
+WORD_OPERATORS = {
+    "eq": "==",
+    "ne": "!=",
+    "lt": "<",
+    "gt": ">",
+    "le": "<=",
+    "ge": ">=",
+    "and": "&&",
+    "or": "||",
+    "not": "!",
+    "div": "/",
+    "mod": "%",
+    "empty": "empty",
+}
 LITERAL_WORDS: dict[str, Any] = {"true": True, "false": False, "null": None}
-_SYMBOLS = ("==", "!=", "<=", ">=", "&&", "||", "<", ">", "!", "+", "-", "*", "/", "%",
-            "?", ":", "(", ")", "[", "]", ".", ",")
+_SYMBOLS = (
+    "==",
+    "!=",
+    "<=",
+    ">=",
+    "&&",
+    "||",
+    "<",
+    ">",
+    "!",
+    "+",
+    "-",
+    "*",
+    "/",
+    "%",
+    "?",
+    ":",
+    "(",
+    ")",
+    "[",
+    "]",
+    ".",
+    ",",
+)
 _MISTAKES = {
     "=": ("赋值符 '=' 不可用；比较请写 '==' 或 eq", "Assignment '=' is not allowed; compare with '==' or eq"),
     "&": ("请写 '&&' 或 and", "Write '&&' or and"),
     "|": ("请写 '||' 或 or", "Write '||' or or"),
-    "}": ("一个表达式只能有一对 ${ }；请把条件合并进同一个 ${...}",
-          "Only one ${...} per expression; put the whole condition inside a single ${...}"),
+    "}": (
+        "一个表达式只能有一对 ${ }；请把条件合并进同一个 ${...}",
+        "Only one ${...} per expression; put the whole condition inside a single ${...}",
+    ),
     "{": ("不支持 { } 字面量", "Map and set literals { } are not allowed"),
 }
 _NUMBER = re.compile(r"(?:\d+\.\d*|\.\d+|\d+)(?:[eE][+-]?\d+)?")
@@ -28,10 +64,10 @@ _ESCAPES = {"\\": "\\", "'": "'", '"': '"'}
 
 @dataclass(frozen=True, slots=True)
 class Token:
-    kind: str        # "number" | "string" | "literal" | "name" | "op" | "end"
-    text: str        # for "op": the canonical symbol (word operators mapped)
+    kind: str  # "number" | "string" | "literal" | "name" | "op" | "end"
+    text: str  # for "op": the canonical symbol (word operators mapped)
     value: Any
-    position: int    # character offset in the whole source
+    position: int  # character offset in the whole source
 
 
 def tokenize(body: str, offset: int) -> list[Token]:
@@ -80,9 +116,11 @@ def _word(word: str, position: int) -> Token:
     if word in LITERAL_WORDS:
         return Token("literal", word, LITERAL_WORDS[word], position)
     if word == "instanceof":
-        raise ExpressionError("不支持 instanceof；请直接比较变量的值",
-                              "instanceof is not supported; compare the variable's value instead",
-                              position=position)
+        raise ExpressionError(
+            "不支持 instanceof；请直接比较变量的值",
+            "instanceof is not supported; compare the variable's value instead",
+            position=position,
+        )
     return Token("name", word, word, position)
 
 
@@ -93,12 +131,15 @@ def _string(body: str, start: int, offset: int) -> tuple[Token, int]:
     while index < len(body):
         char = body[index]
         if char == quote:
-            return Token("string", body[start:index + 1], "".join(chars), offset + start), index + 1
+            return Token("string", body[start : index + 1], "".join(chars), offset + start), index + 1
         if char == "\\" and index + 1 < len(body) and body[index + 1] in _ESCAPES:
             chars.append(_ESCAPES[body[index + 1]])
             index += 2
             continue
         chars.append(char)
         index += 1
-    raise ExpressionError(f"字符串缺少结束引号 {quote}", f"String literal is missing its closing {quote}",
-                          position=offset + start)
+    raise ExpressionError(
+        f"字符串缺少结束引号 {quote}",
+        f"String literal is missing its closing {quote}",
+        position=offset + start,
+    )

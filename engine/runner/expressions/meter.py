@@ -16,7 +16,7 @@ from engine.kernel.budgets import DEFAULT_BUDGET, EvaluationBudget
 from engine.runner.expressions.errors import ExpressionError
 
 _SCALARS = (int, float, bool, type(None))
-_FLAT = (*_SCALARS, str)   # compared in one C-level pass: a text (at most what the case holds) costs little
+_FLAT = (*_SCALARS, str)  # compared in one C-level pass: a text (at most what the case holds) costs little
 
 
 class BudgetExceeded(ExpressionError):
@@ -29,22 +29,29 @@ class BudgetExceeded(ExpressionError):
 
 
 def over_operations(limit: int) -> BudgetExceeded:
-    return BudgetExceeded("operations", f"表达式的计算量超过预算（{limit} 次操作）；请简化条件或脚本",
-                          f"The expression needs more work than its budget ({limit} operations); simplify "
-                          "the condition or script")
+    return BudgetExceeded(
+        "operations",
+        f"表达式的计算量超过预算（{limit} 次操作）；请简化条件或脚本",
+        f"The expression needs more work than its budget ({limit} operations); simplify "
+        "the condition or script",
+    )
 
 
 def over_time(seconds: float) -> BudgetExceeded:
-    return BudgetExceeded("time", f"表达式求值超过时间预算（{seconds:g} 秒）；请简化条件或脚本",
-                          f"The expression ran past its time budget ({seconds:g} s); simplify the condition "
-                          "or script")
+    return BudgetExceeded(
+        "time",
+        f"表达式求值超过时间预算（{seconds:g} 秒）；请简化条件或脚本",
+        f"The expression ran past its time budget ({seconds:g} s); simplify the condition or script",
+    )
 
 
 def over_size(size: int, limit: int) -> BudgetExceeded:
-    return BudgetExceeded("value-size", f"表达式要生成的值过大（约 {size} 个字符，上限 {limit}），未生成；"
-                                        "请不要在流程中构造大列表或长文本",
-                          f"The value the expression would create is too large (about {size} characters, "
-                          f"limit {limit}) and was not built; do not build large lists or texts in a diagram")
+    return BudgetExceeded(
+        "value-size",
+        f"表达式要生成的值过大（约 {size} 个字符，上限 {limit}），未生成；请不要在流程中构造大列表或长文本",
+        f"The value the expression would create is too large (about {size} characters, "
+        f"limit {limit}) and was not built; do not build large lists or texts in a diagram",
+    )
 
 
 def measure(value: Any, limit: int) -> tuple[int, int]:
@@ -88,7 +95,7 @@ class Meter:
         self.deadline = time.monotonic() + budget.seconds
         if until is not None:
             self.deadline = min(self.deadline, until)
-        self.capped: list[tuple[str, str]] = []   # timer values brought within the budget: (was, now)
+        self.capped: list[tuple[str, str]] = []  # timer values brought within the budget: (was, now)
 
     def spend(self, units: int) -> None:
         """Pay for ``units`` of work about to be done (or just done, for a measurement)."""

@@ -35,19 +35,23 @@ def split_script(script: str) -> list[tuple[str, str]]:
         if not text or text.startswith("#"):
             continue
         if len(lines) == MAX_SCRIPT_LINES:
-            raise ExpressionError(f"脚本超过 {MAX_SCRIPT_LINES} 行；请拆分为多个脚本任务或改为服务任务",
-                                  f"The script has more than {MAX_SCRIPT_LINES} lines; split it into several "
-                                  "script tasks or use a service task")
+            raise ExpressionError(
+                f"脚本超过 {MAX_SCRIPT_LINES} 行；请拆分为多个脚本任务或改为服务任务",
+                f"The script has more than {MAX_SCRIPT_LINES} lines; split it into several "
+                "script tasks or use a service task",
+            )
         name, sep, source = text.partition("=")
         if not sep or not name.strip().isidentifier() or source.startswith("="):
-            raise ExpressionError(f"脚本行应为“变量 = 表达式”：{text}",
-                                  f"A script line must read 'name = expression': {text}")
+            raise ExpressionError(
+                f"脚本行应为“变量 = 表达式”：{text}", f"A script line must read 'name = expression': {text}"
+            )
         lines.append((name.strip(), source.strip()))
     return lines
 
 
-def constant_failures(expressions: Sequence[tuple[str, str]], budget: EvaluationBudget
-                      ) -> list[tuple[str, str] | None]:
+def constant_failures(
+    expressions: Sequence[tuple[str, str]], budget: EvaluationBudget
+) -> list[tuple[str, str] | None]:
     """For each (kind, text) of one diagram — kind "condition" (one expression) or "script" (its lines) —
     why a constant part fails in every case (zh, en), or None; all within one evaluation's budget
     (the linter's ``ConstantCheck``, wired by the composition root)."""
@@ -59,7 +63,7 @@ def _failure(kind: str, text: str, meter: Meter) -> tuple[str, str] | None:
     try:
         sources = [source for _name, source in split_script(text)] if kind == "script" else [text]
     except ExpressionError:
-        return None   # not a script of our language: SX-D109 or the compiler says so
+        return None  # not a script of our language: SX-D109 or the compiler says so
     for source in sources:
         error = static_failure(source, meter)
         if error is not None:
@@ -78,7 +82,7 @@ def static_failure(source: str, meter: Meter) -> ExpressionError | None:
             build(part, missing="error")(Scope({}, {}, meter))
         except BudgetExceeded as exc:
             if exc.budget in ("operations", "time"):
-                return None   # too costly to know here: the run-time budget decides
+                return None  # too costly to know here: the run-time budget decides
             return exc.located(source)
         except ExpressionError as exc:
             return exc.located(source)
@@ -92,8 +96,11 @@ def _checked_tree(source: str) -> ast.expr | None:
     juel = is_expression_syntax(text)
     try:
         tree = parse_juel(text) if juel else parse_python(text)
-        called = frozenset(node.func.id for node in ast.walk(tree)
-                           if isinstance(node, ast.Call) and isinstance(node.func, ast.Name))
+        called = frozenset(
+            node.func.id
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+        )
         Checker(called, juel_locator if juel else (lambda node: None), python_form=not juel).check(tree)
     except ExpressionError:
         return None

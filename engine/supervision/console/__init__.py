@@ -31,9 +31,15 @@ WEB = Path(__file__).resolve().parents[2] / "web"
 TRANSLATIONS = Path(__file__).with_name("translations")
 PUBLIC_ENDPOINTS = frozenset({"console.static", "console.vendor"})
 
-console = APIBlueprint("console", __name__, url_prefix="/console", template_folder=str(WEB / "templates"),
-                       static_folder=str(WEB / "static" / "console"), static_url_path="/static",
-                       enable_openapi=False)   # pages, not API: kept out of the OpenAPI document
+console = APIBlueprint(
+    "console",
+    __name__,
+    url_prefix="/console",
+    template_folder=str(WEB / "templates"),
+    static_folder=str(WEB / "static" / "console"),
+    static_url_path="/static",
+    enable_openapi=False,
+)  # pages, not API: kept out of the OpenAPI document
 
 
 def context() -> AppContext:
@@ -43,7 +49,7 @@ def context() -> AppContext:
 
 def actor() -> Actor:
     found = session_actor()
-    assert found is not None   # the gate sends everyone else to the login page
+    assert found is not None  # the gate sends everyone else to the login page
     return found.via("console")
 
 
@@ -70,10 +76,16 @@ def _gate() -> Any:
     found = session_actor()
     if found is None:
         return redirect(url_for("pages.login", next=request.full_path.rstrip("?")))
-    if request.method in ("GET", "HEAD") and not is_supervisor(found):   # actions: the use case refuses
-        return render_template("pages/error.html", actor=found, code="supervisor-only", message=pick(
-            "只有督查人员或管理员可以使用督查台",
-            "Only supervisors and administrators may use the console")), 403
+    if request.method in ("GET", "HEAD") and not is_supervisor(found):  # actions: the use case refuses
+        return render_template(
+            "pages/error.html",
+            actor=found,
+            code="supervisor-only",
+            message=pick(
+                "只有督查人员或管理员可以使用督查台",
+                "Only supervisors and administrators may use the console",
+            ),
+        ), 403
     return None
 
 
@@ -85,8 +97,12 @@ def _error(error: SanxiangError) -> Any:
     from engine.web.problems import STATUS
 
     status = next((code for cls, code, _ in STATUS if isinstance(error, cls)), 500)
-    return render_template("pages/error.html", actor=session_actor(), code=error.code,
-                           message=pick(error.message_zh, error.message_en)), status
+    return render_template(
+        "pages/error.html",
+        actor=session_actor(),
+        code=error.code,
+        message=pick(error.message_zh, error.message_en),
+    ), status
 
 
 # the pages register their routes on the blueprint above when imported

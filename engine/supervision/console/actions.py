@@ -52,8 +52,9 @@ def _reason() -> str:
 @requires(Permission.CASE_SUPERVISE)
 def case_action(case_id: str, verb: str) -> Any:
     act = {"suspend": acts.suspend_case, "resume": acts.resume_case, "cancel": acts.cancel_case}[verb]
-    done = {"suspend": _("Case suspended."), "resume": _("Case resumed."),
-            "cancel": _("Case cancelled.")}[verb]
+    done = {"suspend": _("Case suspended."), "resume": _("Case resumed."), "cancel": _("Case cancelled.")}[
+        verb
+    ]
     _attempt(str(done), lambda: act(context(), case_id, actor(), _reason()))
     return _back(url_for("console.case_page", case_id=case_id))
 
@@ -62,8 +63,10 @@ def case_action(case_id: str, verb: str) -> Any:
 @requires(Permission.CASE_SUPERVISE)
 def move(case_id: str) -> Any:
     target = request.form.get("to", "")
-    _attempt(str(_("Case moved to %(element)s.", element=target)),
-             lambda: move_case(context(), case_id, target, actor(), _reason()))
+    _attempt(
+        str(_("Case moved to %(element)s.", element=target)),
+        lambda: move_case(context(), case_id, target, actor(), _reason()),
+    )
     return _back(url_for("console.case_page", case_id=case_id))
 
 
@@ -71,8 +74,10 @@ def move(case_id: str) -> Any:
 @requires(Permission.CASE_SUPERVISE)
 def reassign(task_id: str) -> Any:
     assignee = request.form.get("assignee", "")
-    _attempt(str(_("Task reassigned to %(user)s.", user=assignee)),
-             lambda: acts.reassign_task(context(), task_id, assignee, actor(), _reason()))
+    _attempt(
+        str(_("Task reassigned to %(user)s.", user=assignee)),
+        lambda: acts.reassign_task(context(), task_id, assignee, actor(), _reason()),
+    )
     return _back(url_for("console.board"))
 
 
@@ -98,8 +103,9 @@ def migrate() -> Any:
     report = None
     try:
         report = migrate_cases(ctx, item, actor(), _reason(), dry_run=False)
-        flash(str(_("%(n)s case(s) migrated to version %(v)s.", n=len(report.moved), v=report.to_version)),
-              "ok")
+        flash(
+            str(_("%(n)s case(s) migrated to version %(v)s.", n=len(report.moved), v=report.to_version)), "ok"
+        )
     except SanxiangError as exc:
         if _refused_outright(exc):
             raise

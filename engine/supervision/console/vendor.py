@@ -13,8 +13,15 @@ from engine.supervision.console import console
 
 ROOT = Path(__file__).resolve().parents[3]
 DIST = ROOT / "node_modules" / "bpmn-js" / "dist"
-FILES = frozenset({"bpmn-navigated-viewer.production.min.js", "assets/diagram-js.css", "assets/bpmn-js.css",
-                   "assets/bpmn-font/css/bpmn.css", "assets/bpmn-font/css/bpmn-embedded.css"})
+FILES = frozenset(
+    {
+        "bpmn-navigated-viewer.production.min.js",
+        "assets/diagram-js.css",
+        "assets/bpmn-js.css",
+        "assets/bpmn-font/css/bpmn.css",
+        "assets/bpmn-font/css/bpmn-embedded.css",
+    }
+)
 FONT_SUFFIXES = (".woff", ".woff2", ".ttf", ".eot", ".svg")
 ONE_DAY = 24 * 3600
 

@@ -22,15 +22,28 @@ CASE_STATUS_WORDS = ("running", "suspended", "completed", "cancelled", "withdraw
 
 
 def status_label(status: str) -> str:
-    labels = {"overdue": _("Overdue (red)"), "near-due": _("Near due (yellow)"), "stuck": _("Stuck"),
-              "failed": _("Failed"), "running": _("Running"), "suspended": _("Suspended"),
-              "completed": _("Completed"), "cancelled": _("Cancelled"), "withdrawn": _("Withdrawn")}
+    labels = {
+        "overdue": _("Overdue (red)"),
+        "near-due": _("Near due (yellow)"),
+        "stuck": _("Stuck"),
+        "failed": _("Failed"),
+        "running": _("Running"),
+        "suspended": _("Suspended"),
+        "completed": _("Completed"),
+        "cancelled": _("Cancelled"),
+        "withdrawn": _("Withdrawn"),
+    }
     return str(labels.get(status, status))
 
 
 def kind_label(kind: str) -> str:
-    labels = {"task": _("a person's task"), "timer": _("timer"), "message": _("external message"),
-              "signal": _("signal"), "other": _("other")}
+    labels = {
+        "task": _("a person's task"),
+        "timer": _("timer"),
+        "message": _("external message"),
+        "signal": _("signal"),
+        "other": _("other"),
+    }
     return str(labels.get(kind, kind))
 
 
@@ -44,9 +57,13 @@ def _float(text: str | None) -> float | None:
 def _query() -> SupervisionFilter:
     args = request.args
     status = args.get("status") or None
-    return SupervisionFilter(process_key=args.get("item") or None, department=args.get("department") or None,
-                             assignee=args.get("assignee") or None, min_age_days=_float(args.get("age")),
-                             status=status if status in STATUSES else None)
+    return SupervisionFilter(
+        process_key=args.get("item") or None,
+        department=args.get("department") or None,
+        assignee=args.get("assignee") or None,
+        min_age_days=_float(args.get("age")),
+        status=status if status in STATUSES else None,
+    )
 
 
 def _candidates(users: list[Any], finding: Finding) -> list[Any]:
@@ -56,8 +73,12 @@ def _candidates(users: list[Any], finding: Finding) -> list[Any]:
 
 def task_candidates(users: list[Any], task: Any) -> list[Any]:
     """Users a waiting task may be reassigned to: its candidate groups' members and candidate users."""
-    return [u for u in users if (u.in_any(task.candidate_groups) or u.user_id in task.candidate_users)
-            and u.user_id != task.assignee]
+    return [
+        u
+        for u in users
+        if (u.in_any(task.candidate_groups) or u.user_id in task.candidate_users)
+        and u.user_id != task.assignee
+    ]
 
 
 def age_text(finding: Finding, now: Any) -> str:
@@ -72,10 +93,19 @@ def board() -> Any:
     with ctx.uow(readonly=True) as uow:
         users = [u for u in uow.users.list()]
     grouped = {status: [f for f in found.findings if f.status == status] for status in STATUSES}
-    return render("dashboard.html", board=found, grouped=grouped, statuses=STATUSES,
-                  status_label=status_label,
-                  case_statuses=CASE_STATUS_WORDS, args=request.args, users=users, candidates=_candidates,
-                  age_text=age_text, pick=pick)
+    return render(
+        "dashboard.html",
+        board=found,
+        grouped=grouped,
+        statuses=STATUSES,
+        status_label=status_label,
+        case_statuses=CASE_STATUS_WORDS,
+        args=request.args,
+        users=users,
+        candidates=_candidates,
+        age_text=age_text,
+        pick=pick,
+    )
 
 
 def overlays_of(view: CaseConsole) -> dict[str, Any]:
@@ -85,8 +115,9 @@ def overlays_of(view: CaseConsole) -> dict[str, Any]:
     for element, seconds in view.seconds.items():
         zh, en = duration_text(seconds)
         waiting = element in current
-        badges[element] = pick(("等待 " if waiting else "用时 ") + zh,
-                               ("waiting " if waiting else "took ") + en)
+        badges[element] = pick(
+            ("等待 " if waiting else "用时 ") + zh, ("waiting " if waiting else "took ") + en
+        )
     for element in view.failed:
         badges[element] = str(_("Failed"))
     return {"done": view.path, "current": current, "failed": view.failed, "badges": badges}
@@ -94,10 +125,16 @@ def overlays_of(view: CaseConsole) -> dict[str, Any]:
 
 def _svg(view: CaseConsole, marks: dict[str, Any]) -> Markup:
     try:
-        svg = render_svg(view.xml.encode("utf-8"), overlays=Overlays(
-            completed=marks["done"], current=marks["current"], failed=marks["failed"],
-            badges=marks["badges"]),
-            lang=current_language())
+        svg = render_svg(
+            view.xml.encode("utf-8"),
+            overlays=Overlays(
+                completed=marks["done"],
+                current=marks["current"],
+                failed=marks["failed"],
+                badges=marks["badges"],
+            ),
+            lang=current_language(),
+        )
     except SanxiangError:
         return Markup("")
     return Markup(svg)
@@ -110,12 +147,21 @@ def case_page(case_id: str) -> Any:
     marks = overlays_of(view)
     with ctx.uow(readonly=True) as uow:
         users = [u for u in uow.users.list()]
-    return render("case.html", view=view, marks=marks, marks_json=json.dumps(marks, ensure_ascii=False),
-                  svg=_svg(view,
-                           marks), status_label=status_label, users=users, task_candidates=task_candidates,
-                  kind_label=kind_label,
-                  now=ctx.clock(), age_text=age_text, pick=pick,
-                  variables_json=json.dumps(view.variables, ensure_ascii=False, indent=2, default=str))
+    return render(
+        "case.html",
+        view=view,
+        marks=marks,
+        marks_json=json.dumps(marks, ensure_ascii=False),
+        svg=_svg(view, marks),
+        status_label=status_label,
+        users=users,
+        task_candidates=task_candidates,
+        kind_label=kind_label,
+        now=ctx.clock(),
+        age_text=age_text,
+        pick=pick,
+        variables_json=json.dumps(view.variables, ensure_ascii=False, indent=2, default=str),
+    )
 
 
 @console.get("/cases/<case_id>/diagram.bpmn")

@@ -22,12 +22,15 @@ Condition = Callable[[Mapping[str, Any]], Any]
 
 MAX_CONDITION_CHARS = 500
 MAX_DEPTH = 20
-_TOKEN = re.compile(r"""\s*(?:
+_TOKEN = re.compile(
+    r"""\s*(?:
     (?P<number>-?\d+(?:\.\d+)?)
   | (?P<string>"(?:[^"\\]|\\.)*")
   | (?P<op>!=|<=|>=|=|<|>|\(|\))
   | (?P<name>[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)
-)""", re.VERBOSE)
+)""",
+    re.VERBOSE,
+)
 _LITERALS: dict[str, Any] = {"true": True, "false": False, "null": None}
 _KEYWORDS = frozenset({"and", "or", "not", *_LITERALS})
 

@@ -23,7 +23,7 @@ class _Missing:
         return "MISSING"
 
 
-MISSING: Any = _Missing()          # the submission has no value at this path
+MISSING: Any = _Missing()  # the submission has no value at this path
 LIST_KINDS = frozenset({"checklist", "taglist"})
 MAX_LIST_ITEMS = 1000
 
@@ -36,18 +36,25 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "not-a-list": ("应为列表", "Must be a list"),
     "too-many-items": ("最多 {limit} 项", "At most {limit} items"),
     "not-a-string": ("应为文本", "Must be text"),
-    "too-short": ("至少 {limit} 个字符（不计首尾空白），现为 {got} 个",
-                  "Must be at least {limit} characters (not counting surrounding spaces); got {got}"),
+    "too-short": (
+        "至少 {limit} 个字符（不计首尾空白），现为 {got} 个",
+        "Must be at least {limit} characters (not counting surrounding spaces); got {got}",
+    ),
     "too-long": ("最多 {limit} 个字符，现为 {got} 个", "Must be at most {limit} characters; got {got}"),
     "pattern-mismatch": ("格式不正确（应符合 {pattern}）", "Does not have the required format {pattern}"),
-    "pattern-subject-too-long": ("文本过长，无法按此格式规则校验（最多 {limit} 个字符）",
-                                 "Too long to be checked against this pattern (at most {limit} characters)"),
-    "pattern-unsafe": ("表单对此项的格式规则无法安全校验（{reason_zh}），请联系流程设计人员修改表单",
-                       "This field's pattern cannot be checked safely ({reason_en}); ask the designer to fix "
-                       "the form"),
+    "pattern-subject-too-long": (
+        "文本过长，无法按此格式规则校验（最多 {limit} 个字符）",
+        "Too long to be checked against this pattern (at most {limit} characters)",
+    ),
+    "pattern-unsafe": (
+        "表单对此项的格式规则无法安全校验（{reason_zh}），请联系流程设计人员修改表单",
+        "This field's pattern cannot be checked safely ({reason_en}); ask the designer to fix the form",
+    ),
     "invalid-email": ("电子邮件地址格式不正确", "Not a valid email address"),
-    "invalid-phone": ("电话号码格式不正确（国际格式，如 +8613800000000）",
-                      "Not a valid phone number (international format, e.g. +8613800000000)"),
+    "invalid-phone": (
+        "电话号码格式不正确（国际格式，如 +8613800000000）",
+        "Not a valid phone number (international format, e.g. +8613800000000)",
+    ),
     "not-a-number": ("应为数字", "Must be a number"),
     "too-small": ("不能小于 {limit}", "Must be at least {limit}"),
     "too-large": ("不能大于 {limit}", "Must be at most {limit}"),
@@ -59,23 +66,30 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "not-a-file": ("应为文件引用（文本）", "Must be a file reference (text)"),
     "invalid-date": ("应为日期，格式 YYYY-MM-DD", "Must be a date as YYYY-MM-DD"),
     "invalid-time": ("应为时间，格式 HH:MM{zone_zh}", "Must be a time as HH:MM{zone_en}"),
-    "invalid-datetime": ("应为日期时间，格式 YYYY-MM-DDTHH:MM{zone_zh}",
-                         "Must be a date and time as YYYY-MM-DDTHH:MM{zone_en}"),
+    "invalid-datetime": (
+        "应为日期时间，格式 YYYY-MM-DDTHH:MM{zone_zh}",
+        "Must be a date and time as YYYY-MM-DDTHH:MM{zone_en}",
+    ),
 }
-_ZONES = {"utc_offset": ("，带时区偏移（如 +08:00）", " with a UTC offset such as +08:00"),
-          "utc_normalized": ("，UTC 时间（以 Z 结尾）", " in UTC (ending in Z)"),
-          "no_timezone": ("，不带时区", " without a time zone")}
+_ZONES = {
+    "utc_offset": ("，带时区偏移（如 +08:00）", " with a UTC offset such as +08:00"),
+    "utc_normalized": ("，UTC 时间（以 Z 结尾）", " in UTC (ending in Z)"),
+    "no_timezone": ("，不带时区", " without a time zone"),
+}
 _EMAIL = re.compile(r"[\w.+-]+@(?:[\w-]+\.)+[\w-]{2,}", re.ASCII)
 _PHONE = re.compile(r"(?:\+|00)[1-9][0-9]{6,18}")
 _NUMBER_TEXT = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 _TIME = r"[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,6})?)?(?P<zone>Z|[+-][0-9]{2}:[0-9]{2})?"
-_TEXTS = {"date": re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}"), "time": re.compile(_TIME),
-          "datetime": re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T" + _TIME)}
+_TEXTS = {
+    "date": re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}"),
+    "time": re.compile(_TIME),
+    "datetime": re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T" + _TIME),
+}
 
 
 @dataclass(frozen=True, slots=True)
 class FieldError:
-    key: str              # the field's data path: ``applicantName``, ``address.city``, ``clients[1].name``
+    key: str  # the field's data path: ``applicantName``, ``address.city``, ``clients[1].name``
     code: str
     message_zh: str
     message_en: str
@@ -88,14 +102,14 @@ class FieldError:
 class Field:
     """One input component of a form, as the server checks it."""
 
-    path: tuple[str, ...]                  # key split on dots, under its groups' paths
-    kind: str                              # the component type
-    spec: Mapping[str, Any]                # the component as written (subtype, decimalDigits, …)
+    path: tuple[str, ...]  # key split on dots, under its groups' paths
+    kind: str  # the component type
+    spec: Mapping[str, Any]  # the component as written (subtype, decimalDigits, …)
     required: bool = False
-    hides: tuple[Condition, ...] = ()      # its own and its groups' understood hide conditions
+    hides: tuple[Condition, ...] = ()  # its own and its groups' understood hide conditions
     pattern: SafePattern | UnsafePattern | None = None
     options: tuple[Any, ...] | None = None  # None: options come from data (valuesKey…): any scalar
-    locked: bool | Condition = False        # readonly or disabled
+    locked: bool | Condition = False  # readonly or disabled
 
     @property
     def validate(self) -> Mapping[str, Any]:
@@ -131,12 +145,16 @@ def _natural_empty(kind: str, value: Any) -> bool:
     return isinstance(value, str)
 
 
-def check_field(field: Field, key: str, value: Any, *, hidden: bool, locked: bool,
-                current: Any) -> list[FieldError]:
+def check_field(
+    field: Field, key: str, value: Any, *, hidden: bool, locked: bool, current: Any
+) -> list[FieldError]:
     """All that is wrong with one value (hidden fields are never required but still type-checked)."""
     if locked:
-        unchanged = value is MISSING or same(value, current) or (is_blank(field.kind, value)
-                                                                 and is_blank(field.kind, current))
+        unchanged = (
+            value is MISSING
+            or same(value, current)
+            or (is_blank(field.kind, value) and is_blank(field.kind, current))
+        )
         return [] if unchanged else [error(key, "readonly-field")]
     if is_blank(field.kind, value):
         if field.required and not hidden:
@@ -200,8 +218,9 @@ def _number(field: Field, key: str, value: Any) -> list[FieldError]:
         found.append(error(key, "too-large", limit=field.validate.get("max")))
     digits, exponent = field.spec.get("decimalDigits"), number.normalize().as_tuple().exponent
     if _count(digits) and isinstance(exponent, int) and -exponent > digits:
-        found.append(error(key, "not-an-integer") if digits == 0 else
-                     error(key, "too-many-decimals", limit=digits))
+        found.append(
+            error(key, "not-an-integer") if digits == 0 else error(key, "too-many-decimals", limit=digits)
+        )
     step = _decimal(field.spec.get("increment"), text=True)
     if step is not None and step > 0:
         try:
@@ -239,8 +258,11 @@ def _options(field: Field, key: str, value: Any) -> list[FieldError]:
 
 def _file(field: Field, key: str, value: Any) -> list[FieldError]:
     items = value if isinstance(value, list) else [value]
-    return [] if len(items) <= MAX_LIST_ITEMS and all(isinstance(v, str) for v in items) else \
-        [error(key, "not-a-file")]
+    return (
+        []
+        if len(items) <= MAX_LIST_ITEMS and all(isinstance(v, str) for v in items)
+        else [error(key, "not-a-file")]
+    )
 
 
 def _moment(field: Field, key: str, value: Any) -> list[FieldError]:
@@ -261,8 +283,11 @@ def _moment_ok(subtype: str, zone_format: Any, value: Any) -> bool:
     match = _TEXTS[subtype].fullmatch(value) if isinstance(value, str) else None
     if match is None:
         return False
-    parse: Callable[[str], Any] = {"date": date.fromisoformat, "time": time.fromisoformat,
-                                   "datetime": datetime.fromisoformat}[subtype]
+    parse: Callable[[str], Any] = {
+        "date": date.fromisoformat,
+        "time": time.fromisoformat,
+        "datetime": datetime.fromisoformat,
+    }[subtype]
     try:
         parse(value)
     except ValueError:
@@ -280,7 +305,14 @@ def _zone_ok(zone_format: Any, has_zone: bool, is_utc: bool) -> bool:
 
 
 CHECKS: dict[str, Callable[[Field, str, Any], list[FieldError]]] = {
-    "textfield": _text, "textarea": _text, "number": _number, "checkbox": _boolean,
-    "radio": _option, "select": _option, "checklist": _options, "taglist": _options,
-    "datetime": _moment, "filepicker": _file,
+    "textfield": _text,
+    "textarea": _text,
+    "number": _number,
+    "checkbox": _boolean,
+    "radio": _option,
+    "select": _option,
+    "checklist": _options,
+    "taglist": _options,
+    "datetime": _moment,
+    "filepicker": _file,
 }

@@ -56,7 +56,7 @@ class UnsafePattern:
 class SafePattern:
     source: str
     compiled: re.Pattern[str]
-    longest: int            # the longest text the pattern may be run on
+    longest: int  # the longest text the pattern may be run on
 
     def matches(self, text: str) -> bool | None:
         """Whether the text matches (JavaScript ``test``), or None when it is too long to check."""
@@ -73,7 +73,7 @@ def _to_python(source: str) -> str:
     while i < len(source):
         ch = source[i]
         if ch == "\\":
-            out.append(source[i:i + 2])
+            out.append(source[i : i + 2])
             i += 2
             continue
         if in_class:
@@ -82,7 +82,7 @@ def _to_python(source: str) -> str:
             in_class = True
         elif ch == "$":
             ch = r"\Z"
-        elif source.startswith("(?<", i) and source[i + 3:i + 4] not in ("=", "!"):
+        elif source.startswith("(?<", i) and source[i + 3 : i + 4] not in ("=", "!"):
             ch, i = "(?P<", i + 2
         out.append(ch)
         i += 1
@@ -97,7 +97,7 @@ def _repeat_ways(low: int, high: int, inner: Any, n: int) -> float:
         return 1.0
     if ways <= 1:
         return float(top - low + 1)
-    total, power = 0.0, ways ** low if low < 64 else _INFINITE
+    total, power = 0.0, ways**low if low < 64 else _INFINITE
     for _ in range(low, top + 1):
         total += power
         power *= ways
@@ -153,8 +153,11 @@ def _longest(parsed: Any) -> int:
 def compile_pattern(source: str) -> SafePattern | UnsafePattern:
     """The pattern ready to run, or why it is refused (too long, invalid, may backtrack badly)."""
     if len(source) > MAX_PATTERN_CHARS:
-        return UnsafePattern(source, f"格式规则超过 {MAX_PATTERN_CHARS} 个字符",
-                             f"the pattern is longer than {MAX_PATTERN_CHARS} characters")
+        return UnsafePattern(
+            source,
+            f"格式规则超过 {MAX_PATTERN_CHARS} 个字符",
+            f"the pattern is longer than {MAX_PATTERN_CHARS} characters",
+        )
     python = _to_python(source)
     try:
         parsed = _parser.parse(python, re.ASCII)
@@ -166,10 +169,11 @@ def compile_pattern(source: str) -> SafePattern | UnsafePattern:
     longest = _longest(parsed)
     if longest < MIN_CHECKABLE:
         return UnsafePattern(
-            source, "格式规则可能回溯过多而无法安全校验"
-                    "（如嵌套量词 (a+)+、重复分组里的“或” (a|ab)+、多个连续的 .*）",
+            source,
+            "格式规则可能回溯过多而无法安全校验（如嵌套量词 (a+)+、重复分组里的“或” (a|ab)+、多个连续的 .*）",
             "the pattern may backtrack too much to be checked safely (nested quantifiers like (a+)+, "
-            "alternations in repeated groups like (a|ab)+, several .* in a row)")
+            "alternations in repeated groups like (a|ab)+, several .* in a row)",
+        )
     return SafePattern(source, compiled, longest)
 
 

@@ -51,10 +51,24 @@ from engine.tasks.forms.patterns import SafePattern, UnsafePattern, compile_patt
 
 __all__ = ["DynamicList", "Field", "FieldError", "FormRules", "Scope", "read_form", "validate"]
 
-DATA_FREE = frozenset({"text", "html", "spacer", "separator", "button", "image", "iframe", "table",
-                       "documentPreview"})
-INPUTS = frozenset({"textfield", "textarea", "number", "checkbox", "checklist", "taglist", "radio", "select",
-                    "datetime", "filepicker", "expression"})
+DATA_FREE = frozenset(
+    {"text", "html", "spacer", "separator", "button", "image", "iframe", "table", "documentPreview"}
+)
+INPUTS = frozenset(
+    {
+        "textfield",
+        "textarea",
+        "number",
+        "checkbox",
+        "checklist",
+        "taglist",
+        "radio",
+        "select",
+        "datetime",
+        "filepicker",
+        "expression",
+    }
+)
 OPTION_KINDS = frozenset({"radio", "select", "checklist", "taglist"})
 KNOWN_TYPES = DATA_FREE | INPUTS | {"group", "dynamiclist", "default"}
 MAX_DEPTH = 32
@@ -68,7 +82,7 @@ class Scope:
 
     fields: tuple[Field, ...]
     lists: tuple[DynamicList, ...]
-    tree: Mapping[str, Any]        # expected keys: name -> Field | DynamicList | nested dict (a group path)
+    tree: Mapping[str, Any]  # expected keys: name -> Field | DynamicList | nested dict (a group path)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +97,7 @@ class FormRules:
     form_id: str | None
     root: Scope
     unknown_types: tuple[str, ...] = ()
-    unsafe_patterns: tuple[tuple[str, UnsafePattern], ...] = ()    # (key, why)
+    unsafe_patterns: tuple[tuple[str, UnsafePattern], ...] = ()  # (key, why)
     unsupported_conditions: tuple[str, ...] = ()
 
 
@@ -99,7 +113,7 @@ class _ScopeBuilder:
         for part in path[:-1]:
             level = level.setdefault(part, {})
             if not isinstance(level, dict):
-                return            # a field already sits where a group should: the form's own conflict
+                return  # a field already sits where a group should: the form's own conflict
         if path:
             level.setdefault(path[-1], node)
 
@@ -125,16 +139,28 @@ class _Reader:
             self.unsupported.append(str(source))
         return compiled
 
-    def components(self, items: Any, scope: _ScopeBuilder, prefix: tuple[str, ...],
-                   hides: tuple[Condition, ...], depth: int) -> None:
+    def components(
+        self,
+        items: Any,
+        scope: _ScopeBuilder,
+        prefix: tuple[str, ...],
+        hides: tuple[Condition, ...],
+        depth: int,
+    ) -> None:
         if not isinstance(items, list) or depth > MAX_DEPTH:
             return
         for component in items:
             if isinstance(component, Mapping) and isinstance(component.get("type"), str):
                 self.component(component, scope, prefix, hides, depth)
 
-    def component(self, c: Mapping[str, Any], scope: _ScopeBuilder, prefix: tuple[str, ...],
-                  hides: tuple[Condition, ...], depth: int) -> None:
+    def component(
+        self,
+        c: Mapping[str, Any],
+        scope: _ScopeBuilder,
+        prefix: tuple[str, ...],
+        hides: tuple[Condition, ...],
+        depth: int,
+    ) -> None:
         kind = c["type"]
         conditional = c.get("conditional")
         hide = self.condition(conditional.get("hide")) if isinstance(conditional, Mapping) else None
@@ -158,8 +184,9 @@ class _Reader:
             scope.place(path, {})
         self.components(c.get("components"), scope, path, own, depth + 1)
 
-    def field(self, c: Mapping[str, Any], scope: _ScopeBuilder, path: tuple[str, ...],
-              hides: tuple[Condition, ...]) -> None:
+    def field(
+        self, c: Mapping[str, Any], scope: _ScopeBuilder, path: tuple[str, ...], hides: tuple[Condition, ...]
+    ) -> None:
         written = c.get("validate")
         rules: Mapping[str, Any] = written if isinstance(written, Mapping) else {}
         pattern: SafePattern | UnsafePattern | None = None
@@ -179,8 +206,12 @@ class _Reader:
 
 def _options(c: Mapping[str, Any]) -> tuple[Any, ...] | None:
     values = c.get("values")
-    if c["type"] not in OPTION_KINDS or c.get("valuesKey") or c.get("valuesExpression") \
-            or not isinstance(values, list):
+    if (
+        c["type"] not in OPTION_KINDS
+        or c.get("valuesKey")
+        or c.get("valuesExpression")
+        or not isinstance(values, list)
+    ):
         return None
     return tuple(v["value"] for v in values if isinstance(v, Mapping) and "value" in v)
 
@@ -194,12 +225,18 @@ def read_form(definition: Mapping[str, Any] | str | bytes) -> FormRules:
     reader, root = _Reader(), _ScopeBuilder()
     reader.components(definition.get("components"), root, (), (), 0)
     form_id = definition.get("id") if isinstance(definition.get("id"), str) else None
-    return FormRules(form_id, root.build(), tuple(dict.fromkeys(reader.unknown)), tuple(reader.unsafe),
-                     tuple(dict.fromkeys(reader.unsupported)))
+    return FormRules(
+        form_id,
+        root.build(),
+        tuple(dict.fromkeys(reader.unknown)),
+        tuple(reader.unsafe),
+        tuple(dict.fromkeys(reader.unsupported)),
+    )
 
 
-def validate(definition: FormRules | Mapping[str, Any], data: Any, *,
-             current: Mapping[str, Any] | None = None) -> list[FieldError]:
+def validate(
+    definition: FormRules | Mapping[str, Any], data: Any, *, current: Mapping[str, Any] | None = None
+) -> list[FieldError]:
     """Every error of ``data`` against the form; ``current`` holds the case's variables (conditions,
     read-only fields). An empty list: the data may be submitted."""
     rules = definition if isinstance(definition, FormRules) else read_form(definition)
@@ -218,14 +255,15 @@ def _key(prefix: str, path: tuple[str, ...]) -> str:
 
 def _find(data: Any, path: tuple[str, ...]) -> Any:
     for part in path:
-        if not (type(data) is dict or isinstance(data, Mapping)) or part not in data:   # dict: the fast path
+        if not (type(data) is dict or isinstance(data, Mapping)) or part not in data:  # dict: the fast path
             return MISSING
         data = data[part]
     return data
 
 
-def _unknown_keys(tree: Mapping[str, Any], data: Mapping[str, Any], prefix: str,
-                  errors: list[FieldError]) -> None:
+def _unknown_keys(
+    tree: Mapping[str, Any], data: Mapping[str, Any], prefix: str, errors: list[FieldError]
+) -> None:
     for name, value in data.items():
         node = tree.get(name) if isinstance(name, str) else None
         key = f"{prefix}.{name}" if prefix else str(name)
@@ -237,8 +275,15 @@ def _unknown_keys(tree: Mapping[str, Any], data: Mapping[str, Any], prefix: str,
             errors.append(error(key, "not-an-object"))
 
 
-def _check_scope(scope: Scope, data: Mapping[str, Any], current: Mapping[str, Any],
-                 context: Mapping[str, Any], prefix: str, hidden: bool, errors: list[FieldError]) -> None:
+def _check_scope(
+    scope: Scope,
+    data: Mapping[str, Any],
+    current: Mapping[str, Any],
+    context: Mapping[str, Any],
+    prefix: str,
+    hidden: bool,
+    errors: list[FieldError],
+) -> None:
     _unknown_keys(scope.tree, data, prefix, errors)
     for f in scope.fields:
         now = _find(current, f.path)
@@ -246,15 +291,25 @@ def _check_scope(scope: Scope, data: Mapping[str, Any], current: Mapping[str, An
             now = f.spec["defaultValue"]
         locked = f.locked if isinstance(f.locked, bool) else holds(f.locked, context) is True
         concealed = hidden or any(holds(h, context) is True for h in f.hides)
-        errors.extend(check_field(f, _key(prefix, f.path), _find(data, f.path), hidden=concealed,
-                                  locked=locked, current=now))
+        errors.extend(
+            check_field(
+                f, _key(prefix, f.path), _find(data, f.path), hidden=concealed, locked=locked, current=now
+            )
+        )
     for listed in scope.lists:
         concealed = hidden or any(holds(h, context) is True for h in listed.hides)
         _check_list(listed, data, current, context, _key(prefix, listed.path), concealed, errors)
 
 
-def _check_list(listed: DynamicList, data: Mapping[str, Any], current: Mapping[str, Any],
-                context: Mapping[str, Any], key: str, hidden: bool, errors: list[FieldError]) -> None:
+def _check_list(
+    listed: DynamicList,
+    data: Mapping[str, Any],
+    current: Mapping[str, Any],
+    context: Mapping[str, Any],
+    key: str,
+    hidden: bool,
+    errors: list[FieldError],
+) -> None:
     items = _find(data, listed.path)
     if items is MISSING or items is None:
         return

@@ -89,11 +89,13 @@ def field_errors(errors: Iterable[FieldError]) -> dict[str, list[dict[str, str]]
 def form_invalid(form: FormRow, errors: list[FieldError]) -> InvalidInput:
     fields = field_errors(errors)
     shown = list(fields)[:5] + (["…"] if len(fields) > 5 else [])
-    return InvalidInput(f"表单“{form.form_id}”有 {len(errors)} 处错误（{'、'.join(shown)}），请修改后再提交",
-                        f"The form '{form.form_id}' has {len(errors)} error(s) ({', '.join(shown)}); "
-                        "correct them and submit again",
-                        code="form-invalid", details={"fields": fields, "form": form.form_id,
-                                                      "formVersion": form.version})
+    return InvalidInput(
+        f"表单“{form.form_id}”有 {len(errors)} 处错误（{'、'.join(shown)}），请修改后再提交",
+        f"The form '{form.form_id}' has {len(errors)} error(s) ({', '.join(shown)}); "
+        "correct them and submit again",
+        code="form-invalid",
+        details={"fields": fields, "form": form.form_id, "formVersion": form.version},
+    )
 
 
 def validate_form_data(completion: Any) -> None:

@@ -27,9 +27,14 @@ PUBLIC_ENDPOINTS = frozenset(
 )
 LANGUAGE_NAMES = {"zh": "中文", "en": "English"}
 
-pages = APIBlueprint("pages", __name__, template_folder=str(WEB / "templates"),
-                     static_folder=str(WEB / "static" / "pages"), static_url_path="/static/pages",
-                     enable_openapi=False)   # pages, not API: kept out of the OpenAPI document
+pages = APIBlueprint(
+    "pages",
+    __name__,
+    template_folder=str(WEB / "templates"),
+    static_folder=str(WEB / "static" / "pages"),
+    static_url_path="/static/pages",
+    enable_openapi=False,
+)  # pages, not API: kept out of the OpenAPI document
 
 
 def context() -> AppContext:

@@ -39,8 +39,9 @@ def login_submit() -> Any:
         logged_in = accounts.login(context(), name, password, remote=request.remote_addr or "")
     except NotAllowed as exc:
         status = 429 if exc.code == "login-throttled" else 401
-        body, _ = render("login.html", status, next=target, login_name=name,
-                         error=pick(exc.message_zh, exc.message_en))
+        body, _ = render(
+            "login.html", status, next=target, login_name=name, error=pick(exc.message_zh, exc.message_en)
+        )
         headers = {"Retry-After": str(exc.details["retryAfter"])} if "retryAfter" in exc.details else {}
         return body, status, headers
     start_session(logged_in, lang=session.get("lang"))

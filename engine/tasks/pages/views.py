@@ -90,8 +90,19 @@ DEADLINE_LABELS = {
     "legal-review": _l("Legal review limit"),
 }
 KIND_LABELS = {"audio": _l("Audio"), "video": _l("Video"), "image": _l("Image"), "document": _l("Document")}
-PAYLOAD_WORDS = ("reason", "message", "note", "to", "from", "owner", "delegate", "name", "code", "reason_zh",
-                 "suppressed")
+PAYLOAD_WORDS = (
+    "reason",
+    "message",
+    "note",
+    "to",
+    "from",
+    "owner",
+    "delegate",
+    "name",
+    "code",
+    "reason_zh",
+    "suppressed",
+)
 
 
 def label(table: Mapping[str, Any], key: str | None) -> str:

@@ -37,11 +37,20 @@ def why_waiting(item: WorkItem, names: dict[str, str]) -> str:
         done_by = task.completed_by or "-"
         return str(_("Completed by %(user)s", user=names.get(done_by, done_by)))
     if d is not None and d.state == "pending":
-        return str(_("Delegated by %(owner)s to %(delegate)s: waiting for it to be given back",
-                     owner=names.get(d.owner, d.owner), delegate=names.get(d.delegate, d.delegate)))
+        return str(
+            _(
+                "Delegated by %(owner)s to %(delegate)s: waiting for it to be given back",
+                owner=names.get(d.owner, d.owner),
+                delegate=names.get(d.delegate, d.delegate),
+            )
+        )
     if task.assignee:
-        return str(_("Claimed by %(user)s: waiting for them to complete it",
-                     user=names.get(task.assignee, task.assignee)))
+        return str(
+            _(
+                "Claimed by %(user)s: waiting for them to complete it",
+                user=names.get(task.assignee, task.assignee),
+            )
+        )
     groups = views.groups_text(task.candidate_groups) or ", ".join(task.candidate_users)
     return str(_("Waiting for one of %(groups)s to claim it", groups=groups))
 

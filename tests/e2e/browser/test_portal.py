@@ -20,10 +20,15 @@ from tests.integration.pages_driver import artifacts, deploy_shipped
 from tests.support import ROOT
 
 ID_BODY = "11010119900307451"
-PERSON_ID = ID_BODY + resident_id_check_char(ID_BODY)             # a valid 居民身份证号码
-MASKED_ID = PERSON_ID[:6] + "*" * 8 + PERSON_ID[-4:]                 # birth date hidden
-PERSON = {"applicantName": "张三", "applicantType": "person", "applicantId": PERSON_ID,
-          "applicantPhone": "13800001234", "applicantAddress": "山东省济南市历下区文化东路5号"}
+PERSON_ID = ID_BODY + resident_id_check_char(ID_BODY)  # a valid 居民身份证号码
+MASKED_ID = PERSON_ID[:6] + "*" * 8 + PERSON_ID[-4:]  # birth date hidden
+PERSON = {
+    "applicantName": "张三",
+    "applicantType": "person",
+    "applicantId": PERSON_ID,
+    "applicantPhone": "13800001234",
+    "applicantAddress": "山东省济南市历下区文化东路5号",
+}
 DECISION_NO = "历下审批许字〔2026〕第088号"
 DECISION_TEXT = "经审查，申请符合法定条件，决定准予设置。联系电话13912345678。"
 
@@ -61,8 +66,9 @@ def _published_case(live: LiveServer) -> tuple[str, int, str]:
     app.config["TESTING"] = True
     client = app.test_client()
     drive.deploy_shipped(client)
-    case_id = drive.case_to_disclosure(client, applicant=PERSON, decisionNo=DECISION_NO,
-                                       decisionText=DECISION_TEXT)
+    case_id = drive.case_to_disclosure(
+        client, applicant=PERSON, decisionNo=DECISION_NO, decisionText=DECISION_TEXT
+    )
     disclosure_id = int(drive.disclosure_of(client, case_id)["id"])
     live.clock.advance(hours=2)
     published = drive.publish(client, disclosure_id)
@@ -94,19 +100,19 @@ def _ask(page: Any, case_id: str, code: str) -> int:
 
 def _queries_until_limited(page: Any, url: str, case_id: str, code: str) -> None:
     page.goto(f"{url}/query")
-    assert _ask(page, case_id, "WRONG123") == 404                    # query 1
+    assert _ask(page, case_id, "WRONG123") == 404  # query 1
     assert "办件号或查询码不正确" in page.text_content("#query-error")
     assert page.locator("#query-result").count() == 0
     shot(page, "portal-query-wrong")
-    assert _ask(page, case_id, code) == 200                          # query 2
+    assert _ask(page, case_id, code) == 200  # query 2
     result = page.text_content("#query-result")
     assert case_id in result and "户外广告设施设置审批" in result and DECISION_NO in result
     assert page.locator("#query-error").count() == 0
     shot(page, "portal-query")
-    for _ in range(QUERY_LIMIT - 2):                                 # queries 3 … 10: still answered
+    for _ in range(QUERY_LIMIT - 2):  # queries 3 … 10: still answered
         assert _ask(page, case_id, "WRONG123") == 404
         assert "办件号或查询码不正确" in page.text_content("#query-error")
-    assert _ask(page, case_id, code) == 429                          # query 11 in the same minute
+    assert _ask(page, case_id, code) == 429  # query 11 in the same minute
     assert "查询过于频繁，请 60 秒后再试" in page.text_content("#query-error")
     assert page.locator("#query-result").count() == 0
     shot(page, "portal-query-limited")

@@ -82,7 +82,7 @@ def handler_inspects_on_site(page: Any, live: LiveServer, case_id: str, tmp_path
     open_task(page, live.url, waiting_task(live.ctx, case_id, "Task_OnSite").id)
     assert page.is_visible("#certificate-ok")
     upload = upload_video(page, tmp_path)
-    assert upload["value"] == "100" and upload["events"] >= 1, upload   # a fast upload may report once
+    assert upload["value"] == "100" and upload["events"] >= 1, upload  # a fast upload may report once
     fill_in(page, ON_SITE)
     shot(page, "03-on-site-with-video", docs=True)
     submit(page)
@@ -126,8 +126,10 @@ def test_a_major_case_walks_through_the_pages_from_acceptance_to_decision(
     assert waiting_task(live.ctx, case_id, "Task_DeliverLicence")
     recorded = actions(live.ctx, case_id)
     assert recorded.count("task.completed") == 6 and "evidence.added" in recorded
-    print(f"\nvideo upload through the page: {VIDEO_MB} MB in {upload['seconds']:.2f} s, "
-          f"{upload['events']} progress events")
+    print(
+        f"\nvideo upload through the page: {VIDEO_MB} MB in {upload['seconds']:.2f} s, "
+        f"{upload['events']} progress events"
+    )
 
 
 def test_a_file_dropped_on_the_page_is_uploaded_with_progress(live: LiveServer, page: Any) -> None:
@@ -188,7 +190,7 @@ def test_five_wrong_passwords_make_this_browser_wait(live: LiveServer, page: Any
     log_in(page, live.url, "sun")
     assert "请 1 分 0 秒后再试" in page.text_content("#login-error")
     shot(page, "07-login-throttled")
-    assert actions(live.ctx) == before   # refused logins are in the security log, not in the record
+    assert actions(live.ctx) == before  # refused logins are in the security log, not in the record
     with live.ctx.uow(readonly=True) as uow:
         assert [e.kind for e in uow.security_log.recent(10)] == ["login-failed"] * 5
 

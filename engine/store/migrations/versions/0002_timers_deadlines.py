@@ -4,6 +4,7 @@ Revision ID: 0002
 Revises: 0001
 Create Date: 2026-11-28 09:00:00
 """
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -21,8 +22,10 @@ def upgrade() -> None:
     _calendar_days()
     _due_items()
     _case_deadlines()
-    op.bulk_insert(sa.table("counters", sa.column("name", sa.String), sa.column("value", sa.Integer)),
-                   [{"name": "calendar.version", "value": 0}])
+    op.bulk_insert(
+        sa.table("counters", sa.column("name", sa.String), sa.column("value", sa.Integer)),
+        [{"name": "calendar.version", "value": 0}],
+    )
 
 
 def _calendar_days() -> None:
@@ -56,8 +59,13 @@ def _due_items() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_due_items")),
     )
     with op.batch_alter_table("due_items", schema=None) as batch_op:
-        batch_op.create_index("ix_due_items_pending_due_at", ["due_at"], unique=False,
-                              postgresql_where=PENDING, sqlite_where=PENDING)
+        batch_op.create_index(
+            "ix_due_items_pending_due_at",
+            ["due_at"],
+            unique=False,
+            postgresql_where=PENDING,
+            sqlite_where=PENDING,
+        )
         batch_op.create_index("ix_due_items_case_id_kind", ["case_id", "kind"], unique=False)
 
 

@@ -4,6 +4,7 @@ Revision ID: 0003
 Revises: 0001
 Create Date: 2026-11-27 21:30:00
 """
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -58,14 +59,18 @@ def _create_outbox() -> None:
         sa.Column("last_error", sa.String(length=500), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("delivered_at", sa.DateTime(timezone=True), nullable=True),
-        sa.ForeignKeyConstraint(["subscription_id"], ["webhook_subscriptions.id"],
-                                name=op.f("fk_webhook_outbox_subscription_id_webhook_subscriptions")),
+        sa.ForeignKeyConstraint(
+            ["subscription_id"],
+            ["webhook_subscriptions.id"],
+            name=op.f("fk_webhook_outbox_subscription_id_webhook_subscriptions"),
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_webhook_outbox")),
     )
     with op.batch_alter_table("webhook_outbox", schema=None) as batch_op:
         batch_op.create_index("ix_webhook_outbox_status_next_attempt_at", ["status", "next_attempt_at"])
-        batch_op.create_index("ix_webhook_outbox_subscription_id_stream_sequence",
-                              ["subscription_id", "stream", "sequence"])
+        batch_op.create_index(
+            "ix_webhook_outbox_subscription_id_stream_sequence", ["subscription_id", "stream", "sequence"]
+        )
         batch_op.create_index("ix_webhook_outbox_stream_sequence", ["stream", "sequence"])
 
 
@@ -81,8 +86,9 @@ def _create_attempts() -> None:
         sa.Column("status", sa.Integer(), nullable=True),
         sa.Column("latency_ms", sa.Float(), nullable=False),
         sa.Column("error", sa.String(length=500), nullable=True),
-        sa.ForeignKeyConstraint(["event_id"], ["webhook_outbox.id"],
-                                name=op.f("fk_webhook_attempts_event_id_webhook_outbox")),
+        sa.ForeignKeyConstraint(
+            ["event_id"], ["webhook_outbox.id"], name=op.f("fk_webhook_attempts_event_id_webhook_outbox")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_webhook_attempts")),
     )
     with op.batch_alter_table("webhook_attempts", schema=None) as batch_op:
@@ -96,8 +102,9 @@ def _create_inbound_applications() -> None:
         sa.Column("case_id", sa.String(length=32), nullable=False),
         sa.Column("item_code", sa.String(length=64), nullable=False),
         sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(["case_id"], ["cases.id"],
-                                name=op.f("fk_inbound_applications_case_id_cases")),
+        sa.ForeignKeyConstraint(
+            ["case_id"], ["cases.id"], name=op.f("fk_inbound_applications_case_id_cases")
+        ),
         sa.PrimaryKeyConstraint("application_id", name=op.f("pk_inbound_applications")),
     )
 

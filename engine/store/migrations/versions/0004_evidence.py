@@ -7,6 +7,7 @@ on the embedded database too the database itself refuses to change what was reco
 Revision ID: 0004
 Revises: 0001
 """
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -33,8 +34,10 @@ SQLITE_TRIGGERS = {
     f"{table}_no_{operation.lower()}": f"""
 CREATE TRIGGER {table}_no_{operation.lower()} BEFORE {operation} ON {table}
 BEGIN SELECT RAISE(ABORT, '{table} are append-only: {operation} refused ({zh})'); END
-""" for table, zh in (("records", "全过程记录不可修改或删除"), ("evidence", "证据不可修改或删除"))
-    for operation in ("UPDATE", "DELETE")}
+"""
+    for table, zh in (("records", "全过程记录不可修改或删除"), ("evidence", "证据不可修改或删除"))
+    for operation in ("UPDATE", "DELETE")
+}
 
 
 def _refuse_changes() -> None:

@@ -3,6 +3,7 @@
 Revision ID: 0007
 Revises: 0001
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -60,7 +61,8 @@ def _disclosure_columns() -> list[sa.Column[Any]]:
 
 def _disclosures() -> None:
     op.create_table(
-        "disclosures", *_disclosure_columns(),
+        "disclosures",
+        *_disclosure_columns(),
         sa.ForeignKeyConstraint(["case_id"], ["cases.id"], name="fk_disclosures_case_id_cases"),
         sa.PrimaryKeyConstraint("id", name="pk_disclosures"),
     )
@@ -85,7 +87,11 @@ def _query_codes() -> None:
 
 def downgrade() -> None:
     op.drop_table("query_codes")
-    for name in ("ix_disclosures_process_key_decided_on", "ix_disclosures_status_published_at",
-                 "ix_disclosures_status_due_on", "ix_disclosures_case_id"):
+    for name in (
+        "ix_disclosures_process_key_decided_on",
+        "ix_disclosures_status_published_at",
+        "ix_disclosures_status_due_on",
+        "ix_disclosures_case_id",
+    ):
         op.drop_index(name, table_name="disclosures")
     op.drop_table("disclosures")

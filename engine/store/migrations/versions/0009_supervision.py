@@ -3,6 +3,7 @@
 Revision ID: 0009
 Revises: 0001
 """
+
 from __future__ import annotations
 
 from alembic import op

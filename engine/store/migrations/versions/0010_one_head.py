@@ -3,6 +3,7 @@
 Revision ID: 0010
 Revises: 0002, 0003, 0004, 0005, 0006, 0007, 0009
 """
+
 from __future__ import annotations
 
 revision = "0010"

@@ -6,6 +6,7 @@ SQLite: row triggers that RAISE(ABORT) on UPDATE or DELETE.
 Revision ID: 0011_i13_record_heads
 Revises: 0010
 """
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -32,7 +33,9 @@ SQLITE_TRIGGERS = {
     f"record_heads_no_{operation.lower()}": f"""
 CREATE TRIGGER record_heads_no_{operation.lower()} BEFORE {operation} ON record_heads
 BEGIN SELECT RAISE(ABORT, 'record heads are append-only: {operation} refused (签名链头不可修改或删除)'); END
-""" for operation in ("UPDATE", "DELETE")}
+"""
+    for operation in ("UPDATE", "DELETE")
+}
 
 
 def upgrade() -> None:
@@ -47,8 +50,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("global_seq", name=op.f("pk_record_heads")),
     )
     with op.batch_alter_table("record_heads", schema=None) as batch_op:
-        batch_op.create_index("ix_record_heads_key_fingerprint_global_seq", ["key_fingerprint", "global_seq"],
-                              unique=False)
+        batch_op.create_index(
+            "ix_record_heads_key_fingerprint_global_seq", ["key_fingerprint", "global_seq"], unique=False
+        )
     dialect = op.get_bind().dialect.name
     if dialect == "postgresql":
         op.execute(PG_FUNCTION)

@@ -33,7 +33,7 @@ def upgrade() -> None:
     op.create_index("ix_security_log_login_client_at", "security_log", ["login", "client", "at"])
     op.create_index("ix_security_log_client_at", "security_log", ["client", "at"])
     op.drop_index("ix_login_attempts_login_at", table_name="login_attempts")
-    op.drop_table("login_attempts")   # throttle state only: the failures of the last minutes
+    op.drop_table("login_attempts")  # throttle state only: the failures of the last minutes
     with op.batch_alter_table("api_tokens", schema=None) as batch_op:
         batch_op.add_column(sa.Column("id", sa.String(12), nullable=True))
         batch_op.add_column(sa.Column("expires_at", TS, nullable=True))

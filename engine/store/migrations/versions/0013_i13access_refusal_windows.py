@@ -3,6 +3,7 @@
 Revision ID: 0013_i13access_refusal_windows
 Revises: 0012_i13_accounts
 """
+
 from __future__ import annotations
 
 import sqlalchemy as sa
