@@ -6,7 +6,7 @@ import re
 
 from lxml import etree
 
-from engine.runner.types import ElementInfo
+from engine.runner.types import ElementInfo, LoopInfo
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
@@ -83,6 +83,40 @@ def _delegate_name(node: etree._Element) -> str | None:
     return match.group(1) if match else expr
 
 
+def _text(node: etree._Element | None) -> str | None:
+    if node is None:
+        return None
+    text = (node.text or "").strip()
+    return text or None
+
+
+def read_loop(node: etree._Element) -> LoopInfo | None:
+    """The multi-instance characteristics of an activity, as Camunda 7's ``BpmnParse`` reads them."""
+    loop = node.find(f"{{{BPMN_NS}}}multiInstanceLoopCharacteristics")
+    if loop is None:
+        return None
+    item = loop.find(f"{{{BPMN_NS}}}inputDataItem")
+    item_name = item.get("name") if item is not None else None
+    return LoopInfo(
+        sequential=(loop.get("isSequential") or "").strip() == "true",
+        cardinality=_text(loop.find(f"{{{BPMN_NS}}}loopCardinality")),
+        collection=_text(loop.find(f"{{{BPMN_NS}}}loopDataInputRef")) or _camunda(loop, "collection"),
+        element_variable=item_name or _camunda(loop, "elementVariable"),
+        completion_condition=_text(loop.find(f"{{{BPMN_NS}}}completionCondition")),
+    )
+
+
+def _outputs(node: etree._Element) -> tuple[tuple[str, str], ...]:
+    """``camunda:outputParameter`` mappings whose value is text (an expression or a literal)."""
+    found = []
+    for ns in (CAMUNDA_NS, ACTIVITI_NS):
+        path = f"{{{BPMN_NS}}}extensionElements/{{{ns}}}inputOutput/{{{ns}}}outputParameter"
+        for param in node.iterfind(path):
+            if param.get("name") and not len(param):
+                found.append((param.get("name", ""), (param.text or "").strip()))
+    return tuple(found)
+
+
 def element_info(node: etree._Element, lane: str | None) -> ElementInfo:
     tag = etree.QName(node).localname
     return ElementInfo(
@@ -102,6 +136,8 @@ def element_info(node: etree._Element, lane: str | None) -> ElementInfo:
         topic=_camunda(node, "topic") if _camunda(node, "type") == "external" else None,
         delegate=_delegate_name(node),
         lane=lane,
+        loop=read_loop(node),
+        outputs=_outputs(node) if tag == "userTask" else (),
     )
 
 

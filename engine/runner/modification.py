@@ -22,6 +22,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 from SpiffWorkflow.util.task import TaskState
 
 from engine.errors import Conflict, InvalidInput
+from engine.runner.multi_instance import MultiInstanceBody, body_of
 
 ACTIVE = TaskState.READY | TaskState.WAITING | TaskState.STARTED
 TARGET_TAGS = frozenset(
@@ -79,7 +80,11 @@ def waiting_at(wf: Any) -> list[Waiting]:
 
 
 def _anchor(task: Any) -> Any:
-    """The task to cut out: an activity with boundary events hangs under its BoundaryEventSplit."""
+    """The task to cut out: an activity with boundary events hangs under its BoundaryEventSplit; the
+    instances of a multi-instance activity go with their body."""
+    body = body_of(task)
+    if body is not None:
+        return _anchor(body)
     parent = task.parent
     if parent is not None and parent.task_spec.name.endswith(SPLIT_SUFFIX):
         return parent
@@ -130,7 +135,11 @@ def graft(wf: Any, elements: Any, element_id: str) -> str:
     if left == element_id:
         raise _refuse("move-same-element", "办件已在该环节等待", "The case already waits at this element")
     spec = _target_spec(wf, elements, element_id)
-    data = deepcopy(next(t for t in active if _anchor(t) is anchor).data)
+    mine = sorted(
+        (t for t in active if _anchor(t) is anchor),  # a multi-instance body's data first
+        key=lambda t: not isinstance(t.task_spec, MultiInstanceBody),
+    )
+    data = deepcopy(mine[0].data)
     parent = anchor.parent
     anchor.cancel()
     wf._remove_task(anchor.id)
@@ -144,7 +153,11 @@ def forget_predictions(wf: Any) -> None:
     spec in force): a state so trimmed restores against another version of the process as long as the
     elements it waits at exist there."""
     for task in _active(wf):
-        task._drop_children(force=True)
+        if isinstance(task.task_spec, MultiInstanceBody):  # its instances are not predictions
+            for child in [c for c in task.children if not c.triggered]:
+                child.workflow._remove_task(child.id)
+        elif body_of(task) is None:
+            task._drop_children(force=True)
 
 
 def predict(wf: Any) -> None:

@@ -17,11 +17,15 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     TimerEventDefinition,
 )
 from SpiffWorkflow.camunda.parser import CamundaParser
+from SpiffWorkflow.camunda.specs.user_task import UserTask
 
 from engine.errors import InvalidDiagram
 from engine.runner.dialect import hardened_parser, read_elements
 from engine.runner.expressions import ExpressionError, compile_condition, compile_expression, compile_timer
 from engine.runner.expressions.static import split_script
+from engine.runner.loop_expressions import compile_loop
+from engine.runner.multi_instance import MultiInstanceUserTaskParser
+from engine.runner.output_mapping import compile_outputs
 from engine.runner.script_engine import ExpressionTable
 from engine.runner.types import ElementInfo
 
@@ -40,6 +44,7 @@ class _Parser(CamundaParser):
     OVERRIDE_PARSER_CLASSES = {
         **CamundaParser.OVERRIDE_PARSER_CLASSES,
         full_tag("serviceTask"): (TaskParser, HandlerServiceTask),
+        full_tag("userTask"): (MultiInstanceUserTaskParser, UserTask),
     }
 
 
@@ -86,19 +91,33 @@ def _compile_spec(
             scripts[script] = _script_lines(script, functions)
 
 
+def _compile_elements(
+    elements: Mapping[str, ElementInfo], functions: frozenset[str]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Multi-instance loops and output mappings, by element id."""
+    loops = {
+        e.element_id: compile_loop(e.loop, e.assignee, functions, e.name)
+        for e in elements.values()
+        if e.loop is not None and e.tag == "userTask"
+    }
+    outputs = {e.element_id: compile_outputs(e.outputs, functions) for e in elements.values() if e.outputs}
+    return loops, outputs
+
+
 def _compile_expressions(
-    specs: list[Any], functions: frozenset[str], element_of: Mapping[str, Any]
+    specs: list[Any], functions: frozenset[str], element_of: Mapping[str, ElementInfo]
 ) -> ExpressionTable:
     table: dict[str, Any] = {}
     scripts: dict[str, Any] = {}
-    for spec in specs:
-        try:
+    try:
+        for spec in specs:
             _compile_spec(spec, functions, table, scripts)
-        except ExpressionError as exc:
-            raise InvalidDiagram(
-                f"表达式不合规：{exc.message_zh}", f"Unsafe expression: {exc.message_en}", findings=[exc]
-            ) from exc
-    return ExpressionTable(by_source=table, scripts=scripts)
+        loops, outputs = _compile_elements(element_of, functions)
+    except ExpressionError as exc:
+        raise InvalidDiagram(
+            f"表达式不合规：{exc.message_zh}", f"Unsafe expression: {exc.message_en}", findings=[exc]
+        ) from exc
+    return ExpressionTable(by_source=table, scripts=scripts, loops=loops, outputs=outputs)
 
 
 def parse_process(

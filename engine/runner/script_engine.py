@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 
@@ -22,6 +22,21 @@ from engine.runner.expressions.meter import BudgetExceeded, FreeMeter, Meter
 from engine.runner.types import Effect, ElementInfo
 
 Handler = Callable[["HandlerCall"], dict[str, Any] | None]
+
+
+class Evaluable(Protocol):
+    """A compiled expression or template (``expressions.template``)."""
+
+    @property
+    def source(self) -> str: ...
+
+    def evaluate(
+        self,
+        variables: Mapping[str, Any],
+        functions: Mapping[str, Callable[..., Any]] | None = None,
+        *,
+        meter: Meter | None = None,
+    ) -> Any: ...
 
 
 @dataclass(slots=True)
@@ -40,6 +55,8 @@ class HandlerCall:
 class ExpressionTable:
     by_source: Mapping[str, CompiledExpression]
     scripts: Mapping[str, tuple[tuple[str, CompiledExpression], ...]]
+    loops: Mapping[str, Any] = field(default_factory=dict)  # element id -> multi_instance.CompiledLoop
+    outputs: Mapping[str, tuple[tuple[str, Any], ...]] = field(default_factory=dict)  # element id -> mappings
 
 
 class SafeScriptEngine(PythonScriptEngine):
@@ -79,6 +96,11 @@ class SafeScriptEngine(PythonScriptEngine):
             variables.update(external_context)
         return self._run(compiled, variables, task.task_spec.bpmn_id)
 
+    def evaluate_value(self, compiled: Evaluable, variables: Mapping[str, Any], element_id: str) -> Any:
+        """A value the diagram computes outside conditions and scripts (a multi-instance cardinality,
+        collection or completion condition, an output mapping), compiled at deploy, under the budget."""
+        return self._run(compiled, variables, element_id)
+
     def execute(self, task, script, external_context=None):  # type: ignore[no-untyped-def]
         meter = self._meter()  # a script is one evaluation: its lines share one budget
         self.scripts_ran = True
@@ -107,11 +129,7 @@ class SafeScriptEngine(PythonScriptEngine):
         return new_meter(self.budget, self.step_deadline)
 
     def _run(
-        self,
-        compiled: CompiledExpression,
-        variables: Mapping[str, Any],
-        element_id: str,
-        meter: Meter | None = None,
+        self, compiled: Evaluable, variables: Mapping[str, Any], element_id: str, meter: Meter | None = None
     ) -> Any:
         meter = meter or self._meter()
         try:

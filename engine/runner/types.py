@@ -8,6 +8,29 @@ from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
+class LoopInfo:
+    """A ``multiInstanceLoopCharacteristics`` as Camunda 7 reads it (``BpmnParse``): the collection is
+    ``loopDataInputRef`` or else ``camunda:collection`` (an expression when it holds ``{``, else a variable
+    name); the element variable is ``inputDataItem/@name`` or else ``camunda:elementVariable``."""
+
+    sequential: bool
+    cardinality: str | None = None
+    collection: str | None = None
+    element_variable: str | None = None
+    completion_condition: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class InstanceInfo:
+    """One instance of a multi-instance body (会签/或签/票签): which body activation, which instance."""
+
+    body: str  # the body's task id: the same for every instance of one activation
+    loop_counter: int
+    nr_of_instances: int
+    sequential: bool
+
+
+@dataclass(frozen=True, slots=True)
 class ElementInfo:
     """What Camunda Modeler wrote on one flow node, including what CamundaParser drops."""
 
@@ -27,6 +50,8 @@ class ElementInfo:
     topic: str | None = None  # serviceTask camunda:type="external"
     delegate: str | None = None  # serviceTask camunda:delegateExpression="${name}"
     lane: str | None = None
+    loop: LoopInfo | None = None  # multi-instance characteristics
+    outputs: tuple[tuple[str, str], ...] = ()  # camunda:outputParameter name -> text (user tasks)
 
     @property
     def role(self) -> str | None:
@@ -49,7 +74,10 @@ class ElementInfo:
 class ReadyTask:
     task_id: str
     element: ElementInfo
-    data: dict[str, Any]
+    data: dict[str, Any]  # what the task sees, its instance's variables included
+    assignee: str | None = None  # evaluated from the element's expression (multi-instance)
+    name: str | None = None  # likewise, from a name with ${…}
+    instance: InstanceInfo | None = None  # set on an instance of a multi-instance body
 
 
 @dataclass(frozen=True, slots=True)

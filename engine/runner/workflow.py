@@ -22,6 +22,16 @@ from engine.errors import Conflict, NotFound, SanxiangError, StepFailed
 from engine.kernel.budgets import DEFAULT_BUDGET, EvaluationBudget
 from engine.runner.clock import frozen_now
 from engine.runner.modification import Waiting, forget_predictions, graft, predict, waiting_at
+from engine.runner.multi_instance import (
+    check_submission,
+    instance_assignee,
+    instance_info,
+    instance_name,
+    instance_scope,
+    is_instance,
+    mark_written,
+)
+from engine.runner.output_mapping import evaluate_outputs
 from engine.runner.parser import ParsedProcess
 from engine.runner.script_engine import Handler, SafeScriptEngine, evaluate_condition
 from engine.runner.state import dump_state, load_state
@@ -51,14 +61,23 @@ class Workflow:
             return dict(self._wf.data)
         merged: dict[str, Any] = {}
         for task in sorted(self._all_tasks(), key=lambda t: t.last_state_change):
-            if task.has_state(TaskState.COMPLETED | TaskState.READY | TaskState.WAITING | TaskState.STARTED):
+            # an instance of a multi-instance body holds a copy of the body's data and its own locals: the
+            # body holds what the case knows (``multi_instance``)
+            if task.has_state(
+                TaskState.COMPLETED | TaskState.READY | TaskState.WAITING | TaskState.STARTED
+            ) and not is_instance(task):
                 merged.update(task.data)
         return merged
 
     def ready_tasks(self) -> list[ReadyTask]:
         return [
             ReadyTask(
-                task_id=str(t.id), element=self.process.elements[t.task_spec.bpmn_id], data=dict(t.data)
+                task_id=str(t.id),
+                element=self.process.elements[t.task_spec.bpmn_id],
+                data=instance_scope(t),
+                assignee=instance_assignee(t),
+                name=instance_name(t),
+                instance=instance_info(t),
             )
             for t in self._wf.get_tasks(state=TaskState.READY, manual=True)
             if t.task_spec.bpmn_id in self.process.elements
@@ -156,7 +175,13 @@ class Workflow:
         return self._step(now, move)
 
     def _run_task(self, task: Any, data: Mapping[str, Any]) -> None:
+        check_submission(task, data)
+        element_id = task.task_spec.bpmn_id
+        mappings = self._engine.table.outputs.get(element_id, ())
+        produced = evaluate_outputs(mappings, instance_scope(task, data), self._engine, element_id)
         task.data.update(data)
+        task.data.update(produced)
+        mark_written(task, [*data, *produced])
         task.run()
 
     def _step(self, now: datetime, action: Callable[[], None]) -> StepResult:
