@@ -164,13 +164,26 @@ def _children_named(node: etree._Element, tag: str) -> Iterator[etree._Element]:
             yield child
 
 
+def _runs(mapping: etree._Element, node: etree._Element) -> bool:
+    """Whether the runtime runs every part of this ``camunda:inputOutput``: only output parameters with a
+    text value on a user task do (``engine.runner.output_mapping``)."""
+    parts = [child for child in mapping if isinstance(child.tag, str)]
+    return etree.QName(node).localname == "userTask" and all(
+        etree.QName(part).localname == "outputParameter" and not len(part) for part in parts
+    )
+
+
 def ignored_settings(doc: BpmnDocument) -> Iterator[Finding]:
     for ident, line, node in _items(doc):
         for mapping in camunda_children(node, "inputOutput"):
+            if _runs(mapping, node):
+                continue
             yield finding(
                 "SX-D126",
-                "camunda:inputOutput 输入输出映射会被忽略；请用表单字段或表达式传递数据",
-                "camunda:inputOutput mappings are ignored; pass data through form fields or expressions",
+                "camunda:inputOutput 映射会被忽略（只有人工任务上文本值的输出参数会运行）；"
+                "请用表单字段或表达式传递数据",
+                "camunda:inputOutput mappings are ignored (only text output parameters of user tasks run); "
+                "pass data through form fields or expressions",
                 element_id=ident,
                 line=line_of(mapping) or line,
                 warning=True,

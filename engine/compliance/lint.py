@@ -8,7 +8,14 @@ import pathlib
 import stat
 from collections.abc import Callable, Iterable
 
-from engine.compliance import dialect_code, dialect_structure, expressions, guide, three_systems
+from engine.compliance import (
+    dialect_code,
+    dialect_multi_instance,
+    dialect_structure,
+    expressions,
+    guide,
+    three_systems,
+)
 from engine.compliance.bpmn_document import BpmnDocument, ProcessModel, parse_document
 from engine.compliance.budget_rules import ConstantCheck, budget_findings
 from engine.compliance.catalogue import finding
@@ -26,6 +33,7 @@ DIALECT_CHECKS: tuple[DocumentCheck, ...] = (
     *dialect_structure.CHECKS,
     *dialect_code.CHECKS,
     *expressions.CHECKS,
+    *dialect_multi_instance.CHECKS,
 )
 # One rule, one code: the gateway rules belong to both families and run once.
 SHARED_CHECKS: tuple[DocumentCheck, ...] = (

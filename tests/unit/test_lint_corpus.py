@@ -22,7 +22,8 @@ DIALECT = {
     "c7/camunda-bpm-examples_json-variables_process.bpmn": {"SX-D110", "SX-D119"},  # camunda:class
     "c7/invokeRestService.bpmn": {"SX-D112", "SX-D119"},  # connector
     "c7/timer_start_event_test.bpmn": {"SX-D105", "SX-D129"},  # a timer starts the case, every 5 s
-    "c7/loan-granting.bpmn": {"SX-D105", "SX-D119", "SX-D122", "SX-D126"},  # cron timer start, inputOutput
+    # cron timer start, inputOutput, a multi-instance subprocess
+    "c7/loan-granting.bpmn": {"SX-D105", "SX-D119", "SX-D122", "SX-D126", "SX-D160"},
     "c7/TaskListenerTest.testTimeoutTaskListenerCycle.bpmn20.xml": {"SX-D114", "SX-D125"},
     "c7/TwitterDemoProcess.bpmn": {"SX-D113", "SX-D119"},  # delegateExpression #{…}
     "c7/ProcessEngineTests-findTest.bpmn": {"SX-D116", "SX-D117"},  # task, receiveTask, message end

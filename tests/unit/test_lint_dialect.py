@@ -170,6 +170,15 @@ CONDITION = "bpmn:conditionExpression"
 MODELER = "{http://camunda.org/schema/modeler/1.0}executionPlatform"
 NOT_EXTERNAL = put("notify", "camunda:type", None)
 AS_SCRIPT = both(retag("notify", "scriptTask"), NOT_EXTERNAL)
+TWO = "<bpmn:loopCardinality>2</bpmn:loopCardinality>"
+OUTPUT_REF = "<bpmn:loopDataOutputRef>r</bpmn:loopDataOutputRef>"
+MI_TWO = f"<bpmn:multiInstanceLoopCharacteristics>{TWO}</bpmn:multiInstanceLoopCharacteristics>"
+
+
+def mi(body: str, attrs: str = "") -> str:
+    return f"<bpmn:multiInstanceLoopCharacteristics{attrs}>{body}</bpmn:multiInstanceLoopCharacteristics>"
+
+
 CASES: list[tuple[str, str, Mutation]] = [
     ("SX-D101", "modeler says Camunda Cloud", put("defs", MODELER, "Camunda Cloud")),
     ("SX-D101", "a zeebe extension", ext("task", "<zeebe:userTask/>")),
@@ -252,7 +261,26 @@ CASES: list[tuple[str, str, Mutation]] = [
     ("SX-D124", "unbalanced JUEL", text("f_cond", CONDITION, "${(amount > 1000}")),
     ("SX-D124", "Groovy condition", condition_language("groovy")),
     ("SX-D125", "an element without a shape", rename("remind", "undrawn")),
-    ("SX-D126", "inputOutput", ext("task", "<camunda:inputOutput/>")),
+    (
+        "SX-D126",
+        "an input parameter",
+        ext(
+            "task",
+            '<camunda:inputOutput><camunda:inputParameter name="x">1'
+            "</camunda:inputParameter></camunda:inputOutput>",
+        ),
+    ),
+    (
+        "SX-D126",
+        "a script output parameter",
+        ext(
+            "task",
+            "<camunda:inputOutput><camunda:outputParameter "
+            'name="x"><camunda:script scriptFormat="groovy">1'
+            "</camunda:script></camunda:outputParameter>"
+            "</camunda:inputOutput>",
+        ),
+    ),
     ("SX-D127", "asyncBefore", put("task", "camunda:asyncBefore", "true")),
     (
         "SX-D128",
@@ -283,8 +311,41 @@ CASES: list[tuple[str, str, Mutation]] = [
     ),
     ("SX-D133", "a dueDate expression", put("task", "camunda:dueDate", "${dateTime().plusDays(3).toDate()}")),
     ("SX-D133", "a dueDate without an offset", put("task", "camunda:dueDate", "2026-12-01T17:00:00")),
+    ("SX-D160", "a multi-instance service task", xml("notify", MI_TWO)),
+    ("SX-D161", "multi-instance without a count", xml("task", mi(""))),
+    ("SX-D162", "an element variable alone", xml("task", mi(TWO, ' camunda:elementVariable="x"'))),
+    ("SX-D163", "an output collection", xml("task", mi(TWO + OUTPUT_REF))),
+    ("SX-D164", "an asynchronous multi-instance body", xml("task", mi(TWO, ' camunda:asyncBefore="true"'))),
+    (
+        "SX-D165",
+        "a completion condition without ${}",
+        xml(
+            "task",
+            mi(TWO + "<bpmn:completionCondition>nrOfCompletedInstances == 1</bpmn:completionCondition>"),
+        ),
+    ),
+    ("SX-D166", "the loop marker", xml("task", '<bpmn:standardLoopCharacteristics loopMaximum="3"/>')),
 ]
 RUNNABLE_VARIANTS: list[tuple[str, Mutation]] = [
+    (
+        "multi-instance user task (会签)",
+        xml(
+            "task",
+            mi(
+                "<bpmn:completionCondition>${nrOfCompletedInstances &gt;= 1}</bpmn:completionCondition>",
+                ' camunda:collection="${signers}" camunda:elementVariable="signer"',
+            ),
+        ),
+    ),
+    (
+        "a text output parameter on a user task",
+        ext(
+            "task",
+            "<camunda:inputOutput><camunda:outputParameter "
+            'name="n">${n + 1}</camunda:outputParameter>'
+            "</camunda:inputOutput>",
+        ),
+    ),
     (
         "delegateExpression ${bean}",
         both(NOT_EXTERNAL, put("notify", "camunda:delegateExpression", "${bean}")),
