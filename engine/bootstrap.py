@@ -30,6 +30,7 @@ from engine.store.database import make_engine
 from engine.store.unit_of_work import SqlUnitOfWorkFactory
 from engine.supervision.actions import case_is_not_suspended
 from engine.tasks.actions import delegated_task_is_given_back_first
+from engine.tasks.co_signing import signs_once
 from engine.tasks.drafts import discard_draft_of_completed_task
 from engine.tasks.forms.validation import validate_form_data
 
@@ -118,6 +119,7 @@ def bootstrap(
     # Guards run in this order before every task completion; the first refusal wins.
     ctx.guards = (
         case_is_not_suspended,  # a suspended case completes nothing (console)
+        signs_once,  # 会签: each signer signs an activation once
         validate_form_data,  # the form first: later guards read valid data
         lowering_guard(ctx),  # an established fact is lowered only by a correction
         *legal_review_guards(ctx),  # review, coordination, decision

@@ -6,7 +6,7 @@ import dataclasses
 from typing import Any
 
 from apiflask import APIBlueprint, Schema
-from apiflask.fields import Boolean, DateTime, Dict, Integer, List, Nested, String
+from apiflask.fields import Boolean, DateTime, Dict, Integer, List, Nested, Raw, String
 from apiflask.validators import OneOf
 from flask import current_app, request
 
@@ -56,6 +56,24 @@ class TaskOut(Schema):
     completed_by = String(allow_none=True)
 
 
+class SignatureOut(Schema):
+    """One co-signature of a multi-instance task (会签/或签/票签)."""
+
+    seq = Integer(allow_none=True)
+    at = String(allow_none=True)
+    signer = String(allow_none=True)
+    signerName = String(allow_none=True)  # noqa: N815 - the JSON name
+    task = String(allow_none=True)
+    element = String(allow_none=True)
+    body = String(metadata={"description": "the activation of the multi-instance task signed"})
+    loopCounter = Integer()  # noqa: N815 - Camunda's name
+    nrOfInstances = Integer()  # noqa: N815 - Camunda's name
+    sequential = Boolean()
+    last = Boolean(metadata={"description": "the activation ended with this signature"})
+    choice = Raw(allow_none=True)
+    opinion = String(allow_none=True)
+
+
 class HistoryOut(Schema):
     seq = Integer()
     action = String()
@@ -63,6 +81,7 @@ class HistoryOut(Schema):
     at = String()
     task = String(allow_none=True)
     element = String(allow_none=True)
+    signature = Nested(SignatureOut, allow_none=True)
 
 
 class CaseOut(Schema):
@@ -80,6 +99,7 @@ class CaseOut(Schema):
     variables = Dict()
     tasks = List(Nested(TaskOut))
     history = List(Nested(HistoryOut))
+    signatures = List(Nested(SignatureOut))
 
 
 class CaseIn(Schema):
@@ -139,6 +159,7 @@ def _case(view: case_service.CaseView) -> dict[str, Any]:
         "variables": view.variables,
         "tasks": [_task(t) for t in view.tasks],
         "history": view.history,
+        "signatures": view.signatures,
     }
 
 

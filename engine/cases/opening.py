@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from engine.cases.save_step import (
@@ -20,6 +20,7 @@ from engine.kernel.context import AppContext
 from engine.kernel.ports import Actor, CaseRow, RecordDraft, TaskRow, UnitOfWork
 from engine.people.permissions import Permission, authorize
 from engine.people.permissions import may_read_case as may_read_case  # its home is permissions
+from engine.tasks.co_signing import signatures
 
 MAX_VARIABLES_BYTES = 256 * 1024
 
@@ -31,6 +32,7 @@ class CaseView:
     variables: dict[str, Any]
     tasks: list[TaskRow]
     history: list[dict[str, Any]]
+    signatures: list[dict[str, Any]] = field(default_factory=list)  # co-signatures, in record order
 
 
 def check_variables(variables: Mapping[str, Any]) -> dict[str, Any]:
@@ -127,6 +129,7 @@ def get_case(ctx: AppContext, case_id: str, actor: Actor) -> CaseView:
         process = uow.processes.get(case.process_id)
         parsed = ctx.processes.get(uow, case.process_id)
         variables = ctx.runner.restore(parsed, case.state).variables
+        entries = uow.records.for_case(case_id)
         history = [
             {
                 "seq": e.case_seq,
@@ -135,7 +138,8 @@ def get_case(ctx: AppContext, case_id: str, actor: Actor) -> CaseView:
                 "at": e.content.recorded_at.isoformat(),
                 "task": e.content.task_id,
                 "element": e.content.element_id,
+                "signature": e.content.payload.get("signature"),
             }
-            for e in uow.records.for_case(case_id)
+            for e in entries
         ]
-    return CaseView(case, process.version if process else 0, variables, tasks, history)
+    return CaseView(case, process.version if process else 0, variables, tasks, history, signatures(entries))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -30,6 +30,15 @@ def _parse_due(text: str | None) -> datetime | None:
     return due if due.tzinfo else None
 
 
+def _assignee(task: Any) -> str | None:
+    """Who holds a new task: what the runner evaluated (an instance of a multi-instance task: Camunda
+    evaluates ``camunda:assignee`` when it creates the task), else the element's literal assignee."""
+    if task.assignee is not None:
+        return str(task.assignee)
+    literal = task.element.assignee
+    return literal if literal and "{" not in literal else None
+
+
 def task_rows(case: CaseRow, workflow: Any, now: datetime) -> list[TaskRow]:
     return [
         TaskRow(
@@ -37,10 +46,10 @@ def task_rows(case: CaseRow, workflow: Any, now: datetime) -> list[TaskRow]:
             case_id=case.id,
             process_key=case.process_key,
             element_id=t.element.element_id,
-            name=t.element.name or t.element.element_id,
+            name=t.name or t.element.name or t.element.element_id,
             role=t.element.role,
             status="ready",
-            assignee=t.element.assignee if t.element.assignee and "{" not in t.element.assignee else None,
+            assignee=_assignee(t),
             candidate_groups=t.element.candidate_groups,
             candidate_users=t.element.candidate_users,
             form_id=t.element.form_id,
@@ -58,6 +67,7 @@ class StepContext:
     case: CaseRow
     actor: Actor
     now: datetime
+    cancelled: list[dict[str, Any]] = field(default_factory=list)  # tasks the step closed unfinished
 
 
 def sync_tasks(
@@ -72,6 +82,9 @@ def sync_tasks(
         step.uow.tasks.close([completed_task], status="completed", now=step.now, actor=step.actor.user_id)
     gone = [tid for tid in before if tid not in ready and tid != completed_task]
     step.uow.tasks.close(gone, status="cancelled", now=step.now, actor=None)
+    for row in (step.uow.tasks.get(tid) for tid in sorted(gone)):
+        if row is not None:  # on the step's record (e.g. the instances a completion condition ended)
+            step.cancelled.append({"task": row.id, "element": row.element_id, "assignee": row.assignee})
     new = [row for tid, row in ready.items() if tid not in before]
     step.uow.tasks.add(new)
     return new
@@ -105,6 +118,8 @@ def save_case(step: StepContext, workflow: Any) -> CaseRow:
 def record_step(step: StepContext, workflow: Any, draft: RecordDraft, *, may_lower: bool = False) -> Any:
     """The step's own record, marked with what its facts raise (an ordinary step that would lower an
     established fact is refused: ``established.mark_step``), then the case's end when the step finished it."""
+    if step.cancelled:
+        draft = replace(draft, payload={**draft.payload, "cancelled": list(step.cancelled)})
     draft = mark_step(step.app, step.uow, step.case, workflow, draft, may_lower=may_lower)
     entry = record(step.app, step.uow, draft, step.now)
     if workflow.is_completed:

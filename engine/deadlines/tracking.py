@@ -43,6 +43,7 @@ from engine.kernel.bureau import local_date
 from engine.kernel.ports import SYSTEM, RecordDraft, UnitOfWork
 from engine.kernel.workdays import WorkdayCalendar
 from engine.record.append import record
+from engine.tasks.rules import ends_activation
 
 STEP_ACTIONS = frozenset(
     {
@@ -254,7 +255,13 @@ def follow_step(ctx: Any, uow: UnitOfWork, content: Any) -> None:
         return
     book = CaseDeadlines(ctx, uow, case_id, content.recorded_at, ctx.calendar.refresh(uow), rows)
     if completed_role:
-        _completed(book, content.task_id, completed_role, dict(content.payload.get("data") or {}))
+        _completed(
+            book,
+            content.task_id,
+            completed_role,
+            dict(content.payload.get("data") or {}),
+            ends_activation(content.payload),
+        )
     if action == "disclosure.published":
         for row in book.of_kind(DeadlineKind.DISCLOSURE):
             book.close(row, "met")
@@ -266,10 +273,13 @@ def follow_step(ctx: Any, uow: UnitOfWork, content: Any) -> None:
     book.settle()
 
 
-def _completed(book: CaseDeadlines, task_id: str, role: str, data: dict[str, Any]) -> None:
+def _completed(book: CaseDeadlines, task_id: str, role: str, data: dict[str, Any], ends: bool = True) -> None:
+    """``ends``: the completion ended its step (not a co-signature other signatures still follow)."""
     if role in ROUND_ROLES:
         for row in book.of_kind(ROUND_ROLES[role], ref=task_id):
             book.close(row, "met")
+    if not ends:
+        return
     if (
         role == "acceptance"
         and data.get("materialsComplete") is True

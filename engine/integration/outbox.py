@@ -38,6 +38,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from engine.integration.rows import NO_CASE, NewEvent
+from engine.tasks.rules import ends_activation
 from webhooks import make_event
 from webhooks import payloads as ev
 
@@ -78,7 +79,7 @@ def _task_completed(content: Any) -> list[EventDraft]:
         found.append(
             (ev.REVIEW_COMPLETED, {**_task_fields(content), "conclusion": data.get("reviewConclusion")})
         )
-    if content.actor_role == DECISION_ROLE:
+    if content.actor_role == DECISION_ROLE and ends_activation(content.payload):  # a co-signed one: once
         found.append((ev.DECISION_MADE, {**_task_fields(content), "decision": data.get("decision")}))
     return found
 

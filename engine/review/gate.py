@@ -35,7 +35,7 @@ from engine.kernel.ports import RecordDraft
 from engine.record.append import record
 from engine.review.facts import is_major
 from engine.review.handlers import case_handlers
-from engine.review.rules import CONCLUSION_ZH, FactsDigest, check_review_form, facts_digest
+from engine.review.rules import CONCLUSION_ZH, FactsDigest, check_review_form, facts_digest, joint_conclusion
 from engine.review.separation_of_duties import Touch, describe
 
 Guard = Callable[[Any], None]  # given an engine.tasks.claim_and_complete.Completion
@@ -138,10 +138,11 @@ class LegalReviewGate:
         _refuse_handler(user, case_handlers(c.uow, c.case, c.process).get(user, ()))
         form = check_review_form(c.data)
         digest = self.facts(c)
+        signed = {"body": c.instance.body} if getattr(c, "instance", None) is not None else {}
         self._record(
             c,
             "review.completed",
-            {**form.as_payload(), "reviewer": user, "dataHash": digest.hash, "facts": digest.facts},
+            {**form.as_payload(), "reviewer": user, "dataHash": digest.hash, "facts": digest.facts, **signed},
         )
 
     # -- the collective decision ---------------------------------------------------------------
@@ -184,19 +185,21 @@ class LegalReviewGate:
                 "重大执法决定未经法制审核，不得作出决定",
                 "A major decision may not be made before a legal review",
             )
-        basis = _basis(review, entries)
+        reviews = _signed_together(entries, review)  # a co-signed review counts every signer
         digest = self.facts(c)
-        if digest.hash != basis.content.payload.get("dataHash"):
-            changed = digest.changed_since(basis.content.payload.get("facts") or {})
-            raise _refuse(
-                "review-outdated",
-                f"法制审核（或集体讨论）后案件事实已变更（{'、'.join(changed)}），须重新审核",
-                f"The facts changed after the legal review or collective decision "
-                f"({', '.join(changed)}); the case must be reviewed again",
-                changed=changed,
-                review=review.case_seq,
-            )
-        _refuse_review_by_handler(c, review)
+        for basis in _basis(reviews, entries):
+            if digest.hash != basis.content.payload.get("dataHash"):
+                changed = digest.changed_since(basis.content.payload.get("facts") or {})
+                raise _refuse(
+                    "review-outdated",
+                    f"法制审核（或集体讨论）后案件事实已变更（{'、'.join(changed)}），须重新审核",
+                    f"The facts changed after the legal review or collective decision "
+                    f"({', '.join(changed)}); the case must be reviewed again",
+                    changed=changed,
+                    review=review.case_seq,
+                )
+        for signed in reviews:
+            _refuse_review_by_handler(c, signed)
 
 
 def _refuse_handler(user: str, touches: tuple[Touch, ...]) -> None:
@@ -236,9 +239,21 @@ def _latest(entries: list[Any], action: str) -> Any:
     return next((e for e in reversed(entries) if e.content.action == action), None)
 
 
-def _basis(review: Any, entries: list[Any]) -> Any:
-    """The record a decision rests on: a passed review, or the coordination after a rejecting one."""
-    conclusion = review.content.payload.get("conclusion")
+def _signed_together(entries: list[Any], review: Any) -> list[Any]:
+    """The latest review with every other signature of the same activation of a multi-instance review."""
+    body = review.content.payload.get("body")
+    if not body:
+        return [review]
+    return [
+        e for e in entries if e.content.action == "review.completed" and e.content.payload.get("body") == body
+    ]
+
+
+def _basis(reviews: list[Any], entries: list[Any]) -> list[Any]:
+    """The records a decision rests on: the passed review (every signature of it), or the coordination
+    after a rejecting one."""
+    review = reviews[-1]
+    conclusion = joint_conclusion(r.content.payload.get("conclusion") for r in reviews)
     if conclusion == "reject":
         after = [
             e
@@ -246,7 +261,7 @@ def _basis(review: Any, entries: list[Any]) -> Any:
             if e.content.action == "coordination.completed" and (e.case_seq or 0) > (review.case_seq or 0)
         ]
         if after:
-            return after[-1]
+            return [after[-1]]
     if conclusion != "pass":
         label = CONCLUSION_ZH.get(str(conclusion), str(conclusion))
         rejected = conclusion == "reject"
@@ -258,7 +273,7 @@ def _basis(review: Any, entries: list[Any]) -> Any:
             conclusion=conclusion,
             review=review.case_seq,
         )
-    return review
+    return reviews
 
 
 def legal_review_guards(ctx: Any) -> tuple[Guard, ...]:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -141,3 +141,15 @@ def facts_digest(variables: Mapping[str, Any], procedure_fields: frozenset[str])
         hashlib.sha256(_canonical(facts)).hexdigest(),
         {k: hashlib.sha256(_canonical(v)).hexdigest()[:16] for k, v in sorted(facts.items())},
     )
+
+
+def joint_conclusion(conclusions: Iterable[str | None]) -> str | None:
+    """The conclusion of a legal review signed by several reviewers (法制审核会签) counts every signer: "pass"
+    only if every one passed; one "reject" makes it rejected, else one "return" makes it returned."""
+    found = list(conclusions)
+    if not found:
+        return None
+    for outcome in ("reject", "return"):
+        if outcome in found:
+            return outcome
+    return "pass" if all(c == "pass" for c in found) else next(c for c in found if c != "pass")

@@ -25,6 +25,7 @@ from engine.people.permissions import may_work_on as may_work_on  # its home is 
 from engine.record.append import record
 from engine.record.refusals.record_refusal import refusals_on_record
 from engine.review.facts import restore_case
+from engine.tasks.co_signing import signature_payload
 
 
 class Completion:
@@ -42,9 +43,11 @@ class Completion:
         data: dict[str, Any],
         actor: Actor,
         variables: Callable[[], dict[str, Any]],
+        instance: Any = None,
     ) -> None:
         self.uow, self.task, self.case, self.process = uow, task, case, process
         self.element, self.data, self.actor = element, data, actor
+        self.instance = instance  # the runner's InstanceInfo when the task is one of a multi-instance
         self._variables = variables
         self.evidence: list[str] = []  # guards add evidence hashes; the completion's record names them
 
@@ -145,9 +148,12 @@ def _complete_task(ctx: AppContext, task_id: str, data: dict[str, Any], actor: A
         assert case is not None
         parsed = ctx.processes.get(uow, case.process_id)
         workflow = restore_case(ctx, uow, case)
-        before = {t.task_id for t in workflow.ready_tasks()}
+        ready = workflow.ready_tasks()
+        before = {t.task_id for t in ready}
+        instance = next((t.instance for t in ready if t.task_id == task_id), None)
+        element = parsed.elements[task.element_id]
         completion = Completion(
-            uow, task, case, parsed, parsed.elements[task.element_id], data, actor, lambda: workflow.variables
+            uow, task, case, parsed, element, data, actor, lambda: workflow.variables, instance
         )
         for guard in ctx.guards:
             guard(completion)
@@ -166,7 +172,12 @@ def _complete_task(ctx: AppContext, task_id: str, data: dict[str, Any], actor: A
                 case_id=case.id,
                 task_id=task_id,
                 element_id=task.element_id,
-                payload=step_payload(result, new, data=jsonable(data)),
+                payload=step_payload(
+                    result,
+                    new,
+                    data=jsonable(data),
+                    **signature_payload(element, instance, data, workflow.ready_tasks()),
+                ),
                 evidence=tuple(completion.evidence),
             ),
         )

@@ -330,6 +330,33 @@ def evidence(
     ]
 
 
+def signatures(
+    data: CaseFileData, _head: Link | None, styles: Styles, width: float, _h: float
+) -> list[Flowable]:
+    """The co-signatures of multi-instance tasks (会签/或签/票签), in record order; none: no section."""
+    rows = []
+    for e in data.entries:
+        sign = e.content.payload.get("signature") if e.content.action == "task.completed" else None
+        if isinstance(sign, dict):
+            element = e.content.element_id or ""
+            rows.append(
+                [
+                    e.case_seq,
+                    data.element_names.get(element, element),
+                    f"{int(sign.get('loopCounter', 0)) + 1}/{sign.get('nrOfInstances', '—')}",
+                    e.content.actor,
+                    when(e.content.recorded_at),
+                    _value(sign.get("choice")),
+                    sign.get("opinion") or "—",
+                ]
+            )
+    if not rows:
+        return []
+    widths = [w * width for w in (0.06, 0.14, 0.08, 0.1, 0.14, 0.12, 0.36)]
+    header = ["序号", "环节", "份次", "签署人", "签署时间", "意见", "意见说明"]
+    return [_heading("十、会签记录（多人签署）", styles), grid(styles, header, rows, widths)]
+
+
 SECTIONS: tuple[Section, ...] = (
     summary,
     applicant,
@@ -340,4 +367,5 @@ SECTIONS: tuple[Section, ...] = (
     deadlines,
     publication,
     evidence,
+    signatures,
 )

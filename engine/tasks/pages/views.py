@@ -127,7 +127,22 @@ def payload_summary(payload: Mapping[str, Any]) -> str:
         value = payload.get(key)
         if value not in (None, "", []):
             parts.append(f"{key}: {'、'.join(map(str, value)) if isinstance(value, list) else value}")
+    parts += co_signing_summary(payload)
     return "；".join(parts)
+
+
+def co_signing_summary(payload: Mapping[str, Any]) -> list[str]:
+    """A co-signature (会签) of a multi-instance task and the instances its step cancelled (timeline)."""
+    parts = []
+    sign = payload.get("signature")
+    if isinstance(sign, Mapping):
+        which = f"{int(sign.get('loopCounter') or 0) + 1}/{sign.get('nrOfInstances')}"
+        said = " — ".join(str(v) for v in (sign.get("choice"), sign.get("opinion")) if v not in (None, ""))
+        parts.append(pick(f"会签 {which}：{said}", f"co-signature {which}: {said}"))
+    cancelled = payload.get("cancelled")
+    if isinstance(cancelled, list) and cancelled:
+        parts.append(pick(f"取消未签的 {len(cancelled)} 份", f"{len(cancelled)} unsigned cancelled"))
+    return parts
 
 
 def _message(value: Any) -> str:
