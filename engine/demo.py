@@ -49,6 +49,18 @@ DEMO_USERS = (
         },
     ),
     DemoUser(
+        "feng",
+        "冯执法（承办人）",
+        ("handler",),  # the second inspector of a co-signed on-site check
+        {
+            "post": "审批科员",
+            "department": "社会事务审批科",
+            "certificate_no": "鲁执37010220240023",
+            "certificate_issuer": "济南市人民政府",
+            "certificate_valid_until": "2029-12-31",
+        },
+    ),
+    DemoUser(
         "qian", "钱法审（法制审核）", ("legal-reviewer",), {"post": "法制审核员", "department": "法制审核科"}
     ),
     DemoUser("sun", "孙局长（负责人）", ("approver",), {"post": "局长", "department": "局领导"}),

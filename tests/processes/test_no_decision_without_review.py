@@ -39,6 +39,7 @@ PROCESSES = sorted(p.stem for p in (ROOT / "processes").glob("*.bpmn"))
 STAFF = {
     "wang": ("window-clerk",),
     "zhao": ("handler",),
+    "feng": ("handler",),
     "xu": ("handler", "legal-reviewer"),
     "qian": ("legal-reviewer",),
     "sun": ("approver",),

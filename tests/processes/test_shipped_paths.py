@@ -11,12 +11,13 @@ with the deadlines).
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import groupby
 from typing import Any
 
 import pytest
 
-from engine.config import Settings
 from engine.app import create_app
+from engine.config import Settings
 from tests.conftest import make_context
 from tests.integration.api_driver import deploy
 from tests.integration.form_data import AT, DENIED, form_data, review
@@ -26,6 +27,7 @@ from tests.support import ROOT, MovableClock, auth
 PROCESSES = sorted(p.stem for p in (ROOT / "processes").glob("*.bpmn"))
 FORM_FILES = sorted(p.name for p in (ROOT / "forms").glob("*.form"))
 WORKER = {"window-clerk": "wang", "handler": "zhao", "legal-reviewer": "qian", "approver": "sun"}
+CO_SIGNERS = {"handler": ("zhao", "feng")}  # the two inspectors of a co-signed (会签) on-site check
 BETWEEN_REVIEW_AND_PROPOSAL = {  # the handler's own steps, in order
     "food_business_licence": ("Task_OnSite",),
     "public_place_hygiene": ("Task_OnSite",),
@@ -127,22 +129,28 @@ class Walk:
         return body
 
     def step(self, element: str, overrides: dict[str, Any]) -> None:
+        """Complete the element's task; a multi-instance element's every instance, each by another signer."""
         ready = [t for t in self.case()["tasks"] if t["status"] == "ready"]
-        assert [t["element_id"] for t in ready] == [element], f"after {self.done}"
-        task = ready[0]
+        assert {t["element_id"] for t in ready} == {element}, f"after {self.done}"
+        group = ready[0]["candidate_groups"][0]
+        signers = CO_SIGNERS[group] if len(ready) > 1 else (WORKER[group],)
+        assert len(ready) == len(signers), f"{element}: {len(ready)} instances"
+        for task, user in zip(ready, signers, strict=True):
+            self._complete(task, user, overrides)
+
+    def _complete(self, task: dict[str, Any], user: str, overrides: dict[str, Any]) -> None:
         if task["form_id"] == "legal-review":
             data = review(**overrides)
         else:
             data = form_data(task["form_id"], **overrides)
-        user = WORKER[task["candidate_groups"][0]]
         self.clock.advance(hours=2)
         if task["role"] in MEDIA_ROLES:
             attach_recording(self.ctx, self.case_id, task["id"], user)
         response = self.client.post(
             f"/api/v1/tasks/{task['id']}/complete", json={"variables": data}, headers=auth(user)
         )
-        assert response.status_code == 200, (element, response.get_json())
-        self.done.append(element)
+        assert response.status_code == 200, (task["element_id"], response.get_json())
+        self.done.append(task["element_id"])
 
 
 @pytest.mark.parametrize("journey", list(JOURNEYS))
@@ -157,11 +165,12 @@ def test_every_shipped_process_runs_every_path_through_the_api(
         walk.step(element, overrides)
     case = walk.case()
     assert case["status"] == "completed" and case["ended_at"]
-    assert case["version"] == len(steps) + 1, "one save per step"
+    assert case["version"] == len(walk.done) + 1, "one save per completion"
     with ctx.uow(readonly=True) as uow:
         entries = [e.content for e in uow.records.for_case(walk.case_id)]
     completed = [e.element_id for e in entries if e.action == "task.completed"]
-    assert completed == [element for element, _ in steps]
+    assert completed == walk.done
+    assert [e for e, _ in groupby(completed)] == [e for e, _ in groupby(e for e, _ in steps)]
     path = [el for e in entries if e.action == "task.completed" for el in e.payload["path"]]
     assert "Task_Disclosure" in path and path[-1] == "EndEvent_Closed"
     actions = [e.action for e in entries]
@@ -170,3 +179,36 @@ def test_every_shipped_process_runs_every_path_through_the_api(
     assert reviews == [o.get("reviewConclusion", "pass") for el, o in steps if el == REVIEW]
     assert actions.count("coordination.completed") == (journey == "reject_contested_coordination")
     assert case["variables"]["decision"] == ("deny" if any(s is DENY[0] for s in steps) else "grant")
+
+
+def test_two_inspectors_co_sign_the_on_site_check_each_once(
+    compliant: tuple[Any, Any], clock: MovableClock
+) -> None:
+    """public_place_hygiene's on-site check (行政许可法 第三十四条: two or more staff verify on site) is a
+    parallel multi-instance task of two: each inspector signs once, with a certificate and a video, and both
+    signatures are on the case's record and in its API, in order."""
+    client, ctx = compliant
+    walk = Walk(client, ctx, clock, "public_place_hygiene")
+    for element, overrides in head("public_place_hygiene")[:2]:
+        walk.step(element, overrides)
+    first, second = [t for t in walk.case()["tasks"] if t["status"] == "ready"]
+    assert first["element_id"] == second["element_id"] == "Task_OnSite"
+    walk._complete(first, "zhao", {"findings": "经营场所布局合理，卫生设施齐全"})
+    attach_recording(ctx, walk.case_id, second["id"], "zhao")
+    response = client.post(
+        f"/api/v1/tasks/{second['id']}/complete",
+        json={"variables": form_data("on-site-inspection")},
+        headers=auth("zhao"),
+    )
+    assert response.status_code == 403 and response.get_json()["code"] == "co-signer-signed-already"
+    walk._complete(second, "feng", {"inspectionResult": "rectify", "findings": "通风设施需整改后复查"})
+    ready = [t["element_id"] for t in walk.case()["tasks"] if t["status"] == "ready"]
+    assert ready == ["Task_Proposal"]
+    signatures = walk.case()["signatures"]
+    assert [(s["signer"], s["choice"], s["opinion"]) for s in signatures] == [
+        ("zhao", "conform", "经营场所布局合理，卫生设施齐全"),
+        ("feng", "rectify", "通风设施需整改后复查"),
+    ]
+    assert sorted(s["loopCounter"] for s in signatures) == [0, 1]
+    assert {s["nrOfInstances"] for s in signatures} == {2}
+    assert [s["task"] for s in signatures] == [first["id"], second["id"]]
