@@ -8,7 +8,10 @@ Prints, in one run:
  (c) the ratio b/a;
  (d) our per-step time after 1, 10, 100 and 500 return-for-correction loops, and 100-loop/1-loop;
  (e) a real server (gunicorn, one worker) driven over HTTP by one client through a process of five
-     sequential user tasks: median and p95 per completion, complete cases per second.
+     sequential user tasks: median and p95 per completion, complete cases per second;
+ (f) a 5-signer parallel multi-instance task (会签, ``bench_five_signers.bpmn``): per signer's completion
+     (the first four, and the fifth, which also ends the body and opens the next task), against (b)'s
+     ordinary single user task step measured in the same run.
 """
 
 from __future__ import annotations
@@ -75,13 +78,13 @@ def stock_round_trip(cases: int) -> list[float]:
 # -- (b), (d): our service through the Flask test client ------------------------------------------
 class Harness:
     def __init__(self, url: str) -> None:
+        from engine.app import create_app
         from engine.bootstrap import bootstrap
         from engine.config import Settings
         from engine.demo import ensure_demo_users
         from engine.kernel.ports import Actor
         from engine.processes.deploy import deploy
         from engine.store.migrate import upgrade
-        from engine.app import create_app
 
         self.ctx = bootstrap(Settings(database_url=url), rules="dialect")
         upgrade(self.ctx.database)
@@ -91,18 +94,25 @@ class Harness:
             for p in (
                 FIX / "bench-form.form",
                 FIX / "bench_five_steps.bpmn",
+                FIX / "bench_five_signers.bpmn",
                 TESTS / "test-acceptance.form",
                 TESTS / "test-review.form",
                 TESTS / "c7_review.bpmn",
             )
         ]
         deploy(self.ctx, files, Actor("admin", frozenset({"designer"})))
+        with self.ctx.uow() as uow:  # the five signers of (f), with API tokens
+            for signer in SIGNERS:
+                uow.users.upsert(signer, signer, [], self.ctx.clock())
+                if uow.users.token(f"demo-{signer}") is None:
+                    uow.users.add_token(signer, f"demo-{signer}", "bench", self.ctx.clock())
+            uow.commit()
         self.client = create_app(self.ctx).test_client()
 
-    def open(self, process: str) -> str:
+    def open(self, process: str, **variables: Any) -> str:
         r = self.client.post(
             "/api/v1/cases",
-            json={"process": process, "variables": {"applicant": "张三"}},
+            json={"process": process, "variables": {"applicant": "张三", **variables}},
             headers={"Authorization": "Bearer demo-wang"},
         )
         return str(r.get_json()["id"])
@@ -124,6 +134,7 @@ class Harness:
         return elapsed
 
 
+SIGNERS = tuple(f"signer_{i}" for i in range(1, 6))
 USER = {
     "Task_1": "wang",
     "Task_2": "zhao",
@@ -146,6 +157,27 @@ def ours_per_step(h: Harness, cases: int) -> list[float]:
                 h.complete(task_id, USER[element], {"opinion": f"同意 {step}", "score": step, "ok": True})
             )
     return times
+
+
+def five_signers(h: Harness, cases: int) -> tuple[list[float], list[float], list[float]]:
+    """Per completion of an instance of the 5-signer parallel body — the first four, and the fifth (which also
+    ends the body and opens the next task) — and, interleaved case by case so that both see the same load,
+    per ordinary step of ``bench_five_steps``."""
+    first_four, fifth, ordinary = [], [], []
+    for _ in range(cases):
+        ordinary += ours_per_step(h, 1)
+        case_id = h.open("bench_five_signers", signers=list(SIGNERS))
+        task_id, _element = h.ready(case_id)
+        h.complete(task_id, "wang", {"opinion": "受理", "score": 1, "ok": True})
+        with h.ctx.uow(readonly=True) as uow:
+            tasks = {t.assignee: t.id for t in uow.tasks.for_case(case_id, status="ready")}
+        for n, signer in enumerate(SIGNERS):
+            took = h.complete(tasks[signer], signer, {"opinion": f"{signer} 同意", "score": n, "ok": True})
+            (fifth if n == 4 else first_four).append(took)
+        task_id, element = h.ready(case_id)
+        assert element == "Task_5"
+        h.complete(task_id, "wang", {"opinion": "归档", "score": 5, "ok": True})
+    return first_four, fifth, ordinary
 
 
 def loops(h: Harness, marks: list[int], window: int) -> dict[int, list[float]]:
@@ -250,6 +282,13 @@ def main() -> None:
         ratio = statistics.median(ours) / statistics.median(stock)
         print(f"(b) ours, complete_task via Flask test client + commit, {name}: {ms(ours)}")
         print(f"(c) ratio b/a ({name}): {ratio:.2f}")
+        first_four, fifth, interleaved = five_signers(h, n)
+        ordinary = statistics.median(interleaved)
+        print(
+            f"(f) 5-signer parallel multi-instance, {name}: signers 1-4 {ms(first_four)}; signer 5 (ends the "
+            f"body) {ms(fifth)}; an ordinary step interleaved with them {ms(interleaved)}; ratios "
+            f"{statistics.median(first_four) / ordinary:.2f} and {statistics.median(fifth) / ordinary:.2f}"
+        )
         marks = [1, 10, 100, 500]
         per_loop = loops(h, marks, window=5 if args.quick else 20)
         for mark in marks:
