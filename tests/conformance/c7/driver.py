@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from engine.services.context import AppContext
+from engine.kernel.context import AppContext
 from tests.integration.api_driver import deploy
 from tests.support import auth
 
@@ -28,8 +28,9 @@ def add_users(ctx: AppContext, users: dict[str, Iterable[str]]) -> None:
 class Diagram:
     """One deployed conformance diagram and the cases opened on it."""
 
-    def __init__(self, client: Any, name: str, *, forms: tuple[str, ...] = (),
-                 forms_folder: Path | None = None) -> None:
+    def __init__(
+        self, client: Any, name: str, *, forms: tuple[str, ...] = (), forms_folder: Path | None = None
+    ) -> None:
         self.client, self.process = client, name
         if forms:
             assert deploy(client, *forms, folder=forms_folder).status_code == 201
@@ -38,8 +39,9 @@ class Diagram:
 
     def open(self, **variables: Any) -> Any:
         """The response of opening a case with ``variables`` (as window clerk wang)."""
-        return self.client.post("/api/v1/cases", json={"process": self.process, "variables": variables},
-                                headers=auth("wang"))
+        return self.client.post(
+            "/api/v1/cases", json={"process": self.process, "variables": variables}, headers=auth("wang")
+        )
 
     def start(self, **variables: Any) -> str:
         response = self.open(**variables)
@@ -53,16 +55,20 @@ class Diagram:
 
     def ready(self, case_id: str, element: str | None = None) -> list[dict[str, Any]]:
         """The waiting tasks, in the order the instances were created (their ``created_at``, then id)."""
-        tasks = [t for t in self.case(case_id)["tasks"] if t["status"] == "ready"
-                 and (element is None or t["element_id"] == element)]
+        tasks = [
+            t
+            for t in self.case(case_id)["tasks"]
+            if t["status"] == "ready" and (element is None or t["element_id"] == element)
+        ]
         return tasks
 
     def tasks(self, case_id: str, status: str) -> list[dict[str, Any]]:
         return [t for t in self.case(case_id)["tasks"] if t["status"] == status]
 
     def complete(self, task: dict[str, Any], user: str, **variables: Any) -> Any:
-        return self.client.post(f"/api/v1/tasks/{task['id']}/complete", json={"variables": variables},
-                                headers=auth(user))
+        return self.client.post(
+            f"/api/v1/tasks/{task['id']}/complete", json={"variables": variables}, headers=auth(user)
+        )
 
     def sign(self, case_id: str, user: str, **variables: Any) -> dict[str, Any]:
         """Complete the waiting task assigned to ``user``; fail the test unless it succeeds."""

@@ -15,8 +15,11 @@ CODE = re.compile(r"`(SX-[A-Z]\d{3})`")
 
 
 def _rows() -> list[str]:
-    return [line for line in DOC.read_text(encoding="utf-8").splitlines()
-            if line.startswith("| ") and not line.startswith("| ---") and not line.startswith("| element")]
+    return [
+        line
+        for line in DOC.read_text(encoding="utf-8").splitlines()
+        if line.startswith("| ") and not line.startswith("| ---") and not line.startswith("| element")
+    ]
 
 
 def _defined_tests() -> set[str]:

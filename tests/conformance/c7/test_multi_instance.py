@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from engine.services.context import AppContext
-from engine.services.timers import fire_due_timers
+from engine.deadlines.timers import fire_due_timers
+from engine.kernel.context import AppContext
 from tests.conformance.c7.driver import Diagram, add_users
 from tests.support import MovableClock
 
@@ -67,8 +67,9 @@ def test_a_sequential_completion_condition_stops_before_the_cardinality(api: Any
     assert diagram.case(case_id)["status"] == "completed"
 
 
-def test_an_interrupting_boundary_timer_ends_every_instance(api: Any, ctx: AppContext,
-                                                            clock: MovableClock) -> None:
+def test_an_interrupting_boundary_timer_ends_every_instance(
+    api: Any, ctx: AppContext, clock: MovableClock
+) -> None:
     # MultiInstanceTest.testSequentialUserTasksWithTimer: one task completed, the PT2H timer on the body
     # fires,
     # the next instance is gone and taskAfterTimer waits (docs, Task Markers: "all instances that are still

@@ -10,15 +10,25 @@ from typing import Any
 
 import pytest
 
-from engine.services.context import AppContext
+from engine.kernel.context import AppContext
 from tests.conformance.c7.driver import Diagram, add_users
 from tests.integration.pages_driver import log_in
 
-HANDLERS = {"zhao": ("handler",), "feng": ("handler",), "ma": ("handler",), "niu": ("handler",),
-            "yang": ("handler",)}
+HANDLERS = {
+    "zhao": ("handler",),
+    "feng": ("handler",),
+    "ma": ("handler",),
+    "niu": ("handler",),
+    "yang": ("handler",),
+}
 MEMBERS = ["sun", "zheng", "wei"]
-USERS = {**HANDLERS, **{f"kermit_{i}": () for i in range(3)}, "sun": ("approver",), "zheng": ("approver",),
-         "wei": ("approver",)}
+USERS = {
+    **HANDLERS,
+    **{f"kermit_{i}": () for i in range(3)},
+    "sun": ("approver",),
+    "zheng": ("approver",),
+    "wei": ("approver",),
+}
 
 
 @pytest.fixture
@@ -98,19 +108,25 @@ def test_any_one_signs_and_the_other_instances_are_cancelled_on_the_record(api: 
     assert {c["task"] for c in entry.payload["cancelled"]} == {t["id"] for t in cancelled}
     [signature] = diagram.case(case_id)["signatures"]
     assert (signature["signer"], signature["choice"], signature["opinion"]) == (
-        "feng", "agree", "同意，材料齐全")
-    log_in(api, "zhao")                    # a handler's work page of the next task shows it on the timeline
+        "feng",
+        "agree",
+        "同意，材料齐全",
+    )
+    log_in(api, "zhao")  # a handler's work page of the next task shows it on the timeline
     [after] = diagram.ready(case_id)
     page = api.get(f"/tasks/{after['id']}", headers={"Accept-Language": "zh"}).get_data(as_text=True)
     assert f"会签 {signature['loopCounter'] + 1}/3：agree — 同意，材料齐全" in page
     assert "取消未签的 2 份" in page
 
 
-@pytest.mark.parametrize(("votes", "signed", "result"), [
-    ({"sun": "approve", "zheng": "approve"}, 2, "Task_Passed"),        # 2/3 reached: the third is cancelled
-    ({"sun": "reject", "zheng": "approve", "wei": "approve"}, 3, "Task_Passed"),
-    ({"sun": "approve", "zheng": "reject", "wei": "reject"}, 3, "Task_Failed"),
-])
+@pytest.mark.parametrize(
+    ("votes", "signed", "result"),
+    [
+        ({"sun": "approve", "zheng": "approve"}, 2, "Task_Passed"),  # 2/3 reached: the third is cancelled
+        ({"sun": "reject", "zheng": "approve", "wei": "approve"}, 3, "Task_Passed"),
+        ({"sun": "approve", "zheng": "reject", "wei": "reject"}, 3, "Task_Failed"),
+    ],
+)
 def test_a_vote_ends_at_its_threshold(api: Any, votes: dict[str, str], signed: int, result: str) -> None:
     # 票签: each member's instance completes with its vote; the output parameter counts approvals into
     # nrOfApproved (Camunda 7 IoMapping on the inner activity, OutputParameter -> setVariable on the outer
@@ -125,7 +141,8 @@ def test_a_vote_ends_at_its_threshold(api: Any, votes: dict[str, str], signed: i
     assert len(diagram.tasks(case_id, "cancelled")) == 3 - signed
     signatures = case["signatures"]
     assert [(s["signer"], s["choice"], s["opinion"]) for s in signatures] == [
-        (m, v, f"{m} 的意见") for m, v in votes.items()], "every signature, in order"
+        (m, v, f"{m} 的意见") for m, v in votes.items()
+    ], "every signature, in order"
     assert [s["loopCounter"] for s in signatures] == [MEMBERS.index(m) for m in votes]
     assert {s["nrOfInstances"] for s in signatures} == {3} and len({s["body"] for s in signatures}) == 1
     history = [h for h in case["history"] if h["action"] == "task.completed" and h["signature"]]

@@ -12,12 +12,16 @@ import pytest
 from engine.compliance import lint_bpmn
 from tests.support import auth
 
-HEAD = ('<?xml version="1.0" encoding="UTF-8"?>\n<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/'
-        '20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="D" targetNamespace="x">\n'
-        '<bpmn:process id="marker" isExecutable="true">\n<bpmn:startEvent id="S" />\n'
-        '<bpmn:sequenceFlow id="F1" sourceRef="S" targetRef="A" />\n')
-TAIL = ('<bpmn:sequenceFlow id="F2" sourceRef="A" targetRef="E" />\n<bpmn:endEvent id="E" />\n'
-        '</bpmn:process>\n</bpmn:definitions>\n')
+HEAD = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/'
+    '20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="D" targetNamespace="x">\n'
+    '<bpmn:process id="marker" isExecutable="true">\n<bpmn:startEvent id="S" />\n'
+    '<bpmn:sequenceFlow id="F1" sourceRef="S" targetRef="A" />\n'
+)
+TAIL = (
+    '<bpmn:sequenceFlow id="F2" sourceRef="A" targetRef="E" />\n<bpmn:endEvent id="E" />\n'
+    "</bpmn:process>\n</bpmn:definitions>\n"
+)
 TWO = "<bpmn:loopCardinality>2</bpmn:loopCardinality>"
 LIST = ' camunda:collection="${list}" camunda:elementVariable="x"'
 
@@ -40,8 +44,10 @@ def condition(text: str) -> str:
     return user_task(body=f"<bpmn:completionCondition>{text}</bpmn:completionCondition>")
 
 
-RETRY = ("<bpmn:extensionElements><camunda:failedJobRetryTimeCycle>R5/PT5M</camunda:failedJobRetryTimeCycle>"
-         "</bpmn:extensionElements>")
+RETRY = (
+    "<bpmn:extensionElements><camunda:failedJobRetryTimeCycle>R5/PT5M</camunda:failedJobRetryTimeCycle>"
+    "</bpmn:extensionElements>"
+)
 CASES: dict[str, tuple[str, str]] = {
     # docs, Task Markers: these activities can be multi-instance in Camunda 7; the runtime runs user tasks
     "subprocess": ("SX-D160", marked("subProcess", "", TWO)),
@@ -65,8 +71,10 @@ CASES: dict[str, tuple[str, str]] = {
     "unbalanced condition": ("SX-D165", condition("${(nrOfCompletedInstances")),
     "composite cardinality": ("SX-D165", user_task("", "<bpmn:loopCardinality>n${c}</bpmn:loopCardinality>")),
     # docs, Task Markers, Loops: "The loop marker is not natively supported by the engine."
-    "loop marker": ("SX-D166", '<bpmn:userTask id="A"><bpmn:standardLoopCharacteristics loopMaximum="3" />'
-                               "</bpmn:userTask>"),
+    "loop marker": (
+        "SX-D166",
+        '<bpmn:userTask id="A"><bpmn:standardLoopCharacteristics loopMaximum="3" /></bpmn:userTask>',
+    ),
 }
 
 
@@ -80,15 +88,19 @@ def test_each_unsupported_marker_setting_is_refused_by_name(case: str) -> None:
 
 
 def test_what_runs_is_not_refused() -> None:
-    for activity in (user_task("", "<bpmn:loopCardinality>3</bpmn:loopCardinality>"), user_task(),
-                     condition("${nrOfCompletedInstances/nrOfInstances &gt;= 2/3}")):
+    for activity in (
+        user_task("", "<bpmn:loopCardinality>3</bpmn:loopCardinality>"),
+        user_task(),
+        condition("${nrOfCompletedInstances/nrOfInstances &gt;= 2/3}"),
+    ):
         assert not [f for f in lint_bpmn(diagram(activity), rules="dialect") if f.code.startswith("SX-D16")]
 
 
 def test_a_refused_marker_is_refused_at_deploy_with_its_finding(client: Any) -> None:
     data = {"file0": (io.BytesIO(diagram(CASES["call activity"][1])), "marker.bpmn")}
-    response = client.post("/api/v1/deployments", data=data, headers=auth("li"),
-                           content_type="multipart/form-data")
+    response = client.post(
+        "/api/v1/deployments", data=data, headers=auth("li"), content_type="multipart/form-data"
+    )
     assert response.status_code == 400, response.get_json()
     codes = [f["code"] for f in response.get_json()["findings"]]
     assert "SX-D160" in codes

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from engine.services.context import AppContext
-from engine.services.outbox import events_for
+from engine.integration.outbox import events_for
+from engine.kernel.context import AppContext
 from tests.conformance.c7.driver import Diagram, add_users
 from tests.integration.form_data import form_data, review
 from tests.support import ROOT
@@ -46,17 +46,19 @@ def _refused(diagram: Diagram, case_id: str, user: str, data: dict[str, Any], co
 def test_a_co_signed_review_counts_every_signer(diagram: Diagram, ctx: AppContext) -> None:
     case_id = _proposed(diagram, reviewers=["qian", "lu"])
     diagram.sign(case_id, "qian", **review(reviewConclusion="reject", reviewOpinion="主要证据不足，不予通过"))
-    diagram.sign(case_id, "lu", **review())          # the last signer passes: the variable says "pass"
+    diagram.sign(case_id, "lu", **review())  # the last signer passes: the variable says "pass"
     assert diagram.case(case_id)["variables"]["reviewConclusion"] == "pass"
     _refused(diagram, case_id, "sun", form_data("decision"), "decision-after-failed-review")
     with ctx.uow(readonly=True) as uow:
-        reviews = [e.content.payload for e in uow.records.for_case(case_id)
-                   if e.content.action == "review.completed"]
+        reviews = [
+            e.content.payload for e in uow.records.for_case(case_id) if e.content.action == "review.completed"
+        ]
     assert [r["reviewer"] for r in reviews] == ["qian", "lu"] and len({r["body"] for r in reviews}) == 1
 
 
-def test_a_review_every_signer_passed_grounds_the_co_signed_decision(diagram: Diagram,
-                                                                      ctx: AppContext) -> None:
+def test_a_review_every_signer_passed_grounds_the_co_signed_decision(
+    diagram: Diagram, ctx: AppContext
+) -> None:
     case_id = _proposed(diagram, reviewers=["qian", "lu"])
     diagram.sign(case_id, "lu", **review())
     diagram.sign(case_id, "qian", **review())
@@ -65,12 +67,19 @@ def test_a_review_every_signer_passed_grounds_the_co_signed_decision(diagram: Di
     case = diagram.case(case_id)
     assert case["status"] == "completed"
     assert [(s["element"], s["signer"], s["choice"]) for s in case["signatures"]] == [
-        ("Task_LegalReview", "lu", "pass"), ("Task_LegalReview", "qian", "pass"),
-        ("Task_Decision", "zheng", "grant"), ("Task_Decision", "sun", "grant")]
+        ("Task_LegalReview", "lu", "pass"),
+        ("Task_LegalReview", "qian", "pass"),
+        ("Task_Decision", "zheng", "grant"),
+        ("Task_Decision", "sun", "grant"),
+    ]
     assert [s["last"] for s in case["signatures"]] == [False, True, False, True]
-    with ctx.uow(readonly=True) as uow:       # the decision is made once, when its last signer signs
-        made = [kind for e in uow.records.for_case(case_id) for kind, _ in events_for(e.content)
-                if kind == "decision.made"]
+    with ctx.uow(readonly=True) as uow:  # the decision is made once, when its last signer signs
+        made = [
+            kind
+            for e in uow.records.for_case(case_id)
+            for kind, _ in events_for(e.content)
+            if kind == "decision.made"
+        ]
         kinds = [row.kind for row in uow.deadlines.for_case(case_id)]
     assert len(made) == 1 and kinds.count("disclosure") == 1 and kinds.count("delivery") == 1
 
