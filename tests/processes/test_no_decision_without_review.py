@@ -114,6 +114,7 @@ class Walk:
         self.case_id = open_case(ctx, process, variables, actor("wang")).case.id
         self.oracle.learn(variables)
         self.oracle.handlers.add("wang")
+        self.signed: dict[str, set[str]] = {}  # element -> who completed one of its tasks (co-signing)
 
     def ready(self) -> list[Any]:
         with self.ctx.uow(readonly=True) as uow:
@@ -140,7 +141,11 @@ class Walk:
         getattr(self, kind)(task)
 
     def complete(self, task: Any) -> None:
-        user = task.assignee or self.draw(st.sampled_from(eligible(task)))
+        # who already signed this element comes last: the simplest example gives a co-signed task's
+        # instances to different people (the same person again is still drawn, and refused)
+        signed = self.signed.get(task.element_id, set())
+        users = sorted(eligible(task), key=lambda u: u in signed)
+        user = task.assignee or self.draw(st.sampled_from(users))
         data = self.form(task)
         if task.role in MEDIA_ROLES:
             attach_recording(self.ctx, self.case_id, task.id, user)
@@ -150,6 +155,7 @@ class Walk:
                 self.oracle.handlers.add(user)
             return
         if self.attempt(complete_task, task.id, data, actor(user)):
+            self.signed.setdefault(task.element_id, set()).add(user)
             self.learned(task, user, data)
 
     def learned(self, task: Any, user: str, data: dict[str, Any]) -> None:
