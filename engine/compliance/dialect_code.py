@@ -166,7 +166,7 @@ def _children_named(node: etree._Element, tag: str) -> Iterator[etree._Element]:
 
 def _runs(mapping: etree._Element, node: etree._Element) -> bool:
     """Whether the runtime runs every part of this ``camunda:inputOutput``: only output parameters with a
-    text value on a user task do (``engine.runner.output_mapping``)."""
+    text value on a user task do (``engine.runner.instances``)."""
     parts = [child for child in mapping if isinstance(child.tag, str)]
     return etree.QName(node).localname == "userTask" and all(
         etree.QName(part).localname == "outputParameter" and not len(part) for part in parts

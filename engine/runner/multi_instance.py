@@ -23,7 +23,7 @@ Everything the diagram writes is compiled at deploy (``compile_loop``) and evalu
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from copy import deepcopy
 from typing import Any
 
@@ -32,19 +32,19 @@ from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask
 from SpiffWorkflow.camunda.parser.task_spec import UserTaskParser
 from SpiffWorkflow.util.task import TaskState
 
-from engine.errors import InvalidInput, StepFailed
+from engine.errors import StepFailed
 from engine.runner.dialect import read_loop
 from engine.runner.expressions.template import CompiledTemplate, as_text
 from engine.runner.loop_expressions import CompiledLoop, as_count
-from engine.runner.types import InstanceInfo, LoopInfo
+from engine.runner.types import LoopInfo
 
 NR_OF_INSTANCES, NR_OF_ACTIVE = "nrOfInstances", "nrOfActiveInstances"
 NR_OF_COMPLETED = "nrOfCompletedInstances"
 LOOP_COUNTER = "loopCounter"
 RESERVED = frozenset({NR_OF_INSTANCES, NR_OF_ACTIVE, NR_OF_COMPLETED, LOOP_COUNTER})
 _LIVE = TaskState.READY | TaskState.WAITING | TaskState.STARTED
-_COUNTS, _LOOP, _WRITTEN, _ASSIGNEE = "sanxiang_mi", "sanxiang_loop", "sanxiang_written", "sanxiang_assignee"
-_NAME = "sanxiang_name"
+COUNTS_KEY, LOOP_KEY, WRITTEN_KEY = "sanxiang_mi", "sanxiang_loop", "sanxiang_written"  # internal_data
+ASSIGNEE_KEY, NAME_KEY = "sanxiang_assignee", "sanxiang_name"
 
 
 def _failure(element_id: str, zh: str, en: str) -> StepFailed:
@@ -121,7 +121,7 @@ class MultiInstanceBody(LoopTask, BpmnSpecMixin):  # type: ignore[misc]
 
     # -- the body's life ---------------------------------------------------------------------------
     def _update_hook(self, my_task: Any) -> bool:
-        if _COUNTS in my_task.internal_data:  # already running: never start twice
+        if COUNTS_KEY in my_task.internal_data:  # already running: never start twice
             return False
         super()._update_hook(my_task)
         loop = self._compiled(my_task)
@@ -129,7 +129,7 @@ class MultiInstanceBody(LoopTask, BpmnSpecMixin):  # type: ignore[misc]
         if count == 0:
             return True  # Camunda: no instance, the activity is left at once
         parallel = not self.loop.sequential
-        my_task.internal_data[_COUNTS] = {
+        my_task.internal_data[COUNTS_KEY] = {
             NR_OF_INSTANCES: count,
             NR_OF_COMPLETED: 0,
             NR_OF_ACTIVE: count if parallel else 1,
@@ -152,7 +152,7 @@ class MultiInstanceBody(LoopTask, BpmnSpecMixin):  # type: ignore[misc]
         inner = body.workflow.spec.task_specs[self.task_spec]
         child = body._add_child(inner, TaskState.WAITING)
         child.triggered = True
-        child.internal_data[_LOOP] = {LOOP_COUNTER: index}
+        child.internal_data[LOOP_KEY] = {LOOP_COUNTER: index}
         inner._update(child)  # inherits the body's data, becomes READY
         child.data[LOOP_COUNTER] = index  # then the instance's own (local) variables
         if items is not None:
@@ -163,9 +163,9 @@ class MultiInstanceBody(LoopTask, BpmnSpecMixin):  # type: ignore[misc]
                     f"the collection has {len(items)} items, none at index {index}",
                 )
             child.data[loop.element_variable] = deepcopy(items[index])
-        for key, template in ((_ASSIGNEE, loop.assignee), (_NAME, loop.name)):
+        for key, template in ((ASSIGNEE_KEY, loop.assignee), (NAME_KEY, loop.name)):
             if template is not None:  # Camunda evaluates them as it creates the instance's task
-                value = self._value(body, template, instance_scope(child))
+                value = self._value(body, template, self.scope(child))
                 child.internal_data[key] = None if value is None else as_text(value)
 
     def merge_child(self, workflow: Any, child: Any) -> None:
@@ -174,7 +174,7 @@ class MultiInstanceBody(LoopTask, BpmnSpecMixin):  # type: ignore[misc]
         if body is None or body.task_spec is not self:
             return
         self._write_back(body, child)
-        counts = body.internal_data[_COUNTS]
+        counts = body.internal_data[COUNTS_KEY]
         counts[NR_OF_COMPLETED] += 1
         if not self.loop.sequential:
             counts[NR_OF_ACTIVE] -= 1
@@ -186,7 +186,7 @@ class MultiInstanceBody(LoopTask, BpmnSpecMixin):  # type: ignore[misc]
             body._set_state(TaskState.READY)
         elif self.loop.sequential:
             loop = self._compiled(body)
-            self._start_instance(body, loop, _loop_counter(child) + 1, self._items(body, loop))
+            self._start_instance(body, loop, loop_counter(child) + 1, self._items(body, loop))
 
     def _write_back(self, body: Any, child: Any) -> None:
         """What the instance's person set becomes case data at once, seen by every live path of the
@@ -195,7 +195,7 @@ class MultiInstanceBody(LoopTask, BpmnSpecMixin):  # type: ignore[misc]
         local = self.locals()
         written = {
             key: child.data[key]
-            for key in child.internal_data.get(_WRITTEN, ())
+            for key in child.internal_data.get(WRITTEN_KEY, ())
             if key not in local and key in child.data
         }
         if not written:
@@ -214,7 +214,7 @@ class MultiInstanceBody(LoopTask, BpmnSpecMixin):  # type: ignore[misc]
         condition = self._compiled(body).condition
         if condition is None:
             return False
-        value = self._value(body, condition, instance_scope(child))
+        value = self._value(body, condition, self.scope(child))
         if type(value) is not bool:
             raise _failure(
                 self.bpmn_id,
@@ -227,6 +227,13 @@ class MultiInstanceBody(LoopTask, BpmnSpecMixin):  # type: ignore[misc]
         """The variables each instance holds for itself (never written back to the case)."""
         element = self.loop.element_variable
         return frozenset({LOOP_COUNTER, element} if element else {LOOP_COUNTER})
+
+    def scope(self, child: Any, submitted: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """What an instance sees: the case data (the body's), what its person submits, its own locals and
+        the body's counters."""
+        body = child.parent
+        own = {key: child.data[key] for key in self.locals() if key in child.data}
+        return {**body.data, **(submitted or {}), **own, **body.internal_data.get(COUNTS_KEY, {})}
 
 
 class MultiInstanceUserTaskParser(UserTaskParser):  # type: ignore[misc]
@@ -242,74 +249,6 @@ class MultiInstanceUserTaskParser(UserTaskParser):  # type: ignore[misc]
         original.completed_event.connect(body.merge_child)
 
 
-# -- what the façade reads of a task -----------------------------------------------------------------
-
-
-def body_of(task: Any) -> Any | None:
-    """The body of an instance task, or None."""
-    parent = task.parent
-    if parent is not None and isinstance(parent.task_spec, MultiInstanceBody) and _LOOP in task.internal_data:
-        return parent
-    return None
-
-
-def _loop_counter(task: Any) -> int:
-    counter: int = task.internal_data[_LOOP][LOOP_COUNTER]
+def loop_counter(task: Any) -> int:
+    counter: int = task.internal_data[LOOP_KEY][LOOP_COUNTER]
     return counter
-
-
-def instance_scope(task: Any, submitted: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """What an instance sees: the case data (the body's), its own locals, the body's counters."""
-    body = body_of(task)
-    if body is None:
-        return {**task.data, **(submitted or {})}
-    spec: MultiInstanceBody = body.task_spec
-    own = {key: task.data[key] for key in spec.locals() if key in task.data}
-    return {**body.data, **(submitted or {}), **own, **body.internal_data.get(_COUNTS, {})}
-
-
-def instance_info(task: Any) -> InstanceInfo | None:
-    body = body_of(task)
-    if body is None:
-        return None
-    return InstanceInfo(
-        body=str(body.id),
-        loop_counter=_loop_counter(task),
-        nr_of_instances=body.internal_data[_COUNTS][NR_OF_INSTANCES],
-        sequential=body.task_spec.loop.sequential,
-    )
-
-
-def instance_assignee(task: Any) -> str | None:
-    value: str | None = task.internal_data.get(_ASSIGNEE)
-    return value
-
-
-def instance_name(task: Any) -> str | None:
-    value: str | None = task.internal_data.get(_NAME)
-    return value
-
-
-def check_submission(task: Any, data: Mapping[str, Any]) -> None:
-    """An instance's person may not set the body's counters or the loop counter (Camunda would let them
-    overwrite the body's bookkeeping)."""
-    if body_of(task) is None:
-        return
-    bad = sorted(RESERVED & set(data))
-    if bad:
-        raise InvalidInput(
-            f"多实例任务不能提交保留变量：{', '.join(bad)}",
-            f"A multi-instance task cannot set its reserved variables: {', '.join(bad)}",
-            code="multi-instance-reserved",
-            details={"variables": bad},
-        )
-
-
-def mark_written(task: Any, keys: Iterable[str]) -> None:
-    """What the instance's person (and its output mappings) set: written back to the case on completion."""
-    if body_of(task) is not None:
-        task.internal_data[_WRITTEN] = sorted(set(keys))
-
-
-def is_instance(task: Any) -> bool:
-    return body_of(task) is not None

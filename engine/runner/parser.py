@@ -23,9 +23,9 @@ from engine.errors import InvalidDiagram
 from engine.runner.dialect import hardened_parser, read_elements
 from engine.runner.expressions import ExpressionError, compile_condition, compile_expression, compile_timer
 from engine.runner.expressions.static import split_script
+from engine.runner.instances import compile_outputs
 from engine.runner.loop_expressions import compile_loop
 from engine.runner.multi_instance import MultiInstanceUserTaskParser
-from engine.runner.output_mapping import compile_outputs
 from engine.runner.script_engine import ExpressionTable
 from engine.runner.types import ElementInfo
 

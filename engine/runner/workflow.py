@@ -21,17 +21,8 @@ from SpiffWorkflow.util.task import TaskState
 from engine.errors import Conflict, NotFound, SanxiangError, StepFailed
 from engine.kernel.budgets import DEFAULT_BUDGET, EvaluationBudget
 from engine.runner.clock import frozen_now
+from engine.runner.instances import is_instance, ready_task, submit
 from engine.runner.modification import Waiting, forget_predictions, graft, predict, waiting_at
-from engine.runner.multi_instance import (
-    check_submission,
-    instance_assignee,
-    instance_info,
-    instance_name,
-    instance_scope,
-    is_instance,
-    mark_written,
-)
-from engine.runner.output_mapping import evaluate_outputs
 from engine.runner.parser import ParsedProcess
 from engine.runner.script_engine import Handler, SafeScriptEngine, evaluate_condition
 from engine.runner.state import dump_state, load_state
@@ -71,14 +62,7 @@ class Workflow:
 
     def ready_tasks(self) -> list[ReadyTask]:
         return [
-            ReadyTask(
-                task_id=str(t.id),
-                element=self.process.elements[t.task_spec.bpmn_id],
-                data=instance_scope(t),
-                assignee=instance_assignee(t),
-                name=instance_name(t),
-                instance=instance_info(t),
-            )
+            ready_task(t, self.process.elements)
             for t in self._wf.get_tasks(state=TaskState.READY, manual=True)
             if t.task_spec.bpmn_id in self.process.elements
         ]
@@ -175,13 +159,7 @@ class Workflow:
         return self._step(now, move)
 
     def _run_task(self, task: Any, data: Mapping[str, Any]) -> None:
-        check_submission(task, data)
-        element_id = task.task_spec.bpmn_id
-        mappings = self._engine.table.outputs.get(element_id, ())
-        produced = evaluate_outputs(mappings, instance_scope(task, data), self._engine, element_id)
-        task.data.update(data)
-        task.data.update(produced)
-        mark_written(task, [*data, *produced])
+        submit(task, data, self._engine)
         task.run()
 
     def _step(self, now: datetime, action: Callable[[], None]) -> StepResult:
