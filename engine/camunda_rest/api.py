@@ -53,7 +53,8 @@ def _cors(response: Response) -> Response:
 
 @engine_rest.errorhandler(SanxiangError)
 def _domain_error(exc: SanxiangError) -> Response:
-    return from_error(exc)
+    who = g.get("engine_rest_actor")
+    return from_error(exc, who.user_id if who is not None else None)
 
 
 @engine_rest.errorhandler(HTTPException)

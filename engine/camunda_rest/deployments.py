@@ -27,7 +27,8 @@ from engine.camunda_rest.json_shapes import (
     deployment_of,
     form_deployment_id,
 )
-from engine.camunda_rest.request import actor, base_url, ctx, flag, paging
+from engine.camunda_rest.params import MAX_RESULTS, Filters, Listing
+from engine.camunda_rest.request import actor, base_url, ctx, flag, listing_of
 from engine.errors import InvalidDiagram, InvalidInput, NotFound
 from engine.kernel.ports import ProcessRow
 from engine.people.permissions import Permission
@@ -109,27 +110,41 @@ def create() -> Any:
     return _answer(outcome, filtering)
 
 
+# one deployment per process version: its name is the process key, its time the version's
+DEPLOYMENT_FILTERS = Filters(
+    params={
+        "name": ("key", "eq"),
+        "nameLike": ("key", "like"),
+        "after": ("deployed_at", "after"),
+        "before": ("deployed_at", "before"),
+        "tenantIdIn": ("tenant", "never"),
+        "withoutTenantId": ("tenant", "always"),
+        "includeDeploymentsWithoutTenantId": ("tenant", "always"),
+    },
+    sorts={"name": "key", "deploymentTime": "deployed_at"},
+)
+
+
 @deployments.get("/deployment")
 def list_deployments() -> Any:
-    first, limit = paging()
-    rows = rest.versions(ctx(), key=request.args.get("name") or None, first=first, limit=limit)
+    rows = rest.versions(ctx(), listing_of(DEPLOYMENT_FILTERS))
     return [deployment_of(base_url(), r) for r in rows]
 
 
 @deployments.get("/deployment/count")
 def count_deployments() -> Any:
-    return {"count": rest.count_versions(ctx(), key=request.args.get("name") or None)}
+    return {"count": rest.count_versions(ctx(), listing_of(DEPLOYMENT_FILTERS, counting=True))}
 
 
 @deployments.get("/deployment/<wanted>")
 def get_deployment(wanted: str) -> Any:
     first = 0
     while True:
-        rows = rest.versions(ctx(), first=first)
+        rows = rest.versions(ctx(), Listing(first=first))
         found = next((r for r in rows if deployment_id(r) == wanted), None)
         if found is not None:
             return deployment_of(base_url(), found)
-        if len(rows) < rest.MAX_RESULTS:
+        if len(rows) < MAX_RESULTS:
             raise NotFound(
                 f"部署 {wanted} 不存在",
                 f"Deployment with id '{wanted}' does not exist",

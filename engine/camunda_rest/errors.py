@@ -1,6 +1,9 @@
-"""Errors the way Camunda 7's REST API writes them: ``{"type": …, "message": …}``; a refused diagram
-as Camunda's ``ParseException`` with every finding per resource, so Camunda Modeler lists them.
+"""Errors the way Camunda 7's REST API writes them: ``{"type": …, "message": …, "code": …}``; a refused
+diagram as Camunda's ``ParseException`` with every finding per resource, so Camunda Modeler lists them.
 
+``code`` is Camunda's numeric exception code (``BuiltinExceptionCode``: 0 for every error without a code
+of its own, 1 for an optimistic locking failure: the case changed meanwhile). A refusal is Camunda's
+``AuthorizationException`` with the user, the permission and the resource it was refused on.
 Statuses are the ones ``engine.web.problems`` gives the same errors on /api/v1. Messages carry the
 Chinese and the English text; ``sanxiangCode`` carries our stable error code."""
 
@@ -22,10 +25,18 @@ _TYPES: list[tuple[type[SanxiangError], str]] = [
     (NotAllowed, "AuthorizationException"),
     (StepFailed, "ProcessEngineException"),
 ]
+FALLBACK, OPTIMISTIC_LOCKING = 0, 1  # Camunda's BuiltinExceptionCode
 _CONFLICTS = {
     "task-claimed": "TaskAlreadyClaimedException",
     "case-version-conflict": "OptimisticLockingException",
     "concurrent-change": "OptimisticLockingException",
+}
+
+
+# errors Camunda names with a type of its own
+CAMUNDA_TYPES = {
+    "message-mismatch": "MismatchingMessageCorrelationException",
+    "unsupported-parameter": "InvalidRequestException",
 }
 
 
@@ -34,17 +45,35 @@ def bilingual(zh: str, en: str) -> str:
 
 
 def error(status: int, type_: str, message: str, **extra: Any) -> Response:
-    response = jsonify({"type": type_, "message": message, **extra})
+    code = OPTIMISTIC_LOCKING if type_ == "OptimisticLockingException" else FALLBACK
+    response = jsonify({"type": type_, "message": message, "code": code, **extra})
     response.status_code = status
     return response
 
 
-def from_error(exc: SanxiangError) -> Response:
+def _authorization(exc: NotAllowed, user_id: str | None) -> dict[str, Any]:
+    """What Camunda's AuthorizationExceptionDto says besides the message: who, which permission."""
+    permission = exc.details.get("permission") if exc.details else None
+    resource, resource_id = exc.details.get("resource"), exc.details.get("resourceId")
+    missing = {"permissionName": permission, "resourceName": resource, "resourceId": resource_id}
+    return {
+        "userId": user_id,
+        "permissionName": permission,
+        "resourceName": resource,
+        "resourceId": resource_id,
+        "missingAuthorizations": [missing] if permission else [],
+    }
+
+
+def from_error(exc: SanxiangError, user_id: str | None = None) -> Response:
     status = next((s for cls, s, _ in STATUS if isinstance(exc, cls)), 500)
     type_ = next((name for cls, name in _TYPES if isinstance(exc, cls)), "InvalidRequestException")
     if isinstance(exc, Conflict):
         type_ = _CONFLICTS.get(exc.code, "InvalidRequestException")
-    return error(status, type_, bilingual(exc.message_zh, exc.message_en), sanxiangCode=exc.code)
+    extra = _authorization(exc, user_id) if isinstance(exc, NotAllowed) else {}
+    if exc.code in CAMUNDA_TYPES:
+        type_ = CAMUNDA_TYPES[exc.code]
+    return error(status, type_, bilingual(exc.message_zh, exc.message_en), sanxiangCode=exc.code, **extra)
 
 
 def unauthenticated() -> Response:

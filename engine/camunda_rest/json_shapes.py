@@ -113,8 +113,8 @@ def instance(base: str, case: CaseRow, process: ProcessRow) -> dict[str, Any]:
         "definitionId": definition_id(process),
         "businessKey": case.business_key,
         "caseInstanceId": None,
-        "ended": case.status != "running",
-        "suspended": False,
+        "ended": case.status not in ("running", "suspended"),
+        "suspended": case.status == "suspended",
         "tenantId": None,
     }
 

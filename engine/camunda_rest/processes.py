@@ -3,15 +3,15 @@ our running cases, the way Camunda 7 clients read and start them."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
-from flask import Blueprint, request
+from flask import Blueprint
 
 from engine.camunda_rest import reads as rest
 from engine.camunda_rest.json_shapes import definition, definition_id, instance, split_definition_id
-from engine.camunda_rest.reads import CaseQuery
-from engine.camunda_rest.request import actor, base_url, ctx, flag, json_body, paging
+from engine.camunda_rest.params import Criterion, Filters, Listing
+from engine.camunda_rest.request import actor, base_url, ctx, flag, json_body, listing_of
 from engine.camunda_rest.variables import from_typed, to_typed
 from engine.cases import opening as case_service
 from engine.errors import InvalidInput, NotFound
@@ -20,6 +20,7 @@ from engine.people.permissions import Permission
 from engine.web.permissions import requires
 
 processes = Blueprint("processes", __name__)
+RUNTIME = ("running", "suspended")  # a case that has not ended: a Camunda "process instance"
 
 
 def definition_row(text: str) -> ProcessRow:
@@ -33,26 +34,54 @@ def definition_row(text: str) -> ProcessRow:
     )
 
 
+def with_definitions(listing: Listing) -> Listing:
+    """Criteria naming a process definition id (``definition``) turned into the version's row id; an
+    id that is none of ours matches nothing (Camunda answers an empty list, not 404)."""
+    criteria = []
+    for c in listing.criteria:
+        if c.field == "definition":
+            try:
+                c = Criterion("process_id", "int", definition_row(str(c.value)).id)
+            except NotFound:
+                c = Criterion("process_id", "int", -1)
+        criteria.append(c)
+    return replace(listing, criteria=tuple(criteria))
+
+
+DEFINITION_FILTERS = Filters(
+    params={
+        "processDefinitionId": ("definition", "eq"),
+        "key": ("key", "eq"),
+        "keysIn": ("key", "in"),
+        "keyLike": ("key", "like"),
+        "name": ("name", "eq"),
+        "nameLike": ("name", "like"),
+        "version": ("version", "int"),
+        "latestVersion": ("latest", "true"),
+        "tenantIdIn": ("tenant", "never"),
+        "withoutTenantId": ("tenant", "always"),
+        "includeProcessDefinitionsWithoutTenantId": ("tenant", "always"),
+    },
+    sorts={"key": "key", "name": "name", "version": "version", "id": "id"},
+)
+
+
+def _definitions(counting: bool = False) -> Listing:
+    found = with_definitions(listing_of(DEFINITION_FILTERS, counting=counting))
+    return replace(
+        found,
+        criteria=tuple(replace(c, field="id") if c.field == "process_id" else c for c in found.criteria),
+    )
+
+
 @processes.get("/process-definition")
 def list_definitions() -> Any:
-    first, limit = paging()
-    rows = rest.versions(
-        ctx(),
-        key=request.args.get("key") or None,
-        latest_only=flag(request.args.get("latestVersion")),
-        first=first,
-        limit=limit,
-    )
-    return [definition(r) for r in rows]
+    return [definition(r) for r in rest.versions(ctx(), _definitions())]
 
 
 @processes.get("/process-definition/count")
 def count_definitions() -> Any:
-    return {
-        "count": rest.count_versions(
-            ctx(), key=request.args.get("key") or None, latest_only=flag(request.args.get("latestVersion"))
-        )
-    }
+    return {"count": rest.count_versions(ctx(), _definitions(counting=True))}
 
 
 @processes.get("/process-definition/key/<key>")
@@ -104,42 +133,50 @@ def start_by_id(wanted: str) -> Any:
     return _start(row.key, row.version)
 
 
-def _case_query(args: Mapping[str, Any]) -> CaseQuery:
-    process_id: int | None = None
-    if args.get("processDefinitionId"):
-        try:
-            process_id = definition_row(str(args["processDefinitionId"])).id
-        except NotFound:
-            process_id = -1  # Camunda answers an empty list for an unknown definition
-    ids = args.get("processInstanceIds") or ""
-    first, limit = paging(args)
-    return CaseQuery(
-        business_key=args.get("businessKey") or None,
-        process_key=args.get("processDefinitionKey") or None,
-        process_id=process_id,
-        ids=tuple(i for i in (ids.split(",") if isinstance(ids, str) else ids) if i),
-        first=first,
-        limit=limit,
-    )
+INSTANCE_FILTERS = Filters(
+    params={
+        "processInstanceIds": ("id", "in"),
+        "businessKey": ("business_key", "eq"),
+        "businessKeyLike": ("business_key", "like"),
+        "processDefinitionId": ("definition", "eq"),
+        "processDefinitionKey": ("process_key", "eq"),
+        "processDefinitionKeyIn": ("process_key", "in"),
+        "processDefinitionKeyNotIn": ("process_key", "notin"),
+        "active": ("active", "true"),
+        "suspended": ("suspended", "true"),
+        "tenantIdIn": ("tenant", "never"),
+        "withoutTenantId": ("tenant", "always"),
+    },
+    sorts={
+        "instanceId": "id",
+        "definitionKey": "process_key",
+        "definitionId": "process_id",
+        "businessKey": "business_key",
+    },
+)
+
+
+def _case_query(counting: bool = False) -> Listing:
+    return with_definitions(listing_of(INSTANCE_FILTERS, counting=counting))
 
 
 @processes.get("/process-instance")
 def list_instances() -> Any:
-    found = rest.cases(ctx(), actor(), _case_query(request.args))
+    found = rest.cases(ctx(), actor(), _case_query())
     rows = rest.versions_by_id(ctx(), [c.process_id for c in found])
     return [instance(base_url(), c, rows[c.process_id]) for c in found]
 
 
 @processes.get("/process-instance/count")
 def count_instances() -> Any:
-    return {"count": rest.count_cases(ctx(), actor(), _case_query(request.args))}
+    return {"count": rest.count_cases(ctx(), actor(), _case_query(counting=True))}
 
 
 @processes.get("/process-instance/<case_id>")
 @requires(Permission.CASE_READ)
 def get_instance(case_id: str) -> Any:
     view = case_service.get_case(ctx(), case_id, actor())
-    if view.case.status != "running":
+    if view.case.status not in RUNTIME:
         raise NotFound(
             f"办件 {case_id} 已办结",
             f"Process instance with id {case_id} does not exist (it has ended)",

@@ -5,63 +5,31 @@ starting a given version, and every finding of a refused deployment."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
+from engine.camunda_rest.params import Listing
 from engine.cases import opening as case_service
 from engine.errors import InvalidInput, NotFound
 from engine.kernel.context import AppContext
 from engine.kernel.ports import Actor, CaseRow, ProcessRow, TaskRow, UnitOfWork
 from engine.people.permissions import Permission, authorize
 
-MAX_RESULTS = 1000
-
-
-@dataclass(frozen=True)
-class TaskQuery:
-    case_id: str | None = None
-    assignee: str | None = None
-    candidate_group: str | None = None
-    candidate_user: str | None = None
-    include_assigned: bool = False
-    process_key: str | None = None
-    process_id: int | None = None  # one process version
-    element_id: str | None = None
-    business_key: str | None = None
-    first: int = 0
-    limit: int = MAX_RESULTS
-
-
-@dataclass(frozen=True)
-class CaseQuery:
-    business_key: str | None = None
-    process_key: str | None = None
-    process_id: int | None = None
-    ids: tuple[str, ...] = ()
-    first: int = 0
-    limit: int = MAX_RESULTS
+EVERYTHING = Listing()
 
 
 def _queries(uow: UnitOfWork) -> Any:
     return getattr(uow, "engine_rest")  # noqa: B009  (engine.camunda_rest.store; not on the UnitOfWork protocol)
 
 
-def versions(
-    ctx: AppContext,
-    *,
-    key: str | None = None,
-    latest_only: bool = False,
-    first: int = 0,
-    limit: int = MAX_RESULTS,
-) -> list[ProcessRow]:
+def versions(ctx: AppContext, listing: Listing = EVERYTHING) -> list[ProcessRow]:
     """Deployed process versions, oldest first (``xml`` is left empty: listings never need it)."""
     with ctx.uow(readonly=True) as uow:
-        return list(_queries(uow).versions(key=key, latest_only=latest_only, first=first, limit=limit))
+        return list(_queries(uow).versions(listing))
 
 
-def count_versions(ctx: AppContext, *, key: str | None = None, latest_only: bool = False) -> int:
+def count_versions(ctx: AppContext, listing: Listing = EVERYTHING) -> int:
     with ctx.uow(readonly=True) as uow:
-        return int(_queries(uow).count_versions(key=key, latest_only=latest_only))
+        return int(_queries(uow).count_versions(listing))
 
 
 def version(ctx: AppContext, key: str, number: int | None = None) -> ProcessRow:
@@ -104,26 +72,26 @@ def start_case(
     return case_service.open_case(ctx, key, variables, actor, business_key=business_key)
 
 
-def cases(ctx: AppContext, actor: Actor, query: CaseQuery) -> list[CaseRow]:
+def cases(ctx: AppContext, actor: Actor, listing: Listing) -> list[CaseRow]:
     """Running cases the actor started, works on, worked on or may take (all, for supervisors)."""
     with ctx.uow(readonly=True) as uow:
-        return list(_queries(uow).cases(actor, query))
+        return list(_queries(uow).cases(actor, listing))
 
 
-def count_cases(ctx: AppContext, actor: Actor, query: CaseQuery) -> int:
+def count_cases(ctx: AppContext, actor: Actor, listing: Listing) -> int:
     with ctx.uow(readonly=True) as uow:
-        return int(_queries(uow).count_cases(actor, query))
+        return int(_queries(uow).count_cases(actor, listing))
 
 
-def tasks(ctx: AppContext, actor: Actor, query: TaskQuery) -> list[tuple[TaskRow, int]]:
+def tasks(ctx: AppContext, actor: Actor, listing: Listing) -> list[tuple[TaskRow, int]]:
     """Waiting tasks the actor may see, each with the process version id of its case."""
     with ctx.uow(readonly=True) as uow:
-        return list(_queries(uow).tasks(actor, query))
+        return list(_queries(uow).tasks(actor, listing))
 
 
-def count_tasks(ctx: AppContext, actor: Actor, query: TaskQuery) -> int:
+def count_tasks(ctx: AppContext, actor: Actor, listing: Listing) -> int:
     with ctx.uow(readonly=True) as uow:
-        return int(_queries(uow).count_tasks(actor, query))
+        return int(_queries(uow).count_tasks(actor, listing))
 
 
 def task(ctx: AppContext, actor: Actor, task_id: str) -> tuple[TaskRow, int]:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from flask import Response, current_app, g, request
 
-from engine.camunda_rest.reads import MAX_RESULTS
+from engine.camunda_rest.params import PAGING, Filters, Listing, listing, only
 from engine.errors import InvalidInput
 from engine.kernel.context import AppContext
 from engine.kernel.ports import Actor
@@ -40,30 +39,13 @@ def flag(value: Any, default: bool = False) -> bool:
     return str(value).strip().lower() == "true"
 
 
-def number(name: str, value: Any, default: int) -> int:
-    if value is None or value == "":
-        return default
-    try:
-        result = int(value)
-    except (TypeError, ValueError) as exc:
-        raise InvalidInput(
-            f"参数 {name} 应为整数：{value!r}",
-            f"Parameter {name} must be an integer: {value!r}",
-            code="invalid-parameter",
-        ) from exc
-    if result < 0:
-        raise InvalidInput(
-            f"参数 {name} 不能为负数", f"Parameter {name} must not be negative", code="invalid-parameter"
-        )
-    return result
-
-
-def paging(args: Mapping[str, Any] | None = None) -> tuple[int, int]:
-    """(firstResult, maxResults), maxResults capped at MAX_RESULTS."""
-    source = request.args if args is None else args
-    first = number("firstResult", source.get("firstResult"), 0)
-    limit = number("maxResults", source.get("maxResults"), MAX_RESULTS)
-    return first, min(limit, MAX_RESULTS)
+def listing_of(filters: Filters, *, counting: bool = False, extra: frozenset[str] = frozenset()) -> Listing:
+    """The request's filters, sorting and paging: from the query string (GET), or from the JSON body
+    with paging in the query string (POST). Unsupported parameters are refused (``params``)."""
+    if request.method != "POST":
+        return listing(filters, request.args, counting=counting, extra=extra)
+    only(request.args, frozenset() if counting else frozenset(PAGING) | extra)
+    return listing(filters, json_body(), paging=request.args, counting=counting, extra=extra)
 
 
 def json_body() -> dict[str, Any]:

@@ -4,19 +4,17 @@ guard runs (legal-review gate, separation of duties, form validation) and every 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from flask import Blueprint, Response, request
 
 from engine.camunda_rest import reads as rest
 from engine.camunda_rest.json_shapes import task as task_json
-from engine.camunda_rest.processes import definition_row
-from engine.camunda_rest.reads import TaskQuery
-from engine.camunda_rest.request import actor, ctx, flag, json_body, no_content, paging
+from engine.camunda_rest.params import Filters, Listing
+from engine.camunda_rest.processes import with_definitions
+from engine.camunda_rest.request import actor, ctx, flag, json_body, listing_of, no_content
 from engine.camunda_rest.variables import from_typed, to_typed
 from engine.cases import opening as case_service
-from engine.errors import NotFound
 from engine.kernel.ports import TaskRow
 from engine.people.permissions import Permission
 from engine.tasks import claim_and_complete as task_service
@@ -25,33 +23,66 @@ from engine.web.permissions import requires
 tasks = Blueprint("tasks", __name__)
 
 
-def _text(args: Mapping[str, Any], name: str) -> str | None:
-    value = args.get(name)
-    return str(value) if value not in (None, "") else None
+TASK_FILTERS = Filters(
+    params={
+        "taskId": ("id", "eq"),
+        "taskIdIn": ("id", "in"),
+        "executionId": ("id", "eq"),  # a task's execution id is its own id
+        "processInstanceId": ("case_id", "eq"),
+        "processInstanceIdIn": ("case_id", "in"),
+        "processInstanceBusinessKey": ("business_key", "eq"),
+        "processInstanceBusinessKeyIn": ("business_key", "in"),
+        "processInstanceBusinessKeyLike": ("business_key", "like"),
+        "processDefinitionId": ("definition", "eq"),
+        "processDefinitionKey": ("process_key", "eq"),
+        "processDefinitionKeyIn": ("process_key", "in"),
+        "processDefinitionName": ("process_name", "eq"),
+        "processDefinitionNameLike": ("process_name", "like"),
+        "assignee": ("assignee", "eq"),
+        "assigneeLike": ("assignee", "like"),
+        "assigneeIn": ("assignee", "in"),
+        "assigneeNotIn": ("assignee", "notin"),
+        "assigned": ("assignee", "set"),
+        "unassigned": ("assignee", "unset"),
+        "candidateGroup": ("candidate_group", "eq"),
+        "candidateGroups": ("candidate_group", "in"),
+        "candidateUser": ("candidate_user", "eq"),
+        "includeAssignedTasks": ("include_assigned", "true"),
+        "withCandidateGroups": ("with_candidate_groups", "set"),
+        "withoutCandidateGroups": ("without_candidate_groups", "set"),
+        "withCandidateUsers": ("with_candidate_users", "set"),
+        "withoutCandidateUsers": ("without_candidate_users", "set"),
+        "taskDefinitionKey": ("element_id", "eq"),
+        "taskDefinitionKeyIn": ("element_id", "in"),
+        "taskDefinitionKeyLike": ("element_id", "like"),
+        "name": ("name", "eq"),
+        "nameLike": ("name", "like"),
+        "dueDate": ("due_at", "at"),
+        "dueBefore": ("due_at", "before"),
+        "dueAfter": ("due_at", "after"),
+        "withoutDueDate": ("due_at", "unset"),
+        "createdOn": ("created_at", "at"),
+        "createdBefore": ("created_at", "before"),
+        "createdAfter": ("created_at", "after"),
+        "active": ("active", "true"),
+        "suspended": ("suspended", "true"),
+        "tenantIdIn": ("tenant", "never"),
+        "withoutTenantId": ("tenant", "always"),
+    },
+    sorts={
+        "id": "id",
+        "instanceId": "case_id",
+        "executionId": "id",
+        "assignee": "assignee",
+        "name": "name",
+        "created": "created_at",
+        "dueDate": "due_at",
+    },
+)
 
 
-def _query(args: Mapping[str, Any]) -> TaskQuery:
-    """Camunda's task filters, from the query string (GET) or the JSON body (POST)."""
-    process_id: int | None = None
-    if _text(args, "processDefinitionId"):
-        try:
-            process_id = definition_row(str(args["processDefinitionId"])).id
-        except NotFound:
-            process_id = -1  # an unknown definition matches no task
-    first, limit = paging()
-    return TaskQuery(
-        case_id=_text(args, "processInstanceId"),
-        assignee=_text(args, "assignee"),
-        candidate_group=_text(args, "candidateGroup"),
-        candidate_user=_text(args, "candidateUser"),
-        include_assigned=flag(args.get("includeAssignedTasks")),
-        process_key=_text(args, "processDefinitionKey"),
-        process_id=process_id,
-        element_id=_text(args, "taskDefinitionKey"),
-        business_key=_text(args, "processInstanceBusinessKey"),
-        first=first,
-        limit=limit,
-    )
+def _query(*, counting: bool = False) -> Listing:
+    return with_definitions(listing_of(TASK_FILTERS, counting=counting))
 
 
 def _render(found: list[tuple[TaskRow, int]]) -> list[dict[str, Any]]:
@@ -61,24 +92,24 @@ def _render(found: list[tuple[TaskRow, int]]) -> list[dict[str, Any]]:
 
 @tasks.get("/task")
 def list_tasks() -> Any:
-    return _render(rest.tasks(ctx(), actor(), _query(request.args)))
+    return _render(rest.tasks(ctx(), actor(), _query()))
 
 
 @tasks.post("/task")
 @requires(Permission.TASK_LIST)
 def query_tasks() -> Any:
-    return _render(rest.tasks(ctx(), actor(), _query(json_body())))
+    return _render(rest.tasks(ctx(), actor(), _query()))
 
 
 @tasks.get("/task/count")
 def count_tasks() -> Any:
-    return {"count": rest.count_tasks(ctx(), actor(), _query(request.args))}
+    return {"count": rest.count_tasks(ctx(), actor(), _query(counting=True))}
 
 
 @tasks.post("/task/count")
 @requires(Permission.TASK_LIST)
 def count_tasks_by_body() -> Any:
-    return {"count": rest.count_tasks(ctx(), actor(), _query(json_body()))}
+    return {"count": rest.count_tasks(ctx(), actor(), _query(counting=True))}
 
 
 @tasks.get("/task/<task_id>")
