@@ -15,6 +15,7 @@ from werkzeug.exceptions import HTTPException
 from engine.camunda_rest.auth import authenticate
 from engine.camunda_rest.deployments import deployments
 from engine.camunda_rest.errors import bilingual, error, from_error, unauthenticated
+from engine.camunda_rest.history import history
 from engine.camunda_rest.json_shapes import CAMUNDA_VERSION
 from engine.camunda_rest.processes import processes
 from engine.camunda_rest.request import PREFIX, ctx
@@ -23,7 +24,7 @@ from engine.errors import SanxiangError
 
 # Camunda's API has its own documentation: kept out of Sanxiang's OpenAPI document.
 engine_rest = APIBlueprint("engine_rest", __name__, url_prefix=PREFIX, enable_openapi=False)
-for _child in (deployments, processes, tasks):
+for _child in (deployments, processes, tasks, history):
     engine_rest.register_blueprint(_child)
 
 CORS = {

@@ -132,7 +132,8 @@ def from_typed(variables: Any) -> dict[str, Any]:
     return plain
 
 
-def _typed(value: Any) -> tuple[str, Any]:
+def typed(value: Any) -> tuple[str, Any]:
+    """(Camunda type, value as Camunda shows it) of a plain value."""
     if value is None:
         return "Null", None
     if isinstance(value, bool):
@@ -154,6 +155,6 @@ def to_typed(values: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     """Plain values → Camunda's typed map."""
     result: dict[str, dict[str, Any]] = {}
     for name, value in values.items():
-        type_, shown = _typed(value)
+        type_, shown = typed(value)
         result[name] = {"type": type_, "value": shown, "valueInfo": {}}
     return result

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 
+from engine.camunda_rest.history_store import HistoryQueries
 from engine.camunda_rest.store import EngineRestQueries
 from engine.cases.store import CaseRepository, FormRepository, ProcessRepository, TaskRepository
 from engine.deadlines.store import TIMER_REPOSITORIES
@@ -35,6 +36,7 @@ REPOSITORIES: dict[str, type] = {
     "records": RecordRepository,
     "heads": HeadRepository,
     "engine_rest": EngineRestQueries,
+    "engine_rest_history": HistoryQueries,
     **TIMER_REPOSITORIES,  # due, calendar, deadlines
     "people": PeopleRepository,
     "security_log": SecurityLogRepository,
