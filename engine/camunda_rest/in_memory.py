@@ -24,6 +24,7 @@ _TESTS: dict[str, Callable[[Any, Any], bool]] = {
     "int": lambda have, want: have == want,
     "like": lambda have, want: have is not None and bool(_like(str(want)).fullmatch(str(have))),
     "in": lambda have, want: have in want,
+    "has": lambda have, want: want in (have or ()),
     "notin": lambda have, want: have not in want,
     "before": lambda have, want: have is not None and have < want,
     "after": lambda have, want: have is not None and have > want,

@@ -5,7 +5,8 @@ answers 400 naming it, never silently ignored (a client filtering by ``dueBefore
 A filter maps a Camunda parameter to a ``Criterion``: a field of the listing (the store knows its column),
 an operation and the parsed value. Operations:
 
-- ``eq``, ``like`` (Camunda's ``%`` wildcards), ``in``, ``notin`` (comma-separated, or a JSON list in a
+- ``eq``, ``like`` (Camunda's ``%`` wildcards), ``has`` (a list field holds the value), ``in``,
+  ``notin`` (comma-separated, or a JSON list in a
   POST body), ``before``, ``after``, ``at`` (Camunda dates), ``int``, ``min``, ``max`` (integers);
 - ``set`` / ``unset``: a flag — ``true`` filters on the field having / lacking a value, ``false`` is no filter
   (as in Camunda);
@@ -27,7 +28,7 @@ from engine.errors import InvalidInput
 MAX_RESULTS = 1000
 PAGING = ("firstResult", "maxResults")
 SORTING = ("sortBy", "sortOrder")
-_TEXT_OPS = frozenset({"eq", "like"})
+_TEXT_OPS = frozenset({"eq", "like", "has"})
 _LIST_OPS = frozenset({"in", "notin"})
 _DATE_OPS = frozenset({"before", "after", "at"})
 _INT_OPS = frozenset({"int", "min", "max"})

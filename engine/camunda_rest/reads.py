@@ -9,10 +9,12 @@ from typing import Any
 
 from engine.camunda_rest.params import Listing
 from engine.cases import opening as case_service
+from engine.compliance import parse_model
 from engine.errors import InvalidInput, NotFound
 from engine.kernel.context import AppContext
-from engine.kernel.ports import Actor, CaseRow, ProcessRow, TaskRow, UnitOfWork
+from engine.kernel.ports import Actor, CaseRow, FormRow, ProcessRow, TaskRow, UnitOfWork
 from engine.people.permissions import Permission, authorize
+from engine.tasks.forms.validation import task_form
 
 EVERYTHING = Listing()
 
@@ -121,3 +123,16 @@ def findings(ctx: AppContext, files: Sequence[tuple[str, bytes]]) -> dict[str, l
         if result:
             found[name] = result
     return found
+
+
+def start_form(ctx: AppContext, process: ProcessRow) -> tuple[Any, FormRow | None]:
+    """The start event of a deployed version (its ``ElementInfo``; None without one) and the deployed
+    form it names (bound as its tasks' forms are: ``engine.tasks.forms.validation.task_form``)."""
+    model = parse_model(process.xml.encode("utf-8"))
+    starts = [] if isinstance(model, list) else model.starts
+    if not starts:
+        return None, None
+    with ctx.uow(readonly=True) as uow:
+        parsed = ctx.processes.get(uow, process.id)
+        element = parsed.elements.get(starts[0].id)
+        return element, task_form(uow, process.id, parsed, element) if element is not None else None

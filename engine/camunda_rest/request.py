@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import unquote
 
 from flask import Response, current_app, g, request
 
@@ -59,3 +60,15 @@ def json_body() -> dict[str, Any]:
 
 def no_content() -> Response:
     return Response(status=204)
+
+
+REASON_HEADER = "X-Sanxiang-Reason"
+
+
+def reason(own: Any = None) -> str:
+    """The reason an act needs on the record (撤回, 转办, 委派, 更正, 移动): the operation's own Camunda field
+    when it has one (``annotation``), else the ``X-Sanxiang-Reason`` header (percent-encoded UTF-8, as
+    Camunda's operations without such a field carry none). The use case refuses a missing one."""
+    if isinstance(own, str) and own.strip():
+        return own
+    return unquote(request.headers.get(REASON_HEADER, ""))

@@ -13,6 +13,7 @@ from engine.camunda_rest.json_shapes import task as task_json
 from engine.camunda_rest.params import Filters, Listing
 from engine.camunda_rest.processes import with_definitions
 from engine.camunda_rest.request import actor, ctx, flag, json_body, listing_of, no_content
+from engine.camunda_rest.task_actions import draft_of
 from engine.camunda_rest.variables import from_typed, to_typed
 from engine.cases import opening as case_service
 from engine.kernel.ports import TaskRow
@@ -140,7 +141,8 @@ def complete(task_id: str) -> Any:
     """Complete with Camunda's typed variables; the services refuse what the rules refuse."""
     body = json_body()
     who = actor()
-    done = task_service.complete_task(ctx(), task_id, from_typed(body.get("variables")), who)
+    data = {**draft_of(task_id), **from_typed(body.get("variables"))}  # what was saved, then what is sent
+    done = task_service.complete_task(ctx(), task_id, data, who)
     if not flag(body.get("withVariablesInReturn")):
         return no_content()
     return to_typed(case_service.get_case(ctx(), done.case_id, who).variables)
@@ -150,6 +152,6 @@ def complete(task_id: str) -> Any:
 @tasks.get("/task/<task_id>/variables")
 @requires(Permission.TASK_READ)
 def form_variables(task_id: str) -> Any:
-    values = rest.form_variables(ctx(), actor(), task_id)
+    values = {**rest.form_variables(ctx(), actor(), task_id), **draft_of(task_id)}
     names = [n for n in (request.args.get("variableNames") or "").split(",") if n]
     return to_typed({k: v for k, v in values.items() if not names or k in names})

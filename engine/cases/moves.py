@@ -15,6 +15,7 @@ refusal recorded (``case.move-refused``):
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,7 +29,7 @@ from engine.cases.save_step import (
 )
 from engine.compliance import parse_model
 from engine.compliance.graph import FlowGraph, build_graph, reachable
-from engine.errors import Conflict, ProcedureViolation
+from engine.errors import Conflict, InvalidInput, ProcedureViolation
 from engine.kernel.ports import Actor, CaseRow, RecordDraft, TaskRow, UnitOfWork
 from engine.record.refusals.record_refusal import refusals_on_record
 from engine.review.facts import is_major, restore_case
@@ -127,12 +128,30 @@ def _history(uow: UnitOfWork, case_id: str) -> set[str]:
 
 
 @refusals_on_record("case.move", keep={"to": "target", "reason": "reason"})
-def move_case(ctx: Any, case_id: str, target: str, actor: Actor, reason: str) -> Moved:
+def move_case(
+    ctx: Any, case_id: str, target: str, actor: Actor, reason: str, *, leaving: Collection[str] | None = None
+) -> Moved:
+    """``leaving``: the elements the caller means to leave (Camunda's cancel instructions); the move is
+    refused, changing nothing, unless they are exactly where the case waits."""
     require_supervisor(actor)
-    return _move(ctx, case_id, target, actor, require_reason(reason))
+    return _move(ctx, case_id, target, actor, require_reason(reason), leaving)
 
 
-def _move(ctx: Any, case_id: str, target: str, actor: Actor, reason: str) -> Moved:
+def _left_as_expected(left: list[str], leaving: Collection[str] | None) -> None:
+    if leaving is not None and set(leaving) != set(left):
+        here, asked = "、".join(left) or "（无）", "、".join(sorted(leaving))
+        raise InvalidInput(
+            f"办件当前在 {here} 等待，与要取消的环节 {asked} 不符",
+            f"The case waits at {', '.join(left) or '(nothing)'}, not at {', '.join(sorted(leaving))}: "
+            "cancel exactly where it waits",
+            code="move-cancel-mismatch",
+            details={"waitingAt": left},
+        )
+
+
+def _move(
+    ctx: Any, case_id: str, target: str, actor: Actor, reason: str, leaving: Collection[str] | None = None
+) -> Moved:
     now = ctx.clock()
     with ctx.uow() as uow:
         case = load_case(uow, case_id)
@@ -144,6 +163,7 @@ def _move(ctx: Any, case_id: str, target: str, actor: Actor, reason: str) -> Mov
             )
         workflow = restore_case(ctx, uow, case)
         left = sorted({w.element_id for w in workflow.waiting_at()})
+        _left_as_expected(left, leaving)
         check_move(ctx, uow, case, workflow, target, _history(uow, case_id))
         before = {t.task_id for t in workflow.ready_tasks()}
         result = workflow.move_to(target, now)

@@ -13,8 +13,8 @@ from typing import Any
 from engine.cases.opening import check_variables
 from engine.cases.save_step import StepContext, jsonable, record_step, save_case, step_payload, sync_tasks
 from engine.errors import Conflict, InvalidInput, NotFound
+from engine.integration.correlation import deliver_message
 from engine.kernel.ports import Actor, CaseRow, ProcessRow, RecordDraft
-from engine.review.facts import restore_case
 
 PLATFORM = Actor("platform", frozenset({"system", "platform"}), "省级政务服务平台", "webhooks")
 ITEM_CODE = "sanxiang.itemCode"
@@ -139,30 +139,11 @@ def correlate_message(
 ) -> ReceivedMessage:
     """Deliver BPMN message ``name`` to the running case with ``business_key``: one step, recorded."""
     variables = check_variables(variables)
-    now = ctx.clock()
     with ctx.uow() as uow:
         case = _case_for(uow, business_key)
-        workflow = restore_case(ctx, uow, case)
-        before = {t.task_id for t in workflow.ready_tasks()}
-        result = workflow.correlate_message(name, variables, now)
-        step = StepContext(ctx, uow, case, actor, now)
-        save_case(step, workflow)
-        new = sync_tasks(step, workflow, before, None)
-        record_step(
-            step,
-            workflow,
-            RecordDraft(
-                action="message.received",
-                actor=actor.user_id,
-                actor_role="platform",
-                case_id=case.id,
-                payload=step_payload(
-                    result, new, message=name, businessKey=business_key, data=jsonable(variables)
-                ),
-            ),
-        )
+        delivered = deliver_message(ctx, uow, case, name, variables, actor, "platform")
         uow.commit()
-    return ReceivedMessage(name, case.id, [t.id for t in new])
+    return ReceivedMessage(name, case.id, delivered.created_tasks)
 
 
 def _case_for(uow: Any, business_key: str) -> CaseRow:

@@ -100,6 +100,22 @@ class WebhookRepository:
         inserted = self.conn.execute(statement.returning(w.inbound_applications.c.application_id)).first()
         return inserted is not None
 
+    def running_cases_mentioning(self, text: str, business_key: str | None, case_id: str | None) -> list[str]:
+        """Ids of the running cases (with this business key, or this id, when given) whose deployed
+        diagram contains ``text``, oldest first: candidates for a message, checked one by one."""
+        c, p = t.cases.c, t.processes.c
+        query = (
+            select(c.id)
+            .join(t.processes, p.id == c.process_id)
+            .where(c.status == "running", p.xml.contains(text, autoescape=True))
+            .order_by(c.started_at, c.id)
+        )
+        if business_key is not None:
+            query = query.where(c.business_key == business_key)
+        if case_id is not None:
+            query = query.where(c.id == case_id)
+        return list(self.conn.execute(query).scalars())
+
     def running_cases(self, business_key: str) -> list[str]:
         """Ids of the running cases with this business key, oldest first."""
         rows = self.conn.execute(

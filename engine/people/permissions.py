@@ -43,6 +43,7 @@ class Permission(StrEnum):
     TASK_RESOLVE = "task.resolve"  # 交还
     TASK_URGE = "task.urge"  # 催办
     PROCESS_DEPLOY = "process.deploy"
+    MESSAGE_CORRELATE = "message.correlate"  # deliver a BPMN message to cases, throw a signal (systems)
     DISCLOSURE_READ = "disclosure.read"
     DISCLOSURE_PUBLISH = "disclosure.publish"
     DISCLOSURE_WITHDRAW = "disclosure.withdraw"
@@ -56,6 +57,7 @@ URGERS = frozenset({"supervisor", "admin", "approver", "window-clerk"})
 WITHDRAWERS = frozenset({"window-clerk", "supervisor", "admin"})
 QUERY_CODE_ISSUERS = frozenset({"window-clerk", "admin"})
 DEPLOYERS = frozenset({"designer", "admin"})
+CORRELATORS = frozenset({"integration", "platform", "admin"})  # systems that tell cases what happened
 PUBLISHERS = frozenset({"window-clerk", "approver"})
 DISCLOSURE_WITHDRAWERS = frozenset({"window-clerk", "approver", "supervisor", "admin"})
 DISCLOSURE_READERS = frozenset({"window-clerk", "approver", "supervisor", "admin"})
@@ -259,6 +261,15 @@ RULES: dict[Permission, tuple[Rule, ...]] = {
     Permission.TASK_URGE: (_groups(URGERS, "urge-forbidden", "无权催办", "You may not urge tasks"), READS),
     Permission.PROCESS_DEPLOY: (
         _groups(DEPLOYERS, "deploy-forbidden", "只有流程设计人员可以部署", "Only designers may deploy"),
+    ),
+    Permission.MESSAGE_CORRELATE: (
+        _groups(
+            CORRELATORS,
+            "correlate-forbidden",
+            "只有对接系统账号（integration 组）或管理员可以投递消息、发出信号",
+            "Only integration accounts (group integration) and administrators may correlate messages or "
+            "throw signals",
+        ),
     ),
     Permission.DISCLOSURE_READ: (
         _groups(DISCLOSURE_READERS, "disclosure-forbidden", "无权查看公示", "You may not read disclosures"),

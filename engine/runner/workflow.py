@@ -116,6 +116,19 @@ class Workflow:
         """Advance automatic steps and due timers (start of a case, a timer firing)."""
         return self._step(now, lambda: None)
 
+    def awaits_message(self, name: str) -> bool:
+        """Whether an event of this case waits for the BPMN message ``name``."""
+        return bool(self._message_waiters(name))
+
+    def _message_waiters(self, name: str) -> list[Any]:
+        return [
+            t
+            for t in self._all_tasks()
+            if t.has_state(TaskState.WAITING)
+            and isinstance(getattr(t.task_spec, "event_definition", None), MessageEventDefinition)
+            and t.task_spec.event_definition.name == name
+        ]
+
     def correlate_message(self, name: str, payload: Mapping[str, Any], now: datetime) -> StepResult:
         """Deliver the BPMN message ``name`` to the events of this case waiting for it.
 
@@ -123,13 +136,7 @@ class Workflow:
         correlation); SpiffWorkflow also keeps the whole payload in the catch event's
         ``camunda:resultVariable`` (default ``<element id>_Response``). Raises ``Conflict`` when
         nothing in the case waits for this message."""
-        waiting = [
-            t
-            for t in self._all_tasks()
-            if t.has_state(TaskState.WAITING)
-            and isinstance(getattr(t.task_spec, "event_definition", None), MessageEventDefinition)
-            and t.task_spec.event_definition.name == name
-        ]
+        waiting = self._message_waiters(name)
         if not waiting:
             raise Conflict(
                 f"办件当前不在等待消息 {name}",

@@ -44,6 +44,7 @@ ATTEMPTS: dict[str, tuple[str, str]] = {
     "case.move": ("移动办件", "Move"),
     "fact.correction": ("更正事实", "Fact correction"),
     "evidence.add": ("上传证据", "Evidence upload"),
+    "message.correlate": ("投递消息", "Message correlation"),
     "timer.retry": ("重试定时", "Timer retry"),
     "disclosure.publish": ("发布公示", "Publication"),
     "disclosure.withdraw": ("撤回公示", "Disclosure withdrawal"),
