@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from werkzeug.serving import make_server
 
+from engine.app import create_app
 from engine.bootstrap import bootstrap
 from engine.config import from_env
-from engine.app import create_app
 
 
 def main() -> None:

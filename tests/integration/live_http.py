@@ -13,8 +13,8 @@ import requests
 from requests.adapters import HTTPAdapter
 from werkzeug.serving import make_server
 
-from engine.kernel.context import AppContext
 from engine.app import create_app
+from engine.kernel.context import AppContext
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 

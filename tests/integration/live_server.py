@@ -15,8 +15,8 @@ from typing import Any
 import requests
 from werkzeug.serving import make_server
 
-from engine.kernel.context import AppContext
 from engine.app import create_app
+from engine.kernel.context import AppContext
 from tests.support import auth
 
 

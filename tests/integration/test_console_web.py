@@ -7,8 +7,8 @@ from typing import Any
 
 from prometheus_client.parser import text_string_to_metric_families
 
-from engine.kernel.context import AppContext
 from engine.app import create_app
+from engine.kernel.context import AppContext
 from tests.conftest import make_context
 from tests.integration.pages_driver import log_in, page_token
 from tests.integration.supervision_driver import advance, deploy_fixture, deploy_shipped, finish, start

@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 from werkzeug.serving import make_server
 
+from engine.app import create_app
 from engine.kernel.context import AppContext
 from engine.runner.script_engine import HandlerCall
-from engine.app import create_app
 from tests.conftest import make_context
 from tests.integration.api_driver import REVIEW_FILES, complete, deploy, open_case, waiting
 from tests.support import auth

@@ -4,15 +4,13 @@ response valid against Camunda 7.21's OpenAPI document."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pycamunda
 import pycamunda.processdef
 import pycamunda.processinst
 import pycamunda.task
 import pytest
 
-from tests.integration.engine_rest_live import PROCESS, Live, live  # noqa: F401
+from tests.integration.engine_rest_live import PROCESS, Live
 from tests.integration.test_engine_rest_pycamunda import STEPS
 from tests.support import MovableClock
 
@@ -23,7 +21,7 @@ def opened(live: Live, clock: MovableClock, key: str = "HW-1") -> tuple[str, str
     """A case with its acceptance completed by wang and its review claimed by zhao: (case id, review id)."""
     start = pycamunda.processdef.StartInstance(live.url, key=PROCESS, business_key=key)
     case_id = live.call(start, "wang").id_
-    for user, element, group, variables in STEPS[:1]:
+    for user, _, _, variables in STEPS[:1]:
         clock.advance(hours=1)
         (task,) = live.call(pycamunda.task.GetList(live.url, process_instance_id=case_id), user)
         live.call(pycamunda.task.Claim(live.url, id_=task.id_, user_id=user), user)

@@ -13,7 +13,7 @@ import pycamunda.task
 import pytest
 
 from engine.kernel.context import AppContext
-from tests.integration.engine_rest_live import Live, live  # noqa: F401
+from tests.integration.engine_rest_live import Live
 from tests.integration.test_engine_rest_history import opened
 from tests.integration.test_engine_rest_pycamunda import STEPS
 from tests.support import MovableClock

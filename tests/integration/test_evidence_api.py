@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
+from engine.app import create_app
 from engine.config import Settings
 from engine.kernel.context import AppContext
-from engine.app import create_app
 from tests.conftest import make_context
 from tests.integration.evidence_cases import case_at_on_site, mp4_bytes, pdf_bytes, png_bytes
 from tests.support import MovableClock, auth

@@ -16,8 +16,8 @@ from typing import Any
 import jsonschema
 import pytest
 
-from engine.disclosure.portal.schemas import DECISIONS_SCHEMA, STATISTICS_SCHEMA
 from engine.app import create_app
+from engine.disclosure.portal.schemas import DECISIONS_SCHEMA, STATISTICS_SCHEMA
 from tests.conftest import make_context
 from tests.integration import disclosure_driver as drive
 from tests.integration.deadline_driver import at

@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 
+from engine.app import create_app
 from engine.config import Settings
 from engine.integration.delivery import deliver_due_events, deliver_outbox, node_owner
 from engine.kernel.context import AppContext
 from engine.kernel.ports import RecordDraft
 from engine.record.append import record
-from engine.app import create_app
 from tests.conftest import make_context
 from tests.integration.api_driver import REVIEW_FILES, complete, deploy, open_case
 from tests.integration.webhook_receiver import Receiver

@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 
+from engine.app import create_app
 from engine.config import Settings
 from engine.integration.delivery import deliver_due_events
 from engine.kernel.context import AppContext
-from engine.app import create_app
 from tests.conftest import make_context
 from tests.integration.api_driver import REVIEW_FILES, complete, deploy, open_case
 from tests.integration.webhook_receiver import Receiver
