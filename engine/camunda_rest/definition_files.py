@@ -29,20 +29,19 @@ def _xml(process: ProcessRow) -> dict[str, Any]:
 
 
 def _form_dto(process: ProcessRow) -> dict[str, Any]:
-    """Camunda's FormDto: a Camunda Form by reference (``camundaFormRef``), or the ``formKey``."""
+    """Camunda's FormDto: a Camunda Form by reference (``camundaFormRef``, absent without one), or the
+    ``formKey``."""
     only(request.args, frozenset())
     element, _ = rest.start_form(ctx(), process)
-    if element is None or not (element.form_ref or element.form_key):
-        return {"key": None, "camundaFormRef": None, "contextPath": None}
-    reference = None
-    if element.form_ref:
+    found: dict[str, Any] = {"key": element.form_key if element is not None else None, "contextPath": None}
+    if element is not None and element.form_ref:
         version = int(element.form_ref_version) if (element.form_ref_version or "").isdigit() else None
-        reference = {
+        found["camundaFormRef"] = {
             "key": element.form_ref,
             "binding": element.form_ref_binding or "latest",
             "version": version,
         }
-    return {"key": element.form_key, "camundaFormRef": reference, "contextPath": None}
+    return found
 
 
 def _deployed_form(process: ProcessRow) -> Response:

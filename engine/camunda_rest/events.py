@@ -76,7 +76,9 @@ def _message(body: dict[str, Any]) -> MessageCorrelation:
 
 
 def _result(done: Delivered, with_variables: bool) -> dict[str, Any]:
-    return {
+    """Camunda's MessageCorrelationResultDto (an execution: no ``processInstance``); with the variables
+    (…WithVariableDto) only when asked."""
+    result: dict[str, Any] = {
         "resultType": "Execution",
         "execution": {
             "id": done.case_id,
@@ -84,9 +86,10 @@ def _result(done: Delivered, with_variables: bool) -> dict[str, Any]:
             "ended": False,
             "tenantId": None,
         },
-        "processInstance": None,
-        "variables": to_typed(done.variables) if with_variables else None,
     }
+    if with_variables:
+        result["variables"] = to_typed(done.variables)
+    return result
 
 
 @events.post("/message")

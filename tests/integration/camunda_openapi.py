@@ -46,13 +46,16 @@ def _nullable_enums(node: Any) -> None:
 
 def _byte_streams(spec: dict[str, Any]) -> None:
     """A response documented as a byte stream (``type: string, format: binary``: a deployed form, a
-    diagram) is a file whatever its media type; with ``application/json`` its bytes are the JSON file
-    itself, which openapi-core would otherwise parse and compare with ``string``."""
+    diagram) is a file of its own media type: with ``application/json`` (a Camunda Form, as Camunda 7.21
+    answers it on every deployed-form route) its bytes are the JSON file itself, which openapi-core would
+    otherwise parse and compare with ``string``."""
     for item in spec["paths"].values():
         for operation in item.values():
             for answer in (operation.get("responses") or {}).values() if isinstance(operation, dict) else ():
-                for media in (answer.get("content") or {}).values():
-                    if media.get("schema", {}).get("format") == "binary":
+                content = answer.get("content") or {}
+                if any(m.get("schema", {}).get("format") == "binary" for m in content.values()):
+                    content.setdefault("application/json", {})  # the file's own type (a Camunda Form)
+                    for media in content.values():
                         media["schema"] = {}
 
 

@@ -110,11 +110,10 @@ class Live:
             return self.call(create, "li")
 
 
-@pytest.fixture
-def live(settings: Settings, clock: MovableClock) -> Iterator[Live]:
+def serving(settings: Settings, clock: MovableClock, **options: Any) -> Iterator[Live]:
     from engine.app import create_app
 
-    ctx = make_context(settings, clock)
+    ctx = make_context(settings, clock, **options)
     server = make_server("127.0.0.1", 0, create_app(ctx), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -126,6 +125,18 @@ def live(settings: Settings, clock: MovableClock) -> Iterator[Live]:
         thread.join()
         ctx.database.dispose()
     assert found.checked.failures == [], "\n".join(found.checked.failures)
+
+
+@pytest.fixture
+def live(settings: Settings, clock: MovableClock) -> Iterator[Live]:
+    """With every rule of the bureau (shipped diagrams)."""
+    yield from serving(settings, clock)
+
+
+@pytest.fixture
+def dialect_live(settings: Settings, clock: MovableClock) -> Iterator[Live]:
+    """With the Camunda 7 dialect's rules only (the small diagrams of tests/fixtures)."""
+    yield from serving(settings, clock, rules="dialect")
 
 
 def staff(ctx: AppContext, user_id: str, name: str, *groups: str) -> None:
