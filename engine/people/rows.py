@@ -18,6 +18,7 @@ ROLES: tuple[str, ...] = (
     "supervisor",
     "designer",
     "admin",
+    "integration",  # an account of another system: correlates messages, throws signals (/engine-rest)
 )
 
 
