@@ -10,7 +10,7 @@ from flask import Blueprint, Response, request
 
 from engine.camunda_rest import reads as rest
 from engine.camunda_rest.json_shapes import task as task_json
-from engine.camunda_rest.params import Filters, Listing
+from engine.camunda_rest.params import Filters, Listing, only
 from engine.camunda_rest.processes import with_definitions
 from engine.camunda_rest.request import actor, ctx, flag, json_body, listing_of, no_content
 from engine.camunda_rest.task_actions import draft_of
@@ -152,6 +152,7 @@ def complete(task_id: str) -> Any:
 @tasks.get("/task/<task_id>/variables")
 @requires(Permission.TASK_READ)
 def form_variables(task_id: str) -> Any:
+    only(request.args, frozenset({"variableNames", "deserializeValues"}))
     values = {**rest.form_variables(ctx(), actor(), task_id), **draft_of(task_id)}
     names = [n for n in (request.args.get("variableNames") or "").split(",") if n]
     return to_typed({k: v for k, v in values.items() if not names or k in names})
