@@ -133,7 +133,10 @@ def test_a_signal_reaches_no_case_and_is_recorded(live: Live) -> None:
 
 def test_users_and_groups_are_the_staff_register(live: Live) -> None:
     handlers = live.call(pycamunda.user.GetList(live.url, member_of_group="handler"), "wang")
-    assert [(u.id_, u.first_name) for u in handlers] == [("zhao", "赵承办（承办人）")]
+    assert [(u.id_, u.first_name) for u in handlers] == [
+        ("feng", "冯执法（承办人）"),
+        ("zhao", "赵承办（承办人）"),
+    ]
     assert live.call(pycamunda.user.Count(live.url, member_of_group="approver"), "wang") == 1
     assert len(live.missing("wang", "GET", "/user", params={"idIn": "zhao,sun,nobody"})) == 2
     groups = live.call(
