@@ -32,6 +32,7 @@ from engine.supervision.actions import case_is_not_suspended
 from engine.tasks.actions import delegated_task_is_given_back_first
 from engine.tasks.co_signing import signs_once
 from engine.tasks.drafts import discard_draft_of_completed_task
+from engine.tasks.forms.limits import FormLimits
 from engine.tasks.forms.validation import validate_form_data
 
 
@@ -68,7 +69,7 @@ def condition_evaluator(
 
 
 def _linters(
-    rules: str, budget: EvaluationBudget
+    rules: str, budget: EvaluationBudget, form_limits: FormLimits
 ) -> tuple[Callable[[bytes, str], list[Any]], Callable[[bytes, str], list[Any]]]:
     from engine.compliance.lint import lint_bpmn, lint_form
 
@@ -78,7 +79,7 @@ def _linters(
         return lint_bpmn(data, filename=name, rules=rules, budget=budget, constant_check=constant_check)
 
     def lint_f(data: bytes, name: str) -> list[Any]:
-        return lint_form(data, filename=name)
+        return lint_form(data, filename=name, limits=form_limits)
 
     return lint, lint_f
 
@@ -104,7 +105,7 @@ def bootstrap(
     def parse(xml: bytes, key: str | None) -> ParsedProcess:
         return parse_process(xml, key, allowed)
 
-    lint, lint_form = _linters(rules, settings.budget)
+    lint, lint_form = _linters(rules, settings.budget, settings.form_limits)
     ctx = AppContext(
         settings=settings,
         uow=SqlUnitOfWorkFactory(db),

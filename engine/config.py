@@ -11,6 +11,7 @@ from typing import TypeVar
 
 from engine.errors import NotConfigured
 from engine.kernel.budgets import DEFAULT_BUDGET, EvaluationBudget
+from engine.tasks.forms.limits import DEFAULT_FORM_LIMITS, FormLimits
 from engine.record.head_policy import DEFAULT_EVERY_ENTRIES, DEFAULT_EVERY_MINUTES
 
 # What evidence uploads may be (detected from the bytes, never from the name); "type/*" allows a family.
@@ -69,6 +70,7 @@ class Settings:
     timer_lag_seconds: int = 60  # a due timer not fired this long after its time is stuck
     metrics_token: str = field(default="", repr=False)  # /metrics: Bearer token; empty = loopback only
     budget: EvaluationBudget = DEFAULT_BUDGET  # what a diagram may cost: engine.kernel.budgets
+    form_limits: FormLimits = DEFAULT_FORM_LIMITS  # how large a form may be: engine.tasks.forms.limits
     secure_cookies: bool = False  # the session cookie only over HTTPS (Secure, named __Host-…)
     trusted_proxies: int = 0  # reverse proxies in front whose X-Forwarded-For/-Proto are believed
     security_log_days: int = 180  # logins, failures, logouts kept this long (≥ 6 months: 网络安全法 第21条)
@@ -165,6 +167,7 @@ def from_env(env: Mapping[str, str] | None = None, cwd: Path | None = None) -> S
         timer_lag_seconds=int(env.get("SANXIANG_TIMER_LAG_SECONDS", "60")),
         metrics_token=env.get("SANXIANG_METRICS_TOKEN", ""),
         budget=budget_from_env(env),
+        form_limits=form_limits_from_env(env),
         secure_cookies=_flag(env.get("SANXIANG_SECURE_COOKIES", "0")),
         trusted_proxies=int(env.get("SANXIANG_TRUSTED_PROXIES", "0")),
         security_log_days=_positive(env, "SANXIANG_SECURITY_LOG_DAYS", 180),
@@ -190,6 +193,15 @@ def budget_from_env(env: Mapping[str, str]) -> EvaluationBudget:
         step_seconds=_positive(env, "SANXIANG_BUDGET_STEP_SECONDS", d.step_seconds),
         timer_min_cycle_seconds=_positive(env, "SANXIANG_TIMER_MIN_CYCLE_SECONDS", d.timer_min_cycle_seconds),
         timer_max_cycles=_positive(env, "SANXIANG_TIMER_MAX_CYCLES", d.timer_max_cycles),
+    )
+
+
+def form_limits_from_env(env: Mapping[str, str]) -> FormLimits:
+    """The size and component limits of a deployed form (``engine.tasks.forms.limits``)."""
+    d = DEFAULT_FORM_LIMITS
+    return FormLimits(
+        max_bytes=_positive(env, "SANXIANG_MAX_FORM_BYTES", d.max_bytes),
+        max_components=_positive(env, "SANXIANG_MAX_FORM_COMPONENTS", d.max_components),
     )
 
 

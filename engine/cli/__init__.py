@@ -78,13 +78,15 @@ def lint(paths: tuple[str, ...], fmt: str, rules: str) -> None:
     """Check diagrams and forms; exit 1 on any error finding."""
     from engine.compliance.findings import has_errors
     from engine.compliance.lint import lint_path
-    from engine.config import budget_from_env
+    from engine.config import budget_from_env, form_limits_from_env
     from engine.runner.expressions.static import constant_failures
 
     budget = budget_from_env(os.environ)  # the deployment's limits of SX-D129…SX-D132
     constant_check = partial(constant_failures, budget=budget)  # SX-D132: the runner evaluates constants
+    limits = form_limits_from_env(os.environ)  # the deployment's limits of a form (SX-X003, SX-F311)
     report = {
-        str(p): lint_path(p, rules=rules, budget=budget, constant_check=constant_check) for p in _files(paths)
+        str(p): lint_path(p, rules=rules, budget=budget, constant_check=constant_check, form_limits=limits)
+        for p in _files(paths)
     }
     if fmt == "json":
         click.echo(
@@ -120,6 +122,8 @@ def deploy(paths: tuple[str, ...], as_user: str) -> None:
     for item in outcome.items:
         state = "新版本 / new" if item.created else "未变 / unchanged"
         click.echo(f"{item.kind} {item.key} v{item.version} {state}")
+        for warning in item.warnings:
+            click.echo(f"  {warning}")
 
 
 def _prepare(ctx: AppContext) -> None:

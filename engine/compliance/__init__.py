@@ -4,15 +4,16 @@ Public API::
 
     lint_bpmn(data, *, filename=None, rules="all", max_bytes=10 MB) -> list[Finding]
         rules: "dialect" (SX-D1xx), "compliance" (SX-C2xx) or "all"; SX-X input findings always.
-    lint_form(data, *, filename=None, max_bytes=10 MB) -> list[Finding]        codes SX-F3xx
-    lint_path(path, *, rules="all", max_bytes=10 MB) -> list[Finding]
+    lint_form(data, *, filename=None, limits=FormLimits()) -> list[Finding]    codes SX-F3xx
+    lint_path(path, *, rules="all", max_bytes=10 MB, form_limits=FormLimits()) -> list[Finding]
         by suffix: .bpmn/.bpmn20.xml/.xml -> BPMN, .form/.json -> form; unreadable -> SX-X006
     RULES: dict[str, RuleInfo]          code -> (family, title_zh, title_en)
     parse_model(data) -> ProcessModel | list[Finding]     the one executable process (see `model`)
     parse_document(data) -> BpmnDocument | Finding        every process of the file
 
-Whatever the bytes (empty, binary, HTML, DMN, JSON, Camunda 8, billion laughs, XXE, 50 MB), the
-answer is findings: XML is parsed by lxml with entities, DTDs and network off, any DOCTYPE is
+Whatever the bytes (empty, binary, HTML, DMN, JSON, Camunda 8, billion laughs, XXE, 50 MB, UTF-16,
+GBK), the answer is findings: both kinds of file must be UTF-8 (a UTF-8 BOM is a warning, removed on
+deploy: ``encoding``); XML is parsed by lxml with entities, DTDs and network off, any DOCTYPE is
 refused, and the size is capped. Findings are sorted by line, carry the element id and, when a
 filename is given, the file.
 

@@ -30,6 +30,8 @@ _TABLE: tuple[tuple[str, str, str, str], ...] = (
     ("SX-X007", "input", "不认识的文件类型", "unknown file type"),
     ("SX-X008", "input", "流程图过大，无法做路径检查", "diagram too large for the path rules"),
     ("SX-X009", "input", "检查器内部错误", "internal linter error"),
+    ("SX-X010", "input", "不是 UTF-8 编码", "not UTF-8 (UTF-16, GBK, NUL bytes, another declared encoding)"),
+    ("SX-X011", "input", "UTF-8 BOM 已去除", "UTF-8 byte-order mark removed on deploy"),
     ("SX-D101", "dialect", "Camunda 8 文件", "Camunda 8 (zeebe) file"),
     ("SX-D102", "dialect", "没有可执行流程", "no executable process"),
     ("SX-D103", "dialect", "一个文件有多个可执行流程", "more than one executable process in one file"),
@@ -104,6 +106,7 @@ _TABLE: tuple[tuple[str, str, str, str], ...] = (
     ("SX-F308", "form", "不认识的组件类型", "unknown component type (the server could not check its data)"),
     ("SX-F309", "form", "格式规则无法安全运行", "validation pattern that cannot run safely"),
     ("SX-F310", "form", "显示条件无法在服务端判断", "show/hide condition the server cannot evaluate"),
+    ("SX-F311", "form", "表单组件过多", "more components than the limit"),
 )
 
 RULES: dict[str, RuleInfo] = {code: RuleInfo(family, zh, en) for code, family, zh, en in _TABLE}

@@ -1,5 +1,8 @@
 """Lint a Camunda Forms (form-js) JSON file: a JSON object with an ``id`` and ``components``,
-every input field with a ``key`` (unique within its data scope). Never raises on input."""
+every input field with a ``key`` (unique within its data scope). Never raises on input.
+
+Linear in the size of the file: limits (``engine.tasks.forms.limits``) are checked first, and the line
+of every component is looked up in one index of the text built in one pass (``_LineIndex``)."""
 
 from __future__ import annotations
 
@@ -9,8 +12,10 @@ from collections.abc import Iterator
 from typing import Any
 
 from engine.compliance.catalogue import finding
+from engine.compliance.encoding import read_utf8
 from engine.compliance.findings import Finding
 from engine.compliance.xmlsafe import check_size
+from engine.tasks.forms.limits import DEFAULT_FORM_LIMITS, FormLimits
 from engine.tasks.forms.schema import read_form
 
 FIELD_TYPES = frozenset(
@@ -28,49 +33,70 @@ FIELD_TYPES = frozenset(
         "expression",
     }
 )
-_MAX_COMPONENTS = 20_000
+_NAMED = re.compile(r'"(id|key)"\s*:\s*("(?:[^"\\\n]|\\.)*")')
 
 
-def form_findings(data: bytes, max_bytes: int) -> list[Finding]:
-    refused = check_size(data, max_bytes)
+def form_findings(data: bytes, limits: FormLimits = DEFAULT_FORM_LIMITS) -> list[Finding]:
+    refused = check_size(data, limits.max_bytes)
     if refused is not None:
         return [refused]
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        return [
-            finding(
-                "SX-F301",
-                f"第 {line} 行不是 UTF-8 编码；请用 Camunda Modeler 重新保存表单",
-                f"not UTF-8 at line {line}; save the form again from Camunda Modeler",
-                line=line,
-            )
-        ]
-    try:
-        form = json.loads(text)
-    except json.JSONDecodeError as exc:
-        return [
-            finding(
-                "SX-F301",
-                f"第 {exc.lineno} 行 JSON 格式不正确：{exc.msg}；请用 Camunda Modeler 重新保存表单",
-                f"not valid JSON at line {exc.lineno}: {exc.msg}; save the form again from Camunda Modeler",
-                line=exc.lineno,
-            )
-        ]
-    except (ValueError, RecursionError) as exc:
-        reason = str(exc)[:120]
-        return [finding("SX-F301", f"JSON 无法解析：{reason}", f"JSON cannot be parsed: {reason}")]
+    text, found = read_utf8(data)
+    if text is None:
+        return found
+    form = _parse(text)
+    if isinstance(form, Finding):
+        return [*found, form]
     if not isinstance(form, dict):
         return [
+            *found,
             finding(
                 "SX-F302",
                 "表单文件必须是一个 JSON 对象；这是 Camunda 表单 (.form) 吗？",
                 "a form file must be one JSON object; is this a Camunda Form (.form)?",
                 line=1,
-            )
+            ),
         ]
-    return list(_form_object(form, text))
+    count = _count_components(form.get("components"), limits.max_components)
+    if count > limits.max_components:
+        return [
+            *found,
+            finding(
+                "SX-F311",
+                f"表单的组件超过 {limits.max_components} 个（上限 SANXIANG_MAX_FORM_COMPONENTS）；"
+                "请拆分为几个任务的表单",
+                f"the form has more than {limits.max_components} components (limit "
+                "SANXIANG_MAX_FORM_COMPONENTS); split it over several tasks' forms",
+                line=1,
+            ),
+        ]
+    return [*found, *_form_object(form, text)]
+
+
+def _parse(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        return finding(
+            "SX-F301",
+            f"第 {exc.lineno} 行 JSON 格式不正确：{exc.msg}；请用 Camunda Modeler 重新保存表单",
+            f"not valid JSON at line {exc.lineno}: {exc.msg}; save the form again from Camunda Modeler",
+            line=exc.lineno,
+        )
+    except (ValueError, RecursionError) as exc:
+        reason = str(exc)[:120]
+        return finding("SX-F301", f"JSON 无法解析：{reason}", f"JSON cannot be parsed: {reason}")
+
+
+def _count_components(top: Any, most: int) -> int:
+    """Components at every depth, counted up to one past ``most``."""
+    pending, count = [top], 0
+    while pending and count <= most:
+        components = pending.pop()
+        if not isinstance(components, list):
+            continue
+        count += len(components)
+        pending.extend(c.get("components") for c in components if isinstance(c, dict))
+    return count
 
 
 def _form_object(form: dict[str, Any], text: str) -> Iterator[Finding]:
@@ -123,30 +149,26 @@ def _server_side_rules(form: dict[str, Any]) -> Iterator[Finding]:
 def _components(top: list[Any], text: str) -> Iterator[Finding]:
     pending: list[tuple[list[Any], str]] = [(top, "")]
     keys: set[tuple[str, str]] = set()
-    count = 0
+    lines = _LineIndex(text)
     while pending:
         components, scope = pending.pop()
         for component in components:
-            count += 1
-            if count > _MAX_COMPONENTS:
-                yield finding(
-                    "SX-F306", f"组件超过 {_MAX_COMPONENTS} 个", f"more than {_MAX_COMPONENTS} components"
-                )
-                return
-            yield from _component(component, scope, keys, text)
+            yield from _component(component, scope, keys, lines)
             if isinstance(component, dict) and isinstance(component.get("components"), list):
                 path = component.get("path")
                 inner = f"{scope}.{path}" if isinstance(path, str) and path else scope
                 pending.append((component["components"], inner))
 
 
-def _component(component: Any, scope: str, keys: set[tuple[str, str]], text: str) -> Iterator[Finding]:
+def _component(
+    component: Any, scope: str, keys: set[tuple[str, str]], lines: _LineIndex
+) -> Iterator[Finding]:
     if not isinstance(component, dict) or not isinstance(component.get("type"), str):
         yield finding(
             "SX-F306",
             "组件必须是带 type 的 JSON 对象",
             "a component must be a JSON object with a type",
-            line=_line_of(text, component),
+            line=lines.of(component),
         )
         return
     ident = component.get("id") if isinstance(component.get("id"), str) else None
@@ -154,14 +176,13 @@ def _component(component: Any, scope: str, keys: set[tuple[str, str]], text: str
     if kind not in FIELD_TYPES:
         return
     key = component.get("key")
-    line = _line_of(text, component)
     if not isinstance(key, str) or not key.strip():
         yield finding(
             "SX-F305",
             f"{kind} 字段缺少 key（提交的数据存入这个变量）；请在 Camunda Modeler 中填写",
             f"{kind} field without a key (the variable its value is stored in); set it in Camunda Modeler",
             element_id=ident,
-            line=line,
+            line=lines.of(component),
         )
     elif (scope, key) in keys:
         yield finding(
@@ -169,21 +190,44 @@ def _component(component: Any, scope: str, keys: set[tuple[str, str]], text: str
             f"字段 key“{key}”重复，后一个会覆盖前一个；请改名",
             f"field key '{key}' is used twice and the later value overwrites the earlier; rename one",
             element_id=ident,
-            line=line,
+            line=lines.of(component),
             warning=True,
         )
     else:
         keys.add((scope, key))
 
 
-def _line_of(text: str, component: Any) -> int | None:
-    """The line of a component, found by its id (or key) in the source text; None if not found."""
-    if not isinstance(component, dict):
+class _LineIndex:
+    """The line where each ``"id": "…"`` and ``"key": "…"`` first appears in the source text, found in one
+    pass over the text when a finding first needs a line (searching the text once per component made
+    the linter quadratic: minutes for a 10 MB form)."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._first: dict[tuple[str, str], int] | None = None
+
+    def of(self, component: Any) -> int | None:
+        """The line of a component, by its id (or else its key); None if not found."""
+        if not isinstance(component, dict):
+            return None
+        first = self._index()
+        for name in ("id", "key"):
+            value = component.get(name)
+            if isinstance(value, str) and value and (name, value) in first:
+                return first[(name, value)]
         return None
-    for name in ("id", "key"):
-        value = component.get(name)
-        if isinstance(value, str) and value:
-            match = re.search(f'"{name}"\\s*:\\s*{re.escape(json.dumps(value, ensure_ascii=False))}', text)
-            if match:
-                return text.count("\n", 0, match.start()) + 1
-    return None
+
+    def _index(self) -> dict[tuple[str, str], int]:
+        if self._first is None:
+            self._first = {}
+            line, counted = 1, 0
+            for match in _NAMED.finditer(self._text):
+                line += self._text.count("\n", counted, match.start())
+                counted = match.start()
+                literal = match.group(2)
+                try:
+                    value = json.loads(literal) if "\\" in literal else literal[1:-1]
+                except ValueError:
+                    continue
+                self._first.setdefault((match.group(1), value), line)
+        return self._first

@@ -19,12 +19,14 @@ from engine.compliance import (
 from engine.compliance.bpmn_document import BpmnDocument, ProcessModel, parse_document
 from engine.compliance.budget_rules import ConstantCheck, budget_findings
 from engine.compliance.catalogue import finding
+from engine.compliance.encoding import read_utf8
 from engine.compliance.findings import Finding
 from engine.compliance.forms import form_findings
 from engine.compliance.graph import FlowGraph, build_graph
 from engine.compliance.namespaces import line_of
-from engine.compliance.xmlsafe import DEFAULT_MAX_BYTES
+from engine.compliance.xmlsafe import DEFAULT_MAX_BYTES, check_size
 from engine.kernel.budgets import DEFAULT_BUDGET, EvaluationBudget
+from engine.tasks.forms.limits import DEFAULT_FORM_LIMITS, FormLimits
 
 DocumentCheck = Callable[[BpmnDocument], Iterable[Finding]]
 ProcessCheck = Callable[[ProcessModel, FlowGraph], Iterable[Finding]]
@@ -69,11 +71,11 @@ def lint_bpmn(
 
 
 def lint_form(
-    data: bytes, *, filename: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES
+    data: bytes, *, filename: str | None = None, limits: FormLimits = DEFAULT_FORM_LIMITS
 ) -> list[Finding]:
-    """Lint a Camunda Forms JSON file (codes SX-F…)."""
+    """Lint a Camunda Forms JSON file (codes SX-F…; SX-X003 over ``limits.max_bytes``)."""
     try:
-        found = form_findings(_as_bytes(data), max_bytes)
+        found = form_findings(_as_bytes(data), limits)
     except Exception as exc:  # noqa: BLE001 - whatever the input, answer with findings
         found = [_internal_error(exc)]
     return _finish(found, filename)
@@ -86,8 +88,10 @@ def lint_path(
     max_bytes: int = DEFAULT_MAX_BYTES,
     budget: EvaluationBudget = DEFAULT_BUDGET,
     constant_check: ConstantCheck | None = None,
+    form_limits: FormLimits = DEFAULT_FORM_LIMITS,
 ) -> list[Finding]:
-    """Lint a file by its suffix: .bpmn/.bpmn20.xml/.xml as BPMN, .form/.json as a form."""
+    """Lint a file by its suffix: .bpmn/.bpmn20.xml/.xml as BPMN (at most ``max_bytes``), .form/.json as
+    a form (within ``form_limits``)."""
     _families(rules)
     name = str(path)
     lowered = path.name.lower()
@@ -102,11 +106,12 @@ def lint_path(
             ],
             name,
         )
-    data = _read(path, max_bytes)
+    is_form = lowered.endswith(FORM_SUFFIXES)
+    data = _read(path, form_limits.max_bytes if is_form else max_bytes)
     if isinstance(data, Finding):
         return _finish([data], name)
-    if lowered.endswith(FORM_SUFFIXES):
-        return lint_form(data, filename=name, max_bytes=max_bytes)
+    if is_form:
+        return lint_form(data, filename=name, limits=form_limits)
     return lint_bpmn(
         data, filename=name, rules=rules, max_bytes=max_bytes, budget=budget, constant_check=constant_check
     )
@@ -140,16 +145,22 @@ def _bpmn_findings(
     max_bytes: int,
     budget: tuple[EvaluationBudget, ConstantCheck | None],
 ) -> list[Finding]:
+    refused = check_size(data, max_bytes)
+    if refused is not None:
+        return [refused]
+    text, encoding = read_utf8(data)
+    if text is None:
+        return encoding
     document = parse_document(data, max_bytes=max_bytes)
     if isinstance(document, Finding):
-        return [document]
+        return [*encoding, document]
     checks = DIALECT_CHECKS if "dialect" in families else SHARED_CHECKS
     found = [item for check in checks for item in check(document)]
     if "dialect" in families:
         found.extend(budget_findings(document, *budget))
     if "compliance" in families:
         found.extend(compliance_findings(document))
-    return found
+    return [*encoding, *found]
 
 
 def compliance_findings(document: BpmnDocument) -> list[Finding]:

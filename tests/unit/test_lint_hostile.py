@@ -31,6 +31,7 @@ HIDDEN_XXE = (
     b'"file:///etc/passwd">]>' + DEFS.encode() + b'<process id="p">&x;</process></definitions>'
 )
 UTF16_DTD = '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE d [<!ENTITY a "b">]><d/>'.encode("utf-16")
+GBK_DIAGRAM = f'<?xml version="1.0" encoding="GBK"?>{DEFS}<process id="p" name="审批"/></definitions>'
 
 HOSTILE: dict[str, tuple[bytes, str]] = {
     "billion laughs": (BILLION_LAUGHS, "SX-X002"),
@@ -39,17 +40,24 @@ HOSTILE: dict[str, tuple[bytes, str]] = {
     "parameter entity": (PARAMETER_ENTITY, "SX-X002"),
     "internal DTD": (INTERNAL_DTD, "SX-X002"),
     "DOCTYPE after a 1 MB comment": (HIDDEN_XXE, "SX-X002"),
-    "UTF-16 with a DTD": (UTF16_DTD, "SX-X002"),
+    "UTF-16 with a DTD": (UTF16_DTD, "SX-X010"),  # refused for its encoding before it is parsed
     "HTML page": (b"<!DOCTYPE html><html><body><p>hello</body></html>", "SX-X002"),
     "XHTML": (b'<html xmlns="http://www.w3.org/1999/xhtml"><body/></html>', "SX-X005"),
     "DMN file": (b'<definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" id="x"/>', "SX-X005"),
     "a form passed as BPMN": (b'{"id": "f", "components": [{"type": "textfield", "key": "a"}]}', "SX-X001"),
-    "binary junk": (bytes(random.Random(7).randrange(256) for _ in range(4096)), "SX-X001"),
-    "NUL bytes": (b"\x00" * 100, "SX-X001"),
+    "binary junk": (bytes(random.Random(7).randrange(256) for _ in range(4096)), "SX-X010"),
+    "NUL bytes": (b"\x00" * 100, "SX-X010"),
     "empty": (b"", "SX-X004"),
     "only whitespace": (b" \n\t ", "SX-X004"),
     "over the size cap": (b"<a>" + b"x" * (10 * 1024 * 1024) + b"</a>", "SX-X003"),
-    "not UTF-8": ("<definitions><process id='é'/></definitions>".encode("latin-1"), "SX-X001"),
+    "not UTF-8": ("<definitions><process id='é'/></definitions>".encode("latin-1"), "SX-X010"),
+    "UTF-16 BPMN": (
+        f'<?xml version="1.0" encoding="UTF-16"?>{DEFS}</definitions>'.encode("utf-16"),
+        "SX-X010",
+    ),
+    "UTF-16 without a BOM": (f"{DEFS}</definitions>".encode("utf-16-le"), "SX-X010"),
+    "GBK": (GBK_DIAGRAM.encode("gbk"), "SX-X010"),
+    "UTF-8 declared GBK": (GBK_DIAGRAM.encode(), "SX-X010"),
     "truncated": (f"{DEFS}<process id=".encode(), "SX-X001"),
     "too deep": (b"<a>" * 5000 + b"</a>" * 5000, "SX-X001"),
 }
@@ -86,7 +94,9 @@ def test_hostile_forms_get_findings(data: bytes) -> None:
             b'{"id": "f", "components": [{"type": "number", "key": "a"}, {"type": "textfield", "key": "a"}]}',
             "SX-F307",
         ),
-        (b'{"id": "f", "components": [' + b'{"type": "text"},' * 20_001 + b'{"type": "text"}]}', "SX-F306"),
+        (b'{"id": "f", "components": [' + b'{"type": "text"},' * 2_000 + b'{"type": "text"}]}', "SX-F311"),
+        ('{"id": "f", "components": []}'.encode("utf-16"), "SX-X010"),
+        (b'{"id": "f", "components": [{"type": "text", "text": "\xb2\xe2\xca\xd4"}]}', "SX-X010"),  # GBK
         (b'{"id": 1, "components": []}', "SX-F303"),
         (b'{"id": "f", "components": [], "big": ' + b"9" * 5000 + b"}", "SX-F301"),
     ],
