@@ -8,7 +8,10 @@
     ├── NotAllowed                     the actor may not do this (role, group, separation of duties)
     │   └── ProcedureViolation         the law forbids it now (e.g. a decision before legal review)
     ├── Conflict                       the state moved under you (version clash, task no longer ready)
+    │   └── DefinitionUnreadable       a deployed form the server cannot read back (never a 500)
     ├── StepFailed                     the engine failed while running a step (expression, handler)
+    ├── StorageUnavailable             the file store cannot take a file now: it is read-only …
+    │   └── StorageFull                … or full (later uploads work as soon as there is space again)
     └── NotConfigured                  a setting the command needs is missing (e.g. no project, no var dir)
 
 Only ``engine.web`` maps these to HTTP status codes and only ``engine.cli`` to exit codes.
@@ -71,8 +74,20 @@ class Conflict(SanxiangError):
     code = "conflict"
 
 
+class DefinitionUnreadable(Conflict):
+    code = "definition-unreadable"
+
+
 class StepFailed(SanxiangError):
     code = "step-failed"
+
+
+class StorageUnavailable(SanxiangError):
+    code = "storage-unavailable"
+
+
+class StorageFull(StorageUnavailable):
+    code = "storage-full"
 
 
 class NotConfigured(SanxiangError):

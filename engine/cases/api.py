@@ -18,6 +18,7 @@ from engine.people.permissions import Permission
 from engine.processes import deploy as deploy_service
 from engine.tasks import claim_and_complete as task_service
 from engine.web.auth import current_actor, token_auth
+from engine.web.numbers import PageQuery
 from engine.web.permissions import requires
 
 api = APIBlueprint("api", __name__, url_prefix="/api/v1", tag="API")
@@ -113,13 +114,21 @@ class CompleteIn(Schema):
     variables = Dict(keys=String(), load_default=dict)
 
 
-class TaskQuery(Schema):
+class TaskQuery(PageQuery):
     scope = String(load_default="all", validate=OneOf(["mine", "groups", "all"]))
     process = String(load_default=None)
     case = String(load_default=None)
     status = String(load_default="ready", validate=OneOf(["ready", "completed", "cancelled"]))
-    limit = Integer(load_default=100)
-    offset = Integer(load_default=0)
+
+
+class FindingOut(Schema):
+    code = String(metadata={"description": "SX-… rule code (docs/designers.md)"})
+    severity = String(metadata={"description": "error | warning"})
+    message_zh = String()
+    message_en = String()
+    element_id = String(allow_none=True)
+    line = Integer(allow_none=True)
+    file = String(allow_none=True)
 
 
 class DeployedOut(Schema):
@@ -128,6 +137,10 @@ class DeployedOut(Schema):
     version = Integer()
     created = Boolean()
     name = String()
+    warnings = List(
+        Nested(FindingOut),
+        metadata={"description": "the linter's warnings on the file, e.g. SX-X011 (a UTF-8 BOM removed)"},
+    )
 
 
 class DeploymentOut(Schema):
@@ -183,7 +196,7 @@ def create_deployment() -> Any:
     if not files:
         raise InvalidInput("请上传至少一个 .bpmn 或 .form 文件", "Upload at least one .bpmn or .form file")
     outcome = deploy_service.deploy(_ctx(), files, actor)
-    return {"items": [_fields(i) for i in outcome.items]}
+    return {"items": [{**_fields(i), "warnings": [w.to_json() for w in i.warnings]} for i in outcome.items]}
 
 
 @api.post("/cases")
@@ -225,8 +238,8 @@ def list_tasks(query: dict[str, Any]) -> Any:
         process_key=query["process"],
         case_id=query["case"],
         status=query["status"],
-        limit=min(max(query["limit"], 1), 500),
-        offset=max(query["offset"], 0),
+        limit=query["limit"],
+        offset=query["offset"],
     )
     return [_task(t) for t in task_service.list_tasks(_ctx(), f)]
 

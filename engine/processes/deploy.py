@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from engine.compliance.encoding import without_bom
 from engine.errors import InvalidDiagram
 from engine.kernel.context import AppContext
 from engine.kernel.ports import Actor, FormRow, ProcessRow, RecordDraft, UnitOfWork
@@ -25,6 +26,7 @@ class DeployedItem:
     id: int
     created: bool  # False when an identical version already existed (duplicate filtering)
     name: str = ""
+    warnings: tuple[Any, ...] = ()  # the linter's warnings on the file (it deployed all the same)
 
 
 @dataclass(frozen=True)
@@ -44,7 +46,8 @@ def _is_form(name: str) -> bool:
     return name.lower().endswith(FORM_SUFFIXES)
 
 
-def _refuse_if_errors(findings: list[Any], name: str) -> None:
+def _refuse_if_errors(findings: list[Any], name: str) -> tuple[Any, ...]:
+    """Refuse a file with an error finding; else its warnings."""
     errors = [f for f in findings if getattr(getattr(f, "severity", None), "value", "error") == "error"]
     if errors:
         raise InvalidDiagram(
@@ -52,19 +55,21 @@ def _refuse_if_errors(findings: list[Any], name: str) -> None:
             f"{name} was refused with {len(errors)} finding(s)",
             findings=findings,
         )
+    return tuple(findings)
 
 
 def _deploy_form(ctx: AppContext, uow: UnitOfWork, name: str, data: bytes, actor: Actor) -> DeployedItem:
-    _refuse_if_errors(ctx.lint_form(data, name), name)
+    warnings = _refuse_if_errors(ctx.lint_form(data, name), name)
+    data = without_bom(data)  # UTF-8 checked by the linter (SX-X010); a BOM is never stored (SX-X011)
     form_id = str(json.loads(data)["id"])
     sha = _sha(data)
     latest: FormRow | None = uow.forms.latest(form_id)
     if latest is not None and latest.sha256 == sha:
-        return DeployedItem("form", form_id, latest.version, latest.id, False, name)
+        return DeployedItem("form", form_id, latest.version, latest.id, False, name, warnings)
     row = uow.forms.add(
         form_id=form_id, sha256=sha, body=data.decode("utf-8"), now=ctx.clock(), actor=actor.user_id
     )
-    return DeployedItem("form", form_id, row.version, row.id, True, name)
+    return DeployedItem("form", form_id, row.version, row.id, True, name, warnings)
 
 
 def _form_bindings(uow: UnitOfWork, parsed: Any, name: str) -> dict[str, int]:
@@ -106,14 +111,15 @@ def _check_handlers(ctx: AppContext, parsed: Any, name: str) -> None:
 def _deploy_process(ctx: AppContext, uow: UnitOfWork, name: str, data: bytes, actor: Actor) -> DeployedItem:
     if len(data) > ctx.settings.max_diagram_bytes:
         raise InvalidDiagram(f"{name} 超过大小上限", f"{name} is larger than the limit", findings=[])
-    _refuse_if_errors(ctx.lint(data, name), name)
+    warnings = _refuse_if_errors(ctx.lint(data, name), name)
+    data = without_bom(data)
     parsed = ctx.parse(data, None)
     _check_handlers(ctx, parsed, name)
     bindings = _form_bindings(uow, parsed, name)
     sha = _sha(data)
     latest: ProcessRow | None = uow.processes.latest(parsed.process_id)
     if latest is not None and latest.sha256 == sha:
-        return DeployedItem("process", latest.key, latest.version, latest.id, False, latest.name)
+        return DeployedItem("process", latest.key, latest.version, latest.id, False, latest.name, warnings)
     title = parsed.properties.get("sanxiang.itemName") or parsed.spec.description or parsed.process_id
     row = uow.processes.add(
         key=parsed.process_id,
@@ -125,7 +131,7 @@ def _deploy_process(ctx: AppContext, uow: UnitOfWork, name: str, data: bytes, ac
         now=ctx.clock(),
         actor=actor.user_id,
     )
-    return DeployedItem("process", row.key, row.version, row.id, True, row.name)
+    return DeployedItem("process", row.key, row.version, row.id, True, row.name, warnings)
 
 
 def deploy(ctx: AppContext, files: Sequence[tuple[str, bytes]], actor: Actor) -> DeployOutcome:

@@ -24,19 +24,19 @@ step's own transaction: a step that fails records nothing.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from engine.cases.save_step import jsonable
 from engine.errors import InvalidInput, ProcedureViolation
-from engine.kernel.ports import RecordDraft
+from engine.kernel.ports import FormRow, RecordDraft
 from engine.record.append import record
 from engine.review.facts import is_major
 from engine.review.handlers import case_handlers
 from engine.review.rules import CONCLUSION_ZH, FactsDigest, check_review_form, facts_digest, joint_conclusion
 from engine.review.separation_of_duties import Touch, describe
+from engine.tasks.forms.stored import form_definition
 
 Guard = Callable[[Any], None]  # given an engine.tasks.claim_and_complete.Completion
 REVIEWER_GROUP = "legal-reviewer"
@@ -51,15 +51,16 @@ class ProcessRules:
     procedure_fields: frozenset[str]
 
 
-def _form_keys(body: str) -> set[str]:
+def _form_keys(form: FormRow) -> set[str]:
     keys: set[str] = set()
-    pending = list(json.loads(body).get("components") or [])
+    pending: list[Any] = [form_definition(form).get("components")]
     while pending:
-        component = pending.pop()
-        if isinstance(component, dict):
-            if isinstance(component.get("key"), str):
-                keys.add(component["key"])
-            pending.extend(component.get("components") or [])
+        components = pending.pop()
+        for component in components if isinstance(components, list) else ():
+            if isinstance(component, dict):
+                if isinstance(component.get("key"), str):
+                    keys.add(component["key"])
+                pending.append(component.get("components"))
     return keys
 
 
@@ -75,7 +76,7 @@ def _read_rules(uow: Any, process: Any, process_id: int) -> ProcessRules:
         form_row = row.forms.get(element.form_id) if element.role in PROCEDURE_ROLES else None
         form = uow.forms.get(form_row) if form_row is not None else None
         if form is not None:
-            fields |= _form_keys(form.body)
+            fields |= _form_keys(form)
     return ProcessRules(frozenset(fields))
 
 

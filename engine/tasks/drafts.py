@@ -25,6 +25,7 @@ from engine.kernel.ports import Actor, FormRow, RecordDraft, TaskRow, UnitOfWork
 from engine.people.permissions import Permission, authorize
 from engine.record.append import record
 from engine.record.refusals.record_refusal import refusals_on_record
+from engine.tasks.forms.stored import form_definition
 from engine.tasks.forms.validation import task_form
 
 MAX_DRAFT_BYTES = 256 * 1024
@@ -136,7 +137,7 @@ def get_task_form(ctx: AppContext, task_id: str, actor: Actor) -> TaskFormView:
         parsed = ctx.processes.get(uow, case.process_id)
         form = task_form(uow, case.process_id, parsed, parsed.elements[task.element_id])
         draft = _drafts(uow).get(task_id)
-    return TaskFormView(task, form, json.loads(form.body) if form is not None else None, draft)
+    return TaskFormView(task, form, form_definition(form) if form is not None else None, draft)
 
 
 def discard_draft_of_completed_task(uow: UnitOfWork, entry: Any) -> None:

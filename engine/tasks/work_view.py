@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from engine.cases import opening as case_service
-from engine.errors import NotFound
+from engine.errors import DefinitionUnreadable, NotFound
 from engine.kernel.context import AppContext
 from engine.kernel.ports import Actor, TaskRow, UnitOfWork
 from engine.people.certificates import bureau_day, certificate_problem, needs_certificate
 from engine.people.rows import CaseDue, Delegation, Notification, StaffEntry, WorkFilter, WorkItem
+from engine.tasks.forms.stored import form_definition
 
 
 def _work(uow: UnitOfWork) -> Any:
@@ -92,6 +92,7 @@ class TaskView:
     item_name: str
     documentation: str
     form_schema: dict[str, Any] | None
+    form_problem: DefinitionUnreadable | None  # the deployed form cannot be read: said in its place
     timeline: list[TimelineEntry]
     evidence: list[EvidenceItem]
     delegation: Delegation | None
@@ -104,16 +105,21 @@ class TaskView:
     delegate_targets: list[StaffEntry] = field(default_factory=list)
 
 
-def _form_schema(uow: UnitOfWork, process: Any, form_id: str | None) -> dict[str, Any] | None:
+def _form_schema(
+    uow: UnitOfWork, process: Any, form_id: str | None
+) -> tuple[dict[str, Any] | None, DefinitionUnreadable | None]:
+    """The task's form definition, or why it cannot be shown."""
     if not form_id:
-        return None
+        return None, None
     row_id = (process.forms if process else {}).get(form_id)
     row = uow.forms.get(row_id) if row_id else None
     row = row or uow.forms.latest(form_id)
     if row is None:
-        return None
-    schema: dict[str, Any] = json.loads(row.body)
-    return schema
+        return None, None
+    try:
+        return form_definition(row), None
+    except DefinitionUnreadable as problem:
+        return None, problem
 
 
 def _timeline(uow: UnitOfWork, parsed: Any, case_id: str, names: dict[str, str]) -> list[TimelineEntry]:
@@ -181,12 +187,14 @@ def task_view(ctx: AppContext, task_id: str, actor: Actor) -> TaskView:
         own = next((e for e in register if e.user_id == actor.user_id), None)
         on_site = needs_certificate(parsed.elements.get(task.element_id))
         dues = _work(uow).open_deadlines([task.case_id]).get(task.case_id, [])
+        form_schema, form_problem = _form_schema(uow, process, task.form_id)
         return TaskView(
             task=task,
             case=view,
             item_name=process.name if process else task.process_key,
             documentation=_documentation(parsed, task.element_id),
-            form_schema=_form_schema(uow, process, task.form_id),
+            form_schema=form_schema,
+            form_problem=form_problem,
             timeline=timeline,
             evidence=_evidence(uow, task.case_id, timeline),
             delegation=_work(uow).delegation(task_id),

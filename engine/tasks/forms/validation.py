@@ -16,6 +16,7 @@ from typing import Any
 from engine.errors import InvalidInput
 from engine.kernel.ports import FormRow, UnitOfWork
 from engine.tasks.forms.schema import FieldError, FormRules, read_form, validate
+from engine.tasks.forms.stored import form_definition
 
 CACHE_SIZE = 512
 
@@ -49,7 +50,7 @@ class _Memo:
     def rules(self, form: FormRow) -> FormRules:
         found = self._rules.get(form.sha256)
         if found is None:
-            found = read_form(form.body)
+            found = read_form(form_definition(form))
             self._remember(self._rules, form.sha256, found)
         return found
 

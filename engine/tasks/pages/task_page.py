@@ -71,12 +71,17 @@ def js_text() -> dict[str, str]:
     }
 
 
-def _form_keys(components: list[dict[str, Any]]) -> list[tuple[str, str]]:
+def _form_keys(components: Any) -> list[tuple[str, str]]:
+    """(key, label) of every field, at any depth (whatever a stored form holds: never an error)."""
     found: list[tuple[str, str]] = []
-    for c in components:
-        if c.get("key"):
-            found.append((str(c["key"]), str(c.get("label") or c["key"])))
-        found += _form_keys(c.get("components") or [])
+    pending = [components]
+    while pending:
+        level = pending.pop()
+        for c in level if isinstance(level, list) else ():
+            if isinstance(c, dict) and isinstance(c.get("key"), str) and c["key"]:
+                found.append((c["key"], str(c.get("label") or c["key"])))
+            if isinstance(c, dict):
+                pending.append(c.get("components"))
     return found
 
 
@@ -90,7 +95,7 @@ def show(
 ) -> Any:
     ctx, me = context(), actor()
     view = task_view(ctx, task_id, me)
-    keys = _form_keys((view.form_schema or {}).get("components", []))
+    keys = _form_keys((view.form_schema or {}).get("components"))
     data = {k: view.case.variables[k] for k, _label in keys if k in view.case.variables}
     data.update(submitted or {})
     labels = dict(keys)
