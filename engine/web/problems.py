@@ -15,6 +15,8 @@ from engine.errors import (
     ProcedureViolation,
     SanxiangError,
     StepFailed,
+    StorageFull,
+    StorageUnavailable,
 )
 
 STATUS: list[tuple[type[SanxiangError], int, str]] = [
@@ -25,6 +27,8 @@ STATUS: list[tuple[type[SanxiangError], int, str]] = [
     (NotAllowed, 403, "无权操作"),
     (Conflict, 409, "状态冲突"),
     (StepFailed, 422, "流程步骤执行失败"),
+    (StorageFull, 507, "存储空间已满"),
+    (StorageUnavailable, 503, "存储暂不可用"),
 ]
 
 
