@@ -24,6 +24,7 @@ from typing import Any
 
 from engine.camunda_rest.json_shapes import parse_camunda_date
 from engine.errors import InvalidInput
+from engine.web.bounds import MAX_ID
 
 MAX_RESULTS = 1000
 PAGING = ("firstResult", "maxResults")
@@ -90,12 +91,16 @@ def flag(name: str, value: Any) -> bool:
 
 
 def integer(name: str, value: Any, *, minimum: int | None = None) -> int:
+    """An integer parameter, at most ``MAX_ID`` either way (``engine.web.bounds``: what the database's
+    integer columns hold; a larger number failed in the driver)."""
     try:
         number = int(value)
     except (TypeError, ValueError) as exc:
         raise _bad(name, value, "整数", "an integer") from exc
     if isinstance(value, bool) or (minimum is not None and number < minimum):
         raise _bad(name, value, f"不小于 {minimum} 的整数", f"an integer of at least {minimum}")
+    if abs(number) > MAX_ID:
+        raise _bad(name, value, f"绝对值不大于 {MAX_ID} 的整数", f"an integer of at most {MAX_ID}")
     return number
 
 

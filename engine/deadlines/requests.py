@@ -50,12 +50,7 @@ def _view(row: DeadlineRow, calendar: WorkdayCalendar, today: dt.date, yellow: i
         due_on = reading.due.date if reading.due else None
         provenance, level, remaining = reading.provenance, reading.level.value, reading.remaining
     stops = [
-        {
-            "reason": s.reason.value,
-            "stoppedOn": s.stopped_on.isoformat(),
-            "resumedOn": s.resumed_on.isoformat() if s.resumed_on else None,
-        }
-        for s in row.stops
+        {"reason": s.reason.value, "stoppedOn": s.stopped_on, "resumedOn": s.resumed_on} for s in row.stops
     ]
     return DeadlineView(
         row.kind,

@@ -18,6 +18,7 @@ from engine.disclosure.rows import DisclosureRow
 from engine.kernel.context import AppContext
 from engine.people.permissions import Permission
 from engine.web.auth import current_actor, token_auth
+from engine.web.numbers import PageQuery
 from engine.web.permissions import requires
 
 disclosures_api = APIBlueprint("disclosures_api", __name__, url_prefix="/api/v1", tag="Disclosures")
@@ -61,11 +62,9 @@ class DisclosureOut(Schema):
     created_at = DateTime()
 
 
-class DisclosureQuery(Schema):
+class DisclosureQuery(PageQuery):
     status = String(load_default=None, validate=OneOf(["pending", "published", "withdrawn", "overdue"]))
     case = String(load_default=None)
-    limit = Integer(load_default=100)
-    offset = Integer(load_default=0)
 
 
 class PublishIn(Schema):
@@ -112,8 +111,8 @@ def list_disclosures(query: dict[str, Any]) -> Any:
         current_actor(),
         status=query["status"],
         case_id=query["case"],
-        limit=min(max(query["limit"], 1), 500),
-        offset=max(query["offset"], 0),
+        limit=query["limit"],
+        offset=query["offset"],
     )
     return [_out(r) for r in rows]
 

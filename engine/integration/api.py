@@ -15,6 +15,7 @@ from engine.integration.rows import AttemptRow, EventRow, SubscriptionRow
 from engine.kernel.context import AppContext
 from engine.people.permissions import Permission
 from engine.web.auth import current_actor, token_auth
+from engine.web.numbers import PageQuery
 from engine.web.permissions import requires
 
 webhooks_api = APIBlueprint("webhooks_api", __name__, url_prefix="/api/v1/webhooks", tag="Webhooks")
@@ -79,11 +80,9 @@ class EventDetailOut(EventOut):
     attempt_log = List(Nested(AttemptOut), data_key="attemptLog")
 
 
-class EventQuery(Schema):
+class EventQuery(PageQuery):
     status = String(load_default=None, validate=OneOf(["pending", "delivered", "dead"]))
     case = String(load_default=None)
-    limit = Integer(load_default=100)
-    offset = Integer(load_default=0)
 
 
 class ReplayIn(Schema):
@@ -175,7 +174,7 @@ def remove_subscription(subscription_id: str) -> Any:
 @webhooks_api.output(EventOut(many=True))
 @webhooks_api.doc(summary="Outbound events (e.g. ?status=dead for the dead letters)")
 def list_events(query: dict[str, Any]) -> Any:
-    limit, offset = min(max(query["limit"], 1), 500), max(query["offset"], 0)
+    limit, offset = query["limit"], query["offset"]
     rows = delivery_service.list_events(
         _ctx(), current_actor(), status=query["status"], case_id=query["case"], limit=limit, offset=offset
     )

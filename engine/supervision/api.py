@@ -22,6 +22,7 @@ from engine.supervision.case_view import case_console
 from engine.supervision.dashboard import dashboard, scan_alerts_now
 from engine.supervision.rows import STATUSES, Finding, SupervisionFilter
 from engine.web.auth import current_actor, token_auth
+from engine.web.numbers import MAX_ID, whole_number
 from engine.web.permissions import requires
 
 console_api = APIBlueprint("console_api", __name__, url_prefix="/api/v1/console", tag="Supervisor console")
@@ -230,9 +231,7 @@ def retry(kind: str, ref: str, body: dict[str, Any]) -> dict[str, Any]:
 
 
 def _number(ref: str) -> int:
-    if not ref.isdigit():
-        raise InvalidInput("编号必须是数字", "The reference must be a number", code="invalid-ref")
-    return int(ref)
+    return whole_number("ref", ref or "?", 0, most=MAX_ID)
 
 
 @console_api.post("/migrations")

@@ -24,11 +24,12 @@ from engine.kernel.context import AppContext
 from engine.people.permissions import Permission
 from engine.record.casefile import export as case_file_service
 from engine.record.evidence import receive as evidence_service
-from engine.record.evidence.files import too_large
+from engine.record.evidence.files import discard, too_large
 from engine.record.evidence.rows import EvidenceRow
 from engine.web.auth import current_actor, token_auth
 from engine.web.permissions import requires
 from engine.web.problems import from_error, problem
+from engine.web.request_text import refuse_unstorable, streams_body
 from engine.web.uploads import read_multipart, read_raw
 
 evidence = APIBlueprint("evidence", __name__, url_prefix="/api/v1", tag="Evidence")
@@ -113,6 +114,12 @@ def _receive(ctx: AppContext) -> tuple[evidence_service.UploadInfo, Any]:
         covers = _option("coversWhole", "X-Covers-Whole")
         declared = request.mimetype
         staged = read_raw(request.stream, evidence_service.receive(ctx))
+    try:
+        for where, text in (("文件名 / file name", name), ("任务 / task", task_id or "")):
+            refuse_unstorable(where, text)
+    except InvalidInput:
+        discard(staged)
+        raise
     info = evidence_service.UploadInfo(
         filename=name or "upload",
         declared_type=declared,
@@ -124,6 +131,7 @@ def _receive(ctx: AppContext) -> tuple[evidence_service.UploadInfo, Any]:
 
 @evidence.post("/cases/<case_id>/evidence")
 @requires(Permission.EVIDENCE_ADD)
+@streams_body
 @evidence.auth_required(token_auth)
 @evidence.output(EvidenceOut, status_code=201)
 @evidence.doc(
