@@ -25,7 +25,7 @@ from engine.supervision.metrics_api import metrics
 from engine.tasks.actions_api import task_actions_api
 from engine.tasks.drafts_api import drafts
 from engine.tasks.pages import pages
-from engine.web import numbers, request_text
+from engine.web import bounds, numbers, openapi, request_text
 from engine.web.problems import from_error, problem
 
 # One line per area of the web edge, in the order they are registered.
@@ -77,9 +77,10 @@ def create_app(ctx: AppContext) -> APIFlask:
     app.extensions["sanxiang"] = ctx
     app.info = {"description": "三项制度审批引擎 API：公示、全过程记录、重大执法决定法制审核。"}
     app.security_schemes = {"BearerAuth": {"type": "http", "scheme": "bearer"}}
+    openapi.install(app)  # every error as a problem body, every status an operation can give
 
     trust_proxies(app, ctx.settings.trusted_proxies)
-    numbers.install(app)  # <int:…> is bounded in every route: before the blueprints
+    bounds.install(app)  # <int:…> is bounded in every route: before the blueprints
     request_text.install(app)  # NUL and lone surrogates refused in every request
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)

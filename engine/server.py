@@ -35,6 +35,8 @@ def serve(
         if database is not None:  # connections opened before the fork belong to the master
             database.dispose(close=False)
 
+    # the request line: gunicorn's largest, 8190 bytes; every path segment and text query parameter the app
+    # accepts is bounded (engine.web.bounds) so that a request the app would answer fits in it, encoded
     _Gunicorn(
         app,
         {
@@ -45,5 +47,6 @@ def serve(
             "accesslog": accesslog,
             "timeout": 120,
             "post_fork": post_fork,
+            "limit_request_line": 8190,
         },
     ).run()

@@ -18,7 +18,8 @@ from engine.people.permissions import Permission
 from engine.processes import deploy as deploy_service
 from engine.tasks import claim_and_complete as task_service
 from engine.web.auth import current_actor, token_auth
-from engine.web.numbers import PageQuery
+from engine.web.bounds import PageQuery, QueryText
+from engine.web.openapi import STEP_FAILED, request_body
 from engine.web.permissions import requires
 
 api = APIBlueprint("api", __name__, url_prefix="/api/v1", tag="API")
@@ -116,8 +117,8 @@ class CompleteIn(Schema):
 
 class TaskQuery(PageQuery):
     scope = String(load_default="all", validate=OneOf(["mine", "groups", "all"]))
-    process = String(load_default=None)
-    case = String(load_default=None)
+    process = QueryText("process key")
+    case = QueryText("case id")
     status = String(load_default="ready", validate=OneOf(["ready", "completed", "cancelled"]))
 
 
@@ -187,6 +188,20 @@ def list_processes() -> Any:
 
 @api.post("/deployments")
 @requires(Permission.PROCESS_DEPLOY)
+@request_body(
+    {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "additionalProperties": {
+                    "type": "string",
+                    "format": "binary",
+                    "description": "a .bpmn or .form file (any part name)",
+                },
+            }
+        }
+    }
+)
 @api.auth_required(token_auth)
 @api.output(DeploymentOut, status_code=201)
 @api.doc(summary="Deploy .bpmn and .form files (multipart, one part per file); identical files are no-ops")
@@ -204,7 +219,7 @@ def create_deployment() -> Any:
 @api.auth_required(token_auth)
 @api.input(CaseIn, arg_name="body")
 @api.output(CaseOut, status_code=201)
-@api.doc(summary="Open a case of a process")
+@api.doc(summary="Open a case of a process", responses={404: "no such process deployed", 422: STEP_FAILED})
 def open_case(body: dict[str, Any]) -> Any:
     view = case_service.open_case(
         _ctx(),
@@ -267,6 +282,6 @@ def unclaim(task_id: str) -> Any:
 @api.auth_required(token_auth)
 @api.input(CompleteIn, arg_name="body")
 @api.output(TaskOut)
-@api.doc(summary="Complete a task with the form's variables")
+@api.doc(summary="Complete a task with the form's variables", responses={422: STEP_FAILED})
 def complete(task_id: str, body: dict[str, Any]) -> Any:
     return _task(task_service.complete_task(_ctx(), task_id, body["variables"], current_actor()))

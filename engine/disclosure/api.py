@@ -18,7 +18,7 @@ from engine.disclosure.rows import DisclosureRow
 from engine.kernel.context import AppContext
 from engine.people.permissions import Permission
 from engine.web.auth import current_actor, token_auth
-from engine.web.numbers import PageQuery
+from engine.web.bounds import PageQuery, QueryText
 from engine.web.permissions import requires
 
 disclosures_api = APIBlueprint("disclosures_api", __name__, url_prefix="/api/v1", tag="Disclosures")
@@ -64,7 +64,7 @@ class DisclosureOut(Schema):
 
 class DisclosureQuery(PageQuery):
     status = String(load_default=None, validate=OneOf(["pending", "published", "withdrawn", "overdue"]))
-    case = String(load_default=None)
+    case = QueryText("case id")
 
 
 class PublishIn(Schema):

@@ -15,7 +15,7 @@ from engine.integration.rows import AttemptRow, EventRow, SubscriptionRow
 from engine.kernel.context import AppContext
 from engine.people.permissions import Permission
 from engine.web.auth import current_actor, token_auth
-from engine.web.numbers import PageQuery
+from engine.web.bounds import PageQuery, QueryText
 from engine.web.permissions import requires
 
 webhooks_api = APIBlueprint("webhooks_api", __name__, url_prefix="/api/v1/webhooks", tag="Webhooks")
@@ -82,7 +82,7 @@ class EventDetailOut(EventOut):
 
 class EventQuery(PageQuery):
     status = String(load_default=None, validate=OneOf(["pending", "delivered", "dead"]))
-    case = String(load_default=None)
+    case = QueryText("case id")
 
 
 class ReplayIn(Schema):

@@ -18,6 +18,7 @@ from flask import Response, current_app, jsonify, request
 from engine.errors import InvalidInput
 from engine.integration import inbound as inbound_service
 from engine.kernel.context import AppContext
+from engine.web.openapi import STEP_FAILED
 from engine.web.permissions import SIGNED, requires
 from engine.web.problems import problem
 from webhooks import PayloadInvalid, SignatureError, parse_application, verify
@@ -78,6 +79,7 @@ def _raw_body() -> bytes:
         200: "a replay: the case opened before, nothing created",
         400: "not valid against the schema, or an unknown item code",
         401: "forged, expired or missing signature",
+        422: STEP_FAILED,
         503: "no inbound secret configured",
     },
 )
@@ -142,6 +144,8 @@ def _message_body(raw: bytes) -> tuple[str, Mapping[str, Any]]:
         401: "forged, expired or missing signature",
         404: "no running case with the business key",
         409: "the case does not wait for it",
+        422: STEP_FAILED,
+        503: "no inbound secret configured",
     },
 )
 def receive_message(name: str) -> Any:

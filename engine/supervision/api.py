@@ -9,7 +9,7 @@ from typing import Any
 
 from apiflask import APIBlueprint, Schema
 from apiflask.fields import Boolean, Float, List, String
-from apiflask.validators import Length, OneOf
+from apiflask.validators import Length, OneOf, Range
 from flask import current_app
 
 from engine.cases.moves import move_case
@@ -22,7 +22,8 @@ from engine.supervision.case_view import case_console
 from engine.supervision.dashboard import dashboard, scan_alerts_now
 from engine.supervision.rows import STATUSES, Finding, SupervisionFilter
 from engine.web.auth import current_actor, token_auth
-from engine.web.numbers import MAX_ID, whole_number
+from engine.web.bounds import MAX_ID, QueryText, whole_number
+from engine.web.openapi import STEP_FAILED
 from engine.web.permissions import requires
 
 console_api = APIBlueprint("console_api", __name__, url_prefix="/api/v1/console", tag="Supervisor console")
@@ -34,12 +35,16 @@ def _ctx() -> AppContext:
 
 
 class QueryIn(Schema):
-    item = String(load_default=None, metadata={"description": "process key (approval item)"})
-    department = String(load_default=None, metadata={"description": "a lane name or candidate group"})
-    assignee = String(load_default=None, metadata={"description": "user id; '-' for unassigned"})
-    minAgeDays = Float(load_default=None)
+    item = QueryText("process key (approval item)")
+    department = QueryText("a lane name or candidate group")
+    assignee = QueryText("user id; '-' for unassigned")
+    minAgeDays = Float(
+        load_default=None,
+        validate=Range(min=0, max=36600),
+        metadata={"description": "only findings at least this many days old"},
+    )
     status = String(load_default=None, validate=OneOf(STATUSES))
-    case = String(load_default=None)
+    case = QueryText("case id")
 
 
 class ReasonIn(Schema):
@@ -190,7 +195,8 @@ def case_action(case_id: str, verb: str, body: dict[str, Any]) -> dict[str, Any]
 @console_api.auth_required(token_auth)
 @console_api.input(MoveIn, arg_name="body")
 @console_api.doc(
-    summary="Move a case to another element (never past a major case's legal review or records capture)"
+    summary="Move a case to another element (never past a major case's legal review or records capture)",
+    responses={200: "the case moved: the tasks it now waits at", 422: STEP_FAILED},
 )
 def move(case_id: str, body: dict[str, Any]) -> dict[str, Any]:
     moved = move_case(_ctx(), case_id, body["to"], current_actor(), body["reason"])
@@ -216,7 +222,10 @@ def reassign(task_id: str, body: dict[str, Any]) -> dict[str, Any]:
 @requires(Permission.CASE_SUPERVISE)
 @console_api.auth_required(token_auth)
 @console_api.input(ReasonIn, arg_name="body")
-@console_api.doc(summary="Retry: a failed timer (due row) now, a dead webhook event, or a failed step")
+@console_api.doc(
+    summary="Retry: a failed timer (due row) now, a dead webhook event, or a failed step",
+    responses={200: "retried", 422: STEP_FAILED},
+)
 def retry(kind: str, ref: str, body: dict[str, Any]) -> dict[str, Any]:
     ctx, actor, reason = _ctx(), current_actor(), body["reason"]
     if kind == "webhook":
@@ -238,7 +247,15 @@ def _number(ref: str) -> int:
 @requires(Permission.CASE_SUPERVISE)
 @console_api.auth_required(token_auth)
 @console_api.input(MigrateIn, arg_name="body")
-@console_api.doc(summary="Migrate live cases to the latest version (dryRun: which can move and why not)")
+@console_api.doc(
+    summary="Migrate live cases to the latest version (dryRun: which can move and why not)",
+    responses={
+        200: "the report: each case, whether it can move and why not",
+        404: "no such process deployed",
+        409: "a case changed meanwhile",
+        422: STEP_FAILED,
+    },
+)
 def migrate(body: dict[str, Any]) -> dict[str, Any]:
     report = migrate_cases(
         _ctx(),

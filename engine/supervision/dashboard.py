@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter, defaultdict
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from engine.deadlines.tracking import CALENDAR_MAX_AGE
@@ -51,7 +51,8 @@ def keep(finding: Finding, query: SupervisionFilter, now: datetime) -> bool:
         return False
     if query.assignee not in (None, "", "-") and finding.assignee != query.assignee:
         return False
-    return not (query.min_age_days and finding.age(now) < timedelta(days=query.min_age_days))
+    # in seconds, as floats: any number a filter holds compares (a timedelta of 1e17 days would overflow)
+    return not (query.min_age_days and finding.age(now).total_seconds() < query.min_age_days * 86400.0)
 
 
 def dashboard(ctx: Any, actor: Actor, query: SupervisionFilter | None = None) -> Dashboard:

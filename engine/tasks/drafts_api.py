@@ -66,7 +66,10 @@ def save_draft(task_id: str, body: dict[str, Any]) -> Any:
 @requires(Permission.TASK_DRAFT)
 @drafts.auth_required(token_auth)
 @drafts.output(DraftOut)
-@drafts.doc(summary="The draft saved for a task (404 draft-not-found when there is none)")
+@drafts.doc(
+    summary="The draft saved for a task (404 draft-not-found when there is none)",
+    responses={409: "the task is no longer waiting"},
+)
 def get_draft(task_id: str) -> Any:
     row = draft_service.get_draft(_ctx(), task_id, current_actor())
     if row is None:
@@ -78,7 +81,13 @@ def get_draft(task_id: str) -> Any:
 @requires(Permission.TASK_DRAFT)
 @drafts.auth_required(token_auth)
 @drafts.output(TaskFormOut)
-@drafts.doc(summary="The task's form (the deployed version submissions are validated against) and its draft")
+@drafts.doc(
+    summary="The task's form (the deployed version submissions are validated against) and its draft",
+    responses={
+        409: "the task is no longer waiting, or its deployed form cannot be read "
+        "(form-unreadable: a designer must deploy it again)"
+    },
+)
 def get_form(task_id: str) -> Any:
     view = draft_service.get_task_form(_ctx(), task_id, current_actor())
     form = (

@@ -27,6 +27,7 @@ from engine.record.evidence import receive as evidence_service
 from engine.record.evidence.files import discard, too_large
 from engine.record.evidence.rows import EvidenceRow
 from engine.web.auth import current_actor, token_auth
+from engine.web.openapi import binary, request_body
 from engine.web.permissions import requires
 from engine.web.problems import from_error, problem
 from engine.web.request_text import refuse_unstorable, streams_body
@@ -132,11 +133,50 @@ def _receive(ctx: AppContext) -> tuple[evidence_service.UploadInfo, Any]:
 @evidence.post("/cases/<case_id>/evidence")
 @requires(Permission.EVIDENCE_ADD)
 @streams_body
+@request_body(
+    {
+        "application/octet-stream": {"schema": {"type": "string", "format": "binary"}},
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "required": ["file"],
+                "properties": {
+                    "file": {"type": "string", "format": "binary"},
+                    "taskId": {"type": "string"},
+                    "coversWhole": {"type": "string", "enum": ["true", "false"]},
+                },
+            }
+        },
+    },
+    {
+        "in": "header",
+        "name": "X-Filename",
+        "schema": {"type": "string"},
+        "description": "the file's name, percent-encoded UTF-8 (raw body; required there)",
+    },
+    {
+        "in": "query",
+        "name": "task",
+        "schema": {"type": "string", "maxLength": 200},
+        "description": "the waiting task the file is for (or header X-Task-Id, or field taskId)",
+    },
+    {
+        "in": "query",
+        "name": "coversWhole",
+        "schema": {"type": "string", "enum": ["true", "false"]},
+        "description": "a video that covers the whole on-site verification",
+    },
+)
 @evidence.auth_required(token_auth)
 @evidence.output(EvidenceOut, status_code=201)
 @evidence.doc(
     summary="Upload an evidence file (raw body with X-Filename, or multipart); streamed to disk",
-    responses={413: "larger than the limit", 415: "content not of an allowed or of the claimed type"},
+    responses={
+        413: "larger than the limit",
+        415: "content not of an allowed or of the claimed type",
+        503: "the evidence store cannot be written to (read-only); nothing kept",
+        507: "the evidence store is full; nothing kept (upload again once there is space)",
+    },
 )
 def upload(case_id: str) -> Any:
     ctx, actor = _ctx(), current_actor()
@@ -161,7 +201,13 @@ def list_evidence(case_id: str) -> Any:
 @evidence.get("/cases/<case_id>/evidence/<sha256>")
 @requires(Permission.CASE_READ)
 @evidence.auth_required(token_auth)
-@evidence.doc(summary="Download one evidence file by its SHA-256")
+@evidence.doc(
+    summary="Download one evidence file by its SHA-256",
+    responses={
+        200: binary("the file, with the media type detected when it was uploaded", "*/*"),
+        304: "not modified (If-None-Match with the file's SHA-256)",
+    },
+)
 def download(case_id: str, sha256: str) -> Response:
     row, path = evidence_service.open_evidence(_ctx(), case_id, sha256, current_actor())
     return send_file(
@@ -177,7 +223,10 @@ def download(case_id: str, sha256: str) -> Response:
 @evidence.get("/cases/<case_id>/export")
 @requires(Permission.CASE_READ)
 @evidence.auth_required(token_auth)
-@evidence.doc(summary="The electronic case file (电子卷宗): ZIP with index PDF, evidence, records, manifest")
+@evidence.doc(
+    summary="The electronic case file (电子卷宗): ZIP with index PDF, evidence, records, manifest",
+    responses={200: binary("the case file", "application/zip"), 422: "the record chain is broken"},
+)
 def export(case_id: str) -> Response:
     ctx = _ctx()
     ctx.settings.var_dir.mkdir(parents=True, exist_ok=True)
