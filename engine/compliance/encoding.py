@@ -40,23 +40,24 @@ def read_utf8(data: bytes) -> tuple[str | None, list[Finding]]:
     if refused is not None:
         return None, [refused]
     body = without_bom(data)
-    try:
-        text = body.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = body[: exc.start].count(b"\n") + 1
-        return None, [
-            _refused(
-                f"第 {line} 行的字节不是 UTF-8 编码（可能是 GBK 或其他编码）",
-                f"the bytes at line {line} are not UTF-8 (GBK or another encoding?)",
-                line,
-            )
-        ]
-    if "\x00" in text:
-        line = text.count("\n", 0, text.index("\x00")) + 1
+    nul = body.find(b"\x00")
+    if nul >= 0:
+        line = body.count(b"\n", 0, nul) + 1
         return None, [
             _refused(
                 f"第 {line} 行含有 NUL 字节（UTF-16 文件？）",
                 f"NUL byte at line {line} (a UTF-16 file?)",
+                line,
+            )
+        ]
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = body.count(b"\n", 0, exc.start) + 1
+        return None, [
+            _refused(
+                f"第 {line} 行的字节不是 UTF-8 编码（可能是 GBK 或其他编码）",
+                f"the bytes at line {line} are not UTF-8 (GBK or another encoding?)",
                 line,
             )
         ]
