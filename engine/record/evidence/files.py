@@ -29,7 +29,12 @@ from engine.record.evidence.detect import HEAD_BYTES, TAIL_BYTES
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _FULL = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
-_UNAVAILABLE = frozenset({errno.EROFS, errno.EACCES, errno.EPERM, errno.EIO})
+_UNAVAILABLE = {
+    errno.EROFS: ("存储为只读", "it is read-only"),
+    errno.EACCES: ("没有写入权限", "no permission to write"),
+    errno.EPERM: ("没有写入权限", "no permission to write"),
+    errno.EIO: ("磁盘读写错误", "an I/O error"),
+}
 
 
 def too_large(limit: int) -> InvalidInput:
@@ -51,13 +56,13 @@ def storage_error(exc: OSError) -> StorageUnavailable | None:
             code="evidence-storage-full",
         )
     if exc.errno in _UNAVAILABLE:
-        reason = os.strerror(exc.errno or 0)
+        zh, en = _UNAVAILABLE[exc.errno]
         return StorageUnavailable(
-            f"证据存储暂不可写（{reason}），文件未保存，也没有记录；请通知管理员，稍后再上传",
-            f"The evidence store cannot be written to ({reason}): the file was neither "
+            f"证据存储暂不可写（{zh}），文件未保存，也没有记录；请通知管理员，稍后再上传",
+            f"The evidence store cannot be written to ({en}): the file was neither "
             "kept nor recorded; tell an administrator and upload it again later",
             code="evidence-storage-unavailable",
-            details={"reason": reason},
+            details={"reason": en},
         )
     return None
 
