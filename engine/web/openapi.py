@@ -68,6 +68,7 @@ def binary(description: str, media_type: str) -> dict[str, Any]:
 
 
 BODY = "sanxiang_openapi_body"
+Responses = dict[int | str, dict[str, Any]]  # what ``@….doc(responses=…)`` takes, spelled out
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -84,7 +85,11 @@ def request_body(content: dict[str, Any], *parameters: dict[str, Any]) -> Callab
 
 def install(app: APIFlask) -> None:
     """Complete the app's OpenAPI document each time it is generated (after every route is known)."""
-    app.spec_processor(lambda spec: _with_bodies(complete(spec, path_schemas(app)), app))
+
+    def process(spec: Any) -> Any:
+        return _with_bodies(complete(spec, path_schemas(app)), app) if isinstance(spec, dict) else spec
+
+    app.spec_processor(process)
 
 
 def _with_bodies(spec: dict[str, Any], app: APIFlask) -> dict[str, Any]:

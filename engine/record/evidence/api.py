@@ -27,7 +27,7 @@ from engine.record.evidence import receive as evidence_service
 from engine.record.evidence.files import discard, too_large
 from engine.record.evidence.rows import EvidenceRow
 from engine.web.auth import current_actor, token_auth
-from engine.web.openapi import binary, request_body
+from engine.web.openapi import Responses, binary, request_body
 from engine.web.permissions import requires
 from engine.web.problems import from_error, problem
 from engine.web.request_text import refuse_unstorable, streams_body
@@ -42,6 +42,14 @@ _STATUS = {
     "evidence-type-not-allowed": 415,
 }
 _TRUE = ("1", "true", "yes", "on")
+DOWNLOAD: Responses = {
+    200: binary("the file, with the media type detected when it was uploaded", "*/*"),
+    304: {"description": "not modified (If-None-Match with the file's SHA-256)"},
+}
+EXPORT: Responses = {
+    200: binary("the case file", "application/zip"),
+    422: {"description": "the record chain is broken"},
+}
 
 
 def _ctx() -> AppContext:
@@ -119,7 +127,8 @@ def _receive(ctx: AppContext) -> tuple[evidence_service.UploadInfo, Any]:
         for where, text in (("文件名 / file name", name), ("任务 / task", task_id or "")):
             refuse_unstorable(where, text)
     except InvalidInput:
-        discard(staged)
+        if staged is not None:
+            discard(staged)
         raise
     info = evidence_service.UploadInfo(
         filename=name or "upload",
@@ -201,13 +210,7 @@ def list_evidence(case_id: str) -> Any:
 @evidence.get("/cases/<case_id>/evidence/<sha256>")
 @requires(Permission.CASE_READ)
 @evidence.auth_required(token_auth)
-@evidence.doc(
-    summary="Download one evidence file by its SHA-256",
-    responses={
-        200: binary("the file, with the media type detected when it was uploaded", "*/*"),
-        304: "not modified (If-None-Match with the file's SHA-256)",
-    },
-)
+@evidence.doc(summary="Download one evidence file by its SHA-256", responses=DOWNLOAD)
 def download(case_id: str, sha256: str) -> Response:
     row, path = evidence_service.open_evidence(_ctx(), case_id, sha256, current_actor())
     return send_file(
@@ -225,7 +228,7 @@ def download(case_id: str, sha256: str) -> Response:
 @evidence.auth_required(token_auth)
 @evidence.doc(
     summary="The electronic case file (电子卷宗): ZIP with index PDF, evidence, records, manifest",
-    responses={200: binary("the case file", "application/zip"), 422: "the record chain is broken"},
+    responses=EXPORT,
 )
 def export(case_id: str) -> Response:
     ctx = _ctx()
