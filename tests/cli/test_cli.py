@@ -71,3 +71,27 @@ def test_render_writes_an_svg_of_a_shipped_diagram(tmp_path: Path) -> None:
     assert out.read_text(encoding="utf-8").startswith("<svg") and "法制审核" in out.read_text(
         encoding="utf-8"
     )
+
+
+def test_lint_and_deploy_say_a_bom_was_removed_and_refuse_utf16(env: dict[str, str], tmp_path: Path) -> None:
+    form = tmp_path / "test-acceptance.form"
+    form.write_bytes(b"\xef\xbb\xbf" + (FIXTURES / "test-acceptance.form").read_bytes())
+    linted = CliRunner().invoke(main, ["lint", str(form)])
+    assert linted.exit_code == 0 and "SX-X011 warning" in linted.output, linted.output
+    runner = CliRunner(env=env)
+    deployed = runner.invoke(main, ["deploy", str(form)])
+    assert deployed.exit_code == 0 and "form test-acceptance v1" in deployed.output
+    assert "SX-X011" in deployed.output
+    form.write_bytes((FIXTURES / "test-acceptance.form").read_text("utf-8").encode("utf-16"))
+    refused = CliRunner().invoke(main, ["lint", str(form)])
+    assert refused.exit_code == 1 and "SX-X010" in refused.output and "UTF-16" in refused.output
+
+
+def test_lint_takes_the_form_limits_from_the_settings(tmp_path: Path) -> None:
+    form = tmp_path / "big.form"
+    form.write_text(json.dumps({"id": "big", "components": [{"type": "text", "text": "说明"}] * 50}), "utf-8")
+    assert CliRunner().invoke(main, ["lint", str(form)]).exit_code == 0
+    limited = CliRunner(env={"SANXIANG_MAX_FORM_COMPONENTS": "49"}).invoke(main, ["lint", str(form)])
+    assert limited.exit_code == 1 and "SX-F311" in limited.output
+    limited = CliRunner(env={"SANXIANG_MAX_FORM_BYTES": "100"}).invoke(main, ["lint", str(form)])
+    assert limited.exit_code == 1 and "SX-X003" in limited.output
