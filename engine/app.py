@@ -25,7 +25,7 @@ from engine.supervision.metrics_api import metrics
 from engine.tasks.actions_api import task_actions_api
 from engine.tasks.drafts_api import drafts
 from engine.tasks.pages import pages
-from engine.web import bounds, numbers, openapi, request_text
+from engine.web import bounds, openapi, request_text
 from engine.web.problems import from_error, problem
 
 # One line per area of the web edge, in the order they are registered.

@@ -11,8 +11,8 @@ from typing import TypeVar
 
 from engine.errors import NotConfigured
 from engine.kernel.budgets import DEFAULT_BUDGET, EvaluationBudget
-from engine.tasks.forms.limits import DEFAULT_FORM_LIMITS, FormLimits
 from engine.record.head_policy import DEFAULT_EVERY_ENTRIES, DEFAULT_EVERY_MINUTES
+from engine.tasks.forms.limits import DEFAULT_FORM_LIMITS, FormLimits
 
 # What evidence uploads may be (detected from the bytes, never from the name); "type/*" allows a family.
 DEFAULT_EVIDENCE_TYPES: tuple[str, ...] = (

@@ -13,7 +13,7 @@ Public API::
 
 Whatever the bytes (empty, binary, HTML, DMN, JSON, Camunda 8, billion laughs, XXE, 50 MB, UTF-16,
 GBK), the answer is findings: both kinds of file must be UTF-8 (a UTF-8 BOM is a warning, removed on
-deploy: ``encoding``); XML is parsed by lxml with entities, DTDs and network off, any DOCTYPE is
+deploy: ``xmlsafe``); XML is parsed by lxml with entities, DTDs and network off, any DOCTYPE is
 refused, and the size is capped. Findings are sorted by line, carry the element id and, when a
 filename is given, the file.
 

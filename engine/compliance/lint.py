@@ -19,12 +19,11 @@ from engine.compliance import (
 from engine.compliance.bpmn_document import BpmnDocument, ProcessModel, parse_document
 from engine.compliance.budget_rules import ConstantCheck, budget_findings
 from engine.compliance.catalogue import finding
-from engine.compliance.encoding import read_utf8
 from engine.compliance.findings import Finding
 from engine.compliance.forms import form_findings
 from engine.compliance.graph import FlowGraph, build_graph
 from engine.compliance.namespaces import line_of
-from engine.compliance.xmlsafe import DEFAULT_MAX_BYTES, check_size
+from engine.compliance.xmlsafe import DEFAULT_MAX_BYTES, check_size, read_utf8
 from engine.kernel.budgets import DEFAULT_BUDGET, EvaluationBudget
 from engine.tasks.forms.limits import DEFAULT_FORM_LIMITS, FormLimits
 

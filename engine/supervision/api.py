@@ -13,7 +13,6 @@ from apiflask.validators import Length, OneOf, Range
 from flask import current_app
 
 from engine.cases.moves import move_case
-from engine.errors import InvalidInput
 from engine.kernel.context import AppContext
 from engine.people.permissions import Permission
 from engine.processes.migrate_versions import MigrationReport, migrate_cases

@@ -15,12 +15,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from engine.app import create_app
 from engine.bootstrap import bootstrap
 from engine.config import Settings
 from engine.demo import ensure_demo_users
 from engine.server import serve
 from engine.store.migrate import upgrade
-from engine.app import create_app
 from tests.integration import disclosure_driver as drive
 from tests.integration.form_data import form_data
 from tests.support import auth
