@@ -27,6 +27,7 @@ from engine.record.evidence import receive as evidence_service
 from engine.record.evidence.files import discard, too_large
 from engine.record.evidence.rows import EvidenceRow
 from engine.web.auth import current_actor, token_auth
+from engine.web.bounds import MAX_QUERY_TEXT
 from engine.web.openapi import Responses, binary, request_body
 from engine.web.permissions import requires
 from engine.web.problems import from_error, problem
@@ -42,6 +43,41 @@ _STATUS = {
     "evidence-type-not-allowed": 415,
 }
 _TRUE = ("1", "true", "yes", "on")
+# the body and parameters of an upload, which the view reads itself (streamed): for the OpenAPI document
+UPLOAD: tuple[dict[str, Any], ...] = (
+    {
+        "application/octet-stream": {"schema": {"type": "string", "format": "binary"}},
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "required": ["file"],
+                "properties": {
+                    "file": {"type": "string", "format": "binary"},
+                    "taskId": {"type": "string"},
+                    "coversWhole": {"type": "string", "enum": ["true", "false"]},
+                },
+            }
+        },
+    },
+    {
+        "in": "header",
+        "name": "X-Filename",
+        "schema": {"type": "string"},
+        "description": "the file's name, percent-encoded UTF-8 (raw body; required there)",
+    },
+    {
+        "in": "query",
+        "name": "task",
+        "schema": {"type": "string", "maxLength": MAX_QUERY_TEXT},
+        "description": "the waiting task the file is for (or header X-Task-Id, or field taskId)",
+    },
+    {
+        "in": "query",
+        "name": "coversWhole",
+        "schema": {"type": "string", "enum": ["true", "false"]},
+        "description": "a video that covers the whole on-site verification",
+    },
+)
 DOWNLOAD: Responses = {
     200: binary("the file, with the media type detected when it was uploaded", "*/*"),
     304: {"description": "not modified (If-None-Match with the file's SHA-256)"},
@@ -142,40 +178,7 @@ def _receive(ctx: AppContext) -> tuple[evidence_service.UploadInfo, Any]:
 @evidence.post("/cases/<case_id>/evidence")
 @requires(Permission.EVIDENCE_ADD)
 @streams_body
-@request_body(
-    {
-        "application/octet-stream": {"schema": {"type": "string", "format": "binary"}},
-        "multipart/form-data": {
-            "schema": {
-                "type": "object",
-                "required": ["file"],
-                "properties": {
-                    "file": {"type": "string", "format": "binary"},
-                    "taskId": {"type": "string"},
-                    "coversWhole": {"type": "string", "enum": ["true", "false"]},
-                },
-            }
-        },
-    },
-    {
-        "in": "header",
-        "name": "X-Filename",
-        "schema": {"type": "string"},
-        "description": "the file's name, percent-encoded UTF-8 (raw body; required there)",
-    },
-    {
-        "in": "query",
-        "name": "task",
-        "schema": {"type": "string", "maxLength": 200},
-        "description": "the waiting task the file is for (or header X-Task-Id, or field taskId)",
-    },
-    {
-        "in": "query",
-        "name": "coversWhole",
-        "schema": {"type": "string", "enum": ["true", "false"]},
-        "description": "a video that covers the whole on-site verification",
-    },
-)
+@request_body(*UPLOAD)
 @evidence.auth_required(token_auth)
 @evidence.output(EvidenceOut, status_code=201)
 @evidence.doc(
@@ -193,7 +196,15 @@ def upload(case_id: str) -> Any:
     if request.content_length is not None and request.content_length > limit + MULTIPART_SLACK:
         raise too_large(limit)
     request.max_content_length = limit + MULTIPART_SLACK
-    evidence_service.check_upload(ctx, case_id, _option("task", "X-Task-Id"), actor)
+    task_id = _option("task", "X-Task-Id")
+    if task_id is not None and len(task_id) > MAX_QUERY_TEXT:
+        raise InvalidInput(
+            "任务编号过长",
+            f"The task id is longer than {MAX_QUERY_TEXT} characters",
+            code="invalid-parameter",
+            details={"parameter": "task"},
+        )
+    evidence_service.check_upload(ctx, case_id, task_id, actor)
     info, staged = _receive(ctx)
     return _out(evidence_service.add_evidence(ctx, case_id, staged, info, actor))
 
