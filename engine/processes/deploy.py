@@ -13,6 +13,7 @@ from engine.kernel.context import AppContext
 from engine.kernel.ports import Actor, FormRow, ProcessRow, RecordDraft, UnitOfWork
 from engine.people.permissions import Permission, authorize
 from engine.record.append import record
+from engine.tasks.forms.validation import binding_key
 
 FORM_SUFFIXES = (".form",)
 
@@ -25,6 +26,7 @@ class DeployedItem:
     id: int
     created: bool  # False when an identical version already existed (duplicate filtering)
     name: str = ""
+    warnings: tuple[dict[str, Any], ...] = ()  # the linter's warnings (deployed anyway), as JSON
 
 
 @dataclass(frozen=True)
@@ -74,11 +76,13 @@ def _form_bindings(uow: UnitOfWork, parsed: Any, name: str) -> dict[str, int]:
         form_id = element.form_id if element.tag == "userTask" else None
         if not form_id:
             continue
-        row = uow.forms.latest(form_id)
+        key = binding_key(element)
+        version = key.rpartition("@v")[2] if key != form_id else ""
+        row = uow.forms.version(form_id, int(version)) if version.isdigit() else uow.forms.latest(form_id)
         if row is None:
-            missing.append(f"{element.element_id} → {form_id}")
+            missing.append(f"{element.element_id} → {key}")
         else:
-            bindings[form_id] = row.id
+            bindings[key] = row.id
     if missing:
         raise InvalidDiagram(
             f"{name} 引用了未部署的表单：{'；'.join(missing)}",
@@ -106,14 +110,16 @@ def _check_handlers(ctx: AppContext, parsed: Any, name: str) -> None:
 def _deploy_process(ctx: AppContext, uow: UnitOfWork, name: str, data: bytes, actor: Actor) -> DeployedItem:
     if len(data) > ctx.settings.max_diagram_bytes:
         raise InvalidDiagram(f"{name} 超过大小上限", f"{name} is larger than the limit", findings=[])
-    _refuse_if_errors(ctx.lint(data, name), name)
+    findings = ctx.lint(data, name)
+    _refuse_if_errors(findings, name)
+    warnings = tuple(f.to_json() for f in findings if hasattr(f, "to_json"))
     parsed = ctx.parse(data, None)
     _check_handlers(ctx, parsed, name)
     bindings = _form_bindings(uow, parsed, name)
     sha = _sha(data)
     latest: ProcessRow | None = uow.processes.latest(parsed.process_id)
     if latest is not None and latest.sha256 == sha:
-        return DeployedItem("process", latest.key, latest.version, latest.id, False, latest.name)
+        return DeployedItem("process", latest.key, latest.version, latest.id, False, latest.name, warnings)
     title = parsed.properties.get("sanxiang.itemName") or parsed.spec.description or parsed.process_id
     row = uow.processes.add(
         key=parsed.process_id,
@@ -125,7 +131,7 @@ def _deploy_process(ctx: AppContext, uow: UnitOfWork, name: str, data: bytes, ac
         now=ctx.clock(),
         actor=actor.user_id,
     )
-    return DeployedItem("process", row.key, row.version, row.id, True, row.name)
+    return DeployedItem("process", row.key, row.version, row.id, True, row.name, warnings)
 
 
 def deploy(ctx: AppContext, files: Sequence[tuple[str, bytes]], actor: Actor) -> DeployOutcome:

@@ -13,6 +13,8 @@ from engine.kernel.context import AppContext
 from engine.kernel.ports import Actor, TaskRow, UnitOfWork
 from engine.people.certificates import bureau_day, certificate_problem, needs_certificate
 from engine.people.rows import CaseDue, Delegation, Notification, StaffEntry, WorkFilter, WorkItem
+from engine.tasks.forms.generated_guard import task_schema
+from engine.tasks.forms.validation import binding_key
 
 
 def _work(uow: UnitOfWork) -> Any:
@@ -104,10 +106,12 @@ class TaskView:
     delegate_targets: list[StaffEntry] = field(default_factory=list)
 
 
-def _form_schema(uow: UnitOfWork, process: Any, form_id: str | None) -> dict[str, Any] | None:
+def _form_schema(uow: UnitOfWork, process: Any, element: Any) -> dict[str, Any] | None:
+    form_id = getattr(element, "form_id", None)
     if not form_id:
         return None
-    row_id = (process.forms if process else {}).get(form_id)
+    latest = getattr(element, "form_ref_binding", None) == "latest"
+    row_id = None if latest else (process.forms if process else {}).get(binding_key(element))
     row = uow.forms.get(row_id) if row_id else None
     row = row or uow.forms.latest(form_id)
     if row is None:
@@ -186,7 +190,8 @@ def task_view(ctx: AppContext, task_id: str, actor: Actor) -> TaskView:
             case=view,
             item_name=process.name if process else task.process_key,
             documentation=_documentation(parsed, task.element_id),
-            form_schema=_form_schema(uow, process, task.form_id),
+            form_schema=_form_schema(uow, process, parsed.elements.get(task.element_id))
+            or task_schema(ctx, parsed.elements.get(task.element_id), view.variables),
             timeline=timeline,
             evidence=_evidence(uow, task.case_id, timeline),
             delegation=_work(uow).delegation(task_id),
