@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
+from engine.compliance.runtime_facts import RuntimeFacts
 from engine.config import Settings
 from engine.deadlines.calendar import BureauCalendar
 from engine.deadlines.timers import record_timer_capped
@@ -20,6 +21,7 @@ from engine.people.certificates import certificate_guard
 from engine.record.evidence.rules import require_media
 from engine.review.facts import lowering_guard
 from engine.review.gate import legal_review_guards
+from engine.runner.attribute_text import text_problem
 from engine.runner.calendar_sources import default_calendar
 from engine.runner.expressions.static import constant_failures
 from engine.runner.parser import ParsedProcess, parse_process
@@ -33,6 +35,7 @@ from engine.tasks.actions import delegated_task_is_given_back_first
 from engine.tasks.co_signing import signs_once
 from engine.tasks.drafts import discard_draft_of_completed_task
 from engine.tasks.forms.limits import FormLimits
+from engine.tasks.forms.generated_guard import generated_form_guard
 from engine.tasks.forms.validation import validate_form_data
 
 
@@ -68,15 +71,24 @@ def condition_evaluator(
     return evaluate
 
 
+def lint_facts(functions: Iterable[str], handlers: Iterable[str]) -> RuntimeFacts:
+    """What the linter needs to know of this node's runtime: which attribute texts the runner compiles
+    (with these functions), and which handlers service tasks and listeners may name."""
+    allowed = frozenset(functions)
+    return RuntimeFacts(text_check=partial(text_problem, functions=allowed), handlers=frozenset(handlers))
+
+
 def _linters(
-    rules: str, budget: EvaluationBudget, form_limits: FormLimits
+    rules: str, budget: EvaluationBudget, form_limits: FormLimits, facts: RuntimeFacts
 ) -> tuple[Callable[[bytes, str], list[Any]], Callable[[bytes, str], list[Any]]]:
     from engine.compliance.lint import lint_bpmn, lint_form
 
     constant_check = partial(constant_failures, budget=budget)  # SX-D132: the runner evaluates constants
 
     def lint(data: bytes, name: str) -> list[Any]:
-        return lint_bpmn(data, filename=name, rules=rules, budget=budget, constant_check=constant_check)
+        return lint_bpmn(
+            data, filename=name, rules=rules, budget=budget, constant_check=constant_check, facts=facts
+        )
 
     def lint_f(data: bytes, name: str) -> list[Any]:
         return lint_form(data, filename=name, limits=form_limits)
@@ -105,7 +117,9 @@ def bootstrap(
     def parse(xml: bytes, key: str | None) -> ParsedProcess:
         return parse_process(xml, key, allowed)
 
-    lint, lint_form = _linters(rules, settings.budget, settings.form_limits)
+    lint, lint_form = _linters(
+        rules, settings.budget, settings.form_limits, lint_facts(runner.functions, runner.handlers)
+    )
     ctx = AppContext(
         settings=settings,
         uow=SqlUnitOfWorkFactory(db),
@@ -122,6 +136,7 @@ def bootstrap(
         case_is_not_suspended,  # a suspended case completes nothing (console)
         signs_once,  # 会签: each signer signs an activation once
         validate_form_data,  # the form first: later guards read valid data
+        generated_form_guard(ctx),  # camunda:formData: checked and converted to its types
         lowering_guard(ctx),  # an established fact is lowered only by a correction
         *legal_review_guards(ctx),  # review, coordination, decision
         require_media,  # audio/video on on-site, hearing, delivery

@@ -94,6 +94,10 @@ TASK_FILTERS = Filters(
         "taskDueDateBefore": ("due_at", "before"),
         "taskDueDateAfter": ("due_at", "after"),
         "withoutTaskDueDate": ("due_at", "unset"),
+        "taskFollowUpDate": ("follow_up_at", "at"),
+        "taskFollowUpDateBefore": ("follow_up_at", "before"),
+        "taskFollowUpDateAfter": ("follow_up_at", "after"),
+        "taskPriority": ("priority", "int"),
         "startedBefore": ("created_at", "before"),
         "startedAfter": ("created_at", "after"),
         "finishedBefore": ("completed_at", "before"),
@@ -116,6 +120,8 @@ TASK_FILTERS = Filters(
         "startTime": "created_at",
         "endTime": "completed_at",
         "dueDate": "due_at",
+        "followUpDate": "follow_up_at",
+        "priority": "priority",
     },
 )
 ACTIVITY_FILTERS = Filters(

@@ -73,6 +73,8 @@ TASK_FIELDS: dict[str, Field] = {
     "element_id": tk.element_id,
     "assignee": tk.assignee,
     "due_at": tk.due_at,
+    "follow_up_at": tk.follow_up_at,
+    "priority": tk.priority,
     "created_at": tk.created_at,
     "completed_at": tk.completed_at,
     "delete_reason": _delete_reason,

@@ -113,6 +113,8 @@ TASK_FIELDS: dict[str, Field] = {
     "element_id": t.tasks.c.element_id,
     "name": t.tasks.c.name,
     "due_at": t.tasks.c.due_at,
+    "follow_up_at": t.tasks.c.follow_up_at,
+    "priority": t.tasks.c.priority,
     "created_at": t.tasks.c.created_at,
     "active": _status("running"),
     "suspended": _status("suspended"),

@@ -62,6 +62,12 @@ TASK_FILTERS = Filters(
         "dueBefore": ("due_at", "before"),
         "dueAfter": ("due_at", "after"),
         "withoutDueDate": ("due_at", "unset"),
+        "followUpDate": ("follow_up_at", "at"),
+        "followUpBefore": ("follow_up_at", "before"),
+        "followUpAfter": ("follow_up_at", "after"),
+        "priority": ("priority", "int"),
+        "minPriority": ("priority", "min"),
+        "maxPriority": ("priority", "max"),
         "createdOn": ("created_at", "at"),
         "createdBefore": ("created_at", "before"),
         "createdAfter": ("created_at", "after"),
@@ -78,6 +84,8 @@ TASK_FILTERS = Filters(
         "name": "name",
         "created": "created_at",
         "dueDate": "due_at",
+        "followUpDate": "follow_up_at",
+        "priority": "priority",
     },
 )
 

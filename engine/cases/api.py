@@ -52,7 +52,15 @@ class TaskOut(Schema):
     candidate_groups = List(String())
     candidate_users = List(String())
     form_id = String(allow_none=True)
-    due_at = DateTime(allow_none=True)
+    due_at = DateTime(
+        allow_none=True,
+        metadata={
+            "description": "camunda:dueDate of the diagram (not the legal time limit: see the case's "
+            "deadlines)"
+        },
+    )
+    follow_up_at = DateTime(allow_none=True, metadata={"description": "camunda:followUpDate"})
+    priority = Integer(metadata={"description": "camunda:priority (Camunda 7's default 50)"})
     created_at = DateTime()
     completed_at = DateTime(allow_none=True)
     completed_by = String(allow_none=True)

@@ -21,6 +21,7 @@ from engine.kernel.ports import Actor, CaseRow, RecordDraft, TaskRow, UnitOfWork
 from engine.people.permissions import Permission, authorize
 from engine.people.permissions import may_read_case as may_read_case  # its home is permissions
 from engine.tasks.co_signing import signatures
+from engine.tasks.forms.generated_guard import start_values
 
 MAX_VARIABLES_BYTES = 256 * 1024
 
@@ -72,7 +73,8 @@ def open_case(
                 code="process-not-found",
             )
         parsed = ctx.processes.get(uow, row.id)
-        workflow, result = ctx.runner.start(parsed, variables, now)
+        variables, business_key = start_values(ctx, parsed, variables, business_key)  # a start form
+        workflow, result = ctx.runner.start(parsed, variables, now, initiator=actor.user_id)
         case = CaseRow(
             id=uow.cases.next_number(now.year),
             process_id=row.id,

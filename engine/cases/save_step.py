@@ -20,44 +20,27 @@ def jsonable(data: Mapping[str, Any]) -> dict[str, Any]:
     return result
 
 
-def _parse_due(text: str | None) -> datetime | None:
-    if not text or "{" in text:
-        return None
-    try:
-        due = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    return due if due.tzinfo else None
-
-
-def _assignee(task: Any) -> str | None:
-    """Who holds a new task: what the runner evaluated (an instance of a multi-instance task: Camunda
-    evaluates ``camunda:assignee`` when it creates the task), else the element's literal assignee."""
-    if task.assignee is not None:
-        return str(task.assignee)
-    literal = task.element.assignee
-    return literal if literal and "{" not in literal else None
-
-
-def task_rows(case: CaseRow, workflow: Any, now: datetime) -> list[TaskRow]:
-    return [
-        TaskRow(
-            id=t.task_id,
-            case_id=case.id,
-            process_key=case.process_key,
-            element_id=t.element.element_id,
-            name=t.name or t.element.name or t.element.element_id,
-            role=t.element.role,
-            status="ready",
-            assignee=_assignee(t),
-            candidate_groups=t.element.candidate_groups,
-            candidate_users=t.element.candidate_users,
-            form_id=t.element.form_id,
-            due_at=_parse_due(t.element.due_date),
-            created_at=now,
-        )
-        for t in workflow.ready_tasks()
-    ]
+def task_row(case: CaseRow, task: Any, now: datetime) -> TaskRow:
+    """The projection row of a ready task, with the performers, dates and priority resolved when it was
+    created (an instance of a multi-instance task: its own evaluated assignee and name)."""
+    element, assigned = task.element, task.assignment
+    return TaskRow(
+        id=task.task_id,
+        case_id=case.id,
+        process_key=case.process_key,
+        element_id=element.element_id,
+        name=task.name or element.name or element.element_id,
+        role=element.role,
+        status="ready",
+        assignee=str(task.assignee) if task.assignee is not None else assigned.assignee,
+        candidate_groups=assigned.candidate_groups,
+        candidate_users=assigned.candidate_users,
+        form_id=element.form_id,
+        due_at=assigned.due_at,
+        created_at=now,
+        follow_up_at=assigned.follow_up_at,
+        priority=assigned.priority,
+    )
 
 
 @dataclass(frozen=True)
@@ -77,7 +60,7 @@ def sync_tasks(
 
     The projection always equals the workflow's ready tasks after a step (both change in the same
     transaction), so the difference needs no query. Returns the tasks that appeared."""
-    ready = {r.id: r for r in task_rows(step.case, workflow, step.now)}
+    ready = {t.task_id: t for t in workflow.ready_tasks()}
     if completed_task is not None:
         step.uow.tasks.close([completed_task], status="completed", now=step.now, actor=step.actor.user_id)
     gone = [tid for tid in before if tid not in ready and tid != completed_task]
@@ -85,7 +68,7 @@ def sync_tasks(
     for row in (step.uow.tasks.get(tid) for tid in sorted(gone)):
         if row is not None:  # on the step's record (e.g. the instances a completion condition ended)
             step.cancelled.append({"task": row.id, "element": row.element_id, "assignee": row.assignee})
-    new = [row for tid, row in ready.items() if tid not in before]
+    new = [task_row(step.case, task, step.now) for tid, task in ready.items() if tid not in before]
     step.uow.tasks.add(new)
     return new
 

@@ -139,6 +139,13 @@ class FormRepository:
         r = self.conn.execute(select(t.forms).where(t.forms.c.id == row_id)).first()
         return FormRow(r.id, r.form_id, r.version, r.sha256, r.body) if r else None
 
+    def version(self, form_id: str, version: int) -> FormRow | None:
+        """One deployed version of a form (``camunda:formRefBinding="version"``)."""
+        r = self.conn.execute(
+            select(t.forms).where(t.forms.c.form_id == form_id, t.forms.c.version == version)
+        ).first()
+        return FormRow(r.id, r.form_id, r.version, r.sha256, r.body) if r else None
+
     def add(self, *, form_id: str, sha256: str, body: str, now: datetime, actor: str) -> FormRow:
         latest = self.latest(form_id)
         version = latest.version + 1 if latest else 1
@@ -284,6 +291,8 @@ class TaskRepository:
             r.created_at,
             r.completed_at,
             r.completed_by,
+            r.follow_up_at,
+            r.priority,
         )
 
     def get(self, task_id: str) -> TaskRow | None:
@@ -316,6 +325,8 @@ class TaskRepository:
                     "form_id": r.form_id,
                     "due_at": r.due_at,
                     "created_at": r.created_at,
+                    "follow_up_at": r.follow_up_at,
+                    "priority": r.priority,
                 }
                 for r in rows
             ],

@@ -76,16 +76,21 @@ def _files(paths: tuple[str, ...]) -> list[Path]:
 @click.option("--rules", type=click.Choice(["all", "dialect", "compliance"]), default="all")
 def lint(paths: tuple[str, ...], fmt: str, rules: str) -> None:
     """Check diagrams and forms; exit 1 on any error finding."""
+    from engine.bootstrap import DEFAULT_HANDLERS, lint_facts
     from engine.compliance.findings import has_errors
     from engine.compliance.lint import lint_path
     from engine.config import budget_from_env, form_limits_from_env
     from engine.runner.expressions.static import constant_failures
+    from engine.runner.workday_functions import FUNCTION_NAMES
 
     budget = budget_from_env(os.environ)  # the deployment's limits of SX-D129…SX-D132
     constant_check = partial(constant_failures, budget=budget)  # SX-D132: the runner evaluates constants
     limits = form_limits_from_env(os.environ)  # the deployment's limits of a form (SX-X003, SX-F311)
+    facts = lint_facts(FUNCTION_NAMES, DEFAULT_HANDLERS)  # what `serve` registers
     report = {
-        str(p): lint_path(p, rules=rules, budget=budget, constant_check=constant_check, form_limits=limits)
+        str(p): lint_path(
+            p, rules=rules, budget=budget, constant_check=constant_check, form_limits=limits, facts=facts
+        )
         for p in _files(paths)
     }
     if fmt == "json":

@@ -3,8 +3,6 @@
 - SX-D129 / SX-D130: a timer cycle repeating more often than the floor, or without a bounded count
   (``R/PT0S``, ``R999999999/PT1S``, ``R5/PT0.001S``): it would flood the case with tasks and records.
 - SX-D131: a timer duration (or a cycle's period) longer than 100 years (``P99999999Y``).
-- SX-D133: a ``camunda:dueDate`` that is not an ISO date-time with an offset: an expression there is
-  never evaluated (it would be accepted and silently ignored), so it is refused.
 - SX-D132: a condition or script line whose constant part fails in every case: a value over the
   value-size budget (``[[[1]*1000]*1000]*1000``), a number too large (``10**10**10``), a division by
   zero. Knowing it means evaluating the constant parts, which the linter never does itself: the
@@ -17,7 +15,6 @@ the same budget is in ``engine.runner``.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from datetime import datetime
 
 from engine.compliance.bpmn_document import BpmnDocument, Element
 from engine.compliance.catalogue import finding
@@ -35,14 +32,11 @@ Located = tuple[str, str, str, int | None]  # kind ("condition" | "script"), tex
 def budget_findings(
     doc: BpmnDocument, budget: EvaluationBudget, constant_check: ConstantCheck | None = None
 ) -> Iterator[Finding]:
-    """Every SX-D129…SX-D131 and SX-D133 finding of the document under ``budget``; SX-D132 with a
-    ``constant_check``."""
+    """Every SX-D129…SX-D131 finding of the document under ``budget``; SX-D132 with a ``constant_check``."""
     for process in doc.checked:
         for element in process.elements.values():
             if element.timer is not None:
                 yield from _timer_findings(element, budget)
-            if "dueDate" in element.camunda:
-                yield from _due_date_findings(element, element.camunda["dueDate"])
     if constant_check is None:
         return
     located = list(_expressions(doc))
@@ -84,25 +78,6 @@ def _timer_findings(element: Element, budget: EvaluationBudget) -> Iterator[Find
         problems = tuple(p for p in [duration_problem(timer.value)] if p is not None)
     for code, zh, en in problems:
         yield finding(code, zh, en, element_id=element.id, line=timer.line or element.line)
-
-
-def _due_date_findings(element: Element, value: str) -> Iterator[Finding]:
-    try:
-        moment = datetime.fromisoformat(value.strip())
-    except ValueError:
-        moment = None
-    if moment is None or moment.tzinfo is None:
-        shown = _short(value)
-        yield finding(
-            "SX-D133",
-            f"到期时间 camunda:dueDate“{shown}”不会被计算（只接受带时区的日期时间，"
-            "如 2026-12-01T17:00:00+08:00）；办理时限请用 sanxiang.expected 与法定时限",
-            f"camunda:dueDate '{shown}' is never evaluated (only a date-time with an offset such "
-            "as 2026-12-01T17:00:00+08:00 is used); set time limits with sanxiang.expected and "
-            "the statutory limits",
-            element_id=element.id,
-            line=element.line,
-        )
 
 
 def _short(text: str) -> str:

@@ -73,10 +73,10 @@ def no_service_expressions(doc: BpmnDocument) -> Iterator[Finding]:
             if el.tag in _TASKS_WITH_EXPRESSION and "expression" in el.camunda:
                 yield finding(
                     "SX-D111",
-                    "服务任务不支持 camunda:expression（会调用任意方法）；"
-                    '请改为外部任务或 delegateExpression="${名称}"',
-                    "camunda:expression on a service task (it calls arbitrary methods) is not supported; "
-                    'use an external task or delegateExpression="${name}"',
+                    "服务任务不支持 camunda:expression（会调用任意方法）；请改为外部任务或 "
+                    'delegateExpression="${名称}"',
+                    "camunda:expression on a service task (it calls arbitrary methods) is not supported; use "
+                    'an external task or delegateExpression="${name}"',
                     element_id=el.id,
                     line=el.line,
                 )
@@ -89,8 +89,8 @@ def no_connectors(doc: BpmnDocument) -> Iterator[Finding]:
                 yield finding(
                     "SX-D112",
                     "不支持 camunda:connector（HTTP/SOAP 连接器）；请改为外部任务，由 webhook 处理",
-                    "camunda:connector (HTTP/SOAP connectors) is not supported; use an external task "
-                    "handled by a webhook",
+                    "camunda:connector (HTTP/SOAP connectors) is not supported; use an external task handled "
+                    "by a webhook",
                     element_id=el.id,
                     line=el.line,
                 )
@@ -131,39 +131,6 @@ def _service_problem(attrs: dict[str, str], connector: bool) -> tuple[str, str] 
     )
 
 
-def listeners_are_safe(doc: BpmnDocument) -> Iterator[Finding]:
-    for ident, line, node in _items(doc):
-        for kind in ("taskListener", "executionListener"):
-            for listener in camunda_children(node, kind):
-                where = line_of(listener) or line
-                scripted = next(_children_named(listener, "script"), None) is not None
-                if listener.get("class") is not None or scripted:
-                    yield finding(
-                        "SX-D114",
-                        f"{kind} 使用了 Java 类或脚本，不会运行；请删除它，改用外部服务任务",
-                        f"{kind} with a Java class or a script is not run; remove it and use an external "
-                        "service task",
-                        element_id=ident,
-                        line=where,
-                    )
-                elif listener.get("expression") is not None or listener.get("delegateExpression") is not None:
-                    yield finding(
-                        "SX-D115",
-                        f"{kind} 表达式监听器会被忽略；如需执行，请改为流程中的任务",
-                        f"{kind} with an expression is ignored; model the work as a task instead",
-                        element_id=ident,
-                        line=where,
-                        warning=True,
-                    )
-
-
-def _children_named(node: etree._Element, tag: str) -> Iterator[etree._Element]:
-    """Direct children of a camunda extension element by local name (listeners hold ``camunda:script``)."""
-    for child in node:
-        if isinstance(child.tag, str) and etree.QName(child.tag).localname == tag:
-            yield child
-
-
 def _runs(mapping: etree._Element, node: etree._Element) -> bool:
     """Whether the runtime runs every part of this ``camunda:inputOutput``: only output parameters with a
     text value on a user task do (``engine.runner.instances``)."""
@@ -180,21 +147,22 @@ def ignored_settings(doc: BpmnDocument) -> Iterator[Finding]:
                 continue
             yield finding(
                 "SX-D126",
-                "camunda:inputOutput 映射会被忽略（只有人工任务上文本值的输出参数会运行）；"
-                "请用表单字段或表达式传递数据",
-                "camunda:inputOutput mappings are ignored (only text output parameters of user tasks run); "
-                "pass data through form fields or expressions",
+                "不支持此 camunda:inputOutput：只有人工任务上文本值的输出参数会运行，"
+                "输入参数及脚本、列表、映射值的局部变量作用域不运行；"
+                "请删除这些映射，用表单字段、sanxiang-expression 脚本任务或处理程序传递数据",
+                "this camunda:inputOutput is not supported: only text output parameters of user tasks run; "
+                "input parameters and script, list or map values (a local variable scope) do not; remove "
+                "them and pass data through form fields, a sanxiang-expression script task or a handler",
                 element_id=ident,
                 line=line_of(mapping) or line,
-                warning=True,
             )
         attrs = camunda_attributes(node)
         if any(attrs.get(key, "").strip() == "true" for key in ("asyncBefore", "asyncAfter", "async")):
             yield finding(
                 "SX-D127",
                 "camunda:asyncBefore/asyncAfter 会被忽略（每一步都在一个事务中完成）；可以删除",
-                "camunda:asyncBefore/asyncAfter is ignored (each step runs in one transaction); "
-                "you may remove it",
+                "camunda:asyncBefore/asyncAfter is ignored (each step runs in one transaction); you may "
+                "remove it",
                 element_id=ident,
                 line=line,
                 warning=True,
@@ -207,6 +175,5 @@ CHECKS = (
     no_service_expressions,
     no_connectors,
     service_tasks_are_runnable,
-    listeners_are_safe,
     ignored_settings,
 )

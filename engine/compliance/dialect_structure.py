@@ -40,10 +40,6 @@ _EVENT_HINT = {
     ),
 }
 _REFUSED_KINDS = {
-    "task": (
-        "抽象任务什么也不做；请改为人工任务(userTask)或手工任务(manualTask)",
-        "an abstract task does nothing; make it a userTask or a manualTask",
-    ),
     "businessRuleTask": (
         "不运行 DMN 业务规则任务；请改为人工任务或 sanxiang-expression 脚本任务",
         "DMN business rule tasks are not run; use a userTask or a sanxiang-expression scriptTask",

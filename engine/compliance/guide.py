@@ -9,6 +9,7 @@ from engine.compliance.bpmn_document import ProcessModel
 from engine.compliance.catalogue import finding
 from engine.compliance.findings import Finding
 from engine.compliance.graph import FlowGraph
+from engine.compliance.namespaces import camunda_children
 from engine.disclosure.rules import DISCLOSURE_DAYS
 
 GUIDE_PROPERTIES: dict[str, str] = {
@@ -209,11 +210,14 @@ def user_tasks_are_assigned(process: ProcessModel, graph: FlowGraph) -> Iterator
 
 def user_tasks_have_form(process: ProcessModel, graph: FlowGraph) -> Iterator[Finding]:
     for el in process.with_tag("userTask"):
-        if not el.form:
+        generated = el.node is not None and next(camunda_children(el.node, "formData"), None) is not None
+        if not el.form and not generated:
             yield finding(
                 "SX-C218",
-                "人工任务没有表单；请用 camunda:formRef 关联 Camunda 表单（或 camunda:formKey）",
-                "user task without a form; link a Camunda Form with camunda:formRef (or camunda:formKey)",
+                "人工任务没有表单；请用 camunda:formRef 关联 Camunda 表单（或 camunda:formKey），"
+                "或用生成表单 camunda:formData",
+                "user task without a form; link a Camunda Form with camunda:formRef (or camunda:formKey), or "
+                "use a generated form (camunda:formData)",
                 element_id=el.id,
                 line=el.line,
             )

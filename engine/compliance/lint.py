@@ -19,10 +19,14 @@ from engine.compliance import (
 from engine.compliance.bpmn_document import BpmnDocument, ProcessModel, parse_document
 from engine.compliance.budget_rules import ConstantCheck, budget_findings
 from engine.compliance.catalogue import finding
+from engine.compliance.dialect_forms import generated_form_findings
+from engine.compliance.dialect_listeners import handler_findings, listener_findings
+from engine.compliance.dialect_tasks import task_findings
 from engine.compliance.findings import Finding
 from engine.compliance.forms import form_findings
 from engine.compliance.graph import FlowGraph, build_graph
 from engine.compliance.namespaces import line_of
+from engine.compliance.runtime_facts import RuntimeFacts
 from engine.compliance.xmlsafe import DEFAULT_MAX_BYTES, check_size, read_utf8
 from engine.kernel.budgets import DEFAULT_BUDGET, EvaluationBudget
 from engine.tasks.forms.limits import DEFAULT_FORM_LIMITS, FormLimits
@@ -57,13 +61,17 @@ def lint_bpmn(
     max_bytes: int = DEFAULT_MAX_BYTES,
     budget: EvaluationBudget = DEFAULT_BUDGET,
     constant_check: ConstantCheck | None = None,
+    facts: RuntimeFacts | None = None,
 ) -> list[Finding]:
     """Lint BPMN XML bytes. `rules` is "dialect", "compliance" or "all" (ValueError otherwise);
     input findings (SX-X…) are always reported. `budget` sets the limits of SX-D129…SX-D132; SX-D132
-    needs `constant_check` (``engine.compliance.budget_rules``: the caller's evaluator)."""
+    needs `constant_check` (``engine.compliance.budget_rules``: the caller's evaluator); `facts` is what the
+    runtime knows (``runtime_facts``: expressions it compiles, handlers it has)."""
     families = _families(rules)
     try:
-        found = _bpmn_findings(_as_bytes(data), families, max_bytes, (budget, constant_check))
+        found = _bpmn_findings(
+            _as_bytes(data), families, max_bytes, (budget, constant_check), facts or RuntimeFacts()
+        )
     except Exception as exc:  # noqa: BLE001 - whatever the input, answer with findings
         found = [_internal_error(exc)]
     return _finish(found, filename)
@@ -88,6 +96,7 @@ def lint_path(
     budget: EvaluationBudget = DEFAULT_BUDGET,
     constant_check: ConstantCheck | None = None,
     form_limits: FormLimits = DEFAULT_FORM_LIMITS,
+    facts: RuntimeFacts | None = None,
 ) -> list[Finding]:
     """Lint a file by its suffix: .bpmn/.bpmn20.xml/.xml as BPMN (at most ``max_bytes``), .form/.json as
     a form (within ``form_limits``)."""
@@ -112,7 +121,13 @@ def lint_path(
     if is_form:
         return lint_form(data, filename=name, limits=form_limits)
     return lint_bpmn(
-        data, filename=name, rules=rules, max_bytes=max_bytes, budget=budget, constant_check=constant_check
+        data,
+        filename=name,
+        rules=rules,
+        max_bytes=max_bytes,
+        budget=budget,
+        constant_check=constant_check,
+        facts=facts,
     )
 
 
@@ -143,6 +158,7 @@ def _bpmn_findings(
     families: tuple[str, ...],
     max_bytes: int,
     budget: tuple[EvaluationBudget, ConstantCheck | None],
+    facts: RuntimeFacts,
 ) -> list[Finding]:
     refused = check_size(data, max_bytes)
     if refused is not None:
@@ -157,8 +173,14 @@ def _bpmn_findings(
     found = [item for check in checks for item in check(document)]
     if "dialect" in families:
         found.extend(budget_findings(document, *budget))
+        found.extend(task_findings(document, facts))
+        found.extend(listener_findings(document, facts))
+        found.extend(handler_findings(document, facts))
+        found.extend(generated_form_findings(document, facts))
     if "compliance" in families:
         found.extend(compliance_findings(document))
+        unassigned = {f.element_id for f in found if f.code == "SX-C217"}  # the same rule, as an error
+        found = [f for f in found if not (f.code == "SX-D142" and f.element_id in unassigned)]
     return [*encoding, *found]
 
 

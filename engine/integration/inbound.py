@@ -85,7 +85,9 @@ def _open_case(ctx: Any, application: Mapping[str, Any], variables: dict[str, An
         if uow.webhooks.application_case(application_id) is not None:  # committed since our first look
             raise _AlreadyReceived(application_id)
         process = process_for_item(uow, item_code)
-        workflow, result = ctx.runner.start(ctx.processes.get(uow, process.id), variables, now)
+        workflow, result = ctx.runner.start(
+            ctx.processes.get(uow, process.id), variables, now, initiator=PLATFORM.user_id
+        )
         applicant = dict(application.get("applicant") or {})
         case = CaseRow(
             id=uow.cases.next_number(now.year),

@@ -93,6 +93,8 @@ class TaskRow:
     created_at: datetime
     completed_at: datetime | None = None
     completed_by: str | None = None
+    follow_up_at: datetime | None = None  # camunda:followUpDate
+    priority: int = 50  # camunda:priority (Camunda 7's default 50)
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ from engine.kernel.context import AppContext
 from engine.kernel.ports import Actor, FormRow, ProcessRow, RecordDraft, UnitOfWork
 from engine.people.permissions import Permission, authorize
 from engine.record.append import record
+from engine.tasks.forms.validation import binding_key
 
 FORM_SUFFIXES = (".form",)
 
@@ -79,11 +80,13 @@ def _form_bindings(uow: UnitOfWork, parsed: Any, name: str) -> dict[str, int]:
         form_id = element.form_id if element.tag == "userTask" else None
         if not form_id:
             continue
-        row = uow.forms.latest(form_id)
+        key = binding_key(element)
+        version = key.rpartition("@v")[2] if key != form_id else ""
+        row = uow.forms.version(form_id, int(version)) if version.isdigit() else uow.forms.latest(form_id)
         if row is None:
-            missing.append(f"{element.element_id} → {form_id}")
+            missing.append(f"{element.element_id} → {key}")
         else:
-            bindings[form_id] = row.id
+            bindings[key] = row.id
     if missing:
         raise InvalidDiagram(
             f"{name} 引用了未部署的表单：{'；'.join(missing)}",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 from contextvars import ContextVar
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from SpiffWorkflow.bpmn.specs.event_definitions import timer as _spiff_timer
 
@@ -35,7 +35,7 @@ def frozen_now(now: datetime) -> Iterator[None]:
     """Run the block with SpiffWorkflow's notion of "now" fixed at ``now`` (aware)."""
     if now.tzinfo is None:
         raise ValueError("the clock must give aware datetimes")
-    token = _now.set(now.astimezone(timezone.utc))
+    token = _now.set(now.astimezone(UTC))
     try:
         yield
     finally:

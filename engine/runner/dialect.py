@@ -6,6 +6,8 @@ import re
 
 from lxml import etree
 
+from engine.kernel.form_fields import FormField, GeneratedForm
+from engine.runner.attribute_text import split_list
 from engine.runner.types import ElementInfo, LoopInfo
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -51,8 +53,30 @@ def _camunda(node: etree._Element, name: str) -> str | None:
     return value if value is not None else node.get(f"{{{ACTIVITI_NS}}}{name}")
 
 
-def _split(value: str | None) -> tuple[str, ...]:
-    return tuple(part.strip() for part in (value or "").split(",") if part.strip())
+def _resource_expressions(node: etree._Element, tag: str) -> list[str]:
+    """The formal expressions of ``bpmn:humanPerformer`` / ``bpmn:potentialOwner`` (the BPMN spec's way)."""
+    path = f"{{{BPMN_NS}}}{tag}/{{{BPMN_NS}}}resourceAssignmentExpression/{{{BPMN_NS}}}formalExpression"
+    return [(found.text or "").strip() for found in node.iterfind(path)]
+
+
+def _performers(node: etree._Element) -> tuple[str | None, tuple[str, ...], tuple[str, ...]]:
+    """Assignee, candidate users and candidate groups as Camunda 7's ``BpmnParse`` reads them: the
+    ``camunda:`` attributes plus ``humanPerformer`` (assignee) and ``potentialOwner`` entries
+    (``user(x)``, ``group(x)``, or a group)."""
+    assignee = _camunda(node, "assignee")
+    users = split_list(_camunda(node, "candidateUsers"))
+    groups = split_list(_camunda(node, "candidateGroups"))
+    for text in _resource_expressions(node, "humanPerformer")[:1]:
+        assignee = assignee if assignee is not None else text
+    for text in _resource_expressions(node, "potentialOwner"):
+        for entry in split_list(text):
+            if entry.startswith("user(") and entry.endswith(")"):
+                users.append(entry[5:-1].strip())
+            elif entry.startswith("group(") and entry.endswith(")"):
+                groups.append(entry[6:-1].strip())
+            else:
+                groups.append(entry)
+    return assignee, tuple(users), tuple(groups)
 
 
 def _properties(node: etree._Element) -> dict[str, str]:
@@ -64,6 +88,44 @@ def _properties(node: etree._Element) -> dict[str, str]:
             if name:
                 found[name] = prop.get("value", "")
     return found
+
+
+def _camunda_children(node: etree._Element, tag: str) -> list[etree._Element]:
+    return [child for ns in (CAMUNDA_NS, ACTIVITI_NS) for child in node.iterfind(f"{{{ns}}}{tag}")]
+
+
+def _form_field(node: etree._Element) -> FormField:
+    values = tuple(
+        (v.get("id", ""), v.get("name") or v.get("id", "")) for v in _camunda_children(node, "value")
+    )
+    constraints = tuple(
+        (c.get("name", ""), c.get("config"))
+        for validation in _camunda_children(node, "validation")
+        for c in _camunda_children(validation, "constraint")
+    )
+    properties = tuple(
+        (p.get("id", ""), p.get("value", ""))
+        for group in _camunda_children(node, "properties")
+        for p in _camunda_children(group, "property")
+    )
+    return FormField(
+        id=node.get("id", ""),
+        type=node.get("type", ""),
+        label=node.get("label"),
+        default=node.get("defaultValue"),
+        values=values,
+        constraints=constraints,
+        properties=properties,
+    )
+
+
+def generated_form(node: etree._Element) -> GeneratedForm | None:
+    """``camunda:formData`` of a user task or start event (None without one)."""
+    for extensions in node.iterfind(f"{{{BPMN_NS}}}extensionElements"):
+        for form in _camunda_children(extensions, "formData"):
+            fields = tuple(_form_field(item) for item in _camunda_children(form, "formField"))
+            return GeneratedForm(fields, form.get("businessKey"))
+    return None
 
 
 def _lanes(root: etree._Element) -> dict[str, str]:
@@ -119,15 +181,20 @@ def _outputs(node: etree._Element) -> tuple[tuple[str, str], ...]:
 
 def element_info(node: etree._Element, lane: str | None) -> ElementInfo:
     tag = etree.QName(node).localname
+    assignee, users, groups = _performers(node) if tag == "userTask" else (None, (), ())
     return ElementInfo(
         element_id=node.get("id", ""),
         tag=tag,
         name=(node.get("name") or "").strip(),
         line=node.sourceline,
-        candidate_groups=_split(_camunda(node, "candidateGroups")),
-        candidate_users=_split(_camunda(node, "candidateUsers")),
-        assignee=_camunda(node, "assignee"),
+        candidate_groups=groups,
+        candidate_users=users,
+        assignee=assignee,
         due_date=_camunda(node, "dueDate"),
+        follow_up_date=_camunda(node, "followUpDate"),
+        priority=_camunda(node, "priority"),
+        initiator=_camunda(node, "initiator") if tag == "startEvent" else None,
+        generated_form=generated_form(node) if tag in ("userTask", "startEvent") else None,
         form_ref=_camunda(node, "formRef"),
         form_ref_binding=_camunda(node, "formRefBinding"),
         form_ref_version=_camunda(node, "formRefVersion"),
@@ -141,9 +208,9 @@ def element_info(node: etree._Element, lane: str | None) -> ElementInfo:
     )
 
 
-def read_elements(xml: bytes) -> tuple[dict[str, ElementInfo], dict[str, dict[str, str]]]:
+def read_elements(xml: bytes | etree._Element) -> tuple[dict[str, ElementInfo], dict[str, dict[str, str]]]:
     """Every flow node's Camunda attributes by id, and each process's own properties by process id."""
-    root = etree.fromstring(xml, hardened_parser())
+    root = etree.fromstring(xml, hardened_parser()) if isinstance(xml, bytes) else xml
     lanes = _lanes(root)
     elements: dict[str, ElementInfo] = {}
     for node in root.iter(f"{{{BPMN_NS}}}*"):
@@ -151,3 +218,20 @@ def read_elements(xml: bytes) -> tuple[dict[str, ElementInfo], dict[str, dict[st
             elements[node.get("id", "")] = element_info(node, lanes.get(node.get("id", "")))
     processes = {proc.get("id", ""): _properties(proc) for proc in root.iter(f"{{{BPMN_NS}}}process")}
     return elements, processes
+
+
+def start_events(root: etree._Element, process_id: str) -> list[etree._Element]:
+    """The process's own start events (not those of its subprocesses)."""
+    return [
+        start
+        for process in root.iter(f"{{{BPMN_NS}}}process")
+        if process.get("id") == process_id
+        for start in process.iterfind(f"{{{BPMN_NS}}}startEvent")
+    ]
+
+
+def initiator_of(root: etree._Element, process_id: str) -> str | None:
+    """``camunda:initiator`` of the process's own start event: the variable set to the starter's user id."""
+    return next(
+        (name for start in start_events(root, process_id) if (name := _camunda(start, "initiator"))), None
+    )

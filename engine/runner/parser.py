@@ -3,30 +3,34 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.BpmnParser import full_tag
 from SpiffWorkflow.bpmn.parser.TaskParser import TaskParser
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
-from SpiffWorkflow.bpmn.specs.defaults import ServiceTask
+from SpiffWorkflow.bpmn.specs.defaults import NoneTask, ServiceTask
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     CycleTimerEventDefinition,
     DurationTimerEventDefinition,
     TimerEventDefinition,
 )
 from SpiffWorkflow.camunda.parser import CamundaParser
+from SpiffWorkflow.camunda.parser.task_spec import CamundaTaskParser
 from SpiffWorkflow.camunda.specs.user_task import UserTask
 
 from engine.errors import InvalidDiagram
-from engine.runner.dialect import hardened_parser, read_elements
+from engine.kernel.form_fields import GeneratedForm
+from engine.runner.dialect import generated_form, hardened_parser, initiator_of, read_elements, start_events
 from engine.runner.expressions import ExpressionError, compile_condition, compile_expression, compile_timer
 from engine.runner.expressions.static import split_script
 from engine.runner.instances import compile_outputs
+from engine.runner.listeners import Listeners, connect, read_listeners
 from engine.runner.loop_expressions import compile_loop
 from engine.runner.multi_instance import MultiInstanceUserTaskParser
 from engine.runner.script_engine import ExpressionTable
+from engine.runner.task_attributes import TaskAttributes, compile_attributes
 from engine.runner.types import ElementInfo
 
 SAFE_SCRIPT_FORMATS = frozenset({"sanxiang-expression", "juel"})
@@ -40,11 +44,23 @@ class HandlerServiceTask(ServiceTask):
         return True
 
 
+class PassThroughTask(NoneTask):  # type: ignore[misc]
+    """``bpmn:manualTask`` and the abstract ``bpmn:task``: Camunda 7 enters and leaves them at once
+    (``ManualTaskActivityBehavior``, ``TaskActivityBehavior``): nobody is offered anything, the step goes on;
+    the element is on the step's record like every element the engine passes."""
+
+    def __init__(self, wf_spec, bpmn_id, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(wf_spec, bpmn_id, **kwargs)
+        self.manual = False
+
+
 class _Parser(CamundaParser):
     OVERRIDE_PARSER_CLASSES = {
         **CamundaParser.OVERRIDE_PARSER_CLASSES,
         full_tag("serviceTask"): (TaskParser, HandlerServiceTask),
         full_tag("userTask"): (MultiInstanceUserTaskParser, UserTask),
+        full_tag("manualTask"): (CamundaTaskParser, PassThroughTask),
+        full_tag("task"): (CamundaTaskParser, PassThroughTask),
     }
 
 
@@ -56,6 +72,10 @@ class ParsedProcess:
     elements: Mapping[str, ElementInfo]
     properties: Mapping[str, str]
     expressions: ExpressionTable
+    tasks: Mapping[str, TaskAttributes] = field(default_factory=dict)  # user tasks' attributes by id
+    initiator: str | None = None  # the variable camunda:initiator gives the starter's user id
+    listeners: Listeners = field(default_factory=dict)  # by element id (the process id: its own)
+    start_form: GeneratedForm | None = None  # camunda:formData of the process's own start event
 
 
 def _timer_kind(definition: TimerEventDefinition) -> str:
@@ -105,19 +125,40 @@ def _compile_elements(
 
 
 def _compile_expressions(
-    specs: list[Any], functions: frozenset[str], element_of: Mapping[str, ElementInfo]
+    specs: list[Any], functions: frozenset[str], element_of: Mapping[str, ElementInfo], listeners: Listeners
 ) -> ExpressionTable:
     table: dict[str, Any] = {}
     scripts: dict[str, Any] = {}
+    listener_scripts = {item.script for own in listeners.values() for item in own if item.script is not None}
     try:
         for spec in specs:
             _compile_spec(spec, functions, table, scripts)
+        for script in listener_scripts - scripts.keys():
+            scripts[script] = _script_lines(script, functions)
         loops, outputs = _compile_elements(element_of, functions)
     except ExpressionError as exc:
         raise InvalidDiagram(
             f"表达式不合规：{exc.message_zh}", f"Unsafe expression: {exc.message_en}", findings=[exc]
         ) from exc
     return ExpressionTable(by_source=table, scripts=scripts, loops=loops, outputs=outputs)
+
+
+def _compile_tasks(
+    elements: Mapping[str, ElementInfo], functions: frozenset[str]
+) -> dict[str, TaskAttributes]:
+    tasks = {}
+    for element in elements.values():
+        if element.tag != "userTask":
+            continue
+        try:
+            tasks[element.element_id] = compile_attributes(element, functions)
+        except ExpressionError as exc:
+            raise InvalidDiagram(
+                f"用户任务 {element.element_id} 的{exc.message_zh}",
+                f"User task {element.element_id}: {exc.message_en}",
+                findings=[exc],
+            ) from exc
+    return tasks
 
 
 def parse_process(
@@ -142,6 +183,24 @@ def parse_process(
         raise InvalidDiagram(
             f"流程图无法解析：{exc}", f"The diagram cannot be parsed: {exc}", findings=[]
         ) from exc
-    elements, process_properties = read_elements(xml)
-    table = _compile_expressions([spec, *subprocess_specs.values()], functions, elements)
-    return ParsedProcess(pid, spec, subprocess_specs, elements, process_properties.get(pid, {}), table)
+    elements, process_properties = read_elements(root)
+    listeners = read_listeners(root)
+    specs = [spec, *subprocess_specs.values()]
+    table = _compile_expressions(specs, functions, elements, listeners)
+    connect(specs, listeners)
+    return ParsedProcess(
+        pid,
+        spec,
+        subprocess_specs,
+        elements,
+        process_properties.get(pid, {}),
+        table,
+        tasks=_compile_tasks(elements, functions),
+        initiator=initiator_of(root, pid),
+        listeners=listeners,
+        start_form=_start_form(root, pid),
+    )
+
+
+def _start_form(root: Any, process_id: str) -> GeneratedForm | None:
+    return next((form for start in start_events(root, process_id) if (form := generated_form(start))), None)

@@ -15,10 +15,11 @@ from typing import Any, Protocol
 
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 
-from engine.errors import StepFailed
+from engine.errors import SanxiangError, StepFailed
 from engine.kernel.budgets import EvaluationBudget
 from engine.runner.expressions import CompiledExpression, ExpressionError, compile_condition
 from engine.runner.expressions.meter import BudgetExceeded, FreeMeter, Meter
+from engine.runner.expressions.template import compile_template
 from engine.runner.types import Effect, ElementInfo
 
 Handler = Callable[["HandlerCall"], dict[str, Any] | None]
@@ -46,6 +47,7 @@ class HandlerCall:
     element: ElementInfo
     variables: Mapping[str, Any]
     effects: list[Effect] = field(default_factory=list)
+    event: str | None = None  # a listener's event (start, end, create, complete); None for a service task
 
     def ask(self, kind: str, **payload: Any) -> None:
         self.effects.append(Effect(kind=kind, element_id=self.element.element_id, payload=payload))
@@ -102,31 +104,66 @@ class SafeScriptEngine(PythonScriptEngine):
         return self._run(compiled, variables, element_id)
 
     def execute(self, task, script, external_context=None):  # type: ignore[no-untyped-def]
-        meter = self._meter()  # a script is one evaluation: its lines share one budget
+        self.run_script(task, script)
+        return True
+
+    def run_script(self, task: Any, script: str) -> None:
+        """A compiled script's lines on ``task.data``: one evaluation, its lines share one budget."""
+        meter = self._meter()
         self.scripts_ran = True
         for name, compiled in self.table.scripts.get(script, ()):
             task.data[name] = self._run(compiled, task.data, task.task_spec.bpmn_id, meter)
-        return True
 
     def call_handler(self, task: Any) -> None:
         element = self.elements[task.task_spec.bpmn_id]
-        name = element.topic or element.delegate or ""
-        call = HandlerCall(element=element, variables=dict(task.data))
+        task.data.update(self.invoke(element, element.topic or element.delegate or "", task.data))
+
+    def run_listener(self, task: Any, listener: Any) -> None:
+        """A listener (``engine.runner.listeners``) on ``task``: its script, or its handler with the event."""
+        if listener.script is not None:
+            self.run_script(task, listener.script)
+            return
+        element = self.elements[task.task_spec.bpmn_id]
+        task.data.update(self.invoke(element, listener.handler, task.data, event=listener.event))
+
+    def run_process_listener(
+        self, process: Any, listener: Any, variables: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        """A process-level listener on ``variables``; the variables it sets."""
+        name = process.spec.description or process.process_id
+        element = ElementInfo(element_id=process.process_id, tag="process", name=name)
+        if listener.script is None:
+            return self.invoke(element, listener.handler, variables, event=listener.event)
+        scope = _ProcessScope(dict(variables), process.process_id)
+        self.run_script(scope, listener.script)
+        return {key: value for key, value in scope.data.items() if variables.get(key, scope) is not value}
+
+    def invoke(
+        self, element: ElementInfo, name: str, variables: Mapping[str, Any], *, event: str | None = None
+    ) -> dict[str, Any]:
+        """Call the handler registered as ``name``; the variables it returns (its effects are kept)."""
+        call = HandlerCall(element=element, variables=dict(variables), event=event)
+        what_zh, what_en = (
+            (f"监听器（{event}）", f"listener ({event})") if event else ("服务任务", "service task")
+        )
         try:
             result = self.handlers[name](call)
         except Exception as exc:
             raise StepFailed(
-                f"服务任务 {element.element_id} 的处理程序 {name} 失败：{exc}",
-                f"Handler {name} of service task {element.element_id} failed: {exc}",
+                f"{what_zh} {element.element_id} 的处理程序 {name} 失败：{exc}",
+                f"Handler {name} of {what_en} {element.element_id} failed: {exc}",
                 code="handler-failed",
                 details={"element_id": element.element_id},
             ) from exc
-        if result:
-            task.data.update(result)
         self.effects.extend(call.effects)
+        return dict(result or {})
 
     def _meter(self) -> Meter:
         return new_meter(self.budget, self.step_deadline)
+
+    def new_meter(self) -> Meter:
+        """A meter for one evaluation of this step (its budget, never past the step's end)."""
+        return self._meter()
 
     def _run(
         self, compiled: Evaluable, variables: Mapping[str, Any], element_id: str, meter: Meter | None = None
@@ -141,6 +178,19 @@ class SafeScriptEngine(PythonScriptEngine):
             self.effects.append(Effect("timer.capped", element_id, {"was": was, "now": now}))
         meter.capped.clear()
         return value
+
+
+class _ProcessScope:
+    """What ``execute`` needs of a task, for a script listener of the process itself."""
+
+    def __init__(self, data: dict[str, Any], process_id: str) -> None:
+        self.data = data
+        self.task_spec = _ProcessSpec(process_id)
+
+
+@dataclass(frozen=True)
+class _ProcessSpec:
+    bpmn_id: str
 
 
 def new_meter(budget: EvaluationBudget | None, until: float | None = None) -> Meter:
@@ -182,3 +232,28 @@ def evaluate_condition(
         return compiled.evaluate(variables, functions, meter=new_meter(budget)) is True
     except BudgetExceeded as exc:
         raise step_failure(exc, source, None) from exc
+
+
+def evaluate_text(
+    source: str,
+    variables: Mapping[str, Any],
+    functions: Mapping[str, Callable[..., Any]],
+    budget: EvaluationBudget | None,
+) -> Any:
+    """An attribute's text as Camunda 7 reads it (a form field's default or label: plain text, ``${...}``,
+    both) against ``variables``, under the budget; ``ExpressionError`` when it cannot be evaluated."""
+    template = compile_template(source, allowed_functions=frozenset(functions))
+    return template.evaluate(variables, functions, meter=new_meter(budget))
+
+
+def inner_error(exc: BaseException) -> SanxiangError | None:
+    """The Sanxiang error a library error wraps (SpiffWorkflow re-raises what a script raised), or None."""
+    seen = exc
+    for _ in range(5):
+        nested = getattr(seen, "error", None) or seen.__cause__ or seen.__context__
+        if nested is None:
+            return None
+        if isinstance(nested, SanxiangError):
+            return nested
+        seen = nested
+    return None

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from engine.kernel.form_fields import GeneratedForm
+
 
 @dataclass(frozen=True, slots=True)
 class LoopInfo:
@@ -38,10 +40,14 @@ class ElementInfo:
     tag: str
     name: str
     line: int | None = None
-    candidate_groups: tuple[str, ...] = ()
+    candidate_groups: tuple[str, ...] = ()  # entries as written (text or ${...}), split at commas
     candidate_users: tuple[str, ...] = ()
     assignee: str | None = None
     due_date: str | None = None
+    follow_up_date: str | None = None
+    priority: str | None = None
+    initiator: str | None = None  # startEvent camunda:initiator: the variable given the starter's id
+    generated_form: GeneratedForm | None = None  # camunda:formData (userTask, startEvent)
     form_ref: str | None = None
     form_ref_binding: str | None = None
     form_ref_version: str | None = None
@@ -71,6 +77,22 @@ class ElementInfo:
 
 
 @dataclass(frozen=True, slots=True)
+class Assignment:
+    """A user task's performers, dates and priority as resolved when it was created (``task_attributes``)."""
+
+    assignee: str | None = None
+    candidate_users: tuple[str, ...] = ()
+    candidate_groups: tuple[str, ...] = ()
+    due_at: datetime | None = None
+    follow_up_at: datetime | None = None
+    priority: int = 50
+
+    @property
+    def has_performer(self) -> bool:
+        return bool(self.assignee or self.candidate_users or self.candidate_groups)
+
+
+@dataclass(frozen=True, slots=True)
 class ReadyTask:
     task_id: str
     element: ElementInfo
@@ -78,6 +100,7 @@ class ReadyTask:
     assignee: str | None = None  # evaluated from the element's expression (multi-instance)
     name: str | None = None  # likewise, from a name with ${…}
     instance: InstanceInfo | None = None  # set on an instance of a multi-instance body
+    assignment: Assignment = field(default_factory=Assignment)  # performers, dates, priority (resolved)
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,8 @@ from engine.kernel.workdays import MAX_WORKDAYS, WorkdayCalendar
 from engine.runner.clock import step_now
 from engine.runner.expressions.errors import ExpressionError, describe
 
+FUNCTION_NAMES = frozenset({"workdays"})  # what ``workday_functions`` gives, for checks that need names only
+
 
 def workday_functions(
     calendar: Callable[[], WorkdayCalendar], zone: str = ZONE_NAME

@@ -8,6 +8,7 @@ the workflow object and the transaction.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -22,11 +23,19 @@ from engine.errors import Conflict, NotFound, SanxiangError, StepFailed
 from engine.kernel.budgets import DEFAULT_BUDGET, EvaluationBudget
 from engine.runner.clock import frozen_now
 from engine.runner.instances import is_instance, ready_task, submit
+from engine.runner.listeners import before_engine_task, fire, of_kind, start_process
 from engine.runner.modification import Waiting, forget_predictions, graft, predict, waiting_at
 from engine.runner.parser import ParsedProcess
-from engine.runner.script_engine import Handler, SafeScriptEngine, evaluate_condition
+from engine.runner.script_engine import (
+    Handler,
+    SafeScriptEngine,
+    evaluate_condition,
+    evaluate_text,
+    inner_error,
+)
 from engine.runner.state import dump_state, load_state
 from engine.runner.step_budget import StepGuard, cap_waiting_cycles
+from engine.runner.task_creation import assignment_of, settle_step
 from engine.runner.types import PendingTimer, ReadyTask, StepResult
 
 
@@ -61,10 +70,11 @@ class Workflow:
         return merged
 
     def ready_tasks(self) -> list[ReadyTask]:
+        elements = self.process.elements
         return [
-            ready_task(t, self.process.elements)
+            replace(ready_task(t, elements), assignment=assignment_of(t, elements[t.task_spec.bpmn_id]))
             for t in self._wf.get_tasks(state=TaskState.READY, manual=True)
-            if t.task_spec.bpmn_id in self.process.elements
+            if t.task_spec.bpmn_id in elements
         ]
 
     def waiting_timers(self) -> list[PendingTimer]:
@@ -167,10 +177,12 @@ class Workflow:
 
     def _run_task(self, task: Any, data: Mapping[str, Any]) -> None:
         submit(task, data, self._engine)
+        fire(task, of_kind(self.process.listeners, task.task_spec.bpmn_id, "taskListener"), "complete")
         task.run()
 
     def _step(self, now: datetime, action: Callable[[], None]) -> StepResult:
         before = {t.id for t in self._all_tasks() if t.has_state(TaskState.COMPLETED)}
+        was_completed = self._wf.is_completed()
         self._engine.effects = []
         guard = StepGuard(self._budget) if self._budget is not None else None
         if guard is not None:  # every evaluation of the step stops at the step's time too
@@ -183,11 +195,13 @@ class Workflow:
                 # SpiffWorkflow refreshes timers only before running, never after reaching one
                 for _ in range(2):
                     self._wf.refresh_timers()
-                    self._wf.do_engine_steps(will_complete_task=guard)
+                    entering = before_engine_task(self.process.listeners, guard)
+                    self._wf.do_engine_steps(will_complete_task=entering)
+                settle_step(self._wf, self.process, self._engine, now, was_completed)
         except SanxiangError:
             raise
         except Exception as exc:  # anything else in a step: the caller rolls back and discards us
-            inner = _unwrap(exc)
+            inner = inner_error(exc)
             if inner is not None:
                 raise inner from exc
             raise StepFailed(
@@ -224,18 +238,6 @@ class Workflow:
         return tasks
 
 
-def _unwrap(exc: BaseException) -> SanxiangError | None:
-    seen = exc
-    for _ in range(5):
-        nested = getattr(seen, "error", None) or seen.__cause__ or seen.__context__
-        if nested is None:
-            return None
-        if isinstance(nested, SanxiangError):
-            return nested
-        seen = nested
-    return None
-
-
 class Runner:
     """Makes ``Workflow`` objects for parsed processes, with the handlers and functions of this node."""
 
@@ -256,20 +258,34 @@ class Runner:
         )
 
     def start(
-        self, process: ParsedProcess, variables: Mapping[str, Any], now: datetime
+        self,
+        process: ParsedProcess,
+        variables: Mapping[str, Any],
+        now: datetime,
+        *,
+        initiator: str | None = None,
     ) -> tuple[Workflow, StepResult]:
+        """A new case; ``initiator`` is the starting user's id, given to the variable the start event's
+        ``camunda:initiator`` names (Camunda 7: the authenticated user, null when there is none)."""
+        if process.initiator:
+            variables = {**variables, process.initiator: initiator}
         wf = BpmnWorkflow(process.spec, dict(process.subprocess_specs))
         workflow = Workflow(process, wf, self._engine(process))
         wf.task_tree.data.update(variables)
         for task in wf.get_tasks(state=TaskState.READY):
             task.data.update(variables)
-        result = workflow.run_engine(now)
+        result = workflow._step(now, lambda: start_process(wf, process, workflow._engine))  # start listeners
         return workflow, result
 
     def evaluate_condition(self, source: str, variables: Mapping[str, Any]) -> bool:
         """A diagram condition in the safe language against ``variables`` (unset facts read null), under
         the budget (``script_engine.evaluate_condition``)."""
         return evaluate_condition(source, variables, self.functions, self.budget)
+
+    def evaluate_text(self, source: str, variables: Mapping[str, Any]) -> Any:
+        """An attribute's text as Camunda 7 reads it (a form field's default or label: plain text, ``${...}``,
+        both) against ``variables``, under the budget; ``ExpressionError`` when it cannot be evaluated."""
+        return evaluate_text(source, variables, self.functions, self.budget)
 
     def restore(self, process: ParsedProcess, state: str) -> Workflow:
         wf = load_state(state, process.spec, dict(process.subprocess_specs))

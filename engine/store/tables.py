@@ -152,6 +152,8 @@ tasks = Table(
     Column("created_at", TS, nullable=False),
     Column("completed_at", TS, nullable=True),
     Column("completed_by", String(64), nullable=True),
+    Column("follow_up_at", TS, nullable=True),  # camunda:followUpDate
+    Column("priority", Integer, nullable=False, server_default="50"),  # camunda:priority
     Index("ix_tasks_status_assignee", "status", "assignee"),
 )
 

@@ -3,7 +3,8 @@
 =======================  ==========================================================================
 action                   effect (record)
 =======================  ==========================================================================
-reassign_task            the task's assignee becomes one of its candidates (``task.reassigned``)
+reassign_task            the task's assignee becomes one of its candidates, or anyone when it has no performer
+                         (``task.reassigned``)
 suspend_case             running -> suspended: completions are refused (``case_is_not_suspended``,
                          a guard), timers wait (``case.suspended``)
 resume_case              suspended -> running; timers that came due meanwhile fire at once
@@ -20,6 +21,7 @@ Moves and migrations are in ``case_moves`` and ``migration``.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -33,6 +35,7 @@ from engine.kernel.ports import Actor, CaseRow, RecordDraft, TaskRow, UnitOfWork
 from engine.record.append import record
 from engine.record.refusals.record_refusal import refusals_on_record
 from engine.supervision.access import load_case, require_reason, require_supervisor
+from engine.supervision.performers import has_performer
 
 LIVE = ("running", "suspended")
 
@@ -92,7 +95,10 @@ def reassign_task(ctx: Any, task_id: str, assignee: str, actor: Actor, reason: s
         user = uow.users.get(assignee)
         if user is None:
             raise NotFound(f"用户 {assignee} 不存在", f"No user {assignee}", code="user-not-found")
-        candidates = bool(task.candidate_groups or task.candidate_users)
+        # candidates nobody active matches: no performer (无人可办), any user may be given the task
+        candidates = bool(task.candidate_groups or task.candidate_users) and has_performer(
+            replace(task, assignee=None), uow.users.list()
+        )
         if candidates and not (user.in_any(task.candidate_groups) or assignee in task.candidate_users):
             raise NotAllowed(
                 f"用户 {assignee} 不是该任务的候选人，不能改派给他",

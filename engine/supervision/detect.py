@@ -4,7 +4,9 @@ One detector per kind of trouble, all reading projection tables (``uow.supervisi
 already look stuck or failed are restored, to name the element a timer or a silent case waits at.
 
 - overdue / near due: open deadlines read again on the bureau's calendar (red / yellow);
-- stuck: a task unclaimed longer than ``Settings.unclaimed_limit``, or waiting longer than its element's
+- stuck: a task nobody can be offered (no performer, 无人可办: no assignee and no candidates, or only ones
+  that match no active user — ``performers.has_performer``), listed at once; a task unclaimed longer than
+  ``Settings.unclaimed_limit``, or waiting longer than its element's
   expected time (``expected_time``) since it appeared or was last claimed or reassigned (a supervisor
   who reassigns it restarts its clock); a timer more than ``Settings.timer_lag_seconds`` past due and
   not fired; a case with no task and no timer, quiet for longer than its element's expected time while
@@ -25,6 +27,7 @@ from engine.kernel.bureau import ZONE, local_date
 from engine.kernel.ports import UnitOfWork
 from engine.kernel.workdays import WorkdayCalendar
 from engine.supervision.expected_time import expected_of, parse_expected, waited_text
+from engine.supervision.performers import has_performer, no_performer_text
 from engine.supervision.rows import REASONS, Finding, WaitingTask
 
 KIND_WORDS = {
@@ -52,6 +55,7 @@ class Detection:
         self.settings = ctx.settings
         self.only = case_id  # one case's findings (the case view): others are skipped early
         self.tasks: list[WaitingTask] = uow.supervision.waiting_tasks(case_id=case_id)
+        self._staff: list[Any] | None = None
         self.current: dict[str, WaitingTask] = {}
         for waiting in self.tasks:
             self.current.setdefault(waiting.task.case_id, waiting)
@@ -169,6 +173,10 @@ class Detection:
             if waiting.case_status != "running":
                 continue  # a suspended case is paused on purpose
             since = max(task.created_at, waiting.last_assigned_at or task.created_at)
+            if not has_performer(task, self.staff()):
+                zh, en = no_performer_text(task)
+                found.append(self._task_finding("task-no-performer", waiting, since, zh, en))
+                continue
             waited_zh, waited_en = waited_text(since, self.now, self.calendar)
             groups = "、".join(task.candidate_groups) or "-"
             if task.assignee is None and self.now > unclaimed_limit.limit(since, self.calendar):
@@ -202,6 +210,12 @@ class Detection:
                     )
                 )
         return found
+
+    def staff(self) -> list[Any]:
+        """The active users and their groups, read once per detection."""
+        if self._staff is None:
+            self._staff = list(self.uow.users.list())
+        return self._staff
 
     def _task_finding(self, code: str, waiting: WaitingTask, since: datetime, zh: str, en: str) -> Finding:
         task = waiting.task

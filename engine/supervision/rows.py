@@ -25,6 +25,7 @@ REASONS: dict[str, tuple[str, str, str]] = {
         "A task has waited longer than its step should take",
     ),
     "task-unclaimed": (STUCK, "任务长时间无人认领", "Nobody has claimed a task for too long"),
+    "task-no-performer": (STUCK, "无人可办", "No performer: nobody can be offered the task"),
     "timer-late": (STUCK, "定时器已到期但未触发", "A timer is past due and has not fired"),
     "external-no-answer": (STUCK, "等待外部系统答复超时", "An external system has not answered in time"),
     "no-progress": (STUCK, "办件无可推进的环节", "Nothing in the case can move forward"),

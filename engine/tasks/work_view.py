@@ -12,7 +12,9 @@ from engine.kernel.context import AppContext
 from engine.kernel.ports import Actor, TaskRow, UnitOfWork
 from engine.people.certificates import bureau_day, certificate_problem, needs_certificate
 from engine.people.rows import CaseDue, Delegation, Notification, StaffEntry, WorkFilter, WorkItem
+from engine.tasks.forms.generated_guard import task_schema
 from engine.tasks.forms.stored import form_definition
+from engine.tasks.forms.validation import binding_key
 
 
 def _work(uow: UnitOfWork) -> Any:
@@ -106,12 +108,15 @@ class TaskView:
 
 
 def _form_schema(
-    uow: UnitOfWork, process: Any, form_id: str | None
+    uow: UnitOfWork, process: Any, element: Any
 ) -> tuple[dict[str, Any] | None, DefinitionUnreadable | None]:
-    """The task's form definition, or why it cannot be shown."""
+    """The task's form definition (by its binding: the deployed version, or the latest), or why it cannot
+    be shown."""
+    form_id = getattr(element, "form_id", None)
     if not form_id:
         return None, None
-    row_id = (process.forms if process else {}).get(form_id)
+    latest = getattr(element, "form_ref_binding", None) == "latest"
+    row_id = None if latest else (process.forms if process else {}).get(binding_key(element))
     row = uow.forms.get(row_id) if row_id else None
     row = row or uow.forms.latest(form_id)
     if row is None:
@@ -187,13 +192,14 @@ def task_view(ctx: AppContext, task_id: str, actor: Actor) -> TaskView:
         own = next((e for e in register if e.user_id == actor.user_id), None)
         on_site = needs_certificate(parsed.elements.get(task.element_id))
         dues = _work(uow).open_deadlines([task.case_id]).get(task.case_id, [])
-        form_schema, form_problem = _form_schema(uow, process, task.form_id)
+        element = parsed.elements.get(task.element_id)
+        form_schema, form_problem = _form_schema(uow, process, element)
         return TaskView(
             task=task,
             case=view,
             item_name=process.name if process else task.process_key,
             documentation=_documentation(parsed, task.element_id),
-            form_schema=form_schema,
+            form_schema=form_schema or task_schema(ctx, element, view.variables),
             form_problem=form_problem,
             timeline=timeline,
             evidence=_evidence(uow, task.case_id, timeline),

@@ -210,5 +210,6 @@ def test_a_due_date_expression_is_refused_at_deploy_rather_than_silently_ignored
     diagram = gateway_condition("due_attack", "amount > 1").replace(fill, due + fill)
     answer = deploy(http, "due_attack", diagram)
     assert answer.status == 400 and answer.code == "invalid-diagram"
-    [found] = [f for f in answer.body["findings"] if f["code"] == "SX-D133"]
-    assert found["element_id"] == "Task_Fill" and found["line"] and "never evaluated" in found["message_en"]
+    # a method call is outside the expression language: refused, never accepted and ignored
+    [found] = [f for f in answer.body["findings"] if f["code"] == "SX-D140"]
+    assert found["element_id"] == "Task_Fill" and found["line"] and "method calls" in found["message_en"]

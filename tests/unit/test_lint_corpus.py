@@ -19,24 +19,24 @@ CAMUNDA_8 = {"miwg/C.8.0.bpmn", "miwg/C.8.1.bpmn", "miwg/C.9.0.bpmn", "miwg/C.9.
 DIALECT = {
     "c7/camunda-bpm-examples_parse-bpmn_process.bpmn":  # Groovy script, camunda:expression, async
     {"SX-D109", "SX-D111", "SX-D115", "SX-D119", "SX-D127"},
-    "c7/camunda-bpm-examples_json-variables_process.bpmn": {"SX-D110", "SX-D119"},  # camunda:class
-    "c7/invokeRestService.bpmn": {"SX-D112", "SX-D119"},  # connector
+    "c7/camunda-bpm-examples_json-variables_process.bpmn": {"SX-D110", "SX-D119", "SX-D149"},  # class, HTML
+    "c7/invokeRestService.bpmn": {"SX-D112", "SX-D119", "SX-D142"},  # connector; tasks offered to nobody
     "c7/timer_start_event_test.bpmn": {"SX-D105", "SX-D129"},  # a timer starts the case, every 5 s
     # cron timer start, inputOutput, a multi-instance subprocess
     "c7/loan-granting.bpmn": {"SX-D105", "SX-D119", "SX-D122", "SX-D126", "SX-D160"},
-    "c7/TaskListenerTest.testTimeoutTaskListenerCycle.bpmn20.xml": {"SX-D114", "SX-D125"},
-    "c7/TwitterDemoProcess.bpmn": {"SX-D113", "SX-D119"},  # delegateExpression #{…}
-    "c7/ProcessEngineTests-findTest.bpmn": {"SX-D116", "SX-D117"},  # task, receiveTask, message end
+    "c7/TaskListenerTest.testTimeoutTaskListenerCycle.bpmn20.xml": {"SX-D144", "SX-D125", "SX-D142"},
+    "c7/TwitterDemoProcess.bpmn": {"SX-D113", "SX-D119", "SX-D149"},  # #{…}; an embedded HTML start form
+    "c7/ProcessEngineTests-findTest.bpmn": {"SX-D116", "SX-D117", "SX-D142"},  # receiveTask, message end
     "c7/order-handling.bpmn": {"SX-D105", "SX-D117", "SX-D122"},  # cron start, conditional boundary
-    "c7/Process_call_activity_subprocess.bpmn": {"SX-D114"},  # script execution listener
+    "c7/Process_call_activity_subprocess.bpmn": {"SX-D144"},  # a take listener (in JavaScript)
     "spiff/timer.bpmn": {"SX-D122"},  # quoted "PT0.25S"
     "spiff/timer-date-start.bpmn": {"SX-D109", "SX-D122"},  # Python script, timeDate is a variable name
-    "spiff/transaction.bpmn": {"SX-D109", "SX-D116", "SX-D117"},
+    "spiff/transaction.bpmn": {"SX-D109", "SX-D116", "SX-D117", "SX-D142", "SX-D150"},  # formKey + formData
     "spiff/timer-cycle-start.bpmn": {"SX-D103", "SX-D105", "SX-D109", "SX-D122"},
-    "spiff/exclusive_gateway_no_default.bpmn": {"SX-D116", "SX-D119"},
-    "miwg/A.1.0.bpmn": {"SX-D102", "SX-D116"},  # nothing executable
-    "miwg/C.1.1.bpmn": {"SX-D113", "SX-D119", "SX-D124"},  # XPath conditions, legacy activiti namespace
-    "c8/twitter.bpmn": {"SX-D101", "SX-D110", "SX-D113", "SX-D119", "SX-D123"},
+    "spiff/exclusive_gateway_no_default.bpmn": {"SX-D119"},  # its abstract tasks pass through
+    "miwg/A.1.0.bpmn": {"SX-D102"},  # nothing executable (its abstract tasks would pass through)
+    "miwg/C.1.1.bpmn": {"SX-D113", "SX-D119", "SX-D124", "SX-D149"},  # XPath, activiti namespace, app: forms
+    "c8/twitter.bpmn": {"SX-D101", "SX-D110", "SX-D113", "SX-D119", "SX-D123", "SX-D142"},
     "c7/mainProcess.bpmn": set(),
 }
 

@@ -9,6 +9,7 @@ from functools import partial
 import pytest
 from lxml import etree
 
+from engine.bootstrap import lint_facts
 from engine.compliance import RULES, Finding, Severity, lint_bpmn
 from engine.kernel.budgets import DEFAULT_BUDGET
 from engine.runner.expressions.static import constant_failures
@@ -47,6 +48,7 @@ RUNNABLE = """<?xml version="1.0" encoding="UTF-8"?>
 """
 
 Mutation = Callable[[etree._Element], None]
+FACTS = lint_facts({"workdays"}, {"notify", "bean", "n"})  # as the composition root wires them
 
 
 def node(root: etree._Element, ident: str) -> etree._Element:
@@ -79,6 +81,7 @@ def lint(mutate: Mutation | None = None, *, layout: bool = True) -> list[Finding
         filename="p.bpmn",
         rules="dialect",
         constant_check=partial(constant_failures, budget=DEFAULT_BUDGET),
+        facts=FACTS,
     )
 
 
@@ -160,11 +163,28 @@ def condition_language(language: str) -> Mutation:
     return lambda root: node(root, "f_cond")[0].set("language", language)
 
 
-def listener(kind: str, attr: str = "", body: str = "") -> Mutation:
-    return ext("task", f'<camunda:{kind} event="create" {attr}>{body}</camunda:{kind}>')
+def constraint(name: str, config: str) -> str:
+    return f'<camunda:validation><camunda:constraint name="{name}" config="{config}"/></camunda:validation>'
 
 
-WARNINGS = {"SX-D115", "SX-D119", "SX-D125", "SX-D126", "SX-D127"}
+def form_field(attributes: str, body: str = "", *, on: str = "task") -> Mutation:
+    """A ``camunda:formData`` with one field; the task's formRef is removed (a generated form replaces it)."""
+    return both(
+        put(on, "camunda:formRef", None),
+        ext(
+            on,
+            f'<camunda:formData><camunda:formField id="days" label="天数" {attributes}>{body}'
+            "</camunda:formField></camunda:formData>",
+        ),
+    )
+
+
+def listener(kind: str, attr: str = "", body: str = "", *, event: str = "", on: str = "task") -> Mutation:
+    event = event or ("create" if kind == "taskListener" else "start")
+    return ext(on, f'<camunda:{kind} event="{event}" {attr}>{body}</camunda:{kind}>')
+
+
+WARNINGS = {"SX-D119", "SX-D125", "SX-D127", "SX-D142"}
 TIMER = "bpmn:timerEventDefinition/bpmn:timeDuration"
 CONDITION = "bpmn:conditionExpression"
 MODELER = "{http://camunda.org/schema/modeler/1.0}executionPlatform"
@@ -231,7 +251,21 @@ CASES: list[tuple[str, str, Mutation]] = [
             "executionListener", body='<camunda:script scriptFormat="groovy">println 1</camunda:script>'
         ),
     ),
+    (
+        "SX-D114",
+        "listener script resource",
+        listener(
+            "executionListener", body='<camunda:script scriptFormat="sanxiang-expression" resource="x.txt"/>'
+        ),
+    ),
     ("SX-D115", "expression listener", listener("taskListener", attr='expression="${x}"')),
+    (
+        "SX-D115",
+        "expression listener calling a method",
+        listener(
+            "executionListener", attr="expression=\"${execution.setVariable('finished', true)}\"", on="end"
+        ),
+    ),
     ("SX-D116", "business rule task", retag("remind", "businessRuleTask")),
     ("SX-D116", "event subprocess", xml("p", '<bpmn:subProcess id="esp" triggeredByEvent="true"/>')),
     ("SX-D117", "signal end event", xml("end", '<bpmn:signalEventDefinition id="sig"/>')),
@@ -309,8 +343,82 @@ CASES: list[tuple[str, str, Mutation]] = [
             xml("notify", "<bpmn:script>x = 'a' * 100000 * 100000</bpmn:script>"),
         ),
     ),
-    ("SX-D133", "a dueDate expression", put("task", "camunda:dueDate", "${dateTime().plusDays(3).toDate()}")),
-    ("SX-D133", "a dueDate without an offset", put("task", "camunda:dueDate", "2026-12-01T17:00:00")),
+    ("SX-D133", "a dueDate that is no date", put("task", "camunda:dueDate", "next week")),
+    ("SX-D133", "a followUpDate that is no period", put("task", "camunda:followUpDate", "P2X")),
+    (
+        "SX-D140",
+        "a dueDate with method calls",
+        put("task", "camunda:dueDate", "${dateTime().plusDays(3).toDate()}"),
+    ),
+    (
+        "SX-D140",
+        "an assignee calling a bean",
+        put("task", "camunda:assignee", "${ldapService.findManager(x)}"),
+    ),
+    ("SX-D140", "an unclosed candidate expression", put("task", "camunda:candidateGroups", "${group")),
+    ("SX-D141", "a priority in words", put("task", "camunda:priority", "high")),
+    ("SX-D142", "a user task offered to nobody", put("task", "camunda:candidateGroups", None)),
+    (
+        "SX-D143",
+        "a listener naming an unregistered handler",
+        listener("taskListener", attr='delegateExpression="${addLeadersService}"'),
+    ),
+    (
+        "SX-D143",
+        "a listener delegate that is no name",
+        listener("taskListener", attr='delegateExpression="${beans.lookup(1)}"'),
+    ),
+    ("SX-D143", "an external topic nobody handles", put("notify", "camunda:topic", "sms")),
+    (
+        "SX-D144",
+        "a timeout task listener",
+        listener("taskListener", attr='delegateExpression="${bean}"', event="timeout"),
+    ),
+    (
+        "SX-D144",
+        "an assignment task listener",
+        listener("taskListener", attr='delegateExpression="${bean}"', event="assignment"),
+    ),
+    (
+        "SX-D144",
+        "a take listener on a task",
+        listener("executionListener", attr='delegateExpression="${bean}"', event="take"),
+    ),
+    (
+        "SX-D144",
+        "a take listener on a sequence flow",
+        listener("executionListener", attr='delegateExpression="${bean}"', event="take", on="f_cond"),
+    ),
+    ("SX-D146", "a custom validator", form_field('type="long"', constraint("validator", "com.acme.Even"))),
+    ("SX-D146", "an unknown constraint", form_field('type="string"', constraint("pattern", "[0-9]+"))),
+    ("SX-D147", "a custom field type", form_field('type="money"')),
+    ("SX-D147", "the legacy formProperty", ext("task", '<camunda:formProperty id="x" type="string"/>')),
+    ("SX-D148", "a field without a type", form_field("")),
+    ("SX-D148", "an enum without values", form_field('type="enum"')),
+    ("SX-D148", "a min that is no number", form_field('type="long"', constraint("min", "ten"))),
+    ("SX-D148", "a default that is no long", form_field('type="long" defaultValue="many"')),
+    (
+        "SX-D148",
+        "a default expression outside the language",
+        form_field('type="string" defaultValue="${user.getName()}"'),
+    ),
+    ("SX-D149", "an embedded HTML form", put("task", "camunda:formKey", "embedded:app:forms/review.html")),
+    (
+        "SX-D150",
+        "a generated form beside a Camunda Form",
+        both(form_field('type="string"'), put("task", "camunda:formRef", "review_form")),
+    ),
+    ("SX-D151", "a form bound to no version", both(put("task", "camunda:formRefBinding", "version"))),
+    ("SX-D151", "an unknown form binding", put("task", "camunda:formRefBinding", "newest")),
+    (
+        "SX-D145",
+        "field injection into a listener",
+        listener(
+            "taskListener",
+            attr='delegateExpression="${bean}"',
+            body='<camunda:field name="to"><camunda:string>x</camunda:string></camunda:field>',
+        ),
+    ),
     ("SX-D160", "a multi-instance service task", xml("notify", MI_TWO)),
     ("SX-D161", "multi-instance without a count", xml("task", mi(""))),
     ("SX-D162", "an element variable alone", xml("task", mi(TWO, ' camunda:elementVariable="x"'))),
@@ -360,6 +468,87 @@ RUNNABLE_VARIANTS: list[tuple[str, Mutation]] = [
     ("cycle from a variable", timer("timeCycle", "${reminders}")),
     ("condition with a small constant list", text("f_cond", CONDITION, "result in ['pass'] * 3")),
     ("dueDate with an offset", put("task", "camunda:dueDate", "2026-12-01T17:00:00+08:00")),
+    (
+        "create and complete task listeners of a handler",
+        both(
+            listener("taskListener", attr='delegateExpression="${bean}"'),
+            listener("taskListener", attr='delegateExpression="${ bean }"', event="complete"),
+        ),
+    ),
+    (
+        "start and end execution listeners",
+        both(
+            listener("executionListener", attr='delegateExpression="${bean}"', on="notify"),
+            listener("executionListener", attr='delegateExpression="${bean}"', event="end", on="gw"),
+            listener("executionListener", attr='delegateExpression="${bean}"', event="end", on="p"),
+        ),
+    ),
+    (
+        "a generated form with every type and constraint",
+        form_field(
+            'type="long" defaultValue="3"',
+            '<camunda:validation><camunda:constraint name="required"/>'
+            '<camunda:constraint name="min" config="1"/><camunda:constraint name="max" config="30"/>'
+            "</camunda:validation>",
+        ),
+    ),
+    (
+        "a generated enum with a default",
+        form_field(
+            'type="enum" defaultValue="agree"',
+            '<camunda:value id="agree" name="同意"/><camunda:value id="no"/>',
+        ),
+    ),
+    ("a generated date with a default from a variable", form_field('type="date" defaultValue="${applied}"')),
+    (
+        "a generated start form with a business key",
+        both(
+            ext(
+                "start",
+                (
+                    '<camunda:formData businessKey="no"><camunda:formField id="no" type="string">'
+                    "<camunda:validation>"
+                    '<camunda:constraint name="required"/><camunda:constraint name="maxlength" config="20"/>'
+                    "</camunda:validation></camunda:formField></camunda:formData>"
+                ),
+            )
+        ),
+    ),
+    (
+        "a sanxiang-expression script listener",
+        listener(
+            "executionListener",
+            body='<camunda:script scriptFormat="sanxiang-expression">seen = True</camunda:script>',
+        ),
+    ),
+    ("dueDate without a zone (the bureau's)", put("task", "camunda:dueDate", "2026-12-01T17:00:00")),
+    ("dueDate as a period", put("task", "camunda:dueDate", "P2DT4H")),
+    (
+        "dueDate and followUpDate from variables",
+        both(put("task", "camunda:dueDate", "${due}"), put("task", "camunda:followUpDate", "${followUp}")),
+    ),
+    ("priority", put("task", "camunda:priority", "80")),
+    (
+        "a form bound to version 2",
+        both(put("task", "camunda:formRefBinding", "version"), put("task", "camunda:formRefVersion", "2")),
+    ),
+    ("priority from a variable", put("task", "camunda:priority", "${urgency}")),
+    ("assignee from the initiator", put("task", "camunda:assignee", "${starter}")),
+    (
+        "candidate groups mixing text and an expression",
+        put("task", "camunda:candidateGroups", "handler, ${region}-handler"),
+    ),
+    (
+        "a potential owner instead of candidate groups",
+        both(
+            put("task", "camunda:candidateGroups", None),
+            xml(
+                "task",
+                "<bpmn:potentialOwner><bpmn:resourceAssignmentExpression><bpmn:formalExpression>"
+                "group(handler)</bpmn:formalExpression></bpmn:resourceAssignmentExpression></bpmn:potentialOwner>",
+            ),
+        ),
+    ),
     ("timer from a variable", timer("timeDuration", "${reminderDelay}")),
     ("message boundary", xml("timeout", '<bpmn:messageEventDefinition messageRef="m"/>', replace=True)),
     ("terminate end", xml("end", "<bpmn:terminateEventDefinition/>")),

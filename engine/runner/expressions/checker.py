@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from engine.runner.expressions.errors import ExpressionError
 from engine.runner.expressions.limits import MAX_DEPTH, MAX_INT_BITS
-from engine.runner.expressions.nodes import EmptyTest, StrictBool
+from engine.runner.expressions.nodes import ElBinary, ElMember, ElNegate, EmptyTest, StrictBool
 
 Locate = Callable[[ast.AST], "int | None"]
 
@@ -48,6 +48,8 @@ _PLAIN: tuple[type[ast.AST], ...] = (
     ast.Tuple,
     EmptyTest,
     StrictBool,
+    ElBinary,
+    ElNegate,
     *_OPERATORS,
 )
 _CONSTANT_TYPES = (str, int, float, bool, type(None))
@@ -151,6 +153,8 @@ class Checker:
                 self.dictionary(node)
             case ast.Subscript():
                 self.subscript(node)
+            case ElMember():
+                self.member(node)
             case ast.Call():
                 self.call(node)
             case _ if isinstance(node, _PLAIN):
@@ -209,6 +213,13 @@ class Checker:
 
     def subscript(self, node: ast.Subscript) -> None:
         key = node.slice
+        if isinstance(key, ast.Constant) and isinstance(key.value, str):
+            self.refuse_dunder(key, key.value)
+        self.visit(node.value)
+        self.visit(key)
+
+    def member(self, node: ElMember) -> None:
+        key = node.key
         if isinstance(key, ast.Constant) and isinstance(key.value, str):
             self.refuse_dunder(key, key.value)
         self.visit(node.value)

@@ -77,7 +77,7 @@ def _compile(
     if missing not in MISSING_MODES:
         raise ValueError(f"missing must be 'error' or 'none', not {missing!r}")
     tree, checker = _check(source, allowed_functions)
-    program = build(tree, missing=missing)
+    program = build(tree, missing=missing, juel=is_expression_syntax(source.strip()))
     if condition:
         program = _must_be_bool(program)
     return CompiledExpression(source, frozenset(checker.names), frozenset(checker.functions), program)

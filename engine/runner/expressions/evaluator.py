@@ -13,10 +13,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from engine.errors import SanxiangError
+from engine.runner.expressions import el_operations as el
 from engine.runner.expressions import operations as ops
+from engine.runner.expressions.el_coercion import UNSET
 from engine.runner.expressions.errors import ExpressionError
 from engine.runner.expressions.meter import Meter
-from engine.runner.expressions.nodes import EmptyTest, StrictBool
+from engine.runner.expressions.nodes import ElBinary, ElMember, ElNegate, EmptyTest, StrictBool
 
 Functions = Mapping[str, Callable[..., Any]]
 
@@ -33,14 +35,16 @@ class Scope:
 Program = Callable[[Scope], Any]
 
 
-def build(tree: ast.expr, *, missing: str) -> Program:
-    """Build the program of a tree already passed by ``Checker`` (``missing``: "error" | "none")."""
-    return _Builder(none_if_missing=missing == "none").build(tree)
+def build(tree: ast.expr, *, missing: str, juel: bool = False) -> Program:
+    """Build the program of a tree already passed by ``Checker`` (``missing``: "error" | "none"; a JUEL tree
+    in "none" mode reads an unknown variable as ``UNSET``, the Python form as None)."""
+    return _Builder(none_if_missing=missing == "none", unset=UNSET if juel else None).build(tree)
 
 
 class _Builder:
-    def __init__(self, *, none_if_missing: bool) -> None:
+    def __init__(self, *, none_if_missing: bool, unset: Any = None) -> None:
         self.none_if_missing = none_if_missing
+        self.unset = unset
 
     def build(self, node: ast.expr) -> Program:  # noqa: C901 - one flat dispatch over node types
         match node:
@@ -66,12 +70,15 @@ class _Builder:
                 return self.container(node)
             case EmptyTest() | StrictBool():
                 return self.juel(node)
+            case ElBinary() | ElNegate() | ElMember():
+                return self.el(node)
         kind = type(node).__name__
         raise ExpressionError(f"内部错误：未检查的语法 {kind}", f"Internal error: unchecked node {kind}")
 
     def name(self, name: str) -> Program:
         if self.none_if_missing:
-            return lambda scope: scope.variables.get(name)
+            unset = self.unset
+            return lambda scope: scope.variables.get(name, unset)
 
         def load(scope: Scope) -> Any:
             try:
@@ -181,8 +188,20 @@ class _Builder:
 
     def juel(self, node: EmptyTest | StrictBool) -> Program:
         operand = self.build(node.operand)
-        test = ops.is_empty if isinstance(node, EmptyTest) else ops.strict_bool
+        test = ops.is_empty if isinstance(node, EmptyTest) else el.truth
         return lambda scope: test(operand(scope))
+
+    def el(self, node: ElBinary | ElNegate | ElMember) -> Program:
+        """JUEL under the EL 2.2 rules (``el_operations``)."""
+        if isinstance(node, ElNegate):
+            operand = self.build(node.operand)
+            return lambda scope: el.negate(operand(scope))
+        if isinstance(node, ElMember):
+            value, key = self.build(node.value), self.build(node.key)
+            return lambda scope: el.member(value(scope), key(scope))
+        left, right, symbol = self.build(node.left), self.build(node.right), node.symbol
+        apply = el.compare if symbol in ("==", "!=", "<", ">", "<=", ">=") else el.arithmetic
+        return lambda scope: apply(symbol, left(scope), right(scope), scope.meter)
 
 
 def _admitted(make: Program) -> Program:

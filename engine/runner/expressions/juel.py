@@ -1,8 +1,10 @@
 """JUEL (``${...}`` in Camunda 7 diagrams) translated into a Python syntax tree.
 
-A small Pratt parser. The tree it returns uses Python node types plus ``EmptyTest`` and
-``StrictBool`` (JUEL's ``empty`` and its true/false-only logic); property access ``a.b`` becomes
-key access ``a['b']``. Node ``col_offset`` holds the character offset in the whole source.
+A small Pratt parser. The tree it returns uses Python node types for structure (logic, ``? :``, calls,
+literals, names) and the nodes of ``nodes`` for what follows the EL 2.2 rules: ``empty``, logic operands
+coerced to Boolean (``StrictBool``), comparisons and arithmetic (``ElBinary``), unary minus (``ElNegate``)
+and property access ``a.b`` / ``a[b]`` (``ElMember``). Node ``col_offset`` holds the character offset in
+the whole source.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from typing import TypeVar
 from engine.runner.expressions.errors import ExpressionError
 from engine.runner.expressions.juel_tokens import Token, tokenize
 from engine.runner.expressions.limits import MAX_DEPTH
-from engine.runner.expressions.nodes import EmptyTest, StrictBool
+from engine.runner.expressions.nodes import ElBinary, ElMember, ElNegate, EmptyTest, StrictBool
 
 Node = TypeVar("Node", bound=ast.expr)
 
@@ -38,21 +40,7 @@ _INFIX_POWER = {
     "(": 90,
 }
 _PREFIX_POWER = 80
-_COMPARE: dict[str, type[ast.cmpop]] = {
-    "==": ast.Eq,
-    "!=": ast.NotEq,
-    "<": ast.Lt,
-    ">": ast.Gt,
-    "<=": ast.LtE,
-    ">=": ast.GtE,
-}
-_ARITHMETIC: dict[str, type[ast.operator]] = {
-    "+": ast.Add,
-    "-": ast.Sub,
-    "*": ast.Mult,
-    "/": ast.Div,
-    "%": ast.Mod,
-}
+_BINARY = frozenset({"==", "!=", "<", ">", "<=", ">=", "+", "-", "*", "/", "%"})
 
 
 def parse_juel(source: str) -> ast.expr:
@@ -139,7 +127,7 @@ class _Parser:
         if token.kind == "op" and token.text in ("-", "!", "empty"):
             operand = self.expression(_PREFIX_POWER)
             if token.text == "-":
-                return _at(ast.UnaryOp(op=ast.USub(), operand=operand), token)
+                return _at(ElNegate(operand), token)
             if token.text == "!":
                 return _at(ast.UnaryOp(op=ast.Not(), operand=_at(StrictBool(operand), token)), token)
             return _at(EmptyTest(operand), token)
@@ -154,7 +142,7 @@ class _Parser:
         if symbol == "[":
             key = self.expression(0)
             self.expect("]")
-            return _at(ast.Subscript(value=left, slice=key, ctx=ast.Load()), token)
+            return _at(ElMember(left, key), token)
         if symbol == "(":
             return self.call(token, left)
         if symbol == "?":
@@ -165,16 +153,15 @@ class _Parser:
         right = self.expression(power)
         if symbol in ("&&", "||"):
             return self.logic(token, left, right)
-        if symbol in _COMPARE:
-            return _at(ast.Compare(left=left, ops=[_COMPARE[symbol]()], comparators=[right]), token)
-        return _at(ast.BinOp(left=left, op=_ARITHMETIC[symbol](), right=right), token)
+        assert symbol in _BINARY, symbol
+        return _at(ElBinary(left, symbol, right), token)
 
     def property(self, token: Token, left: ast.expr) -> ast.expr:
         name = self.advance()
         if name.kind not in ("name", "literal") and not (name.kind == "op" and name.value):
             raise self.unexpected(name, "'.' 后的属性名", "a property name after '.'")
         key = name.value if name.kind == "op" else name.text
-        return _at(ast.Subscript(value=left, slice=_at(ast.Constant(value=key), name), ctx=ast.Load()), token)
+        return _at(ElMember(left, _at(ast.Constant(value=key), name)), token)
 
     def call(self, token: Token, callee: ast.expr) -> ast.expr:
         if not isinstance(callee, ast.Name):

@@ -12,6 +12,7 @@ import operator
 from collections.abc import Callable, Mapping, Sized
 from typing import Any
 
+from engine.runner.expressions.el_coercion import UNSET
 from engine.runner.expressions.errors import ExpressionError, describe
 from engine.runner.expressions.limits import MAX_INT_BITS, MAX_SEQUENCE_LENGTH
 from engine.runner.expressions.meter import BudgetExceeded, Meter
@@ -191,21 +192,9 @@ def cannot_compare(left: object, symbol: str, right: object) -> ExpressionError:
     )
 
 
-def strict_bool(value: Any) -> bool:
-    """JUEL logic: true/false as is, null as false; anything else is refused, never silently truthy."""
-    if value is None:
-        return False
-    if type(value) is bool:
-        return value
-    raise ExpressionError(
-        f"逻辑运算只接受 true/false，却得到 {describe(value)}；请写出比较，例如 x == 'yes'",
-        f"Logic needs true/false, got {describe(value)}; write a comparison, e.g. x == 'yes'",
-    )
-
-
 def is_empty(value: Any) -> bool:
     """JUEL ``empty``: null, '' and empty lists or maps are empty."""
-    return value is None or (isinstance(value, Sized) and len(value) == 0)
+    return value is None or value is UNSET or (isinstance(value, Sized) and len(value) == 0)
 
 
 def missing(what_zh: str, what_en: str) -> ExpressionError:

@@ -67,8 +67,10 @@ def _query() -> SupervisionFilter:
 
 
 def _candidates(users: list[Any], finding: Finding) -> list[Any]:
-    """Users a finding's task may be reassigned to: its candidate groups' members."""
-    return [u for u in users if u.in_any(finding.groups) and u.user_id != finding.assignee]
+    """Users a finding's task may be reassigned to: its candidate groups' members; anyone when nobody can do
+    it (no performer, 无人可办)."""
+    anyone = finding.code == "task-no-performer"
+    return [u for u in users if (anyone or u.in_any(finding.groups)) and u.user_id != finding.assignee]
 
 
 def task_candidates(users: list[Any], task: Any) -> list[Any]:

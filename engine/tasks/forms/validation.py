@@ -1,10 +1,12 @@
 """Server-side validation of a task's submission against the task's own form (a completion guard).
 
 Which form: the version bound when the process was deployed (``ProcessRow.forms``: form id → form
-row), unless the diagram says ``camunda:formRefBinding="latest"``; when neither finds a row, the
-latest deployed version. A task without a form accepts any variables (``check_variables`` still
-applies). Refusal: ``InvalidInput`` with code ``form-invalid`` and every field error in
-``details["fields"]``, so nothing about the case changes.
+row), unless the diagram says ``camunda:formRefBinding="latest"`` (the latest deployed version) or
+``"version"`` with ``camunda:formRefVersion`` (that version, bound at deploy: ``binding_key``); when
+nothing is bound (a version deployed before bindings were kept), the latest deployed version. A task
+without a form accepts any variables (``check_variables`` still applies). Refusal: ``InvalidInput``
+with code ``form-invalid`` and every field error in ``details["fields"]``, so nothing about the case
+changes.
 """
 
 from __future__ import annotations
@@ -64,6 +66,16 @@ class _Memo:
 _MEMO = _Memo()
 
 
+def binding_key(element: Any) -> str:
+    """Where a process version keeps the form a task is bound to: the form id, or ``id@vN`` for
+    ``camunda:formRefBinding="version"`` with ``camunda:formRefVersion="N"`` (Camunda 7's three bindings:
+    ``deployment`` — the version deployed with the diagram, the default —, ``latest``, ``version``)."""
+    form_id = str(getattr(element, "form_id", "") or "")
+    if getattr(element, "form_ref_binding", None) == "version":
+        return f"{form_id}@v{str(getattr(element, 'form_ref_version', '') or '').strip()}"
+    return form_id
+
+
 def task_form(uow: UnitOfWork, process_id: int, parsed: Any, element: Any) -> FormRow | None:
     """The deployed form a task shows (see the module docstring), or None for a task without one.
     ``parsed`` is the case's parsed process (from ``ctx.processes``), ``element`` the task's element."""
@@ -71,8 +83,16 @@ def task_form(uow: UnitOfWork, process_id: int, parsed: Any, element: Any) -> Fo
     if not form_id:
         return None
     row: FormRow | None = None
-    if getattr(element, "form_ref_binding", None) != "latest":
-        row = _MEMO.bindings(uow, process_id, parsed).get(form_id)
+    binding = getattr(element, "form_ref_binding", None)
+    if binding != "latest":
+        row = _MEMO.bindings(uow, process_id, parsed).get(binding_key(element))
+    if row is None and binding == "version":
+        bound = binding_key(element)
+        raise InvalidInput(
+            f"任务绑定的表单 {bound} 未部署",
+            f"The form {bound} the task is bound to is not deployed",
+            code="form-not-deployed",
+        )
     return row if row is not None else uow.forms.latest(form_id)
 
 

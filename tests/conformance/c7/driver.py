@@ -1,17 +1,33 @@
 """Drive a conformance diagram through the JSON API: every call is one step, restored from the database and
-saved again (the save/restore after every step that the conformance suite asks for)."""
+saved again (the save/restore after every step that the conformance suite asks for). Deployment uses the
+rules of the ``client``'s context (the ``ctx`` fixture: the dialect rules only), since a conformance
+diagram shows one Camunda 7 construct, not the three systems."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from engine.kernel.context import AppContext
-from tests.integration.api_driver import deploy
 from tests.support import auth
 
 DIAGRAMS = Path(__file__).resolve().parent / "diagrams"
+
+
+def deploy(client: Any, *names: str, user: str = "li", folder: Path | None = None) -> Any:
+    """Deploy files of ``folder`` (default: the conformance diagrams) through the API; the response."""
+    folder = folder or DIAGRAMS
+    data = {f"file{i}": (io.BytesIO((folder / n).read_bytes()), n) for i, n in enumerate(names)}
+    return client.post(
+        "/api/v1/deployments", data=data, headers=auth(user), content_type="multipart/form-data"
+    )
+
+
+def deployed(client: Any, *names: str) -> None:
+    response = deploy(client, *names)
+    assert response.status_code == 201, response.get_json()
 
 
 def add_users(ctx: AppContext, users: dict[str, Iterable[str]]) -> None:
@@ -79,3 +95,53 @@ class Diagram:
 
     def assignees(self, case_id: str) -> list[str | None]:
         return sorted((t["assignee"] for t in self.ready(case_id)), key=lambda a: a or "")
+
+
+class Case:
+    """One case of a deployed conformance process."""
+
+    def __init__(self, client: Any, process: str, user: str = "wang", **variables: Any) -> None:
+        self.client = client
+        response = client.post(
+            "/api/v1/cases", json={"process": process, "variables": variables}, headers=auth(user)
+        )
+        assert response.status_code == 201, response.get_json()
+        self.id: str = response.get_json()["id"]
+
+    def view(self) -> dict[str, Any]:
+        body: dict[str, Any] = self.client.get(f"/api/v1/cases/{self.id}", headers=auth("zhou")).get_json()
+        return body
+
+    def waiting(self) -> list[dict[str, Any]]:
+        return [t for t in self.view()["tasks"] if t["status"] == "ready"]
+
+    def task(self, element: str) -> dict[str, Any]:
+        found = [t for t in self.waiting() if t["element_id"] == element]
+        assert len(found) == 1, [t["element_id"] for t in self.waiting()]
+        return found[0]
+
+    def complete(self, element: str, user: str, **variables: Any) -> Any:
+        task = self.task(element)
+        return self.client.post(
+            f"/api/v1/tasks/{task['id']}/complete", json={"variables": variables}, headers=auth(user)
+        )
+
+    def done(self, element: str, user: str, **variables: Any) -> None:
+        response = self.complete(element, user, **variables)
+        assert response.status_code == 200, response.get_json()
+
+    def findings(self) -> list[dict[str, Any]]:
+        """What the supervisor console lists for this case (code, reason in both languages, element)."""
+        response = self.client.get(f"/api/v1/console?case={self.id}", headers=auth("zhou"))
+        assert response.status_code == 200, response.get_json()
+        found: list[dict[str, Any]] = response.get_json()["findings"]
+        return found
+
+    @property
+    def variables(self) -> dict[str, Any]:
+        found: dict[str, Any] = self.view()["variables"]
+        return found
+
+    @property
+    def status(self) -> str:
+        return str(self.view()["status"])

@@ -41,3 +41,15 @@ def test_every_row_names_an_existing_test_or_an_emitted_code() -> None:
         assert tests or codes, row
         assert set(tests) <= defined, (row, set(tests) - defined)
         assert all(code in RULES and code in emitted for code in codes), row
+
+
+def test_every_refusal_names_its_code_and_every_code_of_the_user_task_part_is_on_the_page() -> None:
+    """A refused row says by which code; the codes of user tasks, expressions, forms and listeners
+    (SX-D140…SX-D159) each appear on the page."""
+    for row in _rows():
+        sanxiang = row.rsplit("|", 2)[-2].strip()
+        if sanxiang.startswith("refused:"):
+            assert CODE.findall(sanxiang), row
+    text = DOC.read_text(encoding="utf-8")
+    mine = [code for code in RULES if "SX-D140" <= code <= "SX-D159"]
+    assert mine and [code for code in mine if f"`{code}`" not in text] == []

@@ -1,0 +1,22 @@
+"""What the linter cannot know by reading a file, handed in by the composition root (or the CLI).
+
+The linter never runs a diagram, and never imports the runner. Some rules still need the runtime's
+answer: whether an attribute's text (``${starter}``, ``group-${region}``, ``P2D``) compiles in the
+runner's expression language, and which handlers this installation registered for service tasks and
+listeners. ``RuntimeFacts`` carries those answers as plain callables and sets; without it (a bare
+``lint_bpmn`` call) the rules that need it check only what the text itself shows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+# an attribute's text -> why the runner cannot compile it (zh, en), or None
+TextCheck = Callable[[str], "tuple[str, str] | None"]
+
+
+@dataclass(frozen=True)
+class RuntimeFacts:
+    text_check: TextCheck | None = None
+    handlers: frozenset[str] | None = None  # names a delegateExpression / external topic may use
