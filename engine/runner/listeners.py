@@ -30,6 +30,7 @@ from SpiffWorkflow.util.task import TaskState
 
 from engine.errors import InvalidDiagram
 from engine.runner.dialect import ACTIVITI_NS, BPMN_NS, CAMUNDA_NS, FLOW_NODE_TAGS
+from engine.runner.multi_instance import LOOP_KEY, MultiInstanceBody
 from engine.runner.types import ElementInfo
 
 STARTED = "sanxiang.started"  # internal data: the element's start listeners ran (so its end may run)
@@ -113,15 +114,17 @@ def connect(specs: Iterable[Any], listeners: Listeners) -> None:
     for spec in specs:
         for task_spec in spec.task_specs.values():
             execution = of_kind(listeners, getattr(task_spec, "bpmn_id", None), "executionListener")
-            if not execution:
-                continue
+            if not execution or isinstance(task_spec, MultiInstanceBody):
+                continue  # Camunda 7 puts them on the inner activity: each instance, never the body
             task_spec.update_event.connect(_on_entered, execution)
             task_spec.completed_event.connect(_on_event, execution, "end")
             task_spec.cancelled_event.connect(_on_cancelled, execution)
 
 
 def _on_entered(workflow: Any, task: Any, listeners: tuple[Listener, ...]) -> None:
-    if task.has_state(TaskState.DEFINITE_MASK):
+    # an instance of a multi-instance task gets its own variables only after this: it is entered when its
+    # task is created (``task_creation``)
+    if task.has_state(TaskState.DEFINITE_MASK) and LOOP_KEY not in task.internal_data:
         enter(task, listeners)
 
 
@@ -163,7 +166,7 @@ def before_engine_task(listeners: Listeners, guard: Callable[[Any], None] | None
         if guard is not None:
             guard(task)
         own = of_kind(listeners, task.task_spec.bpmn_id, "executionListener")
-        if own:
+        if own and not isinstance(task.task_spec, MultiInstanceBody):
             enter(task, own)
 
     return before

@@ -20,6 +20,7 @@ from engine.kernel.budgets import EvaluationBudget
 from engine.runner.expressions import CompiledExpression, ExpressionError, compile_condition
 from engine.runner.expressions.meter import BudgetExceeded, FreeMeter, Meter
 from engine.runner.expressions.template import compile_template
+from engine.runner.instances import instance_scope
 from engine.runner.types import Effect, ElementInfo
 
 Handler = Callable[["HandlerCall"], dict[str, Any] | None]
@@ -124,7 +125,8 @@ class SafeScriptEngine(PythonScriptEngine):
             self.run_script(task, listener.script)
             return
         element = self.elements[task.task_spec.bpmn_id]
-        task.data.update(self.invoke(element, listener.handler, task.data, event=listener.event))
+        found = self.invoke(element, listener.handler, instance_scope(task), event=listener.event)
+        task.data.update(found)
 
     def run_process_listener(
         self, process: Any, listener: Any, variables: Mapping[str, Any]

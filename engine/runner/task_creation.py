@@ -19,7 +19,7 @@ from SpiffWorkflow.util.task import TaskState
 
 from engine.runner.expressions import ExpressionError
 from engine.runner.instances import instance_scope
-from engine.runner.listeners import Listeners, fire, of_kind, process_event
+from engine.runner.listeners import Listeners, enter, fire, of_kind, process_event
 from engine.runner.script_engine import SafeScriptEngine, step_failure
 from engine.runner.task_attributes import TaskAttributes, resolve
 from engine.runner.types import Assignment, ElementInfo
@@ -51,6 +51,7 @@ def assign_new_tasks(
         found = attributes.get(getattr(spec, "bpmn_id", None) or "")
         if found is None or not getattr(spec, "manual", False) or ASSIGNMENT_KEY in task.internal_data:
             continue
+        enter(task, of_kind(listeners, spec.bpmn_id, "executionListener"))  # if not entered yet
         try:
             assignment = resolve(found, instance_scope(task), engine.functions, engine.new_meter(), now)
         except ExpressionError as exc:

@@ -21,22 +21,19 @@ from SpiffWorkflow.util.task import TaskState
 
 from engine.errors import Conflict, NotFound, SanxiangError, StepFailed
 from engine.kernel.budgets import DEFAULT_BUDGET, EvaluationBudget
+from engine.runner import script_engine
 from engine.runner.clock import frozen_now
 from engine.runner.instances import is_instance, ready_task, submit
 from engine.runner.listeners import before_engine_task, fire, of_kind, start_process
 from engine.runner.modification import Waiting, forget_predictions, graft, predict, waiting_at
 from engine.runner.parser import ParsedProcess
-from engine.runner.script_engine import (
-    Handler,
-    SafeScriptEngine,
-    evaluate_condition,
-    evaluate_text,
-    inner_error,
-)
+from engine.runner.script_engine import Handler, SafeScriptEngine, evaluate_condition
 from engine.runner.state import dump_state, load_state
 from engine.runner.step_budget import StepGuard, cap_waiting_cycles
 from engine.runner.task_creation import assignment_of, settle_step
 from engine.runner.types import PendingTimer, ReadyTask, StepResult
+
+Variables = Mapping[str, Any]
 
 
 class Workflow:
@@ -201,7 +198,7 @@ class Workflow:
         except SanxiangError:
             raise
         except Exception as exc:  # anything else in a step: the caller rolls back and discards us
-            inner = inner_error(exc)
+            inner = script_engine.inner_error(exc)
             if inner is not None:
                 raise inner from exc
             raise StepFailed(
@@ -258,15 +255,9 @@ class Runner:
         )
 
     def start(
-        self,
-        process: ParsedProcess,
-        variables: Mapping[str, Any],
-        now: datetime,
-        *,
-        initiator: str | None = None,
+        self, process: ParsedProcess, variables: Variables, now: datetime, *, initiator: str | None = None
     ) -> tuple[Workflow, StepResult]:
-        """A new case; ``initiator`` is the starting user's id, given to the variable the start event's
-        ``camunda:initiator`` names (Camunda 7: the authenticated user, null when there is none)."""
+        """A new case; ``camunda:initiator``'s variable holds ``initiator``, the starting user (or null)."""
         if process.initiator:
             variables = {**variables, process.initiator: initiator}
         wf = BpmnWorkflow(process.spec, dict(process.subprocess_specs))
@@ -285,7 +276,7 @@ class Runner:
     def evaluate_text(self, source: str, variables: Mapping[str, Any]) -> Any:
         """An attribute's text as Camunda 7 reads it (a form field's default or label: plain text, ``${...}``,
         both) against ``variables``, under the budget; ``ExpressionError`` when it cannot be evaluated."""
-        return evaluate_text(source, variables, self.functions, self.budget)
+        return script_engine.evaluate_text(source, variables, self.functions, self.budget)
 
     def restore(self, process: ParsedProcess, state: str) -> Workflow:
         wf = load_state(state, process.spec, dict(process.subprocess_specs))

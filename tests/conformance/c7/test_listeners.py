@@ -124,3 +124,36 @@ def test_a_listener_naming_no_registered_handler_is_refused_at_deploy(client: An
     assert {f["code"] for f in findings} == {"SX-D143"}
     assert {f["element_id"] for f in findings} == {"c7_listeners", "Task_Review", "Task_Sign", "Task_Decide"}
     assert all("'audit'" in f["message_en"] for f in findings)
+
+
+def test_on_a_multi_instance_task_the_listeners_run_for_each_instance_not_the_body(
+    node: tuple[Any, Any], calls: Calls
+) -> None:
+    """Camunda 7's ``BpmnParse`` parses an activity's execution listeners on the inner activity of its
+    ``#multiInstanceBody`` (ExecutionListenerTest.testMultiInstanceCancelation…): start, create and end per
+    instance, each seeing its own element variable."""
+    client, _ctx = node
+    deployed(client, "c7_listeners_mi.bpmn")
+    case = Case(client, "c7_listeners_mi", signers=["zhao", "sun"])
+    starts = [
+        (element, event, variables.get("signer"))
+        for element, event, variables in calls
+        if element == "Task_Sign"
+    ]
+    assert sorted(starts) == sorted(
+        [
+            ("Task_Sign", "start", "zhao"),
+            ("Task_Sign", "create", "zhao"),
+            ("Task_Sign", "start", "sun"),
+            ("Task_Sign", "create", "sun"),
+        ]
+    )
+    calls.clear()
+    for task in case.waiting():
+        case.client.post(
+            f"/api/v1/tasks/{task['id']}/complete",
+            json={"variables": {}},
+            headers={"Authorization": f"Bearer demo-{task['assignee']}"},
+        )
+    assert events(calls) == ["Task_Sign:end", "Task_Sign:end"]  # each instance ends; the body has none
+    assert case.status == "completed"
