@@ -150,6 +150,12 @@ def _complete_task(ctx: AppContext, task_id: str, data: dict[str, Any], actor: A
         workflow = restore_case(ctx, uow, case)
         ready = workflow.ready_tasks()
         before = {t.task_id for t in ready}
+        if task_id not in before:  # completed by someone else between reading its row and the case's state
+            raise Conflict(
+                "任务已不是待办状态（可能已被他人办理）",
+                f"Task {task_id} is not waiting for a person any more",
+                code="task-not-ready",
+            )
         instance = next((t.instance for t in ready if t.task_id == task_id), None)
         element = parsed.elements[task.element_id]
         completion = Completion(

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from sqlalchemy import text as sql_text
 from werkzeug.serving import make_server
 
 from engine.app import create_app
@@ -70,6 +71,30 @@ def test_twenty_concurrent_completions_of_one_task_give_one_success(client: Any,
     history = client.get(f"/api/v1/cases/{case['id']}", headers=auth("zhou")).get_json()["history"]
     assert [h["action"] for h in history].count("task.completed") == 1
     assert [t["element_id"] for t in waiting(client, case["id"])] == ["Task_Approve"]
+
+
+def test_a_completion_that_read_the_task_before_another_committed_is_a_conflict(
+    client: Any, ctx: AppContext
+) -> None:
+    """The race the concurrent test hits now and then: this request read the task row while it still
+    waited, and the case's state after the winner committed. The answer is 409, never 404."""
+    deploy(client, *REVIEW_FILES)
+    case = open_case(client)
+    task_id = case["tasks"][0]["id"]
+    first = client.post(
+        f"/api/v1/tasks/{task_id}/complete",
+        json={"variables": {"amount": 1, "major": False}},
+        headers=auth("wang"),
+    )
+    assert first.status_code == 200
+    with ctx.database.begin() as conn:  # the row as the slower request saw it
+        conn.execute(sql_text("UPDATE tasks SET status = 'ready' WHERE id = :id"), {"id": task_id})
+    second = client.post(
+        f"/api/v1/tasks/{task_id}/complete",
+        json={"variables": {"amount": 1, "major": False}},
+        headers=auth("wang"),
+    )
+    assert (second.status_code, second.get_json()["code"]) == (409, "task-not-ready")
 
 
 def _explode_when_asked(call: HandlerCall) -> dict[str, Any] | None:
