@@ -21,12 +21,12 @@ from engine.people.certificates import certificate_guard
 from engine.record.evidence.rules import require_media
 from engine.review.facts import lowering_guard
 from engine.review.gate import legal_review_guards
-from engine.runner.attribute_text import text_problem
-from engine.runner.calendar_sources import default_calendar
 from engine.runner.expressions.static import constant_failures
 from engine.runner.parser import ParsedProcess, parse_process
 from engine.runner.script_engine import Handler, HandlerCall, evaluate_condition
-from engine.runner.workday_functions import workday_functions
+from engine.runner.timekeeping.calendar_sources import default_calendar
+from engine.runner.timekeeping.workday_functions import workday_functions
+from engine.runner.user_tasks.attribute_text import text_problem
 from engine.runner.workflow import Runner
 from engine.store.database import make_engine
 from engine.store.unit_of_work import SqlUnitOfWorkFactory
@@ -34,8 +34,8 @@ from engine.supervision.actions import case_is_not_suspended
 from engine.tasks.actions import delegated_task_is_given_back_first
 from engine.tasks.co_signing import signs_once
 from engine.tasks.drafts import discard_draft_of_completed_task
-from engine.tasks.forms.limits import FormLimits
 from engine.tasks.forms.generated_guard import generated_form_guard
+from engine.tasks.forms.limits import FormLimits
 from engine.tasks.forms.validation import validate_form_data
 
 

@@ -149,6 +149,56 @@ MOVES: dict[str, str] = {
     "engine/diagram/names.py": "engine/diagram/captions.py",
     "engine/diagram/text.py": "engine/diagram/text_wrap.py",
     "engine/compliance/model.py": "engine/compliance/bpmn_document.py",
+    # issue #14: the technical libraries split into subpackages (no folder over 15 modules)
+    "engine/camunda_rest/auth.py": "engine/camunda_rest/routes/auth.py",
+    "engine/camunda_rest/definition_files.py": "engine/camunda_rest/routes/definition_files.py",
+    "engine/camunda_rest/deployments.py": "engine/camunda_rest/routes/deployments.py",
+    "engine/camunda_rest/events.py": "engine/camunda_rest/routes/events.py",
+    "engine/camunda_rest/history.py": "engine/camunda_rest/routes/history.py",
+    "engine/camunda_rest/identity.py": "engine/camunda_rest/routes/identity.py",
+    "engine/camunda_rest/instances.py": "engine/camunda_rest/routes/instances.py",
+    "engine/camunda_rest/processes.py": "engine/camunda_rest/routes/processes.py",
+    "engine/camunda_rest/request.py": "engine/camunda_rest/routes/request.py",
+    "engine/camunda_rest/task_actions.py": "engine/camunda_rest/routes/task_actions.py",
+    "engine/camunda_rest/tasks.py": "engine/camunda_rest/routes/tasks.py",
+    "engine/camunda_rest/errors.py": "engine/camunda_rest/wire/errors.py",
+    "engine/camunda_rest/json_shapes.py": "engine/camunda_rest/wire/json_shapes.py",
+    "engine/camunda_rest/params.py": "engine/camunda_rest/wire/params.py",
+    "engine/camunda_rest/variables.py": "engine/camunda_rest/wire/variables.py",
+    "engine/camunda_rest/history_shapes.py": "engine/camunda_rest/wire/history_shapes.py",
+    "engine/camunda_rest/reads.py": "engine/camunda_rest/queries/reads.py",
+    "engine/camunda_rest/store.py": "engine/camunda_rest/queries/store.py",
+    "engine/camunda_rest/sql_filters.py": "engine/camunda_rest/queries/sql_filters.py",
+    "engine/camunda_rest/in_memory.py": "engine/camunda_rest/queries/in_memory.py",
+    "engine/camunda_rest/history_derived.py": "engine/camunda_rest/queries/history_derived.py",
+    "engine/camunda_rest/history_reads.py": "engine/camunda_rest/queries/history_reads.py",
+    "engine/camunda_rest/history_store.py": "engine/camunda_rest/queries/history_store.py",
+    "engine/compliance/budget_rules.py": "engine/compliance/dialect/budget.py",
+    "engine/compliance/dialect_code.py": "engine/compliance/dialect/code.py",
+    "engine/compliance/dialect_forms.py": "engine/compliance/dialect/forms.py",
+    "engine/compliance/dialect_listeners.py": "engine/compliance/dialect/listeners.py",
+    "engine/compliance/dialect_multi_instance.py": "engine/compliance/dialect/multi_instance.py",
+    "engine/compliance/dialect_structure.py": "engine/compliance/dialect/structure.py",
+    "engine/compliance/dialect_tasks.py": "engine/compliance/dialect/tasks.py",
+    "engine/compliance/expressions.py": "engine/compliance/dialect/expressions.py",
+    "engine/compliance/xmlsafe.py": "engine/compliance/document/xmlsafe.py",
+    "engine/compliance/namespaces.py": "engine/compliance/document/namespaces.py",
+    "engine/compliance/bpmn_document.py": "engine/compliance/document/bpmn_document.py",
+    "engine/compliance/graph.py": "engine/compliance/document/graph.py",
+    "engine/runner/attribute_text.py": "engine/runner/user_tasks/attribute_text.py",
+    "engine/runner/instances.py": "engine/runner/user_tasks/instances.py",
+    "engine/runner/loop_expressions.py": "engine/runner/user_tasks/loop_expressions.py",
+    "engine/runner/multi_instance.py": "engine/runner/user_tasks/multi_instance.py",
+    "engine/runner/task_attributes.py": "engine/runner/user_tasks/task_attributes.py",
+    "engine/runner/task_creation.py": "engine/runner/user_tasks/task_creation.py",
+    "engine/runner/calendar_sources.py": "engine/runner/timekeeping/calendar_sources.py",
+    "engine/runner/clock.py": "engine/runner/timekeeping/clock.py",
+    "engine/runner/workday_functions.py": "engine/runner/timekeeping/workday_functions.py",
+    "engine/runner/expressions/juel.py": "engine/runner/expressions/el/juel.py",
+    "engine/runner/expressions/juel_tokens.py": "engine/runner/expressions/el/tokens.py",
+    "engine/runner/expressions/el_coercion.py": "engine/runner/expressions/el/coercion.py",
+    "engine/runner/expressions/el_operations.py": "engine/runner/expressions/el/operations.py",
+    "engine/runner/expressions/nodes.py": "engine/runner/expressions/el/nodes.py",
 }
 GONE = ["engine/domain/__init__.py", "engine/services/__init__.py"]
 
@@ -167,6 +217,14 @@ AREA_DOCS: dict[str, str] = {
     "integration": "Webhooks both ways: the outbox, delivery, subscriptions, inbound applications.",
     "camunda_rest": "/engine-rest: the subset of Camunda 7's REST API for Modeler and Camunda clients.",
     "tasks/forms": "Camunda Forms on the server: the schema, field checks, conditions, patterns, validation.",
+    "camunda_rest/routes": "/engine-rest's routes, one module per Camunda resource, and what every handler reads.",
+    "camunda_rest/wire": "Camunda 7's JSON on the wire: errors, dates and ids, typed variables, query parameters, history DTOs.",
+    "camunda_rest/queries": "What /engine-rest reads that the other areas do not: the queries, listings, derived histories.",
+    "compliance/dialect": "Dialect rules: what of Camunda 7 the runtime supports, and what a diagram would cost it.",
+    "compliance/document": "A BPMN file read safely: hardened XML, namespaces, the read-only document, the flow graph.",
+    "runner/user_tasks": "User tasks: attributes resolved at creation, multi-instance bodies (会签/或签/票签), instances.",
+    "runner/timekeeping": "Time as the runner sees it: the injected clock, holiday calendars, working-day functions.",
+    "runner/expressions/el": "JUEL (EL 2.2) as Camunda 7 runs it: tokens, translation, nodes, coercion, operations.",
 }
 
 TEXT_SUFFIXES = {".py", ".md", ".toml", ".cfg", ".ini", ".txt", ".sh", ".html", ".json", ".yml", ".yaml", ""}
@@ -238,7 +296,19 @@ def split_from_imports(text: str, modules: dict[str, str]) -> str:
             )
         return "\n".join(lines)
 
-    return FROM_IMPORT.sub(rewrite, text)
+    def one_line(match: re.Match[str]) -> str:
+        """``from engine.x import (\n a,\n b,\n)`` on one line when one of them moved (``ruff format`` wraps it)."""
+        names = [n.strip() for n in match["names"].split(",") if n.strip()]
+        if not any(f"{match['pkg']}.{n.partition(' as ')[0].strip()}" in modules for n in names):
+            return match.group(0)
+        return f"{match['indent']}from {match['pkg']} import {', '.join(names)}"
+
+    return FROM_IMPORT.sub(rewrite, PARENTHESIZED_IMPORT.sub(one_line, text))
+
+
+PARENTHESIZED_IMPORT = re.compile(
+    r"^(?P<indent>[ \t]*)from (?P<pkg>engine(?:\.\w+)*) import \((?P<names>[^()#]*)\)[ \t]*$", re.MULTILINE
+)
 
 
 def rewrite_text(text: str, modules: dict[str, str], paths: dict[str, str]) -> str:
@@ -274,7 +344,7 @@ def expand_file_moves() -> list[tuple[str, str]]:
 
 
 def move() -> None:
-    for path in GONE:
+    for path in (p for p in GONE if (ROOT / p).exists()):
         subprocess.run(["git", "rm", "-q", path], cwd=ROOT, check=True)
     for old, new in expand_file_moves():
         (ROOT / new).parent.mkdir(parents=True, exist_ok=True)

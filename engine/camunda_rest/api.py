@@ -12,19 +12,19 @@ from apiflask import APIBlueprint
 from flask import Response, g, request
 from werkzeug.exceptions import HTTPException
 
-from engine.camunda_rest.auth import authenticate
-from engine.camunda_rest.definition_files import definition_files
-from engine.camunda_rest.deployments import deployments
-from engine.camunda_rest.errors import bilingual, error, from_error, unauthenticated
-from engine.camunda_rest.events import events
-from engine.camunda_rest.history import history
-from engine.camunda_rest.identity import identity
-from engine.camunda_rest.instances import instances
-from engine.camunda_rest.json_shapes import CAMUNDA_VERSION
-from engine.camunda_rest.processes import processes
-from engine.camunda_rest.request import PREFIX, ctx
-from engine.camunda_rest.task_actions import task_actions_rest
-from engine.camunda_rest.tasks import tasks
+from engine.camunda_rest.routes.auth import authenticate
+from engine.camunda_rest.routes.definition_files import definition_files
+from engine.camunda_rest.routes.deployments import deployments
+from engine.camunda_rest.routes.events import events
+from engine.camunda_rest.routes.history import history
+from engine.camunda_rest.routes.identity import identity
+from engine.camunda_rest.routes.instances import instances
+from engine.camunda_rest.routes.processes import processes
+from engine.camunda_rest.routes.request import PREFIX, ctx
+from engine.camunda_rest.routes.task_actions import task_actions_rest
+from engine.camunda_rest.routes.tasks import tasks
+from engine.camunda_rest.wire.errors import bilingual, error, from_error, unauthenticated
+from engine.camunda_rest.wire.json_shapes import CAMUNDA_VERSION
 from engine.errors import SanxiangError
 
 # Camunda's API has its own documentation: kept out of Sanxiang's OpenAPI document.

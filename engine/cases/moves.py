@@ -28,7 +28,7 @@ from engine.cases.save_step import (
     sync_tasks,
 )
 from engine.compliance import parse_model
-from engine.compliance.graph import FlowGraph, build_graph, reachable
+from engine.compliance.document.graph import FlowGraph, build_graph, reachable
 from engine.errors import Conflict, InvalidInput, ProcedureViolation
 from engine.kernel.ports import Actor, CaseRow, RecordDraft, TaskRow, UnitOfWork
 from engine.record.refusals.record_refusal import refusals_on_record

@@ -81,7 +81,7 @@ def lint(paths: tuple[str, ...], fmt: str, rules: str) -> None:
     from engine.compliance.lint import lint_path
     from engine.config import budget_from_env, form_limits_from_env
     from engine.runner.expressions.static import constant_failures
-    from engine.runner.workday_functions import FUNCTION_NAMES
+    from engine.runner.timekeeping.workday_functions import FUNCTION_NAMES
 
     budget = budget_from_env(os.environ)  # the deployment's limits of SX-D129…SX-D132
     constant_check = partial(constant_failures, budget=budget)  # SX-D132: the runner evaluates constants

@@ -42,7 +42,8 @@ Known limitations (path rules, see `graph`):
   split over two lines); form lines are found by searching the component's id/key in the text.
 """
 
-from engine.compliance.bpmn_document import (
+from engine.compliance.catalogue import RULES, RuleInfo
+from engine.compliance.document.bpmn_document import (
     BpmnDocument,
     Element,
     Flow,
@@ -51,10 +52,9 @@ from engine.compliance.bpmn_document import (
     parse_document,
     parse_model,
 )
-from engine.compliance.catalogue import RULES, RuleInfo
+from engine.compliance.document.xmlsafe import DEFAULT_MAX_BYTES
 from engine.compliance.findings import Finding, Severity, has_errors
 from engine.compliance.lint import lint_bpmn, lint_form, lint_path
-from engine.compliance.xmlsafe import DEFAULT_MAX_BYTES
 
 __all__ = [
     "DEFAULT_MAX_BYTES",

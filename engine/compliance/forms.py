@@ -12,8 +12,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from engine.compliance.catalogue import finding
+from engine.compliance.document.xmlsafe import check_size, read_utf8
 from engine.compliance.findings import Finding
-from engine.compliance.xmlsafe import check_size, read_utf8
 from engine.tasks.forms.limits import DEFAULT_FORM_LIMITS, FormLimits
 from engine.tasks.forms.schema import read_form
 

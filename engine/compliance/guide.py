@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from engine.compliance.bpmn_document import ProcessModel
 from engine.compliance.catalogue import finding
+from engine.compliance.document.bpmn_document import ProcessModel
+from engine.compliance.document.graph import FlowGraph
+from engine.compliance.document.namespaces import camunda_children
 from engine.compliance.findings import Finding
-from engine.compliance.graph import FlowGraph
-from engine.compliance.namespaces import camunda_children
 from engine.disclosure.rules import DISCLOSURE_DAYS
 
 GUIDE_PROPERTIES: dict[str, str] = {

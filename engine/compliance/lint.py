@@ -8,26 +8,23 @@ import pathlib
 import stat
 from collections.abc import Callable, Iterable
 
-from engine.compliance import (
-    dialect_code,
-    dialect_multi_instance,
-    dialect_structure,
-    expressions,
-    guide,
-    three_systems,
-)
-from engine.compliance.bpmn_document import BpmnDocument, ProcessModel, parse_document
-from engine.compliance.budget_rules import ConstantCheck, budget_findings
+from engine.compliance import guide, three_systems
 from engine.compliance.catalogue import finding
-from engine.compliance.dialect_forms import generated_form_findings
-from engine.compliance.dialect_listeners import handler_findings, listener_findings
-from engine.compliance.dialect_tasks import task_findings
+from engine.compliance.dialect import code as dialect_code
+from engine.compliance.dialect import expressions
+from engine.compliance.dialect import multi_instance as dialect_multi_instance
+from engine.compliance.dialect import structure as dialect_structure
+from engine.compliance.dialect.budget import ConstantCheck, budget_findings
+from engine.compliance.dialect.forms import generated_form_findings
+from engine.compliance.dialect.listeners import handler_findings, listener_findings
+from engine.compliance.dialect.tasks import task_findings
+from engine.compliance.document.bpmn_document import BpmnDocument, ProcessModel, parse_document
+from engine.compliance.document.graph import FlowGraph, build_graph
+from engine.compliance.document.namespaces import line_of
+from engine.compliance.document.xmlsafe import DEFAULT_MAX_BYTES, check_size, read_utf8
 from engine.compliance.findings import Finding
 from engine.compliance.forms import form_findings
-from engine.compliance.graph import FlowGraph, build_graph
-from engine.compliance.namespaces import line_of
 from engine.compliance.runtime_facts import RuntimeFacts
-from engine.compliance.xmlsafe import DEFAULT_MAX_BYTES, check_size, read_utf8
 from engine.kernel.budgets import DEFAULT_BUDGET, EvaluationBudget
 from engine.tasks.forms.limits import DEFAULT_FORM_LIMITS, FormLimits
 
@@ -65,7 +62,7 @@ def lint_bpmn(
 ) -> list[Finding]:
     """Lint BPMN XML bytes. `rules` is "dialect", "compliance" or "all" (ValueError otherwise);
     input findings (SX-X…) are always reported. `budget` sets the limits of SX-D129…SX-D132; SX-D132
-    needs `constant_check` (``engine.compliance.budget_rules``: the caller's evaluator); `facts` is what the
+    needs `constant_check` (``engine.compliance.dialect.budget``: the caller's evaluator); `facts` is what the
     runtime knows (``runtime_facts``: expressions it compiles, handlers it has)."""
     families = _families(rules)
     try:

@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from engine.compliance.bpmn_document import Element, Flow, ProcessModel
 from engine.compliance.catalogue import finding
+from engine.compliance.document.bpmn_document import Element, Flow, ProcessModel
+from engine.compliance.document.graph import FlowGraph, reachable
 from engine.compliance.findings import Finding
-from engine.compliance.graph import FlowGraph, reachable
 
 OUTCOMES = ("pass", "return", "reject")
 _CONCLUSION = re.compile(r"reviewConclusion\s*(?:==|\beq\b)\s*['\"]([A-Za-z-]+)['\"]")

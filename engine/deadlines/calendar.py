@@ -2,7 +2,7 @@
 
 Layers, first answer wins: the bureau's closures (``source='closure'``, provenance OVERRIDE), a
 loaded official schedule (``source='schedule'``, OFFICIAL), the packaged official data, the
-estimate (``engine.runner.calendar_sources.default_calendar`` builds the layers). Every node keeps
+estimate (``engine.runner.timekeeping.calendar_sources.default_calendar`` builds the layers). Every node keeps
 one ``BureauCalendar`` and reloads the stored days when the calendar's version counter moved.
 
 When days change (``close_day``, ``load_schedule``), every open deadline that counts one of them is

@@ -143,8 +143,8 @@ class UnitOfWork(Protocol):
     webhooks: Any  # engine.integration.store: subscriptions, inbound applications
     outbox: Any  # engine.integration.outbox_store
     disclosures: Any  # engine.disclosure.store
-    engine_rest: Any  # engine.camunda_rest.store: Camunda REST queries
-    engine_rest_history: Any  # engine.camunda_rest.history_store: Camunda REST history queries
+    engine_rest: Any  # engine.camunda_rest.queries.store: Camunda REST queries
+    engine_rest_history: Any  # engine.camunda_rest.queries.history_store: Camunda REST history queries
     refusals: Any  # engine.record.refusals.store: per actor-and-case windows bounding refusals
 
     def __enter__(self) -> UnitOfWork: ...

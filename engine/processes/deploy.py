@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from engine.compliance.xmlsafe import without_bom
+from engine.compliance.document.xmlsafe import without_bom
 from engine.errors import InvalidDiagram
 from engine.kernel.context import AppContext
 from engine.kernel.ports import Actor, FormRow, ProcessRow, RecordDraft, UnitOfWork

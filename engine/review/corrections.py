@@ -39,7 +39,7 @@ from engine.cases.save_step import (
     step_payload,
     sync_tasks,
 )
-from engine.compliance.graph import reachable
+from engine.compliance.document.graph import reachable
 from engine.errors import Conflict, InvalidInput, ProcedureViolation
 from engine.kernel.ports import Actor, CaseRow, RecordDraft, TaskRow, UnitOfWork
 from engine.people.permissions import Permission, authorize

@@ -7,8 +7,8 @@ import re
 from lxml import etree
 
 from engine.kernel.form_fields import FormField, GeneratedForm
-from engine.runner.attribute_text import split_list
 from engine.runner.types import ElementInfo, LoopInfo
+from engine.runner.user_tasks.attribute_text import split_list
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"

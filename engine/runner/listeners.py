@@ -1,6 +1,6 @@
 """Camunda 7 task and execution listeners, run against the handlers this node registered.
 
-Which listeners run (the linter refuses every other one by name: ``engine.compliance.dialect_listeners``):
+Which listeners run (the linter refuses every other one by name: ``engine.compliance.dialect.listeners``):
 - ``camunda:executionListener`` on ``start`` / ``end`` of a flow node or of the process;
 - ``camunda:taskListener`` on ``create`` / ``complete`` of a user task;
 implemented by ``delegateExpression="${name}"`` (the handler registered as ``name``: the same registry as
@@ -30,8 +30,8 @@ from SpiffWorkflow.util.task import TaskState
 
 from engine.errors import InvalidDiagram
 from engine.runner.dialect import ACTIVITI_NS, BPMN_NS, CAMUNDA_NS, FLOW_NODE_TAGS
-from engine.runner.multi_instance import LOOP_KEY, MultiInstanceBody
 from engine.runner.types import ElementInfo
+from engine.runner.user_tasks.multi_instance import LOOP_KEY, MultiInstanceBody
 
 STARTED = "sanxiang.started"  # internal data: the element's start listeners ran (so its end may run)
 _SUPPORTED = {

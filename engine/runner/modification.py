@@ -22,8 +22,8 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 from SpiffWorkflow.util.task import TaskState
 
 from engine.errors import Conflict, InvalidInput
-from engine.runner.instances import body_of
-from engine.runner.multi_instance import MultiInstanceBody
+from engine.runner.user_tasks.instances import body_of
+from engine.runner.user_tasks.multi_instance import MultiInstanceBody
 
 ACTIVE = TaskState.READY | TaskState.WAITING | TaskState.STARTED
 TARGET_TAGS = frozenset(

@@ -25,13 +25,13 @@ from engine.kernel.form_fields import GeneratedForm
 from engine.runner.dialect import generated_form, hardened_parser, initiator_of, read_elements, start_events
 from engine.runner.expressions import ExpressionError, compile_condition, compile_expression, compile_timer
 from engine.runner.expressions.static import split_script
-from engine.runner.instances import compile_outputs
 from engine.runner.listeners import Listeners, connect, read_listeners
-from engine.runner.loop_expressions import compile_loop
-from engine.runner.multi_instance import MultiInstanceUserTaskParser
 from engine.runner.script_engine import ExpressionTable
-from engine.runner.task_attributes import TaskAttributes, compile_attributes
 from engine.runner.types import ElementInfo
+from engine.runner.user_tasks.instances import compile_outputs
+from engine.runner.user_tasks.loop_expressions import compile_loop
+from engine.runner.user_tasks.multi_instance import MultiInstanceUserTaskParser
+from engine.runner.user_tasks.task_attributes import TaskAttributes, compile_attributes
 
 SAFE_SCRIPT_FORMATS = frozenset({"sanxiang-expression", "juel"})
 

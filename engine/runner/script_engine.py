@@ -20,8 +20,8 @@ from engine.kernel.budgets import EvaluationBudget
 from engine.runner.expressions import CompiledExpression, ExpressionError, compile_condition
 from engine.runner.expressions.meter import BudgetExceeded, FreeMeter, Meter
 from engine.runner.expressions.template import compile_template
-from engine.runner.instances import instance_scope
 from engine.runner.types import Effect, ElementInfo
+from engine.runner.user_tasks.instances import instance_scope
 
 Handler = Callable[["HandlerCall"], dict[str, Any] | None]
 

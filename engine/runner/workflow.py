@@ -22,16 +22,16 @@ from SpiffWorkflow.util.task import TaskState
 from engine.errors import Conflict, NotFound, SanxiangError, StepFailed
 from engine.kernel.budgets import DEFAULT_BUDGET, EvaluationBudget
 from engine.runner import script_engine
-from engine.runner.clock import frozen_now
-from engine.runner.instances import is_instance, ready_task, submit
 from engine.runner.listeners import before_engine_task, fire, of_kind, start_process
 from engine.runner.modification import Waiting, forget_predictions, graft, predict, waiting_at
 from engine.runner.parser import ParsedProcess
 from engine.runner.script_engine import Handler, SafeScriptEngine, evaluate_condition
 from engine.runner.state import dump_state, load_state
 from engine.runner.step_budget import StepGuard, cap_waiting_cycles
-from engine.runner.task_creation import assignment_of, settle_step
+from engine.runner.timekeeping.clock import frozen_now
 from engine.runner.types import PendingTimer, ReadyTask, StepResult
+from engine.runner.user_tasks.instances import is_instance, ready_task, submit
+from engine.runner.user_tasks.task_creation import assignment_of, settle_step
 
 Variables = Mapping[str, Any]
 

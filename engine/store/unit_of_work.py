@@ -7,8 +7,8 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 
-from engine.camunda_rest.history_store import HistoryQueries
-from engine.camunda_rest.store import EngineRestQueries
+from engine.camunda_rest.queries.history_store import HistoryQueries
+from engine.camunda_rest.queries.store import EngineRestQueries
 from engine.cases.store import CaseRepository, FormRepository, ProcessRepository, TaskRepository
 from engine.deadlines.store import TIMER_REPOSITORIES
 from engine.disclosure.store import DisclosureRepository

@@ -17,7 +17,7 @@ from cnid import resident_id_check_char
 from engine.app import create_app
 from engine.disclosure.publish import publish_due_disclosures
 from engine.integration.delivery import deliver_due_events
-from engine.runner.calendar_sources import default_calendar
+from engine.runner.timekeeping.calendar_sources import default_calendar
 from tests.conftest import make_context
 from tests.integration import disclosure_driver as drive
 from tests.integration.deadline_driver import at

@@ -15,10 +15,10 @@ from engine.deadlines.timers import claim_due, fire_due_timers
 from engine.kernel.context import AppContext
 from engine.kernel.ports import Actor
 from engine.processes.deploy import deploy
-from engine.runner.calendar_sources import default_calendar
-from engine.runner.clock import frozen_now
 from engine.runner.expressions import ExpressionError
-from engine.runner.workday_functions import workday_functions
+from engine.runner.timekeeping.calendar_sources import default_calendar
+from engine.runner.timekeeping.clock import frozen_now
+from engine.runner.timekeeping.workday_functions import workday_functions
 from engine.scheduler import Claimer, run_claimer
 from tests.conftest import make_context
 from tests.support import FIXTURES

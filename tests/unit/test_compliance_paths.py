@@ -12,7 +12,7 @@ import re
 import pytest
 
 from engine.compliance import ProcessModel, lint_bpmn, parse_model
-from engine.compliance.graph import build_graph, reachable
+from engine.compliance.document.graph import build_graph, reachable
 
 PATH_CODES = {
     "SX-C201",

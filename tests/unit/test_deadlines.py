@@ -25,7 +25,7 @@ from engine.deadlines.rules import (
 )
 from engine.errors import Conflict, InvalidInput, ProcedureViolation
 from engine.kernel.workdays import Provenance, WorkdayCalendar
-from engine.runner.calendar_sources import default_calendar
+from engine.runner.timekeeping.calendar_sources import default_calendar
 
 D = dt.date
 GREEN, YELLOW, RED = WarningLevel.GREEN, WarningLevel.YELLOW, WarningLevel.RED

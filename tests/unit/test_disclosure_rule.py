@@ -13,7 +13,7 @@ from engine.deadlines import tracking
 from engine.deadlines.rules import disclosure_deadline
 from engine.disclosure import publish
 from engine.disclosure.rules import DISCLOSURE_DAYS, disclosure_days, disclosure_due
-from engine.runner.calendar_sources import default_calendar
+from engine.runner.timekeeping.calendar_sources import default_calendar
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from engine.runner.expressions import ExpressionError, compile_expression
-from engine.runner.expressions.el_coercion import java_double_text, to_string
+from engine.runner.expressions.el.coercion import java_double_text, to_string
 
 
 def el(source: str, **variables: Any) -> Any:

@@ -1,4 +1,4 @@
-"""Camunda's query parameters read strictly (``engine.camunda_rest.params``) and applied to rows computed in
+"""Camunda's query parameters read strictly (``engine.camunda_rest.wire.params``) and applied to rows computed in
 Python (``in_memory``): what a filter table names is applied, anything else is refused by name."""
 
 from __future__ import annotations
@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from engine.camunda_rest.in_memory import count_rows, select_rows
-from engine.camunda_rest.params import Criterion, Filters, listing
+from engine.camunda_rest.queries.in_memory import count_rows, select_rows
+from engine.camunda_rest.wire.params import Criterion, Filters, listing
 from engine.errors import InvalidInput
 
 FILTERS = Filters(

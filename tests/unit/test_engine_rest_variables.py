@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
-from engine.camunda_rest.json_shapes import camunda_date, parse_camunda_date, split_definition_id
-from engine.camunda_rest.variables import from_typed, to_typed
+from engine.camunda_rest.wire.json_shapes import camunda_date, parse_camunda_date, split_definition_id
+from engine.camunda_rest.wire.variables import from_typed, to_typed
 from engine.errors import InvalidInput
 
 SHANGHAI = timezone(timedelta(hours=8))

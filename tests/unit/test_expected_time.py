@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from engine.runner.calendar_sources import default_calendar
+from engine.runner.timekeeping.calendar_sources import default_calendar
 from engine.runner.types import ElementInfo
 from engine.supervision.expected_time import Expected, expected_of, parse_expected, waited_text
 

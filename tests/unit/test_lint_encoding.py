@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from engine.compliance import Severity, lint_bpmn, lint_form
-from engine.compliance.xmlsafe import read_utf8, without_bom
+from engine.compliance.document.xmlsafe import read_utf8, without_bom
 from engine.config import form_limits_from_env
 from engine.tasks.forms.limits import DEFAULT_FORM_LIMITS, FormLimits
 from tests.support import FIXTURES

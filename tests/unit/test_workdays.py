@@ -20,7 +20,7 @@ from engine.kernel.workdays import (
     WorkdayCalendar,
     load_schedule_file,
 )
-from engine.runner.calendar_sources import (
+from engine.runner.timekeeping.calendar_sources import (
     ChineseCalendarSource,
     HolidaysEstimateSource,
     default_calendar,

@@ -6,7 +6,7 @@ Two source forms, compiled once at deploy time and evaluated by walking a checke
 * JUEL as Camunda 7 users write it, wrapped in ``${...}`` or ``#{...}``: ``${amount > 1000 && major}``,
   ``${result eq 'pass'}``, ``${not empty comment}``, ``${applicant.type}``, ``${items[0]}``, ``a ? b : c``.
   ``a.b`` reads the key ``'b'`` of the map ``a`` (never a Python attribute). Comparisons, arithmetic,
-  logic and property access follow the EL 2.2 coercion rules as Camunda 7 runs them (``el_operations``):
+  logic and property access follow the EL 2.2 coercion rules as Camunda 7 runs them (``el.operations``):
   ``'1500' > 1000`` is true, ``'true' == true`` is true, ``'abc' > 1`` is an error.
 * The Python form (unwrapped): ``approved == True``, ``result in ['pass', 'return']``, ``x is None``.
   Attribute access ``a.b`` is refused: write ``a['b']``.

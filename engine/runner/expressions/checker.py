@@ -6,9 +6,9 @@ import ast
 import warnings
 from collections.abc import Callable
 
+from engine.runner.expressions.el.nodes import ElBinary, ElMember, ElNegate, EmptyTest, StrictBool
 from engine.runner.expressions.errors import ExpressionError
 from engine.runner.expressions.limits import MAX_DEPTH, MAX_INT_BITS
-from engine.runner.expressions.nodes import ElBinary, ElMember, ElNegate, EmptyTest, StrictBool
 
 Locate = Callable[[ast.AST], "int | None"]
 

@@ -10,9 +10,9 @@ from typing import Any, Literal
 
 from engine.errors import SanxiangError
 from engine.runner.expressions.checker import Checker, juel_locator, parse_python, python_locator
+from engine.runner.expressions.el.juel import parse_juel
 from engine.runner.expressions.errors import ExpressionError, describe
 from engine.runner.expressions.evaluator import Functions, Program, Scope, build
-from engine.runner.expressions.juel import parse_juel
 from engine.runner.expressions.limits import MAX_SOURCE_LENGTH, MISSING_MODES
 from engine.runner.expressions.meter import Meter
 

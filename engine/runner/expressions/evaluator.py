@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from engine.errors import SanxiangError
-from engine.runner.expressions import el_operations as el
 from engine.runner.expressions import operations as ops
-from engine.runner.expressions.el_coercion import UNSET
+from engine.runner.expressions.el import operations as el
+from engine.runner.expressions.el.coercion import UNSET
+from engine.runner.expressions.el.nodes import ElBinary, ElMember, ElNegate, EmptyTest, StrictBool
 from engine.runner.expressions.errors import ExpressionError
 from engine.runner.expressions.meter import Meter
-from engine.runner.expressions.nodes import ElBinary, ElMember, ElNegate, EmptyTest, StrictBool
 
 Functions = Mapping[str, Callable[..., Any]]
 
@@ -192,7 +192,7 @@ class _Builder:
         return lambda scope: test(operand(scope))
 
     def el(self, node: ElBinary | ElNegate | ElMember) -> Program:
-        """JUEL under the EL 2.2 rules (``el_operations``)."""
+        """JUEL under the EL 2.2 rules (``el.operations``)."""
         if isinstance(node, ElNegate):
             operand = self.build(node.operand)
             return lambda scope: el.negate(operand(scope))

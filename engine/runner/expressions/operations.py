@@ -12,7 +12,7 @@ import operator
 from collections.abc import Callable, Mapping, Sized
 from typing import Any
 
-from engine.runner.expressions.el_coercion import UNSET
+from engine.runner.expressions.el.coercion import UNSET
 from engine.runner.expressions.errors import ExpressionError, describe
 from engine.runner.expressions.limits import MAX_INT_BITS, MAX_SEQUENCE_LENGTH
 from engine.runner.expressions.meter import BudgetExceeded, Meter

@@ -19,9 +19,9 @@ from collections.abc import Sequence
 from engine.kernel.budgets import EvaluationBudget
 from engine.runner.expressions.checker import Checker, juel_locator, parse_python
 from engine.runner.expressions.compiler import is_expression_syntax
+from engine.runner.expressions.el.juel import parse_juel
 from engine.runner.expressions.errors import ExpressionError
 from engine.runner.expressions.evaluator import Scope, build
-from engine.runner.expressions.juel import parse_juel
 from engine.runner.expressions.limits import MAX_SCRIPT_LINES, MAX_SOURCE_LENGTH
 from engine.runner.expressions.meter import BudgetExceeded, Meter
 

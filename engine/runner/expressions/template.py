@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from engine.runner.expressions.compiler import CompiledExpression, compile_expression
-from engine.runner.expressions.el_coercion import to_string
+from engine.runner.expressions.el.coercion import to_string
 from engine.runner.expressions.errors import ExpressionError
 from engine.runner.expressions.evaluator import Functions
 from engine.runner.expressions.meter import Meter
@@ -55,7 +55,7 @@ class CompiledTemplate:
 
 def as_text(value: Any) -> str:
     """EL's coercion of a value to String (§1.18.2): null is empty, booleans lower case, numbers as Java
-    prints them (``el_coercion.to_string``)."""
+    prints them (``el.coercion.to_string``)."""
     return to_string(value)
 
 

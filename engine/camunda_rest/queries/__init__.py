@@ -1,0 +1,1 @@
+"""What /engine-rest reads that the other areas do not: the queries, listings, derived histories."""
