@@ -106,7 +106,8 @@ def lint_path(
                 finding(
                     "SX-X007",
                     f"不认识的文件类型“{path.suffix}”：只检查 .bpmn、.bpmn20.xml、.xml、.form、.json",
-                    f"unknown file type '{path.suffix}': only .bpmn, .bpmn20.xml, .xml, .form and .json are linted",
+                    f"unknown file type '{path.suffix}': "
+                    "only .bpmn, .bpmn20.xml, .xml, .form and .json are linted",
                 )
             ],
             name,

@@ -96,7 +96,7 @@ def _camunda_children(node: etree._Element, tag: str) -> list[etree._Element]:
 
 def _form_field(node: etree._Element) -> FormField:
     values = tuple(
-        (v.get("id", ""), v.get("name") or v.get("id", "")) for v in _camunda_children(node, "value")
+        (v.get("id", ""), v.get("name") or v.get("id") or "") for v in _camunda_children(node, "value")
     )
     constraints = tuple(
         (c.get("name", ""), c.get("config"))
@@ -133,7 +133,7 @@ def _lanes(root: etree._Element) -> dict[str, str]:
     for lane in root.iter(f"{{{BPMN_NS}}}lane"):
         for ref in lane.iterfind(f"{{{BPMN_NS}}}flowNodeRef"):
             if ref.text:
-                lane_of[ref.text.strip()] = lane.get("name") or lane.get("id", "")
+                lane_of[ref.text.strip()] = lane.get("name") or lane.get("id") or ""
     return lane_of
 
 
@@ -186,7 +186,7 @@ def element_info(node: etree._Element, lane: str | None) -> ElementInfo:
         element_id=node.get("id", ""),
         tag=tag,
         name=(node.get("name") or "").strip(),
-        line=node.sourceline,
+        line=node.sourceline if isinstance(node.sourceline, int) else None,
         candidate_groups=groups,
         candidate_users=users,
         assignee=assignee,

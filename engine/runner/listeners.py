@@ -90,7 +90,7 @@ def _listener(owner: etree._Element, node: etree._Element) -> Listener:
     if (
         runs_here
         and script is not None
-        and not any(k.endswith("resource") for k in script.attrib)
+        and not any(str(k).endswith("resource") for k in script.attrib)
         and (script.get("scriptFormat") or "").strip().lower() in _SCRIPT_FORMATS
         and len(node) == 1
     ):

@@ -36,7 +36,7 @@ from engine.runner.user_tasks.task_attributes import TaskAttributes, compile_att
 SAFE_SCRIPT_FORMATS = frozenset({"sanxiang-expression", "juel"})
 
 
-class HandlerServiceTask(ServiceTask):
+class HandlerServiceTask(ServiceTask):  # type: ignore[misc]  # SpiffWorkflow is untyped
     """A service task that runs a handler registered in Python, then completes."""
 
     def _execute(self, task):  # type: ignore[no-untyped-def]
@@ -54,7 +54,7 @@ class PassThroughTask(NoneTask):  # type: ignore[misc]
         self.manual = False
 
 
-class _Parser(CamundaParser):
+class _Parser(CamundaParser):  # type: ignore[misc]  # SpiffWorkflow is untyped
     OVERRIDE_PARSER_CLASSES = {
         **CamundaParser.OVERRIDE_PARSER_CLASSES,
         full_tag("serviceTask"): (TaskParser, HandlerServiceTask),

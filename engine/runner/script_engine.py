@@ -62,7 +62,7 @@ class ExpressionTable:
     outputs: Mapping[str, tuple[tuple[str, Any], ...]] = field(default_factory=dict)  # element id -> mappings
 
 
-class SafeScriptEngine(PythonScriptEngine):
+class SafeScriptEngine(PythonScriptEngine):  # type: ignore[misc]  # SpiffWorkflow is untyped
     def __init__(
         self,
         table: ExpressionTable,

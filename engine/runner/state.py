@@ -29,7 +29,7 @@ from engine.runner.expressions.meter import measure
 STATE_FORMAT = "sanxiang-1"
 
 
-class _SpecFreeWorkflowConverter(BpmnWorkflowConverter):
+class _SpecFreeWorkflowConverter(BpmnWorkflowConverter):  # type: ignore[misc]  # SpiffWorkflow is untyped
     """Leaves the spec out when saving; takes the cached spec objects when restoring."""
 
     def to_dict(self, workflow):  # type: ignore[no-untyped-def]

@@ -1,6 +1,6 @@
 """What /engine-rest/history reads: one transaction each, limited to the cases the actor may read
-(``engine.camunda_rest.queries.history_store``); the derived histories (``history_derived``) are computed for the
-readable cases the case-level criteria select, then filtered, sorted and paged like the others."""
+(``engine.camunda_rest.queries.history_store``); the derived histories (``history_derived``) are computed
+for the readable cases the case-level criteria select, then filtered, sorted and paged like the others."""
 
 from __future__ import annotations
 

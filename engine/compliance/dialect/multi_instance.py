@@ -1,6 +1,7 @@
 """Dialect rules on task markers: multi-instance (会签/或签/票签) and loops.
 
-The runtime runs Camunda 7's multi-instance semantics on user tasks (``engine.runner.user_tasks.multi_instance``):
+The runtime runs Camunda 7's multi-instance semantics on user tasks
+(``engine.runner.user_tasks.multi_instance``):
 ``loopCardinality``, ``camunda:collection``/``loopDataInputRef`` with ``camunda:elementVariable``/
 ``inputDataItem``, ``completionCondition``, parallel and sequential. Everything else Camunda Modeler can
 write on a marker is refused here, by name (Camunda 7's own parse errors included):

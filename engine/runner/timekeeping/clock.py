@@ -20,14 +20,14 @@ _now: ContextVar[datetime | None] = ContextVar("sanxiang_now", default=None)
 
 class _ClockedDatetime(datetime):
     @classmethod
-    def now(cls, tz=None):  # type: ignore[no-untyped-def,override]
+    def now(cls, tz=None):  # type: ignore[no-untyped-def]
         frozen = _now.get()
         if frozen is None:
             return datetime.now(tz)
         return frozen.astimezone(tz) if tz is not None else frozen
 
 
-_spiff_timer.datetime = _ClockedDatetime  # type: ignore[misc]
+_spiff_timer.datetime = _ClockedDatetime
 
 
 @contextlib.contextmanager

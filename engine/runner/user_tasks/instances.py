@@ -1,6 +1,6 @@
 """What the façade reads and writes of a person's task, which may be an instance of a multi-instance body
-(``engine.runner.user_tasks.multi_instance``): its body, the scope it sees, its instance, who holds it, what its
-person may submit and what is written back.
+(``engine.runner.user_tasks.multi_instance``): its body, the scope it sees, its instance, who holds it,
+what its person may submit and what is written back.
 
 ``camunda:outputParameter`` on a user task runs as Camunda 7 runs it (``IoMapping.executeOutputParameters``):
 when the task completes, each output parameter whose value is text (an EL expression such as

@@ -1,5 +1,5 @@
-"""What a multi-instance activity evaluates (``engine.runner.user_tasks.multi_instance``), compiled at deploy, and the
-coercions Camunda 7 applies to the values."""
+"""What a multi-instance activity evaluates (``engine.runner.user_tasks.multi_instance``), compiled at deploy,
+and the coercions Camunda 7 applies to the values."""
 
 from __future__ import annotations
 
