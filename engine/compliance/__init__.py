@@ -43,15 +43,8 @@ Known limitations (path rules, see `graph`):
 """
 
 from engine.compliance.catalogue import RULES, RuleInfo
-from engine.compliance.document.bpmn_document import (
-    BpmnDocument,
-    Element,
-    Flow,
-    ProcessModel,
-    Timer,
-    parse_document,
-    parse_model,
-)
+from engine.compliance.document.bpmn_document import parse_document, parse_model
+from engine.compliance.document.bpmn_view import BpmnDocument, Element, Flow, ProcessModel, Timer
 from engine.compliance.document.xmlsafe import DEFAULT_MAX_BYTES
 from engine.compliance.findings import Finding, Severity, has_errors
 from engine.compliance.lint import lint_bpmn, lint_form, lint_path

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from engine.compliance.catalogue import finding
-from engine.compliance.document.bpmn_document import ProcessModel
+from engine.compliance.document.bpmn_view import ProcessModel
 from engine.compliance.document.graph import FlowGraph
 from engine.compliance.document.namespaces import camunda_children
 from engine.compliance.findings import Finding

@@ -18,7 +18,8 @@ from engine.compliance.dialect.budget import ConstantCheck, budget_findings
 from engine.compliance.dialect.forms import generated_form_findings
 from engine.compliance.dialect.listeners import handler_findings, listener_findings
 from engine.compliance.dialect.tasks import task_findings
-from engine.compliance.document.bpmn_document import BpmnDocument, ProcessModel, parse_document
+from engine.compliance.document.bpmn_document import parse_document
+from engine.compliance.document.bpmn_view import BpmnDocument, ProcessModel
 from engine.compliance.document.graph import FlowGraph, build_graph
 from engine.compliance.document.namespaces import line_of
 from engine.compliance.document.xmlsafe import DEFAULT_MAX_BYTES, check_size, read_utf8

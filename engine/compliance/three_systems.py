@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 
 from engine.compliance.catalogue import finding
-from engine.compliance.document.bpmn_document import Element, Flow, ProcessModel
+from engine.compliance.document.bpmn_view import Element, Flow, ProcessModel
 from engine.compliance.document.graph import FlowGraph, reachable
 from engine.compliance.findings import Finding
 

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator, Sequence
 
 from engine.compliance.catalogue import finding
 from engine.compliance.dialect.expressions import condition_problem, timer_problem
-from engine.compliance.document.bpmn_document import BpmnDocument, Element
+from engine.compliance.document.bpmn_view import BpmnDocument, Element
 from engine.compliance.document.namespaces import bpmn_children, line_of, text_of
 from engine.compliance.findings import Finding
 from engine.kernel.budgets import EvaluationBudget, cycle_problems, duration_problem

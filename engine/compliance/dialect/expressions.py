@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from lxml import etree
 
 from engine.compliance.catalogue import finding
-from engine.compliance.document.bpmn_document import BpmnDocument, Timer
+from engine.compliance.document.bpmn_view import BpmnDocument, Timer
 from engine.compliance.document.namespaces import CAMUNDA_NAMESPACES
 from engine.compliance.findings import Finding
 

@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from lxml import etree
 
 from engine.compliance.catalogue import finding
-from engine.compliance.document.bpmn_document import BpmnDocument
+from engine.compliance.document.bpmn_view import BpmnDocument
 from engine.compliance.document.namespaces import camunda_children, line_of, split
 from engine.compliance.findings import Finding
 from engine.compliance.runtime_facts import RuntimeFacts

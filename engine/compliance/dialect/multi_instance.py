@@ -24,7 +24,7 @@ from lxml import etree
 
 from engine.compliance.catalogue import finding
 from engine.compliance.dialect.expressions import condition_problem
-from engine.compliance.document.bpmn_document import BpmnDocument, Element
+from engine.compliance.document.bpmn_view import BpmnDocument, Element
 from engine.compliance.document.namespaces import (
     bpmn_children,
     camunda_attributes,

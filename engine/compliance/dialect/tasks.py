@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from datetime import datetime
 
 from engine.compliance.catalogue import finding
-from engine.compliance.document.bpmn_document import BpmnDocument, Element
+from engine.compliance.document.bpmn_view import BpmnDocument, Element
 from engine.compliance.document.namespaces import bpmn_children, text_of
 from engine.compliance.findings import Finding
 from engine.compliance.runtime_facts import RuntimeFacts

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from engine.compliance.document.bpmn_document import Element, ProcessModel
+from engine.compliance.document.bpmn_view import Element, ProcessModel
 from engine.compliance.document.namespaces import CONTAINERS
 
 Edge = tuple[str, str | None]  # (target node id, the sequence flow id it came by, if any)
