@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from enum import StrEnum
-from typing import Any
+
+from engine.kernel.json_types import JsonObject
 
 
 class Severity(StrEnum):
@@ -22,7 +23,7 @@ class Finding:
     severity: Severity = Severity.ERROR
     file: str | None = None
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> JsonObject:
         data = asdict(self)
         data["severity"] = self.severity.value
         return data

@@ -9,11 +9,11 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from typing import Any
 
 from engine.compliance.catalogue import finding
 from engine.compliance.document.xmlsafe import check_size, read_utf8
 from engine.compliance.findings import Finding
+from engine.kernel.json_types import JsonObject, JsonValue
 from engine.tasks.forms.limits import DEFAULT_FORM_LIMITS, FormLimits
 from engine.tasks.forms.schema import read_form
 
@@ -71,7 +71,7 @@ def form_findings(data: bytes, limits: FormLimits = DEFAULT_FORM_LIMITS) -> list
     return [*found, *_form_object(form, text)]
 
 
-def _parse(text: str) -> Any:
+def _parse(text: str) -> JsonValue:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
@@ -86,7 +86,7 @@ def _parse(text: str) -> Any:
         return finding("SX-F301", f"JSON 无法解析：{reason}", f"JSON cannot be parsed: {reason}")
 
 
-def _count_components(top: Any, most: int) -> int:
+def _count_components(top: JsonValue, most: int) -> int:
     """Components at every depth, counted up to one past ``most``."""
     pending, count = [top], 0
     while pending and count <= most:
@@ -98,7 +98,7 @@ def _count_components(top: Any, most: int) -> int:
     return count
 
 
-def _form_object(form: dict[str, Any], text: str) -> Iterator[Finding]:
+def _form_object(form: JsonObject, text: str) -> Iterator[Finding]:
     form_id = form.get("id")
     if not isinstance(form_id, str) or not form_id.strip():
         yield finding(
@@ -115,7 +115,7 @@ def _form_object(form: dict[str, Any], text: str) -> Iterator[Finding]:
     yield from _server_side_rules(form)
 
 
-def _server_side_rules(form: dict[str, Any]) -> Iterator[Finding]:
+def _server_side_rules(form: JsonObject) -> Iterator[Finding]:
     """What the server-side validation (``engine.tasks.forms.schema``) could not check at submit time is
     reported now, at deploy: unknown component types, unsafe patterns, conditions it cannot evaluate."""
     try:
@@ -145,8 +145,8 @@ def _server_side_rules(form: dict[str, Any]) -> Iterator[Finding]:
         )
 
 
-def _components(top: list[Any], text: str) -> Iterator[Finding]:
-    pending: list[tuple[list[Any], str]] = [(top, "")]
+def _components(top: list[JsonValue], text: str) -> Iterator[Finding]:
+    pending: list[tuple[list[JsonValue], str]] = [(top, "")]
     keys: set[tuple[str, str]] = set()
     lines = _LineIndex(text)
     while pending:
@@ -160,7 +160,7 @@ def _components(top: list[Any], text: str) -> Iterator[Finding]:
 
 
 def _component(
-    component: Any, scope: str, keys: set[tuple[str, str]], lines: _LineIndex
+    component: JsonValue, scope: str, keys: set[tuple[str, str]], lines: _LineIndex
 ) -> Iterator[Finding]:
     if not isinstance(component, dict) or not isinstance(component.get("type"), str):
         yield finding(
@@ -205,7 +205,7 @@ class _LineIndex:
         self._text = text
         self._first: dict[tuple[str, str], int] | None = None
 
-    def of(self, component: Any) -> int | None:
+    def of(self, component: JsonValue) -> int | None:
         """The line of a component, by its id (or else its key); None if not found."""
         if not isinstance(component, dict):
             return None

@@ -17,9 +17,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
+from engine.kernel.json_types import JsonObject, JsonValue
 from engine.kernel.ports import CaseRow, ProcessRow, TaskRow
+from engine.record.chain import Entry
 
 # BPMN tag -> Camunda ActivityTypes name, for elements whose type needs no event definition
 _PLAIN = {
@@ -79,7 +80,7 @@ class CaseHistory:
     case: CaseRow
     process: ProcessRow
     elements: Mapping[str, ElementKind]
-    entries: Sequence[Any]  # the case's record entries (``engine.record.chain.Entry``), in order
+    entries: Sequence[Entry]  # the case's record entries, in order
     tasks: Sequence[TaskRow]
 
 
@@ -92,7 +93,7 @@ def activity_type(kind: ElementKind | None) -> str:
     return _EVENTS.get((kind.tag, definition), kind.tag)
 
 
-def _common(h: CaseHistory) -> dict[str, Any]:
+def _common(h: CaseHistory) -> JsonObject:
     return {
         "case_id": h.case.id,
         "process_id": h.process.id,
@@ -102,7 +103,7 @@ def _common(h: CaseHistory) -> dict[str, Any]:
     }
 
 
-def _task_activity(h: CaseHistory, task: TaskRow, created_by: Mapping[str, int]) -> dict[str, Any]:
+def _task_activity(h: CaseHistory, task: TaskRow, created_by: Mapping[str, int]) -> JsonObject:
     kind = h.elements.get(task.element_id)
     return {
         "order": (created_by.get(task.id, 0), 1_000_000),
@@ -120,7 +121,7 @@ def _task_activity(h: CaseHistory, task: TaskRow, created_by: Mapping[str, int])
     }
 
 
-def _passed(h: CaseHistory, entry: Any, index: int, element: str) -> dict[str, Any]:
+def _passed(h: CaseHistory, entry: Entry, index: int, element: str) -> JsonObject:
     kind = h.elements.get(element)
     type_ = activity_type(kind)
     return {
@@ -139,7 +140,7 @@ def _passed(h: CaseHistory, entry: Any, index: int, element: str) -> dict[str, A
     }
 
 
-def activity_rows(h: CaseHistory) -> list[dict[str, Any]]:
+def activity_rows(h: CaseHistory) -> list[JsonObject]:
     """The case's activity instances, oldest first."""
     with_tasks = {t.element_id for t in h.tasks}
     created_by = {
@@ -157,7 +158,7 @@ def activity_rows(h: CaseHistory) -> list[dict[str, Any]]:
     return rows
 
 
-def _changes(entry: Any) -> Iterable[tuple[str, Any]]:
+def _changes(entry: Entry) -> Iterable[tuple[str, JsonValue]]:
     payload, action = entry.content.payload, entry.content.action
     if action in _VARIABLES:
         yield from (payload.get(_VARIABLES[action]) or {}).items()
@@ -165,9 +166,9 @@ def _changes(entry: Any) -> Iterable[tuple[str, Any]]:
         yield from ((name, change.get("to")) for name, change in (payload.get("facts") or {}).items())
 
 
-def variable_rows(h: CaseHistory) -> list[dict[str, Any]]:
+def variable_rows(h: CaseHistory) -> list[JsonObject]:
     """Each variable of the case with its latest recorded value, in the order first recorded."""
-    rows: dict[str, dict[str, Any]] = {}
+    rows: dict[str, JsonObject] = {}
     for entry in h.entries:
         for name, value in _changes(entry):
             row = rows.setdefault(

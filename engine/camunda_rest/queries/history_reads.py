@@ -15,6 +15,7 @@ from engine.camunda_rest.wire.params import Listing
 from engine.camunda_rest.wire.variables import typed
 from engine.compliance import parse_model
 from engine.kernel.context import AppContext
+from engine.kernel.json_types import JsonObject, JsonValue
 from engine.kernel.ports import Actor, CaseRow, ProcessRow, TaskRow, UnitOfWork
 
 CASE_LEVEL = frozenset({"case_id", "process_id", "process_key", "tenant"})
@@ -80,13 +81,13 @@ def _elements(process_id: int, xml: str) -> Mapping[str, ElementKind]:
 
 
 def _derived(
-    ctx: AppContext, actor: Actor, listing: Listing, rows_of: Callable[[CaseHistory], list[dict[str, Any]]]
-) -> tuple[list[dict[str, Any]], Listing]:
+    ctx: AppContext, actor: Actor, listing: Listing, rows_of: Callable[[CaseHistory], list[JsonObject]]
+) -> tuple[list[JsonObject], Listing]:
     """Every derived row of the readable cases the case-level criteria select, and the rest of the
     listing to apply to them."""
     case_level = tuple(c for c in listing.criteria if c.field in CASE_LEVEL)
     rest = replace(listing, criteria=tuple(c for c in listing.criteria if c.field not in CASE_LEVEL))
-    rows: list[dict[str, Any]] = []
+    rows: list[JsonObject] = []
     with ctx.uow(readonly=True) as uow:
         for case_id in _history(uow).case_ids(actor, Listing(case_level)):
             case = uow.cases.get(case_id)
@@ -102,14 +103,14 @@ def _derived(
     return rows, rest
 
 
-def _typed_variables(history: CaseHistory) -> list[dict[str, Any]]:
+def _typed_variables(history: CaseHistory) -> list[JsonObject]:
     rows = variable_rows(history)
     for row in rows:
         row["type"] = typed(row["value"])[0]
     return rows
 
 
-def activity_instances(ctx: AppContext, actor: Actor, listing: Listing) -> list[Mapping[str, Any]]:
+def activity_instances(ctx: AppContext, actor: Actor, listing: Listing) -> list[Mapping[str, JsonValue]]:
     rows, rest = _derived(ctx, actor, listing, activity_rows)
     return select_rows(rows, rest, "order")
 
@@ -119,7 +120,7 @@ def count_activity_instances(ctx: AppContext, actor: Actor, listing: Listing) ->
     return count_rows(rows, rest)
 
 
-def variable_instances(ctx: AppContext, actor: Actor, listing: Listing) -> list[Mapping[str, Any]]:
+def variable_instances(ctx: AppContext, actor: Actor, listing: Listing) -> list[Mapping[str, JsonValue]]:
     rows, rest = _derived(ctx, actor, listing, _typed_variables)
     return select_rows(rows, rest, "id")
 

@@ -7,7 +7,7 @@ may read (``store.readable_cases``)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Select, func, null, or_, select
@@ -23,11 +23,11 @@ c, tk, p, r = t.cases.c, t.tasks.c, t.processes.c, t.records.c
 ENDED_BY_PEOPLE = {"withdrawn": "case.withdrawn", "cancelled": "case.cancelled"}
 
 
-def _status(*wanted: str) -> Any:
+def _status(*wanted: str) -> Callable[[Criterion], ColumnElement[bool]]:
     return lambda _: c.status.in_(wanted)
 
 
-def _task_status(*wanted: str) -> Any:
+def _task_status(*wanted: str) -> Callable[[Criterion], ColumnElement[bool]]:
     return lambda _: tk.status.in_(wanted)
 
 

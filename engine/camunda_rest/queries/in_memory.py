@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from functools import cache
-from typing import Any
 
 from engine.camunda_rest.wire.params import Criterion, Listing
+from engine.kernel.json_types import JsonValue
 
 
 @cache
@@ -18,7 +18,7 @@ def _like(pattern: str) -> re.Pattern[str]:
     return re.compile("".join(parts), re.DOTALL)
 
 
-_TESTS: dict[str, Callable[[Any, Any], bool]] = {
+_TESTS: dict[str, Callable[[JsonValue, JsonValue], bool]] = {
     "eq": lambda have, want: have == want,
     "at": lambda have, want: have == want,
     "int": lambda have, want: have == want,
@@ -35,17 +35,17 @@ _TESTS: dict[str, Callable[[Any, Any], bool]] = {
 }
 
 
-def matches(row: Mapping[str, Any], criterion: Criterion) -> bool:
+def matches(row: Mapping[str, JsonValue], criterion: Criterion) -> bool:
     return _TESTS[criterion.op](row.get(criterion.field), criterion.value)
 
 
-def _key(value: Any) -> tuple[bool, Any]:
+def _key(value: JsonValue) -> tuple[bool, JsonValue]:
     return (value is None, value if value is not None else 0)
 
 
 def select_rows(
-    rows: Sequence[Mapping[str, Any]], listing: Listing, tiebreak: str
-) -> list[Mapping[str, Any]]:
+    rows: Sequence[Mapping[str, JsonValue]], listing: Listing, tiebreak: str
+) -> list[Mapping[str, JsonValue]]:
     """The rows every criterion accepts, sorted (``tiebreak`` last, for stable pages), one page of them."""
     found = [row for row in rows if all(matches(row, c) for c in listing.criteria)]
     found.sort(key=lambda row: _key(row.get(tiebreak)))
@@ -54,5 +54,5 @@ def select_rows(
     return found[listing.first : listing.first + listing.limit]
 
 
-def count_rows(rows: Sequence[Mapping[str, Any]], listing: Listing) -> int:
+def count_rows(rows: Sequence[Mapping[str, JsonValue]], listing: Listing) -> int:
     return sum(1 for row in rows if all(matches(row, c) for c in listing.criteria))

@@ -10,8 +10,10 @@ from typing import Any
 from engine.camunda_rest.wire.params import Listing
 from engine.cases import opening as case_service
 from engine.compliance import parse_model
+from engine.compliance.findings import Finding
 from engine.errors import InvalidInput, NotFound
 from engine.kernel.context import AppContext
+from engine.kernel.json_types import JsonObject, JsonValue
 from engine.kernel.ports import Actor, CaseRow, FormRow, ProcessRow, TaskRow, UnitOfWork
 from engine.people.permissions import Permission, authorize
 from engine.tasks.forms.validation import task_form
@@ -56,7 +58,7 @@ def start_case(
     ctx: AppContext,
     key: str,
     number: int | None,
-    variables: Mapping[str, Any],
+    variables: Mapping[str, JsonValue],
     actor: Actor,
     business_key: str | None,
 ) -> case_service.CaseView:
@@ -107,16 +109,16 @@ def task(ctx: AppContext, actor: Actor, task_id: str) -> tuple[TaskRow, int]:
     return row, case.process_id
 
 
-def form_variables(ctx: AppContext, actor: Actor, task_id: str) -> dict[str, Any]:
+def form_variables(ctx: AppContext, actor: Actor, task_id: str) -> JsonObject:
     """The case variables a task's form starts from."""
     row, _ = task(ctx, actor, task_id)
     return dict(case_service.get_case(ctx, row.case_id, actor).variables)
 
 
-def findings(ctx: AppContext, files: Sequence[tuple[str, bytes]]) -> dict[str, list[Any]]:
+def findings(ctx: AppContext, files: Sequence[tuple[str, bytes]]) -> dict[str, list[Finding]]:
     """Every finding of the linter and the compliance rules, per file (for a refused deployment:
     ``deploy`` stops at the first refused file, a designer wants them all at once)."""
-    found: dict[str, list[Any]] = {}
+    found: dict[str, list[Finding]] = {}
     for name, data in files:
         lint = ctx.lint_form if name.lower().endswith(".form") else ctx.lint
         result = list(lint(data, name))

@@ -9,11 +9,13 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, false
 
 from engine.camunda_rest.wire.params import Criterion, Listing
+from engine.kernel.json_types import JsonValue
 
-Field = Any | Callable[[Criterion], ColumnElement[bool]]  # a column, or criterion -> condition
+SqlColumn = ColumnElement[Any]  # a column (or a column expression) of any SQL type
+Field = SqlColumn | Callable[[Criterion], ColumnElement[bool]]  # a column, or criterion -> condition
 
 
-_CONDITIONS: dict[str, Callable[[Any, Any], Any]] = {
+_CONDITIONS: dict[str, Callable[[SqlColumn, JsonValue], ColumnElement[bool]]] = {
     "eq": lambda column, value: column == value,
     "at": lambda column, value: column == value,
     "int": lambda column, value: column == value,
@@ -31,7 +33,7 @@ _CONDITIONS: dict[str, Callable[[Any, Any], Any]] = {
 }
 
 
-def condition(column: Any, c: Criterion) -> ColumnElement[bool]:
+def condition(column: SqlColumn, c: Criterion) -> ColumnElement[bool]:
     """The condition ``c`` puts on ``column``."""
     made: ColumnElement[bool] = _CONDITIONS[c.op](column, c.value)
     return made
@@ -46,7 +48,19 @@ def apply(query: Select[Any], criteria: Sequence[Criterion], fields: Mapping[str
     return query
 
 
-def ordered(listing: Listing, query: Select[Any], fields: Mapping[str, Any], *tiebreak: Any) -> Select[Any]:
+def ordered(
+    listing: Listing, query: Select[Any], fields: Mapping[str, Field], *tiebreak: SqlColumn
+) -> Select[Any]:
     """Sorted as asked, then by ``tiebreak`` (stable pages); offset and limit applied."""
-    keys = [fields[name].desc() if descending else fields[name].asc() for name, descending in listing.sort]
+    keys = [
+        _column(fields[name]).desc() if descending else _column(fields[name]).asc()
+        for name, descending in listing.sort
+    ]
     return query.order_by(*keys, *tiebreak).offset(listing.first).limit(listing.limit)
+
+
+def _column(field: Field) -> SqlColumn:
+    """A sortable field is a column (``params`` only lets a listing sort by those)."""
+    if isinstance(field, ColumnElement):
+        return field
+    raise TypeError("only a column can sort a listing")

@@ -5,12 +5,12 @@ The history's queries are in ``engine.camunda_rest.queries.history_store``."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Select, and_, exists, func, null, or_, select, true
 
-from engine.camunda_rest.queries.sql_filters import Field, apply, ordered
+from engine.camunda_rest.queries.sql_filters import Field, SqlColumn, apply, ordered
 from engine.camunda_rest.wire.params import Criterion, Listing
 from engine.cases.store import TaskRepository
 from engine.kernel.ports import Actor, CaseRow, ProcessRow, TaskRow
@@ -53,7 +53,7 @@ def case_row(r: Any) -> CaseRow:
     )
 
 
-def offered_to(actor: Actor) -> Any:
+def offered_to(actor: Actor) -> Select[tuple[str]]:
     """Task ids offered to the actor (a candidate group of theirs, or them by name)."""
     c = t.task_candidates.c
     return select(c.task_id).where(
@@ -76,7 +76,7 @@ def readable_cases(actor: Actor) -> ColumnElement[bool]:
     return or_(t.cases.c.started_by == actor.user_id, t.cases.c.id.in_(involved))
 
 
-def candidates(kind: str, *, present: bool = True) -> Any:
+def candidates(kind: str, *, present: bool = True) -> Callable[[Criterion], ColumnElement[bool]]:
     """Criterion -> condition: the task has (a) candidate(s) of ``kind`` (any, or the given ones)."""
     cand, tk = t.task_candidates.c, t.tasks.c
 
@@ -91,7 +91,7 @@ def candidates(kind: str, *, present: bool = True) -> Any:
     return condition
 
 
-def _status(*wanted: str) -> Any:
+def _status(*wanted: str) -> Callable[[Criterion], ColumnElement[bool]]:
     return lambda c: t.cases.c.status.in_(wanted)
 
 
@@ -219,5 +219,5 @@ class EngineRestQueries:
         return _count(self.conn, self._tasks(actor, listing))
 
 
-def _sortable(fields: Mapping[str, Field]) -> dict[str, Any]:
+def _sortable(fields: Mapping[str, Field]) -> dict[str, SqlColumn]:
     return {name: f for name, f in fields.items() if isinstance(f, ColumnElement)}

@@ -13,9 +13,8 @@ answer lists the existing (unchanged) versions."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Blueprint, Response, request
+from flask.typing import ResponseReturnValue
 
 from engine.camunda_rest.queries import reads as rest
 from engine.camunda_rest.routes.request import actor, base_url, ctx, flag, listing_of
@@ -30,6 +29,7 @@ from engine.camunda_rest.wire.json_shapes import (
 )
 from engine.camunda_rest.wire.params import MAX_RESULTS, Filters, Listing
 from engine.errors import InvalidDiagram, InvalidInput, NotFound
+from engine.kernel.json_types import JsonObject
 from engine.kernel.ports import ProcessRow
 from engine.people.permissions import Permission
 from engine.processes import deploy as deploy_service
@@ -69,7 +69,7 @@ def _refuse_tenant() -> None:
         )
 
 
-def _answer(outcome: deploy_service.DeployOutcome, filtering: bool) -> dict[str, Any]:
+def _answer(outcome: deploy_service.DeployOutcome, filtering: bool) -> JsonObject:
     processes = outcome.processes
     rows = rest.versions_by_id(ctx(), [i.id for i in processes])
     every = [rows[i.id] for i in processes]
@@ -94,7 +94,7 @@ def _answer(outcome: deploy_service.DeployOutcome, filtering: bool) -> dict[str,
 
 @deployments.post("/deployment/create")
 @requires(Permission.PROCESS_DEPLOY)
-def create() -> Any:
+def create() -> ResponseReturnValue:
     """Deploy as the Modeler sends it; a refusal is Camunda's ParseException with every finding."""
     who = actor()
     _refuse_tenant()
@@ -126,18 +126,18 @@ DEPLOYMENT_FILTERS = Filters(
 
 
 @deployments.get("/deployment")
-def list_deployments() -> Any:
+def list_deployments() -> ResponseReturnValue:
     rows = rest.versions(ctx(), listing_of(DEPLOYMENT_FILTERS))
     return [deployment_of(base_url(), r) for r in rows]
 
 
 @deployments.get("/deployment/count")
-def count_deployments() -> Any:
+def count_deployments() -> ResponseReturnValue:
     return {"count": rest.count_versions(ctx(), listing_of(DEPLOYMENT_FILTERS, counting=True))}
 
 
 @deployments.get("/deployment/<wanted>")
-def get_deployment(wanted: str) -> Any:
+def get_deployment(wanted: str) -> ResponseReturnValue:
     first = 0
     while True:
         rows = rest.versions(ctx(), Listing(first=first))

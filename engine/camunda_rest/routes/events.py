@@ -6,15 +6,15 @@ to every match; ``resultEnabled`` answers what happened (``MessageCorrelationRes
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Blueprint, Response
+from flask.typing import ResponseReturnValue
 
 from engine.camunda_rest.routes.request import actor, ctx, json_body, no_content
 from engine.camunda_rest.wire.params import flag, only
 from engine.camunda_rest.wire.variables import from_typed, to_typed
 from engine.errors import InvalidInput
 from engine.integration.correlation import Delivered, MessageCorrelation, correlate, mismatch, throw_signal
+from engine.kernel.json_types import JsonObject
 from engine.people.permissions import Permission
 from engine.web.permissions import requires
 
@@ -42,12 +42,12 @@ LOCAL = ("localCorrelationKeys", "processVariablesLocal", "processVariablesToTri
 SIGNAL_KEYS = frozenset({"name", "executionId", "variables", "tenantId", "withoutTenantId"})
 
 
-def _text(body: dict[str, Any], name: str) -> str | None:
+def _text(body: JsonObject, name: str) -> str | None:
     value = body.get(name)
     return str(value) if value not in (None, "") else None
 
 
-def _message(body: dict[str, Any]) -> MessageCorrelation:
+def _message(body: JsonObject) -> MessageCorrelation:
     only(body, MESSAGE_KEYS)
     for local in LOCAL:
         if body.get(local):
@@ -75,10 +75,10 @@ def _message(body: dict[str, Any]) -> MessageCorrelation:
     )
 
 
-def _result(done: Delivered, with_variables: bool) -> dict[str, Any]:
+def _result(done: Delivered, with_variables: bool) -> JsonObject:
     """Camunda's MessageCorrelationResultDto (an execution: no ``processInstance``); with the variables
     (…WithVariableDto) only when asked."""
-    result: dict[str, Any] = {
+    result: JsonObject = {
         "resultType": "Execution",
         "execution": {
             "id": done.case_id,
@@ -94,7 +94,7 @@ def _result(done: Delivered, with_variables: bool) -> dict[str, Any]:
 
 @events.post("/message")
 @requires(Permission.MESSAGE_CORRELATE)
-def deliver_message() -> Any:
+def deliver_message() -> ResponseReturnValue:
     body = json_body()
     delivered = correlate(ctx(), _message(body), actor())
     if not flag("resultEnabled", body.get("resultEnabled") or False):

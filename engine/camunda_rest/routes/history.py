@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Any
 
 from flask import Blueprint
+from flask.typing import ResponseReturnValue
 
 from engine.camunda_rest.queries import history_reads as reads
 from engine.camunda_rest.routes.processes import with_definitions
@@ -22,6 +22,7 @@ from engine.camunda_rest.wire.history_shapes import (
     variable_instance,
 )
 from engine.camunda_rest.wire.params import Criterion, Filters, Listing
+from engine.kernel.json_types import JsonObject
 from engine.people.permissions import Permission
 from engine.web.permissions import requires
 
@@ -210,7 +211,7 @@ def _operations(counting: bool) -> Listing:
 def _routes(
     name: str,
     filters: Filters,
-    rows: Callable[[Listing], list[Any]],
+    rows: Callable[[Listing], list[JsonObject]],
     count: Callable[[Listing], int],
     *,
     body: bool = True,
@@ -221,10 +222,10 @@ def _routes(
     def query(counting: bool) -> Listing:
         return with_definitions(listing_of(filters, counting=counting, extra=extra))
 
-    def list_view() -> Any:
+    def list_view() -> ResponseReturnValue:
         return rows(query(False))
 
-    def count_view() -> Any:
+    def count_view() -> ResponseReturnValue:
         return {"count": count(query(True))}
 
     history.add_url_rule(f"/{name}", f"{name}_list", list_view, methods=["GET"])
@@ -264,10 +265,10 @@ _routes(
 
 
 @history.get("/user-operation")
-def user_operations() -> Any:
+def user_operations() -> ResponseReturnValue:
     return [user_operation(*found) for found in reads.user_operations(ctx(), actor(), _operations(False))]
 
 
 @history.get("/user-operation/count")
-def count_user_operations() -> Any:
+def count_user_operations() -> ResponseReturnValue:
     return {"count": reads.count_user_operations(ctx(), actor(), _operations(True))}

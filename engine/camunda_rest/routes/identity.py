@@ -5,13 +5,14 @@ they are in (``GroupDto``, type ``WORKFLOW``). Read-only: people are managed wit
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 from flask import Blueprint
+from flask.typing import ResponseReturnValue
 
 from engine.camunda_rest.queries.in_memory import count_rows, select_rows
 from engine.camunda_rest.routes.request import ctx, listing_of
 from engine.camunda_rest.wire.params import Filters
+from engine.kernel.json_types import JsonObject, JsonValue
 from engine.people.staff import staff_register
 
 identity = Blueprint("identity", __name__)
@@ -40,11 +41,11 @@ GROUP_FILTERS = Filters(
 )
 
 
-def _users() -> list[dict[str, Any]]:
+def _users() -> list[JsonObject]:
     return [{"id": e.user_id, "name": e.name, "groups": e.groups} for e in staff_register(ctx()) if e.active]
 
 
-def _groups() -> list[dict[str, Any]]:
+def _groups() -> list[JsonObject]:
     members: dict[str, list[str]] = {}
     for user in _users():
         for group in user["groups"]:
@@ -52,29 +53,29 @@ def _groups() -> list[dict[str, Any]]:
     return [{"id": g, "name": g, "type": "WORKFLOW", "members": m} for g, m in sorted(members.items())]
 
 
-def _user(row: Mapping[str, Any]) -> dict[str, Any]:
+def _user(row: Mapping[str, JsonValue]) -> JsonObject:
     return {"id": row["id"], "firstName": row["name"], "lastName": "", "email": None}
 
 
-def _group(row: Mapping[str, Any]) -> dict[str, Any]:
+def _group(row: Mapping[str, JsonValue]) -> JsonObject:
     return {"id": row["id"], "name": row["name"], "type": row["type"]}
 
 
 @identity.get("/user")
-def users() -> Any:
+def users() -> ResponseReturnValue:
     return [_user(row) for row in select_rows(_users(), listing_of(USER_FILTERS), "id")]
 
 
 @identity.get("/user/count")
-def count_users() -> Any:
+def count_users() -> ResponseReturnValue:
     return {"count": count_rows(_users(), listing_of(USER_FILTERS, counting=True))}
 
 
 @identity.get("/group")
-def groups() -> Any:
+def groups() -> ResponseReturnValue:
     return [_group(row) for row in select_rows(_groups(), listing_of(GROUP_FILTERS), "id")]
 
 
 @identity.get("/group/count")
-def count_groups() -> Any:
+def count_groups() -> ResponseReturnValue:
     return {"count": count_rows(_groups(), listing_of(GROUP_FILTERS, counting=True))}

@@ -17,9 +17,8 @@ header (``request.reason``)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Blueprint, Response, request
+from flask.typing import ResponseReturnValue
 
 from engine.camunda_rest.routes.request import actor, ctx, json_body, no_content, reason
 from engine.camunda_rest.wire.params import flag, only
@@ -27,6 +26,7 @@ from engine.camunda_rest.wire.variables import from_typed, to_typed
 from engine.cases import opening as case_service
 from engine.cases.moves import move_case
 from engine.errors import InvalidInput, NotFound
+from engine.kernel.json_types import JsonObject
 from engine.people.permissions import Permission
 from engine.review.corrections import correct_facts
 from engine.tasks.actions import withdraw_case
@@ -47,14 +47,14 @@ def refuse(name: str, zh: str, en: str) -> InvalidInput:
 
 @instances.get("/<case_id>/variables")
 @requires(Permission.CASE_READ)
-def get_variables(case_id: str) -> Any:
+def get_variables(case_id: str) -> ResponseReturnValue:
     only(request.args, DESERIALIZE)
     return to_typed(case_service.get_case(ctx(), case_id, actor()).variables)
 
 
 @instances.get("/<case_id>/variables/<name>")
 @requires(Permission.CASE_READ)
-def get_variable(case_id: str, name: str) -> Any:
+def get_variable(case_id: str, name: str) -> ResponseReturnValue:
     only(request.args, DESERIALIZE)
     variables = case_service.get_case(ctx(), case_id, actor()).variables
     if name not in variables:
@@ -96,7 +96,7 @@ def delete_instance(case_id: str) -> Response:
     return no_content()
 
 
-def _leaving(instruction: dict[str, Any]) -> str:
+def _leaving(instruction: JsonObject) -> str:
     only(instruction, CANCEL_KEYS)
     element = instruction.get("activityId") or str(instruction.get("activityInstanceId") or "").split(":")[0]
     if not element:
@@ -104,7 +104,7 @@ def _leaving(instruction: dict[str, Any]) -> str:
     return str(element)
 
 
-def _move(body: dict[str, Any]) -> tuple[str, frozenset[str]]:
+def _move(body: JsonObject) -> tuple[str, frozenset[str]]:
     """(target, the elements left) of a move written as Camunda's modification instructions."""
     only(body, MOVE_KEYS)
     instructions = [i for i in body.get("instructions") or () if isinstance(i, dict)]

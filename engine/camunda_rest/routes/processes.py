@@ -4,9 +4,9 @@ our running cases, the way Camunda 7 clients read and start them."""
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
 
 from flask import Blueprint
+from flask.typing import ResponseReturnValue
 
 from engine.camunda_rest.queries import reads as rest
 from engine.camunda_rest.routes.request import actor, base_url, ctx, flag, json_body, listing_of
@@ -75,26 +75,26 @@ def _definitions(counting: bool = False) -> Listing:
 
 
 @processes.get("/process-definition")
-def list_definitions() -> Any:
+def list_definitions() -> ResponseReturnValue:
     return [definition(r) for r in rest.versions(ctx(), _definitions())]
 
 
 @processes.get("/process-definition/count")
-def count_definitions() -> Any:
+def count_definitions() -> ResponseReturnValue:
     return {"count": rest.count_versions(ctx(), _definitions(counting=True))}
 
 
 @processes.get("/process-definition/key/<key>")
-def definition_by_key(key: str) -> Any:
+def definition_by_key(key: str) -> ResponseReturnValue:
     return definition(rest.version(ctx(), key))
 
 
 @processes.get("/process-definition/<wanted>")
-def definition_by_id(wanted: str) -> Any:
+def definition_by_id(wanted: str) -> ResponseReturnValue:
     return definition(definition_row(wanted))
 
 
-def _start(key: str, number: int | None) -> Any:
+def _start(key: str, number: int | None) -> ResponseReturnValue:
     body = json_body()
     if body.get("startInstructions"):
         raise InvalidInput(
@@ -121,14 +121,14 @@ def _start(key: str, number: int | None) -> Any:
 @processes.post("/process-definition/key/<key>/start")
 @processes.post("/process-definition/key/<key>/submit-form")
 @requires(Permission.CASE_OPEN)
-def start_by_key(key: str) -> Any:
+def start_by_key(key: str) -> ResponseReturnValue:
     return _start(key, None)
 
 
 @processes.post("/process-definition/<wanted>/start")
 @processes.post("/process-definition/<wanted>/submit-form")
 @requires(Permission.CASE_OPEN)
-def start_by_id(wanted: str) -> Any:
+def start_by_id(wanted: str) -> ResponseReturnValue:
     row = definition_row(wanted)
     return _start(row.key, row.version)
 
@@ -161,20 +161,20 @@ def _case_query(counting: bool = False) -> Listing:
 
 
 @processes.get("/process-instance")
-def list_instances() -> Any:
+def list_instances() -> ResponseReturnValue:
     found = rest.cases(ctx(), actor(), _case_query())
     rows = rest.versions_by_id(ctx(), [c.process_id for c in found])
     return [instance(base_url(), c, rows[c.process_id]) for c in found]
 
 
 @processes.get("/process-instance/count")
-def count_instances() -> Any:
+def count_instances() -> ResponseReturnValue:
     return {"count": rest.count_cases(ctx(), actor(), _case_query(counting=True))}
 
 
 @processes.get("/process-instance/<case_id>")
 @requires(Permission.CASE_READ)
-def get_instance(case_id: str) -> Any:
+def get_instance(case_id: str) -> ResponseReturnValue:
     view = case_service.get_case(ctx(), case_id, actor())
     if view.case.status not in RUNTIME:
         raise NotFound(

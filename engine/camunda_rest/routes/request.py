@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
 from urllib.parse import unquote
 
 from flask import Response, current_app, g, request
@@ -10,6 +9,7 @@ from flask import Response, current_app, g, request
 from engine.camunda_rest.wire.params import PAGING, Filters, Listing, listing, only
 from engine.errors import InvalidInput
 from engine.kernel.context import AppContext
+from engine.kernel.json_types import JsonObject, JsonValue
 from engine.kernel.ports import Actor
 
 PREFIX = "/engine-rest"
@@ -31,7 +31,7 @@ def base_url() -> str:
     return request.url_root.rstrip("/") + PREFIX
 
 
-def flag(value: Any, default: bool = False) -> bool:
+def flag(value: JsonValue, default: bool = False) -> bool:
     """Camunda's booleans: JSON true/false or the text "true"/"false" (any case)."""
     if value is None or value == "":
         return default
@@ -49,7 +49,7 @@ def listing_of(filters: Filters, *, counting: bool = False, extra: frozenset[str
     return listing(filters, json_body(), paging=request.args, counting=counting, extra=extra)
 
 
-def json_body() -> dict[str, Any]:
+def json_body() -> JsonObject:
     body = request.get_json(silent=True) if request.data else {}
     if body is None or not isinstance(body, dict):
         raise InvalidInput(
@@ -65,7 +65,7 @@ def no_content() -> Response:
 REASON_HEADER = "X-Sanxiang-Reason"
 
 
-def reason(own: Any = None) -> str:
+def reason(own: JsonValue = None) -> str:
     """The reason an act needs on the record (撤回, 转办, 委派, 更正, 移动): the operation's own Camunda field
     when it has one (``annotation``), else the ``X-Sanxiang-Reason`` header (percent-encoded UTF-8, as
     Camunda's operations without such a field carry none). The use case refuses a missing one."""

@@ -16,7 +16,6 @@ Reasons come from the ``X-Sanxiang-Reason`` header (Camunda's operations carry n
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from flask import Blueprint, Response, request
 
@@ -24,6 +23,7 @@ from engine.camunda_rest.routes.request import actor, ctx, json_body, no_content
 from engine.camunda_rest.wire.params import only
 from engine.camunda_rest.wire.variables import from_typed
 from engine.errors import Conflict, NotAllowed, NotFound
+from engine.kernel.json_types import JsonObject
 from engine.people.permissions import Permission
 from engine.tasks import actions as task_actions
 from engine.tasks import claim_and_complete as task_service
@@ -33,7 +33,7 @@ from engine.web.permissions import requires
 task_actions_rest = Blueprint("task_actions_rest", __name__, url_prefix="/task")
 
 
-def _user(body: dict[str, Any]) -> str | None:
+def _user(body: JsonObject) -> str | None:
     only(body, frozenset({"userId"}))
     user = body.get("userId")
     return str(user) if user not in (None, "") else None
@@ -60,7 +60,7 @@ def delegate(task_id: str) -> Response:
     return no_content()
 
 
-def draft_of(task_id: str) -> dict[str, Any]:
+def draft_of(task_id: str) -> JsonObject:
     """The task's draft, or nothing when the caller may not work on it (or it no longer waits): the use
     case they call next (complete, read) gives them its own answer, recorded where it refuses."""
     try:
@@ -70,7 +70,7 @@ def draft_of(task_id: str) -> dict[str, Any]:
     return dict(saved.data) if saved is not None else {}
 
 
-def _save_into_draft(task_id: str, changes: dict[str, Any], deletions: list[str]) -> None:
+def _save_into_draft(task_id: str, changes: JsonObject, deletions: list[str]) -> None:
     if not changes and not deletions:
         return
     merged = {k: v for k, v in draft_of(task_id).items() if k not in deletions}

@@ -4,9 +4,8 @@ guard runs (legal-review gate, separation of duties, form validation) and every 
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Blueprint, Response, request
+from flask.typing import ResponseReturnValue
 
 from engine.camunda_rest.queries import reads as rest
 from engine.camunda_rest.routes.processes import with_definitions
@@ -16,6 +15,7 @@ from engine.camunda_rest.wire.json_shapes import task as task_json
 from engine.camunda_rest.wire.params import Filters, Listing, only
 from engine.camunda_rest.wire.variables import from_typed, to_typed
 from engine.cases import opening as case_service
+from engine.kernel.json_types import JsonObject
 from engine.kernel.ports import TaskRow
 from engine.people.permissions import Permission
 from engine.tasks import claim_and_complete as task_service
@@ -94,36 +94,36 @@ def _query(*, counting: bool = False) -> Listing:
     return with_definitions(listing_of(TASK_FILTERS, counting=counting))
 
 
-def _render(found: list[tuple[TaskRow, int]]) -> list[dict[str, Any]]:
+def _render(found: list[tuple[TaskRow, int]]) -> list[JsonObject]:
     rows = rest.versions_by_id(ctx(), [pid for _, pid in found])
     return [task_json(t, rows[pid]) for t, pid in found]
 
 
 @tasks.get("/task")
-def list_tasks() -> Any:
+def list_tasks() -> ResponseReturnValue:
     return _render(rest.tasks(ctx(), actor(), _query()))
 
 
 @tasks.post("/task")
 @requires(Permission.TASK_LIST)
-def query_tasks() -> Any:
+def query_tasks() -> ResponseReturnValue:
     return _render(rest.tasks(ctx(), actor(), _query()))
 
 
 @tasks.get("/task/count")
-def count_tasks() -> Any:
+def count_tasks() -> ResponseReturnValue:
     return {"count": rest.count_tasks(ctx(), actor(), _query(counting=True))}
 
 
 @tasks.post("/task/count")
 @requires(Permission.TASK_LIST)
-def count_tasks_by_body() -> Any:
+def count_tasks_by_body() -> ResponseReturnValue:
     return {"count": rest.count_tasks(ctx(), actor(), _query(counting=True))}
 
 
 @tasks.get("/task/<task_id>")
 @requires(Permission.TASK_READ)
-def get_task(task_id: str) -> Any:
+def get_task(task_id: str) -> ResponseReturnValue:
     return _render([rest.task(ctx(), actor(), task_id)])[0]
 
 
@@ -145,7 +145,7 @@ def unclaim(task_id: str) -> Response:
 @tasks.post("/task/<task_id>/complete")
 @tasks.post("/task/<task_id>/submit-form")
 @requires(Permission.TASK_COMPLETE)
-def complete(task_id: str) -> Any:
+def complete(task_id: str) -> ResponseReturnValue:
     """Complete with Camunda's typed variables; the services refuse what the rules refuse."""
     body = json_body()
     who = actor()
@@ -159,7 +159,7 @@ def complete(task_id: str) -> Any:
 @tasks.get("/task/<task_id>/form-variables")
 @tasks.get("/task/<task_id>/variables")
 @requires(Permission.TASK_READ)
-def form_variables(task_id: str) -> Any:
+def form_variables(task_id: str) -> ResponseReturnValue:
     only(request.args, frozenset({"variableNames", "deserializeValues"}))
     values = {**rest.form_variables(ctx(), actor(), task_id), **draft_of(task_id)}
     names = [n for n in (request.args.get("variableNames") or "").split(",") if n]

@@ -10,11 +10,11 @@ Chinese and the English text; ``sanxiangCode`` carries our stable error code."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 from flask import Response, jsonify
 
 from engine.errors import Conflict, InvalidDiagram, NotAllowed, ProcedureViolation, SanxiangError, StepFailed
+from engine.kernel.json_types import JsonObject, JsonValue
 from engine.web.problems import STATUS
 
 # Camunda Modeler recognises a parse error by this prefix (CamundaAPI.js, getCamundaErrorCode).
@@ -44,14 +44,14 @@ def bilingual(zh: str, en: str) -> str:
     return zh if zh == en else f"{zh} / {en}"
 
 
-def error(status: int, type_: str, message: str, **extra: Any) -> Response:
+def error(status: int, type_: str, message: str, **extra: JsonValue) -> Response:
     code = OPTIMISTIC_LOCKING if type_ == "OptimisticLockingException" else FALLBACK
     response = jsonify({"type": type_, "message": message, "code": code, **extra})
     response.status_code = status
     return response
 
 
-def _authorization(exc: NotAllowed, user_id: str | None) -> dict[str, Any]:
+def _authorization(exc: NotAllowed, user_id: str | None) -> JsonObject:
     """What Camunda's AuthorizationExceptionDto says besides the message: who, which permission."""
     permission = exc.details.get("permission") if exc.details else None
     resource, resource_id = exc.details.get("resource"), exc.details.get("resourceId")
@@ -90,7 +90,7 @@ def unauthenticated() -> Response:
     return response
 
 
-def _problem(finding: Any) -> dict[str, Any]:
+def _problem(finding: object) -> JsonObject:
     element = getattr(finding, "element_id", None)
     code = getattr(finding, "code", "")
     text = bilingual(
@@ -106,14 +106,14 @@ def _problem(finding: Any) -> dict[str, Any]:
     }
 
 
-def _is_error(finding: Any) -> bool:
+def _is_error(finding: object) -> bool:
     return getattr(getattr(finding, "severity", None), "value", "error") == "error"
 
 
-def parse_error(findings: Mapping[str, Sequence[Any]], summary_zh: str, summary_en: str) -> Response:
+def parse_error(findings: Mapping[str, Sequence[object]], summary_zh: str, summary_en: str) -> Response:
     """Camunda's ParseException: the message lists every error as ``* message | resource r | line n``
     (what the Modeler's log shows); ``details`` holds, per resource, ``errors`` and ``warnings``."""
-    details: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    details: dict[str, dict[str, list[JsonObject]]] = {}
     lines: list[str] = []
     for resource, found in findings.items():
         errors = [_problem(f) for f in found if _is_error(f)]
@@ -126,7 +126,9 @@ def parse_error(findings: Mapping[str, Sequence[Any]], summary_zh: str, summary_
     return error(400, "ParseException", message, details=details, sanxiangCode=InvalidDiagram.code)
 
 
-def refused(exc: InvalidDiagram, findings: Mapping[str, Sequence[Any]], fallback_resource: str) -> Response:
+def refused(
+    exc: InvalidDiagram, findings: Mapping[str, Sequence[object]], fallback_resource: str
+) -> Response:
     """A refused deployment: the linter's findings for every file, or — when the refusal is not a
     finding (a missing form, an unknown handler) — the refusal itself as the one error."""
     count = sum(1 for found in findings.values() for f in found if _is_error(f))

@@ -15,6 +15,7 @@ from typing import Any
 
 from engine.camunda_rest.wire.json_shapes import camunda_date, definition_id
 from engine.camunda_rest.wire.variables import typed
+from engine.kernel.json_types import JsonObject, JsonValue
 from engine.kernel.ports import CaseRow, ProcessRow, TaskRow
 
 STATES = {
@@ -57,7 +58,7 @@ def _millis(start: datetime | None, end: datetime | None) -> int | None:
     return int((end - start).total_seconds() * 1000) if start is not None and end is not None else None
 
 
-def process_instance(case: CaseRow, process: ProcessRow, delete_reason: str | None) -> dict[str, Any]:
+def process_instance(case: CaseRow, process: ProcessRow, delete_reason: str | None) -> JsonObject:
     return {
         "id": case.id,
         "rootProcessInstanceId": case.id,
@@ -81,7 +82,7 @@ def process_instance(case: CaseRow, process: ProcessRow, delete_reason: str | No
     }
 
 
-def task_instance(row: TaskRow, process: ProcessRow) -> dict[str, Any]:
+def task_instance(row: TaskRow, process: ProcessRow) -> JsonObject:
     return {
         "id": row.id,
         "processDefinitionKey": process.key,
@@ -112,7 +113,7 @@ def task_instance(row: TaskRow, process: ProcessRow) -> dict[str, Any]:
     }
 
 
-def activity_instance(row: Mapping[str, Any]) -> dict[str, Any]:
+def activity_instance(row: Mapping[str, JsonValue]) -> JsonObject:
     process: ProcessRow = row["process"]
     return {
         "id": row["id"],
@@ -139,7 +140,7 @@ def activity_instance(row: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def variable_instance(row: Mapping[str, Any]) -> dict[str, Any]:
+def variable_instance(row: Mapping[str, JsonValue]) -> JsonObject:
     process: ProcessRow = row["process"]
     type_, value = typed(row["value"])
     return {
@@ -167,7 +168,9 @@ def variable_instance(row: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def _assignee_change(action: str, actor: str, payload: Mapping[str, Any]) -> tuple[Any, Any, Any]:
+def _assignee_change(
+    action: str, actor: str, payload: Mapping[str, JsonValue]
+) -> tuple[JsonValue, JsonValue, JsonValue]:
     if action == "task.unclaimed":
         return "assignee", actor, None
     if action not in ASSIGNEE_CHANGES:
@@ -180,7 +183,7 @@ def _assignee_change(action: str, actor: str, payload: Mapping[str, Any]) -> tup
     )
 
 
-def user_operation(entry: Any, process: ProcessRow) -> dict[str, Any]:
+def user_operation(entry: Any, process: ProcessRow) -> JsonObject:
     """One record entry (a row of ``records``) as a user operation log entry; its id is the record's seq."""
     payload = json.loads(entry.payload)
     operation, entity, category = OPERATIONS.get(

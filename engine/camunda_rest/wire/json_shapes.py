@@ -8,11 +8,11 @@ same); process instance ids are our case ids; task ids are our task ids."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 from uuid import NAMESPACE_URL, uuid5
 
 from engine.errors import InvalidInput
 from engine.kernel.bureau import ZONE
+from engine.kernel.json_types import JsonObject
 from engine.kernel.ports import CaseRow, ProcessRow, TaskRow
 
 CAMUNDA_VERSION = "7.21.0"
@@ -70,7 +70,7 @@ def link(base: str, path: str) -> list[dict[str, str]]:
     return [{"method": "GET", "href": f"{base}{path}", "rel": "self"}]
 
 
-def definition(row: ProcessRow) -> dict[str, Any]:
+def definition(row: ProcessRow) -> JsonObject:
     return {
         "id": definition_id(row),
         "key": row.key,
@@ -91,7 +91,7 @@ def definition(row: ProcessRow) -> dict[str, Any]:
 
 def deployment(
     base: str, deployment_id_: str, name: str | None, source: str | None, time: datetime
-) -> dict[str, Any]:
+) -> JsonObject:
     return {
         "links": link(base, f"/deployment/{deployment_id_}"),
         "id": deployment_id_,
@@ -102,11 +102,11 @@ def deployment(
     }
 
 
-def deployment_of(base: str, row: ProcessRow) -> dict[str, Any]:
+def deployment_of(base: str, row: ProcessRow) -> JsonObject:
     return deployment(base, deployment_id(row), row.key, None, row.deployed_at)
 
 
-def instance(base: str, case: CaseRow, process: ProcessRow) -> dict[str, Any]:
+def instance(base: str, case: CaseRow, process: ProcessRow) -> JsonObject:
     return {
         "links": link(base, f"/process-instance/{case.id}"),
         "id": case.id,
@@ -119,7 +119,7 @@ def instance(base: str, case: CaseRow, process: ProcessRow) -> dict[str, Any]:
     }
 
 
-def task(row: TaskRow, process: ProcessRow) -> dict[str, Any]:
+def task(row: TaskRow, process: ProcessRow) -> JsonObject:
     return {
         "id": row.id,
         "name": row.name,

@@ -20,10 +20,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 from engine.camunda_rest.wire.json_shapes import parse_camunda_date
 from engine.errors import InvalidInput
+from engine.kernel.json_types import JsonValue
 from engine.web.bounds import MAX_ID
 
 MAX_RESULTS = 1000
@@ -40,7 +40,7 @@ _FLAG_OPS = frozenset({"set", "unset", "always", "true", "false"})
 class Criterion:
     field: str
     op: str
-    value: Any = None
+    value: JsonValue = None
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ class Listing:
     first: int = 0
     limit: int = MAX_RESULTS
 
-    def value(self, field_: str, op: str = "eq") -> Any:
+    def value(self, field_: str, op: str = "eq") -> JsonValue:
         """The value of the first criterion on ``field_`` with ``op``, or None."""
         return next((c.value for c in self.criteria if c.field == field_ and c.op == op), None)
 
@@ -72,7 +72,7 @@ def unsupported(name: str) -> InvalidInput:
     )
 
 
-def _bad(name: str, value: Any, expected_zh: str, expected_en: str) -> InvalidInput:
+def _bad(name: str, value: JsonValue, expected_zh: str, expected_en: str) -> InvalidInput:
     return InvalidInput(
         f"参数 {name} 的值 {value!r} 无效：应为{expected_zh}",
         f"Cannot set query parameter '{name}' to value '{value}': expected {expected_en}",
@@ -81,7 +81,7 @@ def _bad(name: str, value: Any, expected_zh: str, expected_en: str) -> InvalidIn
     )
 
 
-def flag(name: str, value: Any) -> bool:
+def flag(name: str, value: JsonValue) -> bool:
     if isinstance(value, bool):
         return value
     text = str(value).strip().lower()
@@ -90,7 +90,7 @@ def flag(name: str, value: Any) -> bool:
     return text == "true"
 
 
-def integer(name: str, value: Any, *, minimum: int | None = None) -> int:
+def integer(name: str, value: JsonValue, *, minimum: int | None = None) -> int:
     """An integer parameter, at most ``MAX_ID`` either way (``engine.web.bounds``: what the database's
     integer columns hold; a larger number failed in the driver)."""
     try:
@@ -104,12 +104,12 @@ def integer(name: str, value: Any, *, minimum: int | None = None) -> int:
     return number
 
 
-def _listed(value: Any) -> tuple[str, ...]:
+def _listed(value: JsonValue) -> tuple[str, ...]:
     items = value if isinstance(value, list | tuple) else str(value).split(",")
     return tuple(str(i) for i in items if str(i) != "")
 
 
-def _criterion(name: str, field_: str, op: str, value: Any) -> Criterion | None:
+def _criterion(name: str, field_: str, op: str, value: JsonValue) -> Criterion | None:
     if op in _TEXT_OPS:
         return Criterion(field_, op, str(value))
     if op in _LIST_OPS:
@@ -128,7 +128,7 @@ def _criterion(name: str, field_: str, op: str, value: Any) -> Criterion | None:
     raise ValueError(f"unknown filter operation {op}")  # a programming error in a Filters table
 
 
-def _sorting(filters: Filters, pairs: list[tuple[Any, Any]]) -> tuple[tuple[str, bool], ...]:
+def _sorting(filters: Filters, pairs: list[tuple[JsonValue, JsonValue]]) -> tuple[tuple[str, bool], ...]:
     sort: list[tuple[str, bool]] = []
     for by, order in pairs:
         if by is None or order is None:
@@ -145,7 +145,7 @@ def _sorting(filters: Filters, pairs: list[tuple[Any, Any]]) -> tuple[tuple[str,
     return tuple(sort)
 
 
-def _paging(args: Mapping[str, Any]) -> tuple[int, int]:
+def _paging(args: Mapping[str, JsonValue]) -> tuple[int, int]:
     first = integer("firstResult", args["firstResult"], minimum=0) if args.get("firstResult") else 0
     given = args.get("maxResults")
     limit = integer("maxResults", given, minimum=0) if given not in (None, "") else MAX_RESULTS
@@ -154,9 +154,9 @@ def _paging(args: Mapping[str, Any]) -> tuple[int, int]:
 
 def listing(
     filters: Filters,
-    args: Mapping[str, Any],
+    args: Mapping[str, JsonValue],
     *,
-    paging: Mapping[str, Any] | None = None,
+    paging: Mapping[str, JsonValue] | None = None,
     counting: bool = False,
     extra: frozenset[str] = frozenset(),
 ) -> Listing:
@@ -188,7 +188,7 @@ def listing(
     return Listing(tuple(criteria), _sorting(filters, pairs), first, limit)
 
 
-def only(args: Mapping[str, Any], allowed: frozenset[str]) -> None:
+def only(args: Mapping[str, JsonValue], allowed: frozenset[str]) -> None:
     """Refuse any parameter but ``allowed`` (endpoints without filters)."""
     for name in args:
         if name not in allowed:

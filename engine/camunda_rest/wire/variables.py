@@ -11,15 +11,15 @@ import json
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
 
 from engine.camunda_rest.wire.json_shapes import camunda_date, parse_camunda_date
 from engine.errors import InvalidInput
+from engine.kernel.json_types import JsonObject, JsonValue
 
 INT32 = 2**31
 
 
-def _bad(name: str, type_: str, value: Any) -> InvalidInput:
+def _bad(name: str, type_: str, value: JsonValue) -> InvalidInput:
     return InvalidInput(
         f"变量 {name} 的值 {value!r} 不是 {type_} 类型",
         f"Cannot convert value {value!r} of variable {name} to type {type_}",
@@ -27,7 +27,7 @@ def _bad(name: str, type_: str, value: Any) -> InvalidInput:
     )
 
 
-def _boolean(name: str, value: Any) -> bool:
+def _boolean(name: str, value: JsonValue) -> bool:
     if isinstance(value, bool):
         return value
     if isinstance(value, str) and value.lower() in ("true", "false"):
@@ -35,8 +35,8 @@ def _boolean(name: str, value: Any) -> bool:
     raise _bad(name, "Boolean", value)
 
 
-def _integer(limit: int | None, type_: str) -> Callable[[str, Any], int]:
-    def convert(name: str, value: Any) -> int:
+def _integer(limit: int | None, type_: str) -> Callable[[str, JsonValue], int]:
+    def convert(name: str, value: JsonValue) -> int:
         try:
             number = int(value) if isinstance(value, str) else value
         except ValueError as exc:
@@ -51,7 +51,7 @@ def _integer(limit: int | None, type_: str) -> Callable[[str, Any], int]:
     return convert
 
 
-def _double(name: str, value: Any) -> float:
+def _double(name: str, value: JsonValue) -> float:
     if isinstance(value, bool):
         raise _bad(name, "Double", value)
     try:
@@ -60,13 +60,13 @@ def _double(name: str, value: Any) -> float:
         raise _bad(name, "Double", value) from exc
 
 
-def _string(name: str, value: Any) -> str:
+def _string(name: str, value: JsonValue) -> str:
     if isinstance(value, (dict, list)):
         raise _bad(name, "String", value)
     return "" if value is None else str(value)
 
 
-def _date(name: str, value: Any) -> datetime:
+def _date(name: str, value: JsonValue) -> datetime:
     if not isinstance(value, str):
         raise _bad(name, "Date", value)
     try:
@@ -75,7 +75,7 @@ def _date(name: str, value: Any) -> datetime:
         raise _bad(name, "Date (2026-11-27T09:00:00.000+0800)", value) from exc
 
 
-def _json(name: str, value: Any) -> Any:
+def _json(name: str, value: JsonValue) -> JsonValue:
     if not isinstance(value, str):
         return value
     try:
@@ -84,11 +84,11 @@ def _json(name: str, value: Any) -> Any:
         raise _bad(name, "Json", value) from exc
 
 
-def _untyped(name: str, value: Any) -> Any:
+def _untyped(name: str, value: JsonValue) -> JsonValue:
     return value
 
 
-CONVERTERS: dict[str, Callable[[str, Any], Any]] = {
+CONVERTERS: dict[str, Callable[[str, JsonValue], JsonValue]] = {
     "string": _string,
     "boolean": _boolean,
     "integer": _integer(INT32, "Integer"),
@@ -102,7 +102,7 @@ CONVERTERS: dict[str, Callable[[str, Any], Any]] = {
 }
 
 
-def from_typed(variables: Any) -> dict[str, Any]:
+def from_typed(variables: JsonValue) -> JsonObject:
     """Camunda's typed map → plain values; refuses unknown types and values that do not fit."""
     if variables is None:
         return {}
@@ -110,7 +110,7 @@ def from_typed(variables: Any) -> dict[str, Any]:
         raise InvalidInput(
             "variables 必须是对象", "variables must be a JSON object", code="invalid-variables"
         )
-    plain: dict[str, Any] = {}
+    plain: JsonObject = {}
     for name, typed in variables.items():
         if not isinstance(typed, Mapping):
             raise InvalidInput(
@@ -132,7 +132,7 @@ def from_typed(variables: Any) -> dict[str, Any]:
     return plain
 
 
-def typed(value: Any) -> tuple[str, Any]:
+def typed(value: JsonValue) -> tuple[str, JsonValue]:
     """(Camunda type, value as Camunda shows it) of a plain value."""
     if value is None:
         return "Null", None
@@ -151,9 +151,9 @@ def typed(value: Any) -> tuple[str, Any]:
     return "String", str(value)
 
 
-def to_typed(values: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+def to_typed(values: Mapping[str, JsonValue]) -> dict[str, JsonObject]:
     """Plain values → Camunda's typed map."""
-    result: dict[str, dict[str, Any]] = {}
+    result: dict[str, JsonObject] = {}
     for name, value in values.items():
         type_, shown = typed(value)
         result[name] = {"type": type_, "value": shown, "valueInfo": {}}
