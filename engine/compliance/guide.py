@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from engine.compliance.catalogue import finding
-from engine.compliance.document.bpmn_view import ProcessModel
+from engine.compliance.document.bpmn_view import Element, ProcessModel
 from engine.compliance.document.graph import FlowGraph
 from engine.compliance.document.namespaces import camunda_children
 from engine.compliance.findings import Finding
@@ -143,28 +143,30 @@ def returns_are_bounded(process: ProcessModel, graph: FlowGraph) -> Iterator[Fin
 
 def roles_are_placed(process: ProcessModel, graph: FlowGraph) -> Iterator[Finding]:
     for el in process.elements.values():
-        role = el.role
-        if role is None:
-            continue
-        kinds = ROLE_KINDS.get(role)
-        if kinds is None:
-            known = ", ".join(ROLE_KINDS)
-            yield finding(
-                "SX-C209",
-                f"未知角色 sanxiang.role=“{role}”；可用：{known}",
-                f"unknown role sanxiang.role='{role}'; known: {known}",
-                element_id=el.id,
-                line=el.line,
-            )
-        elif el.tag not in kinds:
-            allowed = "/".join(sorted(kinds))
-            yield finding(
-                "SX-C209",
-                f"角色 {role} 不能放在 {el.tag} 上，应放在 {allowed} 上；请使用对应模板",
-                f"role {role} cannot sit on a {el.tag}, only on {allowed}; use the bureau's template",
-                element_id=el.id,
-                line=el.line,
-            )
+        if el.role is not None:
+            yield from _role_misplaced(el, el.role)
+
+
+def _role_misplaced(el: Element, role: str) -> Iterator[Finding]:
+    kinds = ROLE_KINDS.get(role)
+    if kinds is None:
+        known = ", ".join(ROLE_KINDS)
+        yield finding(
+            "SX-C209",
+            f"未知角色 sanxiang.role=“{role}”；可用：{known}",
+            f"unknown role sanxiang.role='{role}'; known: {known}",
+            element_id=el.id,
+            line=el.line,
+        )
+    elif el.tag not in kinds:
+        allowed = "/".join(sorted(kinds))
+        yield finding(
+            "SX-C209",
+            f"角色 {role} 不能放在 {el.tag} 上，应放在 {allowed} 上；请使用对应模板",
+            f"role {role} cannot sit on a {el.tag}, only on {allowed}; use the bureau's template",
+            element_id=el.id,
+            line=el.line,
+        )
 
 
 def evidence_is_recorded(process: ProcessModel, graph: FlowGraph) -> Iterator[Finding]:

@@ -95,27 +95,32 @@ def _camunda_children(node: etree._Element, tag: str) -> list[etree._Element]:
 
 
 def _form_field(node: etree._Element) -> FormField:
-    values = tuple(
-        (v.get("id", ""), v.get("name") or v.get("id") or "") for v in _camunda_children(node, "value")
-    )
-    constraints = tuple(
-        (c.get("name", ""), c.get("config"))
-        for validation in _camunda_children(node, "validation")
-        for c in _camunda_children(validation, "constraint")
-    )
-    properties = tuple(
-        (p.get("id", ""), p.get("value", ""))
-        for group in _camunda_children(node, "properties")
-        for p in _camunda_children(group, "property")
-    )
     return FormField(
         id=node.get("id", ""),
         type=node.get("type", ""),
         label=node.get("label"),
         default=node.get("defaultValue"),
-        values=values,
-        constraints=constraints,
-        properties=properties,
+        values=tuple(
+            (v.get("id", ""), v.get("name") or v.get("id") or "") for v in _camunda_children(node, "value")
+        ),
+        constraints=_constraints(node),
+        properties=_field_properties(node),
+    )
+
+
+def _constraints(node: etree._Element) -> tuple[tuple[str, str | None], ...]:
+    return tuple(
+        (c.get("name", ""), c.get("config"))
+        for validation in _camunda_children(node, "validation")
+        for c in _camunda_children(validation, "constraint")
+    )
+
+
+def _field_properties(node: etree._Element) -> tuple[tuple[str, str], ...]:
+    return tuple(
+        (p.get("id", ""), p.get("value", ""))
+        for group in _camunda_children(node, "properties")
+        for p in _camunda_children(group, "property")
     )
 
 

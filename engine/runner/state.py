@@ -68,6 +68,17 @@ def _serializer() -> BpmnWorkflowSerializer:
     return serializer
 
 
+def _to_json(workflow: BpmnWorkflow) -> str:
+    serializer = _serializer()
+    serializer.registry._encoder_mode = True  # dates, decimals… are converted by the encoder
+    try:
+        dct = serializer.to_dict(workflow)
+        dct["format"] = STATE_FORMAT
+        return json.dumps(dct, cls=serializer._encoder_cls, separators=(",", ":"), ensure_ascii=False)
+    finally:
+        serializer.registry._encoder_mode = False
+
+
 def dump_state(workflow: BpmnWorkflow, max_bytes: int | None = None, *, scripts_ran: bool = True) -> str:
     """The compacted state as JSON, refused over ``max_bytes`` (``StepFailed``).
 
@@ -80,14 +91,7 @@ def dump_state(workflow: BpmnWorkflow, max_bytes: int | None = None, *, scripts_
     workflow.bpmn_events = []
     if max_bytes is not None and scripts_ran:
         _check_size(_data_size(workflow, max_bytes), max_bytes)
-    serializer = _serializer()
-    serializer.registry._encoder_mode = True  # dates, decimals… are converted by the encoder
-    try:
-        dct = serializer.to_dict(workflow)
-        dct["format"] = STATE_FORMAT
-        text = json.dumps(dct, cls=serializer._encoder_cls, separators=(",", ":"), ensure_ascii=False)
-    finally:
-        serializer.registry._encoder_mode = False
+    text = _to_json(workflow)
     if max_bytes is not None and len(text) * 4 > max_bytes:  # UTF-8: at most 4 bytes a character
         _check_size(len(text.encode()), max_bytes)
     return text

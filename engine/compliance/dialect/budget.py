@@ -37,8 +37,12 @@ def budget_findings(
         for element in process.elements.values():
             if element.timer is not None:
                 yield from _timer_findings(element, budget)
-    if constant_check is None:
-        return
+    if constant_check is not None:
+        yield from _constant_findings(doc, constant_check)
+
+
+def _constant_findings(doc: BpmnDocument, constant_check: ConstantCheck) -> Iterator[Finding]:
+    """SX-D132: the constant parts of the document's expressions that fail in every case."""
     located = list(_expressions(doc))
     for (_kind, text, element_id, line), failure in zip(
         located, constant_check([(kind, text) for kind, text, _, _ in located]), strict=True

@@ -41,23 +41,27 @@ def generated_form_findings(doc: BpmnDocument, facts: RuntimeFacts) -> Iterator[
         for el in process.with_tag("userTask", "startEvent"):
             if el.node is None:
                 continue
-            key = el.camunda.get("formKey") or ""
-            lowered = key.strip().lower()
-            if lowered.startswith(_EXTERNAL_KEYS) or lowered.endswith((".html", ".htm")):
-                yield finding(
-                    "SX-D149",
-                    f"camunda:formKey“{key}”是嵌入式或外部表单，本系统不显示；请改用 "
-                    "Camunda 表单（camunda:formRef）或生成表单（camunda:formData）",
-                    f"camunda:formKey '{key}' is an embedded or external form, which is never "
-                    "shown here; use a Camunda Form (camunda:formRef) or a generated form "
-                    "(camunda:formData)",
-                    element_id=el.id,
-                    line=el.line,
-                )
+            yield from _external_form(el)
             yield from _element_findings(el, facts)
             problem = binding_problem(el.camunda) if el.camunda.get("formRef") else None
             if problem is not None:
                 yield finding("SX-D151", problem[0], problem[1], element_id=el.id, line=el.line)
+
+
+def _external_form(el: Element) -> Iterator[Finding]:
+    key = el.camunda.get("formKey") or ""
+    lowered = key.strip().lower()
+    if lowered.startswith(_EXTERNAL_KEYS) or lowered.endswith((".html", ".htm")):
+        yield finding(
+            "SX-D149",
+            f"camunda:formKey“{key}”是嵌入式或外部表单，本系统不显示；请改用 "
+            "Camunda 表单（camunda:formRef）或生成表单（camunda:formData）",
+            f"camunda:formKey '{key}' is an embedded or external form, which is never "
+            "shown here; use a Camunda Form (camunda:formRef) or a generated form "
+            "(camunda:formData)",
+            element_id=el.id,
+            line=el.line,
+        )
 
 
 def binding_problem(attributes: dict[str, str]) -> tuple[str, str] | None:
@@ -144,16 +148,20 @@ def field_problem(field: etree._Element, facts: RuntimeFacts) -> Problem | None:
     return _default_problem(field.get("defaultValue"), kind, values, facts) or _label_problem(field, facts)
 
 
+def _unsupported_constraint(name: str, config: str | None) -> Problem:
+    shown = f"{name}({config})" if config else name
+    return (
+        "SX-D146",
+        f"校验规则“{shown}”不支持（自定义校验器不运行）；可用：required、readonly、"
+        "minlength、maxlength、min、max",
+        f"the constraint '{shown}' is not supported (custom validators are not run); use required, "
+        "readonly, minlength, maxlength, min or max",
+    )
+
+
 def _constraint_problem(name: str, config: str | None, kind: str) -> Problem | None:
     if name not in CONSTRAINTS:
-        shown = f"{name}({config})" if config else name
-        return (
-            "SX-D146",
-            f"校验规则“{shown}”不支持（自定义校验器不运行）；可用：required、readonly、"
-            "minlength、maxlength、min、max",
-            f"the constraint '{shown}' is not supported (custom validators are not run); use required, "
-            "readonly, minlength, maxlength, min or max",
-        )
+        return _unsupported_constraint(name, config)
     text = (config or "").strip()
     whole = name in ("minlength", "maxlength") or kind == "long"
     pattern = _INTEGER if whole else _NUMBER

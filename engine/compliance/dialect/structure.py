@@ -10,7 +10,7 @@ from lxml import etree
 
 from engine.compliance.catalogue import finding
 from engine.compliance.dialect.element_kinds import elements_are_supported, events_are_supported
-from engine.compliance.document.bpmn_view import BpmnDocument
+from engine.compliance.document.bpmn_view import BpmnDocument, Element, Flow
 from engine.compliance.document.namespaces import ACTIVITIES, BPMN, BPMNDI, MODELER, ZEEBE, line_of, split
 from engine.compliance.findings import Finding
 
@@ -173,17 +173,19 @@ def elements_have_layout(doc: BpmnDocument) -> Iterator[Finding]:
         )
         return
     for process in doc.checked:
-        for item in process.items():
-            if item.id not in doc.diagram_refs:
-                yield finding(
-                    "SX-D125",
-                    "该元素没有图形信息（DI），流程图中不可见；请在 Camunda Modeler 中重新绘制",
-                    "this element has no diagram layout (DI) and is invisible in the flowchart; draw it "
-                    "again in Camunda Modeler",
-                    element_id=item.id,
-                    line=item.line,
-                    warning=True,
-                )
+        yield from (_not_drawn(item) for item in process.items() if item.id not in doc.diagram_refs)
+
+
+def _not_drawn(item: Element | Flow) -> Finding:
+    return finding(
+        "SX-D125",
+        "该元素没有图形信息（DI），流程图中不可见；请在 Camunda Modeler 中重新绘制",
+        "this element has no diagram layout (DI) and is invisible in the flowchart; draw it "
+        "again in Camunda Modeler",
+        element_id=item.id,
+        line=item.line,
+        warning=True,
+    )
 
 
 CHECKS = (

@@ -67,22 +67,22 @@ def parse_model(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ProcessMo
     executable = document.executable
     if len(executable) == 1:
         return executable[0]
+    return [_not_one_executable(executable)]
+
+
+def _not_one_executable(executable: list[ProcessModel]) -> Finding:
     if not executable:
-        return [
-            finding(
-                "SX-D102",
-                "文件中没有可执行流程；请在流程属性中勾选 Executable",
-                "no executable process in the file; tick 'Executable' on the process",
-            )
-        ]
-    ids = ", ".join(p.id for p in executable)
-    return [
-        finding(
-            "SX-D103",
-            f"一个文件只能有一个可执行流程，这里有 {len(executable)} 个（{ids}）",
-            f"one executable process per file, found {len(executable)} ({ids})",
+        return finding(
+            "SX-D102",
+            "文件中没有可执行流程；请在流程属性中勾选 Executable",
+            "no executable process in the file; tick 'Executable' on the process",
         )
-    ]
+    ids = ", ".join(p.id for p in executable)
+    return finding(
+        "SX-D103",
+        f"一个文件只能有一个可执行流程，这里有 {len(executable)} 个（{ids}）",
+        f"one executable process per file, found {len(executable)} ({ids})",
+    )
 
 
 def _not_bpmn(root: etree._Element) -> Finding | None:
@@ -115,6 +115,13 @@ def build_process(node: etree._Element) -> ProcessModel:
         properties=camunda_properties(node),
         node=node,
     )
+    _collect(model, node)
+    _link(model)
+    return model
+
+
+def _collect(model: ProcessModel, node: etree._Element) -> None:
+    """Every flow node and sequence flow of the process, those of embedded subprocesses too."""
     pending: list[tuple[etree._Element, str | None]] = [(node, None)]
     while pending:
         container, parent = pending.pop()
@@ -128,8 +135,6 @@ def build_process(node: etree._Element) -> ProcessModel:
             elif tag == "sequenceFlow":
                 flow = _flow(child, parent)
                 model.flows.setdefault(flow.id, flow)
-    _link(model)
-    return model
 
 
 def _element(node: etree._Element, tag: str, parent: str | None) -> Element:

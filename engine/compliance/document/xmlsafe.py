@@ -179,60 +179,61 @@ def without_bom(data: bytes) -> bytes:
 def read_utf8(data: bytes) -> tuple[str | None, list[Finding]]:
     """The file's text (without a byte-order mark) and the encoding findings; the text is None when the
     file is refused (an SX-X010 error among the findings)."""
-    refused = _other_encoding(data)
+    body = without_bom(data)
+    refused = _other_encoding(data) or _nul_byte(body)
     if refused is not None:
         return None, [refused]
-    body = without_bom(data)
-    nul = body.find(b"\x00")
-    if nul >= 0:
-        line = body.count(b"\n", 0, nul) + 1
-        return None, [
-            _refused(
-                f"第 {line} 行含有 NUL 字节（UTF-16 文件？）",
-                f"NUL byte at line {line} (a UTF-16 file?)",
-                line,
-            )
-        ]
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = body.count(b"\n", 0, exc.start) + 1
-        return None, [
-            _refused(
-                f"第 {line} 行的字节不是 UTF-8 编码（可能是 GBK 或其他编码）",
-                f"the bytes at line {line} are not UTF-8 (GBK or another encoding?)",
-                line,
-            )
-        ]
-    declared = _DECLARED.match(body)
-    if (
-        declared is not None
-        and declared.group(1).decode("ascii").lower() not in _UTF8_NAMES
-        and not body.isascii()
-    ):
-        name = declared.group(1).decode("ascii")
-        return None, [
-            _refused(
-                f"XML 声明的编码是 {name}，只接受 UTF-8",
-                f"the XML declaration says {name}; only UTF-8 is accepted",
-                1,
-            )
-        ]
-    found = (
-        [
-            finding(
-                "SX-X011",
-                "文件以 UTF-8 BOM（字节顺序标记）开头：部署时已去除，其余内容不变",
-                "the file starts with a UTF-8 byte-order mark (BOM): it is removed on deploy, the rest "
-                "is kept as it is",
-                line=1,
-                warning=True,
-            )
-        ]
-        if body is not data
-        else []
+        return None, [_not_utf8(body, exc)]
+    refused = _declared_other(body)
+    if refused is not None:
+        return None, [refused]
+    return text, [_BOM_REMOVED] if body is not data else []
+
+
+_BOM_REMOVED = finding(
+    "SX-X011",
+    "文件以 UTF-8 BOM（字节顺序标记）开头：部署时已去除，其余内容不变",
+    "the file starts with a UTF-8 byte-order mark (BOM): it is removed on deploy, the rest is kept as it is",
+    line=1,
+    warning=True,
+)
+
+
+def _not_utf8(body: bytes, exc: UnicodeDecodeError) -> Finding:
+    line = body.count(b"\n", 0, exc.start) + 1
+    return _refused(
+        f"第 {line} 行的字节不是 UTF-8 编码（可能是 GBK 或其他编码）",
+        f"the bytes at line {line} are not UTF-8 (GBK or another encoding?)",
+        line,
     )
-    return text, found
+
+
+def _nul_byte(body: bytes) -> Finding | None:
+    nul = body.find(b"\x00")
+    if nul < 0:
+        return None
+    line = body.count(b"\n", 0, nul) + 1
+    return _refused(
+        f"第 {line} 行含有 NUL 字节（UTF-16 文件？）", f"NUL byte at line {line} (a UTF-16 file?)", line
+    )
+
+
+def _declared_other(body: bytes) -> Finding | None:
+    """An XML declaration naming another encoding, on a file that is not plain ASCII."""
+    declared = _DECLARED.match(body)
+    if declared is None or body.isascii():
+        return None
+    name = declared.group(1).decode("ascii")
+    if name.lower() in _UTF8_NAMES:
+        return None
+    return _refused(
+        f"XML 声明的编码是 {name}，只接受 UTF-8",
+        f"the XML declaration says {name}; only UTF-8 is accepted",
+        1,
+    )
 
 
 def _other_encoding(data: bytes) -> Finding | None:

@@ -126,10 +126,7 @@ class _Builder:
             for symbol, test, charge, right in steps:
                 other = right(scope)
                 charge(scope.meter, current, other)
-                try:
-                    result = test(current, other)
-                except TypeError:
-                    raise ops.cannot_compare(current, symbol, other) from None
+                result = _compared(test, symbol, current, other)
                 if not result:
                     return result
                 current = other
@@ -158,14 +155,7 @@ class _Builder:
             values = [arg(scope) for arg in args]
             named = {key: arg(scope) for key, arg in keywords}
             scope.meter.spend(1)  # the time budget is checked before every call
-            try:
-                return function(*values, **named)
-            except SanxiangError:
-                raise
-            except Exception as exc:
-                raise ExpressionError(
-                    f"函数 '{name}' 执行失败：{exc}", f"Function '{name}' failed: {exc}"
-                ) from exc
+            return _invoke(name, function, values, named)
 
         return run
 
@@ -218,3 +208,20 @@ def _admitted(make: Program) -> Program:
 
 def _constant(value: Any) -> Program:
     return lambda scope: value
+
+
+def _compared(test: Callable[[Any, Any], Any], symbol: str, a: Any, b: Any) -> Any:
+    try:
+        return test(a, b)
+    except TypeError:
+        raise ops.cannot_compare(a, symbol, b) from None
+
+
+def _invoke(name: str, function: Callable[..., Any], values: list[Any], named: dict[str, Any]) -> Any:
+    """An allow-listed function's result; its failure an ``ExpressionError`` (ours pass through)."""
+    try:
+        return function(*values, **named)
+    except SanxiangError:
+        raise
+    except Exception as exc:
+        raise ExpressionError(f"函数 '{name}' 执行失败：{exc}", f"Function '{name}' failed: {exc}") from exc

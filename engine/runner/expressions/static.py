@@ -26,6 +26,14 @@ from engine.runner.expressions.limits import MAX_SCRIPT_LINES, MAX_SOURCE_LENGTH
 from engine.runner.expressions.meter import BudgetExceeded, Meter
 
 
+def _script_too_long() -> ExpressionError:
+    return ExpressionError(
+        f"脚本超过 {MAX_SCRIPT_LINES} 行；请拆分为多个脚本任务或改为服务任务",
+        f"The script has more than {MAX_SCRIPT_LINES} lines; split it into several "
+        "script tasks or use a service task",
+    )
+
+
 def split_script(script: str) -> list[tuple[str, str]]:
     """(name, expression) of each ``name = expression`` line of a script (blank and ``#`` lines skipped);
     raises ``ExpressionError`` on any other line, and past ``MAX_SCRIPT_LINES`` lines."""
@@ -35,11 +43,7 @@ def split_script(script: str) -> list[tuple[str, str]]:
         if not text or text.startswith("#"):
             continue
         if len(lines) == MAX_SCRIPT_LINES:
-            raise ExpressionError(
-                f"脚本超过 {MAX_SCRIPT_LINES} 行；请拆分为多个脚本任务或改为服务任务",
-                f"The script has more than {MAX_SCRIPT_LINES} lines; split it into several "
-                "script tasks or use a service task",
-            )
+            raise _script_too_long()
         name, sep, source = text.partition("=")
         if not sep or not name.strip().isidentifier() or source.startswith("="):
             raise ExpressionError(

@@ -102,7 +102,11 @@ def _closing(source: str, start: int) -> int:
             if depth == 0:
                 return index
             depth -= 1
-    raise ExpressionError(
+    raise _unclosed(source)
+
+
+def _unclosed(source: str) -> ExpressionError:
+    return ExpressionError(
         f"表达式“{source[:80]}”中的 ${{ 没有闭合的 }}",
         f"The ${{ in '{source[:80]}' is never closed by }}",
         source=source,

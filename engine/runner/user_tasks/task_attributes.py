@@ -16,11 +16,11 @@ Camunda 7, whatever later happens to the variables they were computed from.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from dateutil.relativedelta import relativedelta
 
@@ -86,6 +86,23 @@ def resolve(
     now: datetime,
 ) -> Assignment:
     """The task's values in this case now; ``ExpressionError`` with the attribute's name when one fails."""
+    value = _evaluator(variables, functions, meter)
+    assignee = _if_set(attributes.assignee, lambda text: _user(value("assignee", text), text))
+    users = _listed("candidateUsers", attributes.candidate_users, value)
+    groups = _listed("candidateGroups", attributes.candidate_groups, value)
+    due, follow_up = _moments(attributes, value, now)
+    priority = _if_set(attributes.priority, lambda text: _priority(text, value("priority", text)))
+    return Assignment(
+        assignee, users, groups, due, follow_up, DEFAULT_PRIORITY if priority is None else priority
+    )
+
+
+_Value = Callable[[str, CompiledTemplate], Any]
+_T = TypeVar("_T")
+
+
+def _evaluator(variables: Mapping[str, Any], functions: Mapping[str, Any], meter: Meter) -> _Value:
+    """An attribute's value in this case; ``ExpressionError`` naming the attribute when it fails."""
 
     def value(name: str, text: CompiledTemplate) -> Any:
         try:
@@ -93,32 +110,28 @@ def resolve(
         except ExpressionError as exc:
             raise _failed(name, text, exc.message_zh, exc.message_en) from None
 
-    assignee = None
-    if attributes.assignee is not None:
-        assignee = _user(value("assignee", attributes.assignee), attributes.assignee)
-    users = [
-        who
-        for text in attributes.candidate_users
-        for who in _candidates("candidateUsers", text, value("candidateUsers", text))
-    ]
-    groups = [
-        group
-        for text in attributes.candidate_groups
-        for group in _candidates("candidateGroups", text, value("candidateGroups", text))
-    ]
-    due = follow_up = None
-    if attributes.due_date is not None:
-        due = _moment("dueDate", attributes.due_date, value("dueDate", attributes.due_date), now)
-    if attributes.follow_up_date is not None:
-        follow_up = _moment(
-            "followUpDate", attributes.follow_up_date, value("followUpDate", attributes.follow_up_date), now
-        )
-    priority = DEFAULT_PRIORITY
-    if attributes.priority is not None:
-        priority = _priority(attributes.priority, value("priority", attributes.priority))
-    return Assignment(
-        assignee, tuple(dict.fromkeys(users)), tuple(dict.fromkeys(groups)), due, follow_up, priority
+    return value
+
+
+def _moments(
+    attributes: TaskAttributes, value: _Value, now: datetime
+) -> tuple[datetime | None, datetime | None]:
+    """(due date, follow-up date) of the task, in that order."""
+    due = _if_set(attributes.due_date, lambda text: _moment("dueDate", text, value("dueDate", text), now))
+    follow_up = _if_set(
+        attributes.follow_up_date,
+        lambda text: _moment("followUpDate", text, value("followUpDate", text), now),
     )
+    return due, follow_up
+
+
+def _if_set(text: CompiledTemplate | None, resolved: Callable[[CompiledTemplate], _T]) -> _T | None:
+    return None if text is None else resolved(text)
+
+
+def _listed(name: str, texts: Sequence[CompiledTemplate], value: _Value) -> tuple[str, ...]:
+    """Candidate users or groups, each once, in the order written."""
+    return tuple(dict.fromkeys(who for text in texts for who in _candidates(name, text, value(name, text))))
 
 
 def _failed(name: str, text: CompiledTemplate, zh: str, en: str) -> ExpressionError:

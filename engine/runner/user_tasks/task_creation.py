@@ -36,6 +36,13 @@ def settle_step(wf: Any, process: Any, engine: SafeScriptEngine, now: datetime, 
         wf.data.update(process_event(engine, process, "end", wf.data))
 
 
+def _resolved(task: Any, found: TaskAttributes, engine: SafeScriptEngine, now: datetime) -> Assignment:
+    try:
+        return resolve(found, instance_scope(task), engine.functions, engine.new_meter(), now)
+    except ExpressionError as exc:
+        raise step_failure(exc, exc.source or "", task.task_spec.bpmn_id) from exc
+
+
 def assign_new_tasks(
     tasks: Iterable[Any],
     attributes: dict[str, TaskAttributes] | Any,
@@ -52,11 +59,7 @@ def assign_new_tasks(
         if found is None or not getattr(spec, "manual", False) or ASSIGNMENT_KEY in task.internal_data:
             continue
         enter(task, of_kind(listeners, spec.bpmn_id, "executionListener"))  # if not entered yet
-        try:
-            assignment = resolve(found, instance_scope(task), engine.functions, engine.new_meter(), now)
-        except ExpressionError as exc:
-            raise step_failure(exc, exc.source or "", spec.bpmn_id) from exc
-        task.internal_data[ASSIGNMENT_KEY] = _saved(assignment)
+        task.internal_data[ASSIGNMENT_KEY] = _saved(_resolved(task, found, engine, now))
         fire(task, of_kind(listeners, spec.bpmn_id, "taskListener"), "create")
         created.append(task)
     return created

@@ -100,15 +100,19 @@ def equals(a: Any, b: Any) -> bool:
     return bool(pair[0] == pair[1]) if pair is not None else bool(a == b)
 
 
+def _charge_comparison(a: Any, b: Any, meter: Meter) -> None:
+    meter.compare(a, b)
+    for side in (a, b):
+        if kind(side) == "other" and not isinstance(side, COMPARABLE):
+            meter.size(side)  # coercing a list or map to text walks it
+
+
 def compare(symbol: str, a: Any, b: Any, meter: Meter) -> bool:
     """``a symbol b`` for ``== != < > <= >=`` under the EL rules (``UNSET``: null, but not ordered)."""
     if UNSET in (a, b) and symbol not in ("==", "!="):
         raise not_set(a if a is UNSET else b)
     a, b = as_null(a), as_null(b)
-    meter.compare(a, b)
-    for side in (a, b):
-        if kind(side) == "other" and not isinstance(side, COMPARABLE):
-            meter.size(side)  # coercing a list or map to text walks it
+    _charge_comparison(a, b, meter)
     try:
         if symbol in ("==", "!="):
             return equals(a, b) is (symbol == "==")
@@ -224,6 +228,13 @@ def truth(value: Any) -> bool:
     return to_boolean(value)
 
 
+def _entry(container: Mapping[Any, Any], key: Any) -> Any:
+    try:
+        return container.get(key)
+    except TypeError:
+        raise ExpressionError(f"键 {describe(key)} 不可用", f"{describe(key)} cannot be a key") from None
+
+
 def member(container: Any, key: Any) -> Any:
     """``container.key`` / ``container[key]`` (§1.6); a property of an unset fact is unset too."""
     if container is UNSET:
@@ -232,10 +243,7 @@ def member(container: Any, key: Any) -> Any:
     if container is None:
         return None
     if isinstance(container, Mapping):
-        try:
-            return container.get(key)
-        except TypeError:
-            raise ExpressionError(f"键 {describe(key)} 不可用", f"{describe(key)} cannot be a key") from None
+        return _entry(container, key)
     if isinstance(container, list | tuple):
         if key is None:
             return None
