@@ -70,6 +70,17 @@ def decisions_are_behind_major_check(process: ProcessModel, graph: FlowGraph) ->
             )
 
 
+def _unreviewed_decision(flow: Flow, decision: Element) -> Finding:
+    return finding(
+        "SX-C202",
+        f"重大分支 {flow.id} 可不经法制审核到达决定；未经法制审核不得作出决定——请在决定之前加“法制审核”任务",
+        f"the major branch {flow.id} reaches this decision without a legal review; no major "
+        "decision without one — add a legal-review task before it",
+        element_id=decision.id,
+        line=decision.line,
+    )
+
+
 def major_decisions_are_behind_legal_review(process: ProcessModel, graph: FlowGraph) -> Iterator[Finding]:
     reviews = ids(process.with_role("legal-review"))
     decisions = ids(process.with_role("decision"))
@@ -82,15 +93,7 @@ def major_decisions_are_behind_legal_review(process: ProcessModel, graph: FlowGr
                 continue
             for decision_id in sorted((reachable(graph, [flow.target], reviews) & decisions) - reported):
                 reported.add(decision_id)
-                yield finding(
-                    "SX-C202",
-                    f"重大分支 {flow.id} 可不经法制审核到达决定；未经法制审核不得作出决定——"
-                    "请在决定之前加“法制审核”任务",
-                    f"the major branch {flow.id} reaches this decision without a legal review; no major "
-                    "decision without one — add a legal-review task before it",
-                    element_id=decision_id,
-                    line=process.elements[decision_id].line,
-                )
+                yield _unreviewed_decision(flow, process.elements[decision_id])
 
 
 def legal_reviews_conclude(process: ProcessModel, graph: FlowGraph) -> Iterator[Finding]:
@@ -110,6 +113,19 @@ def legal_reviews_conclude(process: ProcessModel, graph: FlowGraph) -> Iterator[
             )
 
 
+def _decision_without_pass(flow: Flow, outcome: str, rejected: bool) -> Finding:
+    zh = "先经协调决策（集体讨论）" if rejected else "先回到法制审核"
+    en = "go through coordination (collective decision)" if rejected else "go back to the review"
+    return finding(
+        "SX-C204",
+        f"审核结论“{outcome}”可直接到达决定；审核未通过不得作出决定——必须{zh}",
+        f"review outcome '{outcome}' reaches a decision; no decision when the review did not "
+        f"pass — it must {en} first",
+        element_id=flow.id,
+        line=flow.line,
+    )
+
+
 def only_pass_leads_to_decision(process: ProcessModel, graph: FlowGraph) -> Iterator[Finding]:
     reviews = ids(process.with_role("legal-review"))
     coordination = ids(process.with_role("coordination"))
@@ -121,32 +137,25 @@ def only_pass_leads_to_decision(process: ProcessModel, graph: FlowGraph) -> Iter
                 continue
             rejected = outcome == "reject"
             if reachable(graph, [flow.target], reviews | coordination if rejected else reviews) & decisions:
-                zh = "先经协调决策（集体讨论）" if rejected else "先回到法制审核"
-                en = "go through coordination (collective decision)" if rejected else "go back to the review"
-                yield finding(
-                    "SX-C204",
-                    f"审核结论“{outcome}”可直接到达决定；审核未通过不得作出决定——必须{zh}",
-                    f"review outcome '{outcome}' reaches a decision; no decision when the review did not "
-                    f"pass — it must {en} first",
-                    element_id=flow.id,
-                    line=flow.line,
-                )
+                yield _decision_without_pass(flow, outcome, rejected)
+
+
+def _no_outcome(flow: Flow) -> Finding:
+    return finding(
+        "SX-C205",
+        "审核结论网关的出口必须标明结论：sanxiang.outcome=pass/return/reject，"
+        "或在条件中引用 reviewConclusion",
+        "a flow out of a review-outcome gateway must say its outcome: sanxiang.outcome = "
+        "pass / return / reject, or a condition on reviewConclusion",
+        element_id=flow.id,
+        line=flow.line,
+    )
 
 
 def review_outcomes_are_clear(process: ProcessModel, graph: FlowGraph) -> Iterator[Finding]:
     for gateway in process.with_role("review-outcome"):
         flows = _outgoing(process, gateway)
-        for flow in flows:
-            if outcome_of(flow) not in OUTCOMES:
-                yield finding(
-                    "SX-C205",
-                    "审核结论网关的出口必须标明结论：sanxiang.outcome=pass/return/reject，"
-                    "或在条件中引用 reviewConclusion",
-                    "a flow out of a review-outcome gateway must say its outcome: sanxiang.outcome = "
-                    "pass / return / reject, or a condition on reviewConclusion",
-                    element_id=flow.id,
-                    line=flow.line,
-                )
+        yield from (_no_outcome(flow) for flow in flows if outcome_of(flow) not in OUTCOMES)
         if not any(outcome_of(flow) == "pass" for flow in flows):
             yield finding(
                 "SX-C205",
@@ -173,6 +182,16 @@ def returns_loop_back_to_review(process: ProcessModel, graph: FlowGraph) -> Iter
                 )
 
 
+def _unmarked_branch(flow: Flow) -> Finding:
+    return finding(
+        "SX-C208",
+        "重大判断网关的出口必须标明 sanxiang.major=true（重大）或 false（非重大）",
+        "a flow out of a major-check must carry sanxiang.major = true (major) or false (not major)",
+        element_id=flow.id,
+        line=flow.line,
+    )
+
+
 def major_check_marks_branches(process: ProcessModel, graph: FlowGraph) -> Iterator[Finding]:
     for gateway in process.with_role("major-check"):
         marks = set()
@@ -180,14 +199,7 @@ def major_check_marks_branches(process: ProcessModel, graph: FlowGraph) -> Itera
             mark = flow.properties.get("sanxiang.major", "").strip().lower()
             marks.add(mark)
             if mark not in ("true", "false"):
-                yield finding(
-                    "SX-C208",
-                    "重大判断网关的出口必须标明 sanxiang.major=true（重大）或 false（非重大）",
-                    "a flow out of a major-check must carry sanxiang.major = true (major) or false "
-                    "(not major)",
-                    element_id=flow.id,
-                    line=flow.line,
-                )
+                yield _unmarked_branch(flow)
         for mark, zh, en in (("true", "重大", "major"), ("false", "非重大", "non-major")):
             if mark not in marks:
                 yield finding(

@@ -68,6 +68,18 @@ def _shortened(pts: tuple[Point, ...], by: float) -> tuple[Point, ...]:
     return (*pts[:-1], (end[0] - direction[0] * by, end[1] - direction[1] * by))
 
 
+def _diamond(
+    sx: float, sy: float, d: tuple[float, float], n: tuple[float, float]
+) -> list[tuple[float, float]]:
+    """The conditional flow's diamond at its source, along the direction ``d`` (normal ``n``)."""
+    return [
+        (sx, sy),
+        (sx + d[0] * 8 + n[0] * 5, sy + d[1] * 8 + n[1] * 5),
+        (sx + d[0] * 16, sy + d[1] * 16),
+        (sx + d[0] * 8 - n[0] * 5, sy + d[1] * 8 - n[1] * 5),
+    ]
+
+
 def _source_marks(g: etree._Element, edge: Edge, pal: Palette) -> None:
     d = _unit(edge.points[0], edge.points[1])
     if d is None:
@@ -75,13 +87,7 @@ def _source_marks(g: etree._Element, edge: Edge, pal: Palette) -> None:
     sx, sy = edge.points[0]
     n = (-d[1], d[0])
     if edge.is_conditional:
-        diamond = [
-            (sx, sy),
-            (sx + d[0] * 8 + n[0] * 5, sy + d[1] * 8 + n[1] * 5),
-            (sx + d[0] * 16, sy + d[1] * 16),
-            (sx + d[0] * 8 - n[0] * 5, sy + d[1] * 8 - n[1] * 5),
-        ]
-        add(g, "polygon", {"points": points(diamond), **stroke(pal, 1, PAPER)})
+        add(g, "polygon", {"points": points(_diamond(sx, sy, d, n)), **stroke(pal, 1, PAPER)})
     if edge.is_default:
         at = 20.0 if edge.is_conditional else 10.0
         cx, cy = sx + d[0] * at, sy + d[1] * at

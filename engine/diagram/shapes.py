@@ -145,17 +145,8 @@ def draw_event(g: etree._Element, shape: Shape, pal: Palette) -> None:
     dash = None if shape.interrupting else "5.5,3"
     add(g, "circle", {"cx": b.cx, "cy": b.cy, "r": r, "stroke-dasharray": dash, **stroke(pal, width)})
     if double:
-        add(
-            g,
-            "circle",
-            {
-                "cx": b.cx,
-                "cy": b.cy,
-                "r": max(r - 3, 1),
-                "stroke-dasharray": dash,
-                **stroke(pal, width, "none"),
-            },
-        )
+        inner = {"cx": b.cx, "cy": b.cy, "r": max(r - 3, 1), "stroke-dasharray": dash}
+        add(g, "circle", {**inner, **stroke(pal, width, "none")})
     glyph = EVENT_GLYPHS.get(shape.event_definition or "")
     if glyph is not None:
         filled = shape.kind in ("endEvent", "intermediateThrowEvent", "implicitThrowEvent")

@@ -104,18 +104,22 @@ def _leaving(instruction: JsonObject) -> str:
     return str(element)
 
 
+def _not_a_move() -> InvalidInput:
+    return refuse(
+        "instructions",
+        "三项只支持“移动办件”：一条 startBeforeActivity 指令，加上取消当前等待环节的 cancel 指令",
+        "Sanxiang modifies a case only by moving it: one startBeforeActivity instruction, with cancel "
+        "instructions for where the case waits",
+    )
+
+
 def _move(body: JsonObject) -> tuple[str, frozenset[str]]:
     """(target, the elements left) of a move written as Camunda's modification instructions."""
     only(body, MOVE_KEYS)
     instructions = [i for i in body.get("instructions") or () if isinstance(i, dict)]
     starts = [i for i in instructions if i.get("type") != "cancel"]
     if len(starts) != 1 or starts[0].get("type") != "startBeforeActivity" or not starts[0].get("activityId"):
-        raise refuse(
-            "instructions",
-            "三项只支持“移动办件”：一条 startBeforeActivity 指令，加上取消当前等待环节的 cancel 指令",
-            "Sanxiang modifies a case only by moving it: one startBeforeActivity instruction, with cancel "
-            "instructions for where the case waits",
-        )
+        raise _not_a_move()
     only(starts[0], START_KEYS)
     if starts[0].get("variables"):
         raise refuse("variables", "移动办件时不能设置变量", "A move sets no variables")
