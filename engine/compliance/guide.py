@@ -87,6 +87,10 @@ def guide_days_are_sane(process: ProcessModel, graph: FlowGraph) -> Iterator[Fin
                 f"{key}“{props[key]}”不是整数个工作日",
                 f"{key} '{props[key]}' is not a whole number of working days",
             )
+    yield from _days_out_of_range(process, days)
+
+
+def _days_out_of_range(process: ProcessModel, days: dict[str, int | None]) -> Iterator[Finding]:
     statutory, promised = days["sanxiang.statutoryDays"], days["sanxiang.promisedDays"]
     if promised is not None and (promised < 1 or (statutory is not None and promised > statutory)):
         yield _days(
@@ -94,7 +98,7 @@ def guide_days_are_sane(process: ProcessModel, graph: FlowGraph) -> Iterator[Fin
             f"承诺时限 {promised} 日必须在 1 日与法定时限之间",
             f"promisedDays {promised} must be between 1 and statutoryDays",
         )
-    special_law = props.get("sanxiang.specialLaw", "").strip()
+    special_law = process.properties.get("sanxiang.specialLaw", "").strip()
     if statutory is not None and (statutory < 1 or (statutory > STATUTORY_LIMIT and not special_law)):
         yield _days(
             process,

@@ -100,6 +100,14 @@ _FIX_ZH = "请写成 Python 或 JUEL 表达式，如 ${amount > 1000}"
 _FIX_EN = "write it in Python or JUEL, e.g. ${amount > 1000}"
 
 
+def _readable(text: str) -> bool:
+    """JUEL (``${…}``, not empty, braces balanced) or Python syntax."""
+    juel = _JUEL_RE.fullmatch(text)
+    if juel is not None:
+        return bool(juel.group(1).strip()) and _balanced(juel.group(1))
+    return _python_syntax(text.strip())
+
+
 def condition_problem(text: str, language: str | None) -> Problem | None:
     """Why our runtime cannot evaluate this condition, or None if it is Python or JUEL syntax."""
     lang = (language or "").lower()
@@ -121,12 +129,7 @@ def condition_problem(text: str, language: str | None) -> Problem | None:
             f"条件超过 {_MAX_CONDITION} 个字符；请简化",
             f"condition longer than {_MAX_CONDITION} characters; simplify it",
         )
-    juel = _JUEL_RE.fullmatch(text)
-    if juel is not None:
-        ok = bool(juel.group(1).strip()) and _balanced(juel.group(1))
-    else:
-        ok = _python_syntax(text.strip())
-    if ok:
+    if _readable(text):
         return None
     return (
         "SX-D124",

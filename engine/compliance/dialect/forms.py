@@ -92,29 +92,33 @@ def _element_findings(el: Element, facts: RuntimeFacts) -> Iterator[Finding]:
             line=line_of(legacy) or el.line,
         )
     for form in camunda_children(el.node, "formData"):
-        if el.tag == "userTask" and (el.camunda.get("formRef") or el.camunda.get("formKey")):
+        yield from _form_data_findings(el, form, facts)
+
+
+def _form_data_findings(el: Element, form: etree._Element, facts: RuntimeFacts) -> Iterator[Finding]:
+    if el.tag == "userTask" and (el.camunda.get("formRef") or el.camunda.get("formKey")):
+        yield finding(
+            "SX-D150",
+            "同一任务既有生成表单（camunda:formData）又有 formRef/formKey；请只保留一种",
+            "the task has both a generated form (camunda:formData) and a formRef/formKey; keep one",
+            element_id=el.id,
+            line=line_of(form) or el.line,
+        )
+    seen: set[str] = set()
+    for field in _children(form, "formField"):
+        ident = field.get("id") or ""
+        problem = ("SX-D148", "字段 id 重复", "the field id is repeated") if ident in seen else None
+        seen.add(ident)
+        problem = problem or field_problem(field, facts)
+        if problem is not None:
+            code, zh, en = problem
             yield finding(
-                "SX-D150",
-                "同一任务既有生成表单（camunda:formData）又有 formRef/formKey；请只保留一种",
-                "the task has both a generated form (camunda:formData) and a formRef/formKey; keep one",
+                code,
+                f"表单字段“{ident or '(无 id)'}”：{zh}",
+                f"form field '{ident or '(no id)'}': {en}",
                 element_id=el.id,
-                line=line_of(form) or el.line,
+                line=line_of(field) or el.line,
             )
-        seen: set[str] = set()
-        for field in _children(form, "formField"):
-            ident = field.get("id") or ""
-            problem = ("SX-D148", "字段 id 重复", "the field id is repeated") if ident in seen else None
-            seen.add(ident)
-            problem = problem or field_problem(field, facts)
-            if problem is not None:
-                code, zh, en = problem
-                yield finding(
-                    code,
-                    f"表单字段“{ident or '(无 id)'}”：{zh}",
-                    f"form field '{ident or '(no id)'}': {en}",
-                    element_id=el.id,
-                    line=line_of(field) or el.line,
-                )
 
 
 def field_problem(field: etree._Element, facts: RuntimeFacts) -> Problem | None:

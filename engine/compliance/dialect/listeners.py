@@ -86,39 +86,42 @@ def _event_problem(owner: str, kind: str, event: str) -> tuple[str, str, str] | 
 
 def _implementation_problem(listener: etree._Element, facts: RuntimeFacts) -> tuple[str, str, str] | None:
     if _child(listener, "field") is not None:
-        return (
-            "SX-D145",
-            "不支持向监听器注入字段（camunda:field）；请让处理程序从流程变量读取所需的值",
-            "field injection (camunda:field) into a listener is not supported; let the handler read what "
-            "it needs from the case variables",
-        )
+        return _FIELD_INJECTION
     script = _child(listener, "script")
     if listener.get("class") is not None or (script is not None and not _runnable_script(script)):
-        return (
-            "SX-D114",
-            "Java 类或非 sanxiang-expression 脚本不会运行；请注册处理程序并写 "
-            'delegateExpression="${名称}"，或改用 sanxiang-expression 脚本',
-            "a Java class or a script other than sanxiang-expression is not run; register a handler and "
-            'write delegateExpression="${name}", or use a sanxiang-expression script',
-        )
+        return _NOT_RUN
     if listener.get("expression") is not None:
-        return (
-            "SX-D115",
-            "表达式监听器不运行（Camunda 7 通过它调用 Java 方法）；请注册处理程序并写 "
-            'delegateExpression="${名称}"',
-            "an expression listener is not run (Camunda 7 calls a Java method through it); register a "
-            'handler and write delegateExpression="${name}"',
-        )
+        return _EXPRESSION_LISTENER
     delegate = listener.get("delegateExpression")
     if delegate is not None:
         return handler_problem(delegate, facts)
-    if script is None:
-        return (
-            "SX-D114",
-            '监听器没有实现；请写 delegateExpression="${名称}"',
-            'the listener has no implementation; write delegateExpression="${name}"',
-        )
-    return None
+    return _NO_IMPLEMENTATION if script is None else None
+
+
+_FIELD_INJECTION = (
+    "SX-D145",
+    "不支持向监听器注入字段（camunda:field）；请让处理程序从流程变量读取所需的值",
+    "field injection (camunda:field) into a listener is not supported; let the handler read what "
+    "it needs from the case variables",
+)
+_NOT_RUN = (
+    "SX-D114",
+    "Java 类或非 sanxiang-expression 脚本不会运行；请注册处理程序并写 "
+    'delegateExpression="${名称}"，或改用 sanxiang-expression 脚本',
+    "a Java class or a script other than sanxiang-expression is not run; register a handler and "
+    'write delegateExpression="${name}", or use a sanxiang-expression script',
+)
+_EXPRESSION_LISTENER = (
+    "SX-D115",
+    '表达式监听器不运行（Camunda 7 通过它调用 Java 方法）；请注册处理程序并写 delegateExpression="${名称}"',
+    "an expression listener is not run (Camunda 7 calls a Java method through it); register a "
+    'handler and write delegateExpression="${name}"',
+)
+_NO_IMPLEMENTATION = (
+    "SX-D114",
+    '监听器没有实现；请写 delegateExpression="${名称}"',
+    'the listener has no implementation; write delegateExpression="${name}"',
+)
 
 
 def handler_problem(delegate: str, facts: RuntimeFacts) -> tuple[str, str, str] | None:

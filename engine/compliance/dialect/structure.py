@@ -10,7 +10,7 @@ from lxml import etree
 
 from engine.compliance.catalogue import finding
 from engine.compliance.dialect.element_kinds import elements_are_supported, events_are_supported
-from engine.compliance.document.bpmn_view import BpmnDocument, Element, Flow
+from engine.compliance.document.bpmn_view import BpmnDocument, Element, Flow, ProcessModel
 from engine.compliance.document.namespaces import ACTIVITIES, BPMN, BPMNDI, MODELER, ZEEBE, line_of, split
 from engine.compliance.findings import Finding
 
@@ -118,37 +118,46 @@ def ids_are_unique(doc: BpmnDocument) -> Iterator[Finding]:
 
 def references_resolve(doc: BpmnDocument) -> Iterator[Finding]:
     for process in doc.checked:
-        elements = process.elements
-        for flow in process.flows.values():
-            missing = [ref or "(none)" for ref in (flow.source, flow.target) if ref not in elements]
-            if missing:
-                shown = ", ".join(missing)
-                yield _bad_ref(
-                    flow.id,
-                    flow.line,
-                    f"顺序流指向不存在的元素 {shown}",
-                    f"sequence flow points at unknown id {shown}",
-                )
-            elif elements[flow.source].parent != elements[flow.target].parent:
-                yield _bad_ref(
-                    flow.id, flow.line, "顺序流跨越了子流程边界", "sequence flow crosses a subprocess border"
-                )
-        for el in elements.values():
-            if el.default_flow and el.default_flow not in el.outgoing:
-                yield _bad_ref(
-                    el.id,
-                    el.line,
-                    f"默认流 {el.default_flow} 不是本元素的出口",
-                    f"default flow {el.default_flow} is not an outgoing flow of this element",
-                )
-            host = elements.get(el.attached_to or "")
-            if el.tag == "boundaryEvent" and (host is None or host.tag not in ACTIVITIES):
-                yield _bad_ref(
-                    el.id,
-                    el.line,
-                    f"边界事件附着的活动 {el.attached_to or '(none)'} 不存在",
-                    f"boundary event is attached to unknown activity {el.attached_to or '(none)'}",
-                )
+        yield from _flow_references(process)
+        yield from _element_references(process)
+
+
+def _flow_references(process: ProcessModel) -> Iterator[Finding]:
+    elements = process.elements
+    for flow in process.flows.values():
+        missing = [ref or "(none)" for ref in (flow.source, flow.target) if ref not in elements]
+        if missing:
+            shown = ", ".join(missing)
+            yield _bad_ref(
+                flow.id,
+                flow.line,
+                f"顺序流指向不存在的元素 {shown}",
+                f"sequence flow points at unknown id {shown}",
+            )
+        elif elements[flow.source].parent != elements[flow.target].parent:
+            yield _bad_ref(
+                flow.id, flow.line, "顺序流跨越了子流程边界", "sequence flow crosses a subprocess border"
+            )
+
+
+def _element_references(process: ProcessModel) -> Iterator[Finding]:
+    elements = process.elements
+    for el in elements.values():
+        if el.default_flow and el.default_flow not in el.outgoing:
+            yield _bad_ref(
+                el.id,
+                el.line,
+                f"默认流 {el.default_flow} 不是本元素的出口",
+                f"default flow {el.default_flow} is not an outgoing flow of this element",
+            )
+        host = elements.get(el.attached_to or "")
+        if el.tag == "boundaryEvent" and (host is None or host.tag not in ACTIVITIES):
+            yield _bad_ref(
+                el.id,
+                el.line,
+                f"边界事件附着的活动 {el.attached_to or '(none)'} 不存在",
+                f"boundary event is attached to unknown activity {el.attached_to or '(none)'}",
+            )
 
 
 def _bad_ref(element_id: str, line: int | None, zh: str, en: str) -> Finding:

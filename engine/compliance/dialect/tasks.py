@@ -86,26 +86,34 @@ def _attribute_findings(el: Element, facts: RuntimeFacts) -> Iterator[Finding]:
                     line=el.line,
                 )
         elif name in ("dueDate", "followUpDate") and not _is_moment(text):
-            yield finding(
-                "SX-D133",
-                f"camunda:{name}“{_short(text)}”既不是 ISO 8601 期间（如 P2D），也不是 "
-                "ISO 8601 日期或日期时间（如 2026-12-01T17:00:00，未写时区按本局时区）；"
-                "请改正或写表达式 ${变量}",
-                f"camunda:{name} '{_short(text)}' is neither an ISO 8601 period (e.g. P2D) nor an "
-                "ISO 8601 date or date-time (e.g. 2026-12-01T17:00:00; without a zone it is read "
-                "in the bureau's zone); correct it or write an expression ${variable}",
-                element_id=el.id,
-                line=el.line,
-            )
+            yield _not_a_moment(el, name, text)
         elif name == "priority" and not (_INTEGER.fullmatch(text.strip()) and abs(int(text)) < 2**31):
-            yield finding(
-                "SX-D141",
-                f"camunda:priority“{_short(text)}”不是整数；请写整数（默认 50）或表达式 ${{变量}}",
-                f"camunda:priority '{_short(text)}' is not a whole number; write one (the default "
-                "is 50) or an expression ${variable}",
-                element_id=el.id,
-                line=el.line,
-            )
+            yield _not_a_priority(el, text)
+
+
+def _not_a_moment(el: Element, name: str, text: str) -> Finding:
+    return finding(
+        "SX-D133",
+        f"camunda:{name}“{_short(text)}”既不是 ISO 8601 期间（如 P2D），也不是 "
+        "ISO 8601 日期或日期时间（如 2026-12-01T17:00:00，未写时区按本局时区）；"
+        "请改正或写表达式 ${变量}",
+        f"camunda:{name} '{_short(text)}' is neither an ISO 8601 period (e.g. P2D) nor an "
+        "ISO 8601 date or date-time (e.g. 2026-12-01T17:00:00; without a zone it is read "
+        "in the bureau's zone); correct it or write an expression ${variable}",
+        element_id=el.id,
+        line=el.line,
+    )
+
+
+def _not_a_priority(el: Element, text: str) -> Finding:
+    return finding(
+        "SX-D141",
+        f"camunda:priority“{_short(text)}”不是整数；请写整数（默认 50）或表达式 ${{变量}}",
+        f"camunda:priority '{_short(text)}' is not a whole number; write one (the default "
+        "is 50) or an expression ${variable}",
+        element_id=el.id,
+        line=el.line,
+    )
 
 
 def _expression_problem(text: str, facts: RuntimeFacts) -> tuple[str, str] | None:
