@@ -58,10 +58,7 @@ class Badge:
         return Bounds(self.anchor[0] - width + 10, self.anchor[1] - 10, width, BADGE_HEIGHT)
 
 
-def draw_badge(layer: etree._Element, badge: Badge) -> None:
-    box = badge.box()
-    classes = " ".join(["bpmn-badge", *([badge.state] if badge.state else [])])
-    g = add(layer, "g", {"class": classes, "data-element-id": badge.element_id})
+def _badge_pill(g: etree._Element, box: Bounds, fill: str) -> None:
     add(
         g,
         "rect",
@@ -72,11 +69,18 @@ def draw_badge(layer: etree._Element, badge: Badge) -> None:
             "height": box.height,
             "rx": BADGE_HEIGHT / 2,
             "ry": BADGE_HEIGHT / 2,
-            "fill": _BADGE_COLOURS.get(badge.state, "#37474f"),
+            "fill": fill,
             "stroke": "#ffffff",
             "stroke-width": 1,
         },
     )
+
+
+def draw_badge(layer: etree._Element, badge: Badge) -> None:
+    box = badge.box()
+    classes = " ".join(["bpmn-badge", *([badge.state] if badge.state else [])])
+    g = add(layer, "g", {"class": classes, "data-element-id": badge.element_id})
+    _badge_pill(g, box, _BADGE_COLOURS.get(badge.state, "#37474f"))
     text = badge.text
     if text_width(text, BADGE_FONT) > BADGE_MAX_WIDTH:
         text = ellipsize(text, BADGE_MAX_WIDTH, BADGE_FONT)
@@ -96,22 +100,23 @@ def draw_badge(layer: etree._Element, badge: Badge) -> None:
 
 def draw_halo(g: etree._Element, bounds: Bounds, colour: str) -> None:
     """A soft outline around a shape where the case waits."""
-    pad = 6.0
+    outline: dict[str, str | float] = {
+        "fill": "none",
+        "stroke": colour,
+        "stroke-width": 4,
+        "stroke-opacity": 0.35,
+    }
+    add(g, "rect", {**_halo_box(bounds, pad=6.0), **outline})
+
+
+def _halo_box(bounds: Bounds, pad: float) -> dict[str, float]:
     width, height = bounds.width + 2 * pad, bounds.height + 2 * pad
     radius = min(14.0, width / 2, height / 2)
-    add(
-        g,
-        "rect",
-        {
-            "x": bounds.x - pad,
-            "y": bounds.y - pad,
-            "width": width,
-            "height": height,
-            "rx": radius,
-            "ry": radius,
-            "fill": "none",
-            "stroke": colour,
-            "stroke-width": 4,
-            "stroke-opacity": 0.35,
-        },
-    )
+    return {
+        "x": bounds.x - pad,
+        "y": bounds.y - pad,
+        "width": width,
+        "height": height,
+        "rx": radius,
+        "ry": radius,
+    }

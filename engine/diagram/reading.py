@@ -40,30 +40,34 @@ def _has_doctype_in_prolog(head: bytes) -> bool:
     return _DOCTYPE.search(head[: root_start.start() if root_start else len(head)]) is not None
 
 
+def _doctype_refused() -> InvalidDiagram:
+    return InvalidDiagram(
+        "BPMN 文件不得包含 DOCTYPE 声明。",
+        "The BPMN file must not contain a DOCTYPE declaration.",
+        findings=[],
+    )
+
+
+def _parse(bpmn_xml: bytes) -> etree._Element:
+    try:
+        return etree.fromstring(bytes(bpmn_xml), _parser())
+    except (etree.XMLSyntaxError, ValueError) as exc:
+        raise InvalidDiagram(
+            f"BPMN 文件不是合法的 XML：{exc}", f"The BPMN file is not well-formed XML: {exc}", findings=[]
+        ) from exc
+
+
 def load_definitions(bpmn_xml: bytes) -> etree._Element:
     """The ``definitions`` root; refuses DOCTYPEs, entities, oversize and non-BPMN input."""
     if len(bpmn_xml) > MAX_BYTES:
         raise InvalidDiagram("BPMN 文件过大，无法绘制。", "The BPMN file is too large to draw.", findings=[])
     if _has_doctype_in_prolog(bytes(bpmn_xml[:_PROLOG_SCAN])):  # refused before libxml2 reads any DTD
-        raise InvalidDiagram(
-            "BPMN 文件不得包含 DOCTYPE 声明。",
-            "The BPMN file must not contain a DOCTYPE declaration.",
-            findings=[],
-        )
-    try:
-        root = etree.fromstring(bytes(bpmn_xml), _parser())
-    except (etree.XMLSyntaxError, ValueError) as exc:
-        raise InvalidDiagram(
-            f"BPMN 文件不是合法的 XML：{exc}", f"The BPMN file is not well-formed XML: {exc}", findings=[]
-        ) from exc
+        raise _doctype_refused()
+    root = _parse(bpmn_xml)
     docinfo = root.getroottree().docinfo
     doctype: str = getattr(docinfo, "doctype", "")
     if doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
-        raise InvalidDiagram(
-            "BPMN 文件不得包含 DOCTYPE 声明。",
-            "The BPMN file must not contain a DOCTYPE declaration.",
-            findings=[],
-        )
+        raise _doctype_refused()
     if root.tag != _DEFINITIONS:
         raise InvalidDiagram(
             "文件不是 BPMN 2.0 定义（根元素应为 bpmn:definitions）。",

@@ -89,19 +89,8 @@ def _activity_outline(g: etree._Element, shape: Shape, pal: Palette) -> None:
         },
     )
     if shape.kind == "transaction":
-        add(
-            g,
-            "rect",
-            {
-                "x": b.x + 3,
-                "y": b.y + 3,
-                "width": max(b.width - 6, 0),
-                "height": max(b.height - 6, 0),
-                "rx": 8,
-                "ry": 8,
-                **stroke(pal, 1.5, "none"),
-            },
-        )
+        inner = {"x": b.x + 3, "y": b.y + 3, "width": max(b.width - 6, 0), "height": max(b.height - 6, 0)}
+        add(g, "rect", {**inner, "rx": 8, "ry": 8, **stroke(pal, 1.5, "none")})
 
 
 def draw_activity(g: etree._Element, shape: Shape, pal: Palette) -> None:
@@ -168,23 +157,21 @@ def draw_data_object(g: etree._Element, shape: Shape, pal: Palette) -> None:
     corner = [(b.right - fold, b.y), (b.right - fold, b.y + fold), (b.right, b.y + fold)]
     add(g, "path", {"d": path_d(corner), **stroke(pal, 1.5, "none", stroke_linejoin="round")})
     if shape.kind in ("dataInput", "dataOutput"):
-        arrow = [
-            (b.x + 4, b.y + 7),
-            (b.x + 10, b.y + 7),
-            (b.x + 10, b.y + 4),
-            (b.x + 16, b.y + 9.5),
-            (b.x + 10, b.y + 15),
-            (b.x + 10, b.y + 12),
-            (b.x + 4, b.y + 12),
-        ]
-        add(
-            g,
-            "path",
-            {
-                "d": path_d(arrow, closed=True),
-                **stroke(pal, 1, pal.stroke if shape.kind == "dataOutput" else PAPER),
-            },
-        )
+        fill = pal.stroke if shape.kind == "dataOutput" else PAPER
+        add(g, "path", {"d": path_d(_data_arrow(b.x, b.y), closed=True), **stroke(pal, 1, fill)})
+
+
+def _data_arrow(x: float, y: float) -> list[tuple[float, float]]:
+    """The arrow of a data input (white) or output (filled) at the top left of a data object."""
+    return [
+        (x + 4, y + 7),
+        (x + 10, y + 7),
+        (x + 10, y + 4),
+        (x + 16, y + 9.5),
+        (x + 10, y + 15),
+        (x + 10, y + 12),
+        (x + 4, y + 12),
+    ]
 
 
 def draw_data_store(g: etree._Element, shape: Shape, pal: Palette) -> None:

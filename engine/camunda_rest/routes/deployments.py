@@ -13,6 +13,8 @@ answer lists the existing (unchanged) versions."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import Blueprint, Response, request
 from flask.typing import ResponseReturnValue
 
@@ -69,6 +71,14 @@ def _refuse_tenant() -> None:
         )
 
 
+def _identity(outcome: deploy_service.DeployOutcome, anchor: ProcessRow | None) -> tuple[str, datetime]:
+    """The deployment's id and time: its first process version's, or (forms only) its first form's."""
+    if anchor is not None:
+        return deployment_id(anchor), anchor.deployed_at
+    first = outcome.items[0]
+    return form_deployment_id(first.key, first.version), ctx().clock()
+
+
 def _answer(outcome: deploy_service.DeployOutcome, filtering: bool) -> JsonObject:
     processes = outcome.processes
     rows = rest.versions_by_id(ctx(), [i.id for i in processes])
@@ -76,11 +86,7 @@ def _answer(outcome: deploy_service.DeployOutcome, filtering: bool) -> JsonObjec
     created = [rows[i.id] for i in processes if i.created]
     shown = created if filtering else every
     anchor: ProcessRow | None = (created or every)[0] if (created or every) else None
-    if anchor is not None:
-        dep_id, time = deployment_id(anchor), anchor.deployed_at
-    else:
-        first = outcome.items[0]
-        dep_id, time = form_deployment_id(first.key, first.version), ctx().clock()
+    dep_id, time = _identity(outcome, anchor)
     name = request.form.get("deployment-name") or (anchor.key if anchor else None)
     body = deployment(base_url(), dep_id, name, request.form.get("deployment-source"), time)
     body["deployedProcessDefinitions"] = {definition_id(r): definition(r) for r in shown} or None
