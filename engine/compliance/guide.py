@@ -90,6 +90,18 @@ def guide_days_are_sane(process: ProcessModel, graph: FlowGraph) -> Iterator[Fin
     yield from _days_out_of_range(process, days)
 
 
+def _statutory_out_of_range(process: ProcessModel, statutory: int) -> Iterator[Finding]:
+    special_law = process.properties.get("sanxiang.specialLaw", "").strip()
+    if statutory < 1 or (statutory > STATUTORY_LIMIT and not special_law):
+        yield _days(
+            process,
+            f"法定时限 {statutory} 日不当：行政许可法第四十二条为 {STATUTORY_LIMIT} 个工作日，"
+            "更长须在 sanxiang.specialLaw 中引用特别规定",
+            f"statutoryDays {statutory} is not sane: the Licensing Law art. 42 allows "
+            f"{STATUTORY_LIMIT} working days; longer needs a citation in sanxiang.specialLaw",
+        )
+
+
 def _days_out_of_range(process: ProcessModel, days: dict[str, int | None]) -> Iterator[Finding]:
     statutory, promised = days["sanxiang.statutoryDays"], days["sanxiang.promisedDays"]
     if promised is not None and (promised < 1 or (statutory is not None and promised > statutory)):
@@ -98,15 +110,8 @@ def _days_out_of_range(process: ProcessModel, days: dict[str, int | None]) -> It
             f"承诺时限 {promised} 日必须在 1 日与法定时限之间",
             f"promisedDays {promised} must be between 1 and statutoryDays",
         )
-    special_law = process.properties.get("sanxiang.specialLaw", "").strip()
-    if statutory is not None and (statutory < 1 or (statutory > STATUTORY_LIMIT and not special_law)):
-        yield _days(
-            process,
-            f"法定时限 {statutory} 日不当：行政许可法第四十二条为 {STATUTORY_LIMIT} 个工作日，"
-            "更长须在 sanxiang.specialLaw 中引用特别规定",
-            f"statutoryDays {statutory} is not sane: the Licensing Law art. 42 allows "
-            f"{STATUTORY_LIMIT} working days; longer needs a citation in sanxiang.specialLaw",
-        )
+    if statutory is not None:
+        yield from _statutory_out_of_range(process, statutory)
     disclosure = days["sanxiang.disclosureDays"]
     if disclosure is not None and disclosure > DISCLOSURE_LIMIT:
         yield _days(

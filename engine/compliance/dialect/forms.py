@@ -104,6 +104,10 @@ def _form_data_findings(el: Element, form: etree._Element, facts: RuntimeFacts) 
             element_id=el.id,
             line=line_of(form) or el.line,
         )
+    yield from _field_findings(el, form, facts)
+
+
+def _field_findings(el: Element, form: etree._Element, facts: RuntimeFacts) -> Iterator[Finding]:
     seen: set[str] = set()
     for field in _children(form, "formField"):
         ident = field.get("id") or ""
