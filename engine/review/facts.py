@@ -29,6 +29,7 @@ MARK_ACTIONS = (
     "task.completed",
     "message.received",
     "timer.fired",
+    "task.error_thrown",
     "case.moved",
     "case.migrated",
     rule.CORRECTION,

@@ -20,8 +20,16 @@ from SpiffWorkflow.camunda.parser import CamundaParser
 from SpiffWorkflow.camunda.parser.task_spec import CamundaTaskParser
 from SpiffWorkflow.camunda.specs.user_task import UserTask
 
-from engine.errors import InvalidDiagram
+from engine.errors import InvalidDiagram, StepFailed
 from engine.kernel.form_fields import GeneratedForm
+from engine.runner.calls.bpmn_error import (
+    BpmnError,
+    annotate,
+    catcher,
+    deliver,
+    read_error_variables,
+    uncaught,
+)
 from engine.runner.dialect import generated_form, hardened_parser, initiator_of, read_elements, start_events
 from engine.runner.expressions import ExpressionError, compile_condition, compile_expression, compile_timer
 from engine.runner.expressions.static import split_script
@@ -40,7 +48,14 @@ class HandlerServiceTask(ServiceTask):  # type: ignore[misc]  # SpiffWorkflow is
     """A service task that runs a handler registered in Python, then completes."""
 
     def _execute(self, task):  # type: ignore[no-untyped-def]
-        task.workflow.script_engine.call_handler(task)
+        try:
+            task.workflow.script_engine.call_handler(task)
+        except BpmnError as error:  # caught by a boundary: this task stays started and is interrupted
+            boundary = catcher(task, error.code)
+            if boundary is None:
+                raise uncaught(error.code, error.message, self.bpmn_id, StepFailed) from error
+            deliver(boundary, error.code, error.message)
+            return None
         return True
 
 
@@ -188,6 +203,7 @@ def parse_process(
     specs = [spec, *subprocess_specs.values()]
     table = _compile_expressions(specs, functions, elements, listeners)
     connect(specs, listeners)
+    annotate(specs, read_error_variables(root))
     return ParsedProcess(
         pid,
         spec,

@@ -17,6 +17,7 @@ from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 
 from engine.errors import SanxiangError, StepFailed
 from engine.kernel.budgets import EvaluationBudget
+from engine.runner.calls.bpmn_error import BpmnError
 from engine.runner.expressions import CompiledExpression, ExpressionError, compile_condition
 from engine.runner.expressions.meter import BudgetExceeded, FreeMeter, Meter
 from engine.runner.expressions.template import compile_template
@@ -150,6 +151,17 @@ class SafeScriptEngine(PythonScriptEngine):  # type: ignore[misc]  # SpiffWorkfl
         )
         try:
             result = self.handlers[name](call)
+        except BpmnError:
+            if event is not None:  # a listener cannot throw a BPMN error (Camunda 7 before 7.12 neither)
+                raise StepFailed(
+                    f"监听器（{event}）{element.element_id} 的处理程序 {name} 抛出 BPMN 错误，监听器不能抛出",
+                    f"Handler {name} of listener ({event}) {element.element_id} threw a BPMN error; "
+                    "listeners cannot throw one",
+                    code="handler-failed",
+                    details={"element_id": element.element_id},
+                ) from None
+            self.effects.extend(call.effects)
+            raise
         except Exception as exc:
             raise StepFailed(
                 f"{what_zh} {element.element_id} 的处理程序 {name} 失败：{exc}",

@@ -22,6 +22,7 @@ from SpiffWorkflow.util.task import TaskState
 from engine.errors import Conflict, NotFound, SanxiangError, StepFailed
 from engine.kernel.budgets import DEFAULT_BUDGET, EvaluationBudget
 from engine.runner import script_engine
+from engine.runner.calls.throwing import ErrorThrowing
 from engine.runner.listeners import before_engine_task, fire, of_kind, start_process
 from engine.runner.modification import Waiting, forget_predictions, graft, predict, waiting_at
 from engine.runner.parser import ParsedProcess
@@ -36,8 +37,8 @@ from engine.runner.user_tasks.task_creation import assignment_of, settle_step
 Variables = Mapping[str, Any]
 
 
-class Workflow:
-    """One case's workflow in memory for the length of one step."""
+class Workflow(ErrorThrowing):
+    """One case's workflow in memory for the length of one step (``raise_error``: ``calls.throwing``)."""
 
     def __init__(self, process: ParsedProcess, wf: BpmnWorkflow, engine: SafeScriptEngine) -> None:
         self.process = process

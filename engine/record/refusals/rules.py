@@ -29,6 +29,7 @@ ATTEMPTS: dict[str, tuple[str, str]] = {
     "task.claim": ("认领任务", "Claim"),
     "task.unclaim": ("退回认领", "Unclaim"),
     "task.complete": ("办理", "Completion"),
+    "task.error": ("抛出业务错误", "BPMN error"),
     "task.draft": ("保存草稿", "Draft"),
     "task.transfer": ("转办", "Transfer"),
     "task.delegate": ("委派", "Delegation"),
