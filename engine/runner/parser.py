@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from lxml import etree
@@ -30,6 +30,7 @@ from engine.runner.calls.bpmn_error import (
     read_error_variables,
     uncaught,
 )
+from engine.runner.calls.call_activity import CallActivityTask, CallInfo, read_calls
 from engine.runner.dialect import generated_form, hardened_parser, initiator_of, read_elements, start_events
 from engine.runner.expressions import ExpressionError, compile_condition, compile_expression, compile_timer
 from engine.runner.expressions.static import split_script
@@ -76,6 +77,7 @@ class _Parser(CamundaParser):  # type: ignore[misc]  # SpiffWorkflow is untyped
         full_tag("userTask"): (MultiInstanceUserTaskParser, UserTask),
         full_tag("manualTask"): (CamundaTaskParser, PassThroughTask),
         full_tag("task"): (CamundaTaskParser, PassThroughTask),
+        full_tag("callActivity"): (TaskParser, CallActivityTask),
     }
 
 
@@ -91,6 +93,7 @@ class ParsedProcess:
     initiator: str | None = None  # the variable camunda:initiator gives the starter's user id
     listeners: Listeners = field(default_factory=dict)  # by element id (the process id: its own)
     start_form: GeneratedForm | None = None  # camunda:formData of the process's own start event
+    calls: Mapping[str, CallInfo] = field(default_factory=dict)  # call activities by id (``calls``)
 
 
 def _timer_kind(definition: TimerEventDefinition) -> str:
@@ -204,18 +207,29 @@ def parse_process(
     table = _compile_expressions(specs, functions, elements, listeners)
     connect(specs, listeners)
     annotate(specs, read_error_variables(root))
+    calls = _calls(root, functions)
     return ParsedProcess(
         pid,
         spec,
         subprocess_specs,
         elements,
         process_properties.get(pid, {}),
-        table,
+        replace(table, calls=calls),
         tasks=_compile_tasks(elements, functions),
         initiator=initiator_of(root, pid),
         listeners=listeners,
         start_form=_start_form(root, pid),
+        calls=calls,
     )
+
+
+def _calls(root: Any, functions: frozenset[str]) -> dict[str, CallInfo]:
+    try:
+        return read_calls(root, functions)
+    except ExpressionError as exc:
+        raise InvalidDiagram(
+            f"调用活动的表达式不合规：{exc.message_zh}", f"Call activity: {exc.message_en}", findings=[exc]
+        ) from exc
 
 
 def _start_form(root: Any, process_id: str) -> GeneratedForm | None:

@@ -61,6 +61,7 @@ class ExpressionTable:
     scripts: Mapping[str, tuple[tuple[str, CompiledExpression], ...]]
     loops: Mapping[str, Any] = field(default_factory=dict)  # element id -> multi_instance.CompiledLoop
     outputs: Mapping[str, tuple[tuple[str, Any], ...]] = field(default_factory=dict)  # element id -> mappings
+    calls: Mapping[str, Any] = field(default_factory=dict)  # element id -> calls.call_activity.CallInfo
 
 
 class SafeScriptEngine(PythonScriptEngine):  # type: ignore[misc]  # SpiffWorkflow is untyped
