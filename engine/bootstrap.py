@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
+from engine.cases.calls.children import call_listener, start_child
 from engine.compliance.runtime_facts import RuntimeFacts
 from engine.config import Settings
 from engine.deadlines.calendar import BureauCalendar
@@ -148,7 +149,9 @@ def bootstrap(
         deadline_listener(ctx),  # deadlines follow the steps of each case
         queue_events,  # the webhook outbox
         discard_draft_of_completed_task,  # a completed task's draft is gone
+        call_listener(ctx),  # a completed child case returns to its parent's call activity
     )
     ctx.effect_handlers["disclosure.schedule"] = schedule_disclosure
     ctx.effect_handlers["timer.capped"] = record_timer_capped
+    ctx.effect_handlers["call.start"] = start_child  # a call activity opens its child case
     return ctx

@@ -110,6 +110,13 @@ class CaseOut(Schema):
     tasks = List(Nested(TaskOut))
     history = List(Nested(HistoryOut))
     signatures = List(Nested(SignatureOut))
+    parent = Dict(
+        allow_none=True,
+        metadata={"description": "the case whose call activity opened this one: id, element_id, returned"},
+    )
+    children = List(
+        Dict(), metadata={"description": "cases this one's call activities opened: id, element_id, status…"}
+    )
 
 
 class CaseIn(Schema):
@@ -182,6 +189,8 @@ def _case(view: case_service.CaseView) -> dict[str, Any]:
         "tasks": [_task(t) for t in view.tasks],
         "history": view.history,
         "signatures": view.signatures,
+        "parent": view.parent,
+        "children": view.children,
     }
 
 

@@ -15,6 +15,7 @@ from engine.cases.save_step import (
     step_payload,
     sync_tasks,
 )
+from engine.cases.calls.links import call_links
 from engine.errors import InvalidInput, NotFound
 from engine.kernel.context import AppContext
 from engine.kernel.ports import Actor, CaseRow, RecordDraft, TaskRow, UnitOfWork
@@ -34,6 +35,8 @@ class CaseView:
     tasks: list[TaskRow]
     history: list[dict[str, Any]]
     signatures: list[dict[str, Any]] = field(default_factory=list)  # co-signatures, in record order
+    parent: dict[str, Any] | None = None  # the case whose call activity opened this one (``cases.calls``)
+    children: list[dict[str, Any]] = field(default_factory=list)  # the cases its call activities opened
 
 
 def check_variables(variables: Mapping[str, Any]) -> dict[str, Any]:
@@ -132,6 +135,7 @@ def get_case(ctx: AppContext, case_id: str, actor: Actor) -> CaseView:
         parsed = ctx.processes.get(uow, case.process_id)
         variables = ctx.runner.restore(parsed, case.state).variables
         entries = uow.records.for_case(case_id)
+        parent, children = call_links(uow, case_id)
         history = [
             {
                 "seq": e.case_seq,
@@ -144,4 +148,5 @@ def get_case(ctx: AppContext, case_id: str, actor: Actor) -> CaseView:
             }
             for e in entries
         ]
-    return CaseView(case, process.version if process else 0, variables, tasks, history, signatures(entries))
+    version = process.version if process else 0
+    return CaseView(case, version, variables, tasks, history, signatures(entries), parent, children)

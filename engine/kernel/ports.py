@@ -146,6 +146,7 @@ class UnitOfWork(Protocol):
     engine_rest: Any  # engine.camunda_rest.queries.store: Camunda REST queries
     engine_rest_history: Any  # engine.camunda_rest.queries.history_store: Camunda REST history queries
     refusals: Any  # engine.record.refusals.store: per actor-and-case windows bounding refusals
+    calls: Any  # engine.cases.calls.store: child cases of call activities
 
     def __enter__(self) -> UnitOfWork: ...
     def __exit__(self, *exc: object) -> None: ...

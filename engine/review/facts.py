@@ -30,6 +30,7 @@ MARK_ACTIONS = (
     "message.received",
     "timer.fired",
     "task.error_thrown",
+    "call.returned",
     "case.moved",
     "case.migrated",
     rule.CORRECTION,

@@ -9,6 +9,7 @@ from sqlalchemy.exc import DBAPIError
 
 from engine.camunda_rest.queries.history_store import HistoryQueries
 from engine.camunda_rest.queries.store import EngineRestQueries
+from engine.cases.calls.store import CallRepository
 from engine.cases.store import CaseRepository, FormRepository, ProcessRepository, TaskRepository
 from engine.deadlines.store import TIMER_REPOSITORIES
 from engine.disclosure.store import DisclosureRepository
@@ -48,6 +49,7 @@ REPOSITORIES: dict[str, type] = {
     "drafts": DraftRepository,
     "supervision": SupervisionRepository,
     "refusals": RefusalWindowRepository,
+    "calls": CallRepository,
 }
 
 

@@ -1,0 +1,98 @@
+"""Call activities run the called process as a child case of its own, as Camunda 7 does.
+
+Reference: Camunda 7 docs "Call Activity" (calledElement, camunda:calledElementBinding latest / deployment /
+version with camunda:calledElementVersion, camunda:in / camunda:out with source, sourceExpression, target,
+variables="all", local, camunda:in businessKey) and engine test ``bpmn/callactivity/CallActivityTest``
+(testCallSimpleSubProcess: the caller waits in the call activity while the called instance runs and goes on
+when it ends; testSubProcessDataInputOutput / testSubProcessWithDataInputOutputExpression: in and out
+mappings; testPassAllVariables: variables="all"; testInputBusinessKey / testCallSimpleSubProcessWithBusinessKey;
+testCallLatestVersion…/testCallByVersion: bindings). Every step goes through the API; the cases are saved
+and restored between steps."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from engine.kernel.context import AppContext
+from tests.conformance.c7.driver import DIAGRAMS, Case, deployed
+from tests.support import auth
+
+
+def open_case(client: Any, process: str, business_key: str | None = None, **variables: Any) -> Case:
+    case = Case.__new__(Case)
+    case.client = client
+    body: dict[str, Any] = {"process": process, "variables": variables}
+    if business_key:
+        body["businessKey"] = business_key
+    response = client.post("/api/v1/cases", json=body, headers=auth("wang"))
+    assert response.status_code == 201, response.get_json()
+    case.id = response.get_json()["id"]
+    return case
+
+
+def child_of(client: Any, case: Case) -> Case:
+    [child] = case.view()["children"]
+    found = Case.__new__(Case)
+    found.client, found.id = client, child["id"]
+    return found
+
+
+def test_the_parent_waits_while_its_child_case_runs_and_the_out_variables_flow_back(
+    client: Any, ctx: AppContext
+) -> None:
+    deployed(client, "c7_call_child.bpmn")
+    deployed(client, "c7_call_parent.bpmn")
+    parent = open_case(client, "c7_call_parent", "BK-2026-1", decision="准予许可", amount=21)
+    parent.done("Task_Decide", "zhao")
+    assert parent.waiting() == []  # the parent waits in the call activity: nobody is offered it
+    child = child_of(client, parent)
+    view = child.view()
+    assert view["parent"] == {"id": parent.id, "element_id": "Call_Deliver", "returned": False}
+    assert view["business_key"] == "BK-2026-1"  # camunda:in businessKey="${execution.processBusinessKey}"
+    assert view["variables"] == {"document": "准予许可", "doubled": 42, "absent": None, "hidden": None}
+    assert child.task("Task_Deliver")["name"] == "送达"
+    child.done("Task_Deliver", "zhao", receipt="R-1")
+    assert child.status == "completed"
+    assert [t["element_id"] for t in parent.waiting()] == ["Task_Archive"]
+    variables = parent.variables
+    assert variables["deliveryReceipt"] == "R-1" and variables["deliveredWhat"] == "准予许可-done"
+    assert "receipt" not in variables  # only what camunda:out names comes back
+    assert parent.view()["children"][0]["returned"] is True
+    with ctx.uow(readonly=True) as uow:
+        actions = [e.content.action for e in uow.records.for_case(parent.id)]
+        child_actions = [e.content.action for e in uow.records.for_case(child.id)]
+    assert actions == ["case.started", "call.started", "task.completed", "call.returned"]  # effects first
+    assert child_actions[0] == "case.started" and child_actions[-1] == "case.completed"
+    parent.done("Task_Archive", "zhao")
+    assert parent.status == "completed"
+
+
+def test_all_variables_pass_both_ways_and_the_version_binding_keeps_its_version(client: Any) -> None:
+    deployed(client, "c7_call_child.bpmn")  # version 1
+    changed = (DIAGRAMS / "c7_call_child.bpmn").read_bytes().replace(
+        "送达".encode(), "送达（第二版）".encode()
+    )
+    response = client.post(
+        "/api/v1/deployments",
+        data={"file": (io.BytesIO(changed), "c7_call_child.bpmn")},
+        headers=auth("li"),
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 201, response.get_json()  # version 2
+    deployed(client, "c7_call_all.bpmn")
+    parent = open_case(client, "c7_call_all", document="决定书", copies=2)
+    pinned = child_of(client, parent)
+    assert pinned.view()["process_version"] == 1  # calledElementBinding="version" calledElementVersion="1"
+    assert pinned.view()["variables"] == {"document": "决定书", "copies": 2}  # camunda:in variables="all"
+    pinned.done("Task_Deliver", "zhao", receipt="R-9")
+    assert parent.variables["receipt"] == "R-9"  # camunda:out variables="all"
+    latest = [c for c in parent.view()["children"] if not c["returned"]]
+    assert len(latest) == 1
+    second = Case.__new__(Case)
+    second.client, second.id = client, latest[0]["id"]
+    assert second.view()["process_version"] == 2  # the default binding: latest
+    assert second.view()["variables"] == {}  # no camunda:in: nothing passes
+    assert second.task("Task_Deliver")["name"] == "送达（第二版）"
+    second.done("Task_Deliver", "zhao")
+    assert parent.status == "completed"
