@@ -9,6 +9,8 @@ import stat
 from collections.abc import Callable, Iterable
 
 from engine.compliance import guide, three_systems
+from engine.compliance.calls import call_activities
+from engine.compliance.calls.call_activities import call_findings
 from engine.compliance.catalogue import finding
 from engine.compliance.dialect import code as dialect_code
 from engine.compliance.dialect import expressions
@@ -37,6 +39,7 @@ DIALECT_CHECKS: tuple[DocumentCheck, ...] = (
     *dialect_code.CHECKS,
     *expressions.CHECKS,
     *dialect_multi_instance.CHECKS,
+    *call_activities.CHECKS,
 )
 # One rule, one code: the gateway rules belong to both families and run once.
 SHARED_CHECKS: tuple[DocumentCheck, ...] = (
@@ -176,6 +179,7 @@ def _bpmn_findings(
         found.extend(listener_findings(document, facts))
         found.extend(handler_findings(document, facts))
         found.extend(generated_form_findings(document, facts))
+        found.extend(call_findings(document, facts))
     if "compliance" in families:
         found.extend(compliance_findings(document))
         unassigned = {f.element_id for f in found if f.code == "SX-C217"}  # the same rule, as an error

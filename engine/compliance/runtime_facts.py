@@ -14,9 +14,12 @@ from dataclasses import dataclass
 
 # an attribute's text -> why the runner cannot compile it (zh, en), or None
 TextCheck = Callable[[str], "tuple[str, str] | None"]
+# (process key, binding, version or None) -> whether a call activity could call it (known at deploy)
+ProcessCheck = Callable[[str, str, "int | None"], bool]
 
 
 @dataclass(frozen=True)
 class RuntimeFacts:
     text_check: TextCheck | None = None
     handlers: frozenset[str] | None = None  # names a delegateExpression / external topic may use
+    called_process: ProcessCheck | None = None  # SX-D175 (``compliance.calls``): set by the deploy

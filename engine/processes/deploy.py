@@ -6,6 +6,7 @@ import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from engine.compliance.document.xmlsafe import without_bom
@@ -13,6 +14,7 @@ from engine.errors import InvalidDiagram
 from engine.kernel.context import AppContext
 from engine.kernel.ports import Actor, FormRow, ProcessRow, RecordDraft, UnitOfWork
 from engine.people.permissions import Permission, authorize
+from engine.processes.called_processes import check_called_processes
 from engine.record.append import record
 from engine.tasks.forms.validation import binding_key
 
@@ -59,7 +61,9 @@ def _refuse_if_errors(findings: list[Any], name: str) -> tuple[Any, ...]:
     return tuple(findings)
 
 
-def _deploy_form(ctx: AppContext, uow: UnitOfWork, name: str, data: bytes, actor: Actor) -> DeployedItem:
+def _deploy_form(
+    ctx: AppContext, uow: UnitOfWork, name: str, data: bytes, actor: Actor, now: datetime
+) -> DeployedItem:
     warnings = _refuse_if_errors(ctx.lint_form(data, name), name)
     data = without_bom(data)  # UTF-8 checked by the linter (SX-X010); a BOM is never stored (SX-X011)
     form_id = str(json.loads(data)["id"])
@@ -67,9 +71,7 @@ def _deploy_form(ctx: AppContext, uow: UnitOfWork, name: str, data: bytes, actor
     latest: FormRow | None = uow.forms.latest(form_id)
     if latest is not None and latest.sha256 == sha:
         return DeployedItem("form", form_id, latest.version, latest.id, False, name, warnings)
-    row = uow.forms.add(
-        form_id=form_id, sha256=sha, body=data.decode("utf-8"), now=ctx.clock(), actor=actor.user_id
-    )
+    row = uow.forms.add(form_id=form_id, sha256=sha, body=data.decode("utf-8"), now=now, actor=actor.user_id)
     return DeployedItem("form", form_id, row.version, row.id, True, name, warnings)
 
 
@@ -111,7 +113,9 @@ def _check_handlers(ctx: AppContext, parsed: Any, name: str) -> None:
         )
 
 
-def _deploy_process(ctx: AppContext, uow: UnitOfWork, name: str, data: bytes, actor: Actor) -> DeployedItem:
+def _deploy_process(
+    ctx: AppContext, uow: UnitOfWork, name: str, data: bytes, actor: Actor, now: datetime
+) -> DeployedItem:
     if len(data) > ctx.settings.max_diagram_bytes:
         raise InvalidDiagram(f"{name} 超过大小上限", f"{name} is larger than the limit", findings=[])
     warnings = _refuse_if_errors(ctx.lint(data, name), name)
@@ -131,7 +135,7 @@ def _deploy_process(ctx: AppContext, uow: UnitOfWork, name: str, data: bytes, ac
         xml=data.decode("utf-8"),
         properties=dict(parsed.properties),
         forms=bindings,
-        now=ctx.clock(),
+        now=now,
         actor=actor.user_id,
     )
     return DeployedItem("process", row.key, row.version, row.id, True, row.name, warnings)
@@ -141,10 +145,17 @@ def deploy(ctx: AppContext, files: Sequence[tuple[str, bytes]], actor: Actor) ->
     """Deploy forms first (diagrams refer to them), then diagrams; all or nothing (designers, admins)."""
     authorize(None, Permission.PROCESS_DEPLOY, actor)
     ordered = sorted(files, key=lambda f: not _is_form(f[0]))
+    now = ctx.clock()  # one deployment, one moment: the ``deployment`` binding of a call activity reads it
     with ctx.uow() as uow:
         items = [
-            (_deploy_form if _is_form(n) else _deploy_process)(ctx, uow, n, d, actor) for n, d in ordered
+            (_deploy_form if _is_form(n) else _deploy_process)(ctx, uow, n, d, actor, now) for n, d in ordered
         ]
+        files = {
+            i.key: (n, without_bom(d))
+            for i, (n, d) in zip(items, ordered, strict=True)
+            if i.kind == "process"
+        }
+        check_called_processes(uow, [i for i in items if i.kind == "process"], files)
         created = [i for i in items if i.created]
         if created:
             record(

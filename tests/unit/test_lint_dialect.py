@@ -3,6 +3,8 @@ runtime cannot run (or would run wrongly) makes exactly its rule's code appear."
 
 from __future__ import annotations
 
+import dataclasses
+
 from collections.abc import Callable
 from functools import partial
 
@@ -48,7 +50,11 @@ RUNNABLE = """<?xml version="1.0" encoding="UTF-8"?>
 """
 
 Mutation = Callable[[etree._Element], None]
-FACTS = lint_facts({"workdays"}, {"notify", "bean", "n"})  # as the composition root wires them
+# as the composition root wires them; the deploy adds which processes a call activity may call (SX-D175)
+FACTS = dataclasses.replace(
+    lint_facts({"workdays"}, {"notify", "bean", "n"}),
+    called_process=lambda key, binding, version: key != "missing" and version in (None, 1),
+)
 
 
 def node(root: etree._Element, ident: str) -> etree._Element:
@@ -144,6 +150,9 @@ def both(*mutations: Mutation) -> Mutation:
             mutation(root)
 
     return mutate
+
+
+CALL = both(retag("remind", "callActivity"), put("remind", "calledElement", "other"))
 
 
 def drop(ident: str) -> Mutation:
@@ -420,6 +429,38 @@ CASES: list[tuple[str, str, Mutation]] = [
         ),
     ),
     ("SX-D160", "a multi-instance service task", xml("notify", MI_TWO)),
+    ("SX-D170", "a call activity without calledElement", retag("remind", "callActivity")),
+    ("SX-D170", "a calledElement expression", both(CALL, put("remind", "calledElement", "${which}"))),
+    ("SX-D171", "a tenant id", both(CALL, put("remind", "camunda:calledElementTenantId", "t1"))),
+    ("SX-D171", "a variable mapping class", both(CALL, put("remind", "camunda:variableMappingClass", "a.B"))),
+    ("SX-D171", "a CMMN case", both(CALL, put("remind", "camunda:caseRef", "case"))),
+    (
+        "SX-D172",
+        "a version tag binding",
+        both(CALL, put("remind", "camunda:calledElementBinding", "versionTag")),
+    ),
+    (
+        "SX-D172",
+        "a version binding without a version",
+        both(CALL, put("remind", "camunda:calledElementBinding", "version")),
+    ),
+    ("SX-D173", "an in without a target", both(CALL, ext("remind", '<camunda:in source="a"/>'))),
+    (
+        "SX-D173",
+        "an out with source and sourceExpression",
+        both(CALL, ext("remind", '<camunda:out source="a" sourceExpression="${b}" target="c"/>')),
+    ),
+    ("SX-D173", "an out business key", both(CALL, ext("remind", '<camunda:out businessKey="${k}"/>'))),
+    ("SX-D175", "a called process not deployed", both(CALL, put("remind", "calledElement", "missing"))),
+    (
+        "SX-D175",
+        "a called version not deployed",
+        both(
+            CALL,
+            put("remind", "camunda:calledElementBinding", "version"),
+            put("remind", "camunda:calledElementVersion", "7"),
+        ),
+    ),
     ("SX-D161", "multi-instance without a count", xml("task", mi(""))),
     ("SX-D162", "an element variable alone", xml("task", mi(TWO, ' camunda:elementVariable="x"'))),
     ("SX-D163", "an output collection", xml("task", mi(TWO + OUTPUT_REF))),
@@ -552,7 +593,25 @@ RUNNABLE_VARIANTS: list[tuple[str, Mutation]] = [
     ("timer from a variable", timer("timeDuration", "${reminderDelay}")),
     ("message boundary", xml("timeout", '<bpmn:messageEventDefinition messageRef="m"/>', replace=True)),
     ("terminate end", xml("end", "<bpmn:terminateEventDefinition/>")),
-    ("call activity", both(retag("remind", "callActivity"), put("remind", "calledElement", "other"))),
+    ("call activity", CALL),
+    (
+        "call activity with mappings, business key and a version binding",
+        both(
+            CALL,
+            put("remind", "camunda:calledElementBinding", "version"),
+            put("remind", "camunda:calledElementVersion", "1"),
+            ext(
+                "remind",
+                '<camunda:in businessKey="${execution.processBusinessKey}"/><camunda:in variables="all"/>'
+                '<camunda:in source="a" target="b" local="true"/><camunda:in sourceExpression="${amount + 1}" '
+                'target="c"/><camunda:out source="r" target="receipt"/><camunda:out variables="all"/>',
+            ),
+        ),
+    ),
+    (
+        "call activity bound to its deployment",
+        both(CALL, put("remind", "camunda:calledElementBinding", "deployment")),
+    ),
     (
         "legacy activiti namespace",
         both(

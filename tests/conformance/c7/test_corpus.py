@@ -3,9 +3,9 @@ engine tests and examples, Camunda Modeler fixtures, a study project) either dep
 with generated data, or is refused at deploy with specific SX codes only — never a run-time failure.
 
 ``EXPECTED`` pins the outcome of each file: "runs", or the exact set of error codes that refuse it
-(warnings do not refuse). ``PENDING`` lists files whose refusal comes from a construct of another helper's
-part of issue 15 (see ``docs/camunda7-conformance.md``): on this branch they are refused without a code;
-once that part lands they must move to ``EXPECTED`` (the last test fails until they do)."""
+(warnings do not refuse). ``PENDING`` listed files refused without a code while a part of issue 15 was
+missing; none is left (the last, ``mainProcess.bpmn``, is refused by SX-D171 now that call activities
+run): a file put there again must still be refused at deploy, never at run time."""
 
 from __future__ import annotations
 
@@ -48,6 +48,7 @@ EXPECTED: dict[str, Any] = {
     "camunda-bpm-examples_parse-bpmn_process.bpmn": {"SX-D109", "SX-D111", "SX-D115"},
     "eventbasedgateway_test.bpmn": {"SX-D117"},  # signal catch event
     "Process_call_activity_test.bpmn": {"SX-D160"},  # a multi-instance call activity
+    "mainProcess.bpmn": {"SX-D171"},  # calls subProcess as a child case, but names a tenant-id bean
     "exclusive_test.bpmn": {"SX-D144"},  # take listeners (a Spring bean)
     "invokeRestService.bpmn": {"SX-D112"},  # http-connector
     "loan-granting.bpmn": {"SX-D105", "SX-D122", "SX-D126", "SX-D143", "SX-D160"},  # cron start, MI body
@@ -55,9 +56,7 @@ EXPECTED: dict[str, Any] = {
     "timer-start-event-process.bpmn": {"SX-D105", "SX-D122"},
     "timer_start_event_test.bpmn": {"SX-D105", "SX-D129", "SX-D143"},
 }
-PENDING = {  # refused here by the parser without a code: another helper's construct (issue 15)
-    "mainProcess.bpmn": "c7-call: a call activity to a process of another deployment",
-}
+PENDING: dict[str, str] = {}  # refused by the parser without a code: none left (issue 15)
 
 
 def outcome(ctx: Any, clock: MovableClock, name: str) -> tuple[str, Any]:
@@ -89,12 +88,3 @@ def test_each_file_runs_every_path_or_is_refused_with_specific_codes(
     errors = {f.code for f in result.findings if getattr(f, "severity", None) and f.severity.value == "error"}
     assert errors == EXPECTED[name], [str(f) for f in result.findings]
     assert all(RULES[code].family == "dialect" for code in errors)
-
-
-@pytest.mark.parametrize("name", sorted(PENDING))
-def test_files_of_another_part_are_refused_at_deploy_not_at_run_time(
-    ctx: Any, clock: MovableClock, name: str
-) -> None:
-    kind, result = outcome(ctx, clock, name)
-    assert kind == "refused", f"{name} now deploys: move it from PENDING to EXPECTED ({PENDING[name]})"
-    assert "was not found" in result.message_en
