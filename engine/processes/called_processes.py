@@ -49,3 +49,33 @@ def check_called_processes(
                 f"{name}: a call activity calls a process that is not deployed (SX-D175)",
                 findings=found,
             )
+
+
+def callees_first(files: Sequence[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
+    """The process files of one deployment with every called process before its callers (a stable order;
+    a cycle keeps the given order): the ``deployment`` binding resolves by the order of deployment."""
+    defined: dict[int, set[str]] = {}
+    called: dict[int, set[str]] = {}
+    for index, (_name, data) in enumerate(files):
+        document = parse_document(data)
+        if isinstance(document, Finding):
+            continue
+        defined[index] = {process.id for process in document.checked}
+        called[index] = {
+            (el.node.get("calledElement") or "").strip()
+            for process in document.checked
+            for el in process.with_tag("callActivity")
+            if el.node is not None
+        }
+    order: list[int] = []
+    for _ in range(len(files) + 1):
+        for index in range(len(files)):
+            waits = any(
+                called.get(index, set()) & defined.get(other, set())
+                for other in range(len(files))
+                if other != index and other not in order
+            )
+            if index not in order and not waits:
+                order.append(index)
+    order += [index for index in range(len(files)) if index not in order]  # a cycle
+    return [files[index] for index in order]

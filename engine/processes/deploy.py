@@ -14,7 +14,7 @@ from engine.errors import InvalidDiagram
 from engine.kernel.context import AppContext
 from engine.kernel.ports import Actor, FormRow, ProcessRow, RecordDraft, UnitOfWork
 from engine.people.permissions import Permission, authorize
-from engine.processes.called_processes import check_called_processes
+from engine.processes.called_processes import callees_first, check_called_processes
 from engine.record.append import record
 from engine.tasks.forms.validation import binding_key
 
@@ -144,7 +144,8 @@ def _deploy_process(
 def deploy(ctx: AppContext, files: Sequence[tuple[str, bytes]], actor: Actor) -> DeployOutcome:
     """Deploy forms first (diagrams refer to them), then diagrams; all or nothing (designers, admins)."""
     authorize(None, Permission.PROCESS_DEPLOY, actor)
-    ordered = sorted(files, key=lambda f: not _is_form(f[0]))
+    forms = [f for f in files if _is_form(f[0])]
+    ordered = forms + callees_first([f for f in files if not _is_form(f[0])])
     now = ctx.clock()  # one deployment, one moment: the ``deployment`` binding of a call activity reads it
     with ctx.uow() as uow:
         items = [

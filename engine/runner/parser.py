@@ -27,7 +27,6 @@ from engine.runner.calls.bpmn_error import (
     annotate,
     catcher,
     deliver,
-    read_error_variables,
     uncaught,
 )
 from engine.runner.calls.call_activity import CallActivityTask, CallInfo, read_calls
@@ -206,7 +205,7 @@ def parse_process(
     specs = [spec, *subprocess_specs.values()]
     table = _compile_expressions(specs, functions, elements, listeners)
     connect(specs, listeners)
-    annotate(specs, read_error_variables(root))
+    annotate(specs, root)
     calls = _calls(root, functions)
     return ParsedProcess(
         pid,

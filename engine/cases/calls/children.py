@@ -26,7 +26,7 @@ from engine.cases.save_step import (
     step_payload,
     sync_tasks,
 )
-from engine.errors import StepFailed
+from engine.errors import Conflict, StepFailed
 from engine.kernel.ports import SYSTEM, CaseRow, RecordDraft, UnitOfWork
 from engine.record.append import record
 from engine.review.facts import restore_case
@@ -41,8 +41,7 @@ def _called_version(step: StepContext, payload: dict[str, Any]) -> int:
     if binding == "version":
         found = uow.calls.process_version(key, int(payload["version"]))
     elif binding == "deployment":
-        caller = uow.processes.get(step.case.process_id)
-        found = uow.calls.process_current_at(key, caller.deployed_at) if caller else None
+        found = uow.calls.process_deployed_with(key, step.case.process_id)
     else:
         latest = uow.processes.latest(key)
         found = latest.id if latest else None
@@ -127,16 +126,16 @@ def return_to_parent(ctx: Any, uow: UnitOfWork, child_id: str) -> None:
     if parent is None or child is None or parent.status not in ("running", "suspended"):
         return
     now = ctx.clock()
-    child_variables = ctx.runner.restore(ctx.processes.get(uow, child.process_id), child.state).variables
+    ended = ctx.runner.restore(ctx.processes.get(uow, child.process_id), child.state)
     workflow = restore_case(ctx, uow, parent)
     before = {t.task_id for t in workflow.ready_tasks()}
-    result = workflow.complete_call(link.parent_task_id, child_variables, now)
+    result, error = _go_on(workflow, link.parent_task_id, ended, now)
     uow.calls.returned(child_id, now)
     step = StepContext(ctx, uow, parent, SYSTEM, now)
     save_case(step, workflow)
     new = sync_tasks(step, workflow, before, None)
     apply_effects(step, result)
-    payload = step_payload(result, new, child=child_id)
+    payload = step_payload(result, new, child=child_id, **error)
     draft = RecordDraft(
         action=CALL_RETURNED,
         actor=SYSTEM.user_id,
@@ -145,6 +144,21 @@ def return_to_parent(ctx: Any, uow: UnitOfWork, child_id: str) -> None:
         payload=payload,
     )
     record_step(step, workflow, draft)
+
+
+def _go_on(workflow: Any, task_id: str, ended: Any, now: Any) -> tuple[Any, dict[str, str]]:
+    """The parent's step: the child's error end event caught on the call activity (or an enclosing scope),
+    else — no error, or nothing catches it (then it ended the child like a none end) — the out mappings."""
+    thrown = ended.thrown_error()
+    if thrown is not None:
+        code, message = thrown
+        try:
+            result = workflow.raise_error(task_id, code, message, now)
+            return result, {"errorCode": code, "errorMessage": message}
+        except Conflict as uncaught:
+            if uncaught.code != "bpmn-error-uncaught":
+                raise
+    return workflow.complete_call(task_id, ended.variables, now), {}
 
 
 def call_listener(ctx: Any) -> Callable[[UnitOfWork, Any], None]:

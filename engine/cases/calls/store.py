@@ -66,11 +66,11 @@ class CallRepository:
         r = self.conn.execute(select(p.c.id).where(p.c.key == key, p.c.version == version)).first()
         return int(r.id) if r else None
 
-    def process_current_at(self, key: str, at: datetime) -> int | None:
-        """The id of the newest version of ``key`` deployed at or before ``at`` (``deployment`` binding: the
-        version the caller's deployment held)."""
+    def process_deployed_with(self, key: str, caller_id: int) -> int | None:
+        """The id of the newest version of ``key`` deployed up to the caller's version ``caller_id`` (the
+        ``deployment`` binding: the deploy stores a called process before its callers, and ids only grow)."""
         p = t.processes
         r = self.conn.execute(
-            select(p.c.id).where(p.c.key == key, p.c.deployed_at <= at).order_by(p.c.version.desc()).limit(1)
+            select(p.c.id).where(p.c.key == key, p.c.id <= caller_id).order_by(p.c.version.desc()).limit(1)
         ).first()
         return int(r.id) if r else None

@@ -11,7 +11,7 @@ from engine.compliance.findings import Finding
 
 _ALLOWED_EVENTS: dict[str, frozenset[str]] = {
     "startEvent": frozenset(),
-    "endEvent": frozenset({"terminateEventDefinition"}),
+    "endEvent": frozenset({"terminateEventDefinition", "errorEventDefinition"}),
     "intermediateCatchEvent": frozenset({"timerEventDefinition", "messageEventDefinition"}),
     "intermediateThrowEvent": frozenset({"messageEventDefinition"}),
     "boundaryEvent": frozenset({"timerEventDefinition", "messageEventDefinition", "errorEventDefinition"}),
@@ -22,7 +22,7 @@ _EVENT_HINT = {
         "开始事件只能是无类型的（由人发起办件）",
         "a start event must be a none start event (a person starts a case)",
     ),
-    "endEvent": ("结束事件只能是无类型或终止", "an end event may only be none or terminate"),
+    "endEvent": ("结束事件只能是无类型、终止或错误", "an end event may only be none, terminate or error"),
     "intermediateCatchEvent": (
         "中间捕获事件只能是定时或消息",
         "an intermediate catch event may only be a timer or a message",

@@ -44,6 +44,15 @@ class BpmnError(Exception):
         self.message = message
 
 
+def read_error_messages(root: etree._Element) -> dict[str, str]:
+    """``bpmn:error`` errorCode -> its ``camunda:errorMessage`` (what an error end event throws with it)."""
+    return {
+        error.get("errorCode", ""): message
+        for error in root.iter(f"{{{BPMN_NS}}}error")
+        if (message := _attr(error, "errorMessage")) is not None
+    }
+
+
 def read_error_variables(root: etree._Element) -> dict[str, tuple[str | None, str | None]]:
     """Boundary event id -> (``camunda:errorCodeVariable``, ``camunda:errorMessageVariable``)."""
     found: dict[str, tuple[str | None, str | None]] = {}
@@ -61,13 +70,18 @@ def _attr(node: etree._Element, name: str) -> str | None:
     return value.strip() or None if value else None
 
 
-def annotate(specs: list[Any], variables: dict[str, tuple[str | None, str | None]]) -> None:
-    """Put the variables each error boundary sets on its parsed spec (specs are cached, never saved)."""
+def annotate(specs: list[Any], root: etree._Element) -> None:
+    """Put what SpiffWorkflow does not read on the parsed specs (cached, never saved): the variables each
+    error boundary sets, the ``camunda:errorMessage`` each error end event throws."""
+    variables, messages = read_error_variables(root), read_error_messages(root)
     for spec in specs:
         for task_spec in spec.task_specs.values():
             names = variables.get(getattr(task_spec, "bpmn_id", None) or "")
             if names is not None and isinstance(task_spec, BoundaryEvent):
                 task_spec.error_variables = names
+            definition = getattr(task_spec, "event_definition", None)
+            if isinstance(definition, ErrorEventDefinition) and definition.code in messages:
+                definition.error_message = messages[definition.code]
 
 
 def _boundaries(task: Any) -> list[Any]:
@@ -142,3 +156,23 @@ def throw(task: Any, code: str, message: str) -> None:
     if boundary is None:
         raise uncaught(code, message, task.task_spec.bpmn_id)
     deliver(boundary, code, message)
+
+
+THROWN_KEY = "sx_thrown_error"
+
+
+def keep_thrown_error(wf: Any) -> None:
+    """An error end event that nothing in the case caught (SpiffWorkflow leaves it in ``bpmn_events``, which
+    are not saved) is kept on the root task: for a child case, the caller's call activity may catch it
+    (Camunda 7 propagates it to the super execution); with no caller it ended its path like a none end."""
+    for event in wf.bpmn_events:
+        definition = event.event_definition
+        if isinstance(definition, ErrorEventDefinition):
+            message = getattr(definition, "error_message", None) or definition.name
+            wf.task_tree.internal_data[THROWN_KEY] = {"code": definition.code, "message": message}
+
+
+def thrown_error(wf: Any) -> tuple[str, str] | None:
+    """(code, message) of the error end event a completed case ended with, or None."""
+    found = wf.task_tree.internal_data.get(THROWN_KEY)
+    return (str(found["code"]), str(found["message"])) if isinstance(found, dict) else None

@@ -32,6 +32,7 @@ from SpiffWorkflow.bpmn.specs.defaults import NoneTask
 from SpiffWorkflow.util.task import TaskState
 
 from engine.errors import Conflict
+from engine.runner.calls.bpmn_error import thrown_error
 from engine.runner.dialect import ACTIVITI_NS, BPMN_NS, CAMUNDA_NS
 from engine.runner.expressions.template import CompiledTemplate, compile_template
 from engine.runner.types import Effect, StepResult
@@ -115,7 +116,9 @@ def read_calls(root: etree._Element, functions: frozenset[str]) -> dict[str, Cal
 Evaluate = Callable[[CompiledTemplate, Mapping[str, Any]], Any]
 
 
-def mapped(mappings: tuple[VariableMapping, ...], scope: Mapping[str, Any], evaluate: Evaluate) -> dict[str, Any]:
+def mapped(
+    mappings: tuple[VariableMapping, ...], scope: Mapping[str, Any], evaluate: Evaluate
+) -> dict[str, Any]:
     """The variables ``mappings`` give from ``scope`` (Camunda's ``VariableMapping``, in document order)."""
     found: dict[str, Any] = {}
     for item in mappings:
@@ -184,12 +187,21 @@ class CallWaiting:
 
         return self._step(now, finish)
 
+    def thrown_error(self) -> tuple[str, str] | None:
+        """(code, message) of the error end event this completed case ended with and nothing caught: the
+        parent's call activity may catch it (``raise_error``); None otherwise."""
+        return thrown_error(self._wf)
+
     def _waiting_call(self, task_id: str) -> Any:
         try:
             task = self._wf.get_task_from_id(UUID(task_id))
         except (ValueError, KeyError):
             task = None
-        if task is None or not isinstance(task.task_spec, CallActivityTask) or not task.has_state(TaskState.STARTED):
+        if (
+            task is None
+            or not isinstance(task.task_spec, CallActivityTask)
+            or not task.has_state(TaskState.STARTED)
+        ):
             raise Conflict(
                 "该调用活动不在等待子办件",
                 f"Task {task_id} is not a call activity waiting for its child case",

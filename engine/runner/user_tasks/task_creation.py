@@ -17,6 +17,7 @@ from typing import Any
 
 from SpiffWorkflow.util.task import TaskState
 
+from engine.runner.calls.bpmn_error import keep_thrown_error
 from engine.runner.expressions import ExpressionError
 from engine.runner.listeners import Listeners, enter, fire, of_kind, process_event
 from engine.runner.script_engine import SafeScriptEngine, step_failure
@@ -32,6 +33,7 @@ def settle_step(wf: Any, process: Any, engine: SafeScriptEngine, now: datetime, 
     run); when the step completed the case, the process's own ``end`` listeners run on its variables."""
     ready = wf.get_tasks(state=TaskState.READY, manual=True)
     assign_new_tasks(ready, process.tasks, engine, now, process.listeners)
+    keep_thrown_error(wf)  # an error end event nothing caught: the caller's call activity may catch it
     if wf.is_completed() and not was_completed:
         wf.data.update(process_event(engine, process, "end", wf.data))
 

@@ -15,7 +15,7 @@ import io
 from typing import Any
 
 from engine.kernel.context import AppContext
-from tests.conformance.c7.driver import DIAGRAMS, Case, deployed
+from tests.conformance.c7.driver import DIAGRAMS, Case, deploy, deployed
 from tests.support import auth
 
 
@@ -70,8 +70,8 @@ def test_the_parent_waits_while_its_child_case_runs_and_the_out_variables_flow_b
 
 def test_all_variables_pass_both_ways_and_the_version_binding_keeps_its_version(client: Any) -> None:
     deployed(client, "c7_call_child.bpmn")  # version 1
-    changed = (DIAGRAMS / "c7_call_child.bpmn").read_bytes().replace(
-        "送达".encode(), "送达（第二版）".encode()
+    changed = (
+        (DIAGRAMS / "c7_call_child.bpmn").read_bytes().replace("送达".encode(), "送达（第二版）".encode())
     )
     response = client.post(
         "/api/v1/deployments",
@@ -96,3 +96,93 @@ def test_all_variables_pass_both_ways_and_the_version_binding_keeps_its_version(
     assert second.task("Task_Deliver")["name"] == "送达（第二版）"
     second.done("Task_Deliver", "zhao")
     assert parent.status == "completed"
+
+
+def test_an_error_end_event_in_the_child_is_caught_on_the_call_activity(client: Any, ctx: AppContext) -> None:
+    # CallActivityTest.testSubProcessEndsWithErrorEndEvent… / BoundaryErrorEventTest
+    # .testCatchErrorThrownByCallActivityOnCallActivity: the called instance ends; the boundary catches
+    deployed(client, "c7_call_child_error.bpmn")
+    deployed(client, "c7_call_parent_error.bpmn")
+    parent = open_case(client, "c7_call_parent_error", decision="准予许可", amount=1)
+    parent.done("Task_Decide", "zhao")
+    child = child_of(client, parent)
+    child.done("Task_Deliver", "zhao", refused=True)
+    assert child.status == "completed"
+    assert [t["element_id"] for t in parent.waiting()] == ["Task_Post"]
+    variables = parent.variables
+    assert variables["deliveryError"] == "REFUSED" and variables["deliveryMessage"] == "受送达人拒收"
+    assert "deliveryReceipt" not in variables  # interrupted: no camunda:out
+    with ctx.uow(readonly=True) as uow:
+        [returned] = [
+            e.content for e in uow.records.for_case(parent.id) if e.content.action == "call.returned"
+        ]
+    assert returned.payload["errorCode"] == "REFUSED" and returned.payload["path"] == ["Boundary_Refused"]
+    parent.done("Task_Post", "zhao")
+    parent.done("Task_Archive", "zhao")
+    assert parent.status == "completed"
+
+
+def test_an_error_end_event_nobody_catches_ends_the_child_like_a_none_end(client: Any) -> None:
+    # Camunda 7 docs, Error End Event: with no matching boundary the semantics are a none end event's
+    deployed(client, "c7_call_child_error.bpmn")
+    response = client.post(
+        "/api/v1/deployments",
+        data={
+            "file": (
+                io.BytesIO(
+                    (DIAGRAMS / "c7_call_parent.bpmn")
+                    .read_bytes()
+                    .replace(b'"c7_call_child"', b'"c7_call_child_error"')
+                ),
+                "c7_call_parent.bpmn",
+            )
+        },
+        headers=auth("li"),
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 201, response.get_json()
+    parent = open_case(client, "c7_call_parent", decision="准予许可", amount=1)
+    parent.done("Task_Decide", "zhao")
+    child_of(client, parent).done("Task_Deliver", "zhao", refused=True, receipt="none")
+    assert [t["element_id"] for t in parent.waiting()] == ["Task_Archive"]
+    assert parent.variables["deliveryReceipt"] == "none"
+
+
+def test_a_call_to_a_process_that_is_not_deployed_is_refused_at_deploy(client: Any) -> None:
+    response = deploy(client, "c7_call_parent.bpmn")  # c7_call_child is not deployed
+    assert response.status_code == 400, response.get_json()
+    [found] = response.get_json()["findings"]
+    assert (found["code"], found["element_id"], found["file"]) == (
+        "SX-D175",
+        "Call_Deliver",
+        "c7_call_parent.bpmn",
+    )
+    assert "c7_call_child" in found["message_en"] and "c7_call_child" in found["message_zh"]
+    assert deploy(client, "c7_call_parent.bpmn", "c7_call_child.bpmn").status_code == 201  # one deployment
+
+
+def test_the_deployment_binding_calls_the_version_deployed_with_the_caller(client: Any) -> None:
+    # CallActivityTest.testCallSimpleSubProcessWithDeploymentBinding…: not the later latest version
+    bound = (
+        (DIAGRAMS / "c7_call_parent.bpmn")
+        .read_bytes()
+        .replace(
+            b'calledElement="c7_call_child"',
+            b'calledElement="c7_call_child" camunda:calledElementBinding="deployment"',
+        )
+    )
+
+    def deploy_files(*files: tuple[str, bytes]) -> Any:
+        data = {f"file{i}": (io.BytesIO(body), name) for i, (name, body) in enumerate(files)}
+        return client.post(
+            "/api/v1/deployments", data=data, headers=auth("li"), content_type="multipart/form-data"
+        )
+
+    assert deploy_files(("c7_call_parent.bpmn", bound)).status_code == 400  # SX-D175: not in its deployment
+    child = (DIAGRAMS / "c7_call_child.bpmn").read_bytes()
+    assert deploy_files(("c7_call_parent.bpmn", bound), ("c7_call_child.bpmn", child)).status_code == 201
+    later = child.replace("送达".encode(), "送达（后来的版本）".encode())
+    assert deploy_files(("c7_call_child.bpmn", later)).status_code == 201  # version 2, deployed later
+    parent = open_case(client, "c7_call_parent", decision="准予许可", amount=1)
+    parent.done("Task_Decide", "zhao")
+    assert child_of(client, parent).view()["process_version"] == 1
