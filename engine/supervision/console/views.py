@@ -9,6 +9,7 @@ from flask import Response, request
 from flask_babel import gettext as _
 from markupsafe import Markup
 
+from engine.cases.calls.links import call_links
 from engine.diagram import Overlays, render_svg
 from engine.errors import SanxiangError
 from engine.processes.migrate_versions import migrate_cases
@@ -149,9 +150,12 @@ def case_page(case_id: str) -> Any:
     marks = overlays_of(view)
     with ctx.uow(readonly=True) as uow:
         users = [u for u in uow.users.list()]
+        parent, children = call_links(uow, case_id)
     return render(
         "case.html",
         view=view,
+        parent=parent,
+        children=children,
         marks=marks,
         marks_json=json.dumps(marks, ensure_ascii=False),
         svg=_svg(view, marks),

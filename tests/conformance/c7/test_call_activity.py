@@ -16,6 +16,7 @@ from typing import Any
 
 from engine.kernel.context import AppContext
 from tests.conformance.c7.driver import DIAGRAMS, Case, deploy, deployed
+from tests.integration.pages_driver import log_in
 from tests.support import auth
 
 
@@ -66,6 +67,19 @@ def test_the_parent_waits_while_its_child_case_runs_and_the_out_variables_flow_b
     assert child_actions[0] == "case.started" and child_actions[-1] == "case.completed"
     parent.done("Task_Archive", "zhao")
     assert parent.status == "completed"
+
+
+def test_the_console_case_page_links_the_parent_and_its_children(client: Any) -> None:
+    deployed(client, "c7_call_child.bpmn")
+    deployed(client, "c7_call_parent.bpmn")
+    parent = open_case(client, "c7_call_parent", decision="准予许可", amount=1)
+    parent.done("Task_Decide", "zhao")
+    child = child_of(client, parent)
+    log_in(client, "zhou")
+    page = client.get(f"/console/cases/{parent.id}").get_data(as_text=True)
+    assert 'id="child-cases"' in page and f"/console/cases/{child.id}" in page and "调用关系" in page
+    page = client.get(f"/console/cases/{child.id}").get_data(as_text=True)
+    assert 'id="parent-case"' in page and f"/console/cases/{parent.id}" in page and "Call_Deliver" in page
 
 
 def test_all_variables_pass_both_ways_and_the_version_binding_keeps_its_version(client: Any) -> None:
