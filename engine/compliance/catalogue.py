@@ -123,6 +123,7 @@ _TABLE: tuple[tuple[str, str, str, str], ...] = (
     ),
     ("SX-D172", "dialect", "调用绑定方式无法运行", "camunda:calledElementBinding that cannot work"),
     ("SX-D173", "dialect", "调用变量映射无法运行", "camunda:in/camunda:out that cannot run"),
+    ("SX-D174", "dialect", "被调用流程没有所标环节", "called process lacks the call activity's role"),
     ("SX-D175", "dialect", "被调用的流程未部署", "called process not deployed"),
     ("SX-C201", "compliance", "决定前未经重大判断", "decision not behind a major-check"),
     ("SX-C202", "compliance", "重大决定前未经法制审核", "major decision without a legal review"),

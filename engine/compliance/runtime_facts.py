@@ -16,6 +16,8 @@ from dataclasses import dataclass
 TextCheck = Callable[[str], "tuple[str, str] | None"]
 # (process key, binding, version or None) -> whether a call activity could call it (known at deploy)
 ProcessCheck = Callable[[str, str, "int | None"], bool]
+# (process key, binding, version or None) -> the sanxiang.role values of that process's elements, or None
+ProcessRoles = Callable[[str, str, "int | None"], "frozenset[str] | None"]
 
 
 @dataclass(frozen=True)
@@ -23,3 +25,4 @@ class RuntimeFacts:
     text_check: TextCheck | None = None
     handlers: frozenset[str] | None = None  # names a delegateExpression / external topic may use
     called_process: ProcessCheck | None = None  # SX-D175 (``compliance.calls``): set by the deploy
+    called_roles: ProcessRoles | None = None  # SX-D174 (``compliance.calls``): set by the deploy

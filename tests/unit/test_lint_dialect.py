@@ -4,7 +4,6 @@ runtime cannot run (or would run wrongly) makes exactly its rule's code appear."
 from __future__ import annotations
 
 import dataclasses
-
 from collections.abc import Callable
 from functools import partial
 
@@ -54,7 +53,9 @@ Mutation = Callable[[etree._Element], None]
 FACTS = dataclasses.replace(
     lint_facts({"workdays"}, {"notify", "bean", "n"}),
     called_process=lambda key, binding, version: key != "missing" and version in (None, 1),
+    called_roles=lambda key, binding, version: frozenset({"delivery"}) if key == "other" else None,
 )
+ROLE = '<camunda:properties><camunda:property name="sanxiang.role" value="{}"/></camunda:properties>'
 
 
 def node(root: etree._Element, ident: str) -> etree._Element:
@@ -451,6 +452,11 @@ CASES: list[tuple[str, str, Mutation]] = [
         both(CALL, ext("remind", '<camunda:out source="a" sourceExpression="${b}" target="c"/>')),
     ),
     ("SX-D173", "an out business key", both(CALL, ext("remind", '<camunda:out businessKey="${k}"/>'))),
+    (
+        "SX-D174",
+        "a call marked legal review calling no review",
+        both(CALL, ext("remind", ROLE.format("legal-review"))),
+    ),
     ("SX-D175", "a called process not deployed", both(CALL, put("remind", "calledElement", "missing"))),
     (
         "SX-D175",
@@ -595,6 +601,10 @@ RUNNABLE_VARIANTS: list[tuple[str, Mutation]] = [
     ("terminate end", xml("end", "<bpmn:terminateEventDefinition/>")),
     ("call activity", CALL),
     (
+        "call activity doing the delivery of its called process",
+        both(CALL, ext("remind", ROLE.format("delivery"))),
+    ),
+    (
         "call activity with mappings, business key and a version binding",
         both(
             CALL,
@@ -603,8 +613,9 @@ RUNNABLE_VARIANTS: list[tuple[str, Mutation]] = [
             ext(
                 "remind",
                 '<camunda:in businessKey="${execution.processBusinessKey}"/><camunda:in variables="all"/>'
-                '<camunda:in source="a" target="b" local="true"/><camunda:in sourceExpression="${amount + 1}" '
-                'target="c"/><camunda:out source="r" target="receipt"/><camunda:out variables="all"/>',
+                '<camunda:in source="a" target="b" local="true"/>'
+                '<camunda:in sourceExpression="${amount + 1}" target="c"/>'
+                '<camunda:out source="r" target="receipt"/><camunda:out variables="all"/>',
             ),
         ),
     ),

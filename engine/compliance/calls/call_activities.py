@@ -10,6 +10,9 @@ case of its own, ``calledElement`` by key with ``camunda:calledElementBinding`` 
   whole-number ``camunda:calledElementVersion``;
 - SX-D173  a ``camunda:in``/``camunda:out`` that cannot run (no target, both or neither of source and
   sourceExpression, a ``businessKey`` on an ``out``, an expression outside the language);
+- SX-D174  a call activity carrying a legal role (``sanxiang.role``, e.g. ``delivery``, ``legal-review``)
+  whose called process has no element of that role (at deploy): the caller's path rules count the call as
+  that step, so the called process must do it — the linter follows the call;
 - SX-D175  the called process is not deployed (at deploy: the runtime's facts say which processes exist;
   ``latest`` and ``version`` may name one deployed before or in the same deployment, ``deployment`` one of
   the same deployment).
@@ -136,12 +139,10 @@ def called_processes_exist(doc: BpmnDocument, facts: RuntimeFacts) -> Iterator[F
     if exists is None:
         return
     for el, node in _calls(doc):
-        called = (node.get("calledElement") or "").strip()
-        binding = el.camunda.get("calledElementBinding", "latest").strip()
-        version = el.camunda.get("calledElementVersion", "").strip()
-        if not called or _EXPRESSION.search(called) or binding not in BINDINGS:
-            continue  # SX-D170 / SX-D172
-        wanted = int(version) if binding == "version" and version.isdigit() else None
+        target = _target(el, node)
+        if target is None:
+            continue
+        called, binding, wanted = target
         if not exists(called, binding, wanted):
             how = binding if wanted is None else f"{binding} {wanted}"
             yield finding(
@@ -155,9 +156,41 @@ def called_processes_exist(doc: BpmnDocument, facts: RuntimeFacts) -> Iterator[F
             )
 
 
+def _target(el: Element, node: etree._Element) -> tuple[str, str, int | None] | None:
+    called = (node.get("calledElement") or "").strip()
+    binding = el.camunda.get("calledElementBinding", "latest").strip()
+    version = el.camunda.get("calledElementVersion", "").strip()
+    if not called or _EXPRESSION.search(called) or binding not in BINDINGS:
+        return None  # SX-D170 / SX-D172
+    return called, binding, int(version) if binding == "version" and version.isdigit() else None
+
+
+def called_processes_do_the_role(doc: BpmnDocument, facts: RuntimeFacts) -> Iterator[Finding]:
+    """SX-D174, when the facts know the called processes' roles (at deploy)."""
+    roles_of = facts.called_roles
+    if roles_of is None:
+        return
+    for el, node in _calls(doc):
+        target, role = _target(el, node), el.role
+        roles = roles_of(*target) if target is not None and role else None
+        if roles is not None and role not in roles and target is not None:
+            called = target[0]
+            yield finding(
+                "SX-D174",
+                f"调用活动标为“{role}”环节，但被调用的流程 {called} 中没有该角色的环节；"
+                f"请在被调用流程中画出 sanxiang.role={role} 的环节，或去掉调用活动上的角色",
+                f"the call activity is marked {role}, but the process it calls ({called}) "
+                f"has no element of that role; draw a sanxiang.role={role} step in the called process or "
+                "remove the role from the call activity",
+                element_id=el.id,
+                line=el.line,
+            )
+
+
 CHECKS = (called_element_is_a_key, no_refused_settings, binding_can_work)
 
 
 def call_findings(doc: BpmnDocument, facts: RuntimeFacts) -> Iterator[Finding]:
     yield from mappings_can_run(doc, facts)
     yield from called_processes_exist(doc, facts)
+    yield from called_processes_do_the_role(doc, facts)

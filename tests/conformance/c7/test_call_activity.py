@@ -5,7 +5,8 @@ version with camunda:calledElementVersion, camunda:in / camunda:out with source,
 variables="all", local, camunda:in businessKey) and engine test ``bpmn/callactivity/CallActivityTest``
 (testCallSimpleSubProcess: the caller waits in the call activity while the called instance runs and goes on
 when it ends; testSubProcessDataInputOutput / testSubProcessWithDataInputOutputExpression: in and out
-mappings; testPassAllVariables: variables="all"; testInputBusinessKey / testCallSimpleSubProcessWithBusinessKey;
+mappings; testPassAllVariables: variables="all"; testInputBusinessKey /
+testCallSimpleSubProcessWithBusinessKey;
 testCallLatestVersion…/testCallByVersion: bindings). Every step goes through the API; the cases are saved
 and restored between steps."""
 
@@ -200,3 +201,23 @@ def test_the_deployment_binding_calls_the_version_deployed_with_the_caller(clien
     parent = open_case(client, "c7_call_parent", decision="准予许可", amount=1)
     parent.done("Task_Decide", "zhao")
     assert child_of(client, parent).view()["process_version"] == 1
+
+
+def test_a_call_marked_as_a_legal_step_must_call_a_process_that_does_it(client: Any) -> None:
+    # the three systems follow the call: the caller's path counts a call marked legal-review as the review,
+    # so the called process must hold a legal review itself (Sanxiang's rule; Camunda 7 has no roles)
+    role = b'<camunda:properties><camunda:property name="sanxiang.role" value="legal-review"/></camunda:properties>'
+    marked = (
+        (DIAGRAMS / "c7_call_parent.bpmn")
+        .read_bytes()
+        .replace(b"<camunda:in businessKey", role + b"<camunda:in businessKey")
+    )
+    child = (DIAGRAMS / "c7_call_child.bpmn").read_bytes()
+    data = {"a": (io.BytesIO(child), "c7_call_child.bpmn"), "b": (io.BytesIO(marked), "c7_call_parent.bpmn")}
+    response = client.post(
+        "/api/v1/deployments", data=data, headers=auth("li"), content_type="multipart/form-data"
+    )
+    assert response.status_code == 400, response.get_json()
+    [found] = response.get_json()["findings"]
+    assert (found["code"], found["element_id"]) == ("SX-D174", "Call_Deliver")
+    assert "legal-review" in found["message_en"] and "c7_call_child" in found["message_en"]
