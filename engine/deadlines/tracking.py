@@ -51,6 +51,8 @@ STEP_ACTIONS = frozenset(
         "task.completed",
         "timer.fired",
         "message.received",
+        "task.error_thrown",  # a BPMN error thrown at a task (engine.tasks.bpmn_errors)
+        "call.returned",  # a child case returned to its parent (engine.cases.calls)
         "case.moved",
         "case.migrated",
         "case.completed",
