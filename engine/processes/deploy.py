@@ -151,12 +151,12 @@ def deploy(ctx: AppContext, files: Sequence[tuple[str, bytes]], actor: Actor) ->
         items = [
             (_deploy_form if _is_form(n) else _deploy_process)(ctx, uow, n, d, actor, now) for n, d in ordered
         ]
-        files = {
+        sources = {
             i.key: (n, without_bom(d))
             for i, (n, d) in zip(items, ordered, strict=True)
             if i.kind == "process"
         }
-        check_called_processes(uow, [i for i in items if i.kind == "process"], files)
+        check_called_processes(uow, [i for i in items if i.kind == "process"], sources)
         created = [i for i in items if i.created]
         if created:
             record(

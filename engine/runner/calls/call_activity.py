@@ -73,7 +73,8 @@ def _camunda_children(node: etree._Element, tag: str) -> list[etree._Element]:
 
 
 def _attr(node: etree._Element, name: str) -> str | None:
-    return node.get(f"{{{CAMUNDA_NS}}}{name}") or node.get(f"{{{ACTIVITI_NS}}}{name}")
+    value = node.get(f"{{{CAMUNDA_NS}}}{name}") or node.get(f"{{{ACTIVITI_NS}}}{name}")
+    return str(value) if value is not None else None
 
 
 def _mapping(node: etree._Element, functions: frozenset[str]) -> VariableMapping | None:
