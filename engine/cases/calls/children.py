@@ -128,6 +128,9 @@ def return_to_parent(ctx: Any, uow: UnitOfWork, child_id: str) -> None:
     now = ctx.clock()
     ended = ctx.runner.restore(ctx.processes.get(uow, child.process_id), child.state)
     workflow = restore_case(ctx, uow, parent)
+    if not workflow.waits_for_call(link.parent_task_id):  # interrupted (a boundary event) or moved away
+        uow.calls.returned(child_id, now)
+        return
     before = {t.task_id for t in workflow.ready_tasks()}
     result, error = _go_on(workflow, link.parent_task_id, ended, now)
     uow.calls.returned(child_id, now)

@@ -29,6 +29,7 @@ from uuid import UUID
 
 from lxml import etree
 from SpiffWorkflow.bpmn.specs.defaults import NoneTask
+from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 
 from engine.errors import Conflict
@@ -188,6 +189,14 @@ class CallWaiting:
 
         return self._step(now, finish)
 
+    def waits_for_call(self, task_id: str) -> bool:
+        """Whether call-activity task ``task_id`` still waits for its child (not interrupted, not moved)."""
+        try:
+            self._waiting_call(task_id)
+        except Conflict:
+            return False
+        return True
+
     def thrown_error(self) -> tuple[str, str] | None:
         """(code, message) of the error end event this completed case ended with and nothing caught: the
         parent's call activity may catch it (``raise_error``); None otherwise."""
@@ -196,7 +205,7 @@ class CallWaiting:
     def _waiting_call(self, task_id: str) -> Any:
         try:
             task = self._wf.get_task_from_id(UUID(task_id))
-        except (ValueError, KeyError):
+        except (ValueError, KeyError, SpiffWorkflowException):
             task = None
         if (
             task is None

@@ -15,10 +15,11 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from engine.deadlines.timers import fire_due_timers
 from engine.kernel.context import AppContext
 from tests.conformance.c7.driver import DIAGRAMS, Case, deploy, deployed
 from tests.integration.pages_driver import log_in
-from tests.support import auth
+from tests.support import MovableClock, auth
 
 
 def open_case(client: Any, process: str, business_key: str | None = None, **variables: Any) -> Case:
@@ -206,7 +207,10 @@ def test_the_deployment_binding_calls_the_version_deployed_with_the_caller(clien
 def test_a_call_marked_as_a_legal_step_must_call_a_process_that_does_it(client: Any) -> None:
     # the three systems follow the call: the caller's path counts a call marked legal-review as the review,
     # so the called process must hold a legal review itself (Sanxiang's rule; Camunda 7 has no roles)
-    role = b'<camunda:properties><camunda:property name="sanxiang.role" value="legal-review"/></camunda:properties>'
+    role = (
+        b'<camunda:properties><camunda:property name="sanxiang.role" value="legal-review"/>'
+        b"</camunda:properties>"
+    )
     marked = (
         (DIAGRAMS / "c7_call_parent.bpmn")
         .read_bytes()
@@ -221,3 +225,23 @@ def test_a_call_marked_as_a_legal_step_must_call_a_process_that_does_it(client: 
     [found] = response.get_json()["findings"]
     assert (found["code"], found["element_id"]) == ("SX-D174", "Call_Deliver")
     assert "legal-review" in found["message_en"] and "c7_call_child" in found["message_en"]
+
+
+def test_a_child_completing_after_its_call_activity_was_interrupted_leaves_the_parent_alone(
+    client: Any, ctx: AppContext, clock: MovableClock
+) -> None:
+    # an interrupting boundary timer on the call activity moves the parent on; the child case still ends
+    # by its own steps and nothing flows back (Camunda 7 would delete the called instance: see the docs)
+    deployed(client, "c7_call_child.bpmn")
+    deployed(client, "c7_call_parent_timer.bpmn")
+    parent = open_case(client, "c7_call_parent_timer", decision="准予许可", amount=1)
+    parent.done("Task_Decide", "zhao")
+    child = child_of(client, parent)
+    clock.advance(days=8)
+    assert fire_due_timers(ctx, "node-a").fired == 1
+    assert [t["element_id"] for t in parent.waiting()] == ["Task_Announce"]
+    version = parent.view()["version"]
+    child.done("Task_Deliver", "zhao", receipt="late")
+    assert child.status == "completed"
+    assert parent.view()["version"] == version and "deliveryReceipt" not in parent.variables
+    assert parent.view()["children"][0]["returned"] is True

@@ -24,7 +24,9 @@ def upgrade() -> None:
         sa.Column("element_id", sa.String(length=200), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("returned_at", sa.DateTime(timezone=True), nullable=True),
-        sa.ForeignKeyConstraint(["child_case_id"], ["cases.id"], name=op.f("fk_case_calls_child_case_id_cases")),
+        sa.ForeignKeyConstraint(
+            ["child_case_id"], ["cases.id"], name=op.f("fk_case_calls_child_case_id_cases")
+        ),
         sa.ForeignKeyConstraint(
             ["parent_case_id"], ["cases.id"], name=op.f("fk_case_calls_parent_case_id_cases")
         ),
