@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
+from engine.cases.calls.cascade import cascade_listener
 from engine.cases.calls.children import call_listener, start_child
 from engine.compliance.runtime_facts import RuntimeFacts
 from engine.config import Settings
@@ -150,6 +151,7 @@ def bootstrap(
         queue_events,  # the webhook outbox
         discard_draft_of_completed_task,  # a completed task's draft is gone
         call_listener(ctx),  # a completed child case returns to its parent's call activity
+        cascade_listener(ctx),  # a child case its parent no longer waits for is cancelled
     )
     ctx.effect_handlers["disclosure.schedule"] = schedule_disclosure
     ctx.effect_handlers["timer.capped"] = record_timer_capped

@@ -227,11 +227,11 @@ def test_a_call_marked_as_a_legal_step_must_call_a_process_that_does_it(client: 
     assert "legal-review" in found["message_en"] and "c7_call_child" in found["message_en"]
 
 
-def test_a_child_completing_after_its_call_activity_was_interrupted_leaves_the_parent_alone(
+def test_an_interrupted_call_activity_cancels_its_child_case(
     client: Any, ctx: AppContext, clock: MovableClock
 ) -> None:
-    # an interrupting boundary timer on the call activity moves the parent on; the child case still ends
-    # by its own steps and nothing flows back (Camunda 7 would delete the called instance: see the docs)
+    # CallActivityTest.testTimerOnCallActivity…/testInterruptingBoundaryEvent…: an interrupting boundary
+    # event on the call activity deletes the called instance; here the child case is cancelled on its record
     deployed(client, "c7_call_child.bpmn")
     deployed(client, "c7_call_parent_timer.bpmn")
     parent = open_case(client, "c7_call_parent_timer", decision="准予许可", amount=1)
@@ -240,8 +240,19 @@ def test_a_child_completing_after_its_call_activity_was_interrupted_leaves_the_p
     clock.advance(days=8)
     assert fire_due_timers(ctx, "node-a").fired == 1
     assert [t["element_id"] for t in parent.waiting()] == ["Task_Announce"]
-    version = parent.view()["version"]
-    child.done("Task_Deliver", "zhao", receipt="late")
-    assert child.status == "completed"
-    assert parent.view()["version"] == version and "deliveryReceipt" not in parent.variables
-    assert parent.view()["children"][0]["returned"] is True
+    assert child.status == "cancelled" and child.waiting() == []
+    assert parent.view()["children"][0] == {
+        "id": child.id,
+        "element_id": "Call_Deliver",
+        "process_key": "c7_call_child",
+        "status": "cancelled",
+        "returned": True,
+    }
+    with ctx.uow(readonly=True) as uow:
+        [cancelled] = [
+            e.content for e in uow.records.for_case(child.id) if e.content.action == "case.cancelled"
+        ]
+    assert cancelled.actor == "system" and cancelled.payload["parentCase"] == parent.id
+    parent.done("Task_Announce", "zhao")
+    parent.done("Task_Archive", "zhao")
+    assert parent.status == "completed"
