@@ -78,31 +78,37 @@ def _roles(data: bytes, key: str) -> frozenset[str] | None:
     )
 
 
+def _process_calls(data: bytes) -> tuple[set[str], set[str]]:
+    """(process ids defined, process keys called) of one file."""
+    document = parse_document(data)
+    if isinstance(document, Finding):
+        return set(), set()
+    defined = {process.id for process in document.checked}
+    called = {
+        (el.node.get("calledElement") or "").strip()
+        for process in document.checked
+        for el in process.with_tag("callActivity")
+        if el.node is not None
+    }
+    return defined, called
+
+
 def callees_first(files: Sequence[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
-    """The process files of one deployment with every called process before its callers (a stable order;
-    a cycle keeps the given order): the ``deployment`` binding resolves by the order of deployment."""
-    defined: dict[int, set[str]] = {}
-    called: dict[int, set[str]] = {}
-    for index, (_name, data) in enumerate(files):
-        document = parse_document(data)
-        if isinstance(document, Finding):
-            continue
-        defined[index] = {process.id for process in document.checked}
-        called[index] = {
-            (el.node.get("calledElement") or "").strip()
-            for process in document.checked
-            for el in process.with_tag("callActivity")
-            if el.node is not None
-        }
+    """The process files of one deployment with every called process before its callers (depth first, in
+    the given order otherwise; a cycle keeps the given order): the ``deployment`` binding reads that order."""
+    shapes = [_process_calls(data) for _name, data in files]
     order: list[int] = []
-    for _ in range(len(files) + 1):
-        for index in range(len(files)):
-            waits = any(
-                called.get(index, set()) & defined.get(other, set())
-                for other in range(len(files))
-                if other != index and other not in order
-            )
-            if index not in order and not waits:
-                order.append(index)
-    order += [index for index in range(len(files)) if index not in order]  # a cycle
+    visiting: set[int] = set()
+
+    def visit(index: int) -> None:
+        if index in order or index in visiting:
+            return
+        visiting.add(index)
+        for other, (defined, _called) in enumerate(shapes):
+            if other != index and defined & shapes[index][1]:
+                visit(other)
+        order.append(index)
+
+    for index in range(len(files)):
+        visit(index)
     return [files[index] for index in order]

@@ -31,6 +31,7 @@ from engine.kernel.ports import SYSTEM, CaseRow, RecordDraft, UnitOfWork
 from engine.record.append import record
 from engine.review.facts import restore_case
 
+MAX_DEPTH = 8  # child of a child…: a process that calls itself at once must not open cases without end
 CALL_STARTED = "call.started"
 CALL_RETURNED = "call.returned"
 
@@ -61,10 +62,23 @@ def _business_key(step: StepContext, payload: dict[str, Any]) -> str | None:
     return None if value is None else str(value)
 
 
+def _check_depth(uow: UnitOfWork, case_id: str) -> None:
+    depth, link = 1, uow.calls.parent_of(case_id)
+    while link is not None and depth <= MAX_DEPTH:
+        depth, link = depth + 1, uow.calls.parent_of(link.parent_case_id)
+    if depth > MAX_DEPTH:
+        raise StepFailed(
+            f"调用活动嵌套超过 {MAX_DEPTH} 层（流程可能在调用自身）",
+            f"Call activities nest deeper than {MAX_DEPTH} levels (a process may be calling itself)",
+            code="call-depth-exceeded",
+        )
+
+
 def start_child(step: StepContext, effect: Any) -> None:
     """The ``call.start`` effect handler: open the child case in the caller's transaction."""
     payload = dict(effect.payload)
     ctx, uow, now = step.app, step.uow, step.now
+    _check_depth(uow, step.case.id)
     process_id = _called_version(step, payload)
     parsed = ctx.processes.get(uow, process_id)
     row = uow.processes.get(process_id)

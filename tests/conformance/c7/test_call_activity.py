@@ -256,3 +256,15 @@ def test_an_interrupted_call_activity_cancels_its_child_case(
     parent.done("Task_Announce", "zhao")
     parent.done("Task_Archive", "zhao")
     assert parent.status == "completed"
+
+
+def test_a_process_calling_itself_at_once_fails_the_step_by_name_and_opens_nothing(
+    client: Any, ctx: AppContext
+) -> None:
+    # Camunda 7 would start instances without end (CallActivityTest has no bound); Sanxiang stops at a depth
+    deployed(client, "c7_call_self.bpmn")
+    response = client.post("/api/v1/cases", json={"process": "c7_call_self"}, headers=auth("wang"))
+    assert response.status_code == 422, response.get_json()
+    assert response.get_json()["code"] == "call-depth-exceeded"
+    with ctx.uow(readonly=True) as uow:
+        assert uow.cases.list(limit=10) == []
