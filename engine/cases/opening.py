@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from engine.cases.calls.links import call_links
 from engine.cases.save_step import (
     StepContext,
     apply_effects,
@@ -15,7 +16,6 @@ from engine.cases.save_step import (
     step_payload,
     sync_tasks,
 )
-from engine.cases.calls.links import call_links
 from engine.errors import InvalidInput, NotFound
 from engine.kernel.context import AppContext
 from engine.kernel.ports import Actor, CaseRow, RecordDraft, TaskRow, UnitOfWork
