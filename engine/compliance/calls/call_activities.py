@@ -101,19 +101,22 @@ def binding_can_work(doc: BpmnDocument) -> Iterator[Finding]:
             )
 
 
-def _mapping_problem(mapping: etree._Element, kind: str, facts: RuntimeFacts) -> str | None:
-    attrs = {key: value for key, value in mapping.attrib.items() if isinstance(key, str)}
+def _mapping_problem(mapping: etree._Element, kind: str, facts: RuntimeFacts) -> tuple[str, str] | None:
+    """Why a ``camunda:in``/``camunda:out`` cannot run (zh, en), or None."""
+    attrs = {str(key): str(value) for key, value in mapping.attrib.items()}
     if "businessKey" in attrs:
-        return "out 不能带 businessKey" if kind == "out" else None
+        return ("out 不能带 businessKey", "an out cannot carry a businessKey") if kind == "out" else None
     if attrs.get("variables") == "all":
         return None
     has_source, has_expression = "source" in attrs, "sourceExpression" in attrs
     if not attrs.get("target") or has_source == has_expression:
-        return "须有 target，且 source 与 sourceExpression 二者恰有其一"
+        return (
+            "须有 target，且 source 与 sourceExpression 二者恰有其一",
+            "it needs a target and exactly one of source and sourceExpression",
+        )
     expression = attrs.get("sourceExpression")
     if expression is not None and facts.text_check is not None:
-        problem = facts.text_check(expression)
-        return problem[0] if problem else None
+        return facts.text_check(expression)
     return None
 
 
@@ -125,9 +128,11 @@ def mappings_can_run(doc: BpmnDocument, facts: RuntimeFacts) -> Iterator[Finding
                 if problem is not None:
                     yield finding(
                         "SX-D173",
-                        f"camunda:{kind} 无法运行：{problem}",
-                        f"camunda:{kind} cannot run ({problem}): give a target and exactly one of source and "
-                        'sourceExpression (an expression in the language), or variables="all"',
+                        f"camunda:{kind} 无法运行：{problem[0]}；"
+                        "请给 target 及 source 或 sourceExpression 之一（表达式须在表达式语言之内），"
+                        '或写 variables="all"',
+                        f"camunda:{kind} cannot run ({problem[1]}): give a target and exactly one of source "
+                        'and sourceExpression (an expression in the language), or variables="all"',
                         element_id=el.id,
                         line=line_of(mapping) or el.line,
                     )
