@@ -9,10 +9,12 @@ from apiflask import APIBlueprint, Schema
 from apiflask.fields import Boolean, DateTime, Dict, Integer, List, Nested, Raw, String
 from apiflask.validators import OneOf
 from flask import current_app, request
+from flask.typing import ResponseReturnValue
 
 from engine.cases import opening as case_service
 from engine.errors import InvalidInput
 from engine.kernel.context import AppContext
+from engine.kernel.json_types import JsonObject
 from engine.kernel.ports import TaskFilter, TaskRow
 from engine.people.permissions import Permission
 from engine.processes import deploy as deploy_service
@@ -156,15 +158,15 @@ class DeploymentOut(Schema):
     items = List(Nested(DeployedOut))
 
 
-def _fields(row: Any) -> dict[str, Any]:
+def _fields(row: Any) -> JsonObject:
     return {f.name: getattr(row, f.name) for f in dataclasses.fields(row)}
 
 
-def _task(row: TaskRow) -> dict[str, Any]:
+def _task(row: TaskRow) -> JsonObject:
     return _fields(row)
 
 
-def _case(view: case_service.CaseView) -> dict[str, Any]:
+def _case(view: case_service.CaseView) -> JsonObject:
     c = view.case
     return {
         "id": c.id,
@@ -189,7 +191,7 @@ def _case(view: case_service.CaseView) -> dict[str, Any]:
 @api.auth_required(token_auth)
 @api.output(ProcessOut(many=True))
 @api.doc(summary="List deployed processes (latest version of each)")
-def list_processes() -> Any:
+def list_processes() -> ResponseReturnValue:
     with _ctx().uow(readonly=True) as uow:
         return [_fields(row) for row in uow.processes.list_latest()]
 
@@ -213,7 +215,7 @@ def list_processes() -> Any:
 @api.auth_required(token_auth)
 @api.output(DeploymentOut, status_code=201)
 @api.doc(summary="Deploy .bpmn and .form files (multipart, one part per file); identical files are no-ops")
-def create_deployment() -> Any:
+def create_deployment() -> ResponseReturnValue:
     actor = current_actor()
     files = [(f.filename or name, f.read()) for name, f in request.files.items(multi=True)]
     if not files:
@@ -228,7 +230,7 @@ def create_deployment() -> Any:
 @api.input(CaseIn, arg_name="body")
 @api.output(CaseOut, status_code=201)
 @api.doc(summary="Open a case of a process", responses={404: "no such process deployed", 422: STEP_FAILED})
-def open_case(body: dict[str, Any]) -> Any:
+def open_case(body: JsonObject) -> ResponseReturnValue:
     view = case_service.open_case(
         _ctx(),
         body["process"],
@@ -245,7 +247,7 @@ def open_case(body: dict[str, Any]) -> Any:
 @api.auth_required(token_auth)
 @api.output(CaseOut)
 @api.doc(summary="A case: status, waiting tasks, variables, history")
-def get_case(case_id: str) -> Any:
+def get_case(case_id: str) -> ResponseReturnValue:
     return _case(case_service.get_case(_ctx(), case_id, current_actor()))
 
 
@@ -254,7 +256,7 @@ def get_case(case_id: str) -> Any:
 @api.input(TaskQuery, location="query", arg_name="query")
 @api.output(TaskOut(many=True))
 @api.doc(summary="My tasks and my groups' tasks")
-def list_tasks(query: dict[str, Any]) -> Any:
+def list_tasks(query: JsonObject) -> ResponseReturnValue:
     f = TaskFilter(
         user=current_actor(),
         scope=query["scope"],
@@ -272,7 +274,7 @@ def list_tasks(query: dict[str, Any]) -> Any:
 @api.auth_required(token_auth)
 @api.output(TaskOut)
 @api.doc(summary="Claim a task offered to one of my groups")
-def claim(task_id: str) -> Any:
+def claim(task_id: str) -> ResponseReturnValue:
     return _task(task_service.claim_task(_ctx(), task_id, current_actor()))
 
 
@@ -281,7 +283,7 @@ def claim(task_id: str) -> Any:
 @api.auth_required(token_auth)
 @api.output(TaskOut)
 @api.doc(summary="Give a claimed task back to its groups")
-def unclaim(task_id: str) -> Any:
+def unclaim(task_id: str) -> ResponseReturnValue:
     return _task(task_service.unclaim_task(_ctx(), task_id, current_actor()))
 
 
@@ -291,5 +293,5 @@ def unclaim(task_id: str) -> Any:
 @api.input(CompleteIn, arg_name="body")
 @api.output(TaskOut)
 @api.doc(summary="Complete a task with the form's variables", responses={422: STEP_FAILED})
-def complete(task_id: str, body: dict[str, Any]) -> Any:
+def complete(task_id: str, body: JsonObject) -> ResponseReturnValue:
     return _task(task_service.complete_task(_ctx(), task_id, body["variables"], current_actor()))
