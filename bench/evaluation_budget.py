@@ -97,13 +97,13 @@ def in_memory_step(rounds: int, steps: int) -> tuple[list[float], list[float]]:
 
 
 def api_step(rounds: int, steps: int) -> tuple[list[float], list[float]]:
+    from engine.app import create_app
     from engine.bootstrap import bootstrap
     from engine.config import Settings
     from engine.demo import ensure_demo_users
     from engine.kernel.ports import Actor
     from engine.processes.deploy import deploy
     from engine.store.migrate import upgrade
-    from engine.app import create_app
 
     folder = tempfile.mkdtemp(prefix="sanxiang-bench-")
     ctx = bootstrap(

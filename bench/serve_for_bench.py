@@ -12,6 +12,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from engine.app import create_app  # noqa: E402
 from engine.bootstrap import bootstrap  # noqa: E402
 from engine.config import Settings  # noqa: E402
 from engine.demo import ensure_demo_users  # noqa: E402
@@ -19,7 +20,6 @@ from engine.kernel.ports import Actor  # noqa: E402
 from engine.processes.deploy import deploy  # noqa: E402
 from engine.server import serve  # noqa: E402
 from engine.store.migrate import upgrade  # noqa: E402
-from engine.app import create_app  # noqa: E402
 
 
 def main() -> None:

@@ -80,8 +80,8 @@ def _refused_login(ctx: Any) -> None:
 
 
 def run(url: str, rows: int) -> None:
-    from engine.people.tokens import token_actor
     from engine.app import create_app
+    from engine.people.tokens import token_actor
 
     with tempfile.TemporaryDirectory(prefix="sanxiang-bench-") as work:
         ctx = _context(url, Path(work))

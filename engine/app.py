@@ -25,7 +25,7 @@ from engine.supervision.metrics_api import metrics
 from engine.tasks.actions_api import task_actions_api
 from engine.tasks.drafts_api import drafts
 from engine.tasks.pages import pages
-from engine.web import bounds, openapi, request_text
+from engine.web import bounds, openapi, request_log, request_text
 from engine.web.problems import from_error, problem
 
 # One line per area of the web edge, in the order they are registered.
@@ -80,6 +80,7 @@ def create_app(ctx: AppContext) -> APIFlask:
     openapi.install(app)  # every error as a problem body, every status an operation can give
 
     trust_proxies(app, ctx.settings.trusted_proxies)
+    request_log.install(app)  # first: every later hook's lines carry the request id
     bounds.install(app)  # <int:…> is bounded in every route: before the blueprints
     request_text.install(app)  # NUL and lone surrogates refused in every request
     for blueprint in BLUEPRINTS:

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from engine.compliance.findings import Finding
+
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from functools import partial
@@ -12,12 +17,13 @@ from engine.cases.calls.children import call_listener, start_child
 from engine.compliance.runtime_facts import RuntimeFacts
 from engine.config import Settings
 from engine.deadlines.calendar import BureauCalendar
+from engine.deadlines.step_following import deadline_listener
 from engine.deadlines.timers import record_timer_capped
-from engine.deadlines.tracking import deadline_listener
 from engine.disclosure.publish import schedule_disclosure
 from engine.integration.outbox import queue_events
 from engine.kernel.budgets import DEFAULT_BUDGET, EvaluationBudget
 from engine.kernel.context import AppContext
+from engine.kernel.json_types import JsonObject, JsonValue
 from engine.kernel.ports import Clock
 from engine.people.certificates import certificate_guard
 from engine.record.evidence.rules import require_media
@@ -45,12 +51,12 @@ def system_clock() -> datetime:
     return datetime.now(UTC)
 
 
-def _schedule_disclosure(call: HandlerCall) -> dict[str, Any] | None:
+def _schedule_disclosure(call: HandlerCall) -> JsonObject | None:
     call.ask("disclosure.schedule", decision=call.variables.get("decision"))
     return None
 
 
-def _notify_applicant(call: HandlerCall) -> dict[str, Any] | None:
+def _notify_applicant(call: HandlerCall) -> JsonObject | None:
     call.ask("applicant.notify", element=call.element.name)
     return None
 
@@ -63,11 +69,11 @@ DEFAULT_HANDLERS: dict[str, Handler] = {
 
 def condition_evaluator(
     functions: Mapping[str, Callable[..., Any]], budget: EvaluationBudget = DEFAULT_BUDGET
-) -> Callable[[str, Mapping[str, Any]], bool]:
+) -> Callable[[str, Mapping[str, JsonValue]], bool]:
     """A diagram condition against case variables, in the runner's safe language (unset facts read null),
     under the evaluation budget."""
 
-    def evaluate(source: str, variables: Mapping[str, Any]) -> bool:
+    def evaluate(source: str, variables: Mapping[str, JsonValue]) -> bool:
         return evaluate_condition(source, variables, functions, budget)
 
     return evaluate
@@ -82,17 +88,17 @@ def lint_facts(functions: Iterable[str], handlers: Iterable[str]) -> RuntimeFact
 
 def _linters(
     rules: str, budget: EvaluationBudget, form_limits: FormLimits, facts: RuntimeFacts
-) -> tuple[Callable[[bytes, str], list[Any]], Callable[[bytes, str], list[Any]]]:
+) -> tuple[Callable[[bytes, str], list[Finding]], Callable[[bytes, str], list[Finding]]]:
     from engine.compliance.lint import lint_bpmn, lint_form
 
     constant_check = partial(constant_failures, budget=budget)  # SX-D132: the runner evaluates constants
 
-    def lint(data: bytes, name: str) -> list[Any]:
+    def lint(data: bytes, name: str) -> list[Finding]:
         return lint_bpmn(
             data, filename=name, rules=rules, budget=budget, constant_check=constant_check, facts=facts
         )
 
-    def lint_f(data: bytes, name: str) -> list[Any]:
+    def lint_f(data: bytes, name: str) -> list[Finding]:
         return lint_form(data, filename=name, limits=form_limits)
 
     return lint, lint_f

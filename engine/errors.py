@@ -22,6 +22,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from engine.kernel.json_types import JsonObject
+
 
 class SanxiangError(Exception):
     code = "sanxiang.error"
@@ -32,14 +34,14 @@ class SanxiangError(Exception):
         message_en: str | None = None,
         *,
         code: str | None = None,
-        details: dict[str, Any] | None = None,
+        details: JsonObject | None = None,
     ) -> None:
         super().__init__(message_en or message_zh)
         self.message_zh = message_zh
         self.message_en = message_en or message_zh
         if code is not None:
             self.code = code
-        self.details: dict[str, Any] = details or {}
+        self.details: JsonObject = details or {}
 
 
 class InvalidInput(SanxiangError):

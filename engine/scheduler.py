@@ -11,21 +11,23 @@
 - ``sanxiang up`` / ``serve`` start one scheduler in the server's master process
   (``start_with_server``; never in a gunicorn worker, which is forked later and has no scheduler
   thread, and at most once per process); ``sanxiang scheduler`` runs it alone (``run_forever``).
-  Any number of nodes may run one: claims are atomic, each due row fires once.
+  Several nodes may run one: claims are atomic, each due row fires once.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import secrets
 import signal
 import socket
 import threading
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import ParamSpec, TypeVar
 
 from apscheduler.executors.pool import ThreadPoolExecutor  # type: ignore[import-untyped]
 from apscheduler.schedulers.background import BackgroundScheduler  # type: ignore[import-untyped]
@@ -34,14 +36,19 @@ from engine.config import Settings
 from engine.deadlines.timers import LEASE, fire_due_timers, next_due_at
 from engine.disclosure.publish import publish_due_disclosures
 from engine.integration.delivery import deliver_outbox
+from engine.kernel import log_context
 from engine.kernel.bureau import ZONE_NAME
 from engine.kernel.context import AppContext
+from engine.kernel.json_types import JsonObject
+from engine.kernel.ports import SYSTEM, present
 from engine.record.heads import CHECK_SECONDS, sign_head_when_due
 from engine.record.refusals.record_refusal import close_refusal_windows
 from engine.record.verify import export_signed_head
 from engine.supervision.dashboard import scan_for_alerts
 
 log = logging.getLogger(__name__)
+P = ParamSpec("P")
+R = TypeVar("R")
 
 SAFETY_INTERVAL = 1.0  # seconds; one indexed query per node when nothing is due
 BATCH = 10  # rows claimed at a time: few enough to fire well within a lease
@@ -51,9 +58,9 @@ _WAKE = "sanxiang.wake"
 
 @dataclass(frozen=True)
 class Job:
-    func: Callable[[AppContext], Any]
+    func: Callable[[AppContext], object]
     trigger: str
-    options: dict[str, Any]
+    options: JsonObject
 
     @property
     def id(self) -> str:
@@ -63,7 +70,9 @@ class Job:
 JOBS: list[Job] = []
 
 
-def register_job(func: Callable[[AppContext], Any], *, trigger: str = "interval", **options: Any) -> None:
+def register_job(
+    func: Callable[[AppContext], object], *, trigger: str = "interval", **options: object
+) -> None:
     """Run ``func(ctx)`` on every scheduler (APScheduler trigger and its options, e.g. ``seconds=2``).
     Register at import of your module's wiring, before the scheduler starts; once per function."""
     job = Job(func, trigger, dict(options))
@@ -79,6 +88,17 @@ register_job(close_refusal_windows, seconds=60)  # refusals only counted: one su
 register_job(export_signed_head, trigger="cron", hour=0, minute=5, timezone=ZONE_NAME)  # daily file
 
 
+def in_job_scope(name: str, func: Callable[P, R]) -> Callable[P, R]:
+    """``func`` with its own log fields on every run: a new job run id and the system actor."""
+
+    @functools.wraps(func)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        with log_context.scope(f"job-{uuid.uuid4().hex}", actor=SYSTEM.user_id):
+            return func(*args, **kwargs)
+
+    return run
+
+
 def new_owner() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
 
@@ -90,14 +110,14 @@ class Claimer:
     batch: int = BATCH
     lease: timedelta = LEASE
     fired: int = 0
-    scheduler: Any = field(default=None, repr=False)
+    scheduler: BackgroundScheduler | None = field(default=None, repr=False)
     stopping: threading.Event = field(default_factory=threading.Event, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def wake_at(self, when: datetime) -> None:
         run_at = max(when, datetime.now(UTC))
-        self.scheduler.add_job(
-            run_claimer,
+        present(self.scheduler, "the claimer's scheduler").add_job(
+            in_job_scope(_WAKE, run_claimer),
             "date",
             run_date=run_at,
             args=[self],
@@ -144,7 +164,7 @@ def start(
     )
     claimer = Claimer(ctx, owner or new_owner(), batch, lease, scheduler=scheduler)
     scheduler.add_job(
-        run_claimer,
+        in_job_scope(_CLAIMER, run_claimer),
         "interval",
         seconds=interval,
         args=[claimer],
@@ -156,8 +176,9 @@ def start(
         misfire_grace_time=None,
     )
     for job in JOBS:
+        run = in_job_scope(job.id, job.func)
         scheduler.add_job(
-            job.func, job.trigger, args=[ctx], id=job.id, coalesce=True, max_instances=1, **job.options
+            run, job.trigger, args=[ctx], id=job.id, coalesce=True, max_instances=1, **job.options
         )
     scheduler.start()
     log.info("scheduler %s started (interval %.1fs, batch %d)", claimer.owner, interval, batch)

@@ -6,9 +6,11 @@ from typing import Any
 
 from gunicorn.app.base import BaseApplication
 
+from engine.kernel.json_types import JsonObject
 
-class _Gunicorn(BaseApplication):  # type: ignore[misc]
-    def __init__(self, app: Any, options: dict[str, Any]) -> None:
+
+class _Gunicorn(BaseApplication):
+    def __init__(self, app: Any, options: JsonObject) -> None:
         self.application = app
         self.options = options
         super().__init__()
@@ -31,7 +33,7 @@ def serve(
     database: Any = None,
     accesslog: str | None = "-",
 ) -> None:
-    def post_fork(_server: Any, _worker: Any) -> None:
+    def post_fork(_server: object, _worker: object) -> None:
         if database is not None:  # connections opened before the fork belong to the master
             database.dispose(close=False)
 

@@ -203,28 +203,40 @@ MOVES: dict[str, str] = {
 GONE = ["engine/domain/__init__.py", "engine/services/__init__.py"]
 
 AREA_DOCS: dict[str, str] = {
-    "kernel": "What every area shares: typed ports, the context, the bureau (time zone, working days), budgets.",
+    "kernel": "What every area shares: typed ports, the context, the bureau (time zone, working days), "
+    "budgets.",
     "cases": "Cases: open one, run a step and save it, move it, its tables' repositories, the case API.",
     "processes": "Deployed processes: deploy diagrams and forms, migrate live cases to a newer version.",
     "tasks": "Tasks: inbox, claim, complete, approval actions, drafts, forms, the work pages.",
     "review": "Legal review (法制审核) of major decisions: checklist, catalogue, gate, established facts.",
     "deadlines": "Deadlines of the Administrative Licensing Law: rules, calendar, tracking, due timers.",
-    "disclosure": "Publication of decisions (公示): the rule, redaction, publishing, query codes, statistics, portal.",
-    "record": "The whole-process record (全过程记录): chains, appending, heads, verification, evidence, case file.",
-    "record/refusals": "Refused attempts on a case, on that case's record: the bound, the recording, the windows.",
+    "disclosure": "Publication of decisions (公示): the rule, redaction, publishing, query codes, "
+    "statistics, portal.",
+    "record": "The whole-process record (全过程记录): chains, appending, heads, verification, evidence, "
+    "case file.",
+    "record/refusals": "Refused attempts on a case, on that case's record: the bound, the recording, "
+    "the windows.",
     "supervision": "The supervisor console (督查台): detection, actions, the case view, metrics.",
     "people": "People and access: the register, login, tokens, sessions, permissions, certificates.",
     "integration": "Webhooks both ways: the outbox, delivery, subscriptions, inbound applications.",
     "camunda_rest": "/engine-rest: the subset of Camunda 7's REST API for Modeler and Camunda clients.",
     "tasks/forms": "Camunda Forms on the server: the schema, field checks, conditions, patterns, validation.",
-    "camunda_rest/routes": "/engine-rest's routes, one module per Camunda resource, and what every handler reads.",
-    "camunda_rest/wire": "Camunda 7's JSON on the wire: errors, dates and ids, typed variables, query parameters, history DTOs.",
-    "camunda_rest/queries": "What /engine-rest reads that the other areas do not: the queries, listings, derived histories.",
-    "compliance/dialect": "Dialect rules: what of Camunda 7 the runtime supports, and what a diagram would cost it.",
-    "compliance/document": "A BPMN file read safely: hardened XML, namespaces, the read-only document, the flow graph.",
-    "runner/user_tasks": "User tasks: attributes resolved at creation, multi-instance bodies (会签/或签/票签), instances.",
-    "runner/timekeeping": "Time as the runner sees it: the injected clock, holiday calendars, working-day functions.",
-    "runner/expressions/el": "JUEL (EL 2.2) as Camunda 7 runs it: tokens, translation, nodes, coercion, operations.",
+    "camunda_rest/routes": "/engine-rest's routes, one module per Camunda resource, and "
+    "what every handler reads.",
+    "camunda_rest/wire": "Camunda 7's JSON on the wire: errors, dates and ids, typed "
+    "variables, query parameters, history DTOs.",
+    "camunda_rest/queries": "What /engine-rest reads that the other areas do not: the "
+    "queries, listings, derived histories.",
+    "compliance/dialect": "Dialect rules: what of Camunda 7 the runtime supports, and "
+    "what a diagram would cost it.",
+    "compliance/document": "A BPMN file read safely: hardened XML, namespaces, the "
+    "read-only document, the flow graph.",
+    "runner/user_tasks": "User tasks: attributes resolved at creation, multi-instance "
+    "bodies (会签/或签/票签), instances.",
+    "runner/timekeeping": "Time as the runner sees it: the injected clock, holiday "
+    "calendars, working-day functions.",
+    "runner/expressions/el": "JUEL (EL 2.2) as Camunda 7 runs it: tokens, translation, "
+    "nodes, coercion, operations.",
 }
 
 TEXT_SUFFIXES = {".py", ".md", ".toml", ".cfg", ".ini", ".txt", ".sh", ".html", ".json", ".yml", ".yaml", ""}
@@ -297,7 +309,8 @@ def split_from_imports(text: str, modules: dict[str, str]) -> str:
         return "\n".join(lines)
 
     def one_line(match: re.Match[str]) -> str:
-        """``from engine.x import (\n a,\n b,\n)`` on one line when one of them moved (``ruff format`` wraps it)."""
+        """``from engine.x import (\n a,\n b,\n)`` on one line when one of them moved (``ruff format``
+        wraps it)."""
         names = [n.strip() for n in match["names"].split(",") if n.strip()]
         if not any(f"{match['pkg']}.{n.partition(' as ')[0].strip()}" in modules for n in names):
             return match.group(0)

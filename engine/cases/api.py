@@ -5,20 +5,28 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from apiflask import APIBlueprint, Schema
-from apiflask.fields import Boolean, DateTime, Dict, Integer, List, Nested, Raw, String
-from apiflask.validators import OneOf
+from apiflask import APIBlueprint
 from flask import current_app, request
+from flask.typing import ResponseReturnValue
 
 from engine.cases import opening as case_service
+from engine.cases.api_schemas import (
+    CaseIn,
+    CaseOut,
+    CompleteIn,
+    DeploymentOut,
+    ProcessOut,
+    TaskOut,
+    TaskQuery,
+)
 from engine.errors import InvalidInput
 from engine.kernel.context import AppContext
+from engine.kernel.json_types import JsonObject
 from engine.kernel.ports import TaskFilter, TaskRow
 from engine.people.permissions import Permission
 from engine.processes import deploy as deploy_service
 from engine.tasks import claim_and_complete as task_service
 from engine.web.auth import current_actor, token_auth
-from engine.web.bounds import PageQuery, QueryText
 from engine.web.openapi import STEP_FAILED, request_body
 from engine.web.permissions import requires
 
@@ -30,148 +38,15 @@ def _ctx() -> AppContext:
     return ctx
 
 
-class ProcessOut(Schema):
-    key = String()
-    version = Integer()
-    name = String()
-    sha256 = String()
-    deployed_at = DateTime()
-    deployed_by = String()
-    properties = Dict(keys=String(), values=String())
-
-
-class TaskOut(Schema):
-    id = String()
-    case_id = String()
-    process_key = String()
-    element_id = String()
-    name = String()
-    role = String(allow_none=True)
-    status = String()
-    assignee = String(allow_none=True)
-    candidate_groups = List(String())
-    candidate_users = List(String())
-    form_id = String(allow_none=True)
-    due_at = DateTime(
-        allow_none=True,
-        metadata={
-            "description": "camunda:dueDate of the diagram (not the legal time limit: see the case's "
-            "deadlines)"
-        },
-    )
-    follow_up_at = DateTime(allow_none=True, metadata={"description": "camunda:followUpDate"})
-    priority = Integer(metadata={"description": "camunda:priority (Camunda 7's default 50)"})
-    created_at = DateTime()
-    completed_at = DateTime(allow_none=True)
-    completed_by = String(allow_none=True)
-
-
-class SignatureOut(Schema):
-    """One co-signature of a multi-instance task (会签/或签/票签)."""
-
-    seq = Integer(allow_none=True)
-    at = String(allow_none=True)
-    signer = String(allow_none=True)
-    signerName = String(allow_none=True)  # noqa: N815 - the JSON name
-    task = String(allow_none=True)
-    element = String(allow_none=True)
-    body = String(metadata={"description": "the activation of the multi-instance task signed"})
-    loopCounter = Integer()  # noqa: N815 - Camunda's name
-    nrOfInstances = Integer()  # noqa: N815 - Camunda's name
-    sequential = Boolean()
-    last = Boolean(metadata={"description": "the activation ended with this signature"})
-    choice = Raw(allow_none=True)
-    opinion = String(allow_none=True)
-
-
-class HistoryOut(Schema):
-    seq = Integer()
-    action = String()
-    actor = String()
-    at = String()
-    task = String(allow_none=True)
-    element = String(allow_none=True)
-    signature = Nested(SignatureOut, allow_none=True)
-
-
-class CaseOut(Schema):
-    id = String()
-    process_key = String()
-    process_version = Integer()
-    business_key = String(allow_none=True)
-    status = String()
-    version = Integer()
-    started_by = String()
-    started_at = DateTime()
-    updated_at = DateTime()
-    ended_at = DateTime(allow_none=True)
-    applicant = Dict()
-    variables = Dict()
-    tasks = List(Nested(TaskOut))
-    history = List(Nested(HistoryOut))
-    signatures = List(Nested(SignatureOut))
-    parent = Dict(
-        allow_none=True,
-        metadata={"description": "the case whose call activity opened this one: id, element_id, returned"},
-    )
-    children = List(
-        Dict(), metadata={"description": "cases this one's call activities opened: id, element_id, status…"}
-    )
-
-
-class CaseIn(Schema):
-    process = String(required=True, metadata={"description": "process key (the BPMN process id)"})
-    business_key = String(load_default=None, data_key="businessKey")
-    variables = Dict(keys=String(), load_default=dict)
-    applicant = Dict(load_default=dict)
-
-
-class CompleteIn(Schema):
-    variables = Dict(keys=String(), load_default=dict)
-
-
-class TaskQuery(PageQuery):
-    scope = String(load_default="all", validate=OneOf(["mine", "groups", "all"]))
-    process = QueryText("process key")
-    case = QueryText("case id")
-    status = String(load_default="ready", validate=OneOf(["ready", "completed", "cancelled"]))
-
-
-class FindingOut(Schema):
-    code = String(metadata={"description": "SX-… rule code (docs/designers.md)"})
-    severity = String(metadata={"description": "error | warning"})
-    message_zh = String()
-    message_en = String()
-    element_id = String(allow_none=True)
-    line = Integer(allow_none=True)
-    file = String(allow_none=True)
-
-
-class DeployedOut(Schema):
-    kind = String()
-    key = String()
-    version = Integer()
-    created = Boolean()
-    name = String()
-    warnings = List(
-        Nested(FindingOut),
-        metadata={"description": "the linter's warnings on the file, e.g. SX-X011 (a UTF-8 BOM removed)"},
-    )
-
-
-class DeploymentOut(Schema):
-    items = List(Nested(DeployedOut))
-
-
-def _fields(row: Any) -> dict[str, Any]:
+def _fields(row: Any) -> JsonObject:
     return {f.name: getattr(row, f.name) for f in dataclasses.fields(row)}
 
 
-def _task(row: TaskRow) -> dict[str, Any]:
+def _task(row: TaskRow) -> JsonObject:
     return _fields(row)
 
 
-def _case(view: case_service.CaseView) -> dict[str, Any]:
+def _case(view: case_service.CaseView) -> JsonObject:
     c = view.case
     return {
         "id": c.id,
@@ -198,7 +73,7 @@ def _case(view: case_service.CaseView) -> dict[str, Any]:
 @api.auth_required(token_auth)
 @api.output(ProcessOut(many=True))
 @api.doc(summary="List deployed processes (latest version of each)")
-def list_processes() -> Any:
+def list_processes() -> ResponseReturnValue:
     with _ctx().uow(readonly=True) as uow:
         return [_fields(row) for row in uow.processes.list_latest()]
 
@@ -222,7 +97,7 @@ def list_processes() -> Any:
 @api.auth_required(token_auth)
 @api.output(DeploymentOut, status_code=201)
 @api.doc(summary="Deploy .bpmn and .form files (multipart, one part per file); identical files are no-ops")
-def create_deployment() -> Any:
+def create_deployment() -> ResponseReturnValue:
     actor = current_actor()
     files = [(f.filename or name, f.read()) for name, f in request.files.items(multi=True)]
     if not files:
@@ -237,7 +112,7 @@ def create_deployment() -> Any:
 @api.input(CaseIn, arg_name="body")
 @api.output(CaseOut, status_code=201)
 @api.doc(summary="Open a case of a process", responses={404: "no such process deployed", 422: STEP_FAILED})
-def open_case(body: dict[str, Any]) -> Any:
+def open_case(body: JsonObject) -> ResponseReturnValue:
     view = case_service.open_case(
         _ctx(),
         body["process"],
@@ -254,7 +129,7 @@ def open_case(body: dict[str, Any]) -> Any:
 @api.auth_required(token_auth)
 @api.output(CaseOut)
 @api.doc(summary="A case: status, waiting tasks, variables, history")
-def get_case(case_id: str) -> Any:
+def get_case(case_id: str) -> ResponseReturnValue:
     return _case(case_service.get_case(_ctx(), case_id, current_actor()))
 
 
@@ -263,7 +138,7 @@ def get_case(case_id: str) -> Any:
 @api.input(TaskQuery, location="query", arg_name="query")
 @api.output(TaskOut(many=True))
 @api.doc(summary="My tasks and my groups' tasks")
-def list_tasks(query: dict[str, Any]) -> Any:
+def list_tasks(query: JsonObject) -> ResponseReturnValue:
     f = TaskFilter(
         user=current_actor(),
         scope=query["scope"],
@@ -281,7 +156,7 @@ def list_tasks(query: dict[str, Any]) -> Any:
 @api.auth_required(token_auth)
 @api.output(TaskOut)
 @api.doc(summary="Claim a task offered to one of my groups")
-def claim(task_id: str) -> Any:
+def claim(task_id: str) -> ResponseReturnValue:
     return _task(task_service.claim_task(_ctx(), task_id, current_actor()))
 
 
@@ -290,7 +165,7 @@ def claim(task_id: str) -> Any:
 @api.auth_required(token_auth)
 @api.output(TaskOut)
 @api.doc(summary="Give a claimed task back to its groups")
-def unclaim(task_id: str) -> Any:
+def unclaim(task_id: str) -> ResponseReturnValue:
     return _task(task_service.unclaim_task(_ctx(), task_id, current_actor()))
 
 
@@ -300,5 +175,5 @@ def unclaim(task_id: str) -> Any:
 @api.input(CompleteIn, arg_name="body")
 @api.output(TaskOut)
 @api.doc(summary="Complete a task with the form's variables", responses={422: STEP_FAILED})
-def complete(task_id: str, body: dict[str, Any]) -> Any:
+def complete(task_id: str, body: JsonObject) -> ResponseReturnValue:
     return _task(task_service.complete_task(_ctx(), task_id, body["variables"], current_actor()))

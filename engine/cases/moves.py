@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from engine.cases.save_step import (
     StepContext,
@@ -30,10 +30,14 @@ from engine.cases.save_step import (
 from engine.compliance import parse_model
 from engine.compliance.document.graph import FlowGraph, build_graph, reachable
 from engine.errors import Conflict, InvalidInput, ProcedureViolation
-from engine.kernel.ports import Actor, CaseRow, RecordDraft, TaskRow, UnitOfWork
+from engine.kernel.json_types import JsonValue
+from engine.kernel.ports import Actor, CaseRow, RecordDraft, TaskRow, UnitOfWork, present
 from engine.record.refusals.record_refusal import refusals_on_record
 from engine.review.facts import is_major, restore_case
 from engine.supervision.access import load_case, require_reason, require_supervisor
+
+if TYPE_CHECKING:
+    from engine.kernel.context import AppContext
 
 REVIEW, CAPTURE = "legal-review", "records-capture"
 
@@ -71,7 +75,7 @@ def _graph(xml: str, major: bool) -> tuple[Any, FlowGraph]:
     return model, graph
 
 
-def _refusal(code: str, zh: str, en: str, **details: Any) -> ProcedureViolation:
+def _refusal(code: str, zh: str, en: str, **details: JsonValue) -> ProcedureViolation:
     return ProcedureViolation(zh, en, code=code, details=details)
 
 
@@ -85,10 +89,10 @@ def _passes(graph: FlowGraph, here: list[str], element: str, target: str) -> boo
 
 
 def check_move(
-    ctx: Any, uow: UnitOfWork, case: CaseRow, workflow: Any, target: str, history: set[str]
+    ctx: AppContext, uow: UnitOfWork, case: CaseRow, workflow: Any, target: str, history: set[str]
 ) -> None:
     """Raise ``ProcedureViolation`` when the move passes a legal review (major case) or records capture."""
-    row = uow.processes.get(case.process_id)
+    row = present(uow.processes.get(case.process_id), "process")
     here = sorted({w.element_id for w in workflow.waiting_at()})
     major = is_major(ctx, uow, case, workflow.variables)
     model, graph = _graph(row.xml, major)
@@ -129,7 +133,13 @@ def _history(uow: UnitOfWork, case_id: str) -> set[str]:
 
 @refusals_on_record("case.move", keep={"to": "target", "reason": "reason"})
 def move_case(
-    ctx: Any, case_id: str, target: str, actor: Actor, reason: str, *, leaving: Collection[str] | None = None
+    ctx: AppContext,
+    case_id: str,
+    target: str,
+    actor: Actor,
+    reason: str,
+    *,
+    leaving: Collection[str] | None = None,
 ) -> Moved:
     """``leaving``: the elements the caller means to leave (Camunda's cancel instructions); the move is
     refused, changing nothing, unless they are exactly where the case waits."""
@@ -150,7 +160,12 @@ def _left_as_expected(left: list[str], leaving: Collection[str] | None) -> None:
 
 
 def _move(
-    ctx: Any, case_id: str, target: str, actor: Actor, reason: str, leaving: Collection[str] | None = None
+    ctx: AppContext,
+    case_id: str,
+    target: str,
+    actor: Actor,
+    reason: str,
+    leaving: Collection[str] | None = None,
 ) -> Moved:
     now = ctx.clock()
     with ctx.uow() as uow:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 from engine.cases.calls.links import call_links
 from engine.cases.save_step import (
@@ -18,9 +17,10 @@ from engine.cases.save_step import (
 )
 from engine.errors import InvalidInput, NotFound
 from engine.kernel.context import AppContext
+from engine.kernel.json_types import JsonObject, JsonValue
 from engine.kernel.ports import Actor, CaseRow, RecordDraft, TaskRow, UnitOfWork
+from engine.people.case_access import may_read_case as may_read_case
 from engine.people.permissions import Permission, authorize
-from engine.people.permissions import may_read_case as may_read_case  # its home is permissions
 from engine.tasks.co_signing import signatures
 from engine.tasks.forms.generated_guard import start_values
 
@@ -31,15 +31,15 @@ MAX_VARIABLES_BYTES = 256 * 1024
 class CaseView:
     case: CaseRow
     process_version: int
-    variables: dict[str, Any]
+    variables: JsonObject
     tasks: list[TaskRow]
-    history: list[dict[str, Any]]
-    signatures: list[dict[str, Any]] = field(default_factory=list)  # co-signatures, in record order
-    parent: dict[str, Any] | None = None  # the case whose call activity opened this one (``cases.calls``)
-    children: list[dict[str, Any]] = field(default_factory=list)  # the cases its call activities opened
+    history: list[JsonObject]
+    signatures: list[JsonObject] = field(default_factory=list)  # co-signatures, in record order
+    parent: JsonObject | None = None  # the case whose call activity opened this one (``cases.calls``)
+    children: list[JsonObject] = field(default_factory=list)  # the cases its call activities opened
 
 
-def check_variables(variables: Mapping[str, Any]) -> dict[str, Any]:
+def check_variables(variables: Mapping[str, JsonValue]) -> JsonObject:
     if not isinstance(variables, Mapping):
         raise InvalidInput("变量必须是对象", "variables must be a JSON object", code="invalid-variables")
     bad = [k for k in variables if not isinstance(k, str) or not k.isidentifier() or k.startswith("_")]
@@ -58,11 +58,11 @@ def check_variables(variables: Mapping[str, Any]) -> dict[str, Any]:
 def open_case(
     ctx: AppContext,
     process_key: str,
-    variables: Mapping[str, Any],
+    variables: Mapping[str, JsonValue],
     actor: Actor,
     *,
     business_key: str | None = None,
-    applicant: Mapping[str, Any] | None = None,
+    applicant: Mapping[str, JsonValue] | None = None,
 ) -> CaseView:
     authorize(None, Permission.CASE_OPEN, actor)
     variables = check_variables(variables)

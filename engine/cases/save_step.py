@@ -6,17 +6,24 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from engine.errors import Conflict
+from engine.kernel.json_types import JsonObject, JsonValue
 from engine.kernel.ports import Actor, CaseRow, RecordDraft, TaskRow, UnitOfWork
 from engine.record.append import record
 from engine.review.facts import mark_step
 
+if TYPE_CHECKING:
+    from engine.kernel.context import AppContext
+    from engine.record.chain import Entry
 
-def jsonable(data: Mapping[str, Any]) -> dict[str, Any]:
+    pass
+
+
+def jsonable(data: Mapping[str, JsonValue]) -> JsonObject:
     """A JSON-native copy for the record (dates and decimals as their text)."""
-    result: dict[str, Any] = json.loads(json.dumps(dict(data), default=str, ensure_ascii=False))
+    result: JsonObject = json.loads(json.dumps(dict(data), default=str, ensure_ascii=False))
     return result
 
 
@@ -45,12 +52,12 @@ def task_row(case: CaseRow, task: Any, now: datetime) -> TaskRow:
 
 @dataclass(frozen=True)
 class StepContext:
-    app: Any  # the AppContext
+    app: AppContext
     uow: UnitOfWork
     case: CaseRow
     actor: Actor
     now: datetime
-    cancelled: list[dict[str, Any]] = field(default_factory=list)  # tasks the step closed unfinished
+    cancelled: list[JsonObject] = field(default_factory=list)  # tasks the step closed unfinished
 
 
 def sync_tasks(
@@ -98,7 +105,7 @@ def save_case(step: StepContext, workflow: Any) -> CaseRow:
     return step.case
 
 
-def record_step(step: StepContext, workflow: Any, draft: RecordDraft, *, may_lower: bool = False) -> Any:
+def record_step(step: StepContext, workflow: Any, draft: RecordDraft, *, may_lower: bool = False) -> Entry:
     """The step's own record, marked with what its facts raise (an ordinary step that would lower an
     established fact is refused: ``established.mark_step``), then the case's end when the step finished it."""
     if step.cancelled:
@@ -115,7 +122,7 @@ def record_step(step: StepContext, workflow: Any, draft: RecordDraft, *, may_low
     return entry
 
 
-def apply_effects(step: StepContext, result: Any) -> None:
+def apply_effects(step: StepContext, result: JsonValue) -> None:
     """What service-task handlers asked for (``HandlerCall.ask``), carried out in the step's transaction
     by the effect handlers the context registers (e.g. ``disclosure.schedule``). An effect nobody
     handles is still recorded, so nothing a diagram asked for is silently lost."""
@@ -124,21 +131,21 @@ def apply_effects(step: StepContext, result: Any) -> None:
         if handler is not None:
             handler(step, effect)
         else:
-            record(
-                step.app,
-                step.uow,
-                RecordDraft(
-                    action="effect.unhandled",
-                    actor="system",
-                    case_id=step.case.id,
-                    element_id=effect.element_id,
-                    payload={"kind": effect.kind, "payload": jsonable(effect.payload)},
-                ),
-                step.now,
-            )
+            _record_unhandled(step, effect)
 
 
-def step_payload(result: Any, new_tasks: list[TaskRow], **extra: Any) -> dict[str, Any]:
+def _record_unhandled(step: StepContext, effect: Any) -> None:
+    draft = RecordDraft(
+        action="effect.unhandled",
+        actor="system",
+        case_id=step.case.id,
+        element_id=effect.element_id,
+        payload={"kind": effect.kind, "payload": jsonable(effect.payload)},
+    )
+    record(step.app, step.uow, draft, step.now)
+
+
+def step_payload(result: JsonValue, new_tasks: list[TaskRow], **extra: JsonValue) -> JsonObject:
     """One record per step: what the person did, the path the engine then took, what is now waiting."""
     payload = dict(extra)
     payload["path"] = [e for e in result.completed_elements if not e.endswith(".EndJoin")]

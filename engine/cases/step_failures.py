@@ -15,16 +15,20 @@ which the scheduler retries with a back-off and a supervisor may retry at once).
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING
 
 from engine.errors import StepFailed
+from engine.kernel.json_types import JsonObject, JsonValue
 from engine.kernel.ports import Actor, RecordDraft, UnitOfWork
 from engine.record.append import record
+
+if TYPE_CHECKING:
+    from engine.kernel.context import AppContext
 
 log = logging.getLogger(__name__)
 
 
-def failure_payload(failure: StepFailed, source: str, actor: str, **extra: Any) -> dict[str, Any]:
+def failure_payload(failure: StepFailed, source: str, actor: str, **extra: JsonValue) -> JsonObject:
     return {
         "code": failure.code,
         "reason_zh": failure.message_zh,
@@ -36,7 +40,7 @@ def failure_payload(failure: StepFailed, source: str, actor: str, **extra: Any) 
 
 
 def append_failure(
-    ctx: Any,
+    ctx: AppContext,
     uow: UnitOfWork,
     *,
     case_id: str,
@@ -45,7 +49,7 @@ def append_failure(
     actor: str,
     task_id: str | None = None,
     element_id: str | None = None,
-    **extra: Any,
+    **extra: JsonValue,
 ) -> None:
     """Append ``step.failed`` in the caller's transaction (which must not be the failed step's)."""
     element = failure.details.get("element_id") or element_id
@@ -65,7 +69,7 @@ def append_failure(
 
 
 def record_failed_completion(
-    ctx: Any, task_id: str, actor: Actor, failure: StepFailed, fields: list[str] | None = None
+    ctx: AppContext, task_id: str, actor: Actor, failure: StepFailed, fields: list[str] | None = None
 ) -> None:
     """A person's completion failed in the engine: record it (the submitted values are not copied)."""
     try:
@@ -90,7 +94,7 @@ def record_failed_completion(
 
 
 def as_step_failure(error: Exception) -> StepFailed:
-    """Any error of a firing as a ``StepFailed`` (its code and both messages kept when it has them)."""
+    """Every error of a firing as a ``StepFailed`` (its code and both messages kept when it has them)."""
     if isinstance(error, StepFailed):
         return error
     zh = getattr(error, "message_zh", None) or f"执行失败：{error}"

@@ -11,7 +11,7 @@ import os
 import sys
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
@@ -120,15 +120,20 @@ def deploy(paths: tuple[str, ...], as_user: str) -> None:
     try:
         outcome = run_deploy(ctx, files, Actor(as_user, frozenset({"designer"}), channel="cli"))
     except InvalidDiagram as exc:
-        click.echo(f"拒绝部署 / refused: {exc.message_zh} / {exc.message_en}", err=True)
-        for finding in exc.findings:
-            click.echo(f"  {finding}", err=True)
-        sys.exit(1)
+        _fail("拒绝部署 / refused", exc)
     for item in outcome.items:
         state = "新版本 / new" if item.created else "未变 / unchanged"
         click.echo(f"{item.kind} {item.key} v{item.version} {state}")
         for warning in item.warnings:
             click.echo(f"  {warning}")
+
+
+def _fail(what: str, exc: SanxiangError) -> NoReturn:
+    """The refusal on stderr, each finding of a diagram or form on its own line, and exit status 1."""
+    click.echo(f"{what}: {exc.message_zh} / {exc.message_en}", err=True)
+    for finding in getattr(exc, "findings", []):
+        click.echo(f"  {finding}", err=True)
+    sys.exit(1)
 
 
 def _prepare(ctx: AppContext) -> None:
@@ -145,13 +150,17 @@ def _prepare(ctx: AppContext) -> None:
         outcome = run_deploy(ctx, files, Actor("admin", frozenset({"designer"}), channel="cli"))
         for item in outcome.processes:
             click.echo(f"  流程 process {item.key} v{item.version}: {item.name}")
+    _echo_demo_users(users)
+    _warn_demo(open_demo_users(ctx), with_secrets=True)
+
+
+def _echo_demo_users(users: list[DemoUser]) -> None:
     click.echo("演示用户 / demo users (pages: /login with the password; API: Authorization: Bearer <token>):")
     for user in users:
         click.echo(
             f"  {user.user_id:<6} {','.join(user.groups):<32} password={user.password:<11} "
             f"token={user.token}  {user.name}"
         )
-    _warn_demo(open_demo_users(ctx), with_secrets=True)
 
 
 def _warn_demo(users: list[DemoUser], *, with_secrets: bool) -> None:
@@ -183,19 +192,18 @@ def _warn_demo(users: list[DemoUser], *, with_secrets: bool) -> None:
 def up(host: str | None, port: int | None) -> None:
     """Quick start: migrate, deploy processes/ and forms/, create demo users (warned about), serve."""
     from engine.app import create_app
+    from engine.logs import configure_logging
     from engine.scheduler import start_with_server
     from engine.server import serve
 
+    configure_logging()  # one JSON object per line, with request id, case and actor (docs/operations.md)
     settings = _settings()
     settings = settings.with_(host=host or settings.host, port=settings.port if port is None else port)
     ctx = _context(settings)
     try:
         _prepare(ctx)
     except SanxiangError as exc:
-        click.echo(f"启动失败 / cannot start: {exc.message_zh} / {exc.message_en}", err=True)
-        for finding in getattr(exc, "findings", []):
-            click.echo(f"  {finding}", err=True)
-        sys.exit(1)
+        _fail("启动失败 / cannot start", exc)
     click.echo(
         f"Sanxiang 已启动 / running at http://{settings.host}:{settings.port}/  "
         f"(API: http://{settings.host}:{settings.port}/api/v1/openapi.json)"
@@ -214,10 +222,12 @@ def serve_command(host: str | None, port: int | None, workers: int) -> None:
     Never creates users; warns when the demo users of `sanxiang up` can still get in."""
     from engine.app import create_app
     from engine.demo import open_demo_users
+    from engine.logs import configure_logging
     from engine.scheduler import start_with_server
     from engine.server import serve
     from engine.store.migrate import current
 
+    configure_logging()  # one JSON object per line, with request id, case and actor (docs/operations.md)
     settings = _settings()
     settings = settings.with_(host=host or settings.host, port=settings.port if port is None else port)
     ctx = _context(settings)

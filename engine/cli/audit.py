@@ -14,7 +14,7 @@ import click
 
 from engine.errors import SanxiangError
 from engine.kernel.context import AppContext
-from engine.record.chain import VerifyResult
+from engine.record.chain_verify import VerifyResult
 
 OVERDUE = 3
 

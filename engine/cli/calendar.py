@@ -11,6 +11,11 @@ then ``official`` or ``estimated`` (a day counted is not yet in an official sche
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from engine.kernel.context import AppContext
+
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -24,7 +29,7 @@ from engine.kernel.ports import Actor
 DATE = click.DateTime(formats=["%Y-%m-%d"])
 
 
-def _context() -> Any:
+def _context() -> AppContext:
     from engine.cli import _context as make
     from engine.store.migrate import upgrade
 

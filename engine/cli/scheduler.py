@@ -37,9 +37,10 @@ import click
 def command(owner: str | None, interval: float, batch: int, lease: float, migrate: bool) -> None:
     """调度器 / run the scheduler until stopped (SIGTERM, Ctrl-C)."""
     from engine.cli import _context
+    from engine.logs import configure_logging
     from engine.scheduler import run_forever
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging()  # one JSON object per line (docs/operations.md)
     logging.getLogger("apscheduler").setLevel(logging.ERROR)  # "skipped: already running" is expected
     ctx = _context()
     if migrate:

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import sys
 import time
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
 
 from engine.errors import SanxiangError
 from engine.kernel.ports import Actor
 
+if TYPE_CHECKING:
+    from engine.kernel.context import AppContext
 
-def _context() -> Any:
+
+def _context() -> AppContext:
     from engine.cli import _context as context
 
     return context()
@@ -103,7 +106,7 @@ def replay(event_id: str, reason: str, as_user: str) -> None:
     click.echo(f"已重新排队 / queued again: {row.id} {row.event_type}")
 
 
-def _deliver_round(ctx: Any, owner: str, limit: int) -> int:
+def _deliver_round(ctx: AppContext, owner: str, limit: int) -> int:
     from engine.integration.delivery import deliver_due_events
 
     report = deliver_due_events(ctx, owner, limit)

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
 
 from apiflask import APIBlueprint, Schema
 from apiflask.fields import Boolean, Date, DateTime, Integer, List, Nested, String
 from apiflask.validators import Range
 from flask import current_app
+from flask.typing import ResponseReturnValue
 
 from engine.deadlines import requests as deadline_requests
 from engine.kernel.context import AppContext
+from engine.kernel.json_types import JsonObject
 from engine.people.permissions import Permission
 from engine.web.auth import current_actor, token_auth
 from engine.web.permissions import requires
@@ -64,7 +65,7 @@ class ExtensionIn(Schema):
     days = Integer(load_default=10, validate=Range(min=1, max=10))
 
 
-def _out(view: deadline_requests.DeadlineView) -> dict[str, Any]:
+def _out(view: deadline_requests.DeadlineView) -> JsonObject:
     return dataclasses.asdict(view)
 
 
@@ -73,7 +74,7 @@ def _out(view: deadline_requests.DeadlineView) -> dict[str, Any]:
 @deadlines_api.auth_required(token_auth)
 @deadlines_api.output(DeadlineOut(many=True))
 @deadlines_api.doc(summary="A case's deadlines in working days, with legal basis, level and provenance")
-def list_deadlines(case_id: str) -> Any:
+def list_deadlines(case_id: str) -> ResponseReturnValue:
     return [_out(v) for v in deadline_requests.list_deadlines(_ctx(), case_id, current_actor())]
 
 
@@ -83,6 +84,6 @@ def list_deadlines(case_id: str) -> Any:
 @deadlines_api.input(ExtensionIn, arg_name="body")
 @deadlines_api.output(DeadlineOut)
 @deadlines_api.doc(summary="Extend the decision limit once by up to 10 working days (approvers only)")
-def extend(case_id: str, body: dict[str, Any]) -> Any:
+def extend(case_id: str, body: JsonObject) -> ResponseReturnValue:
     view = deadline_requests.extend_decision(_ctx(), case_id, current_actor(), body["reason"], body["days"])
     return _out(view)

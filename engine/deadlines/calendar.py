@@ -23,15 +23,8 @@ from engine.deadlines.tracking import Recomputed, recompute_for_days
 from engine.errors import InvalidInput
 from engine.kernel.context import AppContext
 from engine.kernel.ports import Actor, RecordDraft, UnitOfWork
-from engine.kernel.workdays import (
-    DayInfo,
-    DueDate,
-    Override,
-    OverrideSource,
-    Provenance,
-    WorkdayCalendar,
-    load_schedule_file,
-)
+from engine.kernel.schedule_file import load_schedule_file
+from engine.kernel.workdays import DayInfo, DueDate, Override, OverrideSource, Provenance, WorkdayCalendar
 from engine.people.permissions import Permission, authorize
 from engine.record.append import record
 
@@ -115,17 +108,9 @@ def _store(
     with ctx.uow() as uow:
         uow.calendar.put(days)
         calendar: WorkdayCalendar = ctx.calendar.of(uow.calendar.all())
-        record(
-            ctx,
-            uow,
-            RecordDraft(
-                action=action,
-                actor=actor.user_id,
-                actor_role="admin",
-                payload={**payload, "first": first.isoformat(), "last": last.isoformat(), "days": len(days)},
-            ),
-            now,
-        )
+        span = {"first": first.isoformat(), "last": last.isoformat(), "days": len(days)}
+        draft = RecordDraft(action, actor.user_id, "admin", payload={**payload, **span})
+        record(ctx, uow, draft, now)
         recomputed = recompute_for_days(ctx, uow, calendar, first, last, now, cause=action)
         uow.commit()
     return CalendarChange(len(days), first, last, recomputed)

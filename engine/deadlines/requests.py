@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
-from typing import Any
 
 from engine.deadlines.clock import clock_of, closing_time, read
 from engine.deadlines.rows import DeadlineRow
@@ -13,6 +12,7 @@ from engine.deadlines.tracking import CaseDeadlines
 from engine.errors import Conflict, InvalidInput, NotFound
 from engine.kernel.bureau import local_date
 from engine.kernel.context import AppContext
+from engine.kernel.json_types import JsonObject
 from engine.kernel.ports import Actor, RecordDraft, UnitOfWork
 from engine.kernel.workdays import WorkdayCalendar
 from engine.people.permissions import Permission, authorize
@@ -37,7 +37,7 @@ class DeadlineView:
     provenance: str | None  # official | estimated
     remaining: int | None  # working days left after today (open deadlines)
     stopped: bool
-    stops: list[dict[str, Any]]
+    stops: list[JsonObject]
     ref: str | None
     opened_at: dt.datetime
     closed_at: dt.datetime | None

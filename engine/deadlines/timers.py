@@ -11,6 +11,7 @@ transaction back, keeps the error on the row and gives it back for a retry after
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -28,7 +29,9 @@ from engine.cases.step_failures import append_failure, as_step_failure
 from engine.deadlines.rows import BPMN_TIMER, DEADLINE_WARNING, DueItem
 from engine.deadlines.tracking import CALENDAR_MAX_AGE, fire_deadline_warning
 from engine.errors import InvalidInput
+from engine.kernel import log_context
 from engine.kernel.context import AppContext
+from engine.kernel.json_types import JsonObject
 from engine.kernel.ports import SYSTEM, RecordDraft, UnitOfWork
 from engine.record.append import record
 from engine.review.facts import restore_case
@@ -164,27 +167,32 @@ def _give_back(ctx: AppContext, items: list[DueItem], owner: str) -> None:
         uow.commit()
 
 
+def _fire_or_release(ctx: AppContext, item: DueItem, owner: str) -> str:
+    """Returns "fired", "skipped" (nothing left to fire) or "failed" (kept on the row, retried later)."""
+    with log_context.case(item.case_id):
+        try:
+            outcome = "fired" if _fire_one(ctx, item, owner) else "skipped"
+        except Exception as error:  # one bad row must not stop the others
+            _release_failed(ctx, item, owner, error)
+            outcome = "failed"
+        log.info("due moment %s (%s): %s", item.id, item.kind, outcome)
+    return outcome
+
+
 def fire_due_timers(ctx: AppContext, owner: str, limit: int = 10, lease: timedelta = LEASE) -> FireReport:
     """Claim up to ``limit`` due rows for ``owner`` and fire each in its own transaction; rows whose
     lease is about to run out before their turn are given back to every node at once."""
     with ctx.uow() as uow:
         items = claim_due(uow, ctx.clock(), owner, lease, limit)
         uow.commit()
-    fired = skipped = failed = 0
+    tally: Counter[str] = Counter()
     for index, item in enumerate(items):
         if item.lease_until is not None and ctx.clock() >= item.lease_until - lease * LEASE_MARGIN:
             _give_back(ctx, items[index:], owner)
-            skipped += len(items) - index
+            tally["skipped"] += len(items) - index
             break
-        try:
-            if _fire_one(ctx, item, owner):
-                fired += 1
-            else:
-                skipped += 1
-        except Exception as error:  # one bad row must not stop the others: kept on the row, retried
-            _release_failed(ctx, item, owner, error)
-            failed += 1
-    return FireReport(len(items), fired, skipped, failed)
+        tally[_fire_or_release(ctx, item, owner)] += 1
+    return FireReport(len(items), tally["fired"], tally["skipped"], tally["failed"])
 
 
 Moment = tuple[str | None, str | None, datetime]  # case_id, ref, due_at
@@ -216,7 +224,7 @@ def pending_for_case(ctx: AppContext, case_id: str) -> list[DueItem]:
     return items
 
 
-def describe(item: DueItem) -> dict[str, Any]:
+def describe(item: DueItem) -> JsonObject:
     return {
         "id": item.id,
         "kind": item.kind,

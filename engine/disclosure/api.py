@@ -4,18 +4,19 @@ and ``engine.disclosure.query_codes``."""
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
 
 from apiflask import APIBlueprint, Schema
 from apiflask.fields import Boolean, Date, DateTime, Dict, Integer, List, String
 from apiflask.validators import Length, OneOf
 from flask import current_app
+from flask.typing import ResponseReturnValue
 
 from engine.disclosure import publish as service
-from engine.disclosure import query_codes
+from engine.disclosure import query_codes, withdrawal
 from engine.disclosure.draft import local_day
 from engine.disclosure.rows import DisclosureRow
 from engine.kernel.context import AppContext
+from engine.kernel.json_types import JsonObject
 from engine.people.permissions import Permission
 from engine.web.auth import current_actor, token_auth
 from engine.web.bounds import PageQuery, QueryText
@@ -76,7 +77,7 @@ class PublishIn(Schema):
 
 
 class WithdrawIn(Schema):
-    kind = String(required=True, validate=OneOf(list(service.WITHDRAWAL_KINDS)))
+    kind = String(required=True, validate=OneOf(list(withdrawal.WITHDRAWAL_KINDS)))
     reason = String(required=True, validate=Length(min=2, max=5000))
     fell_on = Date(
         load_default=None,
@@ -92,7 +93,7 @@ class QueryCodeOut(Schema):
     replaced = Boolean()
 
 
-def _out(row: DisclosureRow) -> dict[str, Any]:
+def _out(row: DisclosureRow) -> JsonObject:
     values = {f.name: getattr(row, f.name) for f in dataclasses.fields(row)}
     today = local_day(_ctx().clock())
     values["overdue"] = row.status == "pending" and row.due_on < today
@@ -105,7 +106,7 @@ def _out(row: DisclosureRow) -> dict[str, Any]:
 @disclosures_api.input(DisclosureQuery, location="query", arg_name="query")
 @disclosures_api.output(DisclosureOut(many=True))
 @disclosures_api.doc(summary="Disclosures by status; status=overdue lists pending ones past their due day")
-def list_disclosures(query: dict[str, Any]) -> Any:
+def list_disclosures(query: JsonObject) -> ResponseReturnValue:
     rows = service.list_disclosures(
         _ctx(),
         current_actor(),
@@ -122,7 +123,7 @@ def list_disclosures(query: dict[str, Any]) -> Any:
 @disclosures_api.auth_required(token_auth)
 @disclosures_api.output(DisclosureOut)
 @disclosures_api.doc(summary="One disclosure with its draft and redacted preview")
-def get_disclosure(disclosure_id: int) -> Any:
+def get_disclosure(disclosure_id: int) -> ResponseReturnValue:
     return _out(service.get_disclosure(_ctx(), disclosure_id, current_actor()))
 
 
@@ -132,7 +133,7 @@ def get_disclosure(disclosure_id: int) -> Any:
 @disclosures_api.input(PublishIn, arg_name="body")
 @disclosures_api.output(DisclosureOut)
 @disclosures_api.doc(summary="Publish the redacted preview (or an edited text, redacted again)")
-def publish(disclosure_id: int, body: dict[str, Any]) -> Any:
+def publish(disclosure_id: int, body: JsonObject) -> ResponseReturnValue:
     return _out(service.publish_disclosure(_ctx(), disclosure_id, current_actor(), body["text"]))
 
 
@@ -142,9 +143,9 @@ def publish(disclosure_id: int, body: dict[str, Any]) -> Any:
 @disclosures_api.input(WithdrawIn, arg_name="body")
 @disclosures_api.output(DisclosureOut)
 @disclosures_api.doc(summary="Withdraw the disclosure of a decision revoked, found unlawful or to be redone")
-def withdraw(disclosure_id: int, body: dict[str, Any]) -> Any:
+def withdraw(disclosure_id: int, body: JsonObject) -> ResponseReturnValue:
     return _out(
-        service.withdraw_disclosure(
+        withdrawal.withdraw_disclosure(
             _ctx(),
             disclosure_id,
             current_actor(),
@@ -160,7 +161,7 @@ def withdraw(disclosure_id: int, body: dict[str, Any]) -> Any:
 @disclosures_api.auth_required(token_auth)
 @disclosures_api.output(QueryCodeOut, status_code=201)
 @disclosures_api.doc(summary="Issue the applicant's query code (shown once; issuing again replaces it)")
-def issue_query_code(case_id: str) -> Any:
+def issue_query_code(case_id: str) -> ResponseReturnValue:
     issued = query_codes.issue_query_code(_ctx(), case_id, current_actor())
     return {
         "case_id": issued.case_id,

@@ -10,12 +10,18 @@ card number, which redaction then masks; phone numbers and addresses are never p
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from engine.record.chain import Entry
+
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from engine.kernel.bureau import ZONE
+from engine.kernel.json_types import JsonValue
 from engine.kernel.ports import CaseRow
 
 DECISION_WORDS = {"grant": ("准予许可", "granted"), "deny": ("不予许可", "denied")}
@@ -44,19 +50,19 @@ class CaseFacts:
     decided_at: dt.datetime
 
 
-def _data(entry: Any) -> Mapping[str, Any]:
+def _data(entry: Entry) -> Mapping[str, JsonValue]:
     data = entry.content.payload.get("data")
     return data if isinstance(data, Mapping) else {}
 
 
-def _text(value: Any) -> str:
+def _text(value: JsonValue) -> str:
     return "" if value is None else str(value).strip()
 
 
-def read_facts(entries: Iterable[Any], case: CaseRow, *, decision: Any, now: dt.datetime) -> CaseFacts:
+def read_facts(entries: Iterable[Entry], case: CaseRow, *, decision: Any, now: dt.datetime) -> CaseFacts:
     """The applicant, the acceptance moment and the decision, from the case's record entries."""
-    applicant: Mapping[str, Any] = {}
-    decided: Mapping[str, Any] = {}
+    applicant: Mapping[str, JsonValue] = {}
+    decided: Mapping[str, JsonValue] = {}
     accepted_at, decided_at = case.started_at, now
     for entry in entries:
         c = entry.content

@@ -16,6 +16,11 @@ or — on its due working day at the latest — by the scheduler, withdrawn when
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from engine.kernel.repositories.disclosure import DisclosureRepositoryPort
+
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import asdict
@@ -29,48 +34,40 @@ from engine.disclosure.rows import (
     DisclosureRow,
     NewDisclosure,
     Publication,
-    Withdrawal,
 )
 from engine.disclosure.rules import disclosure_days, disclosure_due
 from engine.errors import Conflict, InvalidInput, NotFound
 from engine.kernel.context import AppContext
+from engine.kernel.json_types import JsonObject, JsonValue
 from engine.kernel.ports import SYSTEM, Actor, RecordDraft, TaskRow, UnitOfWork
 from engine.kernel.workdays import WorkdayCalendar
 from engine.people.permissions import Permission, authorize
 from engine.record.append import record
 from engine.record.refusals.record_refusal import refusals_on_record
 
-WITHDRAWAL_DAYS = 3
 STATUTORY_DAYS = 20
 MAX_TEXT = 20_000
-WITHDRAWAL_KINDS: dict[str, tuple[str, str]] = {
-    "revoked": ("决定被撤销", "the decision was revoked"),
-    "unlawful": ("决定被确认违法", "the decision was confirmed unlawful"),
-    "redo": ("决定被责令重新作出", "the decision was ordered to be redone"),
-}
 __all__ = [
     "MAX_TEXT",
     "STATUSES",
-    "WITHDRAWAL_KINDS",
     "get_disclosure",
     "list_disclosures",
     "publish_disclosure",
     "publish_due_disclosures",
     "schedule_disclosure",
-    "withdraw_disclosure",
 ]
 
 
-def _calendar(ctx: Any, uow: UnitOfWork) -> WorkdayCalendar:
+def _calendar(ctx: AppContext, uow: UnitOfWork) -> WorkdayCalendar:
     calendar: WorkdayCalendar = ctx.calendar.refresh(uow)
     return calendar
 
 
-def _rules(redacted: Redacted) -> list[dict[str, Any]]:
+def _rules(redacted: Redacted) -> list[JsonObject]:
     return [asdict(hit) for hit in redacted.applied]
 
 
-def _repo(uow: UnitOfWork) -> Any:
+def _repo(uow: UnitOfWork) -> DisclosureRepositoryPort:
     return uow.disclosures
 
 
@@ -200,7 +197,7 @@ def _checked_text(text: str) -> str:
     return text
 
 
-def _disclosure_case(uow: UnitOfWork, args: Mapping[str, Any]) -> tuple[str, TaskRow | None] | None:
+def _disclosure_case(uow: UnitOfWork, args: Mapping[str, JsonValue]) -> tuple[str, TaskRow | None] | None:
     row: DisclosureRow | None = _repo(uow).get(int(args["disclosure_id"]))
     return (row.case_id, None) if row is not None else None
 
@@ -234,68 +231,6 @@ def publish_due_disclosures(ctx: AppContext) -> int:
             published += _publish(ctx, uow, row, None, SYSTEM, now)
         uow.commit()
     return published
-
-
-# -- withdrawal --------------------------------------------------------------------------------------
-@refusals_on_record("disclosure.withdraw", locate=_disclosure_case, keep={"kind": "kind", "reason": "reason"})
-def withdraw_disclosure(
-    ctx: AppContext,
-    disclosure_id: int,
-    actor: Actor,
-    *,
-    kind: str,
-    reason: str,
-    fell_on: dt.date | None = None,
-) -> DisclosureRow:
-    """Withdraw the disclosure of a decision revoked, confirmed unlawful or ordered to be redone."""
-    authorize(None, Permission.DISCLOSURE_WITHDRAW, actor)
-    if kind not in WITHDRAWAL_KINDS:
-        raise InvalidInput(
-            f"撤回类型须为 {'、'.join(WITHDRAWAL_KINDS)}",
-            f"kind must be one of {', '.join(WITHDRAWAL_KINDS)}",
-            code="invalid-withdrawal",
-        )
-    if len(reason.strip()) < 2:
-        raise InvalidInput("请写明撤回理由", "Give the reason for the withdrawal", code="invalid-withdrawal")
-    now = ctx.clock()
-    today = local_day(now)
-    with ctx.uow() as uow:
-        row = _repo(uow).get(disclosure_id)
-        if row is None:
-            raise NotFound("公示不存在", f"No disclosure {disclosure_id}", code="disclosure-not-found")
-        process = uow.processes.latest(row.process_key)
-        days = parse_days(
-            process.properties.get("sanxiang.withdrawalDays") if process else None, WITHDRAWAL_DAYS
-        )
-        due = _calendar(ctx, uow).add_workdays(fell_on or today, days or 0).date
-        shown = redact(reason.strip())
-        done = Withdrawal(now, actor.user_id, kind, shown.text, due, today > due)
-        if not _repo(uow).withdraw(row.id, done):
-            raise Conflict("该公示已撤回", "The disclosure is already withdrawn", code="disclosure-withdrawn")
-        record(
-            ctx,
-            uow,
-            RecordDraft(
-                action="disclosure.withdrawn",
-                actor=actor.user_id,
-                actor_role="disclosure",
-                case_id=row.case_id,
-                payload={
-                    "disclosure": row.id,
-                    "kind": kind,
-                    "reason": reason.strip(),
-                    "shownReason": shown.text,
-                    "fellOn": (fell_on or today).isoformat(),
-                    "dueOn": due.isoformat(),
-                    "late": today > due,
-                    "wasPublished": row.published_at is not None,
-                    "item": row.process_key,
-                },
-            ),
-            now,
-        )
-        uow.commit()
-    return get_disclosure(ctx, disclosure_id, actor)
 
 
 # -- staff reads -------------------------------------------------------------------------------------

@@ -14,12 +14,16 @@ wrong case number from a wrong code. Rate limiting per client is the web edge's 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from engine.kernel.repositories.disclosure import DisclosureRepositoryPort
+
 import datetime as dt
 import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from typing import Any
 
 from engine.disclosure.draft import local_day
 from engine.disclosure.rows import PublicDecision, QueryCodeRow
@@ -60,7 +64,7 @@ def _hash(salt: str, code: str) -> str:
     return hmac.new(bytes.fromhex(salt), code.encode("ascii"), hashlib.sha256).hexdigest()
 
 
-def _codes(uow: UnitOfWork) -> Any:
+def _codes(uow: UnitOfWork) -> DisclosureRepositoryPort:
     return uow.disclosures
 
 
@@ -117,12 +121,5 @@ def query_result(ctx: AppContext, case_id: str, code: str) -> CaseResult | None:
         waiting = tuple(t.name for t in uow.tasks.for_case(case_id, status="ready"))
         decisions = tuple(_codes(uow).public_for_case(case_id))
     name = (process.properties.get("sanxiang.itemName") or process.name) if process else case.process_key
-    return CaseResult(
-        case.id,
-        name,
-        case.status,
-        local_day(case.started_at),
-        local_day(case.ended_at) if case.ended_at else None,
-        waiting,
-        decisions,
-    )
+    ended = local_day(case.ended_at) if case.ended_at else None
+    return CaseResult(case.id, name, case.status, local_day(case.started_at), ended, waiting, decisions)

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+
+from engine.kernel.json_types import JsonObject
 
 PENDING, PUBLISHED, WITHDRAWN = "pending", "published", "withdrawn"
 STATUSES = (PENDING, PUBLISHED, WITHDRAWN)
@@ -31,7 +32,7 @@ class NewDisclosure:
     due_provenance: str
     draft_text: str
     preview_text: str
-    preview_rules: list[dict[str, Any]]
+    preview_rules: list[JsonObject]
     accepted_on: dt.date | None
     working_days: int | None
     limit_days: int | None
@@ -55,9 +56,9 @@ class DisclosureRow:
     status: str
     draft_text: str
     preview_text: str
-    preview_rules: list[dict[str, Any]]
+    preview_rules: list[JsonObject]
     published_text: str | None
-    published_rules: list[dict[str, Any]]
+    published_rules: list[JsonObject]
     published_at: dt.datetime | None
     published_by: str | None
     withdrawn_at: dt.datetime | None
@@ -76,7 +77,7 @@ class DisclosureRow:
 @dataclass(frozen=True, slots=True)
 class Publication:
     text: str
-    rules: list[dict[str, Any]]
+    rules: list[JsonObject]
     at: dt.datetime
     by: str
 

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from apiflask import APIBlueprint, Schema
 from apiflask.fields import Boolean, DateTime, Dict, Float, Integer, List, Nested, String
 from apiflask.validators import Length, OneOf
 from flask import current_app
+from flask.typing import ResponseReturnValue
 
 from engine.integration import delivery as delivery_service
 from engine.integration import subscriptions as subscription_service
 from engine.integration.rows import AttemptRow, EventRow, SubscriptionRow
 from engine.kernel.context import AppContext
+from engine.kernel.json_types import JsonObject
 from engine.people.permissions import Permission
 from engine.web.auth import current_actor, token_auth
 from engine.web.bounds import PageQuery, QueryText
@@ -89,7 +89,7 @@ class ReplayIn(Schema):
     reason = String(load_default="", validate=Length(max=500))
 
 
-def _subscription(row: SubscriptionRow, *, with_secret: bool = False) -> dict[str, Any]:
+def _subscription(row: SubscriptionRow, *, with_secret: bool = False) -> JsonObject:
     body = {
         "id": row.id,
         "url": row.url,
@@ -105,7 +105,7 @@ def _subscription(row: SubscriptionRow, *, with_secret: bool = False) -> dict[st
     return body
 
 
-def _event(row: EventRow) -> dict[str, Any]:
+def _event(row: EventRow) -> JsonObject:
     return {
         "id": row.id,
         "subscription_id": row.subscription_id,
@@ -124,7 +124,7 @@ def _event(row: EventRow) -> dict[str, Any]:
     }
 
 
-def _attempt(row: AttemptRow) -> dict[str, Any]:
+def _attempt(row: AttemptRow) -> JsonObject:
     return {
         "number": row.number,
         "attempted_at": row.attempted_at,
@@ -141,7 +141,7 @@ def _attempt(row: AttemptRow) -> dict[str, Any]:
 @webhooks_api.auth_required(token_auth)
 @webhooks_api.output(SubscriptionOut(many=True))
 @webhooks_api.doc(summary="List webhook subscriptions (secrets are never listed)")
-def list_subscriptions() -> Any:
+def list_subscriptions() -> ResponseReturnValue:
     return [_subscription(r) for r in subscription_service.list_subscriptions(_ctx(), current_actor())]
 
 
@@ -151,7 +151,7 @@ def list_subscriptions() -> Any:
 @webhooks_api.input(SubscriptionIn, arg_name="body")
 @webhooks_api.output(SubscriptionOut, status_code=201)
 @webhooks_api.doc(summary="Subscribe a URL to events; the response holds the signing secret, shown only once")
-def add_subscription(body: dict[str, Any]) -> Any:
+def add_subscription(body: JsonObject) -> ResponseReturnValue:
     row = subscription_service.add_subscription(
         _ctx(), body["url"], body["event_types"], current_actor(), description=body["description"]
     )
@@ -163,7 +163,7 @@ def add_subscription(body: dict[str, Any]) -> Any:
 @webhooks_api.auth_required(token_auth)
 @webhooks_api.output(SubscriptionOut)
 @webhooks_api.doc(summary="Remove a subscription; its pending events are given up")
-def remove_subscription(subscription_id: str) -> Any:
+def remove_subscription(subscription_id: str) -> ResponseReturnValue:
     return _subscription(subscription_service.remove_subscription(_ctx(), subscription_id, current_actor()))
 
 
@@ -173,7 +173,7 @@ def remove_subscription(subscription_id: str) -> Any:
 @webhooks_api.input(EventQuery, location="query", arg_name="query")
 @webhooks_api.output(EventOut(many=True))
 @webhooks_api.doc(summary="Outbound events (e.g. ?status=dead for the dead letters)")
-def list_events(query: dict[str, Any]) -> Any:
+def list_events(query: JsonObject) -> ResponseReturnValue:
     limit, offset = query["limit"], query["offset"]
     rows = delivery_service.list_events(
         _ctx(), current_actor(), status=query["status"], case_id=query["case"], limit=limit, offset=offset
@@ -186,7 +186,7 @@ def list_events(query: dict[str, Any]) -> Any:
 @webhooks_api.auth_required(token_auth)
 @webhooks_api.output(EventDetailOut)
 @webhooks_api.doc(summary="One outbound event with every delivery attempt (status, latency, error)")
-def get_event(event_id: str) -> Any:
+def get_event(event_id: str) -> ResponseReturnValue:
     event, attempts = delivery_service.event_attempts(_ctx(), event_id, current_actor())
     return {**_event(event), "attempt_log": [_attempt(a) for a in attempts]}
 
@@ -197,5 +197,5 @@ def get_event(event_id: str) -> Any:
 @webhooks_api.input(ReplayIn, arg_name="body")
 @webhooks_api.output(EventOut)
 @webhooks_api.doc(summary="Send a dead event again (same webhook-id); recorded with the reason")
-def replay_event(event_id: str, body: dict[str, Any]) -> Any:
+def replay_event(event_id: str, body: JsonObject) -> ResponseReturnValue:
     return _event(delivery_service.replay_event(_ctx(), event_id, current_actor(), body["reason"]))

@@ -18,17 +18,21 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import quoteattr
 
 from engine.cases.opening import check_variables
 from engine.cases.save_step import StepContext, jsonable, record_step, save_case, step_payload, sync_tasks
 from engine.errors import InvalidInput
-from engine.kernel.ports import Actor, CaseRow, RecordDraft, TaskRow, UnitOfWork
+from engine.kernel.json_types import JsonObject, JsonValue
+from engine.kernel.ports import Actor, CaseRow, RecordDraft, TaskRow, UnitOfWork, present
 from engine.people.permissions import Permission, authorize
 from engine.record.append import record
 from engine.record.refusals.record_refusal import refusals_on_record
 from engine.review.facts import restore_case
+
+if TYPE_CHECKING:
+    from engine.kernel.context import AppContext
 
 ROLE = "integration"  # the role a correlating account acts in, on the record
 
@@ -38,8 +42,8 @@ class MessageCorrelation:
     name: str
     business_key: str | None = None
     case_id: str | None = None
-    correlation_keys: Mapping[str, Any] = field(default_factory=dict)
-    variables: Mapping[str, Any] = field(default_factory=dict)
+    correlation_keys: Mapping[str, JsonValue] = field(default_factory=dict)
+    variables: Mapping[str, JsonValue] = field(default_factory=dict)
     every: bool = False  # Camunda's "all"
 
 
@@ -47,11 +51,17 @@ class MessageCorrelation:
 class Delivered:
     case_id: str
     created_tasks: list[str]
-    variables: dict[str, Any]  # the case's variables after the step
+    variables: JsonObject  # the case's variables after the step
 
 
 def deliver_message(
-    ctx: Any, uow: UnitOfWork, case: CaseRow, name: str, variables: Mapping[str, Any], actor: Actor, role: str
+    ctx: AppContext,
+    uow: UnitOfWork,
+    case: CaseRow,
+    name: str,
+    variables: Mapping[str, JsonValue],
+    actor: Actor,
+    role: str,
 ) -> Delivered:
     """One message to one case, as one step in the caller's transaction (the caller commits)."""
     now = ctx.clock()
@@ -71,7 +81,7 @@ def mismatch(zh: str, en: str) -> InvalidInput:
     return InvalidInput(zh, en, code="message-mismatch")
 
 
-def _named_case(uow: UnitOfWork, args: Mapping[str, Any]) -> tuple[str, TaskRow | None] | None:
+def _named_case(uow: UnitOfWork, args: Mapping[str, JsonValue]) -> tuple[str, TaskRow | None] | None:
     """The one case a correlation names (by id, or a business key of one running case), for the record."""
     message: MessageCorrelation = args["message"]
     if message.case_id is not None:
@@ -82,12 +92,12 @@ def _named_case(uow: UnitOfWork, args: Mapping[str, Any]) -> tuple[str, TaskRow 
     return None
 
 
-def _waiting(ctx: Any, uow: UnitOfWork, message: MessageCorrelation) -> list[CaseRow]:
+def _waiting(ctx: AppContext, uow: UnitOfWork, message: MessageCorrelation) -> list[CaseRow]:
     """The running cases that wait for the message and match every correlation key."""
     found = []
     mentioned = quoteattr(message.name)  # the message's name attribute in the diagram
     for case_id in uow.webhooks.running_cases_mentioning(mentioned, message.business_key, message.case_id):
-        case: CaseRow = uow.cases.get(case_id)
+        case = present(uow.cases.get(case_id), "case")
         workflow = restore_case(ctx, uow, case)
         keys = message.correlation_keys
         if workflow.awaits_message(message.name) and all(
@@ -97,24 +107,28 @@ def _waiting(ctx: Any, uow: UnitOfWork, message: MessageCorrelation) -> list[Cas
     return found
 
 
+def _refuse_unless_matched(message: MessageCorrelation, cases: list[CaseRow]) -> None:
+    if not cases:
+        raise mismatch(
+            f"无法投递消息“{message.name}”：没有符合条件的等待中的办件",
+            f"Cannot correlate message '{message.name}': No process definition or execution matches the "
+            "parameters",
+        )
+    if len(cases) > 1 and not message.every:
+        raise mismatch(
+            f"消息“{message.name}”对应 {len(cases)} 个办件：请给出业务编号或办件号，或投递给全部",
+            f"Cannot correlate a message with name '{message.name}' to a single execution. {len(cases)} "
+            f"executions match the correlation keys: {', '.join(c.id for c in cases)}",
+        )
+
+
 @refusals_on_record("message.correlate", locate=_named_case)
-def correlate(ctx: Any, message: MessageCorrelation, actor: Actor) -> list[Delivered]:
+def correlate(ctx: AppContext, message: MessageCorrelation, actor: Actor) -> list[Delivered]:
     authorize(None, Permission.MESSAGE_CORRELATE, actor)
     variables = check_variables(message.variables)
     with ctx.uow() as uow:
         cases = _waiting(ctx, uow, message)
-        if not cases:
-            raise mismatch(
-                f"无法投递消息“{message.name}”：没有符合条件的等待中的办件",
-                f"Cannot correlate message '{message.name}': No process definition or execution matches the "
-                "parameters",
-            )
-        if len(cases) > 1 and not message.every:
-            raise mismatch(
-                f"消息“{message.name}”对应 {len(cases)} 个办件：请给出业务编号或办件号，或投递给全部",
-                f"Cannot correlate a message with name '{message.name}' to a single execution. {len(cases)} "
-                f"executions match the correlation keys: {', '.join(c.id for c in cases)}",
-            )
+        _refuse_unless_matched(message, cases)
         delivered = [
             deliver_message(ctx, uow, c, message.name, variables, actor, "integration") for c in cases
         ]
@@ -123,7 +137,7 @@ def correlate(ctx: Any, message: MessageCorrelation, actor: Actor) -> list[Deliv
 
 
 def throw_signal(
-    ctx: Any, name: str, execution_id: str | None, variables: Mapping[str, Any], actor: Actor
+    ctx: AppContext, name: str, execution_id: str | None, variables: Mapping[str, JsonValue], actor: Actor
 ) -> None:
     """Broadcast a signal (see the module's text: no case can wait for one); recorded once."""
     authorize(None, Permission.MESSAGE_CORRELATE, actor)

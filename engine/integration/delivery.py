@@ -17,7 +17,7 @@ import random
 import socket
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 from engine.errors import Conflict, NotFound
 from engine.integration.rows import (
@@ -29,10 +29,14 @@ from engine.integration.rows import (
     EventRow,
     Outcome,
 )
-from engine.kernel.ports import Actor, RecordDraft
+from engine.kernel import log_context
+from engine.kernel.ports import Actor, RecordDraft, UnitOfWork
 from engine.people.permissions import Permission, authorize
 from engine.record.append import record
 from webhooks import Attempt, TargetRefused, WebhookError, is_dead, next_delay, send
+
+if TYPE_CHECKING:
+    from engine.kernel.context import AppContext
 
 MIN_RETRY_DELAY = timedelta(seconds=1)  # full jitter may draw ~0: never retry within the same instant
 SUPERVISORS = frozenset({"supervisor", "admin"})
@@ -53,7 +57,7 @@ class DeliveryReport:
 
 
 def deliver_due_events(
-    ctx: Any, owner: str, limit: int = 100, *, rng: random.Random | None = None
+    ctx: AppContext, owner: str, limit: int = 100, *, rng: random.Random | None = None
 ) -> DeliveryReport:
     """Send up to ``limit`` due events; return what happened. ``owner`` names this node's leases.
 
@@ -72,7 +76,8 @@ def deliver_due_events(
         if not batch:
             break
         for claimed in batch:
-            counts[deliver_one(ctx, owner, claimed, rng=rng)] += 1
+            with log_context.case(claimed.event.case_id):
+                counts[deliver_one(ctx, owner, claimed, rng=rng)] += 1
     return DeliveryReport(counts[DELIVERED], counts[PENDING], counts[DEAD])
 
 
@@ -81,12 +86,14 @@ def node_owner() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def deliver_outbox(ctx: Any) -> DeliveryReport:
+def deliver_outbox(ctx: AppContext) -> DeliveryReport:
     """The scheduler's job (``register_job(deliver_outbox, seconds=2)``): one round as this process."""
     return deliver_due_events(ctx, node_owner(), JOB_LIMIT)
 
 
-def deliver_one(ctx: Any, owner: str, claimed: ClaimedEvent, *, rng: random.Random | None = None) -> str:
+def deliver_one(
+    ctx: AppContext, owner: str, claimed: ClaimedEvent, *, rng: random.Random | None = None
+) -> str:
     """Send one claimed event and settle it; returns its new status."""
     settings = ctx.settings
     event = claimed.event
@@ -149,7 +156,7 @@ def _require_supervisor(actor: Actor) -> None:
 
 
 def list_events(
-    ctx: Any,
+    ctx: AppContext,
     actor: Actor,
     *,
     status: str | None = None,
@@ -163,21 +170,21 @@ def list_events(
     return rows
 
 
-def event_attempts(ctx: Any, event_id: str, actor: Actor) -> tuple[EventRow, list[AttemptRow]]:
+def event_attempts(ctx: AppContext, event_id: str, actor: Actor) -> tuple[EventRow, list[AttemptRow]]:
     _require_supervisor(actor)
     with ctx.uow(readonly=True) as uow:
         event = _event(uow, event_id)
         return event, list(uow.outbox.attempts(event_id))
 
 
-def _event(uow: Any, event_id: str) -> EventRow:
+def _event(uow: UnitOfWork, event_id: str) -> EventRow:
     event: EventRow | None = uow.outbox.get(event_id)
     if event is None:
         raise NotFound("推送事件不存在", f"No webhook event {event_id}", code="webhook-event-not-found")
     return event
 
 
-def replay_event(ctx: Any, event_id: str, actor: Actor, reason: str = "") -> EventRow:
+def replay_event(ctx: AppContext, event_id: str, actor: Actor, reason: str = "") -> EventRow:
     """A supervisor sends a dead event again (same webhook-id, a fresh allowance of attempts)."""
     _require_supervisor(actor)
     now = ctx.clock()

@@ -8,13 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from engine.cases.opening import check_variables
 from engine.cases.save_step import StepContext, jsonable, record_step, save_case, step_payload, sync_tasks
 from engine.errors import Conflict, InvalidInput, NotFound
 from engine.integration.correlation import deliver_message
-from engine.kernel.ports import Actor, CaseRow, ProcessRow, RecordDraft
+from engine.kernel.json_types import JsonObject, JsonValue
+from engine.kernel.ports import Actor, CaseRow, ProcessRow, RecordDraft, UnitOfWork, present
+
+if TYPE_CHECKING:
+    from engine.kernel.context import AppContext
 
 PLATFORM = Actor("platform", frozenset({"system", "platform"}), "省级政务服务平台", "webhooks")
 ITEM_CODE = "sanxiang.itemCode"
@@ -38,7 +42,7 @@ class _AlreadyReceived(Exception):
     """Another transaction turned the same application into a case first: roll ours back."""
 
 
-def process_for_item(uow: Any, item_code: str) -> ProcessRow:
+def process_for_item(uow: UnitOfWork, item_code: str) -> ProcessRow:
     """The deployed process (latest version) whose property ``sanxiang.itemCode`` is ``item_code``."""
     found = [row for row in uow.processes.list_latest() if row.properties.get(ITEM_CODE) == item_code]
     if not found:
@@ -58,7 +62,7 @@ def process_for_item(uow: Any, item_code: str) -> ProcessRow:
     return process
 
 
-def receive_application(ctx: Any, application: Mapping[str, Any]) -> ReceivedApplication:
+def receive_application(ctx: AppContext, application: Mapping[str, JsonValue]) -> ReceivedApplication:
     """Open a case for a verified application, or return the case it opened before (a replay)."""
     application_id = str(application["applicationId"])
     variables = check_variables(application.get("formData") or {})
@@ -77,7 +81,7 @@ def receive_application(ctx: Any, application: Mapping[str, Any]) -> ReceivedApp
     return ReceivedApplication(application_id, case_id, True)
 
 
-def _open_case(ctx: Any, application: Mapping[str, Any], variables: dict[str, Any]) -> str:
+def _open_case(ctx: AppContext, application: Mapping[str, JsonValue], variables: JsonObject) -> str:
     """Like ``cases.open_case``, plus the application's id claimed in the same transaction."""
     now = ctx.clock()
     application_id, item_code = str(application["applicationId"]), str(application["itemCode"])
@@ -137,7 +141,7 @@ def _open_case(ctx: Any, application: Mapping[str, Any], variables: dict[str, An
 
 
 def correlate_message(
-    ctx: Any, name: str, business_key: str, variables: Mapping[str, Any], actor: Actor = PLATFORM
+    ctx: AppContext, name: str, business_key: str, variables: Mapping[str, JsonValue], actor: Actor = PLATFORM
 ) -> ReceivedMessage:
     """Deliver BPMN message ``name`` to the running case with ``business_key``: one step, recorded."""
     variables = check_variables(variables)
@@ -148,7 +152,7 @@ def correlate_message(
     return ReceivedMessage(name, case.id, delivered.created_tasks)
 
 
-def _case_for(uow: Any, business_key: str) -> CaseRow:
+def _case_for(uow: UnitOfWork, business_key: str) -> CaseRow:
     ids = uow.webhooks.running_cases(business_key)
     if not ids:
         raise NotFound(
@@ -162,5 +166,5 @@ def _case_for(uow: Any, business_key: str) -> CaseRow:
             f"Several running cases have business key {business_key}: {', '.join(ids)}",
             code="ambiguous-business-key",
         )
-    case: CaseRow = uow.cases.get(ids[0])
+    case = present(uow.cases.get(ids[0]), "case")
     return case

@@ -10,14 +10,15 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from datetime import timedelta
-from typing import Any
 
 from apiflask import APIBlueprint
 from flask import Response, current_app, jsonify, request
+from flask.typing import ResponseReturnValue
 
 from engine.errors import InvalidInput
 from engine.integration import inbound as inbound_service
 from engine.kernel.context import AppContext
+from engine.kernel.json_types import JsonValue
 from engine.web.openapi import STEP_FAILED
 from engine.web.permissions import SIGNED, requires
 from engine.web.problems import problem
@@ -83,7 +84,7 @@ def _raw_body() -> bytes:
         503: "no inbound secret configured",
     },
 )
-def receive_application() -> Any:
+def receive_application() -> ResponseReturnValue:
     ctx = _ctx()
     if not ctx.settings.inbound_secret:
         return _disabled()
@@ -115,7 +116,7 @@ def receive_application() -> Any:
     return response
 
 
-def _message_body(raw: bytes) -> tuple[str, Mapping[str, Any]]:
+def _message_body(raw: bytes) -> tuple[str, Mapping[str, JsonValue]]:
     try:
         body = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as exc:
@@ -148,7 +149,7 @@ def _message_body(raw: bytes) -> tuple[str, Mapping[str, Any]]:
         503: "no inbound secret configured",
     },
 )
-def receive_message(name: str) -> Any:
+def receive_message(name: str) -> ResponseReturnValue:
     ctx = _ctx()
     if not ctx.settings.inbound_secret:
         return _disabled()

@@ -35,15 +35,22 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING
 
 from engine.integration.rows import NO_CASE, NewEvent
+from engine.kernel.json_types import JsonObject, JsonValue
+from engine.kernel.ports import UnitOfWork
 from engine.tasks.rules import ends_activation
 from webhooks import make_event
 from webhooks import payloads as ev
 
-EventDraft = tuple[str, dict[str, Any]]  # (event type, data)
-Mapper = Callable[[Any], list[EventDraft]]  # record Content -> events
+if TYPE_CHECKING:
+    from engine.record.chain import Content, Entry
+
+    pass
+
+EventDraft = tuple[str, JsonObject]  # (event type, data)
+Mapper = Callable[["Content"], list[EventDraft]]  # record Content -> events
 
 REVIEW_ROLE = "legal-review"
 DECISION_ROLE = "decision"
@@ -54,12 +61,12 @@ def new_event_id() -> str:
     return f"msg_{uuid.uuid4().hex}"
 
 
-def _task_fields(content: Any) -> dict[str, Any]:
+def _task_fields(content: Content) -> JsonObject:
     return {"taskId": content.task_id, "elementId": content.element_id, "role": content.actor_role}
 
 
-def _case_started(content: Any) -> list[EventDraft]:
-    payload: Mapping[str, Any] = content.payload
+def _case_started(content: Content) -> list[EventDraft]:
+    payload: Mapping[str, JsonValue] = content.payload
     return [
         (
             ev.CASE_STARTED,
@@ -72,8 +79,8 @@ def _case_started(content: Any) -> list[EventDraft]:
     ]
 
 
-def _task_completed(content: Any) -> list[EventDraft]:
-    data: Mapping[str, Any] = content.payload.get("data") or {}
+def _task_completed(content: Content) -> list[EventDraft]:
+    data: Mapping[str, JsonValue] = content.payload.get("data") or {}
     found: list[EventDraft] = [(ev.TASK_COMPLETED, _task_fields(content))]
     if content.actor_role == REVIEW_ROLE:
         found.append(
@@ -85,7 +92,7 @@ def _task_completed(content: Any) -> list[EventDraft]:
 
 
 def _payload_as(event_type: str, *, drop: tuple[str, ...] = ()) -> Mapper:
-    def mapper(content: Any) -> list[EventDraft]:
+    def mapper(content: Content) -> list[EventDraft]:
         return [(event_type, {k: v for k, v in content.payload.items() if k not in drop})]
 
     return mapper
@@ -109,7 +116,7 @@ RECORD_EVENTS: dict[str, Mapper] = {
 }
 
 
-def events_for(content: Any) -> list[EventDraft]:
+def events_for(content: Content) -> list[EventDraft]:
     """The events one record entry's content stands for (see the table in the module doc)."""
     mapper = RECORD_EVENTS.get(content.action)
     found = mapper(content) if mapper else []
@@ -119,7 +126,7 @@ def events_for(content: Any) -> list[EventDraft]:
     return found
 
 
-def queue_events(uow: Any, entry: Any) -> None:
+def queue_events(uow: UnitOfWork, entry: Entry) -> None:
     """Record listener: write the entry's events to the outbox, for each matching subscription."""
     content = entry.content
     drafts = events_for(content)

@@ -17,9 +17,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, exists, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, Connection, exists, func, insert, or_, select, update
 
 from engine.integration.rows import PENDING, AttemptRow, ClaimedEvent, EventRow, NewEvent, Outcome
+from engine.kernel.json_types import JsonObject
 from engine.store import tables_webhooks as w
 
 o = w.webhook_outbox
@@ -32,7 +33,7 @@ _BLOCKED = exists().where(
 )
 
 
-def _free(now: datetime) -> Any:
+def _free(now: datetime) -> ColumnElement[bool]:
     return or_(o.c.lease_until.is_(None), o.c.lease_until <= now)
 
 
@@ -58,6 +59,22 @@ def _event(r: Any) -> EventRow:
     )
 
 
+def _new_event(r: NewEvent, now: datetime) -> JsonObject:
+    return {
+        "id": r.id,
+        "subscription_id": r.subscription_id,
+        "event_type": r.event_type,
+        "stream": r.stream,
+        "sequence": r.sequence,
+        "record_seq": r.record_seq,
+        "payload": json.dumps(r.payload, ensure_ascii=False, sort_keys=True),
+        "status": PENDING,
+        "attempts": 0,
+        "next_attempt_at": r.due_at,
+        "created_at": now,
+    }
+
+
 class OutboxRepository:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
@@ -69,25 +86,7 @@ class OutboxRepository:
     def add(self, rows: Sequence[NewEvent], now: datetime) -> None:
         if not rows:
             return
-        self.conn.execute(
-            insert(o),
-            [
-                {
-                    "id": r.id,
-                    "subscription_id": r.subscription_id,
-                    "event_type": r.event_type,
-                    "stream": r.stream,
-                    "sequence": r.sequence,
-                    "record_seq": r.record_seq,
-                    "payload": json.dumps(r.payload, ensure_ascii=False, sort_keys=True),
-                    "status": PENDING,
-                    "attempts": 0,
-                    "next_attempt_at": r.due_at,
-                    "created_at": now,
-                }
-                for r in rows
-            ],
-        )
+        self.conn.execute(insert(o), [_new_event(r, now) for r in rows])
 
     def claim_due(self, owner: str, now: datetime, lease_until: datetime, limit: int) -> list[ClaimedEvent]:
         """Take a lease on up to ``limit`` due events that are first in their (subscription, case)."""

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+
+from engine.kernel.json_types import JsonObject
 
 ALL_EVENTS = "*"
 NO_CASE = "-"  # the stream of events that belong to no case (e.g. audit.head-exported)
@@ -41,7 +42,7 @@ class NewEvent:
     stream: str
     sequence: int
     record_seq: int
-    payload: dict[str, Any]
+    payload: JsonObject
     due_at: datetime
 
 
@@ -53,7 +54,7 @@ class EventRow:
     stream: str
     sequence: int
     record_seq: int
-    payload: dict[str, Any]
+    payload: JsonObject
     status: str
     attempts: int
     next_attempt_at: datetime

@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING
 
 from engine.errors import InvalidInput, NotFound
 from engine.integration.rows import ALL_EVENTS, SubscriptionRow
@@ -18,6 +18,9 @@ from engine.kernel.ports import Actor, RecordDraft
 from engine.people.permissions import Permission, authorize
 from engine.record.append import record
 from webhooks import EVENT_TYPES, TargetRefused, check_target, new_secret
+
+if TYPE_CHECKING:
+    from engine.kernel.context import AppContext
 
 MAX_URL_LENGTH = 2048
 
@@ -48,7 +51,7 @@ def check_event_types(event_types: Iterable[str]) -> tuple[str, ...]:
     return tuple(sorted(set(wanted)))
 
 
-def check_url(ctx: Any, url: str) -> None:
+def check_url(ctx: AppContext, url: str) -> None:
     """Refuse a target URL we must not call, saying why in both languages."""
     if len(url) > MAX_URL_LENGTH:
         raise InvalidInput("订阅地址过长", "The subscription URL is too long", code="webhook-target-refused")
@@ -65,7 +68,7 @@ def check_url(ctx: Any, url: str) -> None:
 
 
 def add_subscription(
-    ctx: Any, url: str, event_types: Iterable[str], actor: Actor, *, description: str = ""
+    ctx: AppContext, url: str, event_types: Iterable[str], actor: Actor, *, description: str = ""
 ) -> SubscriptionRow:
     """Subscribe ``url``; the returned row is the only place its secret is ever shown."""
     _require_manager(actor)
@@ -98,7 +101,9 @@ def add_subscription(
     return row
 
 
-def list_subscriptions(ctx: Any, actor: Actor, *, include_removed: bool = False) -> list[SubscriptionRow]:
+def list_subscriptions(
+    ctx: AppContext, actor: Actor, *, include_removed: bool = False
+) -> list[SubscriptionRow]:
     """The subscriptions, without their secrets."""
     _require_manager(actor)
     with ctx.uow(readonly=True) as uow:
@@ -106,7 +111,7 @@ def list_subscriptions(ctx: Any, actor: Actor, *, include_removed: bool = False)
     return [replace(r, secret="") for r in rows]
 
 
-def remove_subscription(ctx: Any, subscription_id: str, actor: Actor) -> SubscriptionRow:
+def remove_subscription(ctx: AppContext, subscription_id: str, actor: Actor) -> SubscriptionRow:
     """Stop a subscription; its pending events are given up (listed as dead, with the reason)."""
     _require_manager(actor)
     now = ctx.clock()

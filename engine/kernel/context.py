@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from engine.compliance.findings import Finding
+    from engine.record.chain import Entry
+    from engine.tasks.claim_and_complete import Completion
+
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -46,11 +53,11 @@ class AppContext:
     uow: UnitOfWorkFactory
     runner: Any  # engine.runner.workflow.Runner (a port: start / restore)
     parse: Callable[[bytes, str | None], Any]  # xml, process key -> parsed process (raises InvalidDiagram)
-    lint: Callable[[bytes, str], list[Any]]  # xml, filename -> findings
-    lint_form: Callable[[bytes, str], list[Any]]
+    lint: Callable[[bytes, str], list[Finding]]  # xml, filename -> findings
+    lint_form: Callable[[bytes, str], list[Finding]]
     clock: Clock
-    guards: tuple[Callable[[Any], None], ...] = ()  # run before every task completion (see tasks.Completion)
-    listeners: tuple[Callable[[Any, Any], None], ...] = ()  # (uow, record entry) after every record append
+    guards: tuple[Callable[[Completion], None], ...] = ()  # run before every task completion
+    listeners: tuple[Callable[[UnitOfWork, Entry], None], ...] = ()  # after every record append
     effect_handlers: dict[str, Callable[[Any, Any], None]] = field(default_factory=dict)  # (step, effect)
     calendar: Any = None  # engine.deadlines.calendar.BureauCalendar: this node's working days
     database: Any = None  # opaque: for migrations and shutdown only

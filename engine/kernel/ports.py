@@ -9,9 +9,42 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Protocol, TypeVar
+
+if TYPE_CHECKING:
+    from engine.kernel.repositories.camunda_rest import EngineRestQueriesPort, HistoryQueriesPort
+    from engine.kernel.repositories.cases import (
+        CallRepositoryPort,
+        CaseRepositoryPort,
+        FormRepositoryPort,
+        ProcessRepositoryPort,
+        TaskRepositoryPort,
+    )
+    from engine.kernel.repositories.deadlines import (
+        CalendarRepositoryPort,
+        DeadlineRepositoryPort,
+        DueItemRepositoryPort,
+    )
+    from engine.kernel.repositories.disclosure import DisclosureRepositoryPort
+    from engine.kernel.repositories.integration import OutboxRepositoryPort, WebhookRepositoryPort
+    from engine.kernel.repositories.people import (
+        PeopleRepositoryPort,
+        SecurityLogRepositoryPort,
+        UserRepositoryPort,
+    )
+    from engine.kernel.repositories.record import (
+        EvidenceRepositoryPort,
+        HeadRepositoryPort,
+        RecordRepositoryPort,
+        RefusalWindowRepositoryPort,
+    )
+    from engine.kernel.repositories.supervision import SupervisionRepositoryPort
+    from engine.kernel.repositories.tasks import DraftRepositoryPort, WorkRepositoryPort
+
+from engine.kernel.json_types import JsonObject, JsonValue
 
 Clock = Callable[[], datetime]
+T = TypeVar("T")
 
 
 CHANNELS = ("api", "pages", "console", "engine-rest", "cli", "webhooks", "scheduler")
@@ -67,7 +100,7 @@ class CaseRow:
     process_key: str
     business_key: str | None
     status: str
-    applicant: dict[str, Any]
+    applicant: JsonObject
     state: str
     version: int
     started_by: str
@@ -105,7 +138,7 @@ class RecordDraft:
     case_id: str | None = None
     task_id: str | None = None
     element_id: str | None = None
-    payload: Mapping[str, Any] = field(default_factory=dict)
+    payload: Mapping[str, JsonValue] = field(default_factory=dict)
     evidence: Sequence[str] = ()
     corrects: int | None = None
 
@@ -124,29 +157,29 @@ class TaskFilter:
 class UnitOfWork(Protocol):
     """One database transaction; rolled back unless ``commit()`` is called."""
 
-    processes: Any
-    forms: Any
-    cases: Any
-    tasks: Any
-    users: Any
-    records: Any
-    heads: Any  # engine.record.heads_store: kept signed heads of the record, coverage reads
-    due: Any  # engine.deadlines.store: due moments, calendar days, case deadlines
-    calendar: Any
-    deadlines: Any
-    supervision: Any  # engine.supervision.store: the supervisor console's queries
-    evidence: Any  # engine.record.evidence.store
-    drafts: Any  # engine.tasks.drafts_store
-    people: Any  # engine.people.store: passwords, sessions, the staff register
-    security_log: Any  # engine.people.security_log_store: logins, failed logins, logouts (bounded)
-    work: Any  # engine.tasks.worklist_store: delegations, notifications, the work list
-    webhooks: Any  # engine.integration.store: subscriptions, inbound applications
-    outbox: Any  # engine.integration.outbox_store
-    disclosures: Any  # engine.disclosure.store
-    engine_rest: Any  # engine.camunda_rest.queries.store: Camunda REST queries
-    engine_rest_history: Any  # engine.camunda_rest.queries.history_store: Camunda REST history queries
-    refusals: Any  # engine.record.refusals.store: per actor-and-case windows bounding refusals
-    calls: Any  # engine.cases.calls.store: child cases of call activities
+    processes: ProcessRepositoryPort
+    forms: FormRepositoryPort
+    cases: CaseRepositoryPort
+    tasks: TaskRepositoryPort
+    users: UserRepositoryPort
+    records: RecordRepositoryPort
+    heads: HeadRepositoryPort  # engine.record.heads_store: kept signed heads of the record, coverage reads
+    due: DueItemRepositoryPort  # engine.deadlines.store: due moments, calendar days, case deadlines
+    calendar: CalendarRepositoryPort
+    deadlines: DeadlineRepositoryPort
+    supervision: SupervisionRepositoryPort  # engine.supervision.store: the supervisor console's queries
+    evidence: EvidenceRepositoryPort  # engine.record.evidence.store
+    drafts: DraftRepositoryPort  # engine.tasks.drafts_store
+    people: PeopleRepositoryPort  # engine.people.store: passwords, sessions, the staff register
+    security_log: SecurityLogRepositoryPort  # logins, failed logins, logouts (bounded)
+    work: WorkRepositoryPort  # engine.tasks.worklist_store: delegations, notifications, the work list
+    webhooks: WebhookRepositoryPort  # engine.integration.store: subscriptions, inbound applications
+    outbox: OutboxRepositoryPort  # engine.integration.outbox_store
+    disclosures: DisclosureRepositoryPort  # engine.disclosure.store
+    engine_rest: EngineRestQueriesPort  # engine.camunda_rest.queries.store
+    engine_rest_history: HistoryQueriesPort  # engine.camunda_rest.queries.history_store
+    refusals: RefusalWindowRepositoryPort  # per actor-and-case windows bounding refusals
+    calls: CallRepositoryPort  # engine.cases.calls.store: child cases of call activities
 
     def __enter__(self) -> UnitOfWork: ...
     def __exit__(self, *exc: object) -> None: ...
@@ -154,3 +187,11 @@ class UnitOfWork(Protocol):
 
 
 UnitOfWorkFactory = Callable[..., UnitOfWork]
+
+
+def present(row: T | None, what: str) -> T:
+    """A row the database guarantees (a foreign key's target, a row this transaction just wrote):
+    the repositories' ``get`` returns ``None`` for an unknown id, which here would be a bug."""
+    if row is None:
+        raise LookupError(f"{what} is missing although the database guarantees it")
+    return row

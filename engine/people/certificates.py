@@ -6,6 +6,11 @@ day of the completion in Asia/Shanghai."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from engine.tasks.claim_and_complete import Completion
+
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
@@ -45,10 +50,10 @@ def certificate_problem(entry: StaffEntry | None, day: date) -> ProcedureViolati
     return None
 
 
-def certificate_guard(clock: Clock) -> Callable[[Any], None]:
+def certificate_guard(clock: Clock) -> Callable[[Completion], None]:
     """The guard for ``ctx.guards``: refuses completing an on-site task without a valid certificate."""
 
-    def on_site_needs_valid_certificate(completion: Any) -> None:
+    def on_site_needs_valid_certificate(completion: Completion) -> None:
         if not needs_certificate(completion.element):
             return
         entry = completion.uow.people.staff(completion.actor.user_id)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
 
+from engine.kernel.json_types import JsonObject
 from engine.kernel.ports import Actor, TaskRow
 
 # The roles people have; each is also a BPMN candidate group.
@@ -99,7 +99,7 @@ class WorkItem:
     task: TaskRow
     case_status: str
     business_key: str | None
-    applicant: dict[str, Any]
+    applicant: JsonObject
     delegation: Delegation | None = None
     notifications: tuple[Notification, ...] = field(default_factory=tuple)
     deadline: CaseDue | None = None  # the case deadline that governs this task, when the case has one
@@ -113,7 +113,7 @@ class SecurityEvent:
     login: str  # what was typed (not necessarily a user) or the user id
     client: str  # the address it counts by (IPv6: its /64)
     remote: str = ""
-    detail: dict[str, Any] = field(default_factory=dict)
+    detail: JsonObject = field(default_factory=dict)
     at: datetime | None = None  # set by the store when read back
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
 
+from engine.kernel.json_types import JsonObject
 from engine.people.rows import StaffEntry
 from engine.store import tables as t
 from engine.store import tables_people as p
@@ -80,7 +81,7 @@ class PeopleRepository:
         assert not unknown, unknown
         exists = self.conn.execute(select(p.staff.c.user_id).where(p.staff.c.user_id == user_id)).first()
         if exists is None:
-            values: dict[str, Any] = {f: "" for f in STAFF_FIELDS}
+            values: JsonObject = {f: "" for f in STAFF_FIELDS}
             values["certificate_valid_until"] = None
             values.update(fields)
             self.conn.execute(insert(p.staff).values(user_id=user_id, updated_at=now, **values))

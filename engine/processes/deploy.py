@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from engine.compliance.findings import Finding
+
 import hashlib
 import json
 from collections.abc import Sequence
@@ -29,7 +34,7 @@ class DeployedItem:
     id: int
     created: bool  # False when an identical version already existed (duplicate filtering)
     name: str = ""
-    warnings: tuple[Any, ...] = ()  # the linter's warnings on the file (it deployed all the same)
+    warnings: tuple[Finding, ...] = ()  # the linter's warnings on the file (it deployed all the same)
 
 
 @dataclass(frozen=True)
@@ -49,7 +54,7 @@ def _is_form(name: str) -> bool:
     return name.lower().endswith(FORM_SUFFIXES)
 
 
-def _refuse_if_errors(findings: list[Any], name: str) -> tuple[Any, ...]:
+def _refuse_if_errors(findings: list[Finding], name: str) -> tuple[Finding, ...]:
     """Refuse a file with an error finding; else its warnings."""
     errors = [f for f in findings if getattr(getattr(f, "severity", None), "value", "error") == "error"]
     if errors:
@@ -75,6 +80,13 @@ def _deploy_form(
     return DeployedItem("form", form_id, row.version, row.id, True, name, warnings)
 
 
+def _bound_form(uow: UnitOfWork, element: Any, form_id: str) -> tuple[str, FormRow | None]:
+    """The element's binding (``form`` or ``form@vN``) and the deployed form it names, if any."""
+    key = binding_key(element)
+    version = key.rpartition("@v")[2] if key != form_id else ""
+    return key, uow.forms.version(form_id, int(version)) if version.isdigit() else uow.forms.latest(form_id)
+
+
 def _form_bindings(uow: UnitOfWork, parsed: Any, name: str) -> dict[str, int]:
     bindings: dict[str, int] = {}
     missing = []
@@ -82,9 +94,7 @@ def _form_bindings(uow: UnitOfWork, parsed: Any, name: str) -> dict[str, int]:
         form_id = element.form_id if element.tag == "userTask" else None
         if not form_id:
             continue
-        key = binding_key(element)
-        version = key.rpartition("@v")[2] if key != form_id else ""
-        row = uow.forms.version(form_id, int(version)) if version.isdigit() else uow.forms.latest(form_id)
+        key, row = _bound_form(uow, element, form_id)
         if row is None:
             missing.append(f"{element.element_id} → {key}")
         else:

@@ -15,13 +15,17 @@ force (``engine.review.fact_rules``): a new catalogue never makes a major case m
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from engine.errors import NotFound
-from engine.kernel.ports import Actor, CaseRow, RecordDraft, UnitOfWork
+from engine.kernel.json_types import JsonValue
+from engine.kernel.ports import Actor, CaseRow, ProcessRow, RecordDraft, UnitOfWork
 from engine.record.append import record
 from engine.review.facts import mark_step
 from engine.supervision.access import require_reason, require_supervisor
+
+if TYPE_CHECKING:
+    from engine.kernel.context import AppContext
 
 
 @dataclass(frozen=True)
@@ -55,7 +59,9 @@ def _no(case: CaseRow, version: int, waiting: list[str], zh: str, en: str) -> Ca
     return CaseMigration(case.id, version, False, zh, en, waiting)
 
 
-def check_case(ctx: Any, uow: UnitOfWork, case: CaseRow, target: Any) -> tuple[CaseMigration, Any]:
+def check_case(
+    ctx: AppContext, uow: UnitOfWork, case: CaseRow, target: JsonValue
+) -> tuple[CaseMigration, Any]:
     """Can ``case`` move to the ``target`` process row? Also the workflow restored against it."""
     old_row = uow.processes.get(case.process_id)
     version = old_row.version if old_row else 0
@@ -110,7 +116,7 @@ def check_case(ctx: Any, uow: UnitOfWork, case: CaseRow, target: Any) -> tuple[C
     ), new
 
 
-def _target(uow: UnitOfWork, process_key: str) -> Any:
+def _target(uow: UnitOfWork, process_key: str) -> ProcessRow:
     target = uow.processes.latest(process_key)
     if target is None:
         raise NotFound(
@@ -120,7 +126,7 @@ def _target(uow: UnitOfWork, process_key: str) -> Any:
 
 
 def migrate_cases(
-    ctx: Any,
+    ctx: AppContext,
     process_key: str,
     actor: Actor,
     reason: str = "",
@@ -140,7 +146,7 @@ def migrate_cases(
 
 
 def _one(
-    ctx: Any, case_id: str, target: Any, actor: Actor, reason: str, dry_run: bool
+    ctx: AppContext, case_id: str, target: JsonValue, actor: Actor, reason: str, dry_run: bool
 ) -> CaseMigration | None:
     now = ctx.clock()
     with ctx.uow(readonly=dry_run) as uow:

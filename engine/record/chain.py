@@ -24,12 +24,13 @@ import hashlib
 import json
 import math
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, Literal
 
 from engine.errors import InvalidInput
+from engine.kernel.json_types import JsonObject, JsonValue
 
 GENESIS = "0" * 64
 FORMAT = "sanxiang.record.v1"
@@ -58,7 +59,7 @@ class Content:
     task_id: str | None = None
     element_id: str | None = None
     actor_role: str | None = None
-    payload: Mapping[str, Any] = field(default_factory=dict, hash=False)
+    payload: Mapping[str, JsonValue] = field(default_factory=dict, hash=False)
     evidence: tuple[str, ...] = ()
     corrects: int | None = None
 
@@ -84,18 +85,6 @@ class Entry:
         return None if seq is None or link is None else Link(seq, link)
 
 
-@dataclass(frozen=True, slots=True)
-class VerifyResult:
-    """``first_bad_sequence`` is a global sequence for scope "global", a case one for "case"."""
-
-    ok: bool
-    first_bad_sequence: int | None = None
-    reason_zh: str = ""
-    reason_en: str = ""
-    checked: int = 0
-    head: Link | None = None
-
-
 def format_timestamp(moment: datetime) -> str:
     """Encode an aware datetime as UTC with microseconds and a ``Z`` suffix."""
     if moment.tzinfo is not UTC:
@@ -105,7 +94,7 @@ def format_timestamp(moment: datetime) -> str:
     return moment.isoformat(timespec="microseconds")[:26] + "Z"
 
 
-def canonical_json(value: Any) -> bytes:
+def canonical_json(value: JsonValue) -> bytes:
     """The canonical bytes of a JSON-native value; refuses anything else with InvalidInput."""
     _check_json_native(value, "$", 0)
     try:
@@ -118,7 +107,7 @@ def _not_json(path: str, why_zh: str, why_en: str) -> InvalidInput:
     return InvalidInput(f"{path} 不是规范 JSON 值：{why_zh}", f"{path} is not canonical JSON: {why_en}")
 
 
-def _check_json_native(value: Any, path: str, depth: int) -> None:
+def _check_json_native(value: JsonValue, path: str, depth: int) -> None:
     if depth > _MAX_DEPTH:
         raise _not_json(path, "嵌套过深", "nested too deeply")
     if isinstance(value, float) and not math.isfinite(value):
@@ -138,7 +127,7 @@ def _check_json_native(value: Any, path: str, depth: int) -> None:
         raise _not_json(path, f"类型 {kind} 须先转换", f"convert {kind} first (e.g. datetime to str)")
 
 
-def _content_document(content: Content) -> dict[str, Any]:
+def _content_document(content: Content) -> JsonObject:
     return {
         "format": FORMAT,
         "case_id": content.case_id,
@@ -210,125 +199,3 @@ def chain_next(content: Content, *, global_head: Link | None, case_head: Link | 
         seq, prev = (1, GENESIS) if case_head is None else (case_head.seq + 1, case_head.hash)
         links += (seq, prev, link_hash("case", seq, prev, digest))
     return Entry(clean, digest, *links)
-
-
-@dataclass(slots=True)
-class _Problem:
-    seq: int
-    zh: str
-    en: str
-    missing: int | None = None  # the sequence expected here, when the order broke
-
-
-def _check_link(
-    chain: Scope,
-    label: tuple[str, str],
-    head: Link | None,
-    link: tuple[Any, Any, Any],
-    entry: Entry,
-    digest: str | None,
-) -> _Problem | Link:
-    """Check one (seq, prev, hash) link; ``digest``: recomputed content hash (None: checked elsewhere)."""
-    (seq, prev, claimed), expected, (zh, en) = link, (1 if head is None else head.seq + 1), label
-    if seq != expected:
-        return _Problem(
-            expected,
-            f"{zh}第 {expected} 条处顺序中断（发现第 {seq} 条）",
-            f"{en}sequence breaks at {expected} (found {seq})",
-            expected,
-        )
-    if digest is not None and digest != entry.content_hash:
-        return _Problem(seq, f"{zh}第 {seq} 条记录的内容被改动", f"{en}entry {seq}: content changed")
-    if head is None and prev != GENESIS:
-        return _Problem(seq, f"{zh}第 {seq} 条的创世哈希错误", f"{en}entry {seq} has a wrong genesis")
-    if head is not None and prev != head.hash:
-        return _Problem(
-            seq,
-            f"{zh}第 {seq} 条的前序哈希不符（前一条被删除、替换或调换）",
-            f"{en}entry {seq} does not follow the one before (deleted, replaced or moved)",
-        )
-    if claimed != link_hash(chain, seq, prev, entry.content_hash):
-        return _Problem(seq, f"{zh}第 {seq} 条的链哈希不符", f"{en}entry {seq} has a wrong link hash")
-    return Link(seq, claimed)
-
-
-class _Walk:
-    """Walks the global chain plus every case chain met ("global"), or one case chain ("case")."""
-
-    def __init__(self, scope: Scope) -> None:
-        self.scope, self.count, self.case_heads = scope, 0, dict[str, Link]()
-        self.global_head: Link | None = None
-        self.case_id: str | None = None
-
-    def head(self) -> Link | None:
-        return self.global_head if self.scope == "global" else self.case_heads.get(self.case_id or "")
-
-    def step(self, entry: Entry) -> _Problem | None:
-        digest = _fast_content_hash(entry.content) or "?"
-        if self.scope == "case":
-            problem = self._step_case(entry, digest, entry.case_seq if isinstance(entry.case_seq, int) else 0)
-        else:
-            head = self._step_global(entry, digest)
-            if isinstance(head, _Problem):
-                return head
-            problem = self._step_case(entry, None, entry.global_seq)
-            self.global_head = self.global_head if problem else head
-        self.count += problem is None
-        return problem
-
-    def _step_global(self, entry: Entry, digest: str) -> _Problem | Link:
-        link = (entry.global_seq, entry.global_prev, entry.global_hash)
-        result = _check_link("global", ("", ""), self.global_head, link, entry, digest)
-        if isinstance(result, _Problem):
-            return result
-        corrects = entry.content.corrects
-        if corrects is not None and not (isinstance(corrects, int) and 1 <= corrects < result.seq):
-            return _Problem(
-                result.seq,
-                f"第 {result.seq} 条更正记录未指向更早的记录",
-                f"entry {result.seq} corrects no earlier entry",
-            )
-        return result
-
-    def _step_case(self, entry: Entry, digest: str | None, bad: int) -> _Problem | None:
-        case_id, link = entry.content.case_id, (entry.case_seq, entry.case_prev, entry.case_hash)
-        if case_id is None and (self.scope == "case" or link != (None, None, None)):
-            return _Problem(bad, f"第 {bad} 条记录不属于任何办件链", f"entry {bad} belongs to no case chain")
-        if case_id is None:
-            return None
-        if self.scope == "case" and self.case_id not in (None, case_id):
-            return _Problem(bad, f"第 {bad} 条记录属于其他办件", f"entry {bad} belongs to another case")
-        self.case_id = self.case_id or case_id
-        label = (f"办件 {case_id} ", f"case {case_id}: ")
-        result = _check_link("case", label, self.case_heads.get(case_id), link, entry, digest)
-        if isinstance(result, Link):
-            self.case_heads[case_id] = result
-            return None
-        if self.scope == "global":  # name the entry by its global sequence
-            result.seq, result.missing = bad, None
-        return result
-
-
-def _failure(walk: _Walk, problem: _Problem, rest: Iterator[Entry]) -> VerifyResult:
-    zh, en, missing = problem.zh, problem.en, problem.missing
-    field_name = "global_seq" if walk.scope == "global" else "case_seq"
-    if missing is not None and any(getattr(entry, field_name) == missing for entry in rest):
-        zh, en = f"{zh}：记录顺序被调换", f"{en}: entries are out of order"
-    elif missing is not None:
-        zh, en = f"{zh}：第 {missing} 条记录缺失", f"{en}: entry {missing} is missing"
-    return VerifyResult(False, problem.seq, zh, en, walk.count, walk.head())
-
-
-def verify_chain(entries: Iterable[Entry], *, scope: Scope = "global") -> VerifyResult:
-    """Check entries in order from the start of a chain.
-
-    ``scope="global"``: the whole store from global sequence 1, and every case chain met
-    on the way. ``scope="case"``: one case's entries from case sequence 1. A truncated
-    tail shows only against a signed head (``head_signature.check_chain_against_head``).
-    """
-    walk, rest = _Walk(scope), iter(entries)
-    for entry in rest:
-        problem = walk.step(entry)
-        if problem is not None:
-            return _failure(walk, problem, rest)
-    return VerifyResult(True, None, "记录链完整", "the record chain is intact", walk.count, walk.head())

@@ -15,7 +15,8 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from engine.errors import InvalidInput
-from engine.record.chain import GENESIS, Entry, Link, VerifyResult, content_hash, link_hash
+from engine.record.chain import GENESIS, Entry, Link, content_hash, link_hash
+from engine.record.chain_verify import VerifyResult
 
 
 def _content_changed(entry: Entry) -> bool:

@@ -23,14 +23,15 @@ import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import Any
 
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from engine.errors import InvalidInput
-from engine.record.chain import Entry, VerifyResult, canonical_json, format_timestamp, verify_chain
+from engine.kernel.json_types import JsonObject, JsonValue
+from engine.record.chain import Entry, canonical_json, format_timestamp
+from engine.record.chain_verify import VerifyResult, verify_chain
 
 PURPOSE = "sanxiang.record-chain-head"
 ALGORITHM = "Ed25519"
@@ -81,11 +82,11 @@ def _bad_head(why_zh: str, why_en: str) -> InvalidInput:
     return InvalidInput(f"签名链头无效：{why_zh}", f"invalid signed head: {why_en}")
 
 
-def _is_hex64(value: Any) -> bool:
+def _is_hex64(value: JsonValue) -> bool:
     return isinstance(value, str) and len(value) == 64 and _HEX64.issuperset(value)
 
 
-def _signed_head_from(document: dict[str, Any]) -> SignedHead:
+def _signed_head_from(document: JsonObject) -> SignedHead:
     if document.get("purpose") != PURPOSE or document.get("algorithm") != ALGORITHM:
         raise _bad_head("用途或算法不符", "wrong purpose or algorithm")
     seq = document.get("global_seq")

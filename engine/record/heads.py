@@ -22,7 +22,8 @@ from engine.config import Settings
 from engine.errors import StepFailed
 from engine.kernel.context import AppContext
 from engine.kernel.ports import UnitOfWork
-from engine.record.chain import Link, VerifyResult
+from engine.record.chain import Link
+from engine.record.chain_verify import VerifyResult
 from engine.record.global_links import verify_global_after
 from engine.record.head_policy import Coverage, HeadPolicy, head_due
 from engine.record.head_signature import SignedHead, head_is_signed_by, key_fingerprint, sign_head

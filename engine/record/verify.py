@@ -27,7 +27,7 @@ from engine.kernel.bureau import ZONE
 from engine.kernel.context import AppContext
 from engine.kernel.ports import SYSTEM, RecordDraft, UnitOfWork
 from engine.record.append import record
-from engine.record.chain import VerifyResult, verify_chain
+from engine.record.chain_verify import VerifyResult, verify_chain
 from engine.record.head_policy import Coverage, heads_overdue
 from engine.record.head_signature import (
     SignedHead,

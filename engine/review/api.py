@@ -3,15 +3,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from apiflask import APIBlueprint, Schema
 from apiflask.fields import Dict, Integer, List, Nested, String
 from apiflask.validators import Length
 from flask import current_app
+from flask.typing import ResponseReturnValue
 
-from engine.cases.api import TaskOut, _task
+from engine.cases.api import _task
+from engine.cases.api_schemas import TaskOut
 from engine.kernel.context import AppContext
+from engine.kernel.json_types import JsonObject
 from engine.people.permissions import Permission
 from engine.review import corrections as fact_corrections
 from engine.web.auth import current_actor, token_auth
@@ -67,7 +68,7 @@ class CorrectionOut(Schema):
         409: "the case is not running, or changed meanwhile",
     },
 )
-def correct(case_id: str, body: dict[str, Any]) -> Any:
+def correct(case_id: str, body: JsonObject) -> ResponseReturnValue:
     done = fact_corrections.correct_facts(_ctx(), case_id, body["facts"], body["reason"], current_actor())
     return {
         "case_id": done.case_id,

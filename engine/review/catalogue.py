@@ -15,12 +15,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from engine.compliance import parse_model
 from engine.errors import InvalidInput
+from engine.kernel.json_types import JsonValue
 
-ConditionEvaluator = Callable[[str, Mapping[str, Any]], bool]  # (condition source, variables) -> holds?
+ConditionEvaluator = Callable[[str, Mapping[str, JsonValue]], bool]  # (condition source, variables) -> holds?
 
 
 @dataclass(frozen=True)
@@ -35,11 +35,11 @@ class MajorCheck:
 class Catalogue:
     checks: tuple[MajorCheck, ...]
 
-    def is_major(self, variables: Mapping[str, Any], evaluate: ConditionEvaluator) -> bool:
+    def is_major(self, variables: Mapping[str, JsonValue], evaluate: ConditionEvaluator) -> bool:
         """Major for these facts; when in doubt (a condition that cannot be evaluated), major."""
         return any(_holds(check, variables, evaluate) for check in self.checks)
 
-    def establishes_major(self, variables: Mapping[str, Any], evaluate: ConditionEvaluator) -> bool:
+    def establishes_major(self, variables: Mapping[str, JsonValue], evaluate: ConditionEvaluator) -> bool:
         """Major for these facts beyond doubt: a major condition holds, or a major default flow is taken
         because every other condition is false. Unset facts establish nothing (``is_major`` fails closed)."""
         return any(_established(check, variables, evaluate) for check in self.checks)
@@ -49,14 +49,14 @@ class Catalogue:
         return {check.gateway: frozenset(check.major) for check in self.checks}
 
 
-def _true(source: str, variables: Mapping[str, Any], evaluate: ConditionEvaluator) -> bool:
+def _true(source: str, variables: Mapping[str, JsonValue], evaluate: ConditionEvaluator) -> bool:
     try:
         return evaluate(source, variables) is True
     except InvalidInput:  # an expression error (InvalidExpression): fail closed, the case is major
         return True
 
 
-def _holds(check: MajorCheck, variables: Mapping[str, Any], evaluate: ConditionEvaluator) -> bool:
+def _holds(check: MajorCheck, variables: Mapping[str, JsonValue], evaluate: ConditionEvaluator) -> bool:
     if any(_true(source, variables, evaluate) for source in check.major):
         return True
     if not check.default_is_major:
@@ -64,7 +64,7 @@ def _holds(check: MajorCheck, variables: Mapping[str, Any], evaluate: ConditionE
     return not any(evaluate_quietly(source, variables, evaluate) for source in check.other)
 
 
-def _established(check: MajorCheck, variables: Mapping[str, Any], evaluate: ConditionEvaluator) -> bool:
+def _established(check: MajorCheck, variables: Mapping[str, JsonValue], evaluate: ConditionEvaluator) -> bool:
     if any(evaluate_quietly(source, variables, evaluate) for source in check.major):
         return True
     if not check.default_is_major:
@@ -72,14 +72,14 @@ def _established(check: MajorCheck, variables: Mapping[str, Any], evaluate: Cond
     return all(_false(source, variables, evaluate) for source in check.other)
 
 
-def _false(source: str, variables: Mapping[str, Any], evaluate: ConditionEvaluator) -> bool:
+def _false(source: str, variables: Mapping[str, JsonValue], evaluate: ConditionEvaluator) -> bool:
     try:
         return evaluate(source, variables) is not True
     except InvalidInput:
         return False
 
 
-def evaluate_quietly(source: str, variables: Mapping[str, Any], evaluate: ConditionEvaluator) -> bool:
+def evaluate_quietly(source: str, variables: Mapping[str, JsonValue], evaluate: ConditionEvaluator) -> bool:
     """A non-major condition that cannot be evaluated does not hold (so a major default stays major)."""
     try:
         return evaluate(source, variables) is True

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from engine.cases.moves import major_graph
 from engine.cases.opening import check_variables
@@ -41,7 +41,8 @@ from engine.cases.save_step import (
 )
 from engine.compliance.document.graph import reachable
 from engine.errors import Conflict, InvalidInput, ProcedureViolation
-from engine.kernel.ports import Actor, CaseRow, RecordDraft, TaskRow, UnitOfWork
+from engine.kernel.json_types import JsonObject, JsonValue
+from engine.kernel.ports import Actor, CaseRow, RecordDraft, TaskRow, UnitOfWork, present
 from engine.people.permissions import Permission, authorize
 from engine.record.refusals.record_refusal import refusals_on_record
 from engine.review import fact_rules as rule
@@ -50,6 +51,9 @@ from engine.review.gate import COORDINATION_FIELDS, procedure_fields
 from engine.review.rules import REVIEW_KEYS
 from engine.supervision.access import load_case, require_reason
 
+if TYPE_CHECKING:
+    from engine.kernel.context import AppContext
+
 NOT_FACTS = frozenset({*REVIEW_KEYS, *COORDINATION_FIELDS, "minutes"})
 
 
@@ -57,24 +61,26 @@ NOT_FACTS = frozenset({*REVIEW_KEYS, *COORDINATION_FIELDS, "minutes"})
 class Corrected:
     case_id: str
     seq: int  # the case's record entry ``fact.corrected``
-    facts: dict[str, dict[str, Any]]  # fact -> {"from": old, "to": new}
+    facts: dict[str, JsonObject]  # fact -> {"from": old, "to": new}
     lowered: list[str]  # requirements the correction lowered
     sent_to_review: str | None  # the legal-review element the case was moved to
     tasks: list[TaskRow]  # the tasks that appeared
 
 
-def _refuse(code: str, zh: str, en: str, **details: Any) -> ProcedureViolation:
+def _refuse(code: str, zh: str, en: str, **details: JsonValue) -> ProcedureViolation:
     return ProcedureViolation(zh, en, code=code, details=details)
 
 
-def _check_request(values: Mapping[str, Any]) -> dict[str, Any]:
+def _check_request(values: Mapping[str, JsonValue]) -> JsonObject:
     checked = check_variables(values)
     if not checked:
         raise InvalidInput("请填写要更正的事实", "Name at least one fact to correct", code="correction-empty")
     return checked
 
 
-def _check_case(uow: UnitOfWork, case: CaseRow, values: Mapping[str, Any], forbidden: frozenset[str]) -> None:
+def _check_case(
+    uow: UnitOfWork, case: CaseRow, values: Mapping[str, JsonValue], forbidden: frozenset[str]
+) -> None:
     if case.status != "running":
         raise Conflict(
             f"只能更正在办办件的事实（当前状态：{case.status}）",
@@ -129,13 +135,15 @@ def _corrects(uow: UnitOfWork, case_id: str, keys: set[str]) -> tuple[dict[str, 
 
 
 @refusals_on_record("fact.correction", keep={"facts": "values", "reason": "reason"})
-def correct_facts(ctx: Any, case_id: str, values: Mapping[str, Any], reason: str, actor: Actor) -> Corrected:
+def correct_facts(
+    ctx: AppContext, case_id: str, values: Mapping[str, JsonValue], reason: str, actor: Actor
+) -> Corrected:
     """Correct facts of a case (see the module; ``Permission.CASE_CORRECT``); every refusal (403) is
     recorded on the case (``fact.correction-refused``)."""
     return _correct(ctx, case_id, _check_request(values), require_reason(reason), actor)
 
 
-def _correct(ctx: Any, case_id: str, values: dict[str, Any], reason: str, actor: Actor) -> Corrected:
+def _correct(ctx: AppContext, case_id: str, values: JsonObject, reason: str, actor: Actor) -> Corrected:
     now = ctx.clock()
     with ctx.uow() as uow:
         case = load_case(uow, case_id)
@@ -152,7 +160,8 @@ def _correct(ctx: Any, case_id: str, values: dict[str, Any], reason: str, actor:
                 code="correction-changes-nothing",
             )
         target = _review_target(
-            uow.processes.get(case.process_id).xml, sorted({w.element_id for w in workflow.waiting_at()})
+            present(uow.processes.get(case.process_id), "process").xml,
+            sorted({w.element_id for w in workflow.waiting_at()}),
         )
         workflow.hold_routes(ctx.catalogues.get(uow, case.process_id).major_routes())
         result = workflow.set_variables(values, now)

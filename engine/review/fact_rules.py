@@ -26,7 +26,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+
+from engine.kernel.json_types import JsonObject, JsonValue
 
 LEGAL_REVIEW = "legal-review"
 WHOLE_VIDEO = "whole-video"
@@ -45,17 +46,17 @@ CORRECTION = "fact.corrected"  # the record action of a correction
 _TRUE = frozenset({"true", "yes", "1", "是"})
 
 
-def is_true(value: Any) -> bool:
+def is_true(value: JsonValue) -> bool:
     """A flag as people and forms write it: True, "true", "是", 1."""
     return value is True or (isinstance(value, str) and value.strip().lower() in _TRUE) or value == 1
 
 
-def site_flags(facts: Mapping[str, Any]) -> list[str]:
+def site_flags(facts: Mapping[str, JsonValue]) -> list[str]:
     """The site flags (``lifeHealth``, ``majorProperty``) the facts set."""
     return [flag for flag in SITE_FLAGS if is_true(facts.get(flag))]
 
 
-def requirements_holding(major: bool, facts: Mapping[str, Any]) -> frozenset[str]:
+def requirements_holding(major: bool, facts: Mapping[str, JsonValue]) -> frozenset[str]:
     """What the facts raise now: ``major`` is the catalogue's answer for them (established, not in doubt)."""
     held = {LEGAL_REVIEW} if major else set()
     if site_flags(facts):
@@ -115,7 +116,7 @@ def lowered(previous: Mark, holding: frozenset[str]) -> frozenset[str]:
     return previous.raised - holding
 
 
-def mark_payload(mark: Mark) -> dict[str, Any]:
+def mark_payload(mark: Mark) -> JsonObject:
     """The mark as its record entry carries it (JSON)."""
     return {
         "raised": sorted(mark.raised),
@@ -127,7 +128,7 @@ def mark_payload(mark: Mark) -> dict[str, Any]:
     }
 
 
-def _origin(value: Any, seq: int) -> Origin | None:
+def _origin(value: JsonValue, seq: int) -> Origin | None:
     if not isinstance(value, Mapping):
         return None
     at = value.get("seq")
@@ -139,7 +140,7 @@ def _origin(value: Any, seq: int) -> Origin | None:
     )
 
 
-def mark_of(seq: int, payload: Mapping[str, Any]) -> Mark | None:
+def mark_of(seq: int, payload: Mapping[str, JsonValue]) -> Mark | None:
     """The mark the record entry ``seq`` carries, or None for an entry without one."""
     raised, established = payload.get("raised"), payload.get("established")
     if not isinstance(raised, list) or not isinstance(established, Mapping):

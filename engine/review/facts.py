@@ -15,12 +15,17 @@ Every channel restores a case through ``restore_case``: once the case needs a le
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from engine.errors import ProcedureViolation
+from engine.kernel.json_types import JsonValue
 from engine.kernel.ports import CaseRow, RecordDraft, UnitOfWork
 from engine.review import fact_rules as rule
 from engine.review.fact_rules import NO_MARK, Mark, Origin, mark_of
+
+if TYPE_CHECKING:
+    from engine.kernel.context import AppContext
+    from engine.tasks.claim_and_complete import Completion
 
 REVIEW_ROLE = "legal-review"
 # the actions whose entries carry a mark: every step (``steps.record_step``) and the migration
@@ -37,7 +42,9 @@ MARK_ACTIONS = (
 )
 
 
-def holding(ctx: Any, uow: UnitOfWork, process_id: int, facts: Mapping[str, Any]) -> frozenset[str]:
+def holding(
+    ctx: AppContext, uow: UnitOfWork, process_id: int, facts: Mapping[str, JsonValue]
+) -> frozenset[str]:
     """The requirements ``facts`` raise under the catalogue of process version ``process_id``."""
     catalogue = ctx.catalogues.get(uow, process_id)
     return rule.requirements_holding(catalogue.establishes_major(facts, ctx.runner.evaluate_condition), facts)
@@ -78,13 +85,13 @@ def _name(origin: Origin, names: Mapping[str, str]) -> str:
     return names.get(origin.element or "", origin.element or origin.action)
 
 
-def _names(ctx: Any, uow: UnitOfWork, process_id: int) -> dict[str, str]:
+def _names(ctx: AppContext, uow: UnitOfWork, process_id: int) -> dict[str, str]:
     elements = ctx.processes.get(uow, process_id).elements.values()
     return {e.element_id: e.name or e.element_id for e in elements}
 
 
 def mark_step(
-    ctx: Any,
+    ctx: AppContext,
     uow: UnitOfWork,
     case: CaseRow,
     workflow: Any,
@@ -125,10 +132,10 @@ def mark_step(
     )
 
 
-def lowering_guard(ctx: Any) -> Any:
+def lowering_guard(ctx: AppContext) -> Any:
     """A completion guard: refuse before running a step whose submitted facts lower an established one."""
 
-    def guard(c: Any) -> None:
+    def guard(c: Completion) -> None:
         variables = c.variables
         facts = {**variables, **c.data}
         previous = latest_mark(c.uow, c.case.id) or NO_MARK
@@ -158,7 +165,7 @@ def needs_review_for_good(uow: UnitOfWork, case_id: str) -> bool:
     return any(t.role == REVIEW_ROLE for t in uow.tasks.for_case(case_id))
 
 
-def is_major(ctx: Any, uow: UnitOfWork, case: CaseRow, facts: Mapping[str, Any]) -> bool:
+def is_major(ctx: AppContext, uow: UnitOfWork, case: CaseRow, facts: Mapping[str, JsonValue]) -> bool:
     """Major: established on the record for good, or by the catalogue for ``facts`` now — when in doubt,
     major."""
     if needs_review_for_good(uow, case.id):
@@ -172,7 +179,7 @@ def whole_video_in_force(uow: UnitOfWork, case_id: str) -> bool:
     return mark is not None and rule.WHOLE_VIDEO in mark.in_force
 
 
-def restore_case(ctx: Any, uow: UnitOfWork, case: CaseRow) -> Any:
+def restore_case(ctx: AppContext, uow: UnitOfWork, case: CaseRow) -> Any:
     """The case's workflow, steered: a case major for good takes the major flows of its major checks."""
     workflow = ctx.runner.restore(ctx.processes.get(uow, case.process_id), case.state)
     if needs_review_for_good(uow, case.id):

@@ -26,11 +26,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from engine.cases.save_step import jsonable
 from engine.errors import InvalidInput, ProcedureViolation
-from engine.kernel.ports import FormRow, RecordDraft
+from engine.kernel.json_types import JsonObject, JsonValue
+from engine.kernel.ports import FormRow, RecordDraft, UnitOfWork, present
 from engine.record.append import record
 from engine.review.facts import is_major
 from engine.review.handlers import case_handlers
@@ -38,7 +39,12 @@ from engine.review.rules import CONCLUSION_ZH, FactsDigest, check_review_form, f
 from engine.review.separation_of_duties import Touch, describe
 from engine.tasks.forms.stored import form_definition
 
-Guard = Callable[[Any], None]  # given an engine.tasks.claim_and_complete.Completion
+if TYPE_CHECKING:
+    from engine.kernel.context import AppContext
+    from engine.record.chain import Entry
+    from engine.tasks.claim_and_complete import Completion
+
+Guard = Callable[["Completion"], None]
 REVIEWER_GROUP = "legal-reviewer"
 PROCEDURE_ROLES = ("legal-review", "decision")  # their forms' fields are not facts
 COORDINATION_FIELDS = ("meetingAt", "attendees", "coordinationDecision")
@@ -64,13 +70,13 @@ def _form_keys(form: FormRow) -> set[str]:
     return keys
 
 
-def procedure_fields(uow: Any, process: Any, process_id: int) -> frozenset[str]:
+def procedure_fields(uow: UnitOfWork, process: Any, process_id: int) -> frozenset[str]:
     """The fields of the procedure itself (the review and decision forms of the process): not facts."""
     return _read_rules(uow, process, process_id).procedure_fields
 
 
-def _read_rules(uow: Any, process: Any, process_id: int) -> ProcessRules:
-    row = uow.processes.get(process_id)
+def _read_rules(uow: UnitOfWork, process: Any, process_id: int) -> ProcessRules:
+    row = present(uow.processes.get(process_id), "process")
     fields: set[str] = set()
     for element in process.elements.values():
         form_row = row.forms.get(element.form_id) if element.role in PROCEDURE_ROLES else None
@@ -80,16 +86,16 @@ def _read_rules(uow: Any, process: Any, process_id: int) -> ProcessRules:
     return ProcessRules(frozenset(fields))
 
 
-def _refuse(code: str, zh: str, en: str, **details: Any) -> ProcedureViolation:
+def _refuse(code: str, zh: str, en: str, **details: JsonValue) -> ProcedureViolation:
     return ProcedureViolation(zh, en, code=code, details=details)
 
 
-def _text(value: Any) -> str:
+def _text(value: JsonValue) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
 class LegalReviewGate:
-    def __init__(self, ctx: Any, cache_size: int = 256) -> None:
+    def __init__(self, ctx: AppContext, cache_size: int = 256) -> None:
         self.ctx = ctx
         self._rules: dict[int, ProcessRules] = {}
         self._cache_size = cache_size
@@ -97,7 +103,7 @@ class LegalReviewGate:
     def guards(self) -> tuple[Guard, ...]:
         return (self.review, self.coordination, self.decision)
 
-    def rules(self, c: Any) -> ProcessRules:
+    def rules(self, c: Completion) -> ProcessRules:
         found = self._rules.get(c.case.process_id)
         if found is None:
             found = _read_rules(c.uow, c.process, c.case.process_id)
@@ -106,10 +112,10 @@ class LegalReviewGate:
             self._rules[c.case.process_id] = found
         return found
 
-    def facts(self, c: Any) -> FactsDigest:
+    def facts(self, c: Completion) -> FactsDigest:
         return facts_digest({**c.variables, **c.data}, self.rules(c).procedure_fields)
 
-    def _record(self, c: Any, action: str, payload: dict[str, Any]) -> None:
+    def _record(self, c: Completion, action: str, payload: JsonObject) -> None:
         record(
             self.ctx,
             c.uow,
@@ -126,7 +132,7 @@ class LegalReviewGate:
         )
 
     # -- the legal review ------------------------------------------------------------------------
-    def review(self, c: Any) -> None:
+    def review(self, c: Completion) -> None:
         if c.element.role != "legal-review":
             return
         user = c.actor.user_id
@@ -147,7 +153,7 @@ class LegalReviewGate:
         )
 
     # -- the collective decision ---------------------------------------------------------------
-    def coordination(self, c: Any) -> None:
+    def coordination(self, c: Completion) -> None:
         if c.element.role != "coordination":
             return
         minutes = _text(c.data.get("minutes"))
@@ -172,10 +178,10 @@ class LegalReviewGate:
         )
 
     # -- the decision --------------------------------------------------------------------------
-    def is_major(self, c: Any) -> bool:
+    def is_major(self, c: Completion) -> bool:
         return is_major(self.ctx, c.uow, c.case, {**c.variables, **c.data})
 
-    def decision(self, c: Any) -> None:
+    def decision(self, c: Completion) -> None:
         if c.element.role != "decision" or not self.is_major(c):
             return
         entries = c.uow.records.for_case(c.case.id)
@@ -216,7 +222,7 @@ def _refuse_handler(user: str, touches: tuple[Touch, ...]) -> None:
     )
 
 
-def _refuse_review_by_handler(c: Any, review: Any) -> None:
+def _refuse_review_by_handler(c: Completion, review: Entry) -> None:
     """The review a decision rests on must be by someone who did not handle the case, the decider included."""
     reviewer = str(review.content.payload.get("reviewer") or review.content.actor)
     touches = case_handlers(c.uow, c.case, c.process).get(reviewer, ())
@@ -236,11 +242,11 @@ def _refuse_review_by_handler(c: Any, review: Any) -> None:
     )
 
 
-def _latest(entries: list[Any], action: str) -> Any:
+def _latest(entries: list[Entry], action: str) -> Entry | None:
     return next((e for e in reversed(entries) if e.content.action == action), None)
 
 
-def _signed_together(entries: list[Any], review: Any) -> list[Any]:
+def _signed_together(entries: list[Entry], review: Entry) -> list[Entry]:
     """The latest review with every other signature of the same activation of a multi-instance review."""
     body = review.content.payload.get("body")
     if not body:
@@ -250,7 +256,7 @@ def _signed_together(entries: list[Any], review: Any) -> list[Any]:
     ]
 
 
-def _basis(reviews: list[Any], entries: list[Any]) -> list[Any]:
+def _basis(reviews: list[Entry], entries: list[Entry]) -> list[Entry]:
     """The records a decision rests on: the passed review (every signature of it), or the coordination
     after a rejecting one."""
     review = reviews[-1]
@@ -277,6 +283,6 @@ def _basis(reviews: list[Any], entries: list[Any]) -> list[Any]:
     return reviews
 
 
-def legal_review_guards(ctx: Any) -> tuple[Guard, ...]:
+def legal_review_guards(ctx: AppContext) -> tuple[Guard, ...]:
     """The guards for ``ctx`` (they record through it; the catalogue is read through ``ctx.catalogues``)."""
     return LegalReviewGate(ctx).guards()

@@ -18,9 +18,9 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from engine.errors import InvalidInput
+from engine.kernel.json_types import JsonObject, JsonValue
 
 CHECKLIST: tuple[tuple[str, str], ...] = (  # the seed's order (DOMAIN.md, "Legal review")
     ("主体合法", "the approving body is lawful"),
@@ -44,11 +44,11 @@ REVIEW_KEYS = frozenset({*CHECK_KEYS, *NOTE_KEYS, "reviewConclusion", "reviewOpi
 
 @dataclass(frozen=True)
 class ReviewForm:
-    items: tuple[dict[str, Any], ...]  # {"item": 1, "label": "主体合法", "result": "pass", "note": ""}
+    items: tuple[JsonObject, ...]  # {"item": 1, "label": "主体合法", "result": "pass", "note": ""}
     conclusion: str
     opinion: str
 
-    def as_payload(self) -> dict[str, Any]:
+    def as_payload(self) -> JsonObject:
         return {
             "checklist": [dict(i) for i in self.items],
             "conclusion": self.conclusion,
@@ -56,15 +56,15 @@ class ReviewForm:
         }
 
 
-def _text(value: Any) -> str:
+def _text(value: JsonValue) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
-def _refuse(code: str, zh: str, en: str, **details: Any) -> InvalidInput:
+def _refuse(code: str, zh: str, en: str, **details: JsonValue) -> InvalidInput:
     return InvalidInput(zh, en, code=code, details=details)
 
 
-def _items(data: Mapping[str, Any]) -> tuple[dict[str, Any], ...]:
+def _items(data: Mapping[str, JsonValue]) -> tuple[JsonObject, ...]:
     unanswered = [i + 1 for i, key in enumerate(CHECK_KEYS) if data.get(key) not in ITEM_RESULTS]
     if unanswered:
         raise _refuse(
@@ -93,9 +93,7 @@ def _items(data: Mapping[str, Any]) -> tuple[dict[str, Any], ...]:
     return items
 
 
-def check_review_form(data: Mapping[str, Any]) -> ReviewForm:
-    """The submitted review, checked; raises ``InvalidInput`` naming what is missing or contradictory."""
-    items = _items(data)
+def _conclusion(data: Mapping[str, JsonValue]) -> JsonValue:
     conclusion = data.get("reviewConclusion")
     if conclusion not in CONCLUSIONS:
         raise _refuse(
@@ -103,6 +101,13 @@ def check_review_form(data: Mapping[str, Any]) -> ReviewForm:
             "审核结论须为“通过”“退回补充”或“不通过”",
             "the review conclusion must be pass, return or reject",
         )
+    return conclusion
+
+
+def check_review_form(data: Mapping[str, JsonValue]) -> ReviewForm:
+    """The submitted review, checked; raises ``InvalidInput`` naming what is missing or contradictory."""
+    items = _items(data)
+    conclusion = _conclusion(data)
     failed = [i["item"] for i in items if i["result"] == "fail"]
     if conclusion == "pass" and failed:
         raise _refuse(
@@ -117,7 +122,7 @@ def check_review_form(data: Mapping[str, Any]) -> ReviewForm:
     return ReviewForm(items, str(conclusion), opinion)
 
 
-def _canonical(value: Any) -> bytes:
+def _canonical(value: JsonValue) -> bytes:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str).encode(
         "utf-8"
     )
@@ -135,7 +140,7 @@ class FactsDigest:
         return sorted(n for n in names if earlier.get(n) != self.facts.get(n))
 
 
-def facts_digest(variables: Mapping[str, Any], procedure_fields: frozenset[str]) -> FactsDigest:
+def facts_digest(variables: Mapping[str, JsonValue], procedure_fields: frozenset[str]) -> FactsDigest:
     facts = {k: v for k, v in variables.items() if k not in procedure_fields and k not in REVIEW_KEYS}
     return FactsDigest(
         hashlib.sha256(_canonical(facts)).hexdigest(),

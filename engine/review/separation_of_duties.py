@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+
+from engine.kernel.json_types import JsonValue
 
 HOW: dict[str, tuple[str, str]] = {
     "opened": ("受理立案", "opened it"),
@@ -35,7 +36,7 @@ class RecordedAct:
     action: str
     actor: str
     element: str | None
-    payload: Mapping[str, Any]
+    payload: Mapping[str, JsonValue]
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,7 @@ class Touch:
     seq: int | None = None  # the record entry, when it came from one
 
 
-def _text(value: Any) -> str | None:
+def _text(value: JsonValue) -> str | None:
     return value if isinstance(value, str) and value else None
 
 

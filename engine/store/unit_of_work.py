@@ -4,18 +4,48 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
 from engine.camunda_rest.queries.history_store import HistoryQueries
 from engine.camunda_rest.queries.store import EngineRestQueries
 from engine.cases.calls.store import CallRepository
-from engine.cases.store import CaseRepository, FormRepository, ProcessRepository, TaskRepository
-from engine.deadlines.store import TIMER_REPOSITORIES
+from engine.cases.store import CaseRepository, FormRepository, ProcessRepository
+from engine.cases.task_store import TaskRepository
+from engine.deadlines.deadline_store import DeadlineRepository
+from engine.deadlines.store import TIMER_REPOSITORIES, CalendarRepository, DueItemRepository
 from engine.disclosure.store import DisclosureRepository
 from engine.errors import Conflict
 from engine.integration.outbox_store import OutboxRepository
 from engine.integration.store import WebhookRepository
+from engine.kernel.repositories.camunda_rest import EngineRestQueriesPort, HistoryQueriesPort
+from engine.kernel.repositories.cases import (
+    CallRepositoryPort,
+    CaseRepositoryPort,
+    FormRepositoryPort,
+    ProcessRepositoryPort,
+    TaskRepositoryPort,
+)
+from engine.kernel.repositories.deadlines import (
+    CalendarRepositoryPort,
+    DeadlineRepositoryPort,
+    DueItemRepositoryPort,
+)
+from engine.kernel.repositories.disclosure import DisclosureRepositoryPort
+from engine.kernel.repositories.integration import OutboxRepositoryPort, WebhookRepositoryPort
+from engine.kernel.repositories.people import (
+    PeopleRepositoryPort,
+    SecurityLogRepositoryPort,
+    UserRepositoryPort,
+)
+from engine.kernel.repositories.record import (
+    EvidenceRepositoryPort,
+    HeadRepositoryPort,
+    RecordRepositoryPort,
+    RefusalWindowRepositoryPort,
+)
+from engine.kernel.repositories.supervision import SupervisionRepositoryPort
+from engine.kernel.repositories.tasks import DraftRepositoryPort, WorkRepositoryPort
 from engine.people.security_log_store import SecurityLogRepository
 from engine.people.store import PeopleRepository
 from engine.people.users_store import UserRepository
@@ -98,3 +128,30 @@ class SqlUnitOfWorkFactory:
 
     def __call__(self, *, readonly: bool = False) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.engine, readonly=readonly)
+
+
+def _fits(conn: Connection) -> None:
+    """For mypy only (never called): every SQL repository fits the Protocol the use cases see."""
+    _historyqueries: HistoryQueriesPort = HistoryQueries(conn)
+    _enginerestqueries: EngineRestQueriesPort = EngineRestQueries(conn)
+    _processrepository: ProcessRepositoryPort = ProcessRepository(conn)
+    _formrepository: FormRepositoryPort = FormRepository(conn)
+    _caserepository: CaseRepositoryPort = CaseRepository(conn)
+    _taskrepository: TaskRepositoryPort = TaskRepository(conn)
+    _dueitemrepository: DueItemRepositoryPort = DueItemRepository(conn)
+    _calendarrepository: CalendarRepositoryPort = CalendarRepository(conn)
+    _deadlinerepository: DeadlineRepositoryPort = DeadlineRepository(conn)
+    _disclosurerepository: DisclosureRepositoryPort = DisclosureRepository(conn)
+    _webhookrepository: WebhookRepositoryPort = WebhookRepository(conn)
+    _outboxrepository: OutboxRepositoryPort = OutboxRepository(conn)
+    _userrepository: UserRepositoryPort = UserRepository(conn)
+    _securitylogrepository: SecurityLogRepositoryPort = SecurityLogRepository(conn)
+    _peoplerepository: PeopleRepositoryPort = PeopleRepository(conn)
+    _headrepository: HeadRepositoryPort = HeadRepository(conn)
+    _refusalwindowrepository: RefusalWindowRepositoryPort = RefusalWindowRepository(conn)
+    _recordrepository: RecordRepositoryPort = RecordRepository(conn)
+    _evidencerepository: EvidenceRepositoryPort = EvidenceRepository(conn)
+    _supervisionrepository: SupervisionRepositoryPort = SupervisionRepository(conn)
+    _workrepository: WorkRepositoryPort = WorkRepository(conn)
+    _draftrepository: DraftRepositoryPort = DraftRepository(conn)
+    _callrepository: CallRepositoryPort = CallRepository(conn)

@@ -14,9 +14,11 @@ from flask import current_app
 
 from engine.cases.moves import move_case
 from engine.kernel.context import AppContext
+from engine.kernel.json_types import JsonObject
 from engine.people.permissions import Permission
 from engine.processes.migrate_versions import MigrationReport, migrate_cases
 from engine.supervision import actions as actions
+from engine.supervision import retries
 from engine.supervision.case_view import case_console
 from engine.supervision.dashboard import dashboard, scan_alerts_now
 from engine.supervision.rows import STATUSES, Finding, SupervisionFilter
@@ -65,7 +67,7 @@ class MigrateIn(Schema):
     cases = List(String(), load_default=None)
 
 
-def finding_json(finding: Finding, now: datetime) -> dict[str, Any]:
+def finding_json(finding: Finding, now: datetime) -> JsonObject:
     return {
         "caseId": finding.case_id,
         "processKey": finding.process_key,
@@ -86,7 +88,7 @@ def finding_json(finding: Finding, now: datetime) -> dict[str, Any]:
     }
 
 
-def migration_json(report: MigrationReport) -> dict[str, Any]:
+def migration_json(report: MigrationReport) -> JsonObject:
     return {
         "process": report.process_key,
         "toVersion": report.to_version,
@@ -102,7 +104,7 @@ def migration_json(report: MigrationReport) -> dict[str, Any]:
 @console_api.auth_required(token_auth)
 @console_api.input(QueryIn, location="query", arg_name="query")
 @console_api.doc(summary="督查台: counts; overdue, near-due, stuck and failed cases with their reasons")
-def board(query: dict[str, Any]) -> dict[str, Any]:
+def board(query: JsonObject) -> JsonObject:
     found = dashboard(
         _ctx(),
         current_actor(),
@@ -130,7 +132,7 @@ def board(query: dict[str, Any]) -> dict[str, Any]:
 @requires(Permission.CASE_SUPERVISE)
 @console_api.auth_required(token_auth)
 @console_api.doc(summary="One case: path, where it waits, failures, time at each step, timeline, variables")
-def case_view(case_id: str) -> dict[str, Any]:
+def case_view(case_id: str) -> JsonObject:
     view = case_console(_ctx(), case_id, current_actor())
     now = _ctx().clock()
     return {
@@ -168,7 +170,7 @@ def case_view(case_id: str) -> dict[str, Any]:
     }
 
 
-def _case(case: Any) -> dict[str, Any]:
+def _case(case: Any) -> JsonObject:
     return {
         "id": case.id,
         "status": case.status,
@@ -182,7 +184,7 @@ def _case(case: Any) -> dict[str, Any]:
 @console_api.auth_required(token_auth)
 @console_api.input(ReasonIn, arg_name="body")
 @console_api.doc(summary="Suspend, resume or cancel (terminate) a case, with a reason (recorded)")
-def case_action(case_id: str, verb: str, body: dict[str, Any]) -> dict[str, Any]:
+def case_action(case_id: str, verb: str, body: JsonObject) -> JsonObject:
     act = {"suspend": actions.suspend_case, "resume": actions.resume_case, "cancel": actions.cancel_case}[
         verb
     ]
@@ -197,7 +199,7 @@ def case_action(case_id: str, verb: str, body: dict[str, Any]) -> dict[str, Any]
     summary="Move a case to another element (never past a major case's legal review or records capture)",
     responses={200: "the case moved: the tasks it now waits at", 422: STEP_FAILED},
 )
-def move(case_id: str, body: dict[str, Any]) -> dict[str, Any]:
+def move(case_id: str, body: JsonObject) -> JsonObject:
     moved = move_case(_ctx(), case_id, body["to"], current_actor(), body["reason"])
     return {
         "caseId": moved.case_id,
@@ -212,7 +214,7 @@ def move(case_id: str, body: dict[str, Any]) -> dict[str, Any]:
 @console_api.auth_required(token_auth)
 @console_api.input(ReassignIn, arg_name="body")
 @console_api.doc(summary="Reassign a waiting task to one of its candidates, with a reason (recorded)")
-def reassign(task_id: str, body: dict[str, Any]) -> dict[str, Any]:
+def reassign(task_id: str, body: JsonObject) -> JsonObject:
     task = actions.reassign_task(_ctx(), task_id, body["assignee"], current_actor(), body["reason"])
     return {"id": task.id, "caseId": task.case_id, "elementId": task.element_id, "assignee": task.assignee}
 
@@ -225,16 +227,16 @@ def reassign(task_id: str, body: dict[str, Any]) -> dict[str, Any]:
     summary="Retry: a failed timer (due row) now, a dead webhook event, or a failed step",
     responses={200: "retried", 422: STEP_FAILED},
 )
-def retry(kind: str, ref: str, body: dict[str, Any]) -> dict[str, Any]:
+def retry(kind: str, ref: str, body: JsonObject) -> JsonObject:
     ctx, actor, reason = _ctx(), current_actor(), body["reason"]
     if kind == "webhook":
-        event = actions.retry_webhook(ctx, ref, actor, reason)
+        event = retries.retry_webhook(ctx, ref, actor, reason)
         return {"kind": kind, "ref": ref, "status": event.status}
     number = _number(ref)
     if kind == "due":
-        item = actions.retry_due_item(ctx, number, actor, reason)
+        item = retries.retry_due_item(ctx, number, actor, reason)
         return {"kind": kind, "ref": ref, "firedAt": item.fired_at.isoformat() if item.fired_at else None}
-    actions.retry_failed_step(ctx, number, actor, reason)
+    retries.retry_failed_step(ctx, number, actor, reason)
     return {"kind": kind, "ref": ref}
 
 
@@ -255,7 +257,7 @@ def _number(ref: str) -> int:
         422: STEP_FAILED,
     },
 )
-def migrate(body: dict[str, Any]) -> dict[str, Any]:
+def migrate(body: JsonObject) -> JsonObject:
     report = migrate_cases(
         _ctx(),
         body["process"],
@@ -271,5 +273,5 @@ def migrate(body: dict[str, Any]) -> dict[str, Any]:
 @requires(Permission.CASE_SUPERVISE)
 @console_api.auth_required(token_auth)
 @console_api.doc(summary="Record the new stuck and failed conditions now (the scheduler: every minute)")
-def scan() -> dict[str, Any]:
+def scan() -> JsonObject:
     return {"recorded": scan_alerts_now(_ctx(), current_actor())}

@@ -10,14 +10,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from engine.deadlines.tracking import CALENDAR_MAX_AGE
 from engine.disclosure.redaction import redact
-from engine.kernel.ports import Actor, CaseRow, TaskRow
+from engine.kernel.json_types import JsonObject, JsonValue
+from engine.kernel.ports import Actor, CaseRow, TaskRow, present
 from engine.supervision.access import load_case, require_supervisor
 from engine.supervision.detect import Detection
 from engine.supervision.rows import FAILED, Finding
+
+if TYPE_CHECKING:
+    from engine.kernel.context import AppContext
+    from engine.record.chain import Entry
 
 PERSONAL_DATA_GROUPS = frozenset({"supervisor"})  # who sees personal data unmasked on the console
 PERSONAL_KEY = re.compile(
@@ -56,7 +61,7 @@ class TimelineEntry:
     action: str
     actor: str
     element_id: str | None
-    summary: dict[str, Any]
+    summary: JsonObject
 
 
 @dataclass(frozen=True)
@@ -71,7 +76,7 @@ class CaseConsole:
     seconds: dict[str, float]  # element id -> time spent there (tasks; waits so far)
     findings: list[Finding]
     timeline: list[TimelineEntry]
-    variables: dict[str, Any]
+    variables: JsonObject
     redacted: bool
     targets: list[tuple[str, str]] = field(default_factory=list)  # elements a move may aim at
 
@@ -80,7 +85,7 @@ def may_see_personal_data(actor: Actor) -> bool:
     return actor.in_any(PERSONAL_DATA_GROUPS)
 
 
-def _mask(key: str, value: Any) -> Any:
+def _mask(key: str, value: JsonValue) -> Any:
     if isinstance(value, dict):
         return {k: _mask(k, v) for k, v in value.items()}
     if isinstance(value, list):
@@ -94,12 +99,12 @@ def _mask(key: str, value: Any) -> Any:
     return text
 
 
-def masked_variables(variables: dict[str, Any]) -> dict[str, Any]:
+def masked_variables(variables: JsonObject) -> JsonObject:
     """Case variables with the personal data of natural persons masked (``engine.disclosure.redaction``)."""
     return {key: _mask(key, value) for key, value in variables.items()}
 
 
-def _path(entries: list[Any]) -> list[str]:
+def _path(entries: list[Entry]) -> list[str]:
     seen: list[str] = []
     for entry in entries:
         for element in entry.content.payload.get("path") or ():
@@ -118,7 +123,7 @@ def _seconds(tasks: list[TaskRow], now: datetime) -> dict[str, float]:
     return spent
 
 
-def _timeline(entries: list[Any]) -> list[TimelineEntry]:
+def _timeline(entries: list[Entry]) -> list[TimelineEntry]:
     return [
         TimelineEntry(
             e.case_seq,
@@ -132,12 +137,12 @@ def _timeline(entries: list[Any]) -> list[TimelineEntry]:
     ]
 
 
-def case_console(ctx: Any, case_id: str, actor: Actor) -> CaseConsole:
+def case_console(ctx: AppContext, case_id: str, actor: Actor) -> CaseConsole:
     require_supervisor(actor)
     now = ctx.clock()
     with ctx.uow(readonly=True) as uow:
         case = load_case(uow, case_id)
-        row = uow.processes.get(case.process_id)
+        row = present(uow.processes.get(case.process_id), "process")
         parsed = ctx.processes.get(uow, case.process_id)
         workflow = ctx.runner.restore(parsed, case.state)
         tasks = uow.tasks.for_case(case_id)
@@ -201,9 +206,9 @@ def duration_text(seconds: float) -> tuple[str, str]:
     return f"{minutes}分钟", f"{minutes} min"
 
 
-def case_diagram(ctx: Any, case_id: str, actor: Actor) -> str:
+def case_diagram(ctx: AppContext, case_id: str, actor: Actor) -> str:
     """The BPMN XML of the process version the case runs on (for the bpmn-js viewer)."""
     require_supervisor(actor)
     with ctx.uow(readonly=True) as uow:
-        row = uow.processes.get(load_case(uow, case_id).process_id)
+        row = present(uow.processes.get(load_case(uow, case_id).process_id), "process")
         return str(row.xml)

@@ -16,21 +16,25 @@ from __future__ import annotations
 import logging
 from collections import Counter, defaultdict
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from engine.deadlines.tracking import CALENDAR_MAX_AGE
+from engine.kernel.json_types import JsonObject
 from engine.kernel.ports import SYSTEM, Actor, RecordDraft
 from engine.record.append import record
 from engine.supervision.access import require_supervisor
 from engine.supervision.detect import Detection
 from engine.supervision.rows import FAILED, STATUSES, STUCK, Dashboard, Finding, SupervisionFilter
 
+if TYPE_CHECKING:
+    from engine.kernel.context import AppContext
+
 log = logging.getLogger(__name__)
 ALERTS = {STUCK: "case.stuck", FAILED: "case.failed"}
 ORDER = {status: rank for rank, status in enumerate((FAILED, "overdue", STUCK, "near-due"))}
 
 
-def detect(ctx: Any, now: datetime | None = None) -> list[Finding]:
+def detect(ctx: AppContext, now: datetime | None = None) -> list[Finding]:
     """Every finding at ``now`` (default: the injected clock), unfiltered: for jobs and metrics."""
     moment = now or ctx.clock()
     with ctx.uow(readonly=True) as uow:
@@ -55,7 +59,7 @@ def keep(finding: Finding, query: SupervisionFilter, now: datetime) -> bool:
     return not (query.min_age_days and finding.age(now).total_seconds() < query.min_age_days * 86400.0)
 
 
-def dashboard(ctx: Any, actor: Actor, query: SupervisionFilter | None = None) -> Dashboard:
+def dashboard(ctx: AppContext, actor: Actor, query: SupervisionFilter | None = None) -> Dashboard:
     require_supervisor(actor)
     query = query or SupervisionFilter()
     now = ctx.clock()
@@ -81,13 +85,13 @@ def dashboard(ctx: Any, actor: Actor, query: SupervisionFilter | None = None) ->
     return Dashboard(now, shown, dict(by_status), dict(by_item), found_by_status, dict(found_by_item), items)
 
 
-def scan_alerts_now(ctx: Any, actor: Actor) -> int:
+def scan_alerts_now(ctx: AppContext, actor: Actor) -> int:
     """A supervisor runs the alert scan at once (the scheduler runs ``scan_for_alerts`` every minute)."""
     require_supervisor(actor)
     return scan_for_alerts(ctx)
 
 
-def scan_for_alerts(ctx: Any) -> int:
+def scan_for_alerts(ctx: AppContext) -> int:
     """The periodic job: record each new stuck or failed condition once; returns how many were recorded.
 
     A condition is new when no alert record of its case has the same key (code + task / due item /
@@ -104,7 +108,7 @@ def scan_for_alerts(ctx: Any) -> int:
     with ctx.uow() as uow:
         seen: dict[tuple[str, str], datetime] = {}
         for case_id, key, at in uow.supervision.alerts_since(
-            {f.case_id for f in findings}, tuple(ALERTS.values())
+            {f.case_id for f in findings if f.case_id is not None}, tuple(ALERTS.values())
         ):
             seen[(case_id, key)] = max(at, seen.get((case_id, key), at))
         for finding in findings:
@@ -131,7 +135,7 @@ def scan_for_alerts(ctx: Any) -> int:
     return recorded
 
 
-def alert_payload(finding: Finding) -> dict[str, Any]:
+def alert_payload(finding: Finding) -> JsonObject:
     return {
         "key": finding.key,
         "code": finding.code,

@@ -17,92 +17,24 @@ already look stuck or failed are restored, to name the element a timer or a sile
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from engine.deadlines.clock import closing_time, read
-from engine.deadlines.rows import BPMN_TIMER
 from engine.deadlines.rules import WarningLevel
 from engine.kernel.bureau import ZONE, local_date
-from engine.kernel.ports import UnitOfWork
-from engine.kernel.workdays import WorkdayCalendar
 from engine.supervision.expected_time import expected_of, parse_expected, waited_text
 from engine.supervision.performers import has_performer, no_performer_text
-from engine.supervision.rows import REASONS, Finding, WaitingTask
+from engine.supervision.rows import Finding, WaitingTask
 
-KIND_WORDS = {
-    "acceptance-notice": ("受理告知时限", "Acceptance notice"),
-    "decision": ("决定时限", "Decision limit"),
-    "delivery": ("送达时限", "Delivery limit"),
-    "disclosure": ("公示时限", "Disclosure limit"),
-    "legal-review": ("法制审核时限", "Legal review limit"),
-}
-EXTERNAL = frozenset({"message", "signal"})
-MIN_IDLE = timedelta(hours=1)  # a case quiet for less than this is never restored to look
+if TYPE_CHECKING:
+    pass
+from engine.supervision.detection.base import EXTERNAL, KIND_WORDS, MIN_IDLE
+from engine.supervision.detection.failures import FailureDetection
 
 
-def local_text(moment: datetime) -> str:
-    return moment.astimezone(ZONE).strftime("%Y-%m-%d %H:%M")
-
-
-class Detection:
-    """One reading of the whole bureau at ``now``, inside one read-only unit of work."""
-
-    def __init__(
-        self, ctx: Any, uow: UnitOfWork, now: datetime, calendar: WorkdayCalendar, case_id: str | None = None
-    ) -> None:
-        self.ctx, self.uow, self.now, self.calendar = ctx, uow, now, calendar
-        self.settings = ctx.settings
-        self.only = case_id  # one case's findings (the case view): others are skipped early
-        self.tasks: list[WaitingTask] = uow.supervision.waiting_tasks(case_id=case_id)
-        self._staff: list[Any] | None = None
-        self.current: dict[str, WaitingTask] = {}
-        for waiting in self.tasks:
-            self.current.setdefault(waiting.task.case_id, waiting)
-
-    def element(self, process_id: int | None, element_id: str | None) -> Any:
-        if process_id is None or element_id is None:
-            return None
-        return self.ctx.processes.get(self.uow, process_id).elements.get(element_id)
-
-    def finding(
-        self,
-        code: str,
-        case_id: str | None,
-        process_key: str | None,
-        since: datetime,
-        zh: str,
-        en: str,
-        *,
-        process_id: int | None = None,
-        element_id: str | None = None,
-        **extra: Any,
-    ) -> Finding:
-        """A finding, with the element's name and lane and the case's current task (assignee, groups)."""
-        info = self.element(process_id, element_id)
-        task = self.current.get(case_id or "")
-        values: dict[str, Any] = {
-            "assignee": task.task.assignee if task else None,
-            "groups": task.task.candidate_groups if task else (),
-            "lane": getattr(info, "lane", None),
-        }
-        values.update(extra)
-        status, _, _ = REASONS[code]
-        return Finding(
-            case_id,
-            process_key,
-            status,
-            code,
-            zh,
-            en,
-            since,
-            element_id,
-            (getattr(info, "name", None) or element_id),
-            **values,
-        )
-
-    def skip(self, case_id: str | None) -> bool:
-        return self.only is not None and case_id != self.only
+class Detection(FailureDetection):
+    """Every detector over one reading of the bureau (see ``DetectionBase``)."""
 
     def all(self) -> list[Finding]:
         found: list[Finding] = []
@@ -211,12 +143,6 @@ class Detection:
                 )
         return found
 
-    def staff(self) -> list[Any]:
-        """The active users and their groups, read once per detection."""
-        if self._staff is None:
-            self._staff = list(self.uow.users.list())
-        return self._staff
-
     def _task_finding(self, code: str, waiting: WaitingTask, since: datetime, zh: str, en: str) -> Finding:
         task = waiting.task
         return self.finding(
@@ -232,62 +158,6 @@ class Detection:
             assignee=task.assignee,
             groups=task.candidate_groups,
         )
-
-    # -- timers: late, failed ---------------------------------------------------------------------------
-    def timers(self) -> list[Finding]:
-        lag = timedelta(seconds=int(self.settings.timer_lag_seconds))
-        failed = self.uow.supervision.failed_due()
-        failed_ids = {row.item.id for row in failed}
-        found = []
-        for row in [r for r in failed if not self.skip(r.item.case_id)]:
-            item = row.item
-            found.append(
-                self.finding(
-                    "timer-failed",
-                    item.case_id,
-                    row.process_key,
-                    item.due_at,
-                    f"到期事项（{item.kind}）触发失败，已尝试 {item.attempts} 次：{item.last_error}",
-                    f"Due item ({item.kind}) failed to fire after {item.attempts} attempt(s): {item.last_error}",
-                    process_id=row.process_id,
-                    element_id=self._timer_element(row),
-                    ref=str(item.id),
-                    message=item.last_error or "",
-                    subject=item.kind,
-                )
-            )
-        for row in self.uow.supervision.late_due(self.now - lag):
-            if self.skip(row.item.case_id):
-                continue
-            item = row.item
-            if item.id in failed_ids:
-                continue
-            minutes = int((self.now - item.due_at).total_seconds() // 60)
-            found.append(
-                self.finding(
-                    "timer-late",
-                    item.case_id,
-                    row.process_key,
-                    item.due_at,
-                    f"到期事项（{item.kind}）应于 {local_text(item.due_at)} 触发，已晚 {minutes} 分钟仍未触发",
-                    f"Due item ({item.kind}) was due at {local_text(item.due_at)} and is {minutes} min late",
-                    process_id=row.process_id,
-                    element_id=self._timer_element(row),
-                    ref=str(item.id),
-                    subject=item.kind,
-                )
-            )
-        return found
-
-    def _timer_element(self, row: Any) -> str | None:
-        item = row.item
-        if item.kind != BPMN_TIMER or item.case_id is None or row.process_id is None:
-            return None
-        case = self.uow.cases.get(item.case_id)
-        if case is None:
-            return None
-        workflow = self.ctx.runner.restore(self.ctx.processes.get(self.uow, row.process_id), case.state)
-        return next((t.element_id for t in workflow.waiting_timers() if t.task_id == item.ref), None)
 
     # -- cases with nothing to do: waiting for an external system, or for nothing -----------------------
     def idle_cases(self) -> list[Finding]:
@@ -336,55 +206,6 @@ class Detection:
             element_id=element_id,
             ref=waiting.task_id if waiting is not None else None,
         )
-
-    # -- failures -------------------------------------------------------------------------------------------
-    def failed_steps(self) -> list[Finding]:
-        found = []
-        for step in self.uow.supervision.failed_steps():
-            if self.skip(step.case_id):
-                continue
-            if step.payload.get("source") == "timer":
-                continue  # the due row carries it (timer-failed) until it fires
-            case = self.uow.cases.get(step.case_id)
-            zh, en = str(step.payload.get("reason_zh", "")), str(step.payload.get("reason_en", ""))
-            found.append(
-                self.finding(
-                    "step-failed",
-                    step.case_id,
-                    step.process_key,
-                    step.recorded_at,
-                    f"步骤执行失败（{step.payload.get('actor', '-')} 提交时）：{zh}",
-                    f"A step failed (submitted by {step.payload.get('actor', '-')}): {en}",
-                    process_id=case.process_id if case else None,
-                    element_id=step.element_id,
-                    ref=str(step.seq),
-                    message=en,
-                )
-            )
-        return found
-
-    def dead_webhooks(self) -> list[Finding]:
-        found = []
-        dead = self.uow.outbox.events(status="dead", stream=self.only, limit=1000)
-        for event in dead:
-            case = self.uow.cases.get(event.case_id) if event.case_id else None
-            if case is not None and case.status not in ("running", "suspended", "completed"):
-                continue
-            error = event.last_error or "-"
-            found.append(
-                self.finding(
-                    "webhook-dead",
-                    event.case_id,
-                    case.process_key if case else None,
-                    event.next_attempt_at,
-                    f"推送事件 {event.event_type} 在 {event.attempts} 次尝试后放弃：{error}",
-                    f"Webhook event {event.event_type} given up after {event.attempts} attempt(s): {error}",
-                    ref=event.id,
-                    message=error,
-                    subject=event.event_type,
-                )
-            )
-        return found
 
 
 def _day_end(day: Any) -> datetime:

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from engine.kernel.bureau import local_date
+from engine.kernel.json_types import JsonValue
 from engine.kernel.workdays import WorkdayCalendar
 
 _FORMAT = re.compile(r"^\s*(\d{1,3})\s*([dDhH]?)\s*$")
@@ -43,7 +44,7 @@ class Expected:
         return calendar.add_workdays_at(since, self.amount).at
 
 
-def parse_expected(text: Any, source: str = "element") -> Expected | None:
+def parse_expected(text: JsonValue, source: str = "element") -> Expected | None:
     """ "2", "2d" (working days) or "4h" (hours), at least 1; anything else is None."""
     match = _FORMAT.match(str(text)) if text is not None else None
     if match is None or int(match.group(1)) < 1:

@@ -6,10 +6,13 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from engine.deadlines.tracking import CALENDAR_MAX_AGE
 from engine.supervision.detect import Detection
+
+if TYPE_CHECKING:
+    from engine.kernel.context import AppContext
 
 
 @dataclass(frozen=True)
@@ -22,10 +25,10 @@ class MetricsSnapshot:
     findings: Counter[tuple[str, str]] = field(default_factory=Counter)  # (status, code) -> count
 
 
-def collect_metrics(ctx: Any) -> MetricsSnapshot:
+def collect_metrics(ctx: AppContext) -> MetricsSnapshot:
     now = ctx.clock()
     with ctx.uow(readonly=True) as uow:
-        board: Any = uow.supervision
+        board = uow.supervision
         waits: dict[str, list[float]] = {}
         for key, created in board.ready_task_ages():
             waits.setdefault(key, []).append(max((now - created).total_seconds(), 0.0))

@@ -23,10 +23,10 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Iterator
-from typing import Any
 
 from apiflask import APIBlueprint
 from flask import Response, current_app, request
+from flask.typing import ResponseReturnValue
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 from prometheus_client.core import GaugeMetricFamily, HistogramMetricFamily, Metric
 
@@ -111,7 +111,7 @@ def _allowed(ctx: AppContext) -> bool:
 
 
 @metrics.get("/metrics")
-def scrape() -> Any:
+def scrape() -> ResponseReturnValue:
     ctx: AppContext = current_app.extensions["sanxiang"]
     if not _allowed(ctx):
         return problem(

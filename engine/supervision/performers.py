@@ -10,17 +10,18 @@ has none: the supervisor console lists it at once, and a supervisor may assign i
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+
+from engine.kernel.ports import Actor, TaskRow
 
 
-def has_performer(task: Any, staff: Iterable[Any]) -> bool:
+def has_performer(task: TaskRow, staff: Iterable[Actor]) -> bool:
     people = list(staff)
     if task.assignee is not None:
         return any(user.user_id == task.assignee for user in people)
     return any(user.user_id in task.candidate_users or user.in_any(task.candidate_groups) for user in people)
 
 
-def no_performer_text(task: Any) -> tuple[str, str]:
+def no_performer_text(task: TaskRow) -> tuple[str, str]:
     named_zh = (
         "、".join(
             [

@@ -8,9 +8,16 @@ the condition began. ``REASONS`` names every code.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from engine.deadlines.rows import DeadlineRow, DueItem
+    from engine.kernel.ports import TaskRow
+
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+
+from engine.kernel.json_types import JsonObject
 
 OVERDUE, NEAR_DUE, STUCK, FAILED = "overdue", "near-due", "stuck", "failed"
 STATUSES = (OVERDUE, NEAR_DUE, STUCK, FAILED)
@@ -90,7 +97,7 @@ class Dashboard:
 class WaitingTask:
     """A ready task of a running or suspended case, with its case's process version."""
 
-    task: Any  # engine.kernel.ports.TaskRow
+    task: TaskRow
     process_id: int
     case_status: str
     last_assigned_at: datetime | None = None
@@ -98,14 +105,14 @@ class WaitingTask:
 
 @dataclass(frozen=True, slots=True)
 class OpenDeadline:
-    deadline: Any  # engine.deadlines.rows.DeadlineRow
+    deadline: DeadlineRow
     process_key: str
     process_id: int
 
 
 @dataclass(frozen=True, slots=True)
 class DueOfCase:
-    item: Any  # engine.deadlines.rows.DueItem
+    item: DueItem
     process_key: str | None
     process_id: int | None
 
@@ -117,7 +124,7 @@ class FailedStep:
     process_key: str
     task_id: str | None
     element_id: str | None
-    payload: dict[str, Any]
+    payload: JsonObject
     recorded_at: datetime
 
 

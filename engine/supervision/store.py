@@ -11,11 +11,12 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, exists, func, or_, select, update
+from sqlalchemy import ColumnElement, Connection, delete, exists, func, or_, select, update
 
-from engine.cases.store import TaskRepository
+from engine.cases.task_store import TaskRepository
+from engine.deadlines.deadline_store import _deadline
 from engine.deadlines.rows import BPMN_TIMER, DueItem
-from engine.deadlines.store import _deadline, _due
+from engine.deadlines.store import _due
 from engine.store import tables as t
 from engine.store import tables_supervision  # noqa: F401  (the index migration 0009 creates)
 from engine.store import tables_webhooks as w
@@ -27,7 +28,7 @@ ASSIGNING = ("task.claimed", "task.reassigned")
 _PENDING = due_items.c.fired_at.is_(None)
 
 
-def _live_case() -> Any:
+def _live_case() -> ColumnElement[bool]:
     return t.cases.c.status.in_(LIVE)
 
 

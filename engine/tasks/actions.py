@@ -4,11 +4,17 @@ assignee (a notification), 撤回 withdraw a case at the applicant's request bef
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from engine.kernel.repositories.tasks import WorkRepositoryPort
+    from engine.tasks.claim_and_complete import Completion
+
 from typing import Any
 
 from engine.errors import Conflict, InvalidInput, NotAllowed, NotFound, ProcedureViolation, SanxiangError
 from engine.kernel.context import AppContext
-from engine.kernel.ports import Actor, CaseRow, RecordDraft, TaskRow, UnitOfWork
+from engine.kernel.ports import Actor, CaseRow, RecordDraft, TaskRow, UnitOfWork, present
 from engine.people.permissions import Permission, authorize
 from engine.people.rows import Delegation
 from engine.record.append import record
@@ -90,7 +96,7 @@ def _user(uow: UnitOfWork, user_id: str) -> Actor:
     return user
 
 
-def _work(uow: UnitOfWork) -> Any:
+def _work(uow: UnitOfWork) -> WorkRepositoryPort:
     return uow.work
 
 
@@ -143,7 +149,7 @@ def _note(
         ),
         ctx.clock(),
     )
-    updated: TaskRow = uow.tasks.get(task.id)
+    updated = present(uow.tasks.get(task.id), "task")
     uow.commit()
     return updated
 
@@ -270,12 +276,12 @@ def withdraw_case(ctx: AppContext, case_id: str, reason: str, actor: Actor) -> C
             ),
             now,
         )
-        withdrawn: CaseRow = uow.cases.get(case_id)
+        withdrawn = present(uow.cases.get(case_id), "case")
         uow.commit()
     return withdrawn
 
 
-def delegated_task_is_given_back_first(completion: Any) -> None:
+def delegated_task_is_given_back_first(completion: Completion) -> None:
     """Guard for ``ctx.guards``: a delegated task is completed by its owner, once given back."""
     pending = _pending(completion.uow, completion.task.id)
     if pending is not None:

@@ -3,15 +3,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from apiflask import APIBlueprint, Schema
 from apiflask.fields import DateTime, Integer, String
 from apiflask.validators import Length
 from flask import current_app
+from flask.typing import ResponseReturnValue
 
-from engine.cases.api import TaskOut, _fields, _task
+from engine.cases.api import _fields, _task
+from engine.cases.api_schemas import TaskOut
 from engine.kernel.context import AppContext
+from engine.kernel.json_types import JsonObject
 from engine.people.permissions import Permission
 from engine.tasks import actions as task_actions
 from engine.web.auth import current_actor, token_auth
@@ -57,7 +58,7 @@ class WithdrawIn(Schema):
 @task_actions_api.input(HandOverIn, arg_name="body")
 @task_actions_api.output(TaskOut)
 @task_actions_api.doc(summary="转办: hand the task to another candidate, with a reason (recorded)")
-def transfer(task_id: str, body: dict[str, Any]) -> Any:
+def transfer(task_id: str, body: JsonObject) -> ResponseReturnValue:
     return _task(task_actions.transfer_task(_ctx(), task_id, body["to"], body["reason"], current_actor()))
 
 
@@ -67,7 +68,7 @@ def transfer(task_id: str, body: dict[str, Any]) -> Any:
 @task_actions_api.input(HandOverIn, arg_name="body")
 @task_actions_api.output(TaskOut)
 @task_actions_api.doc(summary="委派: lend a claimed task to a colleague who gives it back (recorded)")
-def delegate(task_id: str, body: dict[str, Any]) -> Any:
+def delegate(task_id: str, body: JsonObject) -> ResponseReturnValue:
     return _task(task_actions.delegate_task(_ctx(), task_id, body["to"], body["reason"], current_actor()))
 
 
@@ -77,7 +78,7 @@ def delegate(task_id: str, body: dict[str, Any]) -> Any:
 @task_actions_api.input(NoteIn, arg_name="body")
 @task_actions_api.output(TaskOut)
 @task_actions_api.doc(summary="交还: give a delegated task back to its owner (recorded)")
-def resolve(task_id: str, body: dict[str, Any]) -> Any:
+def resolve(task_id: str, body: JsonObject) -> ResponseReturnValue:
     return _task(task_actions.resolve_task(_ctx(), task_id, body["note"], current_actor()))
 
 
@@ -87,7 +88,7 @@ def resolve(task_id: str, body: dict[str, Any]) -> Any:
 @task_actions_api.input(UrgeIn, arg_name="body")
 @task_actions_api.output(TaskOut)
 @task_actions_api.doc(summary="催办: notify the assignee or the candidate groups (recorded)")
-def urge(task_id: str, body: dict[str, Any]) -> Any:
+def urge(task_id: str, body: JsonObject) -> ResponseReturnValue:
     return _task(task_actions.urge_task(_ctx(), task_id, body["message"], current_actor()))
 
 
@@ -99,5 +100,5 @@ def urge(task_id: str, body: dict[str, Any]) -> Any:
 @task_actions_api.doc(
     summary="撤回: the applicant withdraws before the decision; waiting tasks are cancelled"
 )
-def withdraw(case_id: str, body: dict[str, Any]) -> Any:
+def withdraw(case_id: str, body: JsonObject) -> ResponseReturnValue:
     return _fields(task_actions.withdraw_case(_ctx(), case_id, body["reason"], current_actor()))

@@ -19,9 +19,10 @@ from engine.cases.save_step import (
 from engine.cases.step_failures import record_failed_completion
 from engine.errors import Conflict, NotAllowed, NotFound, StepFailed
 from engine.kernel.context import AppContext
+from engine.kernel.json_types import JsonObject, JsonValue
 from engine.kernel.ports import Actor, RecordDraft, TaskFilter, TaskRow, UnitOfWork
+from engine.people.case_access import may_work_on as may_work_on
 from engine.people.permissions import Permission, authorize
-from engine.people.permissions import may_work_on as may_work_on  # its home is permissions; kept importable
 from engine.record.append import record
 from engine.record.refusals.record_refusal import refusals_on_record
 from engine.review.facts import restore_case
@@ -40,9 +41,9 @@ class Completion:
         case: Any,
         process: Any,
         element: Any,
-        data: dict[str, Any],
+        data: JsonObject,
         actor: Actor,
-        variables: Callable[[], dict[str, Any]],
+        variables: Callable[[], JsonObject],
         instance: Any = None,
     ) -> None:
         self.uow, self.task, self.case, self.process = uow, task, case, process
@@ -52,7 +53,7 @@ class Completion:
         self.evidence: list[str] = []  # guards add evidence hashes; the completion's record names them
 
     @property
-    def variables(self) -> dict[str, Any]:
+    def variables(self) -> JsonObject:
         return self._variables()
 
 
@@ -128,7 +129,7 @@ def unclaim_task(ctx: AppContext, task_id: str, actor: Actor) -> TaskRow:
 
 
 @refusals_on_record("task.complete", keep={"data": "data"})
-def complete_task(ctx: AppContext, task_id: str, data: Mapping[str, Any], actor: Actor) -> TaskRow:
+def complete_task(ctx: AppContext, task_id: str, data: Mapping[str, JsonValue], actor: Actor) -> TaskRow:
     """Run one step: check, complete, save with the case version, project, record — or change nothing
     (except that a refusal, ``NotAllowed`` from the permission or a guard, is itself recorded, and so is
     an engine failure, ``StepFailed``)."""
@@ -140,7 +141,7 @@ def complete_task(ctx: AppContext, task_id: str, data: Mapping[str, Any], actor:
         raise
 
 
-def _complete_task(ctx: AppContext, task_id: str, data: dict[str, Any], actor: Actor) -> TaskRow:
+def _complete_task(ctx: AppContext, task_id: str, data: JsonObject, actor: Actor) -> TaskRow:
     now = ctx.clock()
     with ctx.uow() as uow:
         task = _open_task(uow, task_id, actor, Permission.TASK_COMPLETE)

@@ -9,18 +9,25 @@ that each signer signs an activation once.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from engine.record.chain import Entry
+    from engine.tasks.claim_and_complete import Completion
+
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from engine.errors import ProcedureViolation
+from engine.kernel.json_types import JsonObject, JsonValue
 from engine.tasks.rules import has_signed, signature, signature_fields
 
 COMPLETED = "task.completed"
 
 
 def signature_payload(
-    element: Any, instance: Any, data: Mapping[str, Any], still_open: Iterable[Any]
-) -> dict[str, Any]:
+    element: Any, instance: Any, data: Mapping[str, JsonValue], still_open: Iterable[Any]
+) -> JsonObject:
     """The ``signature`` of a completion's record entry, or nothing for a task that is no instance;
     ``still_open``: the ready tasks after the step (``last``: no instance of this activation waits)."""
     if instance is None:
@@ -39,19 +46,19 @@ def signature_payload(
     }
 
 
-def _signature_of(entry: Any) -> dict[str, Any] | None:
+def _signature_of(entry: Entry) -> JsonObject | None:
     if entry.content.action != COMPLETED:
         return None
     found = entry.content.payload.get("signature")
     return found if isinstance(found, dict) else None
 
 
-def signers(entries: Iterable[Any], body: str) -> list[str]:
+def signers(entries: Iterable[Entry], body: str) -> list[str]:
     """Who signed the activation ``body`` so far, in record order."""
     return [e.content.actor for e in entries if (_signature_of(e) or {}).get("body") == body]
 
 
-def signs_once(completion: Any) -> None:
+def signs_once(completion: Completion) -> None:
     """A guard: one person completes one instance of an activation of a multi-instance task."""
     instance = getattr(completion, "instance", None)
     if instance is None:
@@ -68,7 +75,7 @@ def signs_once(completion: Any) -> None:
         )
 
 
-def signatures(entries: Iterable[Any], names: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
+def signatures(entries: Iterable[Entry], names: Mapping[str, str] | None = None) -> list[JsonObject]:
     """Every signature of the case in record order: who, when, which task and instance, choice, opinion."""
     found = []
     for entry in entries:

@@ -13,14 +13,21 @@ a task cancelled by the engine (a timer, a gateway) keeps its row, which nobody 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from engine.kernel.repositories.tasks import DraftRepositoryPort
+    from engine.record.chain import Entry
+
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
 from engine.errors import Conflict, InvalidInput, NotFound
 from engine.kernel.context import AppContext
+from engine.kernel.json_types import JsonObject, JsonValue
 from engine.kernel.ports import Actor, FormRow, RecordDraft, TaskRow, UnitOfWork
 from engine.people.permissions import Permission, authorize
 from engine.record.append import record
@@ -34,7 +41,7 @@ MAX_DRAFT_BYTES = 256 * 1024
 @dataclass(frozen=True, slots=True)
 class DraftRow:
     task_id: str
-    data: dict[str, Any]
+    data: JsonObject
     saved_by: str
     saved_at: datetime
 
@@ -45,13 +52,13 @@ class TaskFormView:
 
     task: TaskRow
     form: FormRow | None
-    definition: dict[str, Any] | None
+    definition: JsonObject | None
     draft: DraftRow | None
 
 
-def _drafts(uow: UnitOfWork) -> Any:
+def _drafts(uow: UnitOfWork) -> DraftRepositoryPort:
     """The draft repository (``engine.tasks.drafts_store``), registered on the unit of work."""
-    return cast(Any, uow).drafts
+    return uow.drafts
 
 
 def _workable_task(uow: UnitOfWork, task_id: str, actor: Actor) -> TaskRow:
@@ -88,7 +95,7 @@ def draft_json(data: Any) -> str:
 
 
 @refusals_on_record("task.draft")
-def save_draft(ctx: AppContext, task_id: str, data: Mapping[str, Any], actor: Actor) -> DraftRow:
+def save_draft(ctx: AppContext, task_id: str, data: Mapping[str, JsonValue], actor: Actor) -> DraftRow:
     text = draft_json(data)
     now = ctx.clock()
     with ctx.uow() as uow:
@@ -140,7 +147,7 @@ def get_task_form(ctx: AppContext, task_id: str, actor: Actor) -> TaskFormView:
     return TaskFormView(task, form, form_definition(form) if form is not None else None, draft)
 
 
-def discard_draft_of_completed_task(uow: UnitOfWork, entry: Any) -> None:
+def discard_draft_of_completed_task(uow: UnitOfWork, entry: Entry) -> None:
     """Record listener: the completing transaction deletes the task's draft."""
     content = entry.content
     if content.action == "task.completed" and content.task_id:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from apiflask import APIBlueprint, Schema
 from apiflask.fields import DateTime, Dict, Integer, Nested, String
 from flask import current_app
+from flask.typing import ResponseReturnValue
 
 from engine.errors import NotFound
 from engine.kernel.context import AppContext
+from engine.kernel.json_types import JsonObject
 from engine.people.permissions import Permission
 from engine.tasks import drafts as draft_service
 from engine.web.auth import current_actor, token_auth
@@ -46,7 +46,7 @@ class TaskFormOut(Schema):
     draft = Nested(DraftOut, allow_none=True)
 
 
-def _draft(row: draft_service.DraftRow | None) -> dict[str, Any] | None:
+def _draft(row: draft_service.DraftRow | None) -> JsonObject | None:
     if row is None:
         return None
     return {"task_id": row.task_id, "data": row.data, "saved_by": row.saved_by, "saved_at": row.saved_at}
@@ -58,7 +58,7 @@ def _draft(row: draft_service.DraftRow | None) -> dict[str, Any] | None:
 @drafts.input(DraftIn, arg_name="body")
 @drafts.output(DraftOut)
 @drafts.doc(summary="Save a draft of the task's form (not validated against the form; replaces the last one)")
-def save_draft(task_id: str, body: dict[str, Any]) -> Any:
+def save_draft(task_id: str, body: JsonObject) -> JsonObject | None:
     return _draft(draft_service.save_draft(_ctx(), task_id, body["data"], current_actor()))
 
 
@@ -70,7 +70,7 @@ def save_draft(task_id: str, body: dict[str, Any]) -> Any:
     summary="The draft saved for a task (404 draft-not-found when there is none)",
     responses={409: "the task is no longer waiting"},
 )
-def get_draft(task_id: str) -> Any:
+def get_draft(task_id: str) -> JsonObject | None:
     row = draft_service.get_draft(_ctx(), task_id, current_actor())
     if row is None:
         raise NotFound("该任务没有草稿", f"No draft is saved for task {task_id}", code="draft-not-found")
@@ -88,7 +88,7 @@ def get_draft(task_id: str) -> Any:
         "(form-unreadable: a designer must deploy it again)"
     },
 )
-def get_form(task_id: str) -> Any:
+def get_form(task_id: str) -> ResponseReturnValue:
     view = draft_service.get_task_form(_ctx(), task_id, current_actor())
     form = (
         None

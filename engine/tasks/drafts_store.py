@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import Connection, delete, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from engine.kernel.json_types import JsonObject
 from engine.store.tables_drafts import task_drafts
 from engine.tasks.drafts import DraftRow
 
-_INSERTS: dict[str, Any] = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}
+_INSERTS: JsonObject = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}
 
 
 class DraftRepository:

@@ -12,7 +12,8 @@ A legal review signed by several reviewers counts every signer: ``engine.review.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+
+from engine.kernel.json_types import JsonObject, JsonValue
 
 CHOICE_PROPERTY, OPINION_PROPERTY = "sanxiang.choice", "sanxiang.opinion"
 ROLE_FIELDS: dict[str, tuple[str, str]] = {  # role -> (choice field, opinion field)
@@ -31,14 +32,14 @@ def signature_fields(properties: Mapping[str, str], role: str | None) -> tuple[s
     return properties.get(CHOICE_PROPERTY) or choice, properties.get(OPINION_PROPERTY) or opinion
 
 
-def signature(fields: tuple[str, str], data: Mapping[str, Any]) -> dict[str, Any]:
+def signature(fields: tuple[str, str], data: Mapping[str, JsonValue]) -> JsonObject:
     """The choice and opinion a signer submitted (null when the form has no such field)."""
     choice, opinion = (data.get(name) for name in fields)
     text = opinion if isinstance(opinion, str) else (None if opinion is None else str(opinion))
     return {"choice": choice, "opinion": text[:MAX_OPINION] if text is not None else None}
 
 
-def ends_activation(payload: Mapping[str, Any]) -> bool:
+def ends_activation(payload: Mapping[str, JsonValue]) -> bool:
     """Whether a completion's record entry finished its step for the case: an ordinary task always, an
     instance of a multi-instance task only when its activation ended with it (the last signature, or the
     one that met the completion condition). What a decision, an acceptance or a delivery sets in motion —

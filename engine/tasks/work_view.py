@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from engine.errors import ProcedureViolation
+
+if TYPE_CHECKING:
+    from engine.kernel.repositories.people import PeopleRepositoryPort
+    from engine.kernel.repositories.tasks import WorkRepositoryPort
+
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -9,7 +17,8 @@ from typing import Any
 from engine.cases import opening as case_service
 from engine.errors import DefinitionUnreadable, NotFound
 from engine.kernel.context import AppContext
-from engine.kernel.ports import Actor, TaskRow, UnitOfWork
+from engine.kernel.json_types import JsonObject
+from engine.kernel.ports import Actor, TaskRow, UnitOfWork, present
 from engine.people.certificates import bureau_day, certificate_problem, needs_certificate
 from engine.people.rows import CaseDue, Delegation, Notification, StaffEntry, WorkFilter, WorkItem
 from engine.tasks.forms.generated_guard import task_schema
@@ -17,11 +26,11 @@ from engine.tasks.forms.stored import form_definition
 from engine.tasks.forms.validation import binding_key
 
 
-def _work(uow: UnitOfWork) -> Any:
+def _work(uow: UnitOfWork) -> WorkRepositoryPort:
     return uow.work
 
 
-def _work_people(uow: UnitOfWork) -> Any:
+def _work_people(uow: UnitOfWork) -> PeopleRepositoryPort:
     return uow.people
 
 
@@ -68,10 +77,10 @@ class TimelineEntry:
     action: str
     actor: str
     actor_name: str
-    at: Any
+    at: datetime
     element_id: str | None
     element_name: str
-    payload: dict[str, Any]
+    payload: JsonObject
     evidence: tuple[str, ...]
 
 
@@ -83,7 +92,7 @@ class EvidenceItem:
     kind: str
     size: int | None
     added_by: str
-    added_at: Any
+    added_at: datetime
     task_id: str | None
 
 
@@ -93,14 +102,14 @@ class TaskView:
     case: case_service.CaseView
     item_name: str
     documentation: str
-    form_schema: dict[str, Any] | None
+    form_schema: JsonObject | None
     form_problem: DefinitionUnreadable | None  # the deployed form cannot be read: said in its place
     timeline: list[TimelineEntry]
     evidence: list[EvidenceItem]
     delegation: Delegation | None
     notifications: list[Notification]
     needs_certificate: bool
-    certificate_problem: Any  # a ProcedureViolation, or None when the viewer may work on site
+    certificate_problem: ProcedureViolation | None  # None when the viewer may work on site
     deadline: CaseDue | None = None
     names: dict[str, str] = field(default_factory=dict)  # user id -> name, for display
     transfer_targets: list[StaffEntry] = field(default_factory=list)
@@ -109,7 +118,7 @@ class TaskView:
 
 def _form_schema(
     uow: UnitOfWork, process: Any, element: Any
-) -> tuple[dict[str, Any] | None, DefinitionUnreadable | None]:
+) -> tuple[JsonObject | None, DefinitionUnreadable | None]:
     """The task's form definition (by its binding: the deployed version, or the latest), or why it cannot
     be shown."""
     form_id = getattr(element, "form_id", None)
@@ -134,7 +143,7 @@ def _timeline(uow: UnitOfWork, parsed: Any, case_id: str, names: dict[str, str])
         element = parsed.elements.get(c.element_id) if c.element_id else None
         entries.append(
             TimelineEntry(
-                e.case_seq,
+                present(e.case_seq, "case sequence"),
                 c.action,
                 c.actor,
                 names.get(c.actor, c.actor),
@@ -155,20 +164,16 @@ def _evidence(uow: UnitOfWork, case_id: str, timeline: list[TimelineEntry]) -> l
             EvidenceItem(r.sha256, r.name, r.media_type, r.kind, r.size, r.added_by, r.added_at, r.task_id)
             for r in repository.for_case(case_id)
         ]
-    return [
-        EvidenceItem(
-            h,
-            str(t.payload.get("name", h[:12])),
-            str(t.payload.get("mediaType", "")),
-            str(t.payload.get("kind", "")),
-            t.payload.get("size"),
-            t.actor,
-            t.at,
-            None,
-        )
-        for t in timeline
-        for h in t.evidence
-    ]
+    return [_recorded_evidence(t, h) for t in timeline for h in t.evidence]
+
+
+def _recorded_evidence(t: TimelineEntry, sha256: str) -> EvidenceItem:
+    """Evidence as the record names it (a unit of work without the evidence table)."""
+    payload = t.payload
+    name, media = str(payload.get("name", sha256[:12])), str(payload.get("mediaType", ""))
+    return EvidenceItem(
+        sha256, name, media, str(payload.get("kind", "")), payload.get("size"), t.actor, t.at, None
+    )
 
 
 def _documentation(parsed: Any, element_id: str) -> str:

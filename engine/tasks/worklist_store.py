@@ -5,18 +5,17 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import Connection, and_, insert, or_, select, update
+from sqlalchemy import ColumnElement, Connection, and_, insert, or_, select, update
 
-from engine.cases.store import TaskRepository
+from engine.cases.task_store import TaskRepository
 from engine.people.rows import CaseDue, Delegation, Notification, WorkFilter, WorkItem
 from engine.store import tables as t
 from engine.store import tables_people as p
 from engine.store import tables_timers as timers
 
 
-def _who(f: WorkFilter) -> Any:
+def _who(f: WorkFilter) -> ColumnElement[bool]:
     if f.status != "ready":
         return t.tasks.c.completed_by == f.user.user_id
     mine = t.tasks.c.assignee == f.user.user_id
@@ -37,7 +36,7 @@ def _who(f: WorkFilter) -> Any:
     return {"mine": mine, "groups": offered}.get(f.scope, or_(mine, offered))
 
 
-def _search(text: str) -> Any:
+def _search(text: str) -> ColumnElement[bool]:
     return or_(
         t.tasks.c.case_id.icontains(text, autoescape=True),
         t.cases.c.business_key.icontains(text, autoescape=True),

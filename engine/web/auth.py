@@ -8,6 +8,7 @@ from typing import Any
 from apiflask import HTTPTokenAuth
 from flask import current_app
 
+from engine.kernel import log_context
 from engine.kernel.ports import Actor
 from engine.people.tokens import token_actor
 
@@ -33,11 +34,14 @@ token_auth = TokenOrSessionAuth(
 )
 
 
-@token_auth.verify_token
+@token_auth.verify_token  # type: ignore[untyped-decorator]  # flask-httpauth has no annotations
 def _verify(token: str) -> Actor | None:
     """Read from the database on every request (no per-worker cache): a revoked or expired token and a
     disabled user are refused from the next request on, on every worker and node."""
-    return token_actor(current_app.extensions["sanxiang"], token)
+    actor = token_actor(current_app.extensions["sanxiang"], token)
+    if actor is not None:
+        log_context.bind(actor=actor.user_id)
+    return actor
 
 
 @token_auth.error_processor

@@ -16,14 +16,13 @@ or ``offset=36716212633657737216`` reached the database driver and failed there 
 
 from __future__ import annotations
 
-from typing import Any
-
 from apiflask import APIFlask, Schema
 from apiflask.fields import Integer, String
 from apiflask.validators import Length, Range
 from werkzeug.routing import IntegerConverter, Map, UnicodeConverter
 
 from engine.errors import InvalidInput
+from engine.kernel.json_types import JsonValue
 
 MAX_ID = 2**31 - 1  # the id columns (SQLAlchemy Integer): PostgreSQL integer, the narrowest
 MAX_OFFSET = 2**31 - 1
@@ -86,7 +85,7 @@ class PageQuery(Schema):
     offset = Integer(load_default=0, validate=Range(min=0, max=MAX_OFFSET))
 
 
-def whole_number(name: str, value: Any, default: int, *, least: int = 0, most: int = MAX_OFFSET) -> int:
+def whole_number(name: str, value: JsonValue, default: int, *, least: int = 0, most: int = MAX_OFFSET) -> int:
     """An integer parameter (text or number) between ``least`` and ``most``; ``default`` when absent."""
     if value is None or value == "":
         return default
@@ -99,7 +98,10 @@ def whole_number(name: str, value: Any, default: int, *, least: int = 0, most: i
             code="invalid-parameter",
             details={"parameter": name},
         )
-    number = int(text)
+    return _within(name, int(text), least, most)
+
+
+def _within(name: str, number: int, least: int, most: int) -> int:
     if not least <= number <= most:
         raise InvalidInput(
             f"参数 {name} 应在 {least} 到 {most} 之间",

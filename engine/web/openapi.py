@@ -26,6 +26,7 @@ from typing import Any, TypeVar
 from apiflask import APIFlask
 from werkzeug.routing import AnyConverter, IntegerConverter
 
+from engine.kernel.json_types import JsonObject
 from engine.web.bounds import MAX_ID, BoundedText
 from engine.web.permissions import PROBLEM_SCHEMA
 
@@ -59,7 +60,7 @@ CHANGES_PATH = {
 WITH_BODY = {"413": "请求体过大 / Request body too large"}
 
 
-def binary(description: str, media_type: str) -> dict[str, Any]:
+def binary(description: str, media_type: str) -> JsonObject:
     """A response whose body is a file of ``media_type`` (``*/*``: any type), for ``@….doc(responses=…)``."""
     return {
         "description": description,
@@ -68,11 +69,11 @@ def binary(description: str, media_type: str) -> dict[str, Any]:
 
 
 BODY = "sanxiang_openapi_body"
-Responses = dict[int | str, dict[str, Any]]  # what ``@….doc(responses=…)`` takes, spelled out
+Responses = dict[int | str, JsonObject]  # what ``@….doc(responses=…)`` takes, spelled out
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def request_body(content: dict[str, Any], *parameters: dict[str, Any]) -> Callable[[F], F]:
+def request_body(content: JsonObject, *parameters: JsonObject) -> Callable[[F], F]:
     """Document the body (and header/query parameters) of a view that reads its request itself
     (a streamed upload, multipart files): apiflask sees no ``@input`` there."""
 
@@ -92,7 +93,7 @@ def install(app: APIFlask) -> None:
     app.spec_processor(process)
 
 
-def _with_bodies(spec: dict[str, Any], app: APIFlask) -> dict[str, Any]:
+def _with_bodies(spec: JsonObject, app: APIFlask) -> JsonObject:
     for rule in app.url_map.iter_rules():
         documented = getattr(app.view_functions.get(rule.endpoint), BODY, None)
         path = _openapi_path(rule.rule)
@@ -108,10 +109,10 @@ def _with_bodies(spec: dict[str, Any], app: APIFlask) -> dict[str, Any]:
     return spec
 
 
-def path_schemas(app: APIFlask) -> dict[tuple[str, str], dict[str, Any]]:
+def path_schemas(app: APIFlask) -> dict[tuple[str, str], JsonObject]:
     """(OpenAPI path, parameter) -> the schema its converter really accepts: ``<any(a, b):x>`` one of its
     words, ``<int:x>`` 0…``MAX_ID``, ``<x>`` at most ``MAX_SEGMENT`` characters (``engine.web.bounds``)."""
-    found: dict[tuple[str, str], dict[str, Any]] = {}
+    found: dict[tuple[str, str], JsonObject] = {}
     for rule in app.url_map.iter_rules():
         path = _openapi_path(rule.rule)
         for name, converter in rule._converters.items():
@@ -133,9 +134,7 @@ def _openapi_path(rule: str) -> str:
     return re.sub(r"<(?:[^<>]+:)?([^<>:]+)>", r"{\1}", rule)
 
 
-def complete(
-    spec: dict[str, Any], paths: dict[tuple[str, str], dict[str, Any]] | None = None
-) -> dict[str, Any]:
+def complete(spec: JsonObject, paths: dict[tuple[str, str], JsonObject] | None = None) -> JsonObject:
     """Add what every operation can answer, the problem media type to every error response, and the
     real schema of path parameters with a converter."""
     spec.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM
@@ -150,7 +149,7 @@ def complete(
     return spec
 
 
-def _complete_operation(path: str, method: str, operation: dict[str, Any]) -> None:
+def _complete_operation(path: str, method: str, operation: JsonObject) -> None:
     responses = operation.setdefault("responses", {})
     named, changes = "{" in path, method != "get"
     wanted = {

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from engine.kernel.json_types import JsonObject
 from engine.people.permissions import Permission
 
 PUBLIC = "public"
@@ -42,7 +43,7 @@ PROBLEM_SCHEMA = {
 }
 
 
-def forbidden_response(permission: Permission) -> dict[str, Any]:
+def forbidden_response(permission: Permission) -> JsonObject:
     return {
         "description": f"Refused (recorded on the case when it acts on one): needs `{permission.value}`; "
         "the problem's `code` says why (docs/permissions.md)",

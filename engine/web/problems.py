@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Response, jsonify, request
 
 from engine.errors import (
@@ -18,6 +16,7 @@ from engine.errors import (
     StorageFull,
     StorageUnavailable,
 )
+from engine.kernel.json_types import JsonObject, JsonValue
 
 STATUS: list[tuple[type[SanxiangError], int, str]] = [
     (InvalidDiagram, 400, "图或表单未通过检查"),
@@ -38,7 +37,7 @@ def wants_english() -> bool:
 
 
 def problem(
-    status: int, code: str, title_zh: str, title_en: str, detail_zh: str, detail_en: str, **extra: Any
+    status: int, code: str, title_zh: str, title_en: str, detail_zh: str, detail_en: str, **extra: JsonValue
 ) -> Response:
     english = wants_english()
     body = {
@@ -58,12 +57,10 @@ def problem(
 
 
 def from_error(error: SanxiangError) -> Response:
-    for cls, status, title_zh in STATUS:
-        if isinstance(error, cls):
-            break
-    else:
-        status, title_zh = 500, "内部错误"
-    extra: dict[str, Any] = {}
+    status, title_zh = next(
+        ((code, title) for cls, code, title in STATUS if isinstance(error, cls)), (500, "内部错误")
+    )
+    extra: JsonObject = {}
     if isinstance(error, InvalidDiagram):
         extra["findings"] = [
             f.to_json() if hasattr(f, "to_json") else {"message": str(f)} for f in error.findings

@@ -17,6 +17,7 @@ from apiflask import APIFlask
 from flask import current_app, request
 
 from engine.errors import InvalidInput
+from engine.kernel.json_types import JsonValue
 
 UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 FORM_TYPE = "application/x-www-form-urlencoded"
@@ -41,7 +42,7 @@ def refuse_unstorable(where: str, text: str) -> None:
         )
 
 
-def _texts(value: Any) -> list[str]:
+def _texts(value: JsonValue) -> list[str]:
     """Every string of a parsed JSON value (keys included), iteratively."""
     found: list[str] = []
     pending = [value]

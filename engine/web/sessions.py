@@ -7,14 +7,15 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
-from typing import Any
 
 from flask import Flask, current_app, g, request, session
 from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
 from wtforms import ValidationError
 
 from engine.errors import NotAllowed
+from engine.kernel import log_context
 from engine.kernel.context import AppContext
+from engine.kernel.json_types import JsonObject
 from engine.kernel.ports import Actor
 from engine.people import login
 
@@ -52,7 +53,7 @@ def init_sessions(app: Flask, ctx: AppContext) -> None:
     app.jinja_env.globals["csrf_token"] = generate_csrf
 
 
-def cookie_settings(secure: bool) -> dict[str, Any]:
+def cookie_settings(secure: bool) -> JsonObject:
     """The session cookie: never readable by scripts (HttpOnly), not sent on cross-site posts (SameSite=Lax:
     a link from elsewhere still opens a page logged in; every unsafe request also needs the CSRF token).
     With ``SANXIANG_SECURE_COOKIES`` it travels only over HTTPS (Secure) and is named ``__Host-…``, so the
@@ -97,10 +98,12 @@ def session_actor() -> Actor | None:
     sid = session.get("sid")
     actor = login.session_actor(_ctx(), sid) if isinstance(sid, str) else None
     g.sanxiang_session_actor = actor
+    if actor is not None:
+        log_context.bind(actor=actor.user_id)
     return actor
 
 
-def start_session(logged_in: login.LoggedIn, lang: Any = None) -> None:
+def start_session(logged_in: login.LoggedIn, lang: object = None) -> None:
     session.clear()  # a new session id and a new CSRF token at login: no fixation
     session.permanent = True
     session["sid"] = logged_in.session_id

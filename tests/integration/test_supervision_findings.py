@@ -17,13 +17,9 @@ from engine.integration.inbound import correlate_message
 from engine.kernel.context import AppContext
 from engine.runner.script_engine import HandlerCall
 from engine.scheduler import JOBS
-from engine.supervision.actions import (
-    reassign_task,
-    retry_due_item,
-    retry_failed_step,
-    retry_webhook,
-)
+from engine.supervision.actions import reassign_task
 from engine.supervision.dashboard import scan_for_alerts
+from engine.supervision.retries import retry_due_item, retry_failed_step, retry_webhook
 from engine.tasks.claim_and_complete import claim_task
 from tests.conftest import make_context
 from tests.integration.deadline_driver import PEOPLE

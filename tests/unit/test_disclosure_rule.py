@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 
 from engine.compliance import guide
-from engine.deadlines import tracking
+from engine.deadlines import step_following
 from engine.deadlines.rules import disclosure_deadline
 from engine.disclosure import publish
 from engine.disclosure.rules import DISCLOSURE_DAYS, disclosure_days, disclosure_due
@@ -49,5 +49,5 @@ def test_zero_days_means_the_decision_day_itself_not_the_default() -> None:
 
 def test_the_running_engine_and_the_linter_read_the_one_rule() -> None:
     assert publish.disclosure_days is disclosure_days and publish.disclosure_due is disclosure_due
-    assert tracking.disclosure_days is disclosure_days
+    assert step_following.disclosure_days is disclosure_days
     assert guide.DISCLOSURE_LIMIT == DISCLOSURE_DAYS == 7

@@ -1,5 +1,5 @@
-"""Camunda's query parameters read strictly (``engine.camunda_rest.wire.params``) and applied to rows computed in
-Python (``in_memory``): what a filter table names is applied, anything else is refused by name."""
+"""Camunda's query parameters read strictly (``engine.camunda_rest.wire.params``) and applied to rows
+computed in Python (``in_memory``): what a filter table names is applied, anything else is refused by name."""
 
 from __future__ import annotations
 

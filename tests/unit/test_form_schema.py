@@ -10,8 +10,9 @@ from typing import Any
 
 import pytest
 
-from engine.tasks.forms.field_checks import MESSAGES
-from engine.tasks.forms.schema import read_form, validate
+from engine.tasks.forms.data_check import validate
+from engine.tasks.forms.field_errors import MESSAGES
+from engine.tasks.forms.schema import read_form
 from tests.support import CORPUS as CORPUS_DIR
 from tests.support import ROOT
 from tests.unit.form_submissions import CORPUS, SHIPPED

@@ -13,16 +13,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from engine.errors import InvalidInput
-from engine.record.chain import (
-    GENESIS,
-    Content,
-    Entry,
-    Link,
-    canonical_json,
-    chain_next,
-    content_hash,
-    verify_chain,
-)
+from engine.record.chain import GENESIS, Content, Entry, Link, canonical_json, chain_next, content_hash
+from engine.record.chain_verify import verify_chain
 from engine.record.head_signature import (
     SignedHead,
     check_chain_against_head,

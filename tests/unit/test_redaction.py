@@ -10,6 +10,7 @@ import re
 
 import pytest
 
+from cnid import CREDIT_CODE_CHARSET
 from engine.disclosure.redaction import (
     ADDRESS,
     ALL_RULES,
@@ -20,7 +21,6 @@ from engine.disclosure.redaction import (
     RuleHit,
     redact,
 )
-from cnid import CREDIT_CODE_CHARSET
 
 
 def id_check(first17: str) -> str:

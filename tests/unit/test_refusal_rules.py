@@ -1,5 +1,6 @@
-"""The rules of refusals on record (engine/record/refusals/rules.py): the bound per actor and case, the names of
-refused attempts — and every use case that acts on a case records its refusals through one mechanism."""
+"""The rules of refusals on record (engine/record/refusals/rules.py): the bound per actor and case, the
+names of refused attempts — and every use case that acts on a case records its refusals through one
+mechanism."""
 
 from __future__ import annotations
 
@@ -8,9 +9,9 @@ import inspect
 import pkgutil
 from datetime import UTC, datetime, timedelta
 
-import engine
 import pytest
 
+import engine
 from engine.record.refusals.record_refusal import refusals_on_record
 from engine.record.refusals.rules import (
     ATTEMPTS,

@@ -11,6 +11,7 @@ import chinese_calendar
 import pytest
 
 from engine.errors import InvalidInput
+from engine.kernel.schedule_file import load_schedule_file
 from engine.kernel.workdays import (
     MAX_WORKDAYS,
     DayKind,
@@ -18,7 +19,6 @@ from engine.kernel.workdays import (
     OverrideSource,
     Provenance,
     WorkdayCalendar,
-    load_schedule_file,
 )
 from engine.runner.timekeeping.calendar_sources import (
     ChineseCalendarSource,

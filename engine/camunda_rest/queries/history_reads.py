@@ -16,7 +16,7 @@ from engine.camunda_rest.wire.variables import typed
 from engine.compliance import parse_model
 from engine.kernel.context import AppContext
 from engine.kernel.json_types import JsonObject, JsonValue
-from engine.kernel.ports import Actor, CaseRow, ProcessRow, TaskRow, UnitOfWork
+from engine.kernel.ports import Actor, CaseRow, ProcessRow, TaskRow, UnitOfWork, present
 
 CASE_LEVEL = frozenset({"case_id", "process_id", "process_key", "tenant"})
 
@@ -90,8 +90,8 @@ def _derived(
     rows: list[JsonObject] = []
     with ctx.uow(readonly=True) as uow:
         for case_id in _history(uow).case_ids(actor, Listing(case_level)):
-            case = uow.cases.get(case_id)
-            process = uow.processes.get(case.process_id)
+            case = present(uow.cases.get(case_id), "case")
+            process = present(uow.processes.get(case.process_id), "process")
             history = CaseHistory(
                 case,
                 process,

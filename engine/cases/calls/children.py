@@ -27,7 +27,7 @@ from engine.cases.save_step import (
     sync_tasks,
 )
 from engine.errors import Conflict, StepFailed
-from engine.kernel.ports import SYSTEM, CaseRow, RecordDraft, UnitOfWork
+from engine.kernel.ports import SYSTEM, CaseRow, RecordDraft, UnitOfWork, present
 from engine.record.append import record
 from engine.review.facts import restore_case
 
@@ -81,7 +81,7 @@ def start_child(step: StepContext, effect: Any) -> None:
     _check_depth(uow, step.case.id)
     process_id = _called_version(step, payload)
     parsed = ctx.processes.get(uow, process_id)
-    row = uow.processes.get(process_id)
+    row = present(uow.processes.get(process_id), f"process {process_id}")
     variables = dict(payload.get("variables") or {})
     workflow, result = ctx.runner.start(parsed, variables, now, initiator=step.actor.user_id)
     child = CaseRow(

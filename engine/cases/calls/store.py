@@ -2,24 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
 
+from engine.kernel.repositories.cases import CallLink
 from engine.store import tables as t
 from engine.store.tables_calls import case_calls
-
-
-@dataclass(frozen=True, slots=True)
-class CallLink:
-    child_case_id: str
-    parent_case_id: str
-    parent_task_id: str
-    element_id: str
-    created_at: datetime
-    returned_at: datetime | None
 
 
 def _link(r: Any) -> CallLink:

@@ -10,7 +10,6 @@ import io
 import json
 import xml.etree.ElementTree as ET
 from dataclasses import replace
-from typing import Any
 
 from apiflask import APIBlueprint
 from flask import Response, current_app, request, url_for
@@ -21,6 +20,7 @@ from engine.disclosure.portal.schemas import DECISIONS_SCHEMA, STATISTICS_SCHEMA
 from engine.disclosure.rows import DecisionPage, PublicDecision
 from engine.disclosure.statistics import Figures, compute_statistics
 from engine.kernel.context import AppContext
+from engine.kernel.json_types import JsonObject, JsonValue
 
 open_data = APIBlueprint("open_data", __name__, url_prefix="/open", enable_openapi=False)
 
@@ -50,7 +50,7 @@ def _ctx() -> AppContext:
     return ctx
 
 
-def _json(body: Any, schema_endpoint: str | None = None) -> Response:
+def _json(body: JsonValue, schema_endpoint: str | None = None) -> Response:
     if schema_endpoint:
         body = {"$schema": url_for(schema_endpoint, _external=True), **body}
     response = Response(json.dumps(body, ensure_ascii=False, indent=1), mimetype="application/json")
@@ -58,7 +58,7 @@ def _json(body: Any, schema_endpoint: str | None = None) -> Response:
     return response
 
 
-def decision_json(d: PublicDecision) -> dict[str, Any]:
+def decision_json(d: PublicDecision) -> JsonObject:
     withdrawal = (
         None
         if d.withdrawn_at is None
@@ -101,7 +101,7 @@ def decisions_schema() -> Response:
     return _json(DECISIONS_SCHEMA)
 
 
-def _csv_safe(value: Any) -> str:
+def _csv_safe(value: JsonValue) -> str:
     """Text as a spreadsheet shows it, never as a formula (=, +, -, @ at the start)."""
     text = "" if value is None else str(value)
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
@@ -184,7 +184,7 @@ def decisions_atom() -> Response:
     return Response(body, mimetype="application/atom+xml")
 
 
-def _figures(f: Figures) -> dict[str, Any]:
+def _figures(f: Figures) -> JsonObject:
     return {
         "period": f.period,
         "applications": f.applications,

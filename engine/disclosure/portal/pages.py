@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import lru_cache
-from typing import Any
 
 from apiflask import APIBlueprint
 from flask import Response, current_app, render_template, request, url_for
@@ -30,6 +29,7 @@ from engine.disclosure.portal.limits import RateLimiter
 from engine.disclosure.rows import DecisionQuery
 from engine.disclosure.statistics import compute_statistics
 from engine.kernel.context import AppContext
+from engine.kernel.json_types import JsonObject, JsonValue
 from engine.people.rules import client_key
 from engine.web.permissions import PUBLIC, requires
 
@@ -51,7 +51,7 @@ def _ctx() -> AppContext:
     return ctx
 
 
-def purl(endpoint: str, **values: Any) -> str:
+def purl(endpoint: str, **values: JsonValue) -> str:
     """A portal link that keeps an explicitly chosen language."""
     lang = explicit_language()
     if lang and "lang" not in values:
@@ -60,7 +60,7 @@ def purl(endpoint: str, **values: Any) -> str:
 
 
 def _switch_url(lang: str) -> str:
-    values: dict[str, Any] = {**(request.view_args or {}), **request.args}
+    values: JsonObject = {**(request.view_args or {}), **request.args}
     values["lang"] = "en" if lang == "zh" else "zh"
     return url_for(request.endpoint or "portal.home", **values)
 
@@ -73,7 +73,7 @@ def _day(value: dt.date | dt.datetime | None, lang: str) -> str:
     return f"{value.year}年{value.month}月{value.day}日" if lang == "zh" else value.isoformat()
 
 
-def render(template: str, status: int = 200, **values: Any) -> Response:
+def render(template: str, status: int = 200, **values: JsonValue) -> Response:
     lang = language()
     html = render_template(
         f"portal/{template}",

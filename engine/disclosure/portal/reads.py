@@ -8,12 +8,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from engine.disclosure.draft import local_day
 from engine.disclosure.rows import DecisionPage, DecisionQuery, PublicDecision
 from engine.kernel.context import AppContext
-from engine.kernel.ports import ProcessRow
+from engine.kernel.ports import ProcessRow, UnitOfWork
 
 # (field, process property, default when the property is empty): the guide of DOMAIN.md §1, in order.
 GUIDE_FIELDS: tuple[tuple[str, str, str], ...] = (
@@ -120,7 +119,7 @@ def item_guide(ctx: AppContext, key: str) -> ItemGuide | None:
     return _guide(row) if row else None
 
 
-def _register(uow: Any, today: dt.date) -> list[StaffOnDuty] | None:
+def _register(uow: UnitOfWork, today: dt.date) -> list[StaffOnDuty] | None:
     people = getattr(uow, "people", None)
     if people is None:
         return None

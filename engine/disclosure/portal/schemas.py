@@ -3,13 +3,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from engine.kernel.json_types import JsonObject
 
 _DATE = {"type": "string", "format": "date"}
 _MOMENT = {"type": "string", "format": "date-time"}
 _NULLABLE_TEXT = {"type": ["string", "null"]}
 
-DECISION: dict[str, Any] = {
+DECISION: JsonObject = {
     "type": "object",
     "required": [
         "id",
@@ -59,7 +59,7 @@ DECISION: dict[str, Any] = {
     },
 }
 
-DECISIONS_SCHEMA: dict[str, Any] = {
+DECISIONS_SCHEMA: JsonObject = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "$id": "/open/decisions.schema.json",
     "title": "行政许可决定公示 / Published licensing decisions",
@@ -75,7 +75,7 @@ DECISIONS_SCHEMA: dict[str, Any] = {
     },
 }
 
-_FIGURES: dict[str, Any] = {
+_FIGURES: JsonObject = {
     "type": "object",
     "required": [
         "period",
@@ -98,7 +98,7 @@ _FIGURES: dict[str, Any] = {
     },
 }
 
-STATISTICS_SCHEMA: dict[str, Any] = {
+STATISTICS_SCHEMA: JsonObject = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "$id": "/open/statistics.schema.json",
     "title": "执法数据网上统计 / Statistics per item and month",

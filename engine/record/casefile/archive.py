@@ -14,9 +14,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import IO, Any, BinaryIO
+from typing import IO, BinaryIO
 
 from engine.kernel.bureau import ZONE
+from engine.kernel.json_types import JsonObject
 from engine.record.casefile.chain_proof import NAME as PROOF
 from engine.record.casefile.chain_proof import ChainProof, write_proof
 from engine.record.casefile.contents import CaseFileData
@@ -68,7 +69,7 @@ def _member(name: str, moment: datetime, compress: int) -> zipfile.ZipInfo:
 
 
 def _add_bytes(
-    archive: zipfile.ZipFile, member: zipfile.ZipInfo, content: bytes, files: list[dict[str, Any]]
+    archive: zipfile.ZipFile, member: zipfile.ZipInfo, content: bytes, files: list[JsonObject]
 ) -> None:
     archive.writestr(member, content)
     name = member.filename
@@ -76,7 +77,7 @@ def _add_bytes(
 
 
 def _add_file(
-    archive: zipfile.ZipFile, member: zipfile.ZipInfo, source: Path, files: list[dict[str, Any]]
+    archive: zipfile.ZipFile, member: zipfile.ZipInfo, source: Path, files: list[JsonObject]
 ) -> None:
     digest, size, name = hashlib.sha256(), 0, member.filename
     with source.open("rb") as src, archive.open(member, "w", force_zip64=True) as dst:
@@ -100,7 +101,7 @@ class _Counting:
 
 
 def _add_proof(
-    archive: zipfile.ZipFile, member: zipfile.ZipInfo, proof: ChainProof, files: list[dict[str, Any]]
+    archive: zipfile.ZipFile, member: zipfile.ZipInfo, proof: ChainProof, files: list[JsonObject]
 ) -> None:
     with archive.open(member, "w", force_zip64=True) as dst:
         counting = _Counting(dst)
@@ -111,7 +112,7 @@ def _add_proof(
 def _manifest(
     data: CaseFileData,
     head: Link | None,
-    files: list[dict[str, Any]],
+    files: list[JsonObject],
     signer: Signer,
     signed_head: SignedHead,
 ) -> bytes:
@@ -148,7 +149,7 @@ def write_case_file(
     """Write the ZIP to ``out``, linked to the signed ``head`` by ``proof``; ``evidence_path`` finds the
     stored file of a SHA-256."""
     case_link, at = case_head(data), data.exported_at
-    files: list[dict[str, Any]] = []
+    files: list[JsonObject] = []
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as archive:
         _add_bytes(archive, _member(INDEX, at, zipfile.ZIP_DEFLATED), build_index_pdf(data, case_link), files)
         _add_bytes(archive, _member(RECORDS, at, zipfile.ZIP_DEFLATED), _records_json(data), files)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from engine.kernel.json_types import JsonValue
 from engine.record.chain import Entry
 from engine.record.evidence.rows import EvidenceRow
 
@@ -24,8 +25,8 @@ class CaseFileData:
     started_at: datetime
     started_by: str
     ended_at: datetime | None
-    applicant: Mapping[str, Any]
-    variables: Mapping[str, Any]
+    applicant: Mapping[str, JsonValue]
+    variables: Mapping[str, JsonValue]
     element_names: Mapping[str, str]  # element id -> name on the diagram
     tasks: Sequence[Any]  # TaskRow: name, element_id, due_at, completed_at, status
     entries: Sequence[Entry]  # the case chain, from case sequence 1

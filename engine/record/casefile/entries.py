@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
 
+from engine.kernel.json_types import JsonObject
 from engine.record.chain import Content, Entry, format_timestamp
 
 _TIMESTAMP = "%Y-%m-%dT%H:%M:%S.%fZ"
 
 
-def entry_to_json(entry: Entry) -> dict[str, Any]:
+def entry_to_json(entry: Entry) -> JsonObject:
     c = entry.content
     return {
         "case_seq": entry.case_seq,
@@ -35,7 +35,7 @@ def entry_to_json(entry: Entry) -> dict[str, Any]:
     }
 
 
-def entry_from_json(document: dict[str, Any]) -> Entry:
+def entry_from_json(document: JsonObject) -> Entry:
     """Raises KeyError, TypeError or ValueError on a malformed document."""
     c = document["content"]
     content = Content(

@@ -19,7 +19,7 @@ from typing import BinaryIO
 from engine.cases.opening import readable_case
 from engine.errors import InvalidInput, StepFailed
 from engine.kernel.context import AppContext
-from engine.kernel.ports import Actor, RecordDraft
+from engine.kernel.ports import Actor, RecordDraft, present
 from engine.record.append import record
 from engine.record.casefile.archive import Written, write_case_file
 from engine.record.casefile.chain_proof import ChainProof
@@ -47,7 +47,7 @@ def gather_case_file(ctx: AppContext, case_id: str, actor: Actor) -> CaseFileDat
     now = ctx.clock()
     with ctx.uow(readonly=True) as uow:
         case, tasks = readable_case(uow, case_id, actor)
-        process = uow.processes.get(case.process_id)
+        process = present(uow.processes.get(case.process_id), "process")
         parsed = ctx.processes.get(uow, case.process_id)
         variables = ctx.runner.restore(parsed, case.state).variables
         entries = uow.records.for_case(case_id)

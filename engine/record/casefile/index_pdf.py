@@ -21,6 +21,7 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from engine.kernel.bureau import ZONE
+from engine.kernel.json_types import JsonValue
 from engine.record.casefile.contents import CaseFileData
 from engine.record.chain import Link
 
@@ -52,7 +53,7 @@ def when(moment: datetime | None) -> str:
     return moment.astimezone(ZONE).strftime("%Y-%m-%d %H:%M:%S") if moment else "—"
 
 
-def text(value: Any) -> str:
+def text(value: JsonValue) -> str:
     """Display text; a middle dot becomes a space (STSong-Light has no glyph for U+00B7)."""
     if value is None or value == "":
         return "—"
@@ -63,7 +64,7 @@ def text(value: Any) -> str:
     return str(value).replace("\u00b7", " ")
 
 
-def para(value: Any, style: ParagraphStyle) -> Paragraph:
+def para(value: JsonValue, style: ParagraphStyle) -> Paragraph:
     return Paragraph(escape(text(value)).replace("\n", "<br/>"), style)
 
 

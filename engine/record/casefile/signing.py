@@ -16,10 +16,10 @@ it kept, or the fingerprint the bureau publishes.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from engine.kernel.json_types import JsonObject
 from engine.record.chain import canonical_json
 from engine.record.head_signature import ALGORITHM, key_fingerprint, raw_public_key, sign_statement
 
@@ -27,7 +27,7 @@ MANIFEST_PURPOSE = "sanxiang.case-file-manifest"
 MEMBER_PURPOSE = "sanxiang.case-file-member"
 
 
-def member_statement(manifest: dict[str, Any], path: object, sha256: object, size: object) -> bytes:
+def member_statement(manifest: JsonObject, path: object, sha256: object, size: object) -> bytes:
     """The bytes signed for one file: which export (case, time, key) and which content (values as
     read from a manifest; InvalidInput if they are not JSON-native)."""
     return canonical_json(
@@ -43,7 +43,7 @@ def member_statement(manifest: dict[str, Any], path: object, sha256: object, siz
     )
 
 
-def manifest_statement(manifest: dict[str, Any]) -> bytes:
+def manifest_statement(manifest: JsonObject) -> bytes:
     """The bytes signed for the whole manifest: itself without its ``signature``."""
     return canonical_json({name: value for name, value in manifest.items() if name != "signature"})
 
@@ -63,11 +63,11 @@ class Signer:
             "public_key": raw_public_key(public),
         }
 
-    def sign_files(self, manifest: dict[str, Any]) -> None:
+    def sign_files(self, manifest: JsonObject) -> None:
         """Sign every file entry of ``manifest`` in place (its ``key`` set already)."""
         for item in manifest["files"]:
             statement = member_statement(manifest, item["path"], item["sha256"], item["size"])
             item["signature"] = sign_statement(self.private, statement)
 
-    def sign_manifest(self, manifest: dict[str, Any]) -> None:
+    def sign_manifest(self, manifest: JsonObject) -> None:
         manifest["signature"] = sign_statement(self.private, manifest_statement(manifest))

@@ -13,15 +13,16 @@ import json
 import zipfile
 import zlib
 from pathlib import Path
-from typing import Any
 
+from engine.kernel.json_types import JsonObject
 from engine.record.casefile.archive import CHUNK, INDEX, MANIFEST, RECORDS
 from engine.record.casefile.chain_proof import NAME as PROOF
 from engine.record.casefile.entries import entry_from_json
 from engine.record.casefile.report import ExportReport, Problem
 from engine.record.casefile.verify_head import check_heads
 from engine.record.casefile.verify_signature import Anchor, check_signatures, signing_key
-from engine.record.chain import Entry, verify_chain
+from engine.record.chain import Entry
+from engine.record.chain_verify import verify_chain
 
 __all__ = ["Anchor", "ExportReport", "Problem", "verify_case_file"]
 
@@ -38,7 +39,7 @@ def _hash_member(archive: zipfile.ZipFile, name: str) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
-def _check_file(archive: zipfile.ZipFile, name: str, item: dict[str, Any], report: ExportReport) -> None:
+def _check_file(archive: zipfile.ZipFile, name: str, item: JsonObject, report: ExportReport) -> None:
     try:
         digest, size = _hash_member(archive, name)
     except _READ_ERRORS:
@@ -54,7 +55,7 @@ def _check_file(archive: zipfile.ZipFile, name: str, item: dict[str, Any], repor
         report.files += 1
 
 
-def _check_files(archive: zipfile.ZipFile, listed: dict[str, dict[str, Any]], report: ExportReport) -> None:
+def _check_files(archive: zipfile.ZipFile, listed: dict[str, JsonObject], report: ExportReport) -> None:
     present = set(archive.namelist()) - {MANIFEST}
     for name, item in listed.items():
         if name in present:
@@ -83,9 +84,7 @@ def _read_entries(archive: zipfile.ZipFile, report: ExportReport) -> list[Entry]
         return None
 
 
-def _check_chain(
-    entries: list[Entry], manifest: dict[str, Any], stored: set[str], report: ExportReport
-) -> bool:
+def _check_chain(entries: list[Entry], manifest: JsonObject, stored: set[str], report: ExportReport) -> bool:
     result = verify_chain(entries, scope="case")
     report.entries = result.checked
     if not result.ok:
@@ -115,7 +114,7 @@ def _check_chain(
     return True
 
 
-def _read_manifest(archive: zipfile.ZipFile, report: ExportReport) -> dict[str, Any] | None:
+def _read_manifest(archive: zipfile.ZipFile, report: ExportReport) -> JsonObject | None:
     try:
         manifest = json.loads(archive.read(MANIFEST))
         if isinstance(manifest, dict) and all(isinstance(item["path"], str) for item in manifest["files"]):

@@ -12,11 +12,11 @@ from __future__ import annotations
 import json
 import zipfile
 import zlib
-from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from engine.errors import InvalidInput
+from engine.kernel.json_types import JsonObject
 from engine.record.casefile.chain_proof import NAME as PROOF
 from engine.record.casefile.chain_proof import read_proof
 from engine.record.casefile.report import UNCOVERED, UNTRUSTED, ExportReport
@@ -31,7 +31,7 @@ _READ_ERRORS = (zipfile.BadZipFile, zlib.error, OSError, EOFError, KeyError, Val
 
 
 def _embedded_head(
-    manifest: dict[str, Any], key: Ed25519PublicKey | None, report: ExportReport
+    manifest: JsonObject, key: Ed25519PublicKey | None, report: ExportReport
 ) -> SignedHead | None:
     try:
         head = SignedHead.from_json(json.dumps(manifest.get("head")))
@@ -109,7 +109,7 @@ def _check_held(
 
 def check_heads(
     archive: zipfile.ZipFile,
-    manifest: dict[str, Any],
+    manifest: JsonObject,
     entries: list[Entry],
     key: Ed25519PublicKey | None,
     held: SignedHead | None,

@@ -17,6 +17,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from engine.errors import InvalidInput
+from engine.kernel.json_types import JsonObject
 from engine.record.casefile.report import ALTERED, UNTRUSTED, ExportReport
 from engine.record.casefile.signing import manifest_statement, member_statement
 from engine.record.head_signature import (
@@ -48,15 +49,12 @@ class Anchor:
         if given is not None and (len(given) != 64 or not _HEX.issuperset(given)):
             raise InvalidInput("指纹须为 64 位小写十六进制", "a fingerprint is 64 lowercase hex digits")
         public = self.public_key()
-        found = {
-            fp
-            for fp in (
-                self.fingerprint,
-                self.head.key_fingerprint if self.head else None,
-                key_fingerprint(public) if public else None,
-            )
-            if fp is not None
-        }
+        candidates = (
+            given,
+            self.head.key_fingerprint if self.head else None,
+            key_fingerprint(public) if public else None,
+        )
+        found = {fp for fp in candidates if fp is not None}
         if len(found) > 1:
             raise InvalidInput(
                 "给出的链头、指纹与公钥不属于同一把密钥",
@@ -65,7 +63,7 @@ class Anchor:
         return found.pop() if found else None
 
 
-def _embedded_key(manifest: dict[str, Any], report: ExportReport) -> Ed25519PublicKey | None:
+def _embedded_key(manifest: JsonObject, report: ExportReport) -> Ed25519PublicKey | None:
     key = manifest.get("key")
     if not isinstance(key, dict) or "signature" not in manifest:
         report.add(
@@ -87,7 +85,7 @@ def _embedded_key(manifest: dict[str, Any], report: ExportReport) -> Ed25519Publ
         return None
 
 
-def signing_key(manifest: dict[str, Any], anchor: Anchor, report: ExportReport) -> Ed25519PublicKey | None:
+def signing_key(manifest: JsonObject, anchor: Anchor, report: ExportReport) -> Ed25519PublicKey | None:
     """The key to check signatures with (None: none can be trusted; the reason is reported)."""
     trusted, embedded = anchor.trusted_fingerprint(), _embedded_key(manifest, report)
     if embedded is None:
@@ -123,7 +121,7 @@ def _signed(key: Ed25519PublicKey, statement: Callable[[], bytes], signature: An
         return False
 
 
-def check_signatures(manifest: dict[str, Any], key: Ed25519PublicKey, report: ExportReport) -> None:
+def check_signatures(manifest: JsonObject, key: Ed25519PublicKey, report: ExportReport) -> None:
     """Name the manifest if its own signature fails, and every file whose entry's signature fails."""
     if not _signed(key, partial(manifest_statement, manifest), manifest.get("signature")):
         report.add(

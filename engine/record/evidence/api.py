@@ -18,9 +18,11 @@ from urllib.parse import unquote
 from apiflask import APIBlueprint, Schema
 from apiflask.fields import Boolean, DateTime, Integer, String
 from flask import Response, current_app, request, send_file
+from flask.typing import ResponseReturnValue
 
 from engine.errors import InvalidInput
 from engine.kernel.context import AppContext
+from engine.kernel.json_types import JsonObject
 from engine.people.permissions import Permission
 from engine.record.casefile import export as case_file_service
 from engine.record.evidence import receive as evidence_service
@@ -44,7 +46,7 @@ _STATUS = {
 }
 _TRUE = ("1", "true", "yes", "on")
 # the body and parameters of an upload, which the view reads itself (streamed): for the OpenAPI document
-UPLOAD: tuple[dict[str, Any], ...] = (
+UPLOAD: tuple[JsonObject, ...] = (
     {
         "application/octet-stream": {"schema": {"type": "string", "format": "binary"}},
         "multipart/form-data": {
@@ -109,7 +111,7 @@ class EvidenceOut(Schema):
     href = String()
 
 
-def _out(row: EvidenceRow) -> dict[str, Any]:
+def _out(row: EvidenceRow) -> JsonObject:
     return {
         "sha256": row.sha256,
         "name": row.name,
@@ -214,7 +216,7 @@ def upload(case_id: str) -> Any:
 @evidence.auth_required(token_auth)
 @evidence.output(EvidenceOut(many=True))
 @evidence.doc(summary="The evidence files of a case")
-def list_evidence(case_id: str) -> Any:
+def list_evidence(case_id: str) -> ResponseReturnValue:
     return [_out(row) for row in evidence_service.list_evidence(_ctx(), case_id, current_actor())]
 
 

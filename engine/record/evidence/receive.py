@@ -7,12 +7,17 @@ type, or not the type its name or Content-Type claims, is refused and nothing is
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from engine.kernel.repositories.record import EvidenceRepositoryPort
+
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from engine.errors import Conflict, InvalidInput, NotFound
 from engine.kernel.context import AppContext
+from engine.kernel.json_types import JsonValue
 from engine.kernel.ports import Actor, CaseRow, RecordDraft, TaskRow, UnitOfWork
 from engine.people.permissions import Permission, authorize
 from engine.record.append import record
@@ -36,7 +41,7 @@ def evidence_files(ctx: AppContext) -> EvidenceFiles:
     return EvidenceFiles(ctx.settings.evidence_root)
 
 
-def _repo(uow: UnitOfWork) -> Any:
+def _repo(uow: UnitOfWork) -> EvidenceRepositoryPort:
     return uow.evidence
 
 
@@ -79,7 +84,7 @@ def receive(ctx: AppContext) -> StagingWriter:
     return evidence_files(ctx).receive(ctx.settings.max_upload_bytes)
 
 
-def _refused(info: UploadInfo, zh: str, en: str, code: str, **details: Any) -> InvalidInput:
+def _refused(info: UploadInfo, zh: str, en: str, code: str, **details: JsonValue) -> InvalidInput:
     return InvalidInput(
         f"文件“{info.filename}”被拒收：{zh}",
         f"File '{info.filename}' refused: {en}",

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+
+from engine.kernel.json_types import JsonObject
 
 KINDS = ("audio", "video", "image", "document")
 KIND_ZH = {"audio": "录音", "video": "录像", "image": "图片", "document": "文书"}
@@ -25,7 +26,7 @@ class EvidenceRow:
     record_seq: int
     added_by: str
     added_at: datetime
-    flags: dict[str, Any] = field(default_factory=dict)
+    flags: JsonObject = field(default_factory=dict)
 
 
 def kind_of(media_type: str) -> str:

@@ -17,12 +17,18 @@ Every completion's record then names the task's evidence hashes in its ``evidenc
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from engine.errors import ProcedureViolation
+from engine.kernel.json_types import JsonValue
 from engine.record.evidence.rows import EvidenceRow
 from engine.review import fact_rules as established_facts
 from engine.review.facts import whole_video_in_force
+
+if TYPE_CHECKING:
+    from engine.tasks.claim_and_complete import Completion
+
+    pass
 
 MEDIA_ROLES = frozenset({"on-site", "hearing", "delivery"})
 SITE_FLAGS = {flag: names[0] for flag, names in established_facts.SITE_FLAGS.items()}
@@ -36,12 +42,12 @@ def media_needed(element: Any) -> str | None:
     return "audio-video" if element.role in MEDIA_ROLES else None
 
 
-def site_flags(data: Mapping[str, Any], variables: Mapping[str, Any]) -> list[str]:
+def site_flags(data: Mapping[str, JsonValue], variables: Mapping[str, JsonValue]) -> list[str]:
     """The flags (lifeHealth, majorProperty) the facts say now: the submitted data over the case variables."""
     return established_facts.site_flags({**variables, **data})
 
 
-def _site_names(completion: Any) -> tuple[str, str] | None:
+def _site_names(completion: Completion) -> tuple[str, str] | None:
     """Why the site needs a whole video (zh, en): its flags now, or the record that established them."""
     flags = site_flags(completion.data, completion.variables)
     if flags:
@@ -63,7 +69,7 @@ def _violation(task: Any, zh: str, en: str, code: str) -> ProcedureViolation:
     )
 
 
-def _check(completion: Any, rows: list[EvidenceRow]) -> None:
+def _check(completion: Completion, rows: list[EvidenceRow]) -> None:
     need = media_needed(completion.element)
     task = completion.task
     kinds = {row.kind for row in rows}
@@ -94,7 +100,7 @@ def _check(completion: Any, rows: list[EvidenceRow]) -> None:
         )
 
 
-def require_media(completion: Any) -> None:
+def require_media(completion: Completion) -> None:
     """The guard: refuse a completion missing its audio/video; name the task's evidence in its record."""
     rows: list[EvidenceRow] = list(completion.uow.evidence.for_task(completion.task.id))
     _check(completion, rows)

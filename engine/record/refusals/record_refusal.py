@@ -26,10 +26,11 @@ import inspect
 import logging
 from collections.abc import Callable, Mapping
 from datetime import timedelta
-from typing import Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from engine.cases.save_step import jsonable
 from engine.errors import NotAllowed
+from engine.kernel.json_types import JsonValue
 from engine.kernel.ports import Actor, RecordDraft, TaskRow, UnitOfWork
 from engine.record.append import record
 from engine.record.refusals.rules import (
@@ -42,25 +43,28 @@ from engine.record.refusals.rules import (
     summary_of,
 )
 
+if TYPE_CHECKING:
+    from engine.kernel.context import AppContext
+
 log = logging.getLogger(__name__)
 P = ParamSpec("P")
 R = TypeVar("R")
 
 # (unit of work, the use case's arguments) -> (case id, task) of an existing case, or None
-Locate = Callable[[UnitOfWork, Mapping[str, Any]], tuple[str, TaskRow | None] | None]
+Locate = Callable[[UnitOfWork, Mapping[str, JsonValue]], tuple[str, TaskRow | None] | None]
 
 
-def by_task(uow: UnitOfWork, args: Mapping[str, Any]) -> tuple[str, TaskRow | None] | None:
+def by_task(uow: UnitOfWork, args: Mapping[str, JsonValue]) -> tuple[str, TaskRow | None] | None:
     task: TaskRow | None = uow.tasks.get(str(args["task_id"]))
     return (task.case_id, task) if task is not None else None
 
 
-def by_case(uow: UnitOfWork, args: Mapping[str, Any]) -> tuple[str, TaskRow | None] | None:
+def by_case(uow: UnitOfWork, args: Mapping[str, JsonValue]) -> tuple[str, TaskRow | None] | None:
     case_id = str(args["case_id"])
     return (case_id, None) if uow.cases.get(case_id) is not None else None
 
 
-def bound_of(ctx: Any) -> Bound:
+def bound_of(ctx: AppContext) -> Bound:
     settings = ctx.settings
     return Bound(limit=settings.refusals_per_window, span=timedelta(seconds=settings.refusal_window_seconds))
 
@@ -109,12 +113,12 @@ def refusals_on_record(
 
 
 def record_refusal(
-    ctx: Any,
+    ctx: AppContext,
     actor: Actor,
     attempt: str,
     refusal: NotAllowed,
     locate: Callable[[UnitOfWork], tuple[str, TaskRow | None] | None],
-    kept: Mapping[str, Any],
+    kept: Mapping[str, JsonValue],
 ) -> None:
     """Append the refusal (or count it, past the bound) in a transaction of its own."""
     try:
@@ -146,7 +150,7 @@ def _entry(
     refusal: NotAllowed,
     case_id: str,
     task: TaskRow | None,
-    kept: Mapping[str, Any],
+    kept: Mapping[str, JsonValue],
 ) -> RecordDraft:
     payload = jsonable(
         {
@@ -170,7 +174,7 @@ def _entry(
     )
 
 
-def _summarise(ctx: Any, uow: UnitOfWork, case_id: str, actor: str, window: RefusalWindow) -> None:
+def _summarise(ctx: AppContext, uow: UnitOfWork, case_id: str, actor: str, window: RefusalWindow) -> None:
     record(
         ctx,
         uow,
@@ -179,7 +183,7 @@ def _summarise(ctx: Any, uow: UnitOfWork, case_id: str, actor: str, window: Refu
     )
 
 
-def close_refusal_windows(ctx: Any) -> int:
+def close_refusal_windows(ctx: AppContext) -> int:
     """The scheduler's job: summarise every window that is over and had refusals only counted; drop
     every window that is over. Returns how many summaries were appended."""
     bound, now = bound_of(ctx), ctx.clock()

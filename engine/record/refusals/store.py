@@ -15,10 +15,11 @@ from sqlalchemy import Connection, delete, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from engine.kernel.json_types import JsonObject
 from engine.record.refusals.rules import RefusalWindow
 from engine.store.tables_refusals import refusal_windows as w
 
-_INSERTS: dict[str, Any] = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}
+_INSERTS: JsonObject = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}
 
 
 def _window(row: Any) -> RefusalWindow:

@@ -4,9 +4,9 @@ the supervisor lands back where the form was."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from flask import flash, redirect, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from engine.cases.moves import move_case
@@ -14,6 +14,7 @@ from engine.errors import NotAllowed, SanxiangError
 from engine.people.permissions import Permission
 from engine.processes.migrate_versions import migrate_cases
 from engine.supervision import actions as acts
+from engine.supervision import retries
 from engine.supervision.access import is_supervisor
 from engine.supervision.console import actor, console, context, render
 from engine.tasks.pages.access import safe_next
@@ -21,7 +22,7 @@ from engine.web.i18n import pick
 from engine.web.permissions import requires
 
 
-def _back(default: str) -> Any:
+def _back(default: str) -> ResponseReturnValue:
     return redirect(safe_next(request.form.get("next"), default))
 
 
@@ -31,7 +32,7 @@ def _refused_outright(exc: SanxiangError) -> bool:
     return isinstance(exc, NotAllowed) and not is_supervisor(actor())
 
 
-def _attempt(done: str, action: Callable[[], Any]) -> bool:
+def _attempt(done: str, action: Callable[[], object]) -> bool:
     """Do it and flash the outcome."""
     try:
         action()
@@ -50,7 +51,7 @@ def _reason() -> str:
 
 @console.post("/cases/<case_id>/<any(suspend, resume, cancel):verb>")
 @requires(Permission.CASE_SUPERVISE)
-def case_action(case_id: str, verb: str) -> Any:
+def case_action(case_id: str, verb: str) -> ResponseReturnValue:
     act = {"suspend": acts.suspend_case, "resume": acts.resume_case, "cancel": acts.cancel_case}[verb]
     done = {"suspend": _("Case suspended."), "resume": _("Case resumed."), "cancel": _("Case cancelled.")}[
         verb
@@ -61,7 +62,7 @@ def case_action(case_id: str, verb: str) -> Any:
 
 @console.post("/cases/<case_id>/move")
 @requires(Permission.CASE_SUPERVISE)
-def move(case_id: str) -> Any:
+def move(case_id: str) -> ResponseReturnValue:
     target = request.form.get("to", "")
     _attempt(
         str(_("Case moved to %(element)s.", element=target)),
@@ -72,7 +73,7 @@ def move(case_id: str) -> Any:
 
 @console.post("/tasks/<task_id>/reassign")
 @requires(Permission.CASE_SUPERVISE)
-def reassign(task_id: str) -> Any:
+def reassign(task_id: str) -> ResponseReturnValue:
     assignee = request.form.get("assignee", "")
     _attempt(
         str(_("Task reassigned to %(user)s.", user=assignee)),
@@ -83,22 +84,22 @@ def reassign(task_id: str) -> Any:
 
 @console.post("/retries/<any(due, webhook, failure):kind>/<ref>")
 @requires(Permission.CASE_SUPERVISE)
-def retry(kind: str, ref: str) -> Any:
+def retry(kind: str, ref: str) -> ResponseReturnValue:
     ctx, who, reason = context(), actor(), _reason()
     if kind == "webhook":
-        _attempt(str(_("Webhook event queued again.")), lambda: acts.retry_webhook(ctx, ref, who, reason))
+        _attempt(str(_("Webhook event queued again.")), lambda: retries.retry_webhook(ctx, ref, who, reason))
     elif not ref.isdigit():
         flash(str(_("Nothing to retry.")), "error")
     elif kind == "due":
-        _attempt(str(_("Timer fired.")), lambda: acts.retry_due_item(ctx, int(ref), who, reason))
+        _attempt(str(_("Timer fired.")), lambda: retries.retry_due_item(ctx, int(ref), who, reason))
     else:
-        _attempt(str(_("Step retried.")), lambda: acts.retry_failed_step(ctx, int(ref), who, reason))
+        _attempt(str(_("Step retried.")), lambda: retries.retry_failed_step(ctx, int(ref), who, reason))
     return _back(url_for("console.board"))
 
 
 @console.post("/migrate")
 @requires(Permission.CASE_SUPERVISE)
-def migrate() -> Any:
+def migrate() -> ResponseReturnValue:
     ctx, item = context(), request.form.get("item", "")
     report = None
     try:

@@ -5,9 +5,9 @@ font are served; the bpmn.io watermark the licence asks for stays on every diagr
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from flask import abort, send_from_directory
+from flask.typing import ResponseReturnValue
 
 from engine.supervision.console import console
 
@@ -35,7 +35,7 @@ def _served(name: str) -> bool:
 
 
 @console.get("/vendor/bpmn-js/<path:name>")
-def vendor(name: str) -> Any:
+def vendor(name: str) -> ResponseReturnValue:
     if not _served(name) or not (DIST / name).is_file():
         abort(404)
     return send_from_directory(DIST, name, max_age=ONE_DAY)

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from datetime import datetime
 
 from flask import Response, request
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from markupsafe import Markup
 
 from engine.cases.calls.links import call_links
 from engine.diagram import Overlays, render_svg
 from engine.errors import SanxiangError
+from engine.kernel.json_types import JsonObject
+from engine.kernel.ports import Actor, TaskRow
 from engine.processes.migrate_versions import migrate_cases
 from engine.supervision.case_view import CaseConsole, case_console, case_diagram, duration_text
 from engine.supervision.console import actor, console, context, render
@@ -67,14 +70,14 @@ def _query() -> SupervisionFilter:
     )
 
 
-def _candidates(users: list[Any], finding: Finding) -> list[Any]:
+def _candidates(users: list[Actor], finding: Finding) -> list[Actor]:
     """Users a finding's task may be reassigned to: its candidate groups' members; anyone when nobody can do
     it (no performer, 无人可办)."""
     anyone = finding.code == "task-no-performer"
     return [u for u in users if (anyone or u.in_any(finding.groups)) and u.user_id != finding.assignee]
 
 
-def task_candidates(users: list[Any], task: Any) -> list[Any]:
+def task_candidates(users: list[Actor], task: TaskRow) -> list[Actor]:
     """Users a waiting task may be reassigned to: its candidate groups' members and candidate users."""
     return [
         u
@@ -84,13 +87,13 @@ def task_candidates(users: list[Any], task: Any) -> list[Any]:
     ]
 
 
-def age_text(finding: Finding, now: Any) -> str:
+def age_text(finding: Finding, now: datetime) -> str:
     zh, en = duration_text(finding.age(now).total_seconds())
     return pick(zh, en)
 
 
 @console.get("")
-def board() -> Any:
+def board() -> ResponseReturnValue:
     ctx = context()
     found = dashboard(ctx, actor(), _query())
     with ctx.uow(readonly=True) as uow:
@@ -111,7 +114,7 @@ def board() -> Any:
     )
 
 
-def overlays_of(view: CaseConsole) -> dict[str, Any]:
+def overlays_of(view: CaseConsole) -> JsonObject:
     """What the diagram shows: done, current and failed elements, and a badge with the time at each."""
     current = [w.element_id for w in view.waiting]
     badges: dict[str, str] = {}
@@ -126,7 +129,7 @@ def overlays_of(view: CaseConsole) -> dict[str, Any]:
     return {"done": view.path, "current": current, "failed": view.failed, "badges": badges}
 
 
-def _svg(view: CaseConsole, marks: dict[str, Any]) -> Markup:
+def _svg(view: CaseConsole, marks: JsonObject) -> Markup:
     try:
         svg = render_svg(
             view.xml.encode("utf-8"),
@@ -144,7 +147,7 @@ def _svg(view: CaseConsole, marks: dict[str, Any]) -> Markup:
 
 
 @console.get("/cases/<case_id>")
-def case_page(case_id: str) -> Any:
+def case_page(case_id: str) -> ResponseReturnValue:
     ctx = context()
     view = case_console(ctx, case_id, actor())
     marks = overlays_of(view)
@@ -177,7 +180,7 @@ def diagram(case_id: str) -> Response:
 
 
 @console.get("/migrate")
-def migrate_page() -> Any:
+def migrate_page() -> ResponseReturnValue:
     ctx = context()
     item = request.args.get("item", "")
     report = migrate_cases(ctx, item, actor()) if item else None

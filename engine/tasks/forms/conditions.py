@@ -18,7 +18,9 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
-Condition = Callable[[Mapping[str, Any]], Any]
+from engine.kernel.json_types import JsonObject, JsonValue
+
+Condition = Callable[[Mapping[str, JsonValue]], Any]
 
 MAX_CONDITION_CHARS = 500
 MAX_DEPTH = 20
@@ -31,7 +33,7 @@ _TOKEN = re.compile(
 )""",
     re.VERBOSE,
 )
-_LITERALS: dict[str, Any] = {"true": True, "false": False, "null": None}
+_LITERALS: JsonObject = {"true": True, "false": False, "null": None}
 _KEYWORDS = frozenset({"and", "or", "not", *_LITERALS})
 
 
@@ -54,7 +56,7 @@ def _tokens(text: str) -> list[tuple[str, str]]:
     return found
 
 
-def _kind(value: Any) -> str:
+def _kind(value: JsonValue) -> str:
     if isinstance(value, bool):
         return "boolean"
     if isinstance(value, int | float | Decimal):
@@ -62,7 +64,7 @@ def _kind(value: Any) -> str:
     return "string" if isinstance(value, str) else "other"
 
 
-def _compare(op: str, left: Any, right: Any) -> Any:
+def _compare(op: str, left: JsonValue, right: JsonValue) -> Any:
     if op in ("=", "!=") and (left is None or right is None):
         same = left is None and right is None
         return same if op == "=" else not same
@@ -83,8 +85,8 @@ def _all(values: list[Any], wanted: bool) -> Any:
     return wanted if all(v is wanted for v in values) else None
 
 
-def lookup(data: Mapping[str, Any], path: str) -> Any:
-    value: Any = data
+def lookup(data: Mapping[str, JsonValue], path: str) -> Any:
+    value: JsonValue = data
     for part in path.split("."):
         if not isinstance(value, Mapping):
             return None
@@ -165,14 +167,14 @@ class _Parser:
         return lambda data: _number(lookup(data, text))
 
 
-def _number(value: Any) -> Any:
+def _number(value: JsonValue) -> Any:
     """Numbers compare as decimals (FEEL has one number type); everything else as it is."""
     if isinstance(value, int | float) and not isinstance(value, bool):
         return Decimal(str(value))
     return value
 
 
-def compile_condition(source: Any) -> Condition | None:
+def compile_condition(source: JsonValue) -> Condition | None:
     """A FEEL condition (``=…``) as a callable over the data, or None when it is not understood."""
     if not isinstance(source, str) or not source.startswith("=") or len(source) > MAX_CONDITION_CHARS:
         return None
@@ -186,7 +188,7 @@ def compile_condition(source: Any) -> Condition | None:
         return None
 
 
-def holds(condition: Condition | None, data: Mapping[str, Any]) -> bool | None:
+def holds(condition: Condition | None, data: Mapping[str, JsonValue]) -> bool | None:
     """True or False when the condition can be told; None when it is unknown or FEEL null."""
     if condition is None:
         return None

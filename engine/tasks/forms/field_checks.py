@@ -14,7 +14,9 @@ from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeGuard
 
+from engine.kernel.json_types import JsonValue
 from engine.tasks.forms.conditions import Condition
+from engine.tasks.forms.field_errors import FieldError, error
 from engine.tasks.forms.patterns import SafePattern, UnsafePattern
 
 
@@ -27,50 +29,6 @@ MISSING: Any = _Missing()  # the submission has no value at this path
 LIST_KINDS = frozenset({"checklist", "taglist"})
 MAX_LIST_ITEMS = 1000
 
-MESSAGES: dict[str, tuple[str, str]] = {
-    "required": ("此项为必填项", "This field is required"),
-    "required-box": ("必须勾选此项", "This box must be ticked"),
-    "unknown-field": ("表单中没有此项", "The form has no such field"),
-    "readonly-field": ("此项为只读，不能修改", "This field is read-only and cannot be changed"),
-    "not-an-object": ("应为一组字段（JSON 对象）", "Must be a group of fields (a JSON object)"),
-    "not-a-list": ("应为列表", "Must be a list"),
-    "too-many-items": ("最多 {limit} 项", "At most {limit} items"),
-    "not-a-string": ("应为文本", "Must be text"),
-    "too-short": (
-        "至少 {limit} 个字符（不计首尾空白），现为 {got} 个",
-        "Must be at least {limit} characters (not counting surrounding spaces); got {got}",
-    ),
-    "too-long": ("最多 {limit} 个字符，现为 {got} 个", "Must be at most {limit} characters; got {got}"),
-    "pattern-mismatch": ("格式不正确（应符合 {pattern}）", "Does not have the required format {pattern}"),
-    "pattern-subject-too-long": (
-        "文本过长，无法按此格式规则校验（最多 {limit} 个字符）",
-        "Too long to be checked against this pattern (at most {limit} characters)",
-    ),
-    "pattern-unsafe": (
-        "表单对此项的格式规则无法安全校验（{reason_zh}），请联系流程设计人员修改表单",
-        "This field's pattern cannot be checked safely ({reason_en}); ask the designer to fix the form",
-    ),
-    "invalid-email": ("电子邮件地址格式不正确", "Not a valid email address"),
-    "invalid-phone": (
-        "电话号码格式不正确（国际格式，如 +8613800000000）",
-        "Not a valid phone number (international format, e.g. +8613800000000)",
-    ),
-    "not-a-number": ("应为数字", "Must be a number"),
-    "too-small": ("不能小于 {limit}", "Must be at least {limit}"),
-    "too-large": ("不能大于 {limit}", "Must be at most {limit}"),
-    "not-an-integer": ("应为整数", "Must be a whole number"),
-    "too-many-decimals": ("最多 {limit} 位小数", "At most {limit} decimal digits"),
-    "not-a-step": ("应为 {step} 的整数倍", "Must be a multiple of {step}"),
-    "not-a-boolean": ("应为是或否（true/false）", "Must be true or false"),
-    "not-an-option": ("不是可选的值：{value}", "Not one of the allowed values: {value}"),
-    "not-a-file": ("应为文件引用（文本）", "Must be a file reference (text)"),
-    "invalid-date": ("应为日期，格式 YYYY-MM-DD", "Must be a date as YYYY-MM-DD"),
-    "invalid-time": ("应为时间，格式 HH:MM{zone_zh}", "Must be a time as HH:MM{zone_en}"),
-    "invalid-datetime": (
-        "应为日期时间，格式 YYYY-MM-DDTHH:MM{zone_zh}",
-        "Must be a date and time as YYYY-MM-DDTHH:MM{zone_en}",
-    ),
-}
 _ZONES = {
     "utc_offset": ("，带时区偏移（如 +08:00）", " with a UTC offset such as +08:00"),
     "utc_normalized": ("，UTC 时间（以 Z 结尾）", " in UTC (ending in Z)"),
@@ -88,53 +46,37 @@ _TEXTS = {
 
 
 @dataclass(frozen=True, slots=True)
-class FieldError:
-    key: str  # the field's data path: ``applicantName``, ``address.city``, ``clients[1].name``
-    code: str
-    message_zh: str
-    message_en: str
-
-    def to_json(self) -> dict[str, str]:
-        return {"code": self.code, "message_zh": self.message_zh, "message_en": self.message_en}
-
-
-@dataclass(frozen=True, slots=True)
 class Field:
     """One input component of a form, as the server checks it."""
 
     path: tuple[str, ...]  # key split on dots, under its groups' paths
     kind: str  # the component type
-    spec: Mapping[str, Any]  # the component as written (subtype, decimalDigits, …)
+    spec: Mapping[str, JsonValue]  # the component as written (subtype, decimalDigits, …)
     required: bool = False
     hides: tuple[Condition, ...] = ()  # its own and its groups' understood hide conditions
     pattern: SafePattern | UnsafePattern | None = None
-    options: tuple[Any, ...] | None = None  # None: options come from data (valuesKey…): any scalar
+    options: tuple[JsonValue, ...] | None = None  # None: options come from data (valuesKey…): any scalar
     locked: bool | Condition = False  # readonly or disabled
 
     @property
-    def validate(self) -> Mapping[str, Any]:
+    def validate(self) -> Mapping[str, JsonValue]:
         rules = self.spec.get("validate")
         return rules if isinstance(rules, Mapping) else {}
 
 
-def error(key: str, code: str, **params: Any) -> FieldError:
-    zh, en = MESSAGES[code]
-    return FieldError(key, code, zh.format(**params), en.format(**params))
-
-
-def same(a: Any, b: Any) -> bool:
+def same(a: JsonValue, b: JsonValue) -> bool:
     """Equality that keeps booleans apart from numbers (``True`` is not ``1`` in a form)."""
     return isinstance(a, bool) == isinstance(b, bool) and a == b
 
 
-def is_blank(kind: str, value: Any) -> bool:
+def is_blank(kind: str, value: JsonValue) -> bool:
     """Counts as not filled in: missing, null, blank text, an empty list; an unticked checkbox."""
     if value is MISSING or value is None or (isinstance(value, str) and not value.strip()):
         return True
     return (isinstance(value, list) and not value) or (kind == "checkbox" and value is False)
 
 
-def _natural_empty(kind: str, value: Any) -> bool:
+def _natural_empty(kind: str, value: JsonValue) -> bool:
     """The empty value a field of this kind may be left with when it is not required."""
     if value is MISSING or value is None:
         return True
@@ -146,7 +88,7 @@ def _natural_empty(kind: str, value: Any) -> bool:
 
 
 def check_field(
-    field: Field, key: str, value: Any, *, hidden: bool, locked: bool, current: Any
+    field: Field, key: str, value: JsonValue, *, hidden: bool, locked: bool, current: JsonValue
 ) -> list[FieldError]:
     """All that is wrong with one value (hidden fields are never required but still type-checked)."""
     if locked:
@@ -165,7 +107,7 @@ def check_field(
     return check(field, key, value) if check else []
 
 
-def _text(field: Field, key: str, value: Any) -> list[FieldError]:
+def _text(field: Field, key: str, value: JsonValue) -> list[FieldError]:
     if not isinstance(value, str):
         return [error(key, "not-a-string")]
     rules, found = field.validate, []
@@ -191,11 +133,11 @@ def _text(field: Field, key: str, value: Any) -> list[FieldError]:
     return found
 
 
-def _count(limit: Any) -> TypeGuard[int]:
+def _count(limit: object) -> TypeGuard[int]:
     return isinstance(limit, int) and not isinstance(limit, bool) and limit >= 0
 
 
-def _decimal(value: Any, *, text: bool = False) -> Decimal | None:
+def _decimal(value: JsonValue, *, text: bool = False) -> Decimal | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, int | Decimal) or (isinstance(value, float) and math.isfinite(value)):
@@ -206,7 +148,7 @@ def _decimal(value: Any, *, text: bool = False) -> Decimal | None:
     return None
 
 
-def _number(field: Field, key: str, value: Any) -> list[FieldError]:
+def _number(field: Field, key: str, value: JsonValue) -> list[FieldError]:
     number = _decimal(value, text=bool(field.spec.get("serializeToString")))
     if number is None:
         return [error(key, "not-a-number")]
@@ -232,11 +174,11 @@ def _number(field: Field, key: str, value: Any) -> list[FieldError]:
     return found
 
 
-def _boolean(field: Field, key: str, value: Any) -> list[FieldError]:
+def _boolean(field: Field, key: str, value: JsonValue) -> list[FieldError]:
     return [] if isinstance(value, bool) else [error(key, "not-a-boolean")]
 
 
-def _allowed(field: Field, key: str, value: Any) -> list[FieldError]:
+def _allowed(field: Field, key: str, value: JsonValue) -> list[FieldError]:
     scalar = isinstance(value, str | bool | int | float | Decimal)
     if scalar and (field.options is None or any(same(value, o) for o in field.options)):
         return []
@@ -244,11 +186,11 @@ def _allowed(field: Field, key: str, value: Any) -> list[FieldError]:
     return [error(key, "not-an-option", value=shown if len(shown) <= 60 else shown[:57] + "…")]
 
 
-def _option(field: Field, key: str, value: Any) -> list[FieldError]:
+def _option(field: Field, key: str, value: JsonValue) -> list[FieldError]:
     return _allowed(field, key, value)
 
 
-def _options(field: Field, key: str, value: Any) -> list[FieldError]:
+def _options(field: Field, key: str, value: JsonValue) -> list[FieldError]:
     if not isinstance(value, list):
         return [error(key, "not-a-list")]
     if len(value) > MAX_LIST_ITEMS:
@@ -256,7 +198,7 @@ def _options(field: Field, key: str, value: Any) -> list[FieldError]:
     return [e for item in value for e in _allowed(field, key, item)]
 
 
-def _file(field: Field, key: str, value: Any) -> list[FieldError]:
+def _file(field: Field, key: str, value: JsonValue) -> list[FieldError]:
     items = value if isinstance(value, list) else [value]
     return (
         []
@@ -265,7 +207,7 @@ def _file(field: Field, key: str, value: Any) -> list[FieldError]:
     )
 
 
-def _moment(field: Field, key: str, value: Any) -> list[FieldError]:
+def _moment(field: Field, key: str, value: JsonValue) -> list[FieldError]:
     subtype = str(field.spec.get("subtype")) if field.spec.get("subtype") in _TEXTS else "date"
     zone_format = field.spec.get("timeSerializingFormat")
     zone = _ZONES.get(str(zone_format), ("", "")) if subtype != "date" else ("", "")
@@ -274,7 +216,7 @@ def _moment(field: Field, key: str, value: Any) -> list[FieldError]:
     return [error(key, f"invalid-{subtype}", zone_zh=zone[0], zone_en=zone[1])]
 
 
-def _moment_ok(subtype: str, zone_format: Any, value: Any) -> bool:
+def _moment_ok(subtype: str, zone_format: JsonValue, value: JsonValue) -> bool:
     if isinstance(value, date | time):
         kinds = {"date": date, "time": time, "datetime": datetime}
         exact = type(value) is kinds[subtype] or (subtype == "date" and not isinstance(value, datetime))
@@ -296,7 +238,7 @@ def _moment_ok(subtype: str, zone_format: Any, value: Any) -> bool:
     return subtype == "date" or _zone_ok(zone_format, zone is not None, zone in ("Z", "+00:00", "-00:00"))
 
 
-def _zone_ok(zone_format: Any, has_zone: bool, is_utc: bool) -> bool:
+def _zone_ok(zone_format: JsonValue, has_zone: bool, is_utc: bool) -> bool:
     if zone_format == "utc_offset":
         return has_zone
     if zone_format == "utc_normalized":
@@ -304,7 +246,7 @@ def _zone_ok(zone_format: Any, has_zone: bool, is_utc: bool) -> bool:
     return not has_zone if zone_format == "no_timezone" else True
 
 
-CHECKS: dict[str, Callable[[Field, str, Any], list[FieldError]]] = {
+CHECKS: dict[str, Callable[[Field, str, JsonValue], list[FieldError]]] = {
     "textfield": _text,
     "textarea": _text,
     "number": _number,

@@ -12,17 +12,22 @@ date-time…) before the step runs.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from engine.errors import InvalidInput
 from engine.kernel.bureau import ZONE
 from engine.kernel.form_fields import FormField, GeneratedForm
+from engine.kernel.json_types import JsonObject, JsonValue
 from engine.tasks.forms.generated_rules import Submission, convert, submit
 from engine.tasks.forms.generated_schema import form_schema
 from engine.tasks.forms.validation import field_errors
 
+if TYPE_CHECKING:
+    from engine.kernel.context import AppContext
+    from engine.tasks.claim_and_complete import Completion
 
-def default_of(ctx: Any, variables: Mapping[str, Any]) -> Callable[[FormField], Any]:
+
+def default_of(ctx: AppContext, variables: Mapping[str, JsonValue]) -> Callable[[FormField], Any]:
     def default(item: FormField) -> Any:
         return ctx.runner.evaluate_text(item.default, variables) if item.default is not None else None
 
@@ -30,7 +35,11 @@ def default_of(ctx: Any, variables: Mapping[str, Any]) -> Callable[[FormField], 
 
 
 def checked(
-    ctx: Any, form: GeneratedForm, name: str, data: Mapping[str, Any], variables: Mapping[str, Any]
+    ctx: AppContext,
+    form: GeneratedForm,
+    name: str,
+    data: Mapping[str, JsonValue],
+    variables: Mapping[str, JsonValue],
 ) -> Submission:
     """The submission converted, or ``InvalidInput`` (``form-invalid``) naming every field's error."""
     result = submit(form, data, variables, default_of(ctx, variables), ZONE)
@@ -47,10 +56,10 @@ def checked(
     return result
 
 
-def generated_form_guard(ctx: Any) -> Callable[[Any], None]:
+def generated_form_guard(ctx: AppContext) -> Callable[[Completion], None]:
     """The completion guard of tasks with a ``camunda:formData``: check, convert, add defaults."""
 
-    def guard(completion: Any) -> None:
+    def guard(completion: Completion) -> None:
         form = getattr(completion.element, "generated_form", None)
         if form is None or not form.fields:
             return
@@ -62,8 +71,8 @@ def generated_form_guard(ctx: Any) -> Callable[[Any], None]:
 
 
 def start_values(
-    ctx: Any, parsed: Any, variables: Mapping[str, Any], business_key: str | None
-) -> tuple[dict[str, Any], str | None]:
+    ctx: AppContext, parsed: Any, variables: Mapping[str, JsonValue], business_key: str | None
+) -> tuple[JsonObject, str | None]:
     """A new case's variables through its start event's ``camunda:formData`` (checked, converted, defaults),
     and its business key: the caller's, else the value of the field ``businessKey`` names."""
     form = getattr(parsed, "start_form", None)
@@ -75,7 +84,7 @@ def start_values(
     return values, business_key
 
 
-def task_schema(ctx: Any, element: Any, variables: Mapping[str, Any]) -> dict[str, Any] | None:
+def task_schema(ctx: AppContext, element: Any, variables: Mapping[str, JsonValue]) -> JsonObject | None:
     """The form-js schema of a task's ``camunda:formData`` (None for a task without one); a label or default
     that cannot be evaluated here is left out (the submission says why, if it matters then)."""
     form = getattr(element, "generated_form", None)
@@ -98,7 +107,7 @@ def task_schema(ctx: Any, element: Any, variables: Mapping[str, Any]) -> dict[st
     )
 
 
-def _quietly(ctx: Any, source: str, variables: Mapping[str, Any]) -> Any:
+def _quietly(ctx: AppContext, source: str, variables: Mapping[str, JsonValue]) -> Any:
     try:
         return ctx.runner.evaluate_text(source, variables)
     except InvalidInput:

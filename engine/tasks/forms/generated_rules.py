@@ -25,7 +25,8 @@ from datetime import date, datetime, tzinfo
 from typing import Any
 
 from engine.kernel.form_fields import FormField, GeneratedForm
-from engine.tasks.forms.field_checks import FieldError
+from engine.kernel.json_types import JsonObject, JsonValue
+from engine.tasks.forms.field_errors import FieldError
 
 TYPES = frozenset({"string", "long", "boolean", "date", "enum"})
 CONSTRAINTS = frozenset({"required", "readonly", "minlength", "maxlength", "min", "max"})
@@ -37,7 +38,7 @@ LONG_RANGE = range(-(2**63), 2**63)
 
 @dataclass
 class Submission:
-    values: dict[str, Any] = field(default_factory=dict)
+    values: JsonObject = field(default_factory=dict)
     errors: list[FieldError] = field(default_factory=list)
 
 
@@ -69,15 +70,15 @@ MESSAGES = {
 }
 
 
-def _error(key: str, code: str, **params: Any) -> FieldError:
+def _error(key: str, code: str, **params: JsonValue) -> FieldError:
     zh, en = MESSAGES[code]
     return FieldError(key, code, zh.format(**params), en.format(**params))
 
 
 def submit(
     form: GeneratedForm,
-    submitted: Mapping[str, Any],
-    current: Mapping[str, Any],
+    submitted: Mapping[str, JsonValue],
+    current: Mapping[str, JsonValue],
     default_of: Default,
     zone: tzinfo,
 ) -> Submission:
@@ -110,12 +111,12 @@ def _take_default(item: FormField, default_of: Default, zone: tzinfo, result: Su
         raise ValueError("default", {"value": _shown(default)}) from None
 
 
-def _sent(item: FormField, value: Any) -> bool:
+def _sent(item: FormField, value: JsonValue) -> bool:
     return value is not None and not (value == "" and item.type != "string")
 
 
 def _constraint_errors(
-    item: FormField, sent: Any, current: Mapping[str, Any], default_of: Default
+    item: FormField, sent: JsonValue, current: Mapping[str, JsonValue], default_of: Default
 ) -> list[FieldError]:
     found = []
     for name, config in item.constraints:
@@ -126,7 +127,12 @@ def _constraint_errors(
 
 
 def _judge(
-    name: str, config: str | None, item: FormField, sent: Any, current: Mapping[str, Any], default_of: Default
+    name: str,
+    config: str | None,
+    item: FormField,
+    sent: JsonValue,
+    current: Mapping[str, JsonValue],
+    default_of: Default,
 ) -> str | None:
     if name == "required":
         if sent is None:
@@ -149,7 +155,7 @@ def _judge(
     return None if (sent >= limit_value if name == "min" else sent <= limit_value) else name
 
 
-def convert(item: FormField, value: Any, zone: tzinfo) -> Any:
+def convert(item: FormField, value: JsonValue, zone: tzinfo) -> Any:
     """The model value of ``value`` for the field's type; ``ValueError(code, params…)`` when it has none."""
     kind = item.type
     if kind == "string":
@@ -177,7 +183,7 @@ def convert(item: FormField, value: Any, zone: tzinfo) -> Any:
     raise ValueError("enum", {"value": _shown(value), "choices": ", ".join(dict(item.values)) or "-"})
 
 
-def to_date(value: Any, zone: tzinfo) -> datetime:
+def to_date(value: JsonValue, zone: tzinfo) -> datetime:
     if isinstance(value, datetime):
         return value if value.tzinfo is not None else value.replace(tzinfo=zone)
     if isinstance(value, date):
@@ -195,6 +201,6 @@ def to_date(value: Any, zone: tzinfo) -> datetime:
     raise ValueError("date", {"value": _shown(value)})
 
 
-def _shown(value: Any) -> str:
+def _shown(value: JsonValue) -> str:
     text = repr(value)
     return text if len(text) <= 40 else text[:39] + "…"

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
 
 from engine.kernel.form_fields import FormField, GeneratedForm
+from engine.kernel.json_types import JsonObject, JsonValue
 
 SCHEMA_VERSION = 16
 _COMPONENT = {
@@ -31,8 +31,8 @@ _VALIDATE = {
 
 
 def form_schema(
-    form: GeneratedForm, form_id: str, labels: Mapping[str, str], defaults: Mapping[str, Any]
-) -> dict[str, Any]:
+    form: GeneratedForm, form_id: str, labels: Mapping[str, str], defaults: Mapping[str, JsonValue]
+) -> JsonObject:
     """The form-js schema of ``form``; ``labels`` and ``defaults`` are the fields' evaluated label and
     default (by field id; a field without one is left out of them)."""
     components = [_component(item, labels.get(item.id), defaults.get(item.id)) for item in form.fields]
@@ -45,8 +45,8 @@ def form_schema(
     }
 
 
-def _component(item: FormField, label: str | None, default: Any) -> dict[str, Any]:
-    component: dict[str, Any] = {
+def _component(item: FormField, label: str | None, default: JsonValue) -> JsonObject:
+    component: JsonObject = {
         "id": f"Field_{item.id}",
         "key": item.id,
         "type": _COMPONENT[item.type],

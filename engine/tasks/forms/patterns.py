@@ -31,6 +31,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from engine.kernel.json_types import JsonValue
+
 MAX_PATTERN_CHARS = 500
 MAX_PATTERN_SUBJECT = 10_000
 MIN_CHECKABLE = 32
@@ -106,7 +108,7 @@ def _repeat_ways(low: int, high: int, inner: Any, n: int) -> float:
     return total
 
 
-def _item_ways(op: Any, av: Any, n: int) -> float:
+def _item_ways(op: Any, av: JsonValue, n: int) -> float:
     if op in _REPEATS:
         return _repeat_ways(av[0], av[1], av[2], n)
     if op == _c.BRANCH:
@@ -187,7 +189,7 @@ def _has_backreference(parsed: Any) -> bool:
     return False
 
 
-def _children(op: Any, av: Any) -> list[Any]:
+def _children(op: Any, av: JsonValue) -> list[Any]:
     if op in _REPEATS:
         return [av[2]]
     if op == _c.BRANCH:

@@ -45,11 +45,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from engine.tasks.forms.conditions import Condition, compile_condition, holds
-from engine.tasks.forms.field_checks import MAX_LIST_ITEMS, MISSING, Field, FieldError, check_field, error
+from engine.kernel.json_types import JsonObject, JsonValue
+from engine.tasks.forms.conditions import Condition, compile_condition
+from engine.tasks.forms.field_checks import Field
+from engine.tasks.forms.field_errors import FieldError
 from engine.tasks.forms.patterns import SafePattern, UnsafePattern, compile_pattern
 
-__all__ = ["DynamicList", "Field", "FieldError", "FormRules", "Scope", "read_form", "validate"]
+__all__ = ["DynamicList", "Field", "FieldError", "FormRules", "Scope", "read_form"]
 
 DATA_FREE = frozenset(
     {"text", "html", "spacer", "separator", "button", "image", "iframe", "table", "documentPreview"}
@@ -82,7 +84,7 @@ class Scope:
 
     fields: tuple[Field, ...]
     lists: tuple[DynamicList, ...]
-    tree: Mapping[str, Any]  # expected keys: name -> Field | DynamicList | nested dict (a group path)
+    tree: Mapping[str, JsonValue]  # expected keys: name -> Field | DynamicList | nested dict (a group path)
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +107,7 @@ class FormRules:
 class _ScopeBuilder:
     fields: list[Field] = field(default_factory=list)
     lists: list[DynamicList] = field(default_factory=list)
-    tree: dict[str, Any] = field(default_factory=dict)
+    tree: JsonObject = field(default_factory=dict)
 
     def place(self, path: tuple[str, ...], node: Any) -> None:
         """Expect ``node`` at ``path`` (a group's path: ``node`` is a dict of what it holds)."""
@@ -121,7 +123,7 @@ class _ScopeBuilder:
         return Scope(tuple(self.fields), tuple(self.lists), self.tree)
 
 
-def _path(value: Any) -> tuple[str, ...]:
+def _path(value: JsonValue) -> tuple[str, ...]:
     return tuple(p for p in value.split(".") if p) if isinstance(value, str) else ()
 
 
@@ -131,7 +133,7 @@ class _Reader:
         self.unsafe: list[tuple[str, UnsafePattern]] = []
         self.unsupported: list[str] = []
 
-    def condition(self, source: Any) -> Condition | None:
+    def condition(self, source: JsonValue) -> Condition | None:
         if source in (None, "", False):
             return None
         compiled = compile_condition(source)
@@ -155,7 +157,7 @@ class _Reader:
 
     def component(
         self,
-        c: Mapping[str, Any],
+        c: Mapping[str, JsonValue],
         scope: _ScopeBuilder,
         prefix: tuple[str, ...],
         hides: tuple[Condition, ...],
@@ -185,10 +187,14 @@ class _Reader:
         self.components(c.get("components"), scope, path, own, depth + 1)
 
     def field(
-        self, c: Mapping[str, Any], scope: _ScopeBuilder, path: tuple[str, ...], hides: tuple[Condition, ...]
+        self,
+        c: Mapping[str, JsonValue],
+        scope: _ScopeBuilder,
+        path: tuple[str, ...],
+        hides: tuple[Condition, ...],
     ) -> None:
         written = c.get("validate")
-        rules: Mapping[str, Any] = written if isinstance(written, Mapping) else {}
+        rules: Mapping[str, JsonValue] = written if isinstance(written, Mapping) else {}
         pattern: SafePattern | UnsafePattern | None = None
         source = rules.get("pattern")
         if isinstance(source, str) and source and c["type"] in ("textfield", "textarea"):
@@ -204,7 +210,7 @@ class _Reader:
         scope.place(path, new)
 
 
-def _options(c: Mapping[str, Any]) -> tuple[Any, ...] | None:
+def _options(c: Mapping[str, JsonValue]) -> tuple[Any, ...] | None:
     values = c.get("values")
     if (
         c["type"] not in OPTION_KINDS
@@ -216,7 +222,7 @@ def _options(c: Mapping[str, Any]) -> tuple[Any, ...] | None:
     return tuple(v["value"] for v in values if isinstance(v, Mapping) and "value" in v)
 
 
-def read_form(definition: Mapping[str, Any] | str | bytes) -> FormRules:
+def read_form(definition: Mapping[str, JsonValue] | str | bytes) -> FormRules:
     """The rules of a form definition (a parsed form-js JSON object, or its text)."""
     if isinstance(definition, str | bytes):
         definition = json.loads(definition)
@@ -232,99 +238,3 @@ def read_form(definition: Mapping[str, Any] | str | bytes) -> FormRules:
         tuple(reader.unsafe),
         tuple(dict.fromkeys(reader.unsupported)),
     )
-
-
-def validate(
-    definition: FormRules | Mapping[str, Any], data: Any, *, current: Mapping[str, Any] | None = None
-) -> list[FieldError]:
-    """Every error of ``data`` against the form; ``current`` holds the case's variables (conditions,
-    read-only fields). An empty list: the data may be submitted."""
-    rules = definition if isinstance(definition, FormRules) else read_form(definition)
-    if not isinstance(data, Mapping):
-        return [error("", "not-an-object")]
-    current = current if current is not None else {}
-    errors: list[FieldError] = []
-    _check_scope(rules.root, data, current, {**current, **data}, "", False, errors)
-    return errors
-
-
-def _key(prefix: str, path: tuple[str, ...]) -> str:
-    name = ".".join(path)
-    return f"{prefix}.{name}" if prefix else name
-
-
-def _find(data: Any, path: tuple[str, ...]) -> Any:
-    for part in path:
-        if not (type(data) is dict or isinstance(data, Mapping)) or part not in data:  # dict: the fast path
-            return MISSING
-        data = data[part]
-    return data
-
-
-def _unknown_keys(
-    tree: Mapping[str, Any], data: Mapping[str, Any], prefix: str, errors: list[FieldError]
-) -> None:
-    for name, value in data.items():
-        node = tree.get(name) if isinstance(name, str) else None
-        key = f"{prefix}.{name}" if prefix else str(name)
-        if node is None:
-            errors.append(error(key, "unknown-field"))
-        elif isinstance(node, dict) and isinstance(value, Mapping):
-            _unknown_keys(node, value, key, errors)
-        elif isinstance(node, dict) and value is not None:
-            errors.append(error(key, "not-an-object"))
-
-
-def _check_scope(
-    scope: Scope,
-    data: Mapping[str, Any],
-    current: Mapping[str, Any],
-    context: Mapping[str, Any],
-    prefix: str,
-    hidden: bool,
-    errors: list[FieldError],
-) -> None:
-    _unknown_keys(scope.tree, data, prefix, errors)
-    for f in scope.fields:
-        now = _find(current, f.path)
-        if now is MISSING and "defaultValue" in f.spec:
-            now = f.spec["defaultValue"]
-        locked = f.locked if isinstance(f.locked, bool) else holds(f.locked, context) is True
-        concealed = hidden or any(holds(h, context) is True for h in f.hides)
-        errors.extend(
-            check_field(
-                f, _key(prefix, f.path), _find(data, f.path), hidden=concealed, locked=locked, current=now
-            )
-        )
-    for listed in scope.lists:
-        concealed = hidden or any(holds(h, context) is True for h in listed.hides)
-        _check_list(listed, data, current, context, _key(prefix, listed.path), concealed, errors)
-
-
-def _check_list(
-    listed: DynamicList,
-    data: Mapping[str, Any],
-    current: Mapping[str, Any],
-    context: Mapping[str, Any],
-    key: str,
-    hidden: bool,
-    errors: list[FieldError],
-) -> None:
-    items = _find(data, listed.path)
-    if items is MISSING or items is None:
-        return
-    if not isinstance(items, list):
-        errors.append(error(key, "not-a-list"))
-        return
-    if len(items) > MAX_LIST_ITEMS:
-        errors.append(error(key, "too-many-items", limit=MAX_LIST_ITEMS))
-        return
-    before = _find(current, listed.path)
-    before = before if isinstance(before, list) else []
-    for index, item in enumerate(items):
-        if not isinstance(item, Mapping):
-            errors.append(error(f"{key}[{index}]", "not-an-object"))
-            continue
-        was = before[index] if index < len(before) and isinstance(before[index], Mapping) else {}
-        context_of_item = {**context, **item, "this": item}
-        _check_scope(listed.item, item, was, context_of_item, f"{key}[{index}]", hidden, errors)

@@ -9,15 +9,15 @@ with what to do, which the task page shows in place of the form (never a server 
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from engine.errors import DefinitionUnreadable
+from engine.kernel.json_types import JsonObject
 from engine.kernel.ports import FormRow
 
 BOM = "\ufeff"
 
 
-def form_definition(row: FormRow) -> dict[str, Any]:
+def form_definition(row: FormRow) -> JsonObject:
     """The form-js JSON object of a deployed form version."""
     text = row.body[len(BOM) :] if row.body.startswith(BOM) else row.body
     try:

@@ -11,13 +11,20 @@ changes.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from engine.tasks.claim_and_complete import Completion
+
 import threading
 from collections.abc import Iterable
 from typing import Any
 
 from engine.errors import InvalidInput
+from engine.kernel.json_types import JsonValue
 from engine.kernel.ports import FormRow, UnitOfWork
-from engine.tasks.forms.schema import FieldError, FormRules, read_form, validate
+from engine.tasks.forms.data_check import validate
+from engine.tasks.forms.schema import FieldError, FormRules, read_form
 from engine.tasks.forms.stored import form_definition
 
 CACHE_SIZE = 512
@@ -56,7 +63,7 @@ class _Memo:
             self._remember(self._rules, form.sha256, found)
         return found
 
-    def _remember(self, store: dict[Any, Any], key: Any, value: Any) -> None:
+    def _remember(self, store: dict[Any, Any], key: Any, value: JsonValue) -> None:
         with self._lock:
             if len(store) >= CACHE_SIZE:
                 store.clear()
@@ -119,7 +126,7 @@ def form_invalid(form: FormRow, errors: list[FieldError]) -> InvalidInput:
     )
 
 
-def validate_form_data(completion: Any) -> None:
+def validate_form_data(completion: Completion) -> None:
     """The guard: refuse a completion whose data does not satisfy the task's form."""
     form = task_form(completion.uow, completion.case.process_id, completion.process, completion.element)
     if form is None:

@@ -7,14 +7,16 @@ form-js viewer is served from the project's own npm install (``vendor.py``)."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, cast
+from typing import cast
 
 from apiflask import APIBlueprint
 from flask import Flask, current_app, redirect, render_template, request, url_for
 from flask.blueprints import BlueprintSetupState
+from flask.typing import ResponseReturnValue
 
 from engine.errors import NotFound, SanxiangError
 from engine.kernel.context import AppContext
+from engine.kernel.json_types import JsonValue
 from engine.kernel.ports import Actor
 from engine.tasks.pages import views
 from engine.web.i18n import init_i18n, pick
@@ -49,7 +51,7 @@ def actor() -> Actor:
     return found.via("pages")
 
 
-def render(template: str, status: int = 200, **values: Any) -> tuple[str, int]:
+def render(template: str, status: int = 200, **values: JsonValue) -> tuple[str, int]:
     return render_template(f"pages/{template}", actor=session_actor(), **values), status
 
 
@@ -69,7 +71,7 @@ def _setup(state: BlueprintSetupState) -> None:
 
 
 @pages.before_request
-def _gate() -> Any:
+def _gate() -> ResponseReturnValue | None:
     check_csrf()
     if request.endpoint in PUBLIC_ENDPOINTS or session_actor() is not None:
         return None
@@ -80,7 +82,7 @@ pages.after_request(add_page_headers)
 
 
 @pages.errorhandler(SanxiangError)
-def _error(error: SanxiangError) -> Any:
+def _error(error: SanxiangError) -> ResponseReturnValue:
     from engine.web.problems import STATUS
 
     status = next((code for cls, code, _ in STATUS if isinstance(error, cls)), 500)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
 from urllib.parse import urlsplit
 
 from flask import redirect, request, session, url_for
+from flask.typing import ResponseReturnValue
 
 from engine.errors import NotAllowed
 from engine.people import login as accounts
@@ -26,13 +26,13 @@ def safe_next(target: str | None, default: str) -> str:
 
 
 @pages.get("/login")
-def login() -> Any:
+def login() -> ResponseReturnValue:
     return render("login.html", next=request.args.get("next", ""), login_name="")
 
 
 @pages.post("/login")
 @requires(PUBLIC)
-def login_submit() -> Any:
+def login_submit() -> ResponseReturnValue:
     name, password = request.form.get("login", ""), request.form.get("password", "")
     target = safe_next(request.form.get("next"), url_for("pages.task_list"))
     try:
@@ -50,13 +50,13 @@ def login_submit() -> Any:
 
 @pages.post("/logout")
 @requires(PUBLIC)
-def logout() -> Any:
+def logout() -> ResponseReturnValue:
     end_session()
     return redirect(url_for("pages.login", done=1))
 
 
 @pages.get("/lang/<code>")
-def language(code: str) -> Any:
+def language(code: str) -> ResponseReturnValue:
     if code in LANGUAGES:
         session["lang"] = code
     return redirect(safe_next(request.args.get("next"), url_for("pages.task_list")))

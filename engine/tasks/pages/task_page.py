@@ -10,10 +10,13 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import current_app, flash, redirect, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from engine.errors import InvalidInput, NotAllowed, SanxiangError
-from engine.people.permissions import OVERSEERS, URGERS, WITHDRAWERS, Permission, may_work_on
+from engine.kernel.json_types import JsonObject
+from engine.people.case_access import may_work_on
+from engine.people.permissions import OVERSEERS, URGERS, WITHDRAWERS, Permission
 from engine.tasks import actions as task_actions
 from engine.tasks import claim_and_complete as task_service
 from engine.tasks.pages import actor, context, pages, render, views
@@ -91,8 +94,8 @@ def show(
     *,
     errors: dict[str, str] | None = None,
     problem: str = "",
-    submitted: dict[str, Any] | None = None,
-) -> Any:
+    submitted: JsonObject | None = None,
+) -> ResponseReturnValue:
     ctx, me = context(), actor()
     view = task_view(ctx, task_id, me)
     keys = _form_keys((view.form_schema or {}).get("components"))
@@ -123,11 +126,11 @@ def show(
 
 @pages.get("/tasks/<task_id>")
 @requires(Permission.CASE_READ)
-def task_page(task_id: str) -> Any:
+def task_page(task_id: str) -> ResponseReturnValue:
     return show(task_id)
 
 
-def _variables() -> dict[str, Any]:
+def _variables() -> JsonObject:
     raw = (
         (request.get_json(silent=True) or {}).get("variables")
         if request.is_json
@@ -140,8 +143,8 @@ def _variables() -> dict[str, Any]:
 
 @pages.post("/tasks/<task_id>/complete")
 @requires(Permission.TASK_COMPLETE)
-def complete(task_id: str) -> Any:
-    submitted: dict[str, Any] = {}
+def complete(task_id: str) -> ResponseReturnValue:
+    submitted: JsonObject = {}
     try:
         submitted = _variables()
         task_service.complete_task(context(), task_id, submitted, actor())
@@ -165,14 +168,14 @@ def complete(task_id: str) -> Any:
     return {"ok": True, "redirect": target} if request.is_json else redirect(target)
 
 
-def refused(task_id: str, exc: NotAllowed) -> Any:
+def refused(task_id: str, exc: NotAllowed) -> ResponseReturnValue:
     """A refusal answers 403: the task page with the reason, or the error page when the case may not be read
     (the refusal itself is on the case's record: ``engine.record.refusals.record_refusal``)."""
     flash(pick(exc.message_zh, exc.message_en), "error")
     return show(task_id, 403)
 
 
-def _act(task_id: str, action: Callable[[], Any], done: str) -> Any:
+def _act(task_id: str, action: Callable[[], object], done: str) -> ResponseReturnValue:
     try:
         action()
         flash(done, "ok")
@@ -189,7 +192,7 @@ def _field(name: str) -> str:
 
 @pages.post("/tasks/<task_id>/transfer")
 @requires(Permission.TASK_TRANSFER)
-def transfer(task_id: str) -> Any:
+def transfer(task_id: str) -> ResponseReturnValue:
     return _act(
         task_id,
         lambda: task_actions.transfer_task(context(), task_id, _field("to"), _field("reason"), actor()),
@@ -199,7 +202,7 @@ def transfer(task_id: str) -> Any:
 
 @pages.post("/tasks/<task_id>/delegate")
 @requires(Permission.TASK_DELEGATE)
-def delegate(task_id: str) -> Any:
+def delegate(task_id: str) -> ResponseReturnValue:
     return _act(
         task_id,
         lambda: task_actions.delegate_task(context(), task_id, _field("to"), _field("reason"), actor()),
@@ -209,7 +212,7 @@ def delegate(task_id: str) -> Any:
 
 @pages.post("/tasks/<task_id>/resolve")
 @requires(Permission.TASK_RESOLVE)
-def resolve(task_id: str) -> Any:
+def resolve(task_id: str) -> ResponseReturnValue:
     return _act(
         task_id,
         lambda: task_actions.resolve_task(context(), task_id, _field("note"), actor()),
@@ -219,7 +222,7 @@ def resolve(task_id: str) -> Any:
 
 @pages.post("/tasks/<task_id>/urge")
 @requires(Permission.TASK_URGE)
-def urge(task_id: str) -> Any:
+def urge(task_id: str) -> ResponseReturnValue:
     return _act(
         task_id,
         lambda: task_actions.urge_task(context(), task_id, _field("message"), actor()),
@@ -229,7 +232,7 @@ def urge(task_id: str) -> Any:
 
 @pages.post("/tasks/<task_id>/withdraw")
 @requires(Permission.CASE_WITHDRAW)
-def withdraw(task_id: str) -> Any:
+def withdraw(task_id: str) -> ResponseReturnValue:
     """撤回 from the task page of the case (the window clerk records the applicant's request)."""
     case_id = _field("case_id")
     return _act(

@@ -5,9 +5,9 @@ need are served."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from flask import abort, send_from_directory
+from flask.typing import ResponseReturnValue
 
 from engine.tasks.pages import pages
 
@@ -26,7 +26,7 @@ def form_js_installed() -> bool:
 
 
 @pages.get("/static/vendor/form-js/<name>")
-def vendor(name: str) -> Any:
+def vendor(name: str) -> ResponseReturnValue:
     folder = FILES.get(name)
     if folder is None or not (folder / name).is_file():
         abort(404)

@@ -4,10 +4,10 @@ the due state of a task (yellow/red), and the field errors of a refused submissi
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+from engine.kernel.json_types import JsonValue
 from engine.record.refusals.rules import ATTEMPTS, refused_attempt
 from engine.web.i18n import pick
 
@@ -108,7 +108,7 @@ PAYLOAD_WORDS = (
 )
 
 
-def label(table: Mapping[str, Any], key: str | None) -> str:
+def label(table: Mapping[str, JsonValue], key: str | None) -> str:
     return str(table.get(key or "", key or ""))
 
 
@@ -124,7 +124,7 @@ def groups_text(groups: tuple[str, ...] | list[str]) -> str:
     return "、".join(label(GROUP_LABELS, g) for g in groups)
 
 
-def payload_summary(payload: Mapping[str, Any]) -> str:
+def payload_summary(payload: Mapping[str, JsonValue]) -> str:
     parts = []
     for key in PAYLOAD_WORDS:
         value = payload.get(key)
@@ -134,7 +134,7 @@ def payload_summary(payload: Mapping[str, Any]) -> str:
     return "；".join(parts)
 
 
-def co_signing_summary(payload: Mapping[str, Any]) -> list[str]:
+def co_signing_summary(payload: Mapping[str, JsonValue]) -> list[str]:
     """A co-signature (会签) of a multi-instance task and the instances its step cancelled (timeline)."""
     parts = []
     sign = payload.get("signature")
@@ -148,7 +148,7 @@ def co_signing_summary(payload: Mapping[str, Any]) -> list[str]:
     return parts
 
 
-def _message(value: Any) -> str:
+def _message(value: JsonValue) -> str:
     if isinstance(value, str):
         return value
     if isinstance(value, Mapping):
@@ -160,7 +160,7 @@ def _message(value: Any) -> str:
     return str(value)
 
 
-def field_errors(details: Mapping[str, Any] | None) -> dict[str, str]:
+def field_errors(details: Mapping[str, JsonValue] | None) -> dict[str, str]:
     """``details.fields`` of a refused submission as {field key: message in the page's language}.
 
     Accepts {key: message}, {key: {zh, en}}, {key: [messages]} and [{key|field, message…}]."""

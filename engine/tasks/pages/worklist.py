@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 from flask import flash, redirect, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from engine.errors import NotAllowed, SanxiangError
@@ -56,7 +56,7 @@ def why_waiting(item: WorkItem, names: dict[str, str]) -> str:
 
 
 @pages.get("/tasks")
-def task_list() -> Any:
+def task_list() -> ResponseReturnValue:
     ctx, me = context(), actor()
     now = ctx.clock()
     query = WorkFilter(
@@ -96,7 +96,7 @@ def _back(default: str) -> str:
 
 @pages.post("/tasks/<task_id>/claim")
 @requires(Permission.TASK_CLAIM)
-def claim(task_id: str) -> Any:
+def claim(task_id: str) -> ResponseReturnValue:
     try:
         task_service.claim_task(context(), task_id, actor())
         flash(_("Task claimed: it is now yours to complete."), "ok")
@@ -109,7 +109,7 @@ def claim(task_id: str) -> Any:
 
 @pages.post("/tasks/<task_id>/unclaim")
 @requires(Permission.TASK_UNCLAIM)
-def unclaim(task_id: str) -> Any:
+def unclaim(task_id: str) -> ResponseReturnValue:
     try:
         task_service.unclaim_task(context(), task_id, actor())
         flash(_("Task given back to its groups."), "ok")

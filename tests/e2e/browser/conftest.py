@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 from werkzeug.serving import make_server
 
+from engine.app import create_app
 from engine.config import Settings
 from engine.kernel.context import AppContext
-from engine.app import create_app
 from tests.conftest import make_context
 from tests.support import MovableClock
 

@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 from werkzeug.serving import make_server
 
+from engine.app import create_app
 from engine.config import Settings
 from engine.errors import StepFailed
 from engine.runner.script_engine import HandlerCall
-from engine.app import create_app
 from tests.conftest import make_context
 from tests.e2e.browser.conftest import LiveServer
 from tests.e2e.browser.pages import log_in, shot

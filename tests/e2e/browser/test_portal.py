@@ -11,9 +11,9 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from engine.disclosure.portal.pages import QUERY_LIMIT
 from cnid import resident_id_check_char
 from engine.app import create_app
+from engine.disclosure.portal.pages import QUERY_LIMIT
 from tests.e2e.browser.conftest import LiveServer
 from tests.integration import disclosure_driver as drive
 from tests.integration.pages_driver import artifacts, deploy_shipped

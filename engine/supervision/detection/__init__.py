@@ -1,0 +1,1 @@
+"""The detectors behind ``engine.supervision.detect.Detection``: what they share, and the failures."""
