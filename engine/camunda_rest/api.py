@@ -12,6 +12,7 @@ from apiflask import APIBlueprint
 from flask import Response, g, request
 from werkzeug.exceptions import HTTPException
 
+from engine.camunda_rest.external_tasks.api import external_tasks
 from engine.camunda_rest.routes.auth import authenticate
 from engine.camunda_rest.routes.definition_files import definition_files
 from engine.camunda_rest.routes.deployments import deployments
@@ -39,6 +40,7 @@ for _child in (
     history,
     events,
     identity,
+    external_tasks,
 ):
     engine_rest.register_blueprint(_child)
 

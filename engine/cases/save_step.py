@@ -102,6 +102,8 @@ def save_case(step: StepContext, workflow: Any) -> CaseRow:
             code="case-version-conflict",
         )
     step.uow.due.sync_timers(step.case.id, workflow.waiting_timers(), step.now)  # due rows := waiting timers
+    # external-task rows := the external tasks the workflow waits at (engine.external_tasks)
+    step.uow.external_tasks.sync(step.case, workflow.external_waits(), step.now)
     return step.case
 
 

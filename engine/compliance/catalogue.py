@@ -125,6 +125,7 @@ _TABLE: tuple[tuple[str, str, str, str], ...] = (
     ("SX-D173", "dialect", "调用变量映射无法运行", "camunda:in/camunda:out that cannot run"),
     ("SX-D174", "dialect", "被调用流程没有所标环节", "called process lacks the call activity's role"),
     ("SX-D175", "dialect", "被调用的流程未部署", "called process not deployed"),
+    ("SX-D180", "dialect", "外部任务放在须由人办理的环节", "external task on a step a person must do"),
     ("SX-C201", "compliance", "决定前未经重大判断", "decision not behind a major-check"),
     ("SX-C202", "compliance", "重大决定前未经法制审核", "major decision without a legal review"),
     ("SX-C203", "compliance", "法制审核后没有审核结论网关", "legal review not followed by a review-outcome"),

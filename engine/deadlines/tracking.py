@@ -51,6 +51,8 @@ STEP_ACTIONS = frozenset(
         "message.received",
         "task.error_thrown",  # a BPMN error thrown at a task (engine.tasks.bpmn_errors)
         "call.returned",  # a child case returned to its parent (engine.cases.calls)
+        "external-task.completed",
+        "external-task.bpmn-error",
         "case.moved",
         "case.migrated",
         "case.completed",

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 if TYPE_CHECKING:
     from engine.kernel.repositories.camunda_rest import EngineRestQueriesPort, HistoryQueriesPort
@@ -180,6 +180,7 @@ class UnitOfWork(Protocol):
     engine_rest_history: HistoryQueriesPort  # engine.camunda_rest.queries.history_store
     refusals: RefusalWindowRepositoryPort  # per actor-and-case windows bounding refusals
     calls: CallRepositoryPort  # engine.cases.calls.store: child cases of call activities
+    external_tasks: Any  # engine.external_tasks.store: external tasks waiting for workers
 
     def __enter__(self) -> UnitOfWork: ...
     def __exit__(self, *exc: object) -> None: ...

@@ -45,6 +45,8 @@ class Permission(StrEnum):
     TASK_URGE = "task.urge"  # 催办
     PROCESS_DEPLOY = "process.deploy"
     MESSAGE_CORRELATE = "message.correlate"  # deliver a BPMN message to cases, throw a signal (systems)
+    EXTERNAL_TASK_WORK = "externaltask.work"  # fetch, lock, complete, fail external tasks (workers)
+    EXTERNAL_TASK_READ = "externaltask.read"  # list external tasks, set their retries (incidents)
     DISCLOSURE_READ = "disclosure.read"
     DISCLOSURE_PUBLISH = "disclosure.publish"
     DISCLOSURE_WITHDRAW = "disclosure.withdraw"
@@ -218,6 +220,24 @@ RULES: dict[Permission, tuple[Rule, ...]] = {
             "只有对接系统账号（integration 组）或管理员可以投递消息、发出信号",
             "Only integration accounts (group integration) and administrators may correlate messages or "
             "throw signals",
+        ),
+    ),
+    Permission.EXTERNAL_TASK_WORK: (
+        _groups(
+            CORRELATORS,
+            "external-task-forbidden",
+            "只有对接系统账号（integration 组）或管理员可以领取、完成外部任务",
+            "Only integration accounts (group integration) and administrators may fetch and complete "
+            "external tasks",
+        ),
+    ),
+    Permission.EXTERNAL_TASK_READ: (
+        _groups(
+            CORRELATORS | OVERSEERS,
+            "external-task-forbidden",
+            "只有对接系统账号、督查人员或管理员可以查看外部任务、设置重试次数",
+            "Only integration accounts, supervisors and administrators may read external tasks or set "
+            "their retries",
         ),
     ),
     Permission.DISCLOSURE_READ: (

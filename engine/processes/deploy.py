@@ -109,10 +109,12 @@ def _form_bindings(uow: UnitOfWork, parsed: Any, name: str) -> dict[str, int]:
 
 
 def _check_handlers(ctx: AppContext, parsed: Any, name: str) -> None:
+    # an external task (a topic) without a handler of this node waits for a worker (/engine-rest
+    # external-task): only a delegateExpression must name a registered handler
     unknown = [
-        f"{e.element_id} ({e.topic or e.delegate})"
+        f"{e.element_id} ({e.delegate})"
         for e in parsed.elements.values()
-        if e.tag == "serviceTask" and (e.topic or e.delegate) not in ctx.runner.handlers
+        if e.tag == "serviceTask" and not e.topic and e.delegate not in ctx.runner.handlers
     ]
     if unknown:
         raise InvalidDiagram(

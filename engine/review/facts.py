@@ -33,6 +33,8 @@ MARK_ACTIONS = (
     "case.started",
     "task.completed",
     "message.received",
+    "external-task.completed",
+    "external-task.bpmn-error",
     "timer.fired",
     "task.error_thrown",
     "call.returned",

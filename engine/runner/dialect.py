@@ -197,7 +197,7 @@ def element_info(node: etree._Element, lane: str | None) -> ElementInfo:
         assignee=assignee,
         due_date=_camunda(node, "dueDate"),
         follow_up_date=_camunda(node, "followUpDate"),
-        priority=_camunda(node, "priority"),
+        priority=_camunda(node, "priority") or _camunda(node, "taskPriority"),
         initiator=_camunda(node, "initiator") if tag == "startEvent" else None,
         generated_form=generated_form(node) if tag in ("userTask", "startEvent") else None,
         form_ref=_camunda(node, "formRef"),

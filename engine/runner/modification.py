@@ -17,6 +17,7 @@ from copy import deepcopy
 from dataclasses import dataclass
 from typing import Any
 
+from SpiffWorkflow.bpmn.specs.defaults import ServiceTask
 from SpiffWorkflow.bpmn.specs.event_definitions import MessageEventDefinition, SignalEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.util.task import TaskState
@@ -45,7 +46,8 @@ SPLIT_SUFFIX = ".BoundaryEventSplit"
 
 @dataclass(frozen=True, slots=True)
 class Waiting:
-    """One element a case waits at. ``kind``: "task" (a person), "timer", "message", "signal", "other"."""
+    """One element a case waits at. ``kind``: "task" (a person), "timer", "message", "signal", "external"
+    (an external task waiting for a worker), "other"."""
 
     task_id: str
     element_id: str
@@ -56,6 +58,8 @@ def _kind(task: Any) -> str:
     spec = task.task_spec
     if task.has_state(TaskState.READY) and spec.manual:
         return "task"
+    if task.has_state(TaskState.STARTED) and isinstance(spec, ServiceTask):
+        return "external"
     definition = getattr(spec, "event_definition", None)
     for cls, name in (
         (TimerEventDefinition, "timer"),

@@ -45,11 +45,17 @@ SAFE_SCRIPT_FORMATS = frozenset({"sanxiang-expression", "juel"})
 
 
 class HandlerServiceTask(ServiceTask):  # type: ignore[misc]  # SpiffWorkflow is untyped
-    """A service task that runs a handler registered in Python, then completes."""
+    """A service task that runs a handler registered in Python, then completes; an external task
+    (``camunda:type="external"``) whose topic no handler of this node takes waits for a worker instead
+    (STARTED, ``engine.runner.external``): a registered handler wins."""
 
     def _execute(self, task):  # type: ignore[no-untyped-def]
+        engine = task.workflow.script_engine
+        element = engine.elements.get(self.bpmn_id)
+        if element is not None and element.topic and element.topic not in engine.handlers:
+            return None  # an external task: waits for a worker (``engine.runner.external``)
         try:
-            task.workflow.script_engine.call_handler(task)
+            engine.call_handler(task)
         except BpmnError as error:  # caught by a boundary: this task stays started and is interrupted
             boundary = catcher(task, error.code)
             if boundary is None:

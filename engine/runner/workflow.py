@@ -24,6 +24,7 @@ from engine.kernel.budgets import DEFAULT_BUDGET, EvaluationBudget
 from engine.runner import script_engine
 from engine.runner.calls.call_activity import CallWaiting
 from engine.runner.calls.throwing import ErrorThrowing
+from engine.runner.external import ExternalSteps
 from engine.runner.listeners import before_engine_task, fire, of_kind, start_process
 from engine.runner.modification import Waiting, forget_predictions, graft, predict, waiting_at
 from engine.runner.parser import ParsedProcess
@@ -38,7 +39,7 @@ from engine.runner.user_tasks.task_creation import assignment_of, settle_step
 Variables = Mapping[str, Any]
 
 
-class Workflow(ErrorThrowing, CallWaiting):
+class Workflow(ErrorThrowing, CallWaiting, ExternalSteps):
     """One case's workflow in memory for the length of one step (``raise_error``: ``calls.throwing``)."""
 
     def __init__(self, process: ParsedProcess, wf: BpmnWorkflow, engine: SafeScriptEngine) -> None:

@@ -16,6 +16,7 @@ from engine.deadlines.deadline_store import DeadlineRepository
 from engine.deadlines.store import TIMER_REPOSITORIES, CalendarRepository, DueItemRepository
 from engine.disclosure.store import DisclosureRepository
 from engine.errors import Conflict
+from engine.external_tasks.store import ExternalTaskRepository
 from engine.integration.outbox_store import OutboxRepository
 from engine.integration.store import WebhookRepository
 from engine.kernel.repositories.camunda_rest import EngineRestQueriesPort, HistoryQueriesPort
@@ -80,6 +81,7 @@ REPOSITORIES: dict[str, type] = {
     "supervision": SupervisionRepository,
     "refusals": RefusalWindowRepository,
     "calls": CallRepository,
+    "external_tasks": ExternalTaskRepository,
 }
 
 
@@ -104,6 +106,7 @@ class SqlUnitOfWork:
             self._tx.commit()
         except DBAPIError as exc:
             raise _translate(exc) from exc
+        self.external_tasks.after_commit()  # wake the long polls waiting for new external tasks
 
     def __exit__(self, *exc: Any) -> None:
         try:

@@ -195,6 +195,7 @@ def cancel_case(ctx: AppContext, case_id: str, actor: Actor, reason: str) -> Cas
         _set_status(uow, case, "cancelled", ended_at=now)
         waiting = [t.id for t in uow.tasks.for_case(case_id, status="ready")]
         uow.tasks.close(waiting, status="cancelled", now=now, actor=None)
+        uow.external_tasks.drop_case(case_id)
         dropped = uow.supervision.drop_pending_due(case_id)
         _note(ctx, uow, "case.cancelled", actor, case_id, now, reason=reason, tasks=waiting, dueItems=dropped)
         book = CaseDeadlines(ctx, uow, case_id, now, ctx.calendar.refresh(uow))

@@ -44,6 +44,7 @@ class Detection(FailureDetection):
             self.timers,
             self.idle_cases,
             self.failed_steps,
+            self.external_incidents,
             self.dead_webhooks,
         ):
             found += detector()

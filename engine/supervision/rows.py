@@ -38,6 +38,11 @@ REASONS: dict[str, tuple[str, str, str]] = {
     "no-progress": (STUCK, "办件无可推进的环节", "Nothing in the case can move forward"),
     "step-failed": (FAILED, "办理步骤执行失败", "A step failed while running"),
     "timer-failed": (FAILED, "定时器触发失败", "A timer failed when it fired"),
+    "external-task-incident": (
+        FAILED,
+        "外部任务重试用尽（事件）",
+        "An external task has no retries left (incident)",
+    ),
     "webhook-dead": (FAILED, "推送事件投递失败（已放弃）", "A webhook event could not be delivered (dead)"),
 }
 

@@ -256,6 +256,7 @@ def withdraw_case(ctx: AppContext, case_id: str, reason: str, actor: Actor) -> C
             raise refusal("withdraw-after-decision")
         waiting = [t.id for t in tasks if t.status == "ready"]
         uow.tasks.close(waiting, status="cancelled", now=now, actor=None)
+        uow.external_tasks.drop_case(case_id)
         if not uow.cases.save_state(
             case_id,
             expected_version=case.version,

@@ -13,8 +13,8 @@ from engine.store.tables import metadata
 
 def test_the_migrations_end_in_one_head_and_the_database_is_at_it(ctx: AppContext) -> None:
     heads = ScriptDirectory.from_config(alembic_config()).get_heads()
-    assert heads == ["0015_c7call_case_calls"]
-    assert current(ctx.database) == "0015_c7call_case_calls"
+    assert heads == ["0016_c7ext_external_tasks"]
+    assert current(ctx.database) == "0016_c7ext_external_tasks"
 
 
 def test_the_migrated_schema_has_every_declared_table(ctx: AppContext) -> None:

@@ -378,7 +378,16 @@ CASES: list[tuple[str, str, Mutation]] = [
         "a listener delegate that is no name",
         listener("taskListener", attr='delegateExpression="${beans.lookup(1)}"'),
     ),
-    ("SX-D143", "an external topic nobody handles", put("notify", "camunda:topic", "sms")),
+    (
+        "SX-D180",
+        "an external task at the decision (a worker would decide)",
+        xml(
+            "notify",
+            "<bpmn:extensionElements><camunda:properties>"
+            '<camunda:property name="sanxiang.role" value="decision"/>'
+            "</camunda:properties></bpmn:extensionElements>",
+        ),
+    ),
     (
         "SX-D144",
         "a timeout task listener",

@@ -62,7 +62,13 @@ _EVENTS = {
 }
 COMPLETES_SCOPE = frozenset({"noneEndEvent", "terminateEndEvent", "errorEndEvent", "messageEndEvent"})
 # record action -> where its variables are in the payload
-_VARIABLES = {"case.started": "variables", "task.completed": "data", "message.received": "data"}
+_VARIABLES = {
+    "case.started": "variables",
+    "task.completed": "data",
+    "message.received": "data",
+    "external-task.completed": "data",
+    "external-task.bpmn-error": "data",
+}
 CORRECTION = "fact.corrected"
 
 

@@ -26,6 +26,7 @@ from engine.errors import Conflict, NotAllowed, NotFound
 from engine.kernel.json_types import JsonObject
 from engine.people.permissions import Permission
 from engine.tasks import actions as task_actions
+from engine.tasks import bpmn_errors
 from engine.tasks import claim_and_complete as task_service
 from engine.tasks import drafts as draft_service
 from engine.web.permissions import requires
@@ -86,6 +87,22 @@ def resolve(task_id: str) -> Response:
     only(body, frozenset({"variables"}))
     _save_into_draft(task_id, from_typed(body.get("variables")), [])
     task_actions.resolve_task(ctx(), task_id, reason(), actor())
+    return no_content()
+
+
+@task_actions_rest.post("/<task_id>/bpmnError")
+@requires(Permission.TASK_COMPLETE)
+def bpmn_error(task_id: str) -> Response:
+    """Camunda's ``TaskService.handleBpmnError``: the error boundary catching ``errorCode`` takes the case
+    on (``engine.tasks.bpmn_errors``). ``variables`` with it are refused by name: a person's facts go
+    through a completion's form, never around it."""
+    body = json_body()
+    only(
+        body,
+        frozenset({"errorCode", "errorMessage"} | ({"variables"} if not body.get("variables") else set())),
+    )
+    code, message = str(body.get("errorCode") or ""), str(body.get("errorMessage") or "")
+    bpmn_errors.throw_task_error(ctx(), task_id, code, message, actor())
     return no_content()
 
 

@@ -44,6 +44,7 @@ OPERATIONS: dict[str, tuple[str, str, str]] = {
     "case.moved": ("ModifyProcessInstance", "ProcessInstance", "Operator"),
     "fact.corrected": ("ModifyVariable", "Variable", "Operator"),
     "message.received": ("CorrelateMessage", "ProcessInstance", "Operator"),
+    "external-task.retries-set": ("SetExternalTaskRetries", "ExternalTask", "Operator"),
 }
 ASSIGNEE_CHANGES = {
     "task.claimed": (None, "actor"),

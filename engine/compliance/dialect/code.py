@@ -12,6 +12,7 @@ from engine.compliance.catalogue import finding
 from engine.compliance.document.bpmn_view import BpmnDocument
 from engine.compliance.document.namespaces import camunda_attributes, camunda_children, line_of
 from engine.compliance.findings import Finding
+from engine.external_tasks.rules import person_must_decide
 
 SCRIPT_FORMATS = frozenset({"sanxiang-expression", "juel"})
 _DELEGATE = re.compile(r"^\$\{\s*[A-Za-z_][A-Za-z0-9_]*\s*\}$")
@@ -169,11 +170,29 @@ def ignored_settings(doc: BpmnDocument) -> Iterator[Finding]:
             )
 
 
+def workers_never_decide(doc: BpmnDocument) -> Iterator[Finding]:
+    """SX-D180: an external task (a worker does it) on a step a person must do: legal review,
+    collective discussion, decision, on-site enforcement, hearing (the three systems)."""
+    for process in doc.checked:
+        for el in process.with_tag("serviceTask"):
+            refused = person_must_decide(el.id, el.role) if el.camunda.get("type") == "external" else None
+            if refused is not None:
+                zh, en = refused
+                yield finding(
+                    "SX-D180",
+                    f"{zh}；请改为用户任务（userTask），由有权人员办理",
+                    f"{en}; make it a user task (userTask) done by a person who may",
+                    element_id=el.id,
+                    line=el.line,
+                )
+
+
 CHECKS = (
     scripts_are_safe,
     no_java_classes,
     no_service_expressions,
     no_connectors,
     service_tasks_are_runnable,
+    workers_never_decide,
     ignored_settings,
 )

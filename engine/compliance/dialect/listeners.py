@@ -148,14 +148,15 @@ def unknown_handler(name: str, facts: RuntimeFacts) -> tuple[str, str, str] | No
 
 
 def handler_findings(doc: BpmnDocument, facts: RuntimeFacts) -> Iterator[Finding]:
-    """SX-D143 for service tasks whose external topic or ``delegateExpression`` names no registered
-    handler."""
+    """SX-D143 for service tasks whose ``delegateExpression`` names no registered handler (an external
+    topic nobody handles in-process waits for a worker: ``/engine-rest/external-task``)."""
     for process in doc.checked:
         for el in process.with_tag("serviceTask"):
             attrs = el.camunda
-            name = attrs.get("topic") if attrs.get("type") == "external" else None
+            if attrs.get("type") == "external":
+                continue
             delegate = _NAMED.match(attrs.get("delegateExpression", "").strip())
-            name = name or (delegate.group(1) if delegate else None)
+            name = delegate.group(1) if delegate else None
             problem = unknown_handler(name.strip(), facts) if name and name.strip() else None
             if problem is not None:
                 code, zh, en = problem

@@ -46,6 +46,8 @@ ATTEMPTS: dict[str, tuple[str, str]] = {
     "fact.correction": ("更正事实", "Fact correction"),
     "evidence.add": ("上传证据", "Evidence upload"),
     "message.correlate": ("投递消息", "Message correlation"),
+    "external-task.complete": ("完成外部任务", "External task completion"),
+    "external-task.bpmn-error": ("外部任务报告业务错误", "External task BPMN error"),
     "timer.retry": ("重试定时", "Timer retry"),
     "disclosure.publish": ("发布公示", "Publication"),
     "disclosure.withdraw": ("撤回公示", "Disclosure withdrawal"),

@@ -46,6 +46,7 @@ def kind_label(kind: str) -> str:
         "timer": _("timer"),
         "message": _("external message"),
         "signal": _("signal"),
+        "external": _("external task (a worker)"),
         "other": _("other"),
     }
     return str(labels.get(kind, kind))

@@ -22,7 +22,7 @@ KIND_WORDS = {
     "disclosure": ("公示时限", "Disclosure limit"),
     "legal-review": ("法制审核时限", "Legal review limit"),
 }
-EXTERNAL = frozenset({"message", "signal"})
+EXTERNAL = frozenset({"message", "signal", "external"})  # "external": an external task waiting for a worker
 MIN_IDLE = timedelta(hours=1)  # a case quiet for less than this is never restored to look
 
 

@@ -120,3 +120,25 @@ class FailureDetection(DetectionBase):
                 )
             )
         return found
+
+    def external_incidents(self) -> list[Finding]:
+        """External tasks a worker failed with no retries left (``engine.external_tasks``)."""
+        found = []
+        for row in self.uow.external_tasks.incidents(self.only):
+            error = row.error_message or "-"
+            found.append(
+                self.finding(
+                    "external-task-incident",
+                    row.case_id,
+                    row.process_key,
+                    row.incident_at,
+                    f"外部任务（主题 {row.topic}）重试用尽，工作者 {row.worker_id or '-'} 报告：{error}",
+                    f"External task (topic {row.topic}) has no retries left; worker {row.worker_id or '-'} "
+                    f"reported: {error}",
+                    process_id=row.process_id,
+                    element_id=row.element_id,
+                    ref=row.id,
+                    message=error,
+                )
+            )
+        return found

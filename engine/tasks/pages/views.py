@@ -75,6 +75,11 @@ ACTION_LABELS = {
     "task.error_thrown": _l("Business error thrown"),
     "query-code.issued": _l("Query code issued"),
     "message.received": _l("Message received"),
+    "external-task.completed": _l("External task completed"),
+    "external-task.bpmn-error": _l("External task reported a business error"),
+    "external-task.failed": _l("External task failed"),
+    "external-task.incident": _l("External task incident"),
+    "external-task.retries-set": _l("External task retries set"),
     "case.exported": _l("Case file exported"),
 }
 APPLICANT_LABELS = {
