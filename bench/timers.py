@@ -111,7 +111,7 @@ def create(ctx: Any, args: argparse.Namespace, start: datetime) -> None:
 def fired_count(ctx: Any) -> tuple[int, int]:
     from sqlalchemy import func, select
 
-    from engine.store.tables_timers import due_items
+    from engine.store.schema.timers import due_items
 
     with ctx.uow(readonly=True) as uow:
         total, fired = uow.conn.execute(
@@ -125,7 +125,7 @@ def fired_count(ctx: Any) -> tuple[int, int]:
 def lags(ctx: Any) -> dict[str, list[float]]:
     from sqlalchemy import select
 
-    from engine.store.tables_timers import due_items
+    from engine.store.schema.timers import due_items
 
     found: dict[str, list[float]] = {}
     with ctx.uow(readonly=True) as uow:

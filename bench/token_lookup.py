@@ -49,7 +49,7 @@ def _timed(call: Callable[[], object], times: int) -> tuple[float, float]:
 
 def _fill_log(ctx: Any, rows: int) -> None:
     """N failures from other addresses within the last hours (bulk: the fill is not what is measured)."""
-    from engine.store.tables_people import security_log
+    from engine.store.schema.people import security_log
 
     now = ctx.clock()
     batch = [

@@ -13,7 +13,7 @@ from engine.deadlines.rows import DeadlineRow, ReadyRole
 from engine.deadlines.rules import ClockStop, StopReason
 from engine.kernel.json_types import JsonObject
 from engine.store import tables as t
-from engine.store.tables_timers import case_deadlines
+from engine.store.schema.timers import case_deadlines
 
 _READY_ROLES = (
     select(t.tasks.c.id, t.tasks.c.role, t.tasks.c.element_id, t.tasks.c.created_at)

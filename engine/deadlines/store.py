@@ -16,7 +16,7 @@ from sqlalchemy import ColumnElement, Connection, Select, bindparam, delete, ins
 from engine.deadlines.deadline_store import DeadlineRepository
 from engine.deadlines.rows import BPMN_TIMER, CalendarDay, DueItem
 from engine.store import tables as t
-from engine.store.tables_timers import calendar_days, due_items
+from engine.store.schema.timers import calendar_days, due_items
 
 CALENDAR_VERSION = "calendar.version"
 _PENDING = due_items.c.fired_at.is_(None)

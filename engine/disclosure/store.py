@@ -1,4 +1,4 @@
-"""Disclosures and query codes (tables in ``tables_disclosures``); ``uow.disclosures``.
+"""Disclosures and query codes (tables in ``engine.store.schema.disclosures``); ``uow.disclosures``.
 
 State changes are compare-and-set on the status (a clerk and the scheduler publishing the same
 disclosure at once: one wins, the other sees False). Public reads select public columns only.
@@ -28,8 +28,8 @@ from engine.disclosure.rows import (
     Withdrawal,
 )
 from engine.store import tables as t
-from engine.store.tables_disclosures import disclosures as d
-from engine.store.tables_disclosures import query_codes as q
+from engine.store.schema.disclosures import disclosures as d
+from engine.store.schema.disclosures import query_codes as q
 
 _JSON_COLUMNS = ("preview_rules", "published_rules")
 _PUBLIC = (

@@ -1,4 +1,4 @@
-"""External tasks in the database (``engine.store.tables_external_tasks``).
+"""External tasks in the database (``engine.store.schema.external_tasks``).
 
 ``sync`` makes the rows of a case equal to what its workflow waits at, in the step's transaction.
 ``lock_available`` picks fetchable rows and locks them in one statement's transaction: on PostgreSQL with
@@ -16,8 +16,9 @@ from sqlalchemy.sql import Select
 
 from engine.external_tasks.bell import BELL
 from engine.external_tasks.rows import ExternalQuery, ExternalTaskRow, TopicRequest
+from engine.kernel.ports import CaseRow
+from engine.store.schema.external_tasks import external_tasks as t
 from engine.store.tables import cases
-from engine.store.tables_external_tasks import external_tasks as t
 
 COLUMNS = tuple(ExternalTaskRow.__slots__)
 
@@ -36,7 +37,7 @@ class ExternalTaskRepository:
             BELL.ring()
             self.added = False
 
-    def sync(self, case: Any, waits: Sequence[Any], now: datetime) -> tuple[list[str], list[str]]:
+    def sync(self, case: CaseRow, waits: Sequence[Any], now: datetime) -> tuple[list[str], list[str]]:
         """The case's rows := ``waits`` (``runner.external.ExternalWait``); the ids added and removed."""
         have = set(self.conn.execute(select(t.c.id).where(t.c.case_id == case.id)).scalars())
         want = {w.task_id: w for w in waits}

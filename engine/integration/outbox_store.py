@@ -21,7 +21,7 @@ from sqlalchemy import ColumnElement, Connection, exists, func, insert, or_, sel
 
 from engine.integration.rows import PENDING, AttemptRow, ClaimedEvent, EventRow, NewEvent, Outcome
 from engine.kernel.json_types import JsonObject
-from engine.store import tables_webhooks as w
+from engine.store.schema import webhooks as w
 
 o = w.webhook_outbox
 _earlier = o.alias("earlier")

@@ -11,7 +11,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from engine.integration.rows import SubscriptionRow
 from engine.store import tables as t
-from engine.store import tables_webhooks as w
+from engine.store.schema import webhooks as w
 
 
 def _subscription(r: Any) -> SubscriptionRow:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 if TYPE_CHECKING:
     from engine.kernel.repositories.camunda_rest import EngineRestQueriesPort, HistoryQueriesPort
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
         DueItemRepositoryPort,
     )
     from engine.kernel.repositories.disclosure import DisclosureRepositoryPort
+    from engine.kernel.repositories.external_tasks import ExternalTaskRepositoryPort
     from engine.kernel.repositories.integration import OutboxRepositoryPort, WebhookRepositoryPort
     from engine.kernel.repositories.people import (
         PeopleRepositoryPort,
@@ -180,7 +181,9 @@ class UnitOfWork(Protocol):
     engine_rest_history: HistoryQueriesPort  # engine.camunda_rest.queries.history_store
     refusals: RefusalWindowRepositoryPort  # per actor-and-case windows bounding refusals
     calls: CallRepositoryPort  # engine.cases.calls.store: child cases of call activities
-    external_tasks: Any  # engine.external_tasks.store: external tasks waiting for workers
+    external_tasks: (
+        ExternalTaskRepositoryPort  # engine.external_tasks.store: external tasks waiting for workers
+    )
 
     def __enter__(self) -> UnitOfWork: ...
     def __exit__(self, *exc: object) -> None: ...

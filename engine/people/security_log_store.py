@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import Connection, delete, func, insert, select
 
 from engine.people.rows import SecurityEvent
-from engine.store import tables_people as p
+from engine.store.schema import people as p
 
 ATTEMPTS = ("login", "login-failed")
 

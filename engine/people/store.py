@@ -1,4 +1,4 @@
-"""The staff register, password hashes and login sessions (tables in ``tables_people``)."""
+"""The staff register, password hashes and login sessions (tables in ``engine.store.schema.people``)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from sqlalchemy import Connection, insert, select, update
 from engine.kernel.json_types import JsonObject
 from engine.people.rows import StaffEntry
 from engine.store import tables as t
-from engine.store import tables_people as p
+from engine.store.schema import people as p
 
 STAFF_FIELDS = (
     "post",

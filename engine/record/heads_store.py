@@ -15,9 +15,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from engine.record.head_signature import SignedHead
 from engine.store import tables as t
-from engine.store.tables_evidence import evidence
-from engine.store.tables_heads import record_heads as table
-from engine.store.tables_webhooks import webhook_outbox as outbox
+from engine.store.schema.evidence import evidence
+from engine.store.schema.heads import record_heads as table
+from engine.store.schema.webhooks import webhook_outbox as outbox
 
 
 class HeadRepository:

@@ -13,8 +13,6 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from SpiffWorkflow.bpmn.specs.event_definitions import MessageEventDefinition
-from SpiffWorkflow.bpmn.util import BpmnEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
@@ -26,6 +24,7 @@ from engine.runner.calls.call_activity import CallWaiting
 from engine.runner.calls.throwing import ErrorThrowing
 from engine.runner.external import ExternalSteps
 from engine.runner.listeners import before_engine_task, fire, of_kind, start_process
+from engine.runner.messages import MessageCorrelation
 from engine.runner.modification import Waiting, forget_predictions, graft, predict, waiting_at
 from engine.runner.parser import ParsedProcess
 from engine.runner.script_engine import Handler, SafeScriptEngine, evaluate_condition
@@ -39,7 +38,7 @@ from engine.runner.user_tasks.task_creation import assignment_of, settle_step
 Variables = Mapping[str, Any]
 
 
-class Workflow(ErrorThrowing, CallWaiting, ExternalSteps):
+class Workflow(ErrorThrowing, CallWaiting, ExternalSteps, MessageCorrelation):
     """One case's workflow in memory for the length of one step (``raise_error``: ``calls.throwing``)."""
 
     def __init__(self, process: ParsedProcess, wf: BpmnWorkflow, engine: SafeScriptEngine) -> None:
@@ -125,47 +124,6 @@ class Workflow(ErrorThrowing, CallWaiting, ExternalSteps):
     def run_engine(self, now: datetime) -> StepResult:
         """Advance automatic steps and due timers (start of a case, a timer firing)."""
         return self._step(now, lambda: None)
-
-    def awaits_message(self, name: str) -> bool:
-        """Whether an event of this case waits for the BPMN message ``name``."""
-        return bool(self._message_waiters(name))
-
-    def _message_waiters(self, name: str) -> list[Any]:
-        return [
-            t
-            for t in self._all_tasks()
-            if t.has_state(TaskState.WAITING)
-            and isinstance(getattr(t.task_spec, "event_definition", None), MessageEventDefinition)
-            and t.task_spec.event_definition.name == name
-        ]
-
-    def correlate_message(self, name: str, payload: Mapping[str, Any], now: datetime) -> StepResult:
-        """Deliver the BPMN message ``name`` to the events of this case waiting for it.
-
-        The payload's keys become case variables (as Camunda 7's ``processVariables`` of a
-        correlation); SpiffWorkflow also keeps the whole payload in the catch event's
-        ``camunda:resultVariable`` (default ``<element id>_Response``). Raises ``Conflict`` when
-        nothing in the case waits for this message."""
-        waiting = self._message_waiters(name)
-        if not waiting:
-            raise Conflict(
-                f"办件当前不在等待消息 {name}",
-                f"The case is not waiting for message {name}",
-                code="message-not-awaited",
-            )
-        definition = waiting[0].task_spec.event_definition
-
-        def deliver() -> None:
-            for task in waiting:
-                task.data.update(payload)
-            self._wf.send_event(
-                BpmnEvent(
-                    definition,
-                    payload={"payload": dict(payload), "result_var": getattr(definition, "result_var", None)},
-                )
-            )
-
-        return self._step(now, deliver)
 
     def move_to(self, element_id: str, now: datetime) -> StepResult:
         """A supervisor's modification: wait at ``element_id`` instead (``engine.runner.modification``)."""

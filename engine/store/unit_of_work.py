@@ -33,6 +33,7 @@ from engine.kernel.repositories.deadlines import (
     DueItemRepositoryPort,
 )
 from engine.kernel.repositories.disclosure import DisclosureRepositoryPort
+from engine.kernel.repositories.external_tasks import ExternalTaskRepositoryPort
 from engine.kernel.repositories.integration import OutboxRepositoryPort, WebhookRepositoryPort
 from engine.kernel.repositories.people import (
     PeopleRepositoryPort,
@@ -158,3 +159,4 @@ def _fits(conn: Connection) -> None:
     _workrepository: WorkRepositoryPort = WorkRepository(conn)
     _draftrepository: DraftRepositoryPort = DraftRepository(conn)
     _callrepository: CallRepositoryPort = CallRepository(conn)
+    _externaltaskrepository: ExternalTaskRepositoryPort = ExternalTaskRepository(conn)

@@ -18,9 +18,9 @@ from engine.deadlines.deadline_store import _deadline
 from engine.deadlines.rows import BPMN_TIMER, DueItem
 from engine.deadlines.store import _due
 from engine.store import tables as t
-from engine.store import tables_supervision  # noqa: F401  (the index migration 0009 creates)
-from engine.store import tables_webhooks as w
-from engine.store.tables_timers import case_deadlines, due_items
+from engine.store.schema import supervision  # noqa: F401  (the index migration 0009 creates)
+from engine.store.schema import webhooks as w
+from engine.store.schema.timers import case_deadlines, due_items
 from engine.supervision.rows import DueOfCase, FailedStep, IdleCase, OpenDeadline, WaitingTask
 
 LIVE = ("running", "suspended")

@@ -10,7 +10,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from engine.kernel.json_types import JsonObject
-from engine.store.tables_drafts import task_drafts
+from engine.store.schema.drafts import task_drafts
 from engine.tasks.drafts import DraftRow
 
 _INSERTS: JsonObject = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}

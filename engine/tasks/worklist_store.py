@@ -11,8 +11,8 @@ from sqlalchemy import ColumnElement, Connection, and_, insert, or_, select, upd
 from engine.cases.task_store import TaskRepository
 from engine.people.rows import CaseDue, Delegation, Notification, WorkFilter, WorkItem
 from engine.store import tables as t
-from engine.store import tables_people as p
-from engine.store import tables_timers as timers
+from engine.store.schema import people as p
+from engine.store.schema import timers as timers
 
 
 def _who(f: WorkFilter) -> ColumnElement[bool]:

@@ -4,6 +4,7 @@ test's database, for tests that need separate server processes (SIGKILL, long po
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -13,6 +14,13 @@ import requests
 
 from engine.config import Settings
 from tests.support import ROOT, auth
+
+
+def free_port() -> int:
+    """A port nobody listens on now (the tests run in parallel: never a fixed port)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 def start_server(settings: Settings, port: int, log: Path) -> subprocess.Popen[bytes]:

@@ -18,7 +18,7 @@ from engine.config import Settings
 from engine.kernel.context import AppContext
 from engine.record.casefile.verify import Anchor, verify_case_file
 from engine.record.head_signature import SignedHead
-from engine.store.tables_heads import record_heads
+from engine.store.schema.heads import record_heads
 from engine.tasks import claim_and_complete as tasks
 from tests.integration.case_file_tampering import (
     edited_pdf,

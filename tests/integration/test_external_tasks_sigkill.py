@@ -25,12 +25,11 @@ from engine.kernel.ports import Actor
 from engine.processes.deploy import deploy
 from tests.conftest import make_context
 from tests.integration.engine_rest_live import staff
-from tests.integration.rest_nodes import start_server, stop, wait_ready
+from tests.integration.rest_nodes import free_port, start_server, stop, wait_ready
 from tests.support import ROOT, MovableClock
 
 DIAGRAM = ROOT / "tests" / "conformance" / "c7" / "diagrams" / "c7_external_tasks.bpmn"
 CASES, LOCK_MS, DEADLINE = 30, 2_000, 120.0
-PORTS = (7201, 7202)
 
 
 def _client(url: str) -> ExternalTaskClient:
@@ -66,8 +65,9 @@ def test_two_servers_one_killed_every_external_task_completed_exactly_once(
     cases = [
         open_case(ctx, "c7_external_tasks", {"outcome": "ok"}, Actor("wang")).case.id for _ in range(CASES)
     ]
-    urls = [f"http://127.0.0.1:{port}" for port in PORTS]
-    servers = [start_server(settings, port, tmp_path / f"server-{port}.log") for port in PORTS]
+    ports = (free_port(), free_port())
+    urls = [f"http://127.0.0.1:{port}" for port in ports]
+    servers = [start_server(settings, port, tmp_path / f"server-{port}.log") for port in ports]
     try:
         for url in urls:
             wait_ready(url)

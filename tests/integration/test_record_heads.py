@@ -18,7 +18,7 @@ from engine.record import verify as audit
 from engine.record.append import record
 from engine.record.heads import CHECK_SECONDS, sign_head_now, sign_head_when_due
 from engine.scheduler import JOBS
-from engine.store.tables_heads import record_heads
+from engine.store.schema.heads import record_heads
 from tests.conftest import make_context
 from tests.integration.evidence_cases import case_at_on_site, pdf_bytes
 from tests.integration.record_tampering import remove, rewrite_consistently, sanxiang, tamperer

@@ -28,8 +28,8 @@ from engine.deadlines.timers import FIRERS, schedule_due
 from engine.kernel.context import AppContext
 from engine.kernel.ports import Actor
 from engine.processes.deploy import deploy
+from engine.store.schema.timers import due_items
 from engine.store.tables import cases
-from engine.store.tables_timers import due_items
 from tests.conftest import make_context
 from tests.integration.timer_node import TICK, fire_tick
 from tests.support import FIXTURES, ROOT

@@ -9,7 +9,7 @@ from sqlalchemy import Connection, insert, select, update
 
 from engine.kernel.repositories.cases import CallLink
 from engine.store import tables as t
-from engine.store.tables_calls import case_calls
+from engine.store.schema.calls import case_calls
 
 
 def _link(r: Any) -> CallLink:

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, insert, select
 
 from engine.record.evidence.rows import EvidenceRow
-from engine.store.tables_evidence import evidence as table
+from engine.store.schema.evidence import evidence as table
 
 
 class EvidenceRepository:

@@ -1,5 +1,5 @@
-"""Refusal windows (``tables_refusals``), ``uow.refusals``: read and lock one actor's window on a case,
-save it, and find the windows that are over (for the scheduler's sweep).
+"""Refusal windows (``engine.store.schema.refusals``), ``uow.refusals``: read and lock one actor's window on
+a case, save it, and find the windows that are over (for the scheduler's sweep).
 
 ``lock`` makes sure the row exists (insert, or nothing on conflict), then reads it FOR UPDATE on
 PostgreSQL (SQLite writers are serialised by BEGIN IMMEDIATE): two refusals of the same actor on the
@@ -17,7 +17,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from engine.kernel.json_types import JsonObject
 from engine.record.refusals.rules import RefusalWindow
-from engine.store.tables_refusals import refusal_windows as w
+from engine.store.schema.refusals import refusal_windows as w
 
 _INSERTS: JsonObject = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}
 

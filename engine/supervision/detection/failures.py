@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from engine.deadlines.rows import BPMN_TIMER
+from engine.kernel.ports import present
 from engine.supervision.rows import Finding
 
 if TYPE_CHECKING:
@@ -131,7 +132,7 @@ class FailureDetection(DetectionBase):
                     "external-task-incident",
                     row.case_id,
                     row.process_key,
-                    row.incident_at,
+                    present(row.incident_at, "incident time"),
                     f"外部任务（主题 {row.topic}）重试用尽，工作者 {row.worker_id or '-'} 报告：{error}",
                     f"External task (topic {row.topic}) has no retries left; worker {row.worker_id or '-'} "
                     f"reported: {error}",
