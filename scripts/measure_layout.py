@@ -3,6 +3,7 @@ length p90, `Any` per 1,000 lines outside runner/, and the count of asserts in t
 
     .venv/bin/python scripts/measure_layout.py          # the numbers
     .venv/bin/python scripts/measure_layout.py --mypy   # and the mypy strict error count
+    .venv/bin/python scripts/measure_layout.py --check  # exit 1 when a budget is broken (scripts/lint)
 
 Measured with `ast` so it can be re-run after every move and compared with docs/architecture.md.
 """
@@ -19,6 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 MODULE_BUDGET = 300
 FOLDER_BUDGET = 15
+P90_BUDGET = 20  # lines per function, 90th percentile
+ANY_BUDGET = 10.0  # literal ``Any`` per 1,000 lines outside runner/ (the JSON aliases are reported beside it)
 
 
 def engine_modules() -> list[Path]:
@@ -100,6 +103,19 @@ def main() -> None:
     print(f"assert statements in tests/: {test_asserts()}")
     if "--mypy" in sys.argv:
         print(f"mypy strict: {mypy_errors()}")
+    broken = [
+        what
+        for what, bad in (
+            (f"folders over {FOLDER_BUDGET} modules", crowded > 0),
+            (f"modules over {MODULE_BUDGET} lines", bool(over)),
+            (f"function length p90 over {P90_BUDGET}", percentile(lengths, 0.9) > P90_BUDGET),
+            (f"Any over {ANY_BUDGET:g} per 1,000 lines outside runner/", 1000 * uses / lines > ANY_BUDGET),
+        )
+        if bad
+    ]
+    if "--check" in sys.argv and broken:
+        print(f"layout budgets broken: {'; '.join(broken)}", file=sys.stderr)
+        sys.exit(1)
 
 
 if __name__ == "__main__":
