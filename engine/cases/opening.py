@@ -18,7 +18,8 @@ from engine.cases.save_step import (
 from engine.errors import InvalidInput, NotFound
 from engine.kernel.context import AppContext
 from engine.kernel.json_types import JsonObject, JsonValue
-from engine.kernel.ports import Actor, CaseRow, RecordDraft, TaskRow, UnitOfWork
+from engine.kernel.ports import Actor, CaseRow, ProcessRow, RecordDraft, TaskRow, UnitOfWork
+from engine.kernel.process_kinds import is_procedure
 from engine.people.case_access import may_read_case as may_read_case
 from engine.people.permissions import Permission, authorize
 from engine.tasks.co_signing import signatures
@@ -55,6 +56,17 @@ def check_variables(variables: Mapping[str, JsonValue]) -> JsonObject:
     return dict(variables)
 
 
+def refuse_procedure(row: ProcessRow) -> None:
+    """A called procedure (``sanxiang.kind=procedure``) runs only as the child case of a call activity."""
+    if is_procedure(row.properties):
+        raise InvalidInput(
+            f"{row.key} 是被调用程序（sanxiang.kind=procedure），只能由审批事项的调用活动启动，不能单独立案",
+            f"{row.key} is a called procedure (sanxiang.kind=procedure): only a call activity of an approval "
+            "item starts it; it cannot be opened as a case by itself",
+            code="process-is-procedure",
+        )
+
+
 def open_case(
     ctx: AppContext,
     process_key: str,
@@ -75,6 +87,7 @@ def open_case(
                 f"No process {process_key} is deployed",
                 code="process-not-found",
             )
+        refuse_procedure(row)
         parsed = ctx.processes.get(uow, row.id)
         variables, business_key = start_values(ctx, parsed, variables, business_key)  # a start form
         workflow, result = ctx.runner.start(parsed, variables, now, initiator=actor.user_id)

@@ -145,6 +145,8 @@ _TABLE: tuple[tuple[str, str, str, str], ...] = (
     ("SX-C217", "compliance", "人工任务没有办理人", "user task without candidate group or assignee"),
     ("SX-C218", "compliance", "人工任务没有表单", "user task without a form"),
     ("SX-C219", "compliance", "流程没有决定环节", "process without a decision task"),
+    ("SX-C220", "compliance", "被调用程序中有决定环节", "decision inside a called procedure"),
+    ("SX-C221", "compliance", "流程类型未知", "unknown sanxiang.kind (item or procedure)"),
     ("SX-F301", "form", "不是有效的 JSON", "not valid JSON"),
     ("SX-F302", "form", "表单不是 JSON 对象", "form is not a JSON object"),
     ("SX-F303", "form", "表单缺少 id", "form without an id"),

@@ -11,6 +11,7 @@ from engine.compliance.document.graph import FlowGraph
 from engine.compliance.document.namespaces import camunda_children
 from engine.compliance.findings import Finding
 from engine.disclosure.rules import DISCLOSURE_DAYS
+from engine.kernel.process_kinds import is_procedure
 
 GUIDE_PROPERTIES: dict[str, str] = {
     "sanxiang.itemName": "事项名称",
@@ -65,6 +66,9 @@ def parse_days(value: str | None) -> int | None:
 
 
 def guide_is_complete(process: ProcessModel, graph: FlowGraph) -> Iterator[Finding]:
+    """SX-C215 on an approval item; a called procedure is no item and has no guide of its own."""
+    if is_procedure(process.properties):
+        return
     for key, label in GUIDE_PROPERTIES.items():
         if not process.properties.get(key, "").strip():
             yield finding(

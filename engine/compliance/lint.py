@@ -8,7 +8,7 @@ import pathlib
 import stat
 from collections.abc import Callable, Iterable
 
-from engine.compliance import guide, three_systems
+from engine.compliance import guide, procedures, three_systems
 from engine.compliance.calls import call_activities
 from engine.compliance.calls.call_activities import call_findings
 from engine.compliance.catalogue import finding
@@ -46,7 +46,7 @@ SHARED_CHECKS: tuple[DocumentCheck, ...] = (
     expressions.gateway_flows_have_conditions,
     expressions.exclusive_gateways_have_default,
 )
-PROPERTY_CHECKS: tuple[ProcessCheck, ...] = guide.CHECKS
+PROPERTY_CHECKS: tuple[ProcessCheck, ...] = (*guide.CHECKS, *procedures.CHECKS)
 PATH_CHECKS: tuple[ProcessCheck, ...] = three_systems.CHECKS
 RULE_SETS = {"dialect": ("dialect",), "compliance": ("compliance",), "all": ("dialect", "compliance")}
 MAX_PATH_ELEMENTS = 2000

@@ -15,6 +15,7 @@ from engine.compliance.catalogue import finding
 from engine.compliance.document.bpmn_view import Element, Flow, ProcessModel
 from engine.compliance.document.graph import FlowGraph, reachable
 from engine.compliance.findings import Finding
+from engine.kernel.process_kinds import is_procedure
 
 OUTCOMES = ("pass", "return", "reject")
 _CONCLUSION = re.compile(r"reviewConclusion\s*(?:==|\beq\b)\s*['\"]([A-Za-z-]+)['\"]")
@@ -43,7 +44,8 @@ def terminals(process: ProcessModel) -> list[Element]:
 
 
 def process_has_decision(process: ProcessModel, graph: FlowGraph) -> Iterator[Finding]:
-    if not process.with_role("decision"):
+    """SX-C219 on an approval item; a called procedure has none (``procedures``: SX-C220 if it has one)."""
+    if not process.with_role("decision") and not is_procedure(process.properties):
         yield finding(
             "SX-C219",
             "流程没有决定环节；请用“作出决定”模板（sanxiang.role=decision）画出决定任务",

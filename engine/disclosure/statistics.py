@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from engine.disclosure.draft import local_day
 from engine.disclosure.rows import DecisionTally
+from engine.kernel.process_kinds import is_procedure
 from engine.kernel.bureau import ZONE
 from engine.kernel.context import AppContext
 
@@ -85,7 +86,9 @@ def compute_statistics(ctx: AppContext, months: int = 12, process_key: str | Non
     now = ctx.clock()
     keys = month_keys(local_day(now), max(1, min(months, MAX_MONTHS)))
     with ctx.uow(readonly=True) as uow:
-        names = {p.key: p.properties.get("sanxiang.itemName") or p.name for p in uow.processes.list_latest()}
+        latest = uow.processes.list_latest()
+        names = {p.key: p.properties.get("sanxiang.itemName") or p.name for p in latest}
+        procedures = {p.key for p in latest if is_procedure(p.properties)}  # child cases: not applications
         repo = uow.disclosures
         tallies: list[DecisionTally] = repo.tallies(dt.date.fromisoformat(keys[0] + "-01"))
         started: dict[tuple[str, int], int] = repo.applications(_bounds(keys))
@@ -96,7 +99,7 @@ def compute_statistics(ctx: AppContext, months: int = 12, process_key: str | Non
     wanted = [
         k
         for k in sorted({*names, *(k for k, _ in applications), *(k for k, _ in by_slot)})
-        if process_key in (None, k)
+        if process_key in (None, k) and k not in procedures
     ]
 
     def figures(items: list[str], months: tuple[str, ...], period: str) -> Figures:

@@ -101,6 +101,11 @@ VALID: dict[str, dict[str, Any]] = {
         "deliveryProofNo": "送达回证001",
         "mediaRecorded": True,
     },
+    "delivery-receipt": {
+        "receiptKind": "signed-receipt",
+        "receiptFiled": True,
+        "receiptNote": "受送达人当场签收，回证入卷",
+    },
     "archive": {
         "recordsComplete": True,
         "archiveNo": "历下审批档〔2026〕001",

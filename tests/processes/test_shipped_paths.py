@@ -19,15 +19,12 @@ import pytest
 from engine.app import create_app
 from engine.config import Settings
 from tests.conftest import make_context
-from tests.integration.api_driver import deploy
-from tests.integration.form_data import AT, DENIED, form_data, review
-from tests.integration.recordings import MEDIA_ROLES, attach_recording
-from tests.support import ROOT, MovableClock, auth
+from tests.integration.form_data import AT, DENIED, form_data
+from tests.integration.recordings import attach_recording
+from tests.processes.walker import CALLED_STEPS, ITEMS, Step, Walk
+from tests.support import MovableClock, auth
 
-PROCESSES = sorted(p.stem for p in (ROOT / "processes").glob("*.bpmn"))
-FORM_FILES = sorted(p.name for p in (ROOT / "forms").glob("*.form"))
-WORKER = {"window-clerk": "wang", "handler": "zhao", "legal-reviewer": "qian", "approver": "sun"}
-CO_SIGNERS = {"handler": ("zhao", "feng")}  # the two inspectors of a co-signed (会签) on-site check
+PROCESSES = ITEMS  # the approval items; a called procedure (service_delivery) is walked inside its callers
 BETWEEN_REVIEW_AND_PROPOSAL = {  # the handler's own steps, in order
     "food_business_licence": ("Task_OnSite",),
     "public_place_hygiene": ("Task_OnSite",),
@@ -49,8 +46,6 @@ SUPPLEMENT = {
     "acceptanceNote": "一次性告知补正",
 }
 CONTESTED = {"contest": True, "contestReason": "承办人认为适用条款正确，提请集体讨论"}
-Step = tuple[str, dict[str, Any]]
-
 
 def head(process: str, *, major: bool = False, supplement: bool = False) -> list[Step]:
     """From the application to the handler's proposal; a major case by the catalogue's facts."""
@@ -110,49 +105,6 @@ def compliant(settings: Settings, clock: MovableClock) -> Iterator[tuple[Any, An
     ctx.database.dispose()
 
 
-class Walk:
-    """One case of a shipped process, driven task by task through the API."""
-
-    def __init__(self, client: Any, ctx: Any, clock: MovableClock, process: str) -> None:
-        self.client, self.ctx, self.clock = client, ctx, clock
-        for names, folder in ((FORM_FILES, ROOT / "forms"), ([f"{process}.bpmn"], ROOT / "processes")):
-            response = deploy(client, *names, folder=folder)
-            assert response.status_code == 201, response.get_json()
-        opened = client.post("/api/v1/cases", json={"process": process}, headers=auth("wang"))
-        assert opened.status_code == 201, opened.get_json()
-        self.case_id = opened.get_json()["id"]
-        self.done: list[str] = []
-
-    def case(self) -> dict[str, Any]:
-        response = self.client.get(f"/api/v1/cases/{self.case_id}", headers=auth("zhou"))
-        body: dict[str, Any] = response.get_json()
-        return body
-
-    def step(self, element: str, overrides: dict[str, Any]) -> None:
-        """Complete the element's task; a multi-instance element's every instance, each by another signer."""
-        ready = [t for t in self.case()["tasks"] if t["status"] == "ready"]
-        assert {t["element_id"] for t in ready} == {element}, f"after {self.done}"
-        group = ready[0]["candidate_groups"][0]
-        signers = CO_SIGNERS[group] if len(ready) > 1 else (WORKER[group],)
-        assert len(ready) == len(signers), f"{element}: {len(ready)} instances"
-        for task, user in zip(ready, signers, strict=True):
-            self._complete(task, user, overrides)
-
-    def _complete(self, task: dict[str, Any], user: str, overrides: dict[str, Any]) -> None:
-        if task["form_id"] == "legal-review":
-            data = review(**overrides)
-        else:
-            data = form_data(task["form_id"], **overrides)
-        self.clock.advance(hours=2)
-        if task["role"] in MEDIA_ROLES:
-            attach_recording(self.ctx, self.case_id, task["id"], user)
-        response = self.client.post(
-            f"/api/v1/tasks/{task['id']}/complete", json={"variables": data}, headers=auth(user)
-        )
-        assert response.status_code == 200, (task["element_id"], response.get_json())
-        self.done.append(task["element_id"])
-
-
 @pytest.mark.parametrize("journey", list(JOURNEYS))
 @pytest.mark.parametrize("process", PROCESSES)
 def test_every_shipped_process_runs_every_path_through_the_api(
@@ -165,13 +117,15 @@ def test_every_shipped_process_runs_every_path_through_the_api(
         walk.step(element, overrides)
     case = walk.case()
     assert case["status"] == "completed" and case["ended_at"]
-    assert case["version"] == len(walk.done) + 1, "one save per completion"
+    assert case["version"] == len(walk.done) + len(walk.called) + 1, "one save per completion and per return"
     with ctx.uow(readonly=True) as uow:
         entries = [e.content for e in uow.records.for_case(walk.case_id)]
     completed = [e.element_id for e in entries if e.action == "task.completed"]
     assert completed == walk.done
-    assert [e for e, _ in groupby(completed)] == [e for e, _ in groupby(e for e, _ in steps)]
-    path = [el for e in entries if e.action == "task.completed" for el in e.payload["path"]]
+    own = [e for e, _ in steps if e not in walk.calls]  # a call activity's tasks are its child's
+    assert [e for e, _ in groupby(completed)] == [e for e, _ in groupby(own)]
+    stepped = ("task.completed", "call.returned")
+    path = [el for e in entries if e.action in stepped for el in e.payload.get("path", ())]
     assert "Task_Disclosure" in path and path[-1] == "EndEvent_Closed"
     actions = [e.action for e in entries]
     assert not [a for a in actions if a.endswith(".refused")]
@@ -179,7 +133,29 @@ def test_every_shipped_process_runs_every_path_through_the_api(
     assert reviews == [o.get("reviewConclusion", "pass") for el, o in steps if el == REVIEW]
     assert actions.count("coordination.completed") == (journey == "reject_contested_coordination")
     assert case["variables"]["decision"] == ("deny" if any(s is DENY[0] for s in steps) else "grant")
+    assert walk.called == [e for e, _ in steps if e in walk.calls]
+    assert actions.count("call.started") == actions.count("call.returned") == len(walk.called)
+    _children_walked(walk, ctx, case)
 
+
+def _children_walked(walk: Walk, ctx: Any, case: dict[str, Any]) -> None:
+    """Each child case (送达) ran its own tasks on its own record, under the parent's business key, with the
+    decision passed in and the delivery's facts passed back out to the parent."""
+    assert [c["id"] for c in case["children"]] == list(walk.children)
+    for link in case["children"]:
+        child = walk.case(link["id"])
+        called = walk.calls[link["element_id"]]
+        assert child["status"] == "completed" and child["process_key"] == called
+        assert child["business_key"] == case["business_key"] and child["parent"]["id"] == walk.case_id
+        assert child["variables"]["decision"] == case["variables"]["decision"]
+        assert child["version"] == len(walk.children[link["id"]]) + 1
+        with ctx.uow(readonly=True) as uow:
+            entries = [e.content for e in uow.records.for_case(link["id"])]
+        completed = [e.element_id for e in entries if e.action == "task.completed"]
+        assert completed == walk.children[link["id"]] == [e for e, _ in CALLED_STEPS[called]]
+        assert not [e for e in entries if e.action.endswith(".refused")]
+    if walk.children:
+        assert case["variables"]["deliveryMethod"] == "direct" and case["variables"]["receiptKind"]
 
 def test_two_inspectors_co_sign_the_on_site_check_each_once(
     compliant: tuple[Any, Any], clock: MovableClock
@@ -193,7 +169,7 @@ def test_two_inspectors_co_sign_the_on_site_check_each_once(
         walk.step(element, overrides)
     first, second = [t for t in walk.case()["tasks"] if t["status"] == "ready"]
     assert first["element_id"] == second["element_id"] == "Task_OnSite"
-    walk._complete(first, "zhao", {"findings": "经营场所布局合理，卫生设施齐全"})
+    walk.complete(first, "zhao", {"findings": "经营场所布局合理，卫生设施齐全"})
     attach_recording(ctx, walk.case_id, second["id"], "zhao")
     response = client.post(
         f"/api/v1/tasks/{second['id']}/complete",
@@ -201,7 +177,7 @@ def test_two_inspectors_co_sign_the_on_site_check_each_once(
         headers=auth("zhao"),
     )
     assert response.status_code == 403 and response.get_json()["code"] == "co-signer-signed-already"
-    walk._complete(second, "feng", {"inspectionResult": "rectify", "findings": "通风设施需整改后复查"})
+    walk.complete(second, "feng", {"inspectionResult": "rectify", "findings": "通风设施需整改后复查"})
     ready = [t["element_id"] for t in walk.case()["tasks"] if t["status"] == "ready"]
     assert ready == ["Task_Proposal"]
     signatures = walk.case()["signatures"]

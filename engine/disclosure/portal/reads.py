@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from engine.disclosure.draft import local_day
 from engine.disclosure.rows import DecisionPage, DecisionQuery, PublicDecision
+from engine.kernel.process_kinds import is_procedure
 from engine.kernel.context import AppContext
 from engine.kernel.ports import ProcessRow, UnitOfWork
 
@@ -107,16 +108,17 @@ def _guide(row: ProcessRow) -> ItemGuide:
 
 
 def list_items(ctx: AppContext) -> list[ItemGuide]:
-    """The list of approval items (行政执法事项清单): the latest version of every deployed process."""
+    """The list of approval items (行政执法事项清单): the latest version of every deployed process that is an
+    item (a called procedure, ``sanxiang.kind=procedure``, is a step of the items that call it)."""
     with ctx.uow(readonly=True) as uow:
-        rows = uow.processes.list_latest()
+        rows = [r for r in uow.processes.list_latest() if not is_procedure(r.properties)]
     return sorted((_guide(r) for r in rows), key=lambda g: (g.code or "~", g.key))
 
 
 def item_guide(ctx: AppContext, key: str) -> ItemGuide | None:
     with ctx.uow(readonly=True) as uow:
         row = uow.processes.latest(key)
-    return _guide(row) if row else None
+    return _guide(row) if row and not is_procedure(row.properties) else None
 
 
 def _register(uow: UnitOfWork, today: dt.date) -> list[StaffOnDuty] | None:
