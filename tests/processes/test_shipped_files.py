@@ -42,6 +42,7 @@ CHECK_SCRIPT = ROOT / "tests" / "js" / "check_bpmn.mjs"
 
 PROCESS_FILES = sorted(PROCESS_DIR.glob("*.bpmn"))
 FORM_FILES = sorted(FORM_DIR.glob("*.form"))
+PROCEDURES = {"service_delivery"}  # called procedures (sanxiang.kind=procedure): steps of the items, no items
 SHIPPED_PROCESSES = {
     "food_business_licence",
     "public_place_hygiene",
@@ -66,6 +67,7 @@ FLOW_NODE_TAGS = {
     "endEvent",
     "userTask",
     "serviceTask",
+    "callActivity",
     "exclusiveGateway",
     "parallelGateway",
     "intermediateCatchEvent",
@@ -75,6 +77,7 @@ PROCESS_CHILD_TAGS = FLOW_NODE_TAGS | {"sequenceFlow", "laneSet", "documentation
 SIZES = {
     "userTask": (100, 80),
     "serviceTask": (100, 80),
+    "callActivity": (100, 80),
     "exclusiveGateway": (50, 50),
     "parallelGateway": (50, 50),
     "startEvent": (36, 36),
@@ -95,7 +98,7 @@ ROLE_SHAPES = {
     "on-site": ("userTask", "handler"),
     "hearing": ("userTask", "handler"),
     "expert-review": ("userTask", "handler"),
-    "delivery": ("userTask", None),
+    "delivery": ("userTask", None),  # or a call activity of a procedure that delivers (service_delivery)
     "disclosure": ("serviceTask", None),
 }
 ROLES_IN_EVERY_PROCESS = [
@@ -329,15 +332,42 @@ def process_ids() -> list[str]:
     return [p.stem for p in PROCESS_FILES]
 
 
+def is_procedure(proc: Process) -> bool:
+    return proc.props.get("sanxiang.kind") == "procedure"
+
+
+ITEM_FILES = [p for p in PROCESS_FILES if not is_procedure(load_process(p))]
+
+
 @pytest.fixture(params=PROCESS_FILES, ids=lambda p: p.stem)
 def process(request: pytest.FixtureRequest) -> Process:
+    """Every shipped process: the approval items and the called procedures."""
+    return load_process(request.param)
+
+
+@pytest.fixture(params=ITEM_FILES, ids=lambda p: p.stem)
+def item(request: pytest.FixtureRequest) -> Process:
+    """The approval items only (a called procedure has no decision, guide or legal review of its own)."""
     return load_process(request.param)
 
 
 def test_the_five_approval_items_are_shipped() -> None:
-    assert set(process_ids()) == SHIPPED_PROCESSES
+    assert {p.stem for p in ITEM_FILES} == SHIPPED_PROCESSES
+    assert set(process_ids()) == SHIPPED_PROCESSES | PROCEDURES
     for path in PROCESS_FILES:
         assert load_process(path).id == path.stem, "file name is <process_id>.bpmn"
+
+
+def test_every_procedure_is_called_by_an_item_and_decides_nothing() -> None:
+    called = {
+        n.attrs.get("calledElement") for p in ITEM_FILES for n in load_process(p).of_tag("callActivity")
+    }
+    for name in PROCEDURES:
+        proc = load_process(PROCESS_DIR / f"{name}.bpmn")
+        assert is_procedure(proc) and name in called
+        assert not proc.with_role("decision") and not proc.with_role("legal-review")
+        assert proc.with_role("delivery") and proc.with_role("records-capture")
+    assert "sanxiang.kind" not in {k for p in ITEM_FILES for k in load_process(p).props}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -393,7 +423,8 @@ def test_every_element_has_its_di(moddle_reports: dict[str, Any], process: Proce
     assert report["missingEdges"] == []
     assert report["edgesWithoutWaypoints"] == []
     assert report["danglingDi"] == []
-    assert report["counts"]["lanes"] == 4 and report["counts"]["participants"] == 1
+    assert report["counts"]["lanes"] == (1 if is_procedure(process) else 4)
+    assert report["counts"]["participants"] == 1
     assert report["ok"] is True
 
 
@@ -442,7 +473,8 @@ def test_layout_is_left_to_right_in_lanes_with_modeler_sizes_and_no_overlaps(pro
         for other in lane_ids[i + 1 :]:
             assert not _overlap(shapes[lane_id], shapes[other])
     assert sorted(ref for _, refs in process.lanes.values() for ref in refs) == sorted(process.nodes)
-    assert [name for name, _ in process.lanes.values()] == ["窗口受理", "承办人", "法制审核", "负责人"]
+    lanes = ["窗口受理"] if is_procedure(process) else ["窗口受理", "承办人", "法制审核", "负责人"]
+    assert [name for name, _ in process.lanes.values()] == lanes
     xs = {n: shapes[n][0] for n in process.nodes}
     assert all(xs[s] < min(xs.values()) + 1 for s in process.starts), "the start event is leftmost"
     assert all(xs[e] >= max(xs.values()) - 1 for e in process.ends), "the end event is rightmost"
@@ -708,7 +740,7 @@ def test_templated_elements_agree_with_their_template(process: Process) -> None:
             assert element.attrs.get(name.replace("camunda:", CAMUNDA)) == value, f"{element.id}: {name}"
         for name, value in props.items():
             assert element.props.get(name) == value, f"{element.id}: {name}"
-    assert templated >= 12
+    assert templated >= (1 if is_procedure(process) else 10)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -722,36 +754,54 @@ def test_every_user_task_has_a_candidate_group_and_a_form(process: Process) -> N
         assert task.camunda("formRef"), task.id
 
 
-def test_roles_sit_on_the_right_elements(process: Process) -> None:
-    expected = set(ROLES_IN_EVERY_PROCESS) | set(ROLES_PER_PROCESS[process.id])
-    present = {n.role for n in process.nodes.values() if n.role}
+def test_roles_sit_on_the_right_elements(item: Process) -> None:
+    expected = set(ROLES_IN_EVERY_PROCESS) | set(ROLES_PER_PROCESS[item.id])
+    present = {n.role for n in item.nodes.values() if n.role}
     assert expected <= present, f"missing roles: {expected - present}"
     assert not (present & set(ROLE_SHAPES)) - expected, "no building block the item does not need"
-    for node in process.nodes.values():
-        if node.role in ROLE_SHAPES:
+    for node in item.nodes.values():
+        if node.tag == "callActivity":
+            _delivers_through_a_procedure(node)
+        elif node.role in ROLE_SHAPES:
             tag, group = ROLE_SHAPES[node.role]
             assert node.tag == tag, f"{node.id}: role {node.role} is a {tag}"
             if group:
                 assert node.camunda("candidateGroups") == group, f"{node.id}: {node.role} is for {group}"
-    for node in process.with_role("on-site"):
+    for node in item.with_role("on-site"):
         assert node.props.get("sanxiang.requiresCertificate") == "true"
         assert node.props.get("sanxiang.requiresMedia") in ("video", "audio-video")
-    if process.id in ("food_business_licence", "public_place_hygiene"):
-        assert all(n.props["sanxiang.requiresMedia"] == "video" for n in process.with_role("on-site")), (
+    if item.id in ("food_business_licence", "public_place_hygiene"):
+        assert all(n.props["sanxiang.requiresMedia"] == "video" for n in item.with_role("on-site")), (
             "life and health: the whole on-site inspection on video"
         )
-    for node in process.with_role("hearing") + process.with_role("delivery"):
+    for node in item.with_role("hearing") + item.with_role("delivery"):
+        if node.tag == "callActivity":
+            continue  # recorded in the called procedure (_delivers_through_a_procedure)
         assert node.props.get("sanxiang.requiresMedia") in ("video", "audio-video"), node.id
-    for node in process.with_role("disclosure"):
+    for node in item.with_role("disclosure"):
         assert node.camunda("type") == "external" and node.camunda("topic") == "disclosure.schedule"
-    for node in process.nodes.values():
+    for node in item.nodes.values():
         if "sanxiang.expected" in node.props:
             assert re.fullmatch(r"[1-9]\d?", node.props["sanxiang.expected"]), node.id
-    assert len(process.with_role("legal-review")) == 1 and len(process.with_role("decision")) == 1
+    assert len(item.with_role("legal-review")) == 1 and len(item.with_role("decision")) == 1
 
 
-def test_the_process_carries_the_service_guide(process: Process) -> None:
-    guide = process.props
+def _delivers_through_a_procedure(node: Node) -> None:
+    """A call activity of an item is its delivery, done by a shipped procedure's delivery task (recorded on
+    audio/video), with the business key and the decision passed in and the delivery's facts passed out."""
+    assert node.role == "delivery" and node.attrs.get("calledElement") in PROCEDURES, node.id
+    called = load_process(PROCESS_DIR / f"{node.attrs['calledElement']}.bpmn")
+    deliveries = called.with_role("delivery")
+    assert deliveries and all(d.props.get("sanxiang.requiresMedia") in ("video", "audio-video") for d in deliveries)
+    mappings = node.element.findall("bpmn:extensionElements/camunda:in", NS)
+    assert any(m.get("businessKey") for m in mappings), node.id
+    assert {"decision", "applicantName"} <= {m.get("target") for m in mappings}, node.id
+    outs = {m.get("target") for m in node.element.findall("bpmn:extensionElements/camunda:out", NS)}
+    assert {"deliveryMethod", "deliveredAt", "deliveryProofNo"} <= outs, node.id
+
+
+def test_the_process_carries_the_service_guide(item: Process) -> None:
+    guide = item.props
     missing = [k for k in GUIDE_KEYS if not guide.get(k)]
     assert missing == []
     assert re.fullmatch(r"\d{6}-XK-\d{3}", guide["sanxiang.itemCode"])
@@ -779,43 +829,43 @@ def test_every_exclusive_gateway_has_a_default_and_conditions_on_the_rest(proces
                 assert flow.condition and flow.condition.startswith("${"), f"{flow.id}: JUEL condition"
 
 
-def test_major_check_flows_carry_sanxiang_major(process: Process) -> None:
-    (gateway,) = process.with_role("major-check")
-    out = {f.props.get("sanxiang.major"): f for f in process.outgoing(gateway.id)}
+def test_major_check_flows_carry_sanxiang_major(item: Process) -> None:
+    (gateway,) = item.with_role("major-check")
+    out = {f.props.get("sanxiang.major"): f for f in item.outgoing(gateway.id)}
     assert set(out) == {"true", "false"}
     assert out["false"].id == gateway.attrs["default"], "non-major is the default"
-    assert process.nodes[out["true"].target].role == "legal-review"
-    assert process.nodes[out["false"].target].role == "decision"
+    assert item.nodes[out["true"].target].role == "legal-review"
+    assert item.nodes[out["false"].target].role == "decision"
     assert juel_variables(out["true"].condition) <= CATALOGUE_FACTS
 
 
-def test_review_outcome_flows_carry_sanxiang_outcome(process: Process) -> None:
-    (gateway,) = process.with_role("review-outcome")
-    (review,) = process.with_role("legal-review")
-    assert [f.target for f in process.outgoing(review.id)] == [gateway.id]
-    out = {f.props.get("sanxiang.outcome"): f for f in process.outgoing(gateway.id)}
+def test_review_outcome_flows_carry_sanxiang_outcome(item: Process) -> None:
+    (gateway,) = item.with_role("review-outcome")
+    (review,) = item.with_role("legal-review")
+    assert [f.target for f in item.outgoing(review.id)] == [gateway.id]
+    out = {f.props.get("sanxiang.outcome"): f for f in item.outgoing(gateway.id)}
     assert set(out) == {"pass", "return", "reject"}
     assert out["pass"].condition == "${reviewConclusion == 'pass'}"
     assert out["reject"].condition == "${reviewConclusion == 'reject'}"
     assert out["return"].id == gateway.attrs["default"], "anything unexpected goes back, never forward"
-    assert process.nodes[out["pass"].target].role == "decision"
-    decision = {n.id for n in process.with_role("decision")}
-    coordination = {n.id for n in process.with_role("coordination")}
-    (major_check,) = process.with_role("major-check")
-    revision = process.nodes[out["return"].target]
+    assert item.nodes[out["pass"].target].role == "decision"
+    decision = {n.id for n in item.with_role("decision")}
+    coordination = {n.id for n in item.with_role("coordination")}
+    (major_check,) = item.with_role("major-check")
+    revision = item.nodes[out["return"].target]
     assert revision.tag == "userTask" and revision.camunda("candidateGroups") == "handler", (
         "a return goes back to the handler's proposal"
     )
-    assert [f.target for f in process.outgoing(revision.id)] == [review.id], (
+    assert [f.target for f in item.outgoing(revision.id)] == [review.id], (
         "the revised proposal goes straight back to the legal review (not through the major-check again)"
     )
-    contest = process.nodes[out["reject"].target]
+    contest = item.nodes[out["reject"].target]
     assert contest.camunda("candidateGroups") == "handler", "the handler says whether he contests"
-    (contest_gateway,) = [f.target for f in process.outgoing(contest.id)]
-    branches = {f.target for f in process.outgoing(contest_gateway)}
+    (contest_gateway,) = [f.target for f in item.outgoing(contest.id)]
+    branches = {f.target for f in item.outgoing(contest_gateway)}
     assert branches == coordination | {revision.id}, "contest: collective decision; accept: revise"
-    assert not process.reachable([out["reject"].target], removed={review.id} | coordination) & decision
-    assert not process.reachable([revision.id], removed={review.id}) & ({major_check.id} | decision)
+    assert not item.reachable([out["reject"].target], removed={review.id} | coordination) & decision
+    assert not item.reachable([revision.id], removed={review.id}) & ({major_check.id} | decision)
 
 
 def test_every_path_to_every_end_passes_records_capture(process: Process) -> None:
