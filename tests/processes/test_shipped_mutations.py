@@ -1,4 +1,4 @@
-"""Issue 3's acceptance on the shipped diagrams: for every compliance rule (SX-C201 … SX-C219), one
+"""Issue 3's acceptance on the shipped diagrams: for every compliance rule (SX-C201 … SX-C221), one
 lxml edit of a real process in `processes/` breaks exactly that rule, and the linter reports that
 rule's code at the element that breaks it.
 
@@ -23,6 +23,7 @@ CAMUNDA = "http://camunda.org/schema/1.0/bpmn"
 OUTDOOR = "outdoor_advertising"
 CONSTRUCTION = "construction_planning_permit"
 FOOD = "food_business_licence"
+DELIVERY = "service_delivery"  # a called procedure (sanxiang.kind=procedure)
 
 Mutation = Callable[[etree._Element], None]
 
@@ -249,6 +250,27 @@ CASES: list[Case] = [
         OUTDOOR,
         OUTDOOR,
         set_prop("Task_Decision", "sanxiang.role", None),
+    ),
+    Case(
+        "SX-C220",
+        "an approval item marked a called procedure holds its decision inside a procedure",
+        OUTDOOR,
+        "Task_Decision",
+        set_prop(None, "sanxiang.kind", "procedure"),
+    ),
+    Case(
+        "SX-C221",
+        "a process kind that is neither item nor procedure is unknown",
+        OUTDOOR,
+        OUTDOOR,
+        set_prop(None, "sanxiang.kind", "approval"),
+    ),
+    Case(
+        "SX-C210",
+        "the delivery procedure's receipt filing stripped of its role ends without records capture",
+        DELIVERY,
+        "EndEvent_Delivered",
+        set_prop("Task_FileReceipt", "sanxiang.role", None),
     ),
 ]
 
