@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 from engine.disclosure.draft import local_day
 from engine.disclosure.rows import DecisionTally
-from engine.kernel.process_kinds import is_procedure
 from engine.kernel.bureau import ZONE
 from engine.kernel.context import AppContext
+from engine.kernel.process_kinds import is_procedure
 
 MAX_MONTHS = 36
 

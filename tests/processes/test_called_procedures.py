@@ -1,5 +1,5 @@
 """A called procedure (``sanxiang.kind=procedure``, processes/service_delivery.bpmn, 送达) is no approval item:
-it runs only as the child case of a call activity (outdoor_advertising delivers through it), cannot be opened
+it runs only as the child case of a call activity (private_school_establishment delivers through it), cannot be opened
 by itself (API, /engine-rest), is not in the public item list and its child cases are not counted as
 applications in the statistics; a decision drawn inside a procedure is SX-C220.
 
@@ -32,13 +32,13 @@ CAMUNDA = "{http://camunda.org/schema/1.0/bpmn}"
 
 @pytest.fixture
 def walked(settings: Settings, clock: MovableClock) -> Iterator[tuple[Any, Any, Walk]]:
-    """The production wiring, and one outdoor advertising case granted and delivered through 送达."""
+    """The production wiring, and one private school establishment case granted and delivered through 送达."""
     ctx = make_context(settings, clock)
     app = create_app(ctx)
     app.config["TESTING"] = True
     client = app.test_client()
-    walk = Walk(client, ctx, clock, "outdoor_advertising")
-    for element, overrides in JOURNEYS["grant"]("outdoor_advertising"):
+    walk = Walk(client, ctx, clock, "private_school_establishment")
+    for element, overrides in JOURNEYS["grant"]("private_school_establishment"):
         walk.step(element, overrides)
     yield client, ctx, walk
     ctx.database.dispose()
@@ -71,13 +71,13 @@ def test_the_procedure_is_no_item_of_the_public_list_and_its_cases_are_no_applic
 ) -> None:
     client, _ctx, walk = walked
     home = client.get("/").get_data(as_text=True)
-    assert "户外广告设施设置审批" in home and "service_delivery" not in home
+    assert "民办学校设立许可" in home and "service_delivery" not in home
     assert client.get("/items/service_delivery").status_code == 404
-    assert client.get("/items/outdoor_advertising").status_code == 200
+    assert client.get("/items/private_school_establishment").status_code == 200
     stats = client.get("/open/statistics.json").get_json()
     assert "service_delivery" not in [i["key"] for i in stats["items"]]
-    outdoor = next(i for i in stats["items"] if i["key"] == "outdoor_advertising")
-    assert outdoor["total"]["applications"] == 1 and outdoor["total"]["grants"] == 1
+    school = next(i for i in stats["items"] if i["key"] == "private_school_establishment")
+    assert school["total"]["applications"] == 1 and school["total"]["grants"] == 1
     assert stats["overall"]["applications"] == 1, "the child case (送达) is a step, not an application"
     assert walk.case(next(iter(walk.children)))["process_key"] == "service_delivery"
 
@@ -104,7 +104,9 @@ def test_a_decision_inside_a_procedure_is_sx_c220_and_the_clean_procedure_lints_
     assert "SX-C219" not in {f.code for f in found}
 
 
-def test_deploying_a_procedure_with_a_decision_is_refused_by_name(settings: Settings, clock: MovableClock) -> None:
+def test_deploying_a_procedure_with_a_decision_is_refused_by_name(
+    settings: Settings, clock: MovableClock
+) -> None:
     ctx = make_context(settings, clock)
     app = create_app(ctx)
     app.config["TESTING"] = True

@@ -792,7 +792,9 @@ def _delivers_through_a_procedure(node: Node) -> None:
     assert node.role == "delivery" and node.attrs.get("calledElement") in PROCEDURES, node.id
     called = load_process(PROCESS_DIR / f"{node.attrs['calledElement']}.bpmn")
     deliveries = called.with_role("delivery")
-    assert deliveries and all(d.props.get("sanxiang.requiresMedia") in ("video", "audio-video") for d in deliveries)
+    assert deliveries and all(
+        d.props.get("sanxiang.requiresMedia") in ("video", "audio-video") for d in deliveries
+    )
     mappings = node.element.findall("bpmn:extensionElements/camunda:in", NS)
     assert any(m.get("businessKey") for m in mappings), node.id
     assert {"decision", "applicantName"} <= {m.get("target") for m in mappings}, node.id

@@ -47,6 +47,7 @@ SUPPLEMENT = {
 }
 CONTESTED = {"contest": True, "contestReason": "承办人认为适用条款正确，提请集体讨论"}
 
+
 def head(process: str, *, major: bool = False, supplement: bool = False) -> list[Step]:
     """From the application to the handler's proposal; a major case by the catalogue's facts."""
     steps: list[Step] = [("Task_Acceptance", SUPPLEMENT), ("Task_Supplement", {})] if supplement else []
@@ -156,6 +157,7 @@ def _children_walked(walk: Walk, ctx: Any, case: dict[str, Any]) -> None:
         assert not [e for e in entries if e.action.endswith(".refused")]
     if walk.children:
         assert case["variables"]["deliveryMethod"] == "direct" and case["variables"]["receiptKind"]
+
 
 def test_two_inspectors_co_sign_the_on_site_check_each_once(
     compliant: tuple[Any, Any], clock: MovableClock

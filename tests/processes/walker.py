@@ -80,8 +80,12 @@ class Walk:
         if element not in self.calls:
             self._step_in(self.case_id, element, overrides, self.done)
             return
-        assert not [t for t in self.case()["tasks"] if t["status"] == "ready"], "the parent waits for its child"
-        running = [c for c in self.case()["children"] if c["status"] == "running" and c["element_id"] == element]
+        assert not [t for t in self.case()["tasks"] if t["status"] == "ready"], (
+            "the parent waits for its child"
+        )
+        running = [
+            c for c in self.case()["children"] if c["status"] == "running" and c["element_id"] == element
+        ]
         assert len(running) == 1, f"{element}: one child case, after {self.done}"
         child = running[0]["id"]
         done = self.children.setdefault(child, [])

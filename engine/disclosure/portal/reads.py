@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 from engine.disclosure.draft import local_day
 from engine.disclosure.rows import DecisionPage, DecisionQuery, PublicDecision
-from engine.kernel.process_kinds import is_procedure
 from engine.kernel.context import AppContext
 from engine.kernel.ports import ProcessRow, UnitOfWork
+from engine.kernel.process_kinds import is_procedure
 
 # (field, process property, default when the property is empty): the guide of DOMAIN.md §1, in order.
 GUIDE_FIELDS: tuple[tuple[str, str, str], ...] = (
