@@ -1,4 +1,4 @@
-"""What a deployed process is: an approval item (行政许可事项, the default) or a called procedure (被调用程序).
+"""What a deployed process is: an approval item (审批事项, the default) or a called procedure (被调用程序).
 
 A designer marks a procedure on the process, as Camunda Modeler writes it (General → Extension properties):
 ``<camunda:property name="sanxiang.kind" value="procedure" />``. A procedure (e.g. 送达 service_delivery) runs

@@ -1,7 +1,7 @@
-"""A called procedure (``sanxiang.kind=procedure``, processes/service_delivery.bpmn, 送达) is no approval item:
-it runs only as the child case of a call activity (private_school_establishment delivers through it), cannot be opened
-by itself (API, /engine-rest), is not in the public item list and its child cases are not counted as
-applications in the statistics; a decision drawn inside a procedure is SX-C220.
+"""A called procedure (``sanxiang.kind=procedure``, processes/service_delivery.bpmn, 送达) is no approval
+item: it runs only as the child case of a call activity (private_school_establishment delivers through it),
+cannot be opened by itself (API, /engine-rest), is not in the public item list and its child cases are not
+counted as applications in the statistics; a decision drawn inside a procedure is SX-C220.
 
 Camunda 7 has no such notion (any deployed process can be started); the refusal is Sanxiang's rule for the
 three systems: the item holds the decision, its legal review and its disclosure

@@ -767,6 +767,10 @@ def test_roles_sit_on_the_right_elements(item: Process) -> None:
             assert node.tag == tag, f"{node.id}: role {node.role} is a {tag}"
             if group:
                 assert node.camunda("candidateGroups") == group, f"{node.id}: {node.role} is for {group}"
+    _evidence_and_shapes_of_roles(item)
+
+
+def _evidence_and_shapes_of_roles(item: Process) -> None:
     for node in item.with_role("on-site"):
         assert node.props.get("sanxiang.requiresCertificate") == "true"
         assert node.props.get("sanxiang.requiresMedia") in ("video", "audio-video")
