@@ -245,6 +245,12 @@ CASES: list[tuple[str, str, Mutation]] = [
     ("SX-C218", "user task without a form", drop("accept", f"{{{CAMUNDA}}}formRef")),
     ("SX-C219", "no decision at all", set_prop("decide", "sanxiang.role", None)),
     (
+        "SX-C220",
+        "an item marked a called procedure holds a decision",
+        set_prop(None, "sanxiang.kind", "procedure"),
+    ),
+    ("SX-C221", "a process kind neither item nor procedure", set_prop(None, "sanxiang.kind", "subprocess")),
+    (
         "SX-D118",
         "a gateway flow without a condition",
         lambda root: node(root, "f_major").remove(node(root, "f_major")[-1]),
