@@ -21,6 +21,7 @@ from engine.app import create_app
 from engine.compliance import lint_bpmn
 from engine.config import Settings
 from tests.conftest import make_context
+from tests.integration.pages_driver import log_in
 from tests.processes.test_shipped_paths import JOURNEYS
 from tests.processes.walker import PROCEDURES, Walk
 from tests.support import ROOT, MovableClock, auth
@@ -121,3 +122,27 @@ def test_deploying_a_procedure_with_a_decision_is_refused_by_name(
         assert "SX-C220" in codes
     finally:
         ctx.database.dispose()
+
+
+def test_the_console_shows_the_delivery_child_of_the_item_case(walked: tuple[Any, Any, Walk]) -> None:
+    """The supervisor sees the 送达 child case from the item's case page and back (shipped processes, demo
+    users' roles); the child's steps are on the child's page."""
+    client, _ctx, walk = walked
+    child = next(iter(walk.children))
+    log_in(client, "zhou")
+    page = client.get(f"/console/cases/{walk.case_id}").get_data(as_text=True)
+    assert 'id="child-cases"' in page and f"/console/cases/{child}" in page
+    page = client.get(f"/console/cases/{child}").get_data(as_text=True)
+    assert 'id="parent-case"' in page and f"/console/cases/{walk.case_id}" in page
+    assert "Task_DeliverLicence" in page and "送达回证入卷" in page
+
+
+def test_the_delivery_is_due_within_ten_working_days(walked: tuple[Any, Any, Walk]) -> None:
+    """行政许可法 第四十四条/第八十二条: the licence is delivered within 10 working days of the decision
+    (``camunda:dueDate="${workdays(10)}"`` on the procedure's delivery task, read in working days)."""
+    _client, _ctx, walk = walked
+    tasks = walk.case(next(iter(walk.children)))["tasks"]
+    deliver = next(t for t in tasks if t["element_id"] == "Task_Deliver")
+    created, due = deliver["created_at"], deliver["due_at"]
+    # created Friday 27 November (Beijing time): working days 30 Nov … 11 Dec, due at the end of the tenth
+    assert created.startswith("2026-11-27") and due == "2026-12-11T15:59:59+00:00", (created, due)
