@@ -27,6 +27,7 @@ from tests.processes.walker import PROCEDURES, Walk
 from tests.support import ROOT, MovableClock, auth
 
 DELIVERY = ROOT / "processes" / "service_delivery.bpmn"
+FORMS = sorted((ROOT / "forms").glob("*.form"))
 BPMN = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
 CAMUNDA = "{http://camunda.org/schema/1.0/bpmn}"
 
@@ -146,3 +147,35 @@ def test_the_delivery_is_due_within_ten_working_days(walked: tuple[Any, Any, Wal
     created, due = deliver["created_at"], deliver["due_at"]
     # created Friday 27 November (Beijing time): working days 30 Nov … 11 Dec, due at the end of the tenth
     assert created.startswith("2026-11-27") and due == "2026-12-11T15:59:59+00:00", (created, due)
+
+
+def test_the_linter_follows_the_call_an_item_delivering_through_a_procedure_without_delivery_is_refused(
+    settings: Settings, clock: MovableClock
+) -> None:
+    """SX-D174 on the shipped pair: the item's delivery steps call 送达, so 送达 must deliver."""
+    root = etree.fromstring(DELIVERY.read_bytes())
+    role = root.find(f".//{BPMN}userTask[@id='Task_Deliver']//{CAMUNDA}property[@name='sanxiang.role']")
+    assert role is not None
+    role.getparent().remove(role)  # type: ignore[union-attr]
+    school = ROOT / "processes" / "private_school_establishment.bpmn"
+    ctx = make_context(settings, clock)
+    client = create_app(ctx).test_client()
+    try:
+        forms = {f"form{i}": (io.BytesIO(p.read_bytes()), p.name) for i, p in enumerate(FORMS)}
+        assert _deploy(client, forms).status_code == 201
+        files = {
+            "a": (io.BytesIO(etree.tostring(root, xml_declaration=True, encoding="UTF-8")), DELIVERY.name),
+            "b": (io.BytesIO(school.read_bytes()), school.name),
+        }
+        response = _deploy(client, files)
+        assert response.status_code == 400, response.get_json()
+        found = {(f["code"], f["element_id"]) for f in response.get_json()["findings"]}
+        assert found == {("SX-D174", "Task_DeliverLicence"), ("SX-D174", "Task_DeliverDenial")}
+    finally:
+        ctx.database.dispose()
+
+
+def _deploy(client: Any, files: dict[str, Any]) -> Any:
+    return client.post(
+        "/api/v1/deployments", data=files, headers=auth("li"), content_type="multipart/form-data"
+    )
