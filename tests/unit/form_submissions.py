@@ -69,6 +69,11 @@ SHIPPED: dict[str, Case] = {
         {"deliveryMethod": "pigeon"},
         ("deliveryMethod", "not-an-option"),
     ),
+    "delivery-receipt": (
+        {"receiptKind": "postal-receipt", "receiptFiled": True, "receiptNote": "邮件回执已入卷"},
+        {"receiptKind": "pigeon"},
+        ("receiptKind", "not-an-option"),
+    ),
     "expert-review": (
         {
             "applicantNotified": True,
