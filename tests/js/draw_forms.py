@@ -384,7 +384,7 @@ def delivery() -> FormBuilder:
         "deliveryMethod",
         "送达方式",
         [
-            ("direct", "直接送达"),
+            ("direct", "直接送达（窗口领取）"),
             ("mail", "邮寄送达"),
             ("electronic", "电子送达"),
             ("left", "留置送达"),
