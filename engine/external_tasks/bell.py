@@ -1,10 +1,12 @@
-"""Waking the long polls of this process when external tasks appear (no database connection, no thread).
+"""Waking the long polls of this process when external tasks appear (no database connection while waiting).
 
 A waiting ``fetchAndLock`` sleeps on ``BELL`` (a ``threading.Condition`` with a generation number) with no
 database connection open; a step that added external tasks rings it after its commit, and every waiting
 poll re-checks the database once. Tasks another server process added are found by a short re-check
-every ``RECHECK`` seconds. ``Gate`` bounds how many polls may wait at once in this process, so waiting
-polls never take every thread of the server: a poll over the bound answers at once with what there is.
+every ``RECHECK`` seconds. A waiting poll does hold its request's server thread (WSGI cannot park a
+request), so ``Gate`` bounds how many polls may wait at once in this process and waiting polls never take
+every thread of the server: a poll over the bound answers at once with what there is (the client polls
+again). Parking waiting polls without a thread is still to do (issue 16).
 """
 
 from __future__ import annotations
