@@ -8,6 +8,7 @@ the same test runs with the writer lock serialising them."""
 from __future__ import annotations
 
 import signal
+import subprocess
 import time
 from collections import Counter
 from datetime import UTC, datetime
@@ -25,7 +26,7 @@ from engine.kernel.ports import Actor
 from engine.processes.deploy import deploy
 from tests.conftest import make_context
 from tests.integration.engine_rest_live import staff
-from tests.integration.rest_nodes import free_port, start_server, stop, wait_ready
+from tests.integration.rest_nodes import start_ready, stop
 from tests.support import ROOT, MovableClock
 
 DIAGRAM = ROOT / "tests" / "conformance" / "c7" / "diagrams" / "c7_external_tasks.bpmn"
@@ -65,12 +66,13 @@ def test_two_servers_one_killed_every_external_task_completed_exactly_once(
     cases = [
         open_case(ctx, "c7_external_tasks", {"outcome": "ok"}, Actor("wang")).case.id for _ in range(CASES)
     ]
-    ports = (free_port(), free_port())
-    urls = [f"http://127.0.0.1:{port}" for port in ports]
-    servers = [start_server(settings, port, tmp_path / f"server-{port}.log") for port in ports]
+    servers: list[subprocess.Popen[bytes]] = []
+    urls: list[str] = []
     try:
-        for url in urls:
-            wait_ready(url)
+        for name in ("a", "b"):
+            process, url = start_ready(settings, tmp_path / f"server-{name}.log")
+            servers.append(process)
+            urls.append(url)
         outcomes = _run_worker(urls, servers)
     finally:
         for server in servers:
